@@ -1,0 +1,3 @@
+from wkb_tracker.cli import main
+
+main()

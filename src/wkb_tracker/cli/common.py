@@ -1,0 +1,85 @@
+"""What every command shares: the session (root, language), output formats, error plumbing.
+
+Kept light: command modules import this at start-up, so anything heavy is imported inside functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from wkb_tracker.i18n import env_language, say, set_language
+
+if TYPE_CHECKING:
+    from wkb_tracker.config import Config
+
+
+class TableJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class TextJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TableJsonCsv(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@dataclass
+class Session:
+    """Global options, resolved lazily: commands that need no root (init, --help) never look."""
+
+    root_option: str | None = None
+    lang_option: str | None = None
+    _root: Path | None = field(default=None, repr=False)
+    _config: Config | None = field(default=None, repr=False)
+
+    def root(self) -> Path:
+        if self._root is None:
+            from wkb_tracker.root import find_root
+
+            self._root = find_root(self.root_option)
+            if self.lang_option is None and env_language() is None:
+                set_language(self.config().lang)
+        return self._root
+
+    def config(self) -> Config:
+        if self._config is None:
+            from wkb_tracker.config import read_config
+
+            self._config, _problems = read_config(self.root())
+        return self._config
+
+
+def session(ctx: typer.Context) -> Session:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Session):  # a command invoked without the app's callback (tests)
+        obj = Session()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def apply_language(option: str | None) -> None:
+    set_language(option or env_language() or "zh")
+
+
+def echo(message: str) -> None:
+    sys.stdout.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(say("警告:", "warning: ") + message + "\n")
+
+
+def date_option_help() -> str:
+    return "YYYY-MM-DD (also 2026/11/3, 2026年11月3日, today, 今天)"

@@ -1,0 +1,260 @@
+"""Commands over the policy and the root: init, config, measures, districts, leaders, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from wkb_tracker.cli.common import TableJson, echo, session
+from wkb_tracker.errors import EXIT_PROBLEMS
+from wkb_tracker.i18n import say
+
+measures_app = typer.Typer(help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True)
+districts_app = typer.Typer(help="包区服务责任分工表 / the responsibility table", invoke_without_command=True)
+config_app = typer.Typer(help="配置 wkb.toml / configuration", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(config_app, name="config")
+    app.add_typer(measures_app, name="measures")
+    app.add_typer(districts_app, name="districts")
+    app.command("leaders")(leaders)
+    app.command("validate")(validate)
+    app.command("check", hidden=True)(validate)
+
+
+def init(
+    directory: Path = typer.Argument(..., help="新记录根目录 / folder for the new records root"),
+    no_git: bool = typer.Option(False, "--no-git", help="不执行 git init / don't run git init"),
+) -> None:
+    """新建记录根目录 / create a fresh records root with the bundled policy data."""
+    from wkb_tracker.root import init_root
+
+    created = init_root(directory, git=not no_git)
+    echo(say("已新建记录根目录:{p}", "created records root: {p}", p=created))
+
+
+# -- config ------------------------------------------------------------------------------------
+
+
+@config_app.command("get")
+def config_get(ctx: typer.Context, key: str = typer.Argument(..., help="配置项 / key")) -> None:
+    """显示一个配置项 / print one key's value."""
+    from wkb_tracker.config import lookup
+
+    lookup(key)
+    value = getattr(session(ctx).config(), key)
+    echo("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="配置项 / key"),
+    value: str = typer.Argument(..., help="值 / value"),
+) -> None:
+    """设置一个配置项(类型会检查)/ set one key (type-checked)."""
+    from wkb_tracker.config import set_value
+
+    stored = set_value(session(ctx).root(), key, value)
+    echo(f"{key} = {'' if stored is None else stored}")
+
+
+@config_app.command("list")
+def config_list(ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")) -> None:
+    """列出全部配置项 / list every key with its value and meaning."""
+    from wkb_tracker.config import SCHEMA
+    from wkb_tracker.i18n import language
+    from wkb_tracker.render import print_json, print_table
+
+    config = session(ctx).config()
+    rows = [(key.name, getattr(config, key.name), key.default, key.help_zh if language() == "zh" else key.help_en) for key in SCHEMA]
+    if format is TableJson.json:
+        print_json({name: value for name, value, _default, _help in rows})
+        return
+    print_table(
+        [say("配置项", "key"), say("当前值", "value"), say("默认值", "default"), say("说明", "meaning")],
+        [(name, _show(value), _show(default), meaning) for name, value, default, meaning in rows],
+    )
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return say("(取自第十四条)", "(from measure 14)")
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+# -- measures ----------------------------------------------------------------------------------
+
+
+@measures_app.callback()
+def measures(ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")) -> None:
+    """列出 17 条措施 / list the 17 measures."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from wkb_tracker.render import print_json, print_table
+    from wkb_tracker.views import measures_view
+
+    view = measures_view(_policy(ctx))
+    if format is TableJson.json:
+        print_json(view)
+        return
+    print_table(
+        [say("编号", "No."), say("部分", "section"), say("措施", "measure")],
+        [(f"({m['numeral']})", f"{m['section']}、{m['section_title']}", m["title"]) for m in view],
+        title=say("武科函〔2021〕10号 措施", "Measures of 武科函〔2021〕10号"),
+    )
+
+
+@measures_app.command("show")
+def measures_show(
+    ctx: typer.Context,
+    number: int = typer.Argument(..., help="措施编号 1–17 / measure number"),
+    format: TableJson = typer.Option(TableJson.table, "--format"),
+) -> None:
+    """显示一条措施全文 / print one measure in full."""
+    from wkb_tracker.render import print_json
+    from wkb_tracker.views import measures_view
+
+    policy = _policy(ctx)
+    measure = policy.measure(number)
+    view = next(m for m in measures_view(policy) if m["number"] == measure.number)
+    if format is TableJson.json:
+        print_json(view)
+        return
+    echo(f"({view['numeral']}){view['title']}")
+    echo(f"{view['section']}、{view['section_title']}")
+    echo("")
+    echo(view["text"])
+
+
+# -- districts and leaders ---------------------------------------------------------------------
+
+
+@districts_app.callback()
+def districts(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="日期 / date (default today)"),
+    format: TableJson = typer.Option(TableJson.table, "--format"),
+) -> None:
+    """显示某日有效的责任分工表 / the responsibility table in force on a date."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.render import print_json, print_table
+    from wkb_tracker.views import districts_view
+
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    view = districts_view(_policy(ctx), day)
+    if format is TableJson.json:
+        print_json(view)
+        return
+    print_table(
+        [say("区(开发区)", "district"), "id", say("责任领导", "leader"), say("职务", "title"), say("责任部门", "department"), say("联系人", "contact"), say("起始", "from")],
+        [(row["name"], row["id"], row["leader"], row["title"], row["department"], row["contact"], row["from"]) for row in view],
+        title=say("包区服务责任分工表({d})", "Responsibility table ({d})", d=day),
+    )
+
+
+@districts_app.command("assign")
+def districts_assign(
+    ctx: typer.Context,
+    district: str = typer.Argument(..., help="区名、id 或唯一前缀 / district name, id or prefix"),
+    leader: str = typer.Option(..., "--leader", help="责任领导 / responsible leader"),
+    start: str = typer.Option(..., "--from", help="生效日期 / date the entry takes effect"),
+    title: str | None = typer.Option(None, "--title", help="职务(新领导必填)/ title (required for a new leader)"),
+    department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
+    contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
+) -> None:
+    """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
+    from wkb_tracker.assign import assign
+
+    root = session(ctx).root()
+    entry = assign(root, district, leader=leader, start=start, title=title, department=department, contact=contact)
+    echo(
+        say(
+            "已记录分工调整:{d} 自 {f} 起由 {l}({t})负责,责任部门 {dep},联系人 {c}",
+            "recorded: from {f}, {d} is {l}'s ({t}), department {dep}, contact {c}",
+            d=entry["district"],
+            f=entry["from"],
+            l=entry["leader"],
+            t=entry["title"],
+            dep=entry["department"],
+            c=entry["contact"],
+        )
+    )
+
+
+def leaders(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="日期 / date (default today)"),
+    format: TableJson = typer.Option(TableJson.table, "--format"),
+) -> None:
+    """责任领导及其分工区 / leaders and their districts on a date."""
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.render import print_json, print_table
+    from wkb_tracker.views import leaders_view
+
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    view = leaders_view(_policy(ctx), day)
+    if format is TableJson.json:
+        print_json(view)
+        return
+    print_table(
+        [say("责任领导", "leader"), say("职务", "title"), say("分工区", "districts")],
+        [(row["name"], row["title"], "、".join(row["districts"])) for row in view],
+        title=say("责任领导({d})", "Leaders ({d})", d=day),
+    )
+
+
+def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    """The policy, refusing to go on when the policy files themselves are broken."""
+    from wkb_tracker.errors import DataError
+    from wkb_tracker.policy import load_policy
+
+    policy, problems = load_policy(session(ctx).root())
+    if problems:
+        raise DataError("\n".join(str(p) for p in problems))
+    return policy
+
+
+# -- validate ----------------------------------------------------------------------------------
+
+
+def validate(
+    ctx: typer.Context,
+    fix: bool = typer.Option(False, "--fix", help="清理崩溃遗留的临时文件(不动记录)/ remove temp files left by a crash (never records)"),
+) -> None:
+    """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
+    from wkb_tracker.loader import load
+    from wkb_tracker.validation import validate as run_validators
+
+    root = session(ctx).root()
+    data = load(root)
+    problems = run_validators(data)
+    for problem in problems:
+        echo(str(problem))
+    if data.temp_files:
+        if fix:
+            for rel in data.temp_files:
+                (root / rel).unlink(missing_ok=True)
+            echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=len(data.temp_files)))
+        else:
+            echo(say("有 {n} 个崩溃遗留的临时文件(不计为记录);`wkb validate --fix` 可清理", "{n} temp files left by a crash (not records); `wkb validate --fix` removes them", n=len(data.temp_files)))
+    if problems:
+        echo(say("发现 {n} 个问题", "{n} problems found", n=len(problems)))
+        raise typer.Exit(EXIT_PROBLEMS)
+    echo(
+        say(
+            "检查通过:{m} 条措施、{d} 个区、{v} 条走访记录、{r} 个整改事项,未发现问题",
+            "ok: checked {m} measures, {d} districts, {v} visits, {r} rectification items; no problems",
+            m=len(data.policy.measures),
+            d=len(data.policy.district_ids),
+            v=len(data.visits),
+            r=len(data.rectifications),
+        )
+    )
+
+

@@ -1,0 +1,55 @@
+"""One error family for everything a user can get wrong, plus the `Problem` record for bad data.
+
+Exit codes (a public interface): 0 success; 1 problems found in the data; 2 a user's mistake or
+a refused action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class WkbError(Exception):
+    """Base class: carries a ready-to-print (already translated) message and an exit code."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(WkbError):
+    """A bad option value, an unknown name or key, an invalid transition: exit 2, nothing written."""
+
+    exit_code = EXIT_USAGE
+
+
+class RootNotFound(UserError):
+    """No records root (a folder holding wkb.toml) could be found."""
+
+
+class DataError(WkbError):
+    """The records themselves are broken in a way that stops the command: exit 1."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+class ConcurrentChange(UserError):
+    """Another writer changed a record between our read and our write."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """Something wrong in a data file, reported as `path:line: message` (path relative to root)."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"

@@ -1,0 +1,37 @@
+"""Display language. Users are Chinese-speaking staff: Chinese by default, English on request.
+
+Messages are written inline as a (zh, en) pair at the place they are raised, so a reader sees
+both texts next to the rule; `say` picks one for the current language.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+_current = "zh"
+
+
+def set_language(lang: str) -> None:
+    global _current
+    _current = lang if lang in LANGUAGES else "zh"
+
+
+def language() -> str:
+    return _current
+
+
+def env_language() -> str | None:
+    value = os.environ.get("WKB_LANG", "").strip().lower()
+    if value.startswith("en"):
+        return "en"
+    if value.startswith("zh"):
+        return "zh"
+    return None
+
+
+def say(zh: str, en: str, /, **values: Any) -> str:
+    """Return the message in the current language, with `{name}` fields filled in."""
+    text = zh if _current == "zh" else en
+    return text.format(**values) if values else text

@@ -1,0 +1,61 @@
+"""Record ids: short enough to type, unique without coordination between clones.
+
+`V20261103-7KQF2M`: a kind letter, the record's date, and six random Crockford base-32 characters
+(about 10^9 per day and kind, so two clerks on two clones practically never draw the same id;
+exclusive file creation catches the rest on one clone, `wkb validate` across clones).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from wkb_tracker.errors import UserError
+from wkb_tracker.i18n import say
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+VISIT = "V"
+RECTIFICATION = "R"
+_ID = re.compile(r"^([VR])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
+
+
+def new_id(kind: str, day: date) -> str:
+    suffix = "".join(secrets.choice(ALPHABET) for _ in range(6))
+    return f"{kind}{day:%Y%m%d}-{suffix}"
+
+
+def parse_id(text: str, kind: str) -> tuple[str, int, int]:
+    """Normalise a typed id; return (id, year, month). Refuse anything that is not an id of `kind`.
+
+    Only ids of this exact shape ever become part of a path, so `/`, `..` and the like never
+    reach the file system.
+    """
+    normalised = text.strip().upper()
+    match = _ID.match(normalised)
+    if not match or match.group(1) != kind:
+        example = f"{kind}20261103-7KQF2M"
+        raise UserError(
+            say(
+                "编号格式不对:{text!r}。编号形如 {example}",
+                "malformed id: {text!r}. Ids look like {example}",
+                text=text,
+                example=example,
+            )
+        )
+    return normalised, int(match.group(2)), int(match.group(3))
+
+
+def is_valid_id(text: str, kind: str) -> bool:
+    match = _ID.match(text)
+    return bool(match) and match.group(1) == kind  # type: ignore[union-attr]
+
+
+def id_date(record_id: str) -> date | None:
+    match = _ID.match(record_id)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(2)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None

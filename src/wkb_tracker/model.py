@@ -1,0 +1,145 @@
+"""Plain data: the policy (measures, responsibility table) and the records (visits, rectifications).
+
+No imports from the package, no I/O. Every record carries the path (relative to the records root)
+it was read from, so any figure can be traced back to a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# The notice's four kinds of innovation entity (创新主体), with English aliases.
+ENTITY_TYPES: dict[str, str] = {
+    "高校院所": "institute",
+    "平台载体": "platform",
+    "科技企业": "enterprise",
+    "创新团队": "team",
+}
+# How a contact was made (对口联系的方式).
+CONTACT_MODES: dict[str, str] = {
+    "实地走访": "visit",
+    "座谈交流": "meeting",
+    "电话联系": "phone",
+    "线上交流": "online",
+}
+# Where a rectification item came from, besides a visit (measure 15; 好差评 is measure 4).
+RECTIFICATION_SOURCES: dict[str, str] = {
+    "visit": "visit",
+    "自查": "self-check",
+    "督查": "inspection",
+    "考核": "assessment",
+    "好差评": "review",
+    "其他": "other",
+}
+MEASURE_NUMBERS = range(1, 18)
+MAX_TEXT = 2000  # longest free-text field accepted, in characters
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    numeral: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    number: int
+    numeral: str
+    section: str
+    section_title: str
+    title: str
+    text: str
+    rule: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One row of the responsibility table (包区服务责任分工表), in force from `start` until `end`.
+
+    `end` is the day before the next entry for the same district starts, or None while in force.
+    """
+
+    district_id: str
+    district: str
+    leader: str
+    title: str
+    department: str
+    contact: str
+    start: date
+    end: date | None
+    path: str
+    line: int
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class VoidMark:
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A contact with an innovation entity: the proof behind measure 14."""
+
+    id: str
+    date: date
+    district: str
+    district_id: str
+    leader: str
+    entity: str
+    type: str
+    mode: str
+    measures: tuple[int, ...] = ()
+    summary: str = ""
+    problems: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    recorder: str = ""
+    recorded_at: datetime | None = None
+    late_reason: str | None = None
+    void: VoidMark | None = None
+    path: str = ""
+
+    @property
+    def is_void(self) -> bool:
+        return self.void is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RectificationEvent:
+    """One step in an item's history. `kind` is progress | extend | close | reopen."""
+
+    kind: str
+    date: date
+    by: str
+    at: datetime
+    note: str | None = None  # progress
+    deadline: date | None = None  # extend
+    reason: str | None = None  # extend, reopen
+    approved_by: str | None = None  # extend
+    resolution: str | None = None  # close
+
+
+@dataclass(frozen=True, slots=True)
+class Rectification:
+    """An entry on the problem list (问题整改清单, measure 15). Status is derived, never stored."""
+
+    id: str
+    problem: str
+    district: str | None
+    district_id: str | None
+    source: str
+    visit: str | None
+    measure: int | None
+    department: str
+    owner: str
+    opened: date
+    deadline: date  # the deadline set when opened; extensions live in `events`
+    created_by: str = ""
+    created_at: datetime | None = None
+    events: tuple[RectificationEvent, ...] = field(default_factory=tuple)
+    path: str = ""

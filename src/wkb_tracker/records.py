@@ -1,0 +1,229 @@
+"""The on-disk record format (a public promise): visits and rectification items as YAML mappings.
+
+Each kind declares its fields once, in the order they are written. `*_from_document` turns a parsed
+file into a model object or Problems; `*_to_mapping` gives the mapping to write. Later versions
+must keep reading every file an earlier one wrote: add optional fields, never rename.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from wkb_tracker.errors import Problem
+from wkb_tracker.i18n import say
+from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.schema import Field, check_mapping
+from wkb_tracker.storage import Document
+
+VISIT_FIELDS = (
+    Field("id", "str"),
+    Field("date", "date"),
+    Field("district", "str"),
+    Field("district_id", "str"),
+    Field("leader", "str"),
+    Field("entity", "str"),
+    Field("type", "str"),
+    Field("mode", "str"),
+    Field("measures", "ints", required=False),
+    Field("summary", "text", required=False),
+    Field("problems", "strs", required=False),
+    Field("participants", "strs", required=False),
+    Field("recorder", "text", required=False),
+    Field("recorded_at", "datetime"),
+    Field("late_reason", "str", required=False),
+    Field("void", "mapping", required=False),
+)
+VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
+
+RECTIFICATION_FIELDS = (
+    Field("id", "str"),
+    Field("problem", "str"),
+    Field("district", "str", nullable=True),
+    Field("district_id", "str", nullable=True),
+    Field("source", "str"),
+    Field("visit", "str", required=False, nullable=True),
+    Field("measure", "int", required=False, nullable=True),
+    Field("department", "text"),
+    Field("owner", "text"),
+    Field("opened", "date"),
+    Field("deadline", "date"),
+    Field("created_by", "text", required=False),
+    Field("created_at", "datetime", required=False),
+    Field("events", "list", required=False),
+)
+EVENT_KINDS = ("progress", "extend", "close", "reopen")
+EVENT_FIELDS = (
+    Field("kind", "str"),
+    Field("date", "date"),
+    Field("by", "text"),
+    Field("at", "datetime"),
+    Field("note", "str", required=False),
+    Field("deadline", "date", required=False),
+    Field("reason", "str", required=False),
+    Field("approved_by", "text", required=False),
+    Field("resolution", "str", required=False),
+)
+# What each kind of event must carry besides kind/date/by/at.
+EVENT_REQUIRES = {"progress": ("note",), "extend": ("deadline", "reason"), "close": ("resolution",), "reopen": ("reason",)}
+
+
+def visit_path(visit_id: str, day: date, district_id: str) -> str:
+    """`data/visits/YYYY/MM/YYYY-MM-DD_<district id>_<id>.yaml`, relative to the root."""
+    return f"{VISITS_DIR}/{day:%Y}/{day:%m}/{day:%Y-%m-%d}_{district_id}_{visit_id}.yaml"
+
+
+def rectification_path(item_id: str, opened: date) -> str:
+    """`data/rectifications/YYYY/MM/<id>.yaml` by opened date, relative to the root."""
+    return f"{RECTIFICATIONS_DIR}/{opened:%Y}/{opened:%m}/{item_id}.yaml"
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
+    """A Visit from a parsed file, or None and the problems that prevent it."""
+    raw = doc.value
+    problems = check_mapping(doc, raw, VISIT_FIELDS)
+    void = raw.get("void") if isinstance(raw, dict) else None
+    if isinstance(void, dict):
+        problems += check_mapping(doc, void, VOID_FIELDS, "void")
+    if problems:
+        return None, problems
+    return (
+        Visit(
+            id=raw["id"],
+            date=raw["date"],
+            district=raw["district"],
+            district_id=raw["district_id"],
+            leader=raw["leader"],
+            entity=raw["entity"],
+            type=raw["type"],
+            mode=raw["mode"],
+            measures=tuple(raw.get("measures") or ()),
+            summary=raw.get("summary") or "",
+            problems=_strings(raw.get("problems")),
+            participants=_strings(raw.get("participants")),
+            recorder=raw.get("recorder") or "",
+            recorded_at=raw["recorded_at"],
+            late_reason=raw.get("late_reason"),
+            void=VoidMark(void["reason"], void["by"], void["at"]) if isinstance(void, dict) else None,
+            path=doc.rel,
+        ),
+        [],
+    )
+
+
+def visit_to_mapping(visit: Visit) -> dict[str, Any]:
+    mapping: dict[str, Any] = {
+        "id": visit.id,
+        "date": visit.date,
+        "district": visit.district,
+        "district_id": visit.district_id,
+        "leader": visit.leader,
+        "entity": visit.entity,
+        "type": visit.type,
+        "mode": visit.mode,
+        "measures": list(visit.measures),
+        "summary": visit.summary,
+        "problems": list(visit.problems),
+        "participants": list(visit.participants),
+        "recorder": visit.recorder,
+        "recorded_at": visit.recorded_at,
+    }
+    if visit.late_reason:
+        mapping["late_reason"] = visit.late_reason
+    if visit.void is not None:
+        mapping["void"] = {"reason": visit.void.reason, "by": visit.void.by, "at": visit.void.at}
+    return mapping
+
+
+def rectification_from_document(doc: Document) -> tuple[Rectification | None, list[Problem]]:
+    raw = doc.value
+    problems = check_mapping(doc, raw, RECTIFICATION_FIELDS)
+    events: list[RectificationEvent] = []
+    if not problems:
+        for index, event in enumerate(raw.get("events") or []):
+            found = check_mapping(doc, event, EVENT_FIELDS, "events", index)
+            if not found and event["kind"] not in EVENT_KINDS:
+                found.append(
+                    doc.problem(
+                        say("未知的事件类型 {k};可选:{v}", "unknown event kind {k}; valid: {v}", k=event["kind"], v=", ".join(EVENT_KINDS)),
+                        "events",
+                        index,
+                        "kind",
+                    )
+                )
+            if not found:
+                for name in EVENT_REQUIRES[event["kind"]]:
+                    if event.get(name) is None:
+                        found.append(doc.problem(say("{k} 事件缺少 {n}", "{k} event lacks {n}", k=event["kind"], n=name), "events", index))
+            problems += found
+            if not found:
+                events.append(
+                    RectificationEvent(
+                        kind=event["kind"],
+                        date=event["date"],
+                        by=event["by"],
+                        at=event["at"],
+                        note=event.get("note"),
+                        deadline=event.get("deadline"),
+                        reason=event.get("reason"),
+                        approved_by=event.get("approved_by"),
+                        resolution=event.get("resolution"),
+                    )
+                )
+    if problems:
+        return None, problems
+    return (
+        Rectification(
+            id=raw["id"],
+            problem=raw["problem"],
+            district=raw["district"],
+            district_id=raw["district_id"],
+            source=raw["source"],
+            visit=raw.get("visit"),
+            measure=raw.get("measure"),
+            department=raw["department"],
+            owner=raw["owner"],
+            opened=raw["opened"],
+            deadline=raw["deadline"],
+            created_by=raw.get("created_by") or "",
+            created_at=raw.get("created_at"),
+            events=tuple(events),
+            path=doc.rel,
+        ),
+        [],
+    )
+
+
+def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
+    mapping: dict[str, Any] = {"kind": event.kind, "date": event.date, "by": event.by, "at": event.at}
+    for name in ("note", "deadline", "reason", "approved_by", "resolution"):
+        value = getattr(event, name)
+        if value is not None:
+            mapping[name] = value
+    return mapping
+
+
+def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "problem": item.problem,
+        "district": item.district,
+        "district_id": item.district_id,
+        "source": item.source,
+        "visit": item.visit,
+        "measure": item.measure,
+        "department": item.department,
+        "owner": item.owner,
+        "opened": item.opened,
+        "deadline": item.deadline,
+        "created_by": item.created_by,
+        "created_at": item.created_at,
+        "events": [event_to_mapping(event) for event in item.events],
+    }
+
+

@@ -1,0 +1,84 @@
+"""Output: Rich tables for people, JSON and CSV for scripts. No computation happens here.
+
+Rich measures CJK characters as two cells wide, so Chinese columns line up; it drops colour when
+the output is piped and honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    """Stable JSON: English keys, UTF-8 unescaped, two-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
+    sys.stdout.flush()
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
+    """CSV text; with a BOM so Excel opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else _default(cell) if isinstance(cell, date) else cell for cell in row])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def print_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    sys.stdout.write(to_csv(header, rows))
+    sys.stdout.flush()
+
+
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    justify: dict[int, str] | None = None,
+) -> None:
+    """A Rich table with the given headers; cells may be plain values or Rich renderables/markup."""
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify=(justify or {}).get(index, "left"))  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*("" if cell is None else cell if not isinstance(cell, int | float | date) else str(cell) for cell in row))
+    console().print(table)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, so JSON on stdout stays parseable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()

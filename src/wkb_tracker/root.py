@@ -1,0 +1,87 @@
+"""The records root: a folder with `wkb.toml` and `data/`. Found like git finds its repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+from wkb_tracker.config import CONFIG_FILE, write_config
+from wkb_tracker.errors import RootNotFound, UserError
+from wkb_tracker.i18n import say
+
+DATA = "data"
+MEASURES_FILE = "data/measures.yaml"
+DISTRICTS_FILE = "data/districts.yaml"
+VISITS_DIR = "data/visits"
+RECTIFICATIONS_DIR = "data/rectifications"
+SEALED_DIR = "data/sealed"
+POLICY_FILES = ("measures.yaml", "districts.yaml")
+
+
+def is_root(path: Path) -> bool:
+    return (path / CONFIG_FILE).is_file()
+
+
+def find_root(explicit: str | None = None, start: Path | None = None) -> Path:
+    """`--root DIR`, else $WKB_ROOT, else the nearest folder upwards holding wkb.toml."""
+    chosen = explicit or os.environ.get("WKB_ROOT")
+    if chosen:
+        path = Path(chosen).expanduser().absolute()
+        if not is_root(path):
+            raise RootNotFound(
+                say(
+                    "{path} 不是 wkb 记录根目录(缺少 wkb.toml)。可用 `wkb init {path}` 新建",
+                    "{path} is not a wkb records root (no wkb.toml). Create one with `wkb init {path}`",
+                    path=path,
+                )
+            )
+        return path
+    here = (start or Path.cwd()).absolute()
+    for candidate in (here, *here.parents):
+        if is_root(candidate):
+            return candidate
+    raise RootNotFound(
+        say(
+            "当前目录不在任何 wkb 记录根目录中。请进入记录目录,或用 --root DIR / 环境变量 WKB_ROOT 指定,或用 `wkb init DIR` 新建",
+            "not inside a wkb records root. cd into one, pass --root DIR or set WKB_ROOT, or create one with `wkb init DIR`",
+        )
+    )
+
+
+def bundled_policy_file(name: str) -> bytes:
+    """The policy data shipped with wkb: packaged copy in a wheel, else this source checkout's."""
+    packaged = resources.files("wkb_tracker").joinpath("bundled", name)
+    if packaged.is_file():
+        return packaged.read_bytes()
+    return (Path(__file__).resolve().parents[2] / DATA / name).read_bytes()
+
+
+def init_root(target: Path, *, git: bool = True) -> Path:
+    """Create a fresh records root at `target`; refuse to touch an existing one."""
+    target = target.expanduser().absolute()
+    if is_root(target) or (target / DATA).exists():
+        raise UserError(
+            say(
+                "{path} 已经是记录根目录(或已有 data/),未做任何改动",
+                "{path} is already a records root (or has a data/ folder); nothing changed",
+                path=target,
+            )
+        )
+    if target.exists() and not target.is_dir():
+        raise UserError(say("{path} 不是目录", "{path} is not a folder", path=target))
+    target.mkdir(parents=True, exist_ok=True)
+    data = target / DATA
+    for sub in ("visits", "rectifications", "sealed"):
+        (data / sub).mkdir(parents=True, exist_ok=True)
+        (data / sub / ".gitkeep").touch()
+    for name in POLICY_FILES:
+        (data / name).write_bytes(bundled_policy_file(name))
+    (target / ".gitignore").write_text(".wkb-cache/\n", encoding="utf-8")
+    git_ok = git and shutil.which("git") is not None
+    write_config(target, {"lang": "zh", "auto_commit": git_ok})
+    if git_ok:
+        subprocess.run(["git", "init", "-q", str(target)], check=True)
+    return target

@@ -1,0 +1,317 @@
+"""YAML in and out, and writes that a crash or a second writer cannot tear.
+
+Reading never builds Python objects (CSafeLoader, falling back to SafeLoader) and never raises on
+bad content: every defect comes back as a `Problem` with the line it is on. Writing goes through a
+temp file in the same folder (flush, fsync, rename), so a crash leaves either no file or a whole one.
+Temp files start with `.wkb-` and end with `.tmp`; readers only look at `*.yaml`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from wkb_tracker.errors import Problem
+from wkb_tracker.i18n import say
+
+try:
+    from yaml import CSafeDumper as SafeDumper
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000  # a record is a few hundred bytes; anything this big is not one
+TEMP_PREFIX = ".wkb-"
+TEMP_SUFFIX = ".tmp"
+_CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?: |$)", re.MULTILINE)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def check_bytes(data: bytes, rel: str) -> list[Problem]:
+    """Defects visible before parsing: empty, BOM, NUL, conflict markers, invalid UTF-8."""
+    if not data.strip():
+        return [Problem(rel, 1, say("文件为空", "the file is empty"))]
+    if data.startswith(codecs.BOM_UTF8):
+        return [
+            Problem(
+                rel,
+                1,
+                say(
+                    "文件以字节顺序标记(BOM)开头;请存为不带 BOM 的 UTF-8",
+                    "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
+                ),
+            )
+        ]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return [Problem(rel, _line_of(data, nul), say("文件含 NUL 字节", "the file contains a NUL byte"))]
+    marker = _CONFLICT_MARKER.search(data)
+    if marker:
+        return [
+            Problem(
+                rel,
+                _line_of(data, marker.start()),
+                say(
+                    "残留的 git 合并冲突标记;请先解决冲突",
+                    "leftover git conflict marker; resolve the merge first",
+                ),
+            )
+        ]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [
+            Problem(
+                rel,
+                _line_of(data, error.start),
+                say("不是有效的 UTF-8 编码", "not valid UTF-8"),
+            )
+        ]
+    return []
+
+
+def _has_shared_nodes(value: Any) -> bool:
+    """True when one container appears twice: YAML anchors/aliases, the 'billion laughs' shape."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
+def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document safely. Returns (value, problems); value is None on any problem."""
+    problems = check_bytes(data, rel)
+    if problems:
+        return None, problems
+    text = data.decode("utf-8")
+    try:
+        value = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader builds no objects
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        detail = error.problem or str(error)
+        if error.problem and "could not determine a constructor" in error.problem:
+            detail = say("不允许的 YAML 标签", "YAML tag not allowed") + f" ({error.problem})"
+        return None, [Problem(rel, line, say("YAML 语法错误:", "YAML error: ") + detail)]
+    except RecursionError:
+        return None, [Problem(rel, 1, say("嵌套过深", "nesting too deep"))]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        return None, [Problem(rel, 1, say("无法解析:", "cannot parse: ") + str(error))]
+    if _has_shared_nodes(value):
+        return None, [
+            Problem(rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed"))
+        ]
+    return value, []
+
+
+class Document:
+    """One parsed YAML file: its value (None if unreadable), its problems, and lines on demand."""
+
+    __slots__ = ("data", "problems", "rel", "value")
+
+    def __init__(self, rel: str, data: bytes, value: Any, problems: list[Problem]) -> None:
+        self.rel = rel
+        self.data = data
+        self.value = value
+        self.problems = problems
+
+    def line(self, *keys: str | int) -> int:
+        """The line of the value at `keys`; parsed again only when a problem needs a line."""
+        return node_line(self.data.decode("utf-8", "replace"), *keys)
+
+    def item_lines(self, *keys: str | int) -> list[int]:
+        """The line of each item of the sequence at `keys` (one parse for all of them)."""
+        try:
+            node = yaml.compose(self.data.decode("utf-8", "replace"), Loader=SafeLoader)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return []
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == key), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                return []
+        if not isinstance(node, yaml.SequenceNode):
+            return []
+        return [item.start_mark.line + 1 for item in node.value]
+
+    def problem(self, message: str, *keys: str | int) -> Problem:
+        return Problem(self.rel, self.line(*keys), message)
+
+
+def read_yaml(root: Path, rel: str) -> Document:
+    """Read and parse `root/rel`, refusing symlinks that leave the root and oversized files."""
+    path = root / rel
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                message = say(
+                    "符号链接指向记录根目录之外,已拒绝读取",
+                    "symlink points outside the records root; refused",
+                )
+                return Document(rel, b"", None, [Problem(rel, 1, message)])
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = say(
+                "文件过大({size} 字节,上限 {limit}),未读取",
+                "file too large ({size} bytes, limit {limit}); not read",
+                size=size,
+                limit=MAX_FILE_BYTES,
+            )
+            return Document(rel, b"", None, [Problem(rel, 1, message)])
+        data = path.read_bytes()
+    except OSError as error:
+        message = say("无法读取:", "cannot read: ") + (error.strerror or str(error))
+        return Document(rel, b"", None, [Problem(rel, 1, message)])
+    value, problems = parse_yaml(data, rel)
+    return Document(rel, data, value, problems)
+
+
+def node_line(text: str, *keys: str | int) -> int:
+    """The 1-based line of the value at `keys` (mapping keys / list indexes), or of the nearest parent."""
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return 1
+    line = 1
+    for key in keys:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            found = None
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    line = key_node.start_mark.line + 1
+                    found = value_node
+                    break
+            if found is None:
+                return line
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+SafeDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(mapping: dict[str, Any]) -> str:
+    """Block-style YAML, UTF-8 with Chinese unescaped, keys in the order given, one field a line."""
+    return yaml.dump(
+        mapping,
+        Dumper=SafeDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+    )
+
+
+def _write_temp(directory: Path, text: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+        os.fsync(stream.fileno())
+    return Path(name)
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write a new file atomically; raise FileExistsError rather than overwrite anything."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _write_temp(path.parent, text)
+    try:
+        try:
+            os.link(temp, path)  # atomic and exclusive: fails if `path` exists
+        except FileExistsError:
+            raise
+        except OSError:  # pragma: no cover - a file system without hard links
+            if os.name != "nt":
+                raise
+            os.rename(temp, path)  # on Windows rename refuses an existing target
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_directory(path.parent)
+
+
+def replace_atomic(path: Path, text: str) -> None:
+    """Replace an existing file (or create it) in one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _write_temp(path.parent, text)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
+    """Read-modify-write `path` so that no concurrent update is lost.
+
+    `build` gets the file's current bytes (re-read under the lock) and returns the new text, or
+    raises to refuse. On POSIX an exclusive flock on the file serialises writers; a writer that
+    wakes up on a file that was replaced meanwhile starts over on the new one.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: optimistic check instead of a lock
+        before = path.read_bytes()
+        text = build(before)
+        if path.read_bytes() != before:
+            from wkb_tracker.errors import ConcurrentChange
+
+            raise ConcurrentChange(
+                say("记录刚被他人修改,请重试", "the record was just changed by someone else; try again")
+            ) from None
+        replace_atomic(path, text)
+        return text
+    while True:
+        with open(path, "rb") as stream:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+            if os.fstat(stream.fileno()).st_ino != os.stat(path).st_ino:
+                continue  # replaced while we waited: lock the new file instead
+            text = build(stream.read())
+            replace_atomic(path, text)
+            return text
+
+
+def is_temp_file(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
