@@ -11,7 +11,12 @@ from pathlib import Path
 from wkb_tracker.dates import parse_date
 from wkb_tracker.errors import UserError
 from wkb_tracker.i18n import say
-from wkb_tracker.policy import assignments_from_document, leading_comments, load_policy, render_districts
+from wkb_tracker.policy import (
+    assignments_from_document,
+    leading_comments,
+    load_policy,
+    render_districts,
+)
 from wkb_tracker.root import DISTRICTS_FILE
 from wkb_tracker.storage import Document, parse_yaml, update_locked
 
@@ -68,9 +73,16 @@ def assign(
     def build(current: bytes) -> str:
         value, found = parse_yaml(current, DISTRICTS_FILE)
         if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
-            raise UserError("\n".join(str(p) for p in found) or say("districts.yaml 结构有误", "districts.yaml is malformed"))
-        text = render_districts(leading_comments(current.decode("utf-8")), [*value["entries"], entry])
-        doc = Document(DISTRICTS_FILE, text.encode("utf-8"), *parse_yaml(text.encode("utf-8"), DISTRICTS_FILE))
+            raise UserError(
+                "\n".join(str(p) for p in found)
+                or say("districts.yaml 结构有误", "districts.yaml is malformed")
+            )
+        text = render_districts(
+            leading_comments(current.decode("utf-8")), [*value["entries"], entry]
+        )
+        doc = Document(
+            DISTRICTS_FILE, text.encode("utf-8"), *parse_yaml(text.encode("utf-8"), DISTRICTS_FILE)
+        )
         _rows, refused = assignments_from_document(doc)
         if refused:
             raise UserError("\n".join(p.message for p in refused))

@@ -35,12 +35,39 @@ SCHEMA: tuple[Key, ...] = (
         "contacts required per leader per district per month; unset = measure 14 in measures.yaml (2)",
         minimum=1,
     ),
-    Key("rectify_deadline_days", int, 30, "整改默认期限(天)", "default rectification term in days", minimum=1),
-    Key("due_soon_days", int, 7, "「即将到期」的提前天数", "days before a deadline that count as due soon", minimum=0),
-    Key("late_grace_days", int, 5, "月末后多少天内录入不算补录", "days after month end before an entry counts as late (补录)", minimum=0),
+    Key(
+        "rectify_deadline_days",
+        int,
+        30,
+        "整改默认期限(天)",
+        "default rectification term in days",
+        minimum=1,
+    ),
+    Key(
+        "due_soon_days",
+        int,
+        7,
+        "「即将到期」的提前天数",
+        "days before a deadline that count as due soon",
+        minimum=0,
+    ),
+    Key(
+        "late_grace_days",
+        int,
+        5,
+        "月末后多少天内录入不算补录",
+        "days after month end before an entry counts as late (补录)",
+        minimum=0,
+    ),
     Key("lang", str, "zh", "显示语言", "display language", choices=LANGUAGES),
     Key("recorder", str, "", "默认记录人", "default recorder name"),
-    Key("auto_commit", bool, False, "记录后自动 git 提交", "commit each new or changed record to git"),
+    Key(
+        "auto_commit",
+        bool,
+        False,
+        "记录后自动 git 提交",
+        "commit each new or changed record to git",
+    ),
 )
 KEYS = {key.name: key for key in SCHEMA}
 
@@ -69,7 +96,9 @@ def _check_value(key: Key, value: Any) -> str | None:
     if key.type is str and not isinstance(value, str):
         return say("{name} 须为字符串", "{name} must be a string", name=key.name)
     if key.minimum is not None and value < key.minimum:
-        return say("{name} 不能小于 {min}", "{name} must be at least {min}", name=key.name, min=key.minimum)
+        return say(
+            "{name} 不能小于 {min}", "{name} must be at least {min}", name=key.name, min=key.minimum
+        )
     if key.choices and value not in key.choices:
         return say(
             "{name} 只能是:{choices}",
@@ -107,7 +136,12 @@ def read_config(root: Path) -> tuple[Config, list[Problem]]:
                 Problem(
                     CONFIG_FILE,
                     _line_of_key(text, name),
-                    say("未知配置项 {name};可用:{known}", "unknown key {name}; known keys: {known}", name=name, known=_known_keys()),
+                    say(
+                        "未知配置项 {name};可用:{known}",
+                        "unknown key {name}; known keys: {known}",
+                        name=name,
+                        known=_known_keys(),
+                    ),
                 )
             )
             continue
@@ -122,7 +156,14 @@ def read_config(root: Path) -> tuple[Config, list[Problem]]:
 def lookup(name: str) -> Key:
     key = KEYS.get(name)
     if key is None:
-        raise UserError(say("未知配置项 {name};可用:{known}", "unknown key {name}; known keys: {known}", name=name, known=_known_keys()))
+        raise UserError(
+            say(
+                "未知配置项 {name};可用:{known}",
+                "unknown key {name}; known keys: {known}",
+                name=name,
+                known=_known_keys(),
+            )
+        )
     return key
 
 
@@ -133,7 +174,14 @@ def convert(key: Key, text: str) -> Any:
         try:
             value = int(value)
         except ValueError:
-            raise UserError(say("{name} 须为整数,收到 {text!r}", "{name} must be an integer, got {text!r}", name=key.name, text=text)) from None
+            raise UserError(
+                say(
+                    "{name} 须为整数,收到 {text!r}",
+                    "{name} must be an integer, got {text!r}",
+                    name=key.name,
+                    text=text,
+                )
+            ) from None
     elif key.type is bool:
         lowered = value.lower()
         if lowered in ("true", "yes", "on", "1", "是", "开"):
@@ -141,7 +189,14 @@ def convert(key: Key, text: str) -> Any:
         elif lowered in ("false", "no", "off", "0", "否", "关"):
             value = False
         else:
-            raise UserError(say("{name} 须为 true 或 false,收到 {text!r}", "{name} must be true or false, got {text!r}", name=key.name, text=text))
+            raise UserError(
+                say(
+                    "{name} 须为 true 或 false,收到 {text!r}",
+                    "{name} must be true or false, got {text!r}",
+                    name=key.name,
+                    text=text,
+                )
+            )
     wrong = _check_value(key, value)
     if wrong:
         raise UserError(wrong)

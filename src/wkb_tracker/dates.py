@@ -19,10 +19,22 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 _NUMERIC = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
-_RELATIVE_WORDS = {"today": 0, "今天": 0, "今日": 0, "yesterday": 1, "昨天": 1, "昨日": 1, "前天": 2}
-_OFFSET = re.compile(r"^\s*\+?\s*(\d{1,4})\s*(d|day|days|天|日|w|week|weeks|周|m|month|months|个月|月)\s*$")
+_RELATIVE_WORDS = {
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": 1,
+    "昨天": 1,
+    "昨日": 1,
+    "前天": 2,
+}
+_OFFSET = re.compile(
+    r"^\s*\+?\s*(\d{1,4})\s*(d|day|days|天|日|w|week|weeks|周|m|month|months|个月|月)\s*$"
+)
 
-DATE_FORMS = "2026-11-03, 2026-11-3, 2026/11/3, 2026.11.3, 2026年11月3日, today, yesterday, 今天, 昨天"
+DATE_FORMS = (
+    "2026-11-03, 2026-11-3, 2026/11/3, 2026.11.3, 2026年11月3日, today, yesterday, 今天, 昨天"
+)
 
 
 def now() -> datetime:

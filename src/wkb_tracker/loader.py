@@ -64,7 +64,9 @@ def record_files(
     return sorted(records), sorted(temps)
 
 
-def load_visits(root: Path, months: Iterable[tuple[int, int]] | None = None) -> tuple[list[Visit], list[Problem], list[str]]:
+def load_visits(
+    root: Path, months: Iterable[tuple[int, int]] | None = None
+) -> tuple[list[Visit], list[Problem], list[str]]:
     files, temps = record_files(root, VISITS_DIR, months)
     visits: list[Visit] = []
     problems: list[Problem] = []

@@ -33,6 +33,7 @@ RECTIFICATION_SOURCES: dict[str, str] = {
     "其他": "other",
 }
 MEASURE_NUMBERS = range(1, 18)
+Day = date  # for annotations inside classes that have a field named `date`
 MAX_TEXT = 2000  # longest free-text field accepted, in characters
 
 
@@ -118,7 +119,7 @@ class RectificationEvent:
     by: str
     at: datetime
     note: str | None = None  # progress
-    deadline: date | None = None  # extend
+    deadline: Day | None = None  # extend
     reason: str | None = None  # extend, reopen
     approved_by: str | None = None  # extend
     resolution: str | None = None  # close

@@ -91,11 +91,20 @@ class Policy:
                 )
             )
         raise UserError(
-            say("未知的区 {field} {text!r}{hint}。可选:{valid}", "unknown district {field} {text!r}{hint}. Valid: {valid}", field=field, text=text, hint=did_you_mean(wanted, [*names, *ids]), valid=valid)
+            say(
+                "未知的区 {field} {text!r}{hint}。可选:{valid}",
+                "unknown district {field} {text!r}{hint}. Valid: {valid}",
+                field=field,
+                text=text,
+                hint=did_you_mean(wanted, [*names, *ids]),
+                valid=valid,
+            )
         )
 
     def history(self, district_id: str) -> list[Assignment]:
-        return sorted((a for a in self.assignments if a.district_id == district_id), key=lambda a: a.start)
+        return sorted(
+            (a for a in self.assignments if a.district_id == district_id), key=lambda a: a.start
+        )
 
     def assignment_on(self, district_id: str, day: date) -> Assignment | None:
         for entry in self.assignments:
@@ -123,7 +132,14 @@ class Policy:
         if wanted in self.leaders:
             return wanted
         raise UserError(
-            say("未知的责任领导 {field} {text!r}{hint}。可选:{valid}", "unknown leader {field} {text!r}{hint}. Valid: {valid}", field=field, text=text, hint=did_you_mean(wanted, self.leaders), valid="、".join(self.leaders))
+            say(
+                "未知的责任领导 {field} {text!r}{hint}。可选:{valid}",
+                "unknown leader {field} {text!r}{hint}. Valid: {valid}",
+                field=field,
+                text=text,
+                hint=did_you_mean(wanted, self.leaders),
+                valid="、".join(self.leaders),
+            )
         )
 
     def title_of(self, leader: str, day: date | None = None) -> str:
@@ -141,7 +157,11 @@ class Policy:
             if measure.number == number:
                 return measure
         raise UserError(
-            say("没有第 {n} 条措施;措施编号为 1–17", "there is no measure {n}; measures are numbered 1–17", n=number)
+            say(
+                "没有第 {n} 条措施;措施编号为 1–17",
+                "there is no measure {n}; measures are numbered 1–17",
+                n=number,
+            )
         )
 
 
@@ -159,8 +179,19 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
     value = doc.value
     if doc.problems:
         return sections, measures, minimum, problems
-    if not isinstance(value, dict) or not isinstance(value.get("sections"), list) or not isinstance(value.get("measures"), list):
-        problems.append(doc.problem(say("应为含 sections 和 measures 列表的映射", "expected a mapping with lists `sections` and `measures`")))
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("sections"), list)
+        or not isinstance(value.get("measures"), list)
+    ):
+        problems.append(
+            doc.problem(
+                say(
+                    "应为含 sections 和 measures 列表的映射",
+                    "expected a mapping with lists `sections` and `measures`",
+                )
+            )
+        )
         return sections, measures, minimum, problems
     for index, raw in enumerate(value["sections"]):
         found = check_mapping(doc, raw, SECTION_FIELDS, "sections", index)
@@ -178,10 +209,22 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
         number = raw["number"]
         where = ("measures", index)
         if number in seen:
-            problems.append(doc.problem(say("措施编号 {n} 重复", "duplicate measure number {n}", n=number), *where, "number"))
+            problems.append(
+                doc.problem(
+                    say("措施编号 {n} 重复", "duplicate measure number {n}", n=number),
+                    *where,
+                    "number",
+                )
+            )
         seen.add(number)
         if raw["section"] not in titles:
-            problems.append(doc.problem(say("未知的部分 {s}", "unknown section {s}", s=raw["section"]), *where, "section"))
+            problems.append(
+                doc.problem(
+                    say("未知的部分 {s}", "unknown section {s}", s=raw["section"]),
+                    *where,
+                    "section",
+                )
+            )
             continue
         rule = raw.get("rule")
         if isinstance(rule, dict) and rule.get("kind") == "monthly_contacts":
@@ -190,12 +233,45 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
             if isinstance(declared, int) and not isinstance(declared, bool) and declared >= 1:
                 minimum = declared
             else:
-                problems.append(doc.problem(say("minimum_per_month 须为正整数", "minimum_per_month must be a positive integer"), *where, "rule", "minimum_per_month"))
-        measures.append(Measure(number, raw["numeral"], raw["section"], titles[raw["section"]], raw["title"], raw["text"], rule))
+                problems.append(
+                    doc.problem(
+                        say(
+                            "minimum_per_month 须为正整数",
+                            "minimum_per_month must be a positive integer",
+                        ),
+                        *where,
+                        "rule",
+                        "minimum_per_month",
+                    )
+                )
+        measures.append(
+            Measure(
+                number,
+                raw["numeral"],
+                raw["section"],
+                titles[raw["section"]],
+                raw["title"],
+                raw["text"],
+                rule,
+            )
+        )
     if sorted(seen) != list(range(1, 18)):
-        problems.append(doc.problem(say("措施应为第 1–17 条,每条一次", "measures must be numbered 1–17, each once"), "measures"))
+        problems.append(
+            doc.problem(
+                say("措施应为第 1–17 条,每条一次", "measures must be numbered 1–17, each once"),
+                "measures",
+            )
+        )
     if not rule_found:
-        problems.append(doc.problem(say("第十四条缺少 rule: kind: monthly_contacts", "measure 14 lacks its rule (kind: monthly_contacts)"), "measures"))
+        problems.append(
+            doc.problem(
+                say(
+                    "第十四条缺少 rule: kind: monthly_contacts",
+                    "measure 14 lacks its rule (kind: monthly_contacts)",
+                ),
+                "measures",
+            )
+        )
     return sections, measures, minimum, problems
 
 
@@ -222,7 +298,11 @@ def assignments_from_document(doc: Document) -> tuple[list[Assignment], list[Pro
     if doc.problems:
         return [], list(doc.problems)
     if not isinstance(doc.value, dict) or not isinstance(doc.value.get("entries"), list):
-        return [], [doc.problem(say("应为含 entries 列表的映射", "expected a mapping with a list `entries`"))]
+        return [], [
+            doc.problem(
+                say("应为含 entries 列表的映射", "expected a mapping with a list `entries`")
+            )
+        ]
     problems: list[Problem] = []
     rows: list[tuple[int, dict[str, object]]] = []
     for index, raw in enumerate(doc.value["entries"]):
@@ -260,16 +340,65 @@ def _check_table(doc: Document, rows: list[tuple[int, dict[str, object]]]) -> li
     for index, raw in rows:
         district, district_id = str(raw["district"]), str(raw["id"])
         if not _DISTRICT_ID.match(district_id):
-            problems.append(doc.problem(say("id {i} 须为小写字母开头的 ASCII(字母、数字、-)", "id {i} must be lowercase ASCII letters, digits or -, starting with a letter", i=district_id), "entries", index, "id"))
+            problems.append(
+                doc.problem(
+                    say(
+                        "id {i} 须为小写字母开头的 ASCII(字母、数字、-)",
+                        "id {i} must be lowercase ASCII letters, digits or -, starting with a letter",
+                        i=district_id,
+                    ),
+                    "entries",
+                    index,
+                    "id",
+                )
+            )
         if district in id_of and id_of[district][0] != district_id:
-            problems.append(doc.problem(say("{d} 的 id 与之前的条目不一致({a} ≠ {b})", "{d} has a different id than before ({a} ≠ {b})", d=district, a=district_id, b=id_of[district][0]), "entries", index, "id"))
+            problems.append(
+                doc.problem(
+                    say(
+                        "{d} 的 id 与之前的条目不一致({a} ≠ {b})",
+                        "{d} has a different id than before ({a} ≠ {b})",
+                        d=district,
+                        a=district_id,
+                        b=id_of[district][0],
+                    ),
+                    "entries",
+                    index,
+                    "id",
+                )
+            )
         if district_id in name_of and name_of[district_id] != district:
-            problems.append(doc.problem(say("id {i} 已用于 {d}", "id {i} is already used for {d}", i=district_id, d=name_of[district_id]), "entries", index, "id"))
+            problems.append(
+                doc.problem(
+                    say(
+                        "id {i} 已用于 {d}",
+                        "id {i} is already used for {d}",
+                        i=district_id,
+                        d=name_of[district_id],
+                    ),
+                    "entries",
+                    index,
+                    "id",
+                )
+            )
         id_of.setdefault(district, (district_id, index))
         name_of.setdefault(district_id, district)
         key = (district_id, raw["from"])
         if key in starts:
-            problems.append(doc.problem(say("{d} 在 {f} 已有一条分工(第 {n} 条),条目重叠", "{d} already has an entry from {f} (entry {n}); entries overlap", d=district, f=raw["from"], n=starts[key] + 1), "entries", index, "from"))
+            problems.append(
+                doc.problem(
+                    say(
+                        "{d} 在 {f} 已有一条分工(第 {n} 条),条目重叠",
+                        "{d} already has an entry from {f} (entry {n}); entries overlap",
+                        d=district,
+                        f=raw["from"],
+                        n=starts[key] + 1,
+                    ),
+                    "entries",
+                    index,
+                    "from",
+                )
+            )
         starts.setdefault(key, index)
     # One leader, two titles at once: compare every pair of the leader's entries that overlap in time.
     ends = _end_dates(rows)
@@ -285,7 +414,20 @@ def _check_table(doc: Document, rows: list[tuple[int, dict[str, object]]]) -> li
                 a_start, b_start = a["from"], b["from"]
                 assert isinstance(a_start, date) and isinstance(b_start, date)
                 if (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end):
-                    problems.append(doc.problem(say("{l} 同一时间有两个职务:{a} 与 {b}", "{l} has two titles at once: {a} and {b}", l=leader, a=a["title"], b=b["title"]), "entries", second, "title"))
+                    problems.append(
+                        doc.problem(
+                            say(
+                                "{l} 同一时间有两个职务:{a} 与 {b}",
+                                "{l} has two titles at once: {a} and {b}",
+                                l=leader,
+                                a=a["title"],
+                                b=b["title"],
+                            ),
+                            "entries",
+                            second,
+                            "title",
+                        )
+                    )
     return problems
 
 
@@ -301,7 +443,11 @@ ENTRY_KEYS = ("district", "id", "leader", "title", "department", "contact", "fro
 
 def render_districts(header: str, entries: list[dict[str, object]]) -> str:
     """districts.yaml text: the header comment kept as it was, then every entry, one field a line."""
-    lines = [header.rstrip("\n"), "version: 1", "entries:"] if header.strip() else ["version: 1", "entries:"]
+    lines = (
+        [header.rstrip("\n"), "version: 1", "entries:"]
+        if header.strip()
+        else ["version: 1", "entries:"]
+    )
     for entry in entries:
         for position, key in enumerate(ENTRY_KEYS):
             value = entry[key]
@@ -314,11 +460,13 @@ def _plain_or_quoted(text: str) -> str:
     """A scalar that reads back as the same string: plain when safe, else JSON-quoted (valid YAML)."""
     import json
 
-    import yaml
+    from wkb_tracker.storage import load_scalar
 
-    from wkb_tracker.storage import SafeLoader
-
-    if text and yaml.load(text, Loader=SafeLoader) == text and "#" not in text and ": " not in text:  # noqa: S506
+    try:
+        plain = bool(text) and load_scalar(text) == text and "#" not in text and ": " not in text
+    except Exception:  # anything YAML would not read back as this string
+        plain = False
+    if plain:
         return text
     return json.dumps(text, ensure_ascii=False)
 

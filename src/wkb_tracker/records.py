@@ -66,7 +66,12 @@ EVENT_FIELDS = (
     Field("resolution", "str", required=False),
 )
 # What each kind of event must carry besides kind/date/by/at.
-EVENT_REQUIRES = {"progress": ("note",), "extend": ("deadline", "reason"), "close": ("resolution",), "reopen": ("reason",)}
+EVENT_REQUIRES = {
+    "progress": ("note",),
+    "extend": ("deadline", "reason"),
+    "close": ("resolution",),
+    "reopen": ("reason",),
+}
 
 
 def visit_path(visit_id: str, day: date, district_id: str) -> str:
@@ -109,7 +114,9 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             recorder=raw.get("recorder") or "",
             recorded_at=raw["recorded_at"],
             late_reason=raw.get("late_reason"),
-            void=VoidMark(void["reason"], void["by"], void["at"]) if isinstance(void, dict) else None,
+            void=VoidMark(void["reason"], void["by"], void["at"])
+            if isinstance(void, dict)
+            else None,
             path=doc.rel,
         ),
         [],
@@ -150,7 +157,12 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
             if not found and event["kind"] not in EVENT_KINDS:
                 found.append(
                     doc.problem(
-                        say("未知的事件类型 {k};可选:{v}", "unknown event kind {k}; valid: {v}", k=event["kind"], v=", ".join(EVENT_KINDS)),
+                        say(
+                            "未知的事件类型 {k};可选:{v}",
+                            "unknown event kind {k}; valid: {v}",
+                            k=event["kind"],
+                            v=", ".join(EVENT_KINDS),
+                        ),
                         "events",
                         index,
                         "kind",
@@ -159,7 +171,18 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
             if not found:
                 for name in EVENT_REQUIRES[event["kind"]]:
                     if event.get(name) is None:
-                        found.append(doc.problem(say("{k} 事件缺少 {n}", "{k} event lacks {n}", k=event["kind"], n=name), "events", index))
+                        found.append(
+                            doc.problem(
+                                say(
+                                    "{k} 事件缺少 {n}",
+                                    "{k} event lacks {n}",
+                                    k=event["kind"],
+                                    n=name,
+                                ),
+                                "events",
+                                index,
+                            )
+                        )
             problems += found
             if not found:
                 events.append(
@@ -200,7 +223,12 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
 
 
 def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
-    mapping: dict[str, Any] = {"kind": event.kind, "date": event.date, "by": event.by, "at": event.at}
+    mapping: dict[str, Any] = {
+        "kind": event.kind,
+        "date": event.date,
+        "by": event.by,
+        "at": event.at,
+    }
     for name in ("note", "deadline", "reason", "approved_by", "resolution"):
         value = getattr(event, name)
         if value is not None:
@@ -225,5 +253,3 @@ def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
         "created_at": item.created_at,
         "events": [event_to_mapping(event) for event in item.events],
     }
-
-

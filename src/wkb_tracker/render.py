@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+PIPED_WIDTH = 200
 
 
 def _default(value: Any) -> Any:
@@ -44,7 +47,12 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = 
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if cell is None else _default(cell) if isinstance(cell, date) else cell for cell in row])
+        writer.writerow(
+            [
+                "" if cell is None else _default(cell) if isinstance(cell, date) else cell
+                for cell in row
+            ]
+        )
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
@@ -56,7 +64,11 @@ def print_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    terminal = Console(stderr=stderr, highlight=False)
+    if terminal.is_terminal or "COLUMNS" in os.environ:
+        return terminal
+    # Piped to a file or another program: no terminal width to respect, so never cut a cell.
+    return Console(stderr=stderr, highlight=False, width=PIPED_WIDTH)
 
 
 def print_table(
@@ -72,9 +84,18 @@ def print_table(
 
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for index, column in enumerate(columns):
-        table.add_column(column, justify=(justify or {}).get(index, "left"))  # type: ignore[arg-type]
+        table.add_column(column, justify=(justify or {}).get(index, "left"), overflow="fold")  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(*("" if cell is None else cell if not isinstance(cell, int | float | date) else str(cell) for cell in row))
+        table.add_row(
+            *(
+                ""
+                if cell is None
+                else cell
+                if not isinstance(cell, int | float | date)
+                else str(cell)
+                for cell in row
+            )
+        )
     console().print(table)
 
 

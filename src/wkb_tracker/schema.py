@@ -36,7 +36,9 @@ _KINDS: dict[str, tuple[Any, str, str]] = {
         "a list of strings",
     ),
     "ints": (
-        lambda v: isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
+        lambda v: (
+            isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v)
+        ),
         "整数列表",
         "a list of integers",
     ),
@@ -68,7 +70,11 @@ def check_mapping(
     if not isinstance(value, dict):
         return [
             doc.problem(
-                say("此处应为映射(键: 值),实际是 {kind}", "expected a mapping (key: value) here, got {kind}", kind=type(value).__name__),
+                say(
+                    "此处应为映射(键: 值),实际是 {kind}",
+                    "expected a mapping (key: value) here, got {kind}",
+                    kind=type(value).__name__,
+                ),
                 *keys,
             )
         ]
@@ -78,7 +84,12 @@ def check_mapping(
         if name not in known:
             problems.append(
                 doc.problem(
-                    say("未知字段 {name};可用字段:{known}", "unknown field {name}; known fields: {known}", name=name, known=", ".join(f.name for f in fields)),
+                    say(
+                        "未知字段 {name};可用字段:{known}",
+                        "unknown field {name}; known fields: {known}",
+                        name=name,
+                        known=", ".join(f.name for f in fields),
+                    ),
                     *keys,
                     name,
                 )
@@ -86,7 +97,11 @@ def check_mapping(
     for field in fields:
         if field.name not in value:
             if field.required:
-                problems.append(doc.problem(say("缺少字段 {name}", "missing field {name}", name=field.name), *keys))
+                problems.append(
+                    doc.problem(
+                        say("缺少字段 {name}", "missing field {name}", name=field.name), *keys
+                    )
+                )
             continue
         item = value[field.name]
         if item is None and (field.nullable or not field.required):
@@ -95,7 +110,13 @@ def check_mapping(
         if not check(item):
             problems.append(
                 doc.problem(
-                    say("字段 {name} 应为{zh}", "field {name} must be {en}", name=field.name, zh=zh, en=en),
+                    say(
+                        "字段 {name} 应为{zh}",
+                        "field {name} must be {en}",
+                        name=field.name,
+                        zh=zh,
+                        en=en,
+                    ),
                     *keys,
                     field.name,
                 )
@@ -103,7 +124,12 @@ def check_mapping(
         elif _too_long(item):
             problems.append(
                 doc.problem(
-                    say("字段 {name} 超过 {max} 个字符", "field {name} is longer than {max} characters", name=field.name, max=MAX_TEXT),
+                    say(
+                        "字段 {name} 超过 {max} 个字符",
+                        "field {name} is longer than {max} characters",
+                        name=field.name,
+                        max=MAX_TEXT,
+                    ),
                     *keys,
                     field.name,
                 )

@@ -54,7 +54,11 @@ def check_bytes(data: bytes, rel: str) -> list[Problem]:
         ]
     nul = data.find(b"\x00")
     if nul >= 0:
-        return [Problem(rel, _line_of(data, nul), say("文件含 NUL 字节", "the file contains a NUL byte"))]
+        return [
+            Problem(
+                rel, _line_of(data, nul), say("文件含 NUL 字节", "the file contains a NUL byte")
+            )
+        ]
     marker = _CONFLICT_MARKER.search(data)
     if marker:
         return [
@@ -101,7 +105,7 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
         return None, problems
     text = data.decode("utf-8")
     try:
-        value = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader builds no objects
+        value = yaml.load(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -115,7 +119,9 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(rel, 1, say("无法解析:", "cannot parse: ") + str(error))]
     if _has_shared_nodes(value):
         return None, [
-            Problem(rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed"))
+            Problem(
+                rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed")
+            )
         ]
     return value, []
 
@@ -144,7 +150,11 @@ class Document:
         for key in keys:
             if isinstance(node, yaml.MappingNode):
                 node = next((v for k, v in node.value if k.value == key), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(key, int)
+                and key < len(node.value)
+            ):
                 node = node.value[key]
             else:
                 return []
@@ -219,7 +229,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-SafeDumper.add_representer(str, _represent_str)
+SafeDumper.add_representer(str, _represent_str)  # type: ignore[arg-type]
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:
@@ -299,7 +309,10 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
             from wkb_tracker.errors import ConcurrentChange
 
             raise ConcurrentChange(
-                say("记录刚被他人修改,请重试", "the record was just changed by someone else; try again")
+                say(
+                    "记录刚被他人修改,请重试",
+                    "the record was just changed by someone else; try again",
+                )
             ) from None
         replace_atomic(path, text)
         return text
@@ -311,6 +324,11 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
             text = build(stream.read())
             replace_atomic(path, text)
             return text
+
+
+def load_scalar(text: str) -> Any:
+    """What a YAML scalar text reads back as (to decide whether it needs quoting)."""
+    return yaml.load(text, Loader=SafeLoader)
 
 
 def is_temp_file(name: str) -> bool:

@@ -37,38 +37,112 @@ def check_visit_names(data: Dataset) -> Iterator[Problem]:
     leaders = set(policy.leaders)
     for visit in data.visits:
         if visit.district not in names:
-            yield _at(data.root, visit.path, say("未知的区 {d}", "unknown district {d}", d=visit.district), "district")
+            yield _at(
+                data.root,
+                visit.path,
+                say("未知的区 {d}", "unknown district {d}", d=visit.district),
+                "district",
+            )
         elif names[visit.district] != visit.district_id:
-            yield _at(data.root, visit.path, say("district_id 应为 {i}", "district_id should be {i}", i=names[visit.district]), "district_id")
+            yield _at(
+                data.root,
+                visit.path,
+                say("district_id 应为 {i}", "district_id should be {i}", i=names[visit.district]),
+                "district_id",
+            )
         else:
             history = policy.history(visit.district_id)
             if history and visit.date < history[0].start:
-                yield _at(data.root, visit.path, say("日期早于该区第一条分工({d})", "date is before the district's first table entry ({d})", d=history[0].start), "date")
+                yield _at(
+                    data.root,
+                    visit.path,
+                    say(
+                        "日期早于该区第一条分工({d})",
+                        "date is before the district's first table entry ({d})",
+                        d=history[0].start,
+                    ),
+                    "date",
+                )
         if visit.leader not in leaders:
-            yield _at(data.root, visit.path, say("未知的责任领导 {l}", "unknown leader {l}", l=visit.leader), "leader")
+            yield _at(
+                data.root,
+                visit.path,
+                say("未知的责任领导 {l}", "unknown leader {l}", l=visit.leader),
+                "leader",
+            )
         if visit.type not in ENTITY_TYPES:
-            yield _at(data.root, visit.path, say("未知的主体类型 {t};可选:{v}", "unknown entity type {t}; valid: {v}", t=visit.type, v="、".join(ENTITY_TYPES)), "type")
+            yield _at(
+                data.root,
+                visit.path,
+                say(
+                    "未知的主体类型 {t};可选:{v}",
+                    "unknown entity type {t}; valid: {v}",
+                    t=visit.type,
+                    v="、".join(ENTITY_TYPES),
+                ),
+                "type",
+            )
         if visit.mode not in CONTACT_MODES:
-            yield _at(data.root, visit.path, say("未知的联系方式 {m};可选:{v}", "unknown contact mode {m}; valid: {v}", m=visit.mode, v="、".join(CONTACT_MODES)), "mode")
+            yield _at(
+                data.root,
+                visit.path,
+                say(
+                    "未知的联系方式 {m};可选:{v}",
+                    "unknown contact mode {m}; valid: {v}",
+                    m=visit.mode,
+                    v="、".join(CONTACT_MODES),
+                ),
+                "mode",
+            )
         for index, number in enumerate(visit.measures):
             if number not in MEASURE_NUMBERS:
-                yield _at(data.root, visit.path, say("措施编号 {n} 超出 1–17", "measure {n} is outside 1–17", n=number), "measures", index)
+                yield _at(
+                    data.root,
+                    visit.path,
+                    say("措施编号 {n} 超出 1–17", "measure {n} is outside 1–17", n=number),
+                    "measures",
+                    index,
+                )
         if visit.date > today():
-            yield _at(data.root, visit.path, say("日期 {d} 在未来", "date {d} is in the future", d=visit.date), "date")
+            yield _at(
+                data.root,
+                visit.path,
+                say("日期 {d} 在未来", "date {d} is in the future", d=visit.date),
+                "date",
+            )
 
 
 def check_visit_places(data: Dataset) -> Iterator[Problem]:
     """A visit file sits in the month folder of its date and is named after its id."""
     for visit in data.visits:
         if not is_valid_id(visit.id, VISIT):
-            yield _at(data.root, visit.path, say("编号格式不对:{i}", "malformed id: {i}", i=visit.id), "id")
+            yield _at(
+                data.root,
+                visit.path,
+                say("编号格式不对:{i}", "malformed id: {i}", i=visit.id),
+                "id",
+            )
             continue
         expected = visit_path(visit.id, visit.date, visit.district_id)
         folder = expected.rsplit("/", 1)[0]
         if not visit.path.startswith(folder + "/"):
-            yield _at(data.root, visit.path, say("文件不在其日期对应的月份目录({f})", "file is not in the month folder of its date ({f})", f=folder), "date")
+            yield _at(
+                data.root,
+                visit.path,
+                say(
+                    "文件不在其日期对应的月份目录({f})",
+                    "file is not in the month folder of its date ({f})",
+                    f=folder,
+                ),
+                "date",
+            )
         elif not visit.path.endswith(f"_{visit.id}.yaml"):
-            yield _at(data.root, visit.path, say("文件名与编号 {i} 不符", "file name does not match id {i}", i=visit.id), "id")
+            yield _at(
+                data.root,
+                visit.path,
+                say("文件名与编号 {i} 不符", "file name does not match id {i}", i=visit.id),
+                "id",
+            )
 
 
 def check_rectification_fields(data: Dataset) -> Iterator[Problem]:
@@ -77,26 +151,84 @@ def check_rectification_fields(data: Dataset) -> Iterator[Problem]:
     visit_ids = {visit.id for visit in data.visits}
     for item in data.rectifications:
         if not is_valid_id(item.id, RECTIFICATION):
-            yield _at(data.root, item.path, say("编号格式不对:{i}", "malformed id: {i}", i=item.id), "id")
+            yield _at(
+                data.root, item.path, say("编号格式不对:{i}", "malformed id: {i}", i=item.id), "id"
+            )
         elif item.path != rectification_path(item.id, item.opened):
-            yield _at(data.root, item.path, say("文件应位于 {p}", "file should be at {p}", p=rectification_path(item.id, item.opened)), "opened")
+            yield _at(
+                data.root,
+                item.path,
+                say(
+                    "文件应位于 {p}",
+                    "file should be at {p}",
+                    p=rectification_path(item.id, item.opened),
+                ),
+                "opened",
+            )
         if item.district is not None and item.district not in names:
-            yield _at(data.root, item.path, say("未知的区 {d}", "unknown district {d}", d=item.district), "district")
+            yield _at(
+                data.root,
+                item.path,
+                say("未知的区 {d}", "unknown district {d}", d=item.district),
+                "district",
+            )
         elif item.district is not None and names[item.district] != item.district_id:
-            yield _at(data.root, item.path, say("district_id 应为 {i}", "district_id should be {i}", i=names[item.district]), "district_id")
+            yield _at(
+                data.root,
+                item.path,
+                say("district_id 应为 {i}", "district_id should be {i}", i=names[item.district]),
+                "district_id",
+            )
         if item.source not in RECTIFICATION_SOURCES:
-            yield _at(data.root, item.path, say("未知的来源 {s};可选:{v}", "unknown source {s}; valid: {v}", s=item.source, v=" | ".join(RECTIFICATION_SOURCES)), "source")
+            yield _at(
+                data.root,
+                item.path,
+                say(
+                    "未知的来源 {s};可选:{v}",
+                    "unknown source {s}; valid: {v}",
+                    s=item.source,
+                    v=" | ".join(RECTIFICATION_SOURCES),
+                ),
+                "source",
+            )
         if item.source == "visit" and not item.visit:
-            yield _at(data.root, item.path, say("来源为 visit 时须填写 visit 编号", "source visit needs a visit id"), "visit")
+            yield _at(
+                data.root,
+                item.path,
+                say("来源为 visit 时须填写 visit 编号", "source visit needs a visit id"),
+                "visit",
+            )
         if item.visit and item.visit not in visit_ids:
-            yield _at(data.root, item.path, say("未知的走访编号 {v}", "unknown visit id {v}", v=item.visit), "visit")
+            yield _at(
+                data.root,
+                item.path,
+                say("未知的走访编号 {v}", "unknown visit id {v}", v=item.visit),
+                "visit",
+            )
         if item.measure is not None and item.measure not in MEASURE_NUMBERS:
-            yield _at(data.root, item.path, say("措施编号 {n} 超出 1–17", "measure {n} is outside 1–17", n=item.measure), "measure")
+            yield _at(
+                data.root,
+                item.path,
+                say("措施编号 {n} 超出 1–17", "measure {n} is outside 1–17", n=item.measure),
+                "measure",
+            )
         if item.deadline < item.opened:
-            yield _at(data.root, item.path, say("整改期限早于立项日期", "deadline is before the opened date"), "deadline")
+            yield _at(
+                data.root,
+                item.path,
+                say("整改期限早于立项日期", "deadline is before the opened date"),
+                "deadline",
+            )
         for index, event in enumerate(item.events):
             if event.date < item.opened:
-                yield _at(data.root, item.path, say("事件日期早于立项日期", "event date is before the opened date"), "events", index, "date")
+                yield _at(
+                    data.root,
+                    item.path,
+                    say("事件日期早于立项日期", "event date is before the opened date"),
+                    "events",
+                    index,
+                    "date",
+                )
 
 
 def _duplicates(records: Iterable[tuple[str, str]], root: Path) -> Iterator[Problem]:
@@ -105,7 +237,17 @@ def _duplicates(records: Iterable[tuple[str, str]], root: Path) -> Iterator[Prob
         seen[record_id].append(path)
     for record_id, paths in seen.items():
         for path in paths[1:]:
-            yield _at(root, path, say("编号 {i} 重复(另见 {p})", "duplicate id {i} (also in {p})", i=record_id, p=paths[0]), "id")
+            yield _at(
+                root,
+                path,
+                say(
+                    "编号 {i} 重复(另见 {p})",
+                    "duplicate id {i} (also in {p})",
+                    i=record_id,
+                    p=paths[0],
+                ),
+                "id",
+            )
 
 
 def check_duplicate_ids(data: Dataset) -> Iterator[Problem]:

@@ -41,8 +41,12 @@ app = typer.Typer(
 @app.callback()
 def _global_options(
     ctx: typer.Context,
-    root: str | None = typer.Option(None, "--root", help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"),
-    lang: str | None = typer.Option(None, "--lang", help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"),
+    root: str | None = typer.Option(
+        None, "--root", help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
+    ),
 ) -> None:
     if lang is not None and lang not in ("zh", "en"):
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")

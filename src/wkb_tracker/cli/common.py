@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,17 +19,17 @@ if TYPE_CHECKING:
     from wkb_tracker.config import Config
 
 
-class TableJson(str, Enum):
+class TableJson(StrEnum):
     table = "table"
     json = "json"
 
 
-class TextJson(str, Enum):
+class TextJson(StrEnum):
     text = "text"
     json = "json"
 
 
-class TableJsonCsv(str, Enum):
+class TableJsonCsv(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"

@@ -10,8 +10,12 @@ from wkb_tracker.cli.common import TableJson, echo, session
 from wkb_tracker.errors import EXIT_PROBLEMS
 from wkb_tracker.i18n import say
 
-measures_app = typer.Typer(help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True)
-districts_app = typer.Typer(help="包区服务责任分工表 / the responsibility table", invoke_without_command=True)
+measures_app = typer.Typer(
+    help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
+)
+districts_app = typer.Typer(
+    help="包区服务责任分工表 / the responsibility table", invoke_without_command=True
+)
 config_app = typer.Typer(help="配置 wkb.toml / configuration", no_args_is_help=True)
 
 
@@ -63,19 +67,34 @@ def config_set(
 
 
 @config_app.command("list")
-def config_list(ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")) -> None:
+def config_list(
+    ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
+) -> None:
     """列出全部配置项 / list every key with its value and meaning."""
     from wkb_tracker.config import SCHEMA
     from wkb_tracker.i18n import language
     from wkb_tracker.render import print_json, print_table
 
     config = session(ctx).config()
-    rows = [(key.name, getattr(config, key.name), key.default, key.help_zh if language() == "zh" else key.help_en) for key in SCHEMA]
+    rows = [
+        (
+            key.name,
+            getattr(config, key.name),
+            key.default,
+            key.help_zh if language() == "zh" else key.help_en,
+        )
+        for key in SCHEMA
+    ]
     if format is TableJson.json:
         print_json({name: value for name, value, _default, _help in rows})
         return
     print_table(
-        [say("配置项", "key"), say("当前值", "value"), say("默认值", "default"), say("说明", "meaning")],
+        [
+            say("配置项", "key"),
+            say("当前值", "value"),
+            say("默认值", "default"),
+            say("说明", "meaning"),
+        ],
         [(name, _show(value), _show(default), meaning) for name, value, default, meaning in rows],
     )
 
@@ -90,7 +109,9 @@ def _show(value: object) -> str:
 
 
 @measures_app.callback()
-def measures(ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")) -> None:
+def measures(
+    ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
+) -> None:
     """列出 17 条措施 / list the 17 measures."""
     if ctx.invoked_subcommand is not None:
         return
@@ -152,8 +173,27 @@ def districts(
         print_json(view)
         return
     print_table(
-        [say("区(开发区)", "district"), "id", say("责任领导", "leader"), say("职务", "title"), say("责任部门", "department"), say("联系人", "contact"), say("起始", "from")],
-        [(row["name"], row["id"], row["leader"], row["title"], row["department"], row["contact"], row["from"]) for row in view],
+        [
+            say("区(开发区)", "district"),
+            "id",
+            say("责任领导", "leader"),
+            say("职务", "title"),
+            say("责任部门", "department"),
+            say("联系人", "contact"),
+            say("起始", "from"),
+        ],
+        [
+            (
+                row["name"],
+                row["id"],
+                row["leader"],
+                row["title"],
+                row["department"],
+                row["contact"],
+                row["from"],
+            )
+            for row in view
+        ],
         title=say("包区服务责任分工表({d})", "Responsibility table ({d})", d=day),
     )
 
@@ -164,7 +204,9 @@ def districts_assign(
     district: str = typer.Argument(..., help="区名、id 或唯一前缀 / district name, id or prefix"),
     leader: str = typer.Option(..., "--leader", help="责任领导 / responsible leader"),
     start: str = typer.Option(..., "--from", help="生效日期 / date the entry takes effect"),
-    title: str | None = typer.Option(None, "--title", help="职务(新领导必填)/ title (required for a new leader)"),
+    title: str | None = typer.Option(
+        None, "--title", help="职务(新领导必填)/ title (required for a new leader)"
+    ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
 ) -> None:
@@ -172,7 +214,15 @@ def districts_assign(
     from wkb_tracker.assign import assign
 
     root = session(ctx).root()
-    entry = assign(root, district, leader=leader, start=start, title=title, department=department, contact=contact)
+    entry = assign(
+        root,
+        district,
+        leader=leader,
+        start=start,
+        title=title,
+        department=department,
+        contact=contact,
+    )
     echo(
         say(
             "已记录分工调整:{d} 自 {f} 起由 {l}({t})负责,责任部门 {dep},联系人 {c}",
@@ -225,7 +275,11 @@ def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
 
 def validate(
     ctx: typer.Context,
-    fix: bool = typer.Option(False, "--fix", help="清理崩溃遗留的临时文件(不动记录)/ remove temp files left by a crash (never records)"),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="清理崩溃遗留的临时文件(不动记录)/ remove temp files left by a crash (never records)",
+    ),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
     from wkb_tracker.loader import load
@@ -242,7 +296,13 @@ def validate(
                 (root / rel).unlink(missing_ok=True)
             echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=len(data.temp_files)))
         else:
-            echo(say("有 {n} 个崩溃遗留的临时文件(不计为记录);`wkb validate --fix` 可清理", "{n} temp files left by a crash (not records); `wkb validate --fix` removes them", n=len(data.temp_files)))
+            echo(
+                say(
+                    "有 {n} 个崩溃遗留的临时文件(不计为记录);`wkb validate --fix` 可清理",
+                    "{n} temp files left by a crash (not records); `wkb validate --fix` removes them",
+                    n=len(data.temp_files),
+                )
+            )
     if problems:
         echo(say("发现 {n} 个问题", "{n} problems found", n=len(problems)))
         raise typer.Exit(EXIT_PROBLEMS)
@@ -256,5 +316,3 @@ def validate(
             r=len(data.rectifications),
         )
     )
-
-

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set-up and checks with nothing but Python: `python3 tasks.py demo | test | bench | lint`.
+
+Builds a virtual environment in .venv from this project's own pyproject.toml (re-installed when
+pyproject.toml changes), then runs the task inside it. Works the same on Linux and Windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".wkb-installed"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=HERE, env=env)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install wkb with its dev tools, unless already done for this pyproject."""
+    wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print("+ python -m venv .venv", flush=True)
+        venv.create(VENV, with_pip=True)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def demo() -> None:
+    """The main job on the bundled example records: this month's compliance report."""
+    example = HERE / "examples" / "records"
+    if (example / "wkb.toml").exists():
+        env = {**os.environ, "WKB_ROOT": str(example)}
+        month = os.environ.get("WKB_DEMO_MONTH", "")
+        run(BIN / "wkb", "report", *(["--month", month] if month else []), env=env)
+        run(BIN / "wkb", "due", env=env)
+    else:
+        run(BIN / "wkb", "districts")
+    run(BIN / "wkb", "validate")
+
+
+def lint() -> None:
+    run(PYTHON, "-m", "ruff", "check", "src", "tests", "bench", "tasks.py")
+    run(PYTHON, "-m", "mypy")
+
+
+def test() -> None:
+    lint()
+    run(PYTHON, "-m", "pytest", *sys.argv[2:])
+
+
+def bench() -> None:
+    run(PYTHON, "bench/run.py", *sys.argv[2:])
+
+
+TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}} [args]")
+    ensure_venv()
+    TASKS[sys.argv[1]]()

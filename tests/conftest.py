@@ -1,0 +1,55 @@
+"""Shared fixtures: a fresh records root per test, a pinned clock, and a CLI runner over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from wkb_tracker.cli import app
+from wkb_tracker.i18n import set_language
+from wkb_tracker.root import init_root
+
+TODAY = "2026-11-25"  # the pinned "today" of every test (WKB_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WKB_TODAY", TODAY)
+    monkeypatch.delenv("WKB_NOW", raising=False)
+    monkeypatch.delenv("WKB_ROOT", raising=False)
+    monkeypatch.delenv("WKB_LANG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "测试员")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.invalid")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "测试员")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
+    set_language("zh")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A fresh records root (bundled policy data, no git) with recorder 测试员."""
+    created = init_root(tmp_path / "records", git=False)
+    with (created / "wkb.toml").open("a", encoding="utf-8") as stream:
+        stream.write('recorder = "测试员"\n')
+    return created
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def wkb(root: Path) -> Invoke:
+    """Run `wkb --root <root> ARGS...` in-process; returns the Result (stdout/stderr apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        result = runner.invoke(app, ["--root", str(root), *args], input=input, env=env)
+        set_language("zh")
+        return result
+
+    return invoke
