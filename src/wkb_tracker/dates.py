@@ -79,10 +79,10 @@ def parse_date(text: str, *, field: str = "--date", reference: date | None = Non
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clipped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    from dateutil.relativedelta import relativedelta
+
+    result: date = day + relativedelta(months=months)
+    return result
 
 
 def parse_deadline(text: str, *, opened: date, field: str = "--deadline") -> date:
