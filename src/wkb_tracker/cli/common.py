@@ -83,3 +83,9 @@ def warn(message: str) -> None:
 
 def date_option_help() -> str:
     return "YYYY-MM-DD (also 2026/11/3, 2026年11月3日, today, 今天)"
+
+
+def warn_skipped(problems: list[object]) -> None:
+    """Readers skip broken files; say which (on stderr, so JSON output stays parseable)."""
+    for problem in problems:
+        warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
