@@ -18,6 +18,8 @@ from wkb_tracker.ids import RECTIFICATION, VISIT, is_valid_id
 from wkb_tracker.loader import Dataset
 from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, RECTIFICATION_SOURCES
 from wkb_tracker.records import rectification_path, visit_path
+from wkb_tracker.rectification import history_refusals
+from wkb_tracker.sealing import check_sealed_months
 from wkb_tracker.storage import node_line
 
 
@@ -255,12 +257,26 @@ def check_duplicate_ids(data: Dataset) -> Iterator[Problem]:
     yield from _duplicates(((r.id, r.path) for r in data.rectifications), data.root)
 
 
+def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
+    """Each item's history is a valid sequence (measure 15): no closing or extending a closed item,
+    no reopening an open one, extensions move the deadline later, no event dated in the future, and
+    changes of status in date order. (Event dates before the opened date: check_rectification_fields.)
+    """
+    day = today()
+    for item in data.rectifications:
+        for index, refusal in history_refusals(item, today=day):
+            if refusal.code != "before_opened":
+                yield _at(data.root, item.path, refusal.message, "events", index, refusal.field)
+
+
 Validator = Callable[[Dataset], Iterable[Problem]]
 VALIDATORS: list[Validator] = [
     check_visit_names,
     check_visit_places,
     check_rectification_fields,
     check_duplicate_ids,
+    check_rectification_histories,
+    check_sealed_months,
 ]
 
 

@@ -1,0 +1,44 @@
+"""Tiny builders that write records straight through the on-disk format (no CLI)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker.dates import SHANGHAI
+from wkb_tracker.ids import VISIT, new_id
+from wkb_tracker.model import Visit
+from wkb_tracker.records import visit_path, visit_to_mapping
+from wkb_tracker.storage import create_exclusive, dump_yaml
+
+
+def make_visit(
+    day: date,
+    district: str = "东湖高新区",
+    district_id: str = "donghu",
+    leader: str = "胡军",
+    **fields: Any,
+) -> Visit:
+    values: dict[str, Any] = {
+        "id": new_id(VISIT, day),
+        "date": day,
+        "district": district,
+        "district_id": district_id,
+        "leader": leader,
+        "entity": "武汉光谷实验室",
+        "type": "平台载体",
+        "mode": "实地走访",
+        "measures": (14,),
+        "summary": "了解需求",
+        "recorder": "测试员",
+        "recorded_at": datetime(day.year, day.month, day.day, 18, 0, tzinfo=SHANGHAI),
+    }
+    values.update(fields)
+    return Visit(**values)
+
+
+def write_visit(root: Path, visit: Visit) -> str:
+    rel = visit_path(visit.id, visit.date, visit.district_id)
+    create_exclusive(root / rel, dump_yaml(visit_to_mapping(visit)))
+    return rel
