@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from builders import make_visit, write_visit
-
 from wkb_tracker.records import visit_to_mapping
 from wkb_tracker.storage import dump_yaml
 
