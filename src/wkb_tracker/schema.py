@@ -55,6 +55,34 @@ class Field:
     nullable: bool = False
 
 
+_MISSING = object()
+_TEXT_KINDS = frozenset({"str", "text", "strs"})
+# Per declaration: (known names, [(name, required, skip None, check, checks length)]), built once.
+_SHAPES: dict[int, tuple[frozenset[str], list[tuple[str, bool, bool, Any, bool]]]] = {}
+
+
+def _shape(
+    fields: tuple[Field, ...],
+) -> tuple[frozenset[str], list[tuple[str, bool, bool, Any, bool]]]:
+    shape = _SHAPES.get(id(fields))
+    if shape is None:
+        shape = (
+            frozenset(field.name for field in fields),
+            [
+                (
+                    field.name,
+                    field.required,
+                    field.nullable or not field.required,
+                    _KINDS[field.kind][0],
+                    field.kind in _TEXT_KINDS,
+                )
+                for field in fields
+            ],
+        )
+        _SHAPES[id(fields)] = shape
+    return shape
+
+
 def _too_long(value: Any) -> bool:
     if isinstance(value, str):
         return len(value) > MAX_TEXT
@@ -66,7 +94,11 @@ def _too_long(value: Any) -> bool:
 def check_mapping(
     doc: Document, value: Any, fields: tuple[Field, ...], *keys: str | int
 ) -> list[Problem]:
-    """Problems with `value` as a mapping of `fields` (at `keys` inside the document)."""
+    """Problems with `value` as a mapping of `fields` (at `keys` inside the document).
+
+    This runs once per record on every load, so the common case (nothing wrong) is one pass with
+    no messages built; messages and line numbers are only made for actual problems.
+    """
     if not isinstance(value, dict):
         return [
             doc.problem(
@@ -78,60 +110,48 @@ def check_mapping(
                 *keys,
             )
         ]
-    problems = []
-    known = {field.name for field in fields}
-    for name in value:
-        if name not in known:
-            problems.append(
-                doc.problem(
-                    say(
-                        "未知字段 {name};可用字段:{known}",
-                        "unknown field {name}; known fields: {known}",
-                        name=name,
-                        known=", ".join(f.name for f in fields),
-                    ),
-                    *keys,
-                    name,
-                )
-            )
-    for field in fields:
-        if field.name not in value:
-            if field.required:
-                problems.append(
-                    doc.problem(
-                        say("缺少字段 {name}", "missing field {name}", name=field.name), *keys
-                    )
-                )
+    known, checks = _shape(fields)
+    wrong: list[tuple[str, str]] = []  # (problem kind, field name)
+    if not known.issuperset(value):
+        wrong += [("unknown", str(name)) for name in value if name not in known]
+    for name, required, skip_none, check, text in checks:
+        item = value.get(name, _MISSING)
+        if item is _MISSING:
+            if required:
+                wrong.append(("missing", name))
+        elif item is None and skip_none:
             continue
-        item = value[field.name]
-        if item is None and (field.nullable or not field.required):
-            continue
-        check, zh, en = _KINDS[field.kind]
-        if not check(item):
-            problems.append(
-                doc.problem(
-                    say(
-                        "字段 {name} 应为{zh}",
-                        "field {name} must be {en}",
-                        name=field.name,
-                        zh=zh,
-                        en=en,
-                    ),
-                    *keys,
-                    field.name,
-                )
-            )
-        elif _too_long(item):
-            problems.append(
-                doc.problem(
-                    say(
-                        "字段 {name} 超过 {max} 个字符",
-                        "field {name} is longer than {max} characters",
-                        name=field.name,
-                        max=MAX_TEXT,
-                    ),
-                    *keys,
-                    field.name,
-                )
-            )
-    return problems
+        elif not check(item):
+            wrong.append(("type", name))
+        elif text and _too_long(item):
+            wrong.append(("long", name))
+    if not wrong:
+        return []
+    return [_problem(doc, fields, kind, name, keys) for kind, name in wrong]
+
+
+def _problem(
+    doc: Document, fields: tuple[Field, ...], kind: str, name: str, keys: tuple[str | int, ...]
+) -> Problem:
+    if kind == "unknown":
+        message = say(
+            "未知字段 {name};可用字段:{known}",
+            "unknown field {name}; known fields: {known}",
+            name=name,
+            known=", ".join(f.name for f in fields),
+        )
+        return doc.problem(message, *keys, name)
+    if kind == "missing":
+        return doc.problem(say("缺少字段 {name}", "missing field {name}", name=name), *keys)
+    if kind == "type":
+        field = next(f for f in fields if f.name == name)
+        _check, zh, en = _KINDS[field.kind]
+        message = say("字段 {name} 应为{zh}", "field {name} must be {en}", name=name, zh=zh, en=en)
+        return doc.problem(message, *keys, name)
+    message = say(
+        "字段 {name} 超过 {max} 个字符",
+        "field {name} is longer than {max} characters",
+        name=name,
+        max=MAX_TEXT,
+    )
+    return doc.problem(message, *keys, name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -117,7 +118,7 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(rel, 1, say("嵌套过深", "nesting too deep"))]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         return None, [Problem(rel, 1, say("无法解析:", "cannot parse: ") + str(error))]
-    if _has_shared_nodes(value):
+    if (b"&" in data or b"*" in data) and _has_shared_nodes(value):  # no anchor, no alias
         return None, [
             Problem(
                 rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed")
@@ -170,7 +171,8 @@ def read_yaml(root: Path, rel: str) -> Document:
     """Read and parse `root/rel`, refusing symlinks that leave the root and oversized files."""
     path = root / rel
     try:
-        if path.is_symlink():
+        status = os.lstat(path)
+        if stat.S_ISLNK(status.st_mode):
             target = path.resolve()
             if not target.is_relative_to(root.resolve()):
                 message = say(
@@ -178,7 +180,8 @@ def read_yaml(root: Path, rel: str) -> Document:
                     "symlink points outside the records root; refused",
                 )
                 return Document(rel, b"", None, [Problem(rel, 1, message)])
-        size = path.stat().st_size
+            status = os.stat(path)
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             message = say(
                 "文件过大({size} 字节,上限 {limit}),未读取",
