@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""The benchmark: wall time (median of several runs after a warm-up) and peak RSS of wkb's main
+commands at 1k, 10k and 100k visits, beside a CSafeLoader floor, a minimal Typer app and, when
+installed, hledger on the same visits.
+
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 5]
+
+Data is generated once per size under bench/out/ (deterministic, see generate.py) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+BIN = Path(sys.executable).parent
+WKB = str(BIN / "wkb")
+TODAY = (
+    "2026-11-25"  # the data ends 2026-10-31; reports look at October, as a leader would in November
+)
+MONTH = "2026-10"
+YEAR = "2026"
+GENERATOR_VERSION = "1"
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mib: float
+
+
+def measure(
+    argv: list[str], *, env: dict[str, str], runs: int, before: list[str] | None = None
+) -> Measured:
+    """Median wall time and the largest peak RSS over `runs` runs, after one warm-up run.
+
+    `before` is run (unmeasured) before every run, e.g. to drop the cache for a cold run."""
+    times, peaks = [], []
+    for index in range(runs + 1):
+        if before:
+            subprocess.run(
+                before, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"{' '.join(argv)} exited {code}: {error[-500:]}")
+        if index:  # the first run is the warm-up
+            times.append(elapsed)
+            peaks.append(usage.ru_maxrss / 1024)
+    return Measured(statistics.median(times), max(peaks))
+
+
+def ensure_data(size: int) -> Path:
+    root = OUT / f"v{size}"
+    stamp = root / ".bench-generated"
+    if stamp.exists() and stamp.read_text() == GENERATOR_VERSION:
+        return root
+    print(f"generating {size} visits in {root} …", file=sys.stderr, flush=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(root), "--visits", str(size)], check=True
+    )
+    write_journal(root)
+    stamp.write_text(GENERATOR_VERSION)
+    return root
+
+
+def write_journal(root: Path) -> None:
+    """The same (non-void) visits as an hledger journal: one transaction per contact."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from wkb_tracker.loader import load_visits
+
+    visits, _problems, _temps = load_visits(root)
+    lines = []
+    for visit in sorted(visits, key=lambda v: v.date):
+        if visit.is_void:
+            continue
+        lines.append(f"{visit.date.isoformat()} {visit.entity}")
+        lines.append(f"    contacts:{visit.leader}:{visit.district}    1")
+        lines.append("    required")
+        lines.append("")
+    (root / "visits.journal").write_text("\n".join(lines), encoding="utf-8")
+
+
+def run_size(size: int, runs: int) -> dict[str, Measured]:
+    root = ensure_data(size)
+    env = {
+        **os.environ,
+        "WKB_ROOT": str(root),
+        "WKB_TODAY": TODAY,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
+    drop_cache = [
+        sys.executable,
+        "-c",
+        f"import shutil; shutil.rmtree({str(root / '.wkb-cache')!r}, ignore_errors=True)",
+    ]
+    results: dict[str, Measured] = {}
+    results["wkb --help"] = measure([WKB, "--help"], env=env, runs=runs)
+    results["typer minimal app"] = measure(
+        [sys.executable, str(HERE / "mini_typer.py"), "add", "--name", "x"], env=env, runs=runs
+    )
+    add = [
+        WKB,
+        "visit",
+        "add",
+        "--date",
+        "2026-10-20",
+        "--district",
+        "东湖",
+        "--entity",
+        "基准测试企业",
+        "--type",
+        "科技企业",
+        "--no-commit",
+        "--no-rectify",
+    ]
+    results["wkb visit add"] = measure(add, env=env, runs=runs)
+    results["wkb report --month (cold)"] = measure(
+        [WKB, "report", "--month", MONTH, "--format", "json"], env=env, runs=runs, before=drop_cache
+    )
+    results["wkb report --month (warm)"] = measure(
+        [WKB, "report", "--month", MONTH, "--format", "json"], env=env, runs=runs
+    )
+    results["wkb report --year (warm)"] = measure(
+        [WKB, "report", "--year", YEAR, "--format", "json"], env=env, runs=runs
+    )
+    results["wkb rectify list --status overdue (warm)"] = measure(
+        [WKB, "rectify", "list", "--status", "overdue", "--format", "json"], env=env, runs=runs
+    )
+    results["wkb validate (cold)"] = measure(
+        [WKB, "validate"], env=env, runs=max(1, runs // 2), before=drop_cache
+    )
+    results["floor: CSafeLoader loop"] = measure(
+        [sys.executable, str(HERE / "floor.py"), str(root)], env=env, runs=max(1, runs // 2)
+    )
+    if shutil.which("hledger"):
+        journal = str(root / "visits.journal")
+        results["hledger balance -p MONTH"] = measure(
+            ["hledger", "-f", journal, "balance", "-p", MONTH], env=env, runs=max(1, runs // 2)
+        )
+    return results
+
+
+# (command, reference, target ratio)
+TARGETS = [
+    ("wkb visit add", "typer minimal app", 1.15),
+    ("wkb report --month (warm)", "hledger balance -p MONTH", 0.1),
+    ("wkb report --month (cold)", "hledger balance -p MONTH", 1.0),
+    ("wkb report --year (warm)", "hledger balance -p MONTH", 0.2),
+    ("wkb rectify list --status overdue (warm)", "hledger balance -p MONTH", 0.2),
+    ("wkb validate (cold)", "floor: CSafeLoader loop", 1.2),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, {date.today()}"
+    )
+    every: dict[int, dict[str, Measured]] = {}
+    for size in sizes:
+        every[size] = run_size(size, args.runs)
+        print(f"\n## {size} visits")
+        print(f"{'command':44} {'median s':>9} {'peak MiB':>9}")
+        for name, result in every[size].items():
+            print(f"{name:44} {result.seconds:9.3f} {result.peak_mib:9.1f}")
+        print(f"\n{'target':60} {'ratio':>7} {'limit':>6}")
+        for name, reference, limit in TARGETS:
+            if reference in every[size]:
+                ratio = every[size][name].seconds / every[size][reference].seconds
+                mark = "ok" if ratio <= limit else "MISSED"
+                print(f"{name + ' / ' + reference:60} {ratio:7.2f} {limit:6.2f}  {mark}")
+        hledger = every[size].get("hledger balance -p MONTH")
+        if hledger:
+            for name, limit in (
+                ("wkb report --month (warm)", 80.0),
+                ("wkb report --month (cold)", 0.5 * hledger.peak_mib),
+            ):
+                peak = every[size][name].peak_mib
+                print(
+                    f"{name + ' peak MiB':60} {peak:7.1f} {limit:6.1f}  {'ok' if peak <= limit else 'MISSED'}"
+                )
+    if 10000 in every and 100000 in every:
+        print("\n## growth 10k → 100k (limit 11×)")
+        for name in every[100000]:
+            growth = every[100000][name].seconds / every[10000][name].seconds
+            print(f"{name:44} {growth:6.2f}×  {'ok' if growth <= 11 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
