@@ -1,0 +1,514 @@
+"""`wkb rectify`: the problem list with deadlines (问题整改清单,限期整改, measure 15)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn, warn_skipped
+from wkb_tracker.i18n import say
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from wkb_tracker.model import Rectification, RectificationEvent
+    from wkb_tracker.policy import Policy
+
+rectify_app = typer.Typer(
+    help="问题整改清单(第十五条)/ the rectification list with deadlines (measure 15)",
+    no_args_is_help=True,
+)
+
+
+class StatusFilter(StrEnum):
+    open = "open"
+    overdue = "overdue"
+    due_soon = "due-soon"
+    closed = "closed"
+    all = "all"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rectify_app, name="rectify")
+
+
+_COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
+_RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
+_DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
+
+
+# -- add and the four events -----------------------------------------------------------------
+
+
+@rectify_app.command("add")
+def add(
+    ctx: typer.Context,
+    problem: str = typer.Option(..., "--problem", help="问题 / the problem"),
+    visit: str | None = typer.Option(
+        None, "--visit", help="关联走访编号(区、来源、立项日期取自走访)/ visit id"
+    ),
+    district: str | None = typer.Option(
+        None, "--district", help="区名、id 或唯一前缀;局内问题可不填 / district (optional)"
+    ),
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        help="来源(无 --visit 时必填):自查|督查|考核|好差评|其他 / self-check|inspection|assessment|review|other",
+    ),
+    measure: int | None = typer.Option(None, "--measure", help="相关措施 1–17 / related measure"),
+    department: str | None = typer.Option(
+        None, "--department", help="责任部门(默认取分工表)/ department (default: the table's)"
+    ),
+    owner: str | None = typer.Option(
+        None, "--owner", help="责任人(默认取分工表联系人)/ owner (default: the table's contact)"
+    ),
+    opened: str | None = typer.Option(
+        None, "--opened", help="立项日期 / opened date; " + _DATE_HELP
+    ),
+    deadline: str | None = typer.Option(
+        None,
+        "--deadline",
+        help="整改期限:日期或 +30d|30天|+2w|1个月(默认立项后 30 天)/ deadline: date or term",
+    ),
+    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """立项一个整改事项 / open a rectification item."""
+    from wkb_tracker.rectification_store import add_item
+
+    root = session(ctx).root()
+    item = add_item(
+        root,
+        problem=problem,
+        recorder=_recorder(ctx, recorder),
+        visit=visit,
+        district=district,
+        source=source,
+        measure=measure,
+        department=department,
+        owner=owner,
+        opened=opened,
+        deadline=deadline,
+    )
+    _commit(ctx, commit, item, "add")
+    if format is TextJson.json:
+        _print_detail(ctx, item)
+        return
+    echo(
+        say(
+            "已立项 {i}:{p}\n  {where},责任部门 {dep},责任人 {o},立项 {op},期限 {d}",
+            "opened {i}: {p}\n  {where}, department {dep}, owner {o}, opened {op}, deadline {d}",
+            i=item.id,
+            p=item.problem,
+            where=_where(item),
+            dep=item.department,
+            o=item.owner,
+            op=item.opened,
+            d=item.deadline,
+        )
+    )
+
+
+@rectify_app.command("progress")
+def progress(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """记录整改进展 / record progress on an item."""
+    from wkb_tracker.rectification_store import add_progress
+
+    root = session(ctx).root()
+    item, event = add_progress(root, item_id, note=note, by=_recorder(ctx, recorder), day=date)
+    _changed(ctx, commit, format, item, event)
+
+
+@rectify_app.command("extend")
+def extend(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    deadline: str = typer.Option(
+        ...,
+        "--deadline",
+        help="新期限:日期,或从现行期限起算 +15d|15天|+2w|1个月 / new deadline, or a term from the current one",
+    ),
+    reason: str = typer.Option(..., "--reason", help="延期理由 / reason"),
+    approved_by: str | None = typer.Option(None, "--approved-by", help="批准人 / approved by"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """延长整改期限 / extend an open item's deadline."""
+    from wkb_tracker.rectification_store import extend as extend_item
+
+    root = session(ctx).root()
+    item, event = extend_item(
+        root,
+        item_id,
+        deadline=deadline,
+        reason=reason,
+        approved_by=approved_by,
+        by=_recorder(ctx, recorder),
+        day=date,
+    )
+    _changed(ctx, commit, format, item, event)
+
+
+@rectify_app.command("close")
+def close(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
+    date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
+    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """整改完成,关闭事项 / close an item."""
+    from wkb_tracker.rectification_store import close as close_item
+
+    root = session(ctx).root()
+    item, event = close_item(
+        root, item_id, resolution=resolution, by=_recorder(ctx, recorder), day=date
+    )
+    _changed(ctx, commit, format, item, event)
+
+
+@rectify_app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
+    from wkb_tracker.rectification_store import reopen as reopen_item
+
+    root = session(ctx).root()
+    item, event = reopen_item(root, item_id, reason=reason, by=_recorder(ctx, recorder), day=date)
+    _changed(ctx, commit, format, item, event)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@rectify_app.command("list")
+def list_items(
+    ctx: typer.Context,
+    status: StatusFilter = typer.Option(
+        StatusFilter.open,
+        "--status",
+        help="open=未关闭(含逾期)|overdue|due-soon|closed|all / open = not closed, overdue included",
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
+    ),
+    district: str | None = typer.Option(None, "--district", help="区 / district"),
+    leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
+    department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
+    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+) -> None:
+    """列出整改事项及其状态 / list items with their status as of a date."""
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.rectification_store import load_items, select
+    from wkb_tracker.render import print_csv, print_json
+
+    root = session(ctx).root()
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    items, problems = load_items(root)
+    warn_skipped(list(problems))
+    views = select(
+        items,
+        _policy(root),
+        as_of=day,
+        due_soon_days=session(ctx).config().due_soon_days,
+        status=status.value,
+        district=district,
+        leader=leader,
+        department=department,
+    )
+    if format is TableJsonCsv.json:
+        print_json(views)
+        return
+    columns = [
+        ("id", say("编号", "id")),
+        ("problem", say("问题", "problem")),
+        ("district", say("区", "district")),
+        ("leader", say("责任领导", "leader")),
+        ("department", say("责任部门", "department")),
+        ("owner", say("责任人", "owner")),
+        ("source", say("来源", "source")),
+        ("opened", say("立项", "opened")),
+        ("deadline", say("期限", "deadline")),
+        ("status", say("状态", "status")),
+        ("closed", say("关闭", "closed")),
+    ]
+    if format is TableJsonCsv.csv:
+        print_csv(
+            [label for _key, label in columns] + [say("相关措施", "measure"), say("走访", "visit")],
+            (
+                [_status_word(v) if key == "status" else v[key] for key, _label in columns]
+                + [v["measure"], v["visit"]]
+                for v in views
+            ),
+        )
+        return
+    _print_table(columns, views, day, status.value)
+
+
+@rectify_app.command("show")
+def show(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
+    ),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """显示一个事项及其全部历史 / show an item and its whole history."""
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.rectification_store import find_item
+
+    root = session(ctx).root()
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    item = find_item(root, item_id)
+    if format is TextJson.json:
+        _print_detail(ctx, item, day)
+        return
+    _print_history(ctx, item, day)
+
+
+# -- shared pieces ---------------------------------------------------------------------------
+
+
+def _policy(root: Path) -> Policy:
+    from wkb_tracker.rectification_store import checked_policy
+
+    return checked_policy(root)
+
+
+def _recorder(ctx: typer.Context, given: str | None) -> str:
+    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.rectification_store import clean_text
+
+    if given is not None:
+        return clean_text(given, "--recorder") or ""
+    return default_recorder(session(ctx).root(), session(ctx).config().recorder)
+
+
+def _commit(ctx: typer.Context, wanted: bool | None, item: Rectification, action: str) -> None:
+    """Commit the item's file alone when asked (or configured); a failure is only a warning."""
+    if not (session(ctx).config().auto_commit if wanted is None else wanted):
+        return
+    from wkb_tracker.gitops import commit
+
+    message = f"rectify {action}: {item.id}" + (f" {item.district}" if item.district else "")
+    why_not = commit(session(ctx).root(), [item.path], message)
+    if why_not:
+        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
+
+
+def _changed(
+    ctx: typer.Context,
+    commit: bool | None,
+    format: TextJson,
+    item: Rectification,
+    event: RectificationEvent,
+) -> None:
+    _commit(ctx, commit, item, event.kind)
+    if format is TextJson.json:
+        _print_detail(ctx, item)
+        return
+    from wkb_tracker.dates import today
+    from wkb_tracker.rectification import state_at
+
+    state = state_at(item, today(), due_soon_days=session(ctx).config().due_soon_days)
+    echo(
+        say(
+            "{i}:已记录{k}({d})",
+            "{i}: recorded {k} ({d})",
+            i=item.id,
+            k=_event_text(event),
+            d=event.date,
+        )
+    )
+    if state is not None:
+        echo(
+            say(
+                "  当前状态:{s},期限 {dl}",
+                "  now: {s}, deadline {dl}",
+                s=_word(state.status, state.due_soon, state.closed_late),
+                dl=state.deadline,
+            )
+        )
+
+
+def _print_detail(ctx: typer.Context, item: Rectification, day: date | None = None) -> None:
+    from wkb_tracker.dates import today
+    from wkb_tracker.rectification_store import detail_view
+    from wkb_tracker.render import print_json
+
+    print_json(
+        detail_view(
+            item,
+            _policy(session(ctx).root()),
+            day or today(),
+            due_soon_days=session(ctx).config().due_soon_days,
+        )
+    )
+
+
+def _where(item: Rectification) -> str:
+    return item.district or say("局内(无区)", "bureau-internal (no district)")
+
+
+_WORDS = {
+    "open": ("进行中", "open", "green"),
+    "due_soon": ("即将到期", "due soon", "yellow"),
+    "overdue": ("逾期", "overdue", "bold red"),
+    "closed": ("已关闭", "closed", "dim"),
+    "closed_late": ("逾期关闭", "closed late", "magenta"),
+}
+
+
+def _word_key(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
+    if status == "open" and due_soon:
+        return "due_soon"
+    if status == "closed" and closed_late:
+        return "closed_late"
+    return status or "open"
+
+
+def _word(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
+    if status is None:
+        return say("尚未立项", "not yet opened")
+    zh, en, _style = _WORDS[_word_key(status, due_soon, closed_late)]
+    return say(zh, en)
+
+
+def _status_word(view: dict[str, Any]) -> str:
+    return _word(view["status"], view["due_soon"], view["closed_late"])
+
+
+def _print_table(
+    columns: list[tuple[str, str]], views: list[dict[str, Any]], day: date, status: str
+) -> None:
+    from rich.markup import escape
+
+    from wkb_tracker.render import print_table
+
+    rows = []
+    for view in views:
+        key = _word_key(view["status"], view["due_soon"], view["closed_late"])
+        style = _WORDS[key][2]
+        cells: list[Any] = []
+        for name, _label in columns:
+            if name == "status":
+                cells.append(f"[{style}]{escape(_status_word(view))}[/{style}]")
+            elif name == "district":
+                cells.append(escape(view["district"] or say("局内", "bureau")))
+            elif name == "source" and view["source"] == "visit":
+                cells.append(say("走访", "visit"))
+            elif isinstance(view[name], str):
+                cells.append(escape(view[name]))
+            else:
+                cells.append(view[name])
+        rows.append(cells)
+    counts = {key: 0 for key in _WORDS}
+    for view in views:
+        counts[_word_key(view["status"], view["due_soon"], view["closed_late"])] += 1
+    caption = say(
+        "共 {n} 项(截至 {d}):进行中 {o},即将到期 {s},逾期 {v},已关闭 {c},逾期关闭 {l}",
+        "{n} items as of {d}: open {o}, due soon {s}, overdue {v}, closed {c}, closed late {l}",
+        n=len(views),
+        d=day,
+        o=counts["open"],
+        s=counts["due_soon"],
+        v=counts["overdue"],
+        c=counts["closed"],
+        l=counts["closed_late"],
+    )
+    print_table(
+        [label for _name, label in columns],
+        rows,
+        title=say("问题整改清单:{s}", "Rectification list: {s}", s=say(*_FILTER_WORDS[status])),
+        caption=caption,
+    )
+
+
+_FILTER_WORDS = {
+    "open": ("未关闭(含逾期)", "not closed (overdue included)"),
+    "overdue": ("逾期", "overdue"),
+    "due-soon": ("即将到期", "due soon"),
+    "closed": ("已关闭", "closed"),
+    "all": ("全部", "all"),
+}
+
+
+def _event_text(event: RectificationEvent) -> str:
+    if event.kind == "progress":
+        return say("进展:{n}", "progress: {n}", n=event.note)
+    if event.kind == "extend":
+        text = say(
+            "延期至 {d},理由:{r}", "extension to {d}, reason: {r}", d=event.deadline, r=event.reason
+        )
+        if event.approved_by:
+            text += say(",批准人:{a}", ", approved by {a}", a=event.approved_by)
+        return text
+    if event.kind == "close":
+        return say("关闭:{r}", "closure: {r}", r=event.resolution)
+    return say("重新打开,理由:{r}", "reopening, reason: {r}", r=event.reason)
+
+
+def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
+    from wkb_tracker.rectification import leader_of, state_at
+
+    policy = _policy(session(ctx).root())
+    state = state_at(item, day, due_soon_days=session(ctx).config().due_soon_days)
+    leader = leader_of(item, policy)
+    status = (
+        _word(state.status, state.due_soon, state.closed_late)
+        if state
+        else _word(None, False, None)
+    )
+    source = item.source + (f" {item.visit}" if item.visit else "")
+    lines = [
+        f"{item.id}  {status}" + say("(截至 {d})", " (as of {d})", d=day),
+        say("问题:", "problem: ") + item.problem,
+        say("区:", "district: ")
+        + _where(item)
+        + (say("(责任领导 {l})", " (leader {l})", l=leader) if leader else ""),
+        say("来源:", "source: ") + source,
+        say("相关措施:", "measure: ") + (str(item.measure) if item.measure else "—"),
+        say("责任部门:", "department: ") + item.department,
+        say("责任人:", "owner: ") + item.owner,
+        say("立项:", "opened: ") + str(item.opened),
+        say("期限:", "deadline: ")
+        + str(state.deadline if state else item.deadline)
+        + (
+            say("(原定 {d})", " (originally {d})", d=item.deadline)
+            if state and state.deadline != item.deadline
+            else ""
+        ),
+        say("记录:", "recorded: ")
+        + f"{item.created_by} {item.created_at.isoformat() if item.created_at else ''}".rstrip(),
+        say("历史:", "history:"),
+    ]
+    if not item.events:
+        lines.append(say("  (暂无)", "  (none yet)"))
+    for event in item.events:
+        lines.append(f"  {event.date}  {_event_text(event)}  — {event.by} {event.at.isoformat()}")
+    for line in lines:
+        echo(line)

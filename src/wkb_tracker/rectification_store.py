@@ -1,0 +1,686 @@
+"""The rectification list on disk (measure 15): open items, append events, find, list, views.
+
+One YAML file per item at `data/rectifications/YYYY/MM/<id>.yaml` (by opened date). A new item is
+created exclusively; a change appends one event to its history under a lock
+(`storage.update_locked`), re-reading the file and re-checking the transition against what is on
+disk at that moment, so a concurrent writer is seen and no update is lost. Items are never deleted.
+
+Functions take what a user typed (names, date texts) and refuse anything wrong with a `UserError`
+(exit 2) before a byte is written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker import dates, ids, records, storage
+from wkb_tracker.config import Config, read_config
+from wkb_tracker.errors import DataError, Problem, UserError
+from wkb_tracker.i18n import say
+from wkb_tracker.model import (
+    MAX_TEXT,
+    MEASURE_NUMBERS,
+    RECTIFICATION_SOURCES,
+    Rectification,
+    RectificationEvent,
+    Visit,
+)
+from wkb_tracker.policy import Policy, load_policy
+from wkb_tracker.rectification import (
+    CLOSE,
+    CLOSED,
+    EXTEND,
+    OPEN,
+    OVERDUE,
+    PROGRESS,
+    REOPEN,
+    leader_of,
+    refuse_event,
+    standing,
+    state_at,
+)
+from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
+
+VISIT_SOURCE = "visit"
+STATUS_FILTERS = ("open", "overdue", "due-soon", "closed", "all")
+_STATUS_RANK = {OVERDUE: 0, OPEN: 1, CLOSED: 2}
+
+
+# -- checking what people type ---------------------------------------------------------------
+
+
+def clean_text(value: str | None, field: str, *, required: bool = True) -> str | None:
+    """`value` stripped, or None when absent and optional. Refuses an empty or over-long text and
+    control characters (other than line breaks and tabs), which would not survive a YAML file."""
+    if value is None or not value.strip():
+        if not required:
+            return None
+        raise UserError(say("{f} 不能为空", "{f} must not be empty", f=field))
+    text = value.replace("\r\n", "\n").strip()
+    if len(text) > MAX_TEXT:
+        raise UserError(
+            say(
+                "{f} 超过 {n} 个字符(共 {m} 个)",
+                "{f} is longer than {n} characters ({m})",
+                f=field,
+                n=MAX_TEXT,
+                m=len(text),
+            )
+        )
+    for char in text:
+        if char in "\n\t":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+            raise UserError(
+                say(
+                    "{f} 含不可见的控制字符 U+{c:04X}",
+                    "{f} contains an invisible control character U+{c:04X}",
+                    f=field,
+                    c=ord(char),
+                )
+            )
+    return text
+
+
+def check_problem_text(text: str, field: str = "--problem") -> str:
+    """A problem's text as it will be stored; refuses what `clean_text` refuses. Call it before
+    writing a visit whose problems will become items, so a bad text stops the visit too."""
+    cleaned = clean_text(text, field)
+    assert cleaned is not None
+    return cleaned
+
+
+def parse_source(text: str) -> str:
+    """The stored source for a typed one: 自查 | 督查 | 考核 | 好差评 | 其他, or an English alias."""
+    wanted = text.strip()
+    for stored, alias in RECTIFICATION_SOURCES.items():
+        if stored == VISIT_SOURCE:
+            continue
+        if wanted == stored or wanted.lower() == alias:
+            return stored
+    if wanted.lower() == VISIT_SOURCE:
+        raise UserError(
+            say(
+                "来源为 visit 时请用 --visit 给出走访编号",
+                "for source visit, give the visit's id with --visit",
+            )
+        )
+    raise UserError(
+        say(
+            "未知的来源 --source {t!r}。可选:{v}(或用 --visit 关联走访)",
+            "unknown source --source {t!r}. Valid: {v} (or --visit for a visit)",
+            t=text,
+            v=source_choices(),
+        )
+    )
+
+
+def source_choices() -> str:
+    return "、".join(
+        f"{stored}({alias})"
+        for stored, alias in RECTIFICATION_SOURCES.items()
+        if stored != VISIT_SOURCE
+    )
+
+
+def _measure(number: int | None) -> int | None:
+    if number is not None and number not in MEASURE_NUMBERS:
+        raise UserError(
+            say(
+                "--measure {n} 超出范围;措施编号为 1–17",
+                "--measure {n} is out of range; measures are numbered 1–17",
+                n=number,
+            )
+        )
+    return number
+
+
+def _day(text: str | None, field: str) -> date:
+    """A typed event date (default today); refuses a date in the future."""
+    day = dates.today() if text is None else dates.parse_date(text, field=field)
+    if day > dates.today():
+        raise UserError(
+            say(
+                "{f} {d} 在未来;请记录已经发生的事",
+                "{f} {d} is in the future; record what has happened",
+                f=field,
+                d=day,
+            )
+        )
+    return day
+
+
+def checked_policy(root: Path) -> Policy:
+    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
+    policy, problems = load_policy(root)
+    if problems:
+        raise DataError("\n".join(str(p) for p in problems))
+    return policy
+
+
+# -- finding records -------------------------------------------------------------------------
+
+
+def _glob_one(root: Path, pattern: str) -> str | None:
+    for path in sorted(root.glob(pattern)):
+        if path.is_file() and not path.name.startswith("."):
+            return path.relative_to(root).as_posix()
+    return None
+
+
+def find_visit(root: Path, text: str) -> Visit:
+    """The visit with the typed id. Refuses a malformed or unknown id (exit 2)."""
+    visit_id, year, month = ids.parse_id(text, ids.VISIT)
+    rel = _glob_one(root, f"{VISITS_DIR}/{year:04d}/{month:02d}/*_{visit_id}.yaml") or _glob_one(
+        root, f"{VISITS_DIR}/*/*/*_{visit_id}.yaml"
+    )
+    if rel is None:
+        raise UserError(
+            say("没有编号为 {i} 的走访记录", "there is no visit with id {i}", i=visit_id)
+        )
+    doc = storage.read_yaml(root, rel)
+    visit, problems = (None, doc.problems) if doc.problems else records.visit_from_document(doc)
+    if visit is None:
+        raise DataError("\n".join(str(p) for p in problems))
+    return visit
+
+
+def item_rel(root: Path, text: str) -> str:
+    """The file of the item with the typed id, relative to root. Refuses a malformed or unknown id."""
+    item_id, _year, _month = ids.parse_id(text, ids.RECTIFICATION)
+    opened = ids.id_date(item_id)
+    if opened is not None:
+        rel = records.rectification_path(item_id, opened)
+        if (root / rel).is_file():
+            return rel
+    found = _glob_one(root, f"{RECTIFICATIONS_DIR}/*/*/{item_id}.yaml")
+    if found is None:
+        raise UserError(
+            say(
+                "没有编号为 {i} 的整改事项;`wkb rectify list --status all` 可查看全部",
+                "there is no rectification item {i}; `wkb rectify list --status all` lists them all",
+                i=item_id,
+            )
+        )
+    return found
+
+
+def _item_from(doc: storage.Document) -> Rectification:
+    if doc.problems:
+        raise DataError("\n".join(str(p) for p in doc.problems))
+    item, problems = records.rectification_from_document(doc)
+    if item is None:
+        raise DataError("\n".join(str(p) for p in problems))
+    return item
+
+
+def find_item(root: Path, text: str) -> Rectification:
+    """The item with the typed id (exit 2 if malformed or unknown; exit 1 if its file is broken)."""
+    return _item_from(storage.read_yaml(root, item_rel(root, text)))
+
+
+def load_items(root: Path) -> tuple[list[Rectification], list[Problem]]:
+    """Every readable item, and the problems of the files that could not be read."""
+    from wkb_tracker.loader import load_rectifications
+
+    items, problems, _temps = load_rectifications(root)
+    return items, problems
+
+
+# -- opening items ---------------------------------------------------------------------------
+
+
+def _render(item: Rectification) -> str:
+    """The file text for `item`; refuses text that would not read back exactly as given."""
+    mapping = records.rectification_to_mapping(item)
+    text = storage.dump_yaml(mapping)
+    value, problems = storage.parse_yaml(text.encode("utf-8"), item.path or "item")
+    if problems or value != mapping:
+        raise UserError(
+            say(
+                "文本含无法原样保存的字符,请修改后重试",
+                "the text holds characters that cannot be stored as given; please change it",
+            )
+        )
+    return text
+
+
+def _write_new(root: Path, item: Rectification) -> Rectification:
+    """Create the item's file exclusively (a fresh id on the rare collision)."""
+    for _attempt in range(5):
+        try:
+            storage.create_exclusive(root / item.path, _render(item))
+            return item
+        except FileExistsError:
+            fresh = ids.new_id(ids.RECTIFICATION, item.opened)
+            item = replace(item, id=fresh, path=records.rectification_path(fresh, item.opened))
+    raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
+
+
+def _new_item(
+    *,
+    problem: str,
+    district: str | None,
+    district_id: str | None,
+    source: str,
+    visit: str | None,
+    measure: int | None,
+    department: str,
+    owner: str,
+    opened: date,
+    deadline: date,
+    recorder: str,
+) -> Rectification:
+    item_id = ids.new_id(ids.RECTIFICATION, opened)
+    return Rectification(
+        id=item_id,
+        problem=problem,
+        district=district,
+        district_id=district_id,
+        source=source,
+        visit=visit,
+        measure=measure,
+        department=department,
+        owner=owner,
+        opened=opened,
+        deadline=deadline,
+        created_by=recorder,
+        created_at=dates.now(),
+        events=(),
+        path=records.rectification_path(item_id, opened),
+    )
+
+
+def _deadline(text: str | None, opened: date, config: Config) -> date:
+    if text is None or not text.strip():
+        return opened + timedelta(days=config.rectify_deadline_days)
+    deadline = dates.parse_deadline(text, opened=opened)
+    if deadline < opened:
+        raise UserError(
+            say(
+                "--deadline {d} 早于立项日期 {o}",
+                "--deadline {d} is before the opened date {o}",
+                d=deadline,
+                o=opened,
+            )
+        )
+    return deadline
+
+
+def add_item(
+    root: Path,
+    *,
+    problem: str,
+    recorder: str,
+    visit: str | None = None,
+    district: str | None = None,
+    source: str | None = None,
+    measure: int | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    opened: str | None = None,
+    deadline: str | None = None,
+) -> Rectification:
+    """Open one item from typed options (`wkb rectify add`); returns it as written.
+
+    With `visit`, district, source and opened date come from the visit (conflicting options are
+    refused). Without, `source` is required. The department defaults to the district's
+    responsible department on the opened date and the owner to its contact person; without a
+    district both are required. The deadline defaults to opened + `rectify_deadline_days`.
+    Refuses: an unknown visit (or a void one), district or source; an opened date in the future
+    or before the district's first table entry; a deadline before the opened date.
+    """
+    config, _problems = read_config(root)
+    policy = checked_policy(root)
+    problem_text = check_problem_text(problem)
+    measure = _measure(measure)
+    if visit is not None:
+        found = find_visit(root, visit)
+        if found.is_void:
+            raise UserError(
+                say(
+                    "走访 {i} 已作废,不能据此立项",
+                    "visit {i} is void; it cannot open an item",
+                    i=found.id,
+                )
+            )
+        if source is not None and source.strip().lower() != VISIT_SOURCE:
+            raise UserError(
+                say(
+                    "--visit 已确定来源为 visit,不能再给 --source {s}",
+                    "--visit makes the source visit; --source {s} contradicts it",
+                    s=source,
+                )
+            )
+        if district is not None and policy.resolve_district(district) != found.district_id:
+            raise UserError(
+                say(
+                    "--district {d} 与走访 {i} 的区({v})不符",
+                    "--district {d} does not match visit {i}'s district ({v})",
+                    d=district,
+                    i=found.id,
+                    v=found.district,
+                )
+            )
+        if opened is not None and dates.parse_date(opened, field="--opened") != found.date:
+            raise UserError(
+                say(
+                    "--opened 与走访 {i} 的日期({v})不符;关联走访的事项以走访日期立项",
+                    "--opened does not match visit {i}'s date ({v}); an item from a visit opens on the visit's date",
+                    i=found.id,
+                    v=found.date,
+                )
+            )
+        district_id: str | None = found.district_id
+        stored_source, visit_id, opened_on = VISIT_SOURCE, found.id, found.date
+    else:
+        if source is None:
+            raise UserError(
+                say(
+                    "请用 --source 给出问题来源,或用 --visit 关联走访。可选:{v}",
+                    "give the problem's source with --source, or link a visit with --visit. Valid: {v}",
+                    v=source_choices(),
+                )
+            )
+        stored_source, visit_id = parse_source(source), None
+        opened_on = _day(opened, "--opened")
+        district_id = policy.resolve_district(district) if district is not None else None
+    if opened_on > dates.today():
+        raise UserError(
+            say("立项日期 {d} 在未来", "the opened date {d} is in the future", d=opened_on)
+        )
+    department_text = clean_text(department, "--department", required=False)
+    owner_text = clean_text(owner, "--owner", required=False)
+    district_name: str | None = None
+    if district_id is not None:
+        entry = policy.assignment_on(district_id, opened_on)
+        district_name = policy.district_name(district_id)
+        if entry is None:
+            raise UserError(
+                say(
+                    "{d} 在 {o} 还没有责任分工(分工表自 {f} 起)",
+                    "{d} has no responsibility-table entry on {o} (the table starts {f})",
+                    d=district_name,
+                    o=opened_on,
+                    f=policy.history(district_id)[0].start,
+                )
+            )
+        department_text = department_text or entry.department
+        owner_text = owner_text or entry.contact
+    elif department_text is None or owner_text is None:
+        raise UserError(
+            say(
+                "没有 --district 的局内事项须给出 --department 和 --owner",
+                "an item without --district (bureau-internal) needs --department and --owner",
+            )
+        )
+    item = _new_item(
+        problem=problem_text,
+        district=district_name,
+        district_id=district_id,
+        source=stored_source,
+        visit=visit_id,
+        measure=measure,
+        department=department_text,
+        owner=owner_text,
+        opened=opened_on,
+        deadline=_deadline(deadline, opened_on, config),
+        recorder=recorder,
+    )
+    return _write_new(root, item)
+
+
+def items_for_visit(
+    policy: Policy, config: Config, visit: Visit, *, recorder: str
+) -> list[Rectification]:
+    """The items a visit's problems open (not yet written): one per problem, source visit,
+    district and opened date from the visit, department and owner from the table that day."""
+    entry = policy.assignment_on(visit.district_id, visit.date)
+    if entry is None:
+        raise UserError(
+            say(
+                "{d} 在 {o} 没有责任分工,无法立项",
+                "{d} has no responsibility-table entry on {o}; cannot open items",
+                d=visit.district,
+                o=visit.date,
+            )
+        )
+    return [
+        _new_item(
+            problem=check_problem_text(text),
+            district=visit.district,
+            district_id=visit.district_id,
+            source=VISIT_SOURCE,
+            visit=visit.id,
+            measure=None,
+            department=entry.department,
+            owner=entry.contact,
+            opened=visit.date,
+            deadline=visit.date + timedelta(days=config.rectify_deadline_days),
+            recorder=recorder,
+        )
+        for text in visit.problems
+    ]
+
+
+def open_for_visit(root: Path, visit: Visit, *, recorder: str) -> list[Rectification]:
+    """Open one item per problem of `visit` (measure 14 → 15); returns them as written.
+
+    Every item is built and checked before the first is written. Paths are `item.path`.
+    """
+    config, _problems = read_config(root)
+    planned = items_for_visit(checked_policy(root), config, visit, recorder=recorder)
+    return [_write_new(root, item) for item in planned]
+
+
+# -- changing items: one event appended under a lock -----------------------------------------
+
+
+def _append(
+    root: Path, text: str, make: Callable[[Rectification], RectificationEvent]
+) -> tuple[Rectification, RectificationEvent]:
+    """Append the event `make` builds from the item as it is on disk now; refuse what the rules
+    refuse. Returns the item with the event, and the event."""
+    rel = item_rel(root, text)
+    _item_from(storage.read_yaml(root, rel))  # refuses broken files and symlinks leaving the root
+    done: list[tuple[Rectification, RectificationEvent]] = []
+
+    def build(current: bytes) -> str:
+        value, problems = storage.parse_yaml(current, rel)
+        item = _item_from(storage.Document(rel, current, value, problems))
+        event = make(item)
+        refusal = refuse_event(item, event, today=dates.today())
+        if refusal is not None:
+            raise UserError(refusal.message)
+        changed = replace(item, events=(*item.events, event))
+        rendered = _render(changed)
+        done.clear()
+        done.append((changed, event))
+        return rendered
+
+    storage.update_locked(root / rel, build)
+    return done[-1]
+
+
+def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
+    return RectificationEvent(kind=kind, date=day, by=by, at=dates.now(), **fields)
+
+
+def add_progress(
+    root: Path, item_id: str, *, note: str, by: str, day: str | None = None
+) -> tuple[Rectification, RectificationEvent]:
+    """Append a progress note (allowed open or closed)."""
+    text = clean_text(note, "--note")
+    on = _day(day, "--date")
+    return _append(root, item_id, lambda _item: _event(PROGRESS, on, by, note=text))
+
+
+def extend(
+    root: Path,
+    item_id: str,
+    *,
+    deadline: str,
+    reason: str,
+    by: str,
+    approved_by: str | None = None,
+    day: str | None = None,
+) -> tuple[Rectification, RectificationEvent]:
+    """Extend an open item's deadline. A term (+15d, 2周, 1个月) counts from the deadline in force.
+    Refuses a closed item and a deadline that is not later than the one in force."""
+    why = clean_text(reason, "--reason")
+    approver = clean_text(approved_by, "--approved-by", required=False)
+    on = _day(day, "--date")
+
+    def make(item: Rectification) -> RectificationEvent:
+        current = standing(item).deadline
+        new = dates.parse_deadline(deadline, opened=current)
+        return _event(EXTEND, on, by, deadline=new, reason=why, approved_by=approver)
+
+    return _append(root, item_id, make)
+
+
+def close(
+    root: Path, item_id: str, *, resolution: str, by: str, day: str | None = None
+) -> tuple[Rectification, RectificationEvent]:
+    """Close an open item with its resolution. Refuses one already closed."""
+    text = clean_text(resolution, "--resolution")
+    on = _day(day, "--date")
+    return _append(root, item_id, lambda _item: _event(CLOSE, on, by, resolution=text))
+
+
+def reopen(
+    root: Path, item_id: str, *, reason: str, by: str, day: str | None = None
+) -> tuple[Rectification, RectificationEvent]:
+    """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
+    why = clean_text(reason, "--reason")
+    on = _day(day, "--date")
+    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why))
+
+
+# -- views -----------------------------------------------------------------------------------
+
+
+def item_view(
+    item: Rectification, policy: Policy, as_of: date, *, due_soon_days: int
+) -> dict[str, Any] | None:
+    """The JSON shape of one item as of a date (None if not yet opened then)."""
+    state = state_at(item, as_of, due_soon_days=due_soon_days)
+    if state is None:
+        return None
+    return {
+        "id": item.id,
+        "problem": item.problem,
+        "district": item.district,
+        "district_id": item.district_id,
+        "leader": leader_of(item, policy),
+        "department": item.department,
+        "owner": item.owner,
+        "source": item.source,
+        "visit": item.visit,
+        "measure": item.measure,
+        "opened": item.opened,
+        "initial_deadline": item.deadline,
+        "deadline": state.deadline,
+        "status": state.status,
+        "due_soon": state.due_soon,
+        "overdue_days": (as_of - state.deadline).days if state.status == OVERDUE else 0,
+        "closed": state.closed,
+        "closed_late": state.closed_late,
+        "extensions": sum(1 for e in item.events if e.kind == EXTEND and e.date <= as_of),
+        "path": item.path,
+    }
+
+
+def detail_view(
+    item: Rectification, policy: Policy, as_of: date, *, due_soon_days: int
+) -> dict[str, Any]:
+    """`item_view` plus who opened it and the whole recorded history (every event, any date)."""
+    view = item_view(item, policy, as_of, due_soon_days=due_soon_days)
+    if view is None:  # asked about a day before it was opened
+        view = {
+            **(item_view(item, policy, item.opened, due_soon_days=due_soon_days) or {}),
+            "status": None,
+            "deadline": item.deadline,
+            "due_soon": False,
+            "overdue_days": 0,
+            "closed": None,
+            "closed_late": None,
+            "extensions": 0,
+        }
+    return {
+        **view,
+        "as_of": as_of,
+        "created_by": item.created_by,
+        "created_at": item.created_at,
+        "events": [records.event_to_mapping(event) for event in item.events],
+    }
+
+
+def select(
+    items: Iterable[Rectification],
+    policy: Policy,
+    *,
+    as_of: date,
+    due_soon_days: int,
+    status: str = "open",
+    district: str | None = None,
+    leader: str | None = None,
+    department: str | None = None,
+) -> list[dict[str, Any]]:
+    """Views of the items opened by `as_of` that match, most urgent first.
+
+    status: open = not closed (overdue included); overdue; due-soon (open, not overdue, deadline
+    within `due_soon_days`); closed; all. Refuses an unknown status, district, leader or department.
+    """
+    if status not in STATUS_FILTERS:
+        raise UserError(
+            say(
+                "未知的状态 {s};可选:{v}",
+                "unknown status {s}; valid: {v}",
+                s=status,
+                v=" | ".join(STATUS_FILTERS),
+            )
+        )
+    items = list(items)
+    district_id = policy.resolve_district(district) if district is not None else None
+    leader_name = policy.resolve_leader(leader) if leader is not None else None
+    wanted_department = department.strip() if department is not None else None
+    if wanted_department is not None:
+        known = {a.department for a in policy.assignments} | {i.department for i in items}
+        if wanted_department not in known:
+            raise UserError(
+                say(
+                    "未知的责任部门 --department {d!r}。可选:{v}",
+                    "unknown department --department {d!r}. Valid: {v}",
+                    d=department,
+                    v="、".join(sorted(known)),
+                )
+            )
+    views = []
+    for item in items:
+        if district_id is not None and item.district_id != district_id:
+            continue
+        if wanted_department is not None and item.department != wanted_department:
+            continue
+        view = item_view(item, policy, as_of, due_soon_days=due_soon_days)
+        if view is None or (leader_name is not None and view["leader"] != leader_name):
+            continue
+        if _matches(view, status):
+            views.append(view)
+    views.sort(key=lambda v: (_STATUS_RANK[v["status"]], v["deadline"], v["opened"], v["id"]))
+    return views
+
+
+def _matches(view: dict[str, Any], status: str) -> bool:
+    if status == "all":
+        return True
+    if status == "open":
+        return bool(view["status"] != CLOSED)
+    if status == "due-soon":
+        return bool(view["due_soon"])
+    return bool(view["status"] == status)
