@@ -247,8 +247,18 @@ def dump_yaml(mapping: dict[str, Any]) -> str:
     )
 
 
+def _file_mode() -> int:
+    """The mode a plainly created file would get (0666 less the umask): mkstemp's 0600 would
+    hide records from colleagues sharing the folder."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_temp(directory: Path, text: str) -> Path:
     handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    if os.name != "nt":
+        os.fchmod(handle, _file_mode())
     with os.fdopen(handle, "wb") as stream:
         stream.write(text.encode("utf-8"))
         stream.flush()
