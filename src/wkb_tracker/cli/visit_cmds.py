@@ -1,0 +1,568 @@
+"""`wkb visit add | list | show | void | edit`: clerks record each contact (measure 14).
+
+Only typer and cli.common are imported at start-up (`wkb visit add` start-up time is benchmarked);
+the library (`wkb_tracker.visits`) and everything heavy is imported inside each command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn
+from wkb_tracker.i18n import say
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from wkb_tracker.model import Visit
+    from wkb_tracker.policy import Policy
+
+visit_app = typer.Typer(
+    help="走访记录(第十四条)/ visit records: contacts with innovation entities (measure 14)",
+    no_args_is_help=True,
+)
+
+_COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(visit_app, name="visit")
+
+
+def interactive() -> bool:
+    """Prompt for missing options? WKB_INTERACTIVE=1/0 forces it; else only when stdin is a terminal."""
+    forced = os.environ.get("WKB_INTERACTIVE", "").strip()
+    if forced in ("1", "0"):
+        return forced == "1"
+    return sys.stdin.isatty()
+
+
+# -- add ----------------------------------------------------------------------------------------
+
+
+@visit_app.command("add")
+def add(
+    ctx: typer.Context,
+    date: str | None = typer.Option(
+        None,
+        "--date",
+        help="联系日期(必填)/ date (required): 2026-11-03, 2026/11/3, 2026年11月3日, 今天, 昨天",
+    ),
+    district: str | None = typer.Option(
+        None, "--district", help="区名、id 或唯一前缀(必填)/ district name, id or prefix (required)"
+    ),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="责任领导(默认取当日分工表)/ leader (default: the table on that date)",
+    ),
+    entity: str | None = typer.Option(
+        None, "--entity", help="创新主体名称(必填)/ innovation entity (required)"
+    ),
+    entity_type: str | None = typer.Option(
+        None,
+        "--type",
+        help="主体类型(必填)/ entity type (required): 高校院所|平台载体|科技企业|创新团队 "
+        "(institute|platform|enterprise|team)",
+    ),
+    mode: str | None = typer.Option(
+        None,
+        "--mode",
+        help="联系方式 / contact mode: 实地走访|座谈交流|电话联系|线上交流 "
+        "(visit|meeting|phone|online), default 实地走访",
+    ),
+    measure: list[str] | None = typer.Option(
+        None, "--measure", help="相关措施编号 1–17,可重复 / measure served, repeatable"
+    ),
+    summary: str = typer.Option("", "--summary", help="情况摘要 / summary"),
+    problem: list[str] | None = typer.Option(
+        None, "--problem", help="主体反映的困难问题,可重复 / a problem raised, repeatable"
+    ),
+    participant: list[str] | None = typer.Option(
+        None, "--participant", help="参加人员,可重复 / participant, repeatable"
+    ),
+    recorder: str | None = typer.Option(
+        None, "--recorder", help="记录人(默认取配置或 git user.name)/ recorder"
+    ),
+    late_reason: str | None = typer.Option(
+        None, "--late-reason", help="补录原因 / reason for a late entry (补录)"
+    ),
+    no_rectify: bool = typer.Option(
+        False,
+        "--no-rectify",
+        help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
+    ),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """录入一次走访(对口联系)/ record a contact with an innovation entity."""
+    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.visits import VisitRequest, add_visit
+
+    state = session(ctx)
+    root = state.root()
+    policy = _policy(root)
+    values: dict[str, Any] = {
+        "date": date,
+        "district": district,
+        "leader": leader,
+        "entity": entity,
+        "type": entity_type,
+        "mode": mode,
+        "measures": list(measure or []),
+        "summary": summary,
+        "problems": list(problem or []),
+        "participants": list(participant or []),
+    }
+    missing = [name for name in ("date", "district", "entity", "type") if values[name] is None]
+    if missing:
+        if not interactive():
+            raise _usage_error(missing)
+        _prompt_missing(
+            policy, values, leader_given=leader is not None, mode_given=mode is not None
+        )
+    request = VisitRequest(
+        **values,
+        recorder=recorder
+        if recorder is not None
+        else default_recorder(root, state.config().recorder),
+        late_reason=late_reason,
+    )
+    added = add_visit(policy, root, request)
+    visit = added.visit
+    for message in added.warnings:
+        warn(message)
+    paths = [visit.path]
+    opened = []
+    if visit.problems and not no_rectify:
+        opened = _open_rectifications(root, visit, request.recorder)
+        paths += [path for _item_id, path, _problem in opened]
+    from wkb_tracker.visits import commit_message
+
+    _commit(root, paths, commit_message(visit), commit, state.config().auto_commit)
+    if format is TextJson.json:
+        from wkb_tracker.render import print_json
+        from wkb_tracker.visits import visit_view
+
+        print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
+        return
+    echo(
+        say(
+            "已记录走访 {i}:{d} {l} {n} · {e}({t},{m})",
+            "recorded visit {i}: {d} {l} {n} · {e} ({t}, {m})",
+            i=visit.id,
+            d=visit.date,
+            l=visit.leader,
+            n=visit.district,
+            e=visit.entity,
+            t=visit.type,
+            m=visit.mode,
+        )
+    )
+    echo(say("文件:{p}", "file: {p}", p=visit.path))
+    for item_id, _path, text in opened:
+        echo(say("已开立整改事项 {i}:{t}", "opened rectification item {i}: {t}", i=item_id, t=text))
+
+
+def _usage_error(missing: list[str]) -> Exception:
+    from wkb_tracker.errors import UserError
+
+    options = "、".join(f"--{name}" for name in missing)
+    return UserError(
+        say(
+            "缺少必填选项 {o}(标准输入不是终端,无法提问)。见 wkb visit add --help",
+            "missing required option {o} (standard input is not a terminal, so wkb cannot ask). "
+            "See wkb visit add --help",
+            o=options,
+        )
+    )
+
+
+def _open_rectifications(root: Path, visit: Visit, recorder: str) -> list[tuple[str, str, str]]:
+    """Open one linked rectification item per problem (issue 4); (id, path, problem) of each."""
+    from wkb_tracker.errors import WkbError
+    from wkb_tracker.records import rectification_path
+    from wkb_tracker.rectification_store import open_for_visit
+
+    try:
+        items = open_for_visit(root, visit, recorder=recorder)
+    except WkbError as error:
+        warn(
+            say(
+                "走访已记录,但未能开立整改事项:{m}。可用 wkb rectify add --visit {i} 补开",
+                "the visit is recorded, but no rectification item could be opened: {m}. "
+                "Use wkb rectify add --visit {i}",
+                m=error.message,
+                i=visit.id,
+            )
+        )
+        return []
+    return [
+        (item.id, item.path or rectification_path(item.id, item.opened), item.problem)
+        for item in items
+    ]
+
+
+# -- prompts ------------------------------------------------------------------------------------
+
+
+def _ask(label: str, check: Any, *, default: str | None = None) -> Any:
+    """Ask until `check(answer)` accepts it; each refusal's message is shown and the question repeated."""
+    from wkb_tracker.errors import UserError
+
+    while True:
+        answer = typer.prompt(label, default=default, err=True, show_default=bool(default))
+        try:
+            return check(answer)
+        except UserError as error:
+            sys.stderr.write(error.message + "\n")
+
+
+def _numbered(options: list[str]) -> str:
+    return "  ".join(f"{number}.{option}" for number, option in enumerate(options, 1))
+
+
+def _pick(options: list[str], answer: str, fallback: Any) -> Any:
+    """A number from the shown list picks that option; anything else goes to `fallback`."""
+    cleaned = answer.strip()
+    if cleaned.isascii() and cleaned.isdigit() and 1 <= int(cleaned) <= len(options):
+        return options[int(cleaned) - 1]
+    return fallback(cleaned)
+
+
+def _prompt_missing(
+    policy: Policy, values: dict[str, Any], *, leader_given: bool, mode_given: bool
+) -> None:
+    """Ask for each missing required value (showing what is valid), then the optional ones."""
+    from wkb_tracker.dates import today
+    from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES
+    from wkb_tracker.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+
+    err = sys.stderr
+    if values["date"] is None:
+        day = _ask(
+            say("联系日期(如 2026-11-03、今天、昨天)", "date (e.g. 2026-11-03, today, yesterday)"),
+            parse_visit_date,
+            default=today().isoformat(),
+        )
+        values["date"] = day.isoformat()
+    if values["district"] is None:
+        names = [policy.district_name(i) for i in policy.district_ids]
+        err.write(say("可选的区:", "districts: ") + _numbered(names) + "\n")
+        values["district"] = _ask(
+            say("区(填编号或名称)", "district (number or name)"),
+            lambda answer: policy.district_name(
+                _pick(policy.district_ids, answer, policy.resolve_district)
+            ),
+        )
+    if not leader_given:
+        from wkb_tracker.dates import parse_date
+
+        entry = policy.assignment_on(
+            policy.resolve_district(values["district"]), parse_date(values["date"])
+        )
+        values["leader"] = _ask(
+            say("责任领导", "leader"),
+            policy.resolve_leader,
+            default=entry.leader if entry else None,
+        )
+    if values["entity"] is None:
+        from wkb_tracker.visits import clean_text
+
+        values["entity"] = _ask(
+            say("创新主体名称", "innovation entity"),
+            lambda answer: clean_text(answer, "--entity", required=True),
+        )
+    if values["type"] is None:
+        kinds = list(ENTITY_TYPES)
+        err.write(say("主体类型:", "entity types: ") + _numbered(kinds) + "\n")
+        values["type"] = _ask(
+            say("主体类型(填编号或名称)", "entity type (number or name)"),
+            lambda answer: _pick(kinds, answer, resolve_type),
+        )
+    if not mode_given:
+        modes = list(CONTACT_MODES)
+        err.write(say("联系方式:", "contact modes: ") + _numbered(modes) + "\n")
+        values["mode"] = _ask(
+            say("联系方式(填编号或名称)", "contact mode (number or name)"),
+            lambda answer: _pick(modes, answer, resolve_mode),
+            default=modes[0],
+        )
+    if not values["measures"]:
+        values["measures"] = _ask(
+            say(
+                "相关措施编号(可多个,空格分隔;回车跳过)",
+                "measures served (space-separated; Enter to skip)",
+            ),
+            lambda answer: [parse_measure(part) for part in answer.replace(",", " ").split()],
+            default="",
+        )
+    if not values["summary"]:
+        values["summary"] = typer.prompt(
+            say("情况摘要(回车跳过)", "summary (Enter to skip)"),
+            default="",
+            err=True,
+            show_default=False,
+        )
+    if not values["problems"]:
+        while True:
+            answer = typer.prompt(
+                say(
+                    "反映的困难问题(每次一条;回车结束)",
+                    "a problem raised (one at a time; Enter to finish)",
+                ),
+                default="",
+                err=True,
+                show_default=False,
+            )
+            if not answer.strip():
+                break
+            values["problems"].append(answer)
+
+
+# -- list and show ------------------------------------------------------------------------------
+
+
+@visit_app.command("list")
+def list_visits(
+    ctx: typer.Context,
+    month: str | None = typer.Option(None, "--month", help="月份 YYYY-MM / month"),
+    start: str | None = typer.Option(None, "--from", help="起始日期 / first date"),
+    end: str | None = typer.Option(None, "--to", help="截止日期 / last date"),
+    leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
+    district: str | None = typer.Option(None, "--district", help="区 / district"),
+    entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
+    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+) -> None:
+    """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
+    from wkb_tracker.loader import load
+    from wkb_tracker.policy import load_policy
+    from wkb_tracker.visits import make_filter, select, visit_view
+
+    root = session(ctx).root()
+    policy, _problems = load_policy(root)
+    chosen = make_filter(
+        policy,
+        month=month,
+        start=start,
+        end=end,
+        leader=leader,
+        district=district,
+        type=entity_type,
+    )
+    data = load(root, rectifications=False, months=chosen.months())
+    for problem in data.problems:
+        if problem.path.startswith("data/visits/"):
+            warn(say("已跳过无法读取的记录 ", "skipped an unreadable record ") + str(problem))
+        else:
+            warn(str(problem))
+    views = [visit_view(visit) for visit in select(data.visits, chosen)]
+    if format is TableJsonCsv.json:
+        from wkb_tracker.render import print_json
+
+        print_json(views)
+        return
+    header = [
+        say("编号", "id"),
+        say("日期", "date"),
+        say("区", "district"),
+        say("责任领导", "leader"),
+        say("创新主体", "entity"),
+        say("类型", "type"),
+        say("方式", "mode"),
+        say("措施", "measures"),
+        say("记录人", "recorder"),
+        say("状态", "status"),
+    ]
+    rows = [
+        [
+            view["id"],
+            view["date"],
+            view["district"],
+            view["leader"],
+            view["entity"],
+            view["type"],
+            view["mode"],
+            ",".join(str(number) for number in view["measures"]),
+            view["recorder"],
+            say("已作废", "void") if view["void"] else say("有效", "valid"),
+        ]
+        for view in views
+    ]
+    if format is TableJsonCsv.csv:
+        from wkb_tracker.render import print_csv
+
+        header += [say("作废原因", "void reason"), say("文件", "path")]
+        print_csv(
+            header,
+            [
+                [*row, view["void_reason"], view["path"]]
+                for row, view in zip(rows, views, strict=True)
+            ],
+        )
+        return
+    from wkb_tracker.render import print_table
+
+    print_table(
+        header,
+        rows,
+        caption=say(
+            "共 {n} 条,其中作废 {v} 条",
+            "{n} visits, {v} of them void",
+            n=len(views),
+            v=sum(1 for view in views if view["void"]),
+        ),
+    )
+
+
+@visit_app.command("show")
+def show(
+    ctx: typer.Context,
+    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    format: TextJson = typer.Option(TextJson.text, "--format"),
+) -> None:
+    """显示一条走访记录 / print one visit."""
+    from wkb_tracker.visits import find_visit, visit_view
+
+    view = visit_view(find_visit(session(ctx).root(), visit_id))
+    if format is TextJson.json:
+        from wkb_tracker.render import print_json
+
+        print_json(view)
+        return
+    _print_view(view)
+
+
+def _print_view(view: dict[str, Any]) -> None:
+    lines = [
+        (say("编号", "id"), view["id"]),
+        (say("日期", "date"), view["date"]),
+        (say("区", "district"), f"{view['district']} ({view['district_id']})"),
+        (say("责任领导", "leader"), view["leader"]),
+        (say("创新主体", "entity"), view["entity"]),
+        (say("主体类型", "type"), view["type"]),
+        (say("联系方式", "mode"), view["mode"]),
+        (say("相关措施", "measures"), ", ".join(str(number) for number in view["measures"])),
+        (say("情况摘要", "summary"), view["summary"]),
+        (say("反映问题", "problems"), "; ".join(view["problems"])),
+        (say("参加人员", "participants"), "、".join(view["participants"])),
+        (say("记录人", "recorder"), view["recorder"]),
+        (say("记录时间", "recorded at"), view["recorded_at"]),
+    ]
+    if view["late_reason"]:
+        lines.append((say("补录原因", "late reason"), view["late_reason"]))
+    status = (
+        say(
+            "已作废({r};{b},{a})",
+            "void ({r}; {b}, {a})",
+            r=view["void_reason"],
+            b=view["void_by"],
+            a=view["void_at"],
+        )
+        if view["void"]
+        else say("有效", "valid")
+    )
+    lines += [(say("状态", "status"), status), (say("文件", "file"), view["path"])]
+    for label, value in lines:
+        echo(f"{label}: {value}")
+
+
+# -- void and edit ------------------------------------------------------------------------------
+
+
+@visit_app.command("void")
+def void(
+    ctx: typer.Context,
+    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
+    by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+) -> None:
+    """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
+    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.visits import commit_message, void_visit
+
+    state = session(ctx)
+    root = state.root()
+    who = by if by is not None else default_recorder(root, state.config().recorder)
+    visit = void_visit(root, visit_id, reason=reason, by=who)
+    _commit(root, [visit.path], commit_message(visit, "void"), commit, state.config().auto_commit)
+    echo(
+        say(
+            "已作废 {i}({d} {l} {n} · {e}),原因:{r}",
+            "voided {i} ({d} {l} {n} · {e}), reason: {r}",
+            i=visit.id,
+            d=visit.date,
+            l=visit.leader,
+            n=visit.district,
+            e=visit.entity,
+            r=reason.strip(),
+        )
+    )
+
+
+@visit_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+) -> None:
+    """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
+    from wkb_tracker.visits import commit_message, edit_visit
+
+    state = session(ctx)
+    root = state.root()
+    result = edit_visit(_policy(root), root, visit_id)
+    for message in result.warnings:
+        warn(message)
+    if not result.changed:
+        echo(say("未做修改:{i}", "no changes: {i}", i=result.visit.id))
+        return
+    visit = result.visit
+    _commit(root, [visit.path], commit_message(visit, "edit"), commit, state.config().auto_commit)
+    echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
+
+
+# -- shared -------------------------------------------------------------------------------------
+
+
+def _policy(root: Path) -> Policy:
+    """The policy; a broken policy file stops the command (exit 1) with every problem."""
+    from wkb_tracker.errors import DataError
+    from wkb_tracker.policy import load_policy
+
+    policy, problems = load_policy(root)
+    if problems:
+        raise DataError("\n".join(str(problem) for problem in problems))
+    return policy
+
+
+def _commit(root: Path, paths: list[str], message: str, flag: bool | None, auto: bool) -> None:
+    """Commit `paths` alone when asked (flag, else config); a failed commit warns, the file stays."""
+    wanted = auto if flag is None else flag
+    if not wanted:
+        return
+    from wkb_tracker.gitops import commit, in_repository
+
+    if not in_repository(root):
+        if flag:
+            warn(
+                say(
+                    "记录根目录不是 git 仓库,未提交",
+                    "the records root is not a git repository; not committed",
+                )
+            )
+        return
+    failure = commit(root, paths, message)
+    if failure:
+        warn(
+            say(
+                "git 提交失败({why});记录已保存,未提交",
+                "git commit failed ({why}); the record is saved but not committed",
+                why=failure,
+            )
+        )
