@@ -21,20 +21,82 @@ from pathlib import Path
 
 from wkb_tracker.dates import SHANGHAI, add_months, month_bounds, months_between
 from wkb_tracker.ids import ALPHABET, RECTIFICATION, VISIT
-from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.model import (
+    CONTACT_MODES,
+    ENTITY_TYPES,
+    Rectification,
+    RectificationEvent,
+    Visit,
+    VoidMark,
+)
 from wkb_tracker.policy import load_policy
-from wkb_tracker.records import rectification_path, rectification_to_mapping, visit_path, visit_to_mapping
+from wkb_tracker.records import (
+    rectification_path,
+    rectification_to_mapping,
+    visit_path,
+    visit_to_mapping,
+)
 from wkb_tracker.root import init_root
 from wkb_tracker.storage import dump_yaml
 
 ENTITIES = {
-    "高校院所": ["武汉大学", "华中科技大学", "武汉理工大学", "华中师范大学", "中南财经政法大学", "湖北大学", "中科院武汉病毒研究所", "武汉纺织大学"],
-    "平台载体": ["光谷实验室", "东湖实验室", "九峰山实验室", "江城实验室", "洪山创新街区孵化器", "青山科技企业加速器", "汉阳创意产业园"],
-    "科技企业": ["长江存储", "华工科技", "烽火通信", "斗鱼网络", "高德红外", "联影医疗", "光迅科技", "精测电子", "锐科激光", "小药药"],
-    "创新团队": ["激光制造创新团队", "基因编辑青年团队", "智能网联汽车团队", "新型显示材料团队", "工业软件攻关团队"],
+    "高校院所": [
+        "武汉大学",
+        "华中科技大学",
+        "武汉理工大学",
+        "华中师范大学",
+        "中南财经政法大学",
+        "湖北大学",
+        "中科院武汉病毒研究所",
+        "武汉纺织大学",
+    ],
+    "平台载体": [
+        "光谷实验室",
+        "东湖实验室",
+        "九峰山实验室",
+        "江城实验室",
+        "洪山创新街区孵化器",
+        "青山科技企业加速器",
+        "汉阳创意产业园",
+    ],
+    "科技企业": [
+        "长江存储",
+        "华工科技",
+        "烽火通信",
+        "斗鱼网络",
+        "高德红外",
+        "联影医疗",
+        "光迅科技",
+        "精测电子",
+        "锐科激光",
+        "小药药",
+    ],
+    "创新团队": [
+        "激光制造创新团队",
+        "基因编辑青年团队",
+        "智能网联汽车团队",
+        "新型显示材料团队",
+        "工业软件攻关团队",
+    ],
 }
-PROBLEMS = ["研发用地紧张,希望协调扩建", "高企认定材料不清楚", "科技成果转化审批周期长", "缺少中试熟化场地", "外籍人才工作许可办理慢", "融资渠道少,希望对接基金", "项目经费拨付进度慢", "希望参加揭榜挂帅项目"]
-SUMMARIES = ["走访了解企业研发进展和需求", "座谈交流政策落实情况", "电话了解项目申报困难", "线上对接科技成果转化需求", "宣讲高企认定政策", "调研孵化载体运营情况"]
+PROBLEMS = [
+    "研发用地紧张,希望协调扩建",
+    "高企认定材料不清楚",
+    "科技成果转化审批周期长",
+    "缺少中试熟化场地",
+    "外籍人才工作许可办理慢",
+    "融资渠道少,希望对接基金",
+    "项目经费拨付进度慢",
+    "希望参加揭榜挂帅项目",
+]
+SUMMARIES = [
+    "走访了解企业研发进展和需求",
+    "座谈交流政策落实情况",
+    "电话了解项目申报困难",
+    "线上对接科技成果转化需求",
+    "宣讲高企认定政策",
+    "调研孵化载体运营情况",
+]
 OWNERS = ["张伟", "李娜", "王磊", "刘洋", "陈静", "杨帆", "赵敏", "黄强"]
 
 
@@ -47,7 +109,9 @@ def make_id(rng: random.Random, kind: str, day: date, used: set[str]) -> str:
 
 
 def stamp(day: date, rng: random.Random, delay_days: int = 0) -> datetime:
-    moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI) + timedelta(days=delay_days, minutes=rng.randrange(600))
+    moment = datetime(day.year, day.month, day.day, 9, 0, tzinfo=SHANGHAI) + timedelta(
+        days=delay_days, minutes=rng.randrange(600)
+    )
     return moment
 
 
@@ -65,7 +129,9 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
     # One revision of the table (分工调整): 江岸区 moves from 徐涛 to 刘红 on 2025-03-01.
     districts_file = out / "data" / "districts.yaml"
     with districts_file.open("a", encoding="utf-8") as stream:
-        stream.write("  - district: 江岸区\n    id: jiangan\n    leader: 刘红\n    title: 二级巡视员\n")
+        stream.write(
+            "  - district: 江岸区\n    id: jiangan\n    leader: 刘红\n    title: 二级巡视员\n"
+        )
         stream.write("    department: 项目中心\n    contact: 亓巍\n    from: 2025-03-01\n")
     policy, problems = load_policy(out)
     assert not problems, problems
@@ -122,12 +188,18 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
             counts["visits"] += 1
             for problem in raised:
                 item = make_item(rng, visit, problem, entry.department, end, used)
-                write(out, rectification_path(item.id, item.opened), dump_yaml(rectification_to_mapping(item)))
+                write(
+                    out,
+                    rectification_path(item.id, item.opened),
+                    dump_yaml(rectification_to_mapping(item)),
+                )
                 counts["rectifications"] += 1
     return counts
 
 
-def make_item(rng: random.Random, visit: Visit, problem: str, department: str, end: date, used: set[str]) -> Rectification:
+def make_item(
+    rng: random.Random, visit: Visit, problem: str, department: str, end: date, used: set[str]
+) -> Rectification:
     opened = visit.date
     deadline = opened + timedelta(days=30)
     who = rng.choice(OWNERS)
@@ -138,24 +210,44 @@ def make_item(rng: random.Random, visit: Visit, problem: str, department: str, e
         events.append(RectificationEvent(kind=kind, date=day, by=who, at=stamp(day, rng), **fields))  # type: ignore[arg-type]
 
     if age > 5 and rng.random() < 0.5:
-        event("progress", opened + timedelta(days=min(age, rng.randrange(1, 10))), note="已联系相关处室协调")
+        event(
+            "progress",
+            opened + timedelta(days=min(age, rng.randrange(1, 10))),
+            note="已联系相关处室协调",
+        )
     fate = rng.random()
     if age > 45:
         if fate < 0.65:
             event("close", opened + timedelta(days=rng.randrange(3, 30)), resolution="已协调解决")
         elif fate < 0.80:
-            event("close", opened + timedelta(days=rng.randrange(31, 45)), resolution="已解决(超期)")
+            event(
+                "close", opened + timedelta(days=rng.randrange(31, 45)), resolution="已解决(超期)"
+            )
         elif fate < 0.90:
             new_deadline = deadline + timedelta(days=30)
-            event("extend", deadline - timedelta(days=2), deadline=new_deadline, reason="需跨部门协调", approved_by="盛继亮")
+            event(
+                "extend",
+                deadline - timedelta(days=2),
+                deadline=new_deadline,
+                reason="需跨部门协调",
+                approved_by="盛继亮",
+            )
             if rng.random() < 0.7:
-                event("close", deadline + timedelta(days=rng.randrange(5, 25)), resolution="延期后解决")
+                event(
+                    "close",
+                    deadline + timedelta(days=rng.randrange(5, 25)),
+                    resolution="延期后解决",
+                )
         elif fate < 0.93:
             event("close", opened + timedelta(days=10), resolution="已答复")
             event("reopen", opened + timedelta(days=20), reason="企业反映问题仍在")
         # else: left open, long overdue
     elif age > 10 and fate < 0.4:
-        event("close", opened + timedelta(days=rng.randrange(3, min(age, 30))), resolution="已协调解决")
+        event(
+            "close",
+            opened + timedelta(days=rng.randrange(3, min(age, 30))),
+            resolution="已协调解决",
+        )
     return Rectification(
         id=make_id(rng, RECTIFICATION, opened, used),
         problem=problem,
@@ -175,14 +267,19 @@ def make_item(rng: random.Random, visit: Visit, problem: str, department: str, e
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31))
     args = parser.parse_args(argv)
     counts = generate(args.out, args.visits, args.seed, args.end)
-    print(f"{args.out}: {counts['visits']} visits, {counts['rectifications']} rectifications, {counts['void']} void", file=sys.stderr)
+    print(
+        f"{args.out}: {counts['visits']} visits, {counts['rectifications']} rectifications, {counts['void']} void",
+        file=sys.stderr,
+    )
     return 0
 
 
