@@ -86,3 +86,26 @@ def test_hook_install__keeps_a_foreign_hook(wkb, root: Path) -> None:
     result = wkb("hook", "install")
     assert result.exit_code == 2 and "--force" in result.stderr
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_visit_add__sealed_month_needs_a_late_reason(wkb, root: Path) -> None:
+    assert wkb("month", "close", "2026-10").exit_code == 0
+    args = [
+        "visit",
+        "add",
+        "--date",
+        "2026-10-15",
+        "--district",
+        "东湖",
+        "--entity",
+        "光谷实验室",
+        "--type",
+        "platform",
+    ]
+    refused = wkb(*args)
+    assert refused.exit_code == 2
+    assert "2026-10 已封存,只能补录:请用 --late-reason" in refused.stderr
+    assert not list((root / "data/visits").glob("2026/10/*.yaml"))
+    accepted = wkb(*args, "--late-reason", "领导出差,补录")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert wkb("validate").exit_code == 0

@@ -32,7 +32,7 @@ from wkb_tracker.model import (
 )
 from wkb_tracker.policy import Policy, did_you_mean
 from wkb_tracker.records import visit_from_document, visit_path, visit_to_mapping
-from wkb_tracker.root import VISITS_DIR
+from wkb_tracker.root import SEALED_DIR, VISITS_DIR
 from wkb_tracker.storage import (
     Document,
     create_exclusive,
@@ -391,6 +391,16 @@ def write_new(root: Path, visit: Visit) -> Visit:
 def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     """Check and write a new visit (nothing is written when anything is refused)."""
     built = build_visit(policy, request)
+    day = built.visit.date
+    # A sealed month (wkb month close) takes a visit only as a declared late entry (issue 6).
+    if (root / SEALED_DIR / f"{day:%Y-%m}.yaml").is_file() and not built.visit.late_reason:
+        raise UserError(
+            say(
+                "{m} 已封存,只能补录:请用 --late-reason 说明补录原因",
+                "{m} is sealed: record this visit only as a late entry, with --late-reason",
+                m=f"{day:%Y-%m}",
+            )
+        )
     return NewVisit(write_new(root, built.visit), built.warnings)
 
 
