@@ -135,8 +135,11 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
         stream.write("    department: 项目中心\n    contact: 亓巍\n    from: 2025-03-01\n")
     policy, problems = load_policy(out)
     assert not problems, problems
-    months_count = max(1, -(-visits // (14 * 60)))  # about 60 contacts per district-month
-    first_month = add_months(date(end.year, end.month, 1), -(months_count - 1))
+    # About 60 contacts per district-month, over at most the months since the notice took effect
+    # (2021-07): a larger N makes the months denser rather than reaching before the table.
+    months_count = max(1, -(-visits // (14 * 60)))
+    notice = date(2021, 7, 1)
+    first_month = max(notice, add_months(date(end.year, end.month, 1), -(months_count - 1)))
     months = months_between(first_month, end)
     used: set[str] = set()
     counts = {"visits": 0, "rectifications": 0, "void": 0}

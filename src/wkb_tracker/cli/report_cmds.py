@@ -1,0 +1,181 @@
+"""`wkb report` (measure 14 compliance, measure 17 assessment) and `wkb due` (what is still needed
+this month). Options are parsed here; the figures come from `compliance`, the output from
+`report_render`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import typer
+
+from wkb_tracker.cli.common import TableJson, date_option_help, session, warn
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from wkb_tracker.compliance import Period
+    from wkb_tracker.loader import Dataset
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("due")(due)
+
+
+def report(
+    ctx: typer.Context,
+    month: str | None = typer.Option(
+        None, "--month", help="月份 YYYY-MM(默认本月)/ month (default: the current month)"
+    ),
+    quarter: str | None = typer.Option(None, "--quarter", help="季度 / quarter, YYYY-Qn"),
+    year: str | None = typer.Option(None, "--year", help="年度(考核)/ year (assessment), YYYY"),
+    start: str | None = typer.Option(
+        None, "--from", help="起始日期 / first day; " + date_option_help()
+    ),
+    end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
+    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
+    ),
+    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    explain: bool = typer.Option(
+        False,
+        "--explain",
+        help="列出每个数字背后的记录编号 / list the record ids behind each figure",
+    ),
+) -> None:
+    """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
+    from wkb_tracker import compliance, report_render
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.render import print_json
+
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    period = _period(month, quarter, year, start, end, day)
+    root = session(ctx).root()
+    dataset = _load(root, period.months())
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    result = compliance.compute(dataset, period, day, leader=name)
+    if format is ReportFormat.json:
+        print_json(report_render.report_dict(result, explain=explain))
+    elif format is ReportFormat.csv:
+        _write(report_render.report_csv(result, explain=explain))
+    elif format is ReportFormat.markdown:
+        _write(report_render.report_markdown(result, explain=explain))
+    else:
+        report_render.print_report(result, explain=explain)
+
+
+def due(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
+    ),
+    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    format: TableJson = typer.Option(TableJson.table, "--format"),
+) -> None:
+    """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
+    from wkb_tracker import compliance, report_render
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.render import print_json
+
+    day = parse_date(as_of, field="--as-of") if as_of else today()
+    root = session(ctx).root()
+    dataset = _load(root, [(day.year, day.month)])
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    result = compliance.due(dataset, day, leader=name)
+    if format is TableJson.json:
+        print_json(report_render.due_dict(result))
+    else:
+        report_render.print_due(result)
+
+
+def _period(
+    month: str | None,
+    quarter: str | None,
+    year: str | None,
+    start: str | None,
+    end: str | None,
+    as_of: date,
+) -> Period:
+    """The one period asked for; refuses two at once or half a range."""
+    from wkb_tracker.compliance import MONTH, QUARTER, RANGE, YEAR, make_period, month_of
+    from wkb_tracker.dates import parse_date, parse_month, parse_quarter, parse_year
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.i18n import say
+
+    given = [
+        name
+        for name, value in (
+            ("--month", month),
+            ("--quarter", quarter),
+            ("--year", year),
+            ("--from/--to", start or end),
+        )
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise UserError(
+            say(
+                "只能指定一个统计期,收到:{g}。可选:--month、--quarter、--year 或 --from 与 --to",
+                "give one period only, got: {g}. Choose --month, --quarter, --year, or --from with --to",
+                g=", ".join(given),
+            )
+        )
+    if month is not None:
+        return make_period(*parse_month(month), MONTH)
+    if quarter is not None:
+        return make_period(*parse_quarter(quarter), QUARTER)
+    if year is not None:
+        return make_period(*parse_year(year), YEAR)
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise UserError(
+                say(
+                    "--from 与 --to 须同时给出(如 --from 2026-11-01 --to 2026-11-20)",
+                    "--from and --to go together (e.g. --from 2026-11-01 --to 2026-11-20)",
+                )
+            )
+        first, last = parse_date(start, field="--from"), parse_date(end, field="--to")
+        if last < first:
+            raise UserError(
+                say(
+                    "--to {t} 早于 --from {f}",
+                    "--to {t} is before --from {f}",
+                    t=last,
+                    f=first,
+                )
+            )
+        return make_period(first, last, RANGE)
+    return month_of(as_of)
+
+
+def _load(root: Path, months: list[tuple[int, int]]) -> Dataset:
+    """The policy, config, all rectifications and the visits of `months` only. Broken policy
+    files stop the command (exit 1); a broken record is skipped with a warning naming it."""
+    from wkb_tracker.errors import DataError
+    from wkb_tracker.loader import load
+    from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
+
+    dataset = load(root, months=months)
+    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
+    if policy_problems:
+        raise DataError("\n".join(str(p) for p in policy_problems))
+    for problem in dataset.problems:
+        warn(str(problem))
+    return dataset
+
+
+def _write(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
+    sys.stdout.flush()

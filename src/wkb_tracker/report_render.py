@@ -1,0 +1,730 @@
+"""Rendering of the compliance report and of `wkb due`: JSON (a public contract), CSV, Markdown,
+and Rich tables. Nothing is computed here beyond arranging the figures of `compliance`.
+
+The table and Markdown share one layout (headers and rows of cells); a cell may carry a status,
+which the Rich table turns into a colour (达标 green, 未达标 red, 进行中 yellow). Colour is only a
+second signal: the words and the marks (✗ short, ~ pending, * pro-rated) say the same in plain text,
+when piped, and under NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wkb_tracker.compliance import (
+    MET,
+    PENDING,
+    SHORT,
+    DueReport,
+    LeaderFigure,
+    MonthFigure,
+    RectificationFigures,
+    Report,
+)
+from wkb_tracker.i18n import language, say
+from wkb_tracker.render import to_csv
+from wkb_tracker.workdays import CHINESE_CALENDAR
+
+# A cell is plain text, or (text, style key) where the key is a status or "heat-" + status.
+Cell = str | tuple[str, str]
+_STYLES = {
+    MET: "green",
+    SHORT: "bold red",
+    PENDING: "yellow",
+    "heat-" + MET: "black on green",
+    "heat-" + SHORT: "bold white on red",
+    "heat-" + PENDING: "black on yellow",
+    "overdue": "bold red",
+    "due_soon": "yellow",
+}
+_MARKS = {MET: "", SHORT: "✗", PENDING: "~"}
+
+
+def status_word(status: str) -> str:
+    if status == MET:
+        return say("达标", "met")
+    if status == SHORT:
+        return say("未达标", "short")
+    return say("进行中", "pending")
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def _month_dict(month: MonthFigure, explain: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "month": month.month,
+        "contacts": month.contacts,
+        "required": month.required,
+        "status": month.status,
+        "days_covered": month.days_covered,
+        "days_in_month": month.days_in_month,
+    }
+    if explain:
+        data["visits"] = list(month.visits)
+    return data
+
+
+def _leader_dict(leader: LeaderFigure, explain: bool) -> dict[str, Any]:
+    assessment = leader.assessment
+    data: dict[str, Any] = {
+        "leader": leader.leader,
+        "title": leader.title,
+        "status": leader.status,
+        "contacts": leader.contacts,
+        "districts": [
+            {
+                "district": district.district,
+                "district_id": district.district_id,
+                "contacts": district.contacts,
+                "required": district.required,
+                "status": district.status,
+                "months": [_month_dict(month, explain) for month in district.months],
+            }
+            for district in leader.districts
+        ],
+        "rectifications": leader.rectifications.counts(),
+        "late_entries": len(leader.late_entries),
+        "post_seal_entries": len(leader.post_seal_entries),
+        "assessment": {
+            "months_met": assessment.months_met,
+            "months_assessed": assessment.months_assessed,
+            "contacts": assessment.contacts,
+            "closed_on_time": assessment.closed_on_time,
+            "closed_late": assessment.closed_late,
+            "on_time_rate": assessment.on_time_rate,
+            "late_entries": assessment.late_entries,
+        },
+    }
+    if explain:
+        data["rectification_ids"] = leader.rectifications.ids()
+        data["late_entry_ids"] = list(leader.late_entries)
+        data["post_seal_entry_ids"] = list(leader.post_seal_entries)
+    return data
+
+
+def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
+    """The JSON contract of `wkb report` (keys are stable; new keys may be added)."""
+    bureau: dict[str, Any] = {
+        "visits_not_counted": [
+            {
+                "id": stray.id,
+                "date": stray.date.isoformat(),
+                "district": stray.district,
+                "district_id": stray.district_id,
+                "leader": stray.leader,
+                "responsible_leader": stray.responsible,
+            }
+            for stray in report.bureau.visits_not_counted
+        ],
+        "rectifications": report.bureau.rectifications.counts(),
+        "void_visits": len(report.bureau.void_visits),
+    }
+    if explain:
+        bureau["rectification_ids"] = report.bureau.rectifications.ids()
+        bureau["void_visit_ids"] = list(report.bureau.void_visits)
+    return {
+        "period": {
+            "from": report.period.first.isoformat(),
+            "to": report.period.last.isoformat(),
+            "kind": report.period.kind,
+            "label": report.period.label,
+        },
+        "as_of": report.as_of.isoformat(),
+        "snapshot": report.snapshot.isoformat(),
+        "minimum_per_month": report.minimum_per_month,
+        "late_grace_days": report.late_grace_days,
+        "leader_filter": report.leader_filter,
+        "leaders": [_leader_dict(leader, explain) for leader in report.leaders],
+        "summary": report.summary,
+        "bureau": bureau,
+        "problems": list(report.problems),
+    }
+
+
+def due_dict(due: DueReport) -> dict[str, Any]:
+    """The JSON of `wkb due` (visit ids behind each count included)."""
+    return {
+        "as_of": due.as_of.isoformat(),
+        "month": due.month,
+        "days_left": due.days_left,
+        "working_days_left": due.working_days_left,
+        "calendar": due.calendar,
+        "minimum_per_month": due.minimum_per_month,
+        "leader_filter": due.leader_filter,
+        "districts": [
+            {
+                "leader": row.leader,
+                "title": row.title,
+                "district": row.district,
+                "district_id": row.district_id,
+                "contacts": row.contacts,
+                "required": row.required,
+                "missing": row.missing,
+                "visits": list(row.visits),
+            }
+            for row in due.districts
+        ],
+        "rectifications": [
+            {
+                "id": item.id,
+                "problem": item.problem,
+                "district": item.district,
+                "leader": item.leader,
+                "department": item.department,
+                "owner": item.owner,
+                "deadline": item.deadline.isoformat(),
+                "status": item.status,
+                "days_overdue": item.days if item.status == "overdue" else None,
+                "days_left": item.days if item.status == "due_soon" else None,
+            }
+            for item in due.items
+        ],
+        "problems": list(due.problems),
+    }
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+
+def report_csv(report: Report, *, explain: bool = False) -> str:
+    """One row per leader × district × month, UTF-8 with a BOM (Excel reads the Chinese)."""
+    header = [
+        say("起始", "from"),
+        say("截止", "to"),
+        say("统计日", "as_of"),
+        say("责任领导", "leader"),
+        say("职务", "title"),
+        say("分工区", "district"),
+        "district_id",
+        say("月份", "month"),
+        say("联系次数", "contacts"),
+        say("应联系次数", "required"),
+        "status",
+        say("状态", "status_text"),
+        say("分工天数", "days_covered"),
+        say("当月天数", "days_in_month"),
+    ]
+    if explain:
+        header.append(say("走访编号", "visit_ids"))
+    rows = []
+    for leader in report.leaders:
+        for district in leader.districts:
+            for month in district.months:
+                row: list[object] = [
+                    report.period.first,
+                    report.period.last,
+                    report.as_of,
+                    leader.leader,
+                    leader.title,
+                    district.district,
+                    district.district_id,
+                    month.month,
+                    month.contacts,
+                    month.required,
+                    month.status,
+                    status_word(month.status),
+                    month.days_covered,
+                    month.days_in_month,
+                ]
+                if explain:
+                    row.append(" ".join(month.visits))
+                rows.append(row)
+    return to_csv(header, rows)
+
+
+# -- the shared layout -------------------------------------------------------------------------
+
+
+def _title(report: Report) -> str:
+    return say(
+        "包区服务合规报告 {p}(截至 {d};每区每月不少于 {n} 次)",
+        "District liaison compliance {p} (as of {d}; at least {n} contacts per district a month)",
+        p=report.period.label,
+        d=report.snapshot,
+        n=report.minimum_per_month,
+    )
+
+
+def _ratio(month: MonthFigure) -> str:
+    prorated = "*" if month.days_covered < month.days_in_month else ""
+    return f"{month.contacts}/{month.required}{prorated}"
+
+
+def _rect_headers() -> list[str]:
+    return [
+        say("未结整改", "open"),
+        say("逾期", "overdue"),
+        say("按期办结", "closed on time"),
+        say("超期办结", "closed late"),
+    ]
+
+
+def _rect_cells(figures: RectificationFigures) -> list[Cell]:
+    counts = figures.counts()
+    overdue: Cell = (str(counts["overdue"]), "overdue") if counts["overdue"] else "0"
+    return [str(counts["open"]), overdue, str(counts["closed_on_time"]), str(counts["closed_late"])]
+
+
+def _month_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[bool]]:
+    """A single month: one row per leader × district, leader figures on their first row."""
+    headers = [
+        say("责任领导", "leader"),
+        say("职务", "title"),
+        say("分工区", "district"),
+        say("联系/应联系", "contacts/required"),
+        say("状态", "status"),
+        *_rect_headers(),
+        say("补录", "late"),
+    ]
+    rows: list[list[Cell]] = []
+    ends: list[bool] = []
+    for leader in report.leaders:
+        for index, district in enumerate(leader.districts):
+            first = index == 0
+            month = district.months[0]
+            rows.append(
+                [
+                    leader.leader if first else "",
+                    leader.title if first else "",
+                    district.district,
+                    _ratio(month),
+                    (status_word(month.status), month.status),
+                    *(_rect_cells(leader.rectifications) if first else ["", "", "", ""]),
+                    str(len(leader.late_entries)) if first else "",
+                ]
+            )
+            ends.append(index == len(leader.districts) - 1)
+    return headers, rows, ends
+
+
+def _month_header(label: str, same_year: bool) -> str:
+    """`7月` / `Jul` within one year, else the full YYYY-MM."""
+    if not same_year:
+        return label
+    month = int(label[5:])
+    return f"{month}月" if language() == "zh" else _EN_MONTHS[month - 1]
+
+
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _grid_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[bool]]:
+    """Several months: the heat map, one row per leader × district, one column per month."""
+    labels = report.month_labels()
+    same_year = len({label[:4] for label in labels}) == 1
+    headers = [
+        say("责任领导", "leader"),
+        say("分工区", "district"),
+        *(_month_header(label, same_year) for label in labels),
+        say("合计", "total"),
+        say("状态", "status"),
+    ]
+    rows: list[list[Cell]] = []
+    ends: list[bool] = []
+    for leader in report.leaders:
+        for index, district in enumerate(leader.districts):
+            by_month = {month.month: month for month in district.months}
+            cells: list[Cell] = []
+            for label in labels:
+                month = by_month.get(label)
+                if month is None:
+                    cells.append("-")
+                else:
+                    cells.append((_ratio(month) + _MARKS[month.status], "heat-" + month.status))
+            rows.append(
+                [
+                    leader.leader if index == 0 else "",
+                    district.district,
+                    *cells,
+                    f"{district.contacts}/{district.required}",
+                    (status_word(district.status), district.status),
+                ]
+            )
+            ends.append(index == len(leader.districts) - 1)
+    return headers, rows, ends
+
+
+def _leader_layout(report: Report) -> tuple[list[str], list[list[Cell]]]:
+    """Per leader over the period: the material for assessment (measure 17)."""
+    headers = [
+        say("责任领导", "leader"),
+        say("职务", "title"),
+        say("状态", "status"),
+        say("达标月数", "months met"),
+        say("联系次数", "contacts"),
+        *_rect_headers(),
+        say("按期办结率", "on-time rate"),
+        say("补录", "late"),
+    ]
+    rows: list[list[Cell]] = []
+    for leader in report.leaders:
+        assessment = leader.assessment
+        rate = assessment.on_time_rate
+        rows.append(
+            [
+                leader.leader,
+                leader.title,
+                (status_word(leader.status), leader.status),
+                f"{assessment.months_met}/{assessment.months_assessed}",
+                str(leader.contacts),
+                *_rect_cells(leader.rectifications),
+                "-" if rate is None else f"{rate:.0%}",
+                str(len(leader.late_entries)),
+            ]
+        )
+    return headers, rows
+
+
+def _legend(report: Report) -> list[str]:
+    """What the marks mean; the pro-rating note only when some figure is pro-rated."""
+    parts = []
+    if len(report.month_labels()) > 1:
+        parts.append(say("✗ 未达标  ~ 进行中  - 未分工", "✗ short  ~ pending  - not assigned"))
+    if any(
+        month.days_covered < month.days_in_month
+        for leader in report.leaders
+        for district in leader.districts
+        for month in district.months
+    ):
+        parts.append(
+            say(
+                "* 当月仅部分天数在分工或统计期内,应联系次数按天数折算(向上取整)",
+                "* only part of the month is assigned or in the period: required is pro-rated by days (rounded up)",
+            )
+        )
+    parts.append(
+        say(
+            "补录:月末 {g} 天后才录入的走访(仍计入)",
+            "late: recorded more than {g} days after the month ended (still counted)",
+            g=report.late_grace_days,
+        )
+    )
+    return parts
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The summary line, then the bureau-wide part: what counts for no leader, never dropped."""
+    summary = report.summary
+    lines = [
+        say(
+            "共 {n} 位责任领导:达标 {met},未达标 {short},进行中 {pending};计入联系 {c} 次。",
+            "{n} leaders: {met} met, {short} short, {pending} pending; {c} contacts counted.",
+            n=summary["leaders"],
+            met=summary["met"],
+            short=summary["short"],
+            pending=summary["pending"],
+            c=summary["contacts"],
+        )
+    ]
+    post_seal = sum(len(leader.post_seal_entries) for leader in report.leaders)
+    if post_seal:
+        lines.append(
+            say(
+                "封存后补录(带补录原因)的走访 {n} 条,已计入。",
+                "{n} visits entered after their month was sealed (with a reason), counted.",
+                n=post_seal,
+            )
+        )
+    bureau = report.bureau
+    if bureau.visits_not_counted:
+        lines.append(
+            say(
+                "未计入的联系 {n} 次(联系人不是当日该区的责任领导):",
+                "{n} contacts not counted (the visiting leader was not responsible for the district that day):",
+                n=len(bureau.visits_not_counted),
+            )
+        )
+        for stray in bureau.visits_not_counted:
+            lines.append(
+                "  "
+                + say(
+                    "{i}  {d}  {district}  {l}(责任领导:{r})",
+                    "{i}  {d}  {district}  {l} (responsible: {r})",
+                    i=stray.id,
+                    d=stray.date,
+                    district=stray.district,
+                    l=stray.leader,
+                    r=stray.responsible or say("无", "none"),
+                )
+            )
+    counts = bureau.rectifications.counts()
+    if any(counts.values()):
+        lines.append(
+            say(
+                "无对应责任领导的整改事项(局内或未分工):未结 {open},逾期 {overdue},按期办结 {on},超期办结 {late}。",
+                "Rectifications with no responsible leader (bureau-internal or unassigned): {open} open, {overdue} overdue, {on} closed on time, {late} closed late.",
+                open=counts["open"],
+                overdue=counts["overdue"],
+                on=counts["closed_on_time"],
+                late=counts["closed_late"],
+            )
+        )
+    if bureau.void_visits:
+        lines.append(
+            say(
+                "已作废的走访 {n} 条,不计入。",
+                "{n} voided visits, not counted.",
+                n=len(bureau.void_visits),
+            )
+        )
+    return lines
+
+
+def _ids(ids: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(ids) if ids else "-"
+
+
+def explain_lines(report: Report) -> list[str]:
+    """The record ids behind every figure, one line each."""
+    lines = [say("依据(记录编号):", "Behind each figure (record ids):")]
+    names = {
+        "open": say("未结", "open"),
+        "overdue": say("逾期", "overdue"),
+        "due_soon": say("即将到期", "due soon"),
+        "closed_on_time": say("按期办结", "closed on time"),
+        "closed_late": say("超期办结", "closed late"),
+    }
+
+    def rect_line(who: str, figures: RectificationFigures) -> str:
+        parts = [f"{names[key]} {_ids(ids)}" for key, ids in figures.ids().items()]
+        return f"  {who} {say('整改', 'rectifications')}: " + "; ".join(parts)
+
+    for leader in report.leaders:
+        for district in leader.districts:
+            for month in district.months:
+                lines.append(
+                    f"  {leader.leader} {district.district} {month.month} "
+                    f"{month.contacts}/{month.required}: {_ids(month.visits)}"
+                )
+        lines.append(rect_line(leader.leader, leader.rectifications))
+        if leader.late_entries:
+            lines.append(f"  {leader.leader} {say('补录', 'late')}: {_ids(leader.late_entries)}")
+        if leader.post_seal_entries:
+            lines.append(
+                f"  {leader.leader} {say('封存后补录', 'post-seal')}: "
+                f"{_ids(leader.post_seal_entries)}"
+            )
+    bureau = report.bureau
+    lines.append(rect_line(say("局级", "bureau"), bureau.rectifications))
+    if bureau.void_visits:
+        lines.append(f"  {say('已作废', 'voided')}: {_ids(bureau.void_visits)}")
+    return lines
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def _md_cell(cell: Cell) -> str:
+    text = cell if isinstance(cell, str) else cell[0]
+    for special in ("\\", "|", "*", "~", "_"):
+        text = text.replace(special, "\\" + special)
+    return text.replace("\n", " ") or " "
+
+
+def _md_table(headers: list[str], rows: list[list[Cell]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(_md_cell(h) for h in headers) + " |",
+        "|" + "|".join(" --- " for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def report_markdown(report: Report, *, explain: bool = False) -> str:
+    """A Markdown document: title, the table(s), the legend and the summary."""
+    lines = [f"### {_title(report)}", ""]
+    if len(report.month_labels()) == 1:
+        headers, rows, _ends = _month_layout(report)
+        lines += _md_table(headers, rows)
+    else:
+        headers, rows, _ends = _grid_layout(report)
+        lines += _md_table(headers, rows)
+        lines += ["", f"#### {_leader_title(report)}", ""]
+        lines += _md_table(*_leader_layout(report))
+    lines += ["", *(_md_cell(part) + "  " for part in _legend(report)), ""]
+    lines += [_md_line(line) for line in summary_lines(report)]
+    if explain:
+        lines += ["", *(_md_line(line) for line in explain_lines(report))]
+    return "\n".join(lines) + "\n"
+
+
+def _md_line(line: str) -> str:
+    """Indented detail lines become list items."""
+    return "- " + line.strip() if line.startswith("  ") else line
+
+
+def _leader_title(report: Report) -> str:
+    if report.period.kind == "year":
+        return say("考核材料(第十七条)", "Assessment material (measure 17)")
+    return say("责任领导汇总", "Per leader")
+
+
+# -- Rich tables -------------------------------------------------------------------------------
+
+
+def _rich_cell(cell: Cell) -> Any:
+    from rich.text import Text
+
+    if isinstance(cell, str):
+        return Text(cell)
+    return Text(cell[0], style=_STYLES.get(cell[1], ""))
+
+
+def _rich_table(
+    headers: list[str],
+    rows: list[list[Cell]],
+    ends: list[bool] | None = None,
+    *,
+    title: str | None = None,
+    numeric_from: int = 99,
+) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, title_justify="left")
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="right" if index >= numeric_from else "left")
+    for position, row in enumerate(rows):
+        table.add_row(
+            *(_rich_cell(cell) for cell in row),
+            end_section=bool(ends and ends[position] and position < len(rows) - 1),
+        )
+    return table
+
+
+def print_report(report: Report, *, explain: bool = False) -> None:
+    """The report for people: one table for a month, a heat map plus a leader table otherwise."""
+    from rich.text import Text
+
+    from wkb_tracker.render import console
+
+    out = console()
+    if not report.leaders:
+        out.print(Text(_title(report)))
+        out.print(Text(say("该期间没有需要统计的分工。", "No assignments in this period.")))
+    elif len(report.month_labels()) == 1:
+        headers, rows, ends = _month_layout(report)
+        out.print(_rich_table(headers, rows, ends, title=_title(report), numeric_from=3))
+    else:
+        headers, rows, ends = _grid_layout(report)
+        out.print(_rich_table(headers, rows, ends, title=_title(report), numeric_from=2))
+        leader_headers, leader_rows = _leader_layout(report)
+        out.print(
+            _rich_table(leader_headers, leader_rows, title=_leader_title(report), numeric_from=3)
+        )
+    for part in _legend(report):
+        out.print(Text(part, style="dim"))
+    for line in summary_lines(report):
+        out.print(Text(line))
+    if explain:
+        out.print()
+        for line in explain_lines(report):
+            out.print(Text(line))
+
+
+def calendar_note(due: DueReport) -> str:
+    if due.calendar == CHINESE_CALENDAR:
+        return say("按中国法定节假日安排计算", "by the Chinese statutory holiday calendar")
+    return say(
+        "chinese_calendar 无该年数据,仅按周一至周五计算",
+        "chinese_calendar has no data for that year: plain Monday–Friday",
+    )
+
+
+def due_lines(due: DueReport) -> str:
+    return say(
+        "{m} 尚需完成(截至 {d}):本月还剩 {n} 天(含当天),其中工作日 {w} 天({c})",
+        "Still due in {m} (as of {d}): {n} days left this month (today included), {w} working days ({c})",
+        m=due.month,
+        d=due.as_of,
+        n=due.days_left,
+        w=due.working_days_left,
+        c=calendar_note(due),
+    )
+
+
+def print_due(due: DueReport) -> None:
+    """`wkb due` for people: the heading, districts still short, rectifications overdue/due soon."""
+    from rich.text import Text
+
+    from wkb_tracker.render import console
+
+    out = console()
+    out.print(Text(due_lines(due), style="bold"))
+    if due.districts:
+        rows: list[list[Cell]] = [
+            [
+                row.leader,
+                row.title,
+                row.district,
+                str(row.contacts),
+                str(row.required),
+                (str(row.missing), SHORT),
+            ]
+            for row in due.districts
+        ]
+        out.print(
+            _rich_table(
+                [
+                    say("责任领导", "leader"),
+                    say("职务", "title"),
+                    say("分工区", "district"),
+                    say("已联系", "contacts"),
+                    say("应联系", "required"),
+                    say("尚缺", "missing"),
+                ],
+                rows,
+                title=say("尚未达标的分工区", "Districts still short this month"),
+                numeric_from=3,
+            )
+        )
+    else:
+        out.print(
+            Text(
+                say(
+                    "本月各分工区均已达到最低联系次数。",
+                    "Every district has its minimum contacts this month.",
+                ),
+                style=_STYLES[MET],
+            )
+        )
+    if due.items:
+        item_rows: list[list[Cell]] = []
+        for item in due.items:
+            if item.status == "overdue":
+                state: Cell = (say("逾期 {n} 天", "{n} days overdue", n=item.days), "overdue")
+            elif item.days == 0:
+                state = (say("今天到期", "due today"), "due_soon")
+            else:
+                state = (say("{n} 天后到期", "due in {n} days", n=item.days), "due_soon")
+            item_rows.append(
+                [
+                    item.id,
+                    item.problem,
+                    item.district or say("(局内)", "(bureau)"),
+                    item.leader or "-",
+                    item.owner,
+                    item.deadline.isoformat(),
+                    state,
+                ]
+            )
+        out.print(
+            _rich_table(
+                [
+                    say("编号", "id"),
+                    say("问题", "problem"),
+                    say("分工区", "district"),
+                    say("责任领导", "leader"),
+                    say("负责人", "owner"),
+                    say("期限", "deadline"),
+                    say("状态", "status"),
+                ],
+                item_rows,
+                title=say("逾期或即将到期的整改事项", "Rectifications overdue or due soon"),
+            )
+        )
+    else:
+        out.print(
+            Text(say("没有逾期或即将到期的整改事项。", "No rectification is overdue or due soon."))
+        )
