@@ -109,3 +109,17 @@ def test_visit_add__sealed_month_needs_a_late_reason(wkb, root: Path) -> None:
     accepted = wkb(*args, "--late-reason", "领导出差,补录")
     assert accepted.exit_code == 0, accepted.stderr
     assert wkb("validate").exit_code == 0
+
+
+def test_month_close__manifest_keeps_the_report_figures(wkb, root: Path) -> None:
+    write_visit(root, make_visit(date(2026, 10, 3)))
+    write_visit(root, make_visit(date(2026, 10, 9)))
+    assert wkb("month", "close", "2026-10").exit_code == 0
+    import yaml
+
+    manifest = yaml.safe_load((root / "data/sealed/2026-10.yaml").read_text(encoding="utf-8"))
+    figures = manifest["figures"]
+    assert figures["minimum_per_month"] == 2
+    hu = next(leader for leader in figures["leaders"] if leader["leader"] == "胡军")
+    assert hu["contacts"] == 2 and hu["status"] == "short"  # 汉阳区 had none
+    assert {"district": "东湖高新区", "contacts": 2, "required": 2} in hu["districts"]

@@ -207,10 +207,36 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
                 )
 
 
-def month_figures(root: Path, first: date) -> dict[str, Any] | None:
-    """The month's report figures at sealing time (wired to the report in a later commit)."""
-    del root, first
-    return None
+def month_figures(root: Path, first: date) -> dict[str, Any]:
+    """The month's report figures at sealing time: per leader and district, contacts, required
+    and status (measure 14), so a later report can be compared with what was sealed."""
+    from wkb_tracker import compliance
+    from wkb_tracker.loader import load
+    from wkb_tracker.report_render import report_dict
+
+    dataset = load(root, months=[(first.year, first.month)])
+    period = compliance.month_of(first)
+    report = report_dict(compliance.compute(dataset, period, today()))
+    return {
+        "minimum_per_month": report["minimum_per_month"],
+        "summary": report["summary"],
+        "leaders": [
+            {
+                "leader": leader["leader"],
+                "status": leader["status"],
+                "contacts": leader["contacts"],
+                "districts": [
+                    {
+                        "district": district["district"],
+                        "contacts": sum(month["contacts"] for month in district["months"]),
+                        "required": sum(month["required"] for month in district["months"]),
+                    }
+                    for district in leader["districts"]
+                ],
+            }
+            for leader in report["leaders"]
+        ],
+    }
 
 
 def month_statuses(root: Path) -> list[dict[str, Any]]:
