@@ -19,7 +19,7 @@ from wkb_tracker.i18n import say
 from wkb_tracker.model import Assignment, Measure, Section
 from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
 from wkb_tracker.schema import Field, check_mapping
-from wkb_tracker.storage import Document, read_yaml
+from wkb_tracker.storage import Document, read_yaml, scalar_text
 
 DEFAULT_MONTHLY_MINIMUM = 2  # only when measures.yaml is unreadable; validate reports that
 _DISTRICT_ID = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -451,24 +451,9 @@ def render_districts(header: str, entries: list[dict[str, object]]) -> str:
     for entry in entries:
         for position, key in enumerate(ENTRY_KEYS):
             value = entry[key]
-            text = value.isoformat() if isinstance(value, date) else _plain_or_quoted(str(value))
+            text = scalar_text(value)
             lines.append(f"{'  - ' if position == 0 else '    '}{key}: {text}")
     return "\n".join(lines) + "\n"
-
-
-def _plain_or_quoted(text: str) -> str:
-    """A scalar that reads back as the same string: plain when safe, else JSON-quoted (valid YAML)."""
-    import json
-
-    from wkb_tracker.storage import load_scalar
-
-    try:
-        plain = bool(text) and load_scalar(text) == text and "#" not in text and ": " not in text
-    except Exception:  # anything YAML would not read back as this string
-        plain = False
-    if plain:
-        return text
-    return json.dumps(text, ensure_ascii=False)
 
 
 def leading_comments(text: str) -> str:

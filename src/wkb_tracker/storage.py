@@ -17,16 +17,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
 
-try:
-    from yaml import CSafeDumper as SafeDumper
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
+
+def _yaml() -> Any:
+    """PyYAML, imported on first use: writing a record (`wkb visit add`) never needs it."""
+    import yaml
+
+    return yaml
+
+
+def _safe_loader() -> Any:
+    """PyYAML's C safe loader when built with libyaml, else the pure-Python safe loader."""
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 MAX_FILE_BYTES = 1_000_000  # a record is a few hundred bytes; anything this big is not one
 TEMP_PREFIX = ".wkb-"
@@ -105,8 +111,9 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     if problems:
         return None, problems
     text = data.decode("utf-8")
+    yaml = _yaml()
     try:
-        value = yaml.load(text, Loader=SafeLoader)
+        value = yaml.load(text, Loader=_safe_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -145,7 +152,8 @@ class Document:
     def item_lines(self, *keys: str | int) -> list[int]:
         """The line of each item of the sequence at `keys` (one parse for all of them)."""
         try:
-            node = yaml.compose(self.data.decode("utf-8", "replace"), Loader=SafeLoader)
+            yaml = _yaml()
+            node = yaml.compose(self.data.decode("utf-8", "replace"), Loader=_safe_loader())
         except (yaml.YAMLError, RecursionError, ValueError):
             return []
         for key in keys:
@@ -168,7 +176,8 @@ class Document:
 
 
 def read_yaml(root: Path, rel: str) -> Document:
-    """Read and parse `root/rel`, refusing symlinks that leave the root and oversized files."""
+    """Read and parse `root/rel`, refusing symlinks that leave the root, anything but a regular
+    file (FIFO, device, folder) and oversized files."""
     path = root / rel
     try:
         status = os.lstat(path)
@@ -181,6 +190,9 @@ def read_yaml(root: Path, rel: str) -> Document:
                 )
                 return Document(rel, b"", None, [Problem(rel, 1, message)])
             status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO would block the read, a device never end
+            message = say("不是普通文件,未读取", "not a regular file; not read")
+            return Document(rel, b"", None, [Problem(rel, 1, message)])
         size = status.st_size
         if size > MAX_FILE_BYTES:
             message = say(
@@ -201,7 +213,8 @@ def read_yaml(root: Path, rel: str) -> Document:
 def node_line(text: str, *keys: str | int) -> int:
     """The 1-based line of the value at `keys` (mapping keys / list indexes), or of the nearest parent."""
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
+        yaml = _yaml()
+        node = yaml.compose(text, Loader=_safe_loader())
     except (yaml.YAMLError, RecursionError, ValueError):
         return 1
     line = 1
@@ -217,34 +230,165 @@ def node_line(text: str, *keys: str | int) -> int:
                     found = value_node
                     break
             if found is None:
-                return line
+                return int(line)
             node = found
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
             line = node.start_mark.line + 1
         else:
-            return line
-    return line
+            return int(line)
+    return int(line)
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+# -- writing YAML -------------------------------------------------------------------------------
+# Records are written by this small emitter rather than PyYAML's: it knows the few shapes a record
+# has (mappings of scalars, lists, one nested level), so `wkb visit add` needs no YAML library at
+# all, and its output is what PyYAML's safe loader reads back as exactly the same values (proved
+# by property tests over arbitrary text). Style: block mappings, "- item" lists at the key's
+# indentation, Chinese unescaped, plain scalars where unambiguous, double quotes otherwise, `|-`
+# blocks for multi-line text.
+
+_KEYWORDS = frozenset(
+    ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"]
+)  # resolve to bool/null in YAML 1.1 (case-insensitively, to be safe)
+_PLAIN_FIRST_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@`0123456789+.~=< \t")
+_PLAIN_FORBIDDEN = frozenset(",[]{}#\"'\\`")
 
 
-SafeDumper.add_representer(str, _represent_str)  # type: ignore[arg-type]
+def _printable(char: str) -> bool:
+    """YAML 1.1's printable set, minus line breaks and the byte-order mark."""
+    code = ord(char)
+    if code < 0x7F:
+        return code >= 0x20
+    if code in (0xFEFF, 0x2028, 0x2029):  # BOM; YAML 1.1 reads LS/PS as line breaks
+        return False
+    return 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+
+
+def _plain(text: str) -> bool:
+    if (
+        not text
+        or text[0] in _PLAIN_FIRST_FORBIDDEN
+        or text[-1] in " \t:"
+        or text.lower() in _KEYWORDS
+    ):
+        return False
+    if ": " in text or " #" in text or "\t" in text:
+        return False
+    return all(char not in _PLAIN_FORBIDDEN and _printable(char) for char in text)
+
+
+def _quoted(text: str) -> str:
+    out = []
+    for char in text:
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif _printable(char) or char == " ":
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(
+                f"\\x{code:02X}"
+                if code < 0x100
+                else f"\\u{code:04X}"
+                if code < 0x10000
+                else f"\\U{code:08X}"
+            )
+    return '"' + "".join(out) + '"'
+
+
+def _literal_ok(text: str) -> bool:
+    """A `|-` block keeps multi-line text readable; only for text it reproduces exactly."""
+    if "\n" not in text or text.endswith("\n") or text[:1] in (" ", "\t", "\n"):
+        return False
+    for line in text.split("\n"):
+        if line != line.rstrip(" \t") or not all(_printable(char) for char in line) or "\r" in line:
+            return False
+        if line and line[0] == "\t":
+            return False
+    return True
+
+
+def scalar_text(value: Any) -> str:
+    """One scalar as YAML text that reads back as the same value."""
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    from datetime import date, datetime
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        if not value:
+            return "''"
+        return value if _plain(value) else _quoted(value)
+    raise TypeError(f"cannot write {type(value).__name__} to a record")
+
+
+def _emit_value(lines: list[str], prefix: str, value: Any, indent: int) -> None:
+    """Append `prefix` (e.g. "key:" or "-") followed by `value`, children at `indent`."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            lines.append(f"{prefix} {{}}")
+            return
+        lines.append(prefix)
+        _emit_mapping(lines, value, indent)
+    elif isinstance(value, list | tuple):
+        if not value:
+            lines.append(f"{prefix} []")
+            return
+        lines.append(prefix)
+        _emit_sequence(lines, value, indent - 2 if prefix.endswith(":") and indent else indent)
+    elif isinstance(value, str) and not _plain(value) and _literal_ok(value):
+        lines.append(f"{prefix} |-")
+        lines.extend(f"{pad}{line}" if line else "" for line in value.split("\n"))
+    else:
+        lines.append(f"{prefix} {_scalar(value)}")
+
+
+def _emit_mapping(lines: list[str], mapping: dict[str, Any], indent: int) -> None:
+    pad = " " * indent
+    for key, value in mapping.items():
+        name = key if _plain(key) else _quoted(key)
+        _emit_value(lines, f"{pad}{name}:", value, indent + 2)
+
+
+def _emit_sequence(lines: list[str], items: Any, indent: int) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and item:
+            first = len(lines)
+            _emit_mapping(lines, item, indent + 2)
+            lines[first] = f"{pad}- " + lines[first][indent + 2 :]
+        else:
+            _emit_value(lines, f"{pad}-", item, indent + 2)
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:
     """Block-style YAML, UTF-8 with Chinese unescaped, keys in the order given, one field a line."""
-    return yaml.dump(
-        mapping,
-        Dumper=SafeDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=1_000_000,
-    )
+    if not mapping:
+        return "{}\n"
+    lines: list[str] = []
+    _emit_mapping(lines, mapping, 0)
+    return "\n".join(lines) + "\n"
 
 
 def _file_mode() -> int:
@@ -341,7 +485,7 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
 
 def load_scalar(text: str) -> Any:
     """What a YAML scalar text reads back as (to decide whether it needs quoting)."""
-    return yaml.load(text, Loader=SafeLoader)
+    return _yaml().load(text, Loader=_safe_loader())
 
 
 def is_temp_file(name: str) -> bool:

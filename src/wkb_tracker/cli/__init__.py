@@ -1,18 +1,44 @@
 """The `wkb` command: a thin layer that parses options, calls the library, prints, exits.
 
 Exit codes: 0 success; 1 problems in the data; 2 a user's mistake or a refused action.
+
+Start-up time matters (`wkb visit add` is typed many times a day), so `main()` builds only the
+command group that argv names: Typer inspects every registered command's signature when it
+builds the click command tree, and importing the other groups would be wasted work. `--help`,
+completion and unknown names get the full app. `wkb_tracker.cli.app` (used by tests) is the full app.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
+from wkb_tracker import settings
 from wkb_tracker.cli.common import Session, apply_language
 from wkb_tracker.errors import WkbError
+
+# Top-level command → the module that registers it, in the order `wkb --help` lists them.
+COMMANDS: dict[str, str] = {
+    "init": "policy_cmds",
+    "config": "policy_cmds",
+    "measures": "policy_cmds",
+    "districts": "policy_cmds",
+    "leaders": "policy_cmds",
+    "validate": "policy_cmds",
+    "check": "policy_cmds",
+    "visit": "visit_cmds",
+    "rectify": "rectify_cmds",
+    "report": "report_cmds",
+    "due": "report_cmds",
+    "month": "month_cmds",
+    "hook": "month_cmds",
+}
+_GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
 
 
 class WkbGroup(TyperGroup):
@@ -29,16 +55,6 @@ class WkbGroup(TyperGroup):
             raise typer.Exit(130) from None
 
 
-app = typer.Typer(
-    cls=WkbGroup,
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    help="wkb:武科函〔2021〕10号 包区服务合规台账 / compliance tracker for the Wuhan S&T Bureau notice.",
-)
-
-
-@app.callback()
 def _global_options(
     ctx: typer.Context,
     root: str | None = typer.Option(
@@ -47,30 +63,64 @@ def _global_options(
     lang: str | None = typer.Option(
         None, "--lang", help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="不用也不写缓存 .wkb-cache / bypass the derived-data cache"
+    ),
 ) -> None:
     if lang is not None and lang not in ("zh", "en"):
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")
         raise typer.Exit(2)
     apply_language(lang)
+    settings.set_cache_enabled(not no_cache)
     ctx.obj = Session(root_option=root, lang_option=lang)
 
 
-def _register() -> None:
-    from wkb_tracker.cli import policy_cmds
+def build_app(commands: Iterable[str] | None = None) -> typer.Typer:
+    """The `wkb` app with the groups registering `commands` (all of them when None)."""
+    app = typer.Typer(
+        cls=WkbGroup,
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        help="wkb:武科函〔2021〕10号 包区服务合规台账 / compliance tracker for the Wuhan S&T Bureau notice.",
+    )
+    app.callback()(_global_options)
+    wanted = set(commands) if commands is not None else set(COMMANDS)
+    for module_name in dict.fromkeys(COMMANDS[name] for name in COMMANDS if name in wanted):
+        import_module(f"wkb_tracker.cli.{module_name}").register(app)
+    return app
 
-    policy_cmds.register(app)
-    for name in ("visit_cmds", "rectify_cmds", "report_cmds", "month_cmds"):
-        try:
-            module = __import__(f"wkb_tracker.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as error:
-            if error.name != f"wkb_tracker.cli.{name}":
-                raise
-            continue
-        module.register(app)
+
+def command_name(argv: list[str]) -> str | None:
+    """The top-level command argv names, skipping global options; None for --help and the like."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in _GLOBAL_OPTIONS_WITH_VALUE:
+            index += 2
+        elif token.startswith("-") and (
+            token.split("=")[0] in _GLOBAL_OPTIONS_WITH_VALUE or token == "--no-cache"
+        ):
+            index += 1
+        elif token.startswith("-"):
+            return None
+        else:
+            return token
+    return None
 
 
-_register()
+_full_app: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        global _full_app
+        if _full_app is None:
+            _full_app = build_app()
+        return _full_app
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app(prog_name="wkb")
+    name = command_name(sys.argv[1:])
+    build_app([name] if name in COMMANDS else None)(prog_name="wkb")

@@ -1,0 +1,17 @@
+"""Process-wide switches set once by the CLI's global options."""
+
+from __future__ import annotations
+
+import os
+
+_cache_enabled = True
+
+
+def set_cache_enabled(enabled: bool) -> None:
+    global _cache_enabled
+    _cache_enabled = enabled
+
+
+def cache_enabled() -> bool:
+    """False with `wkb --no-cache` or WKB_NO_CACHE=1: read every record file, write no cache."""
+    return _cache_enabled and os.environ.get("WKB_NO_CACHE", "") not in ("1", "true", "yes")
