@@ -126,6 +126,8 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
     if out.exists():
         shutil.rmtree(out)
     init_root(out, git=False)
+    with (out / "wkb.toml").open("a", encoding="utf-8") as stream:
+        stream.write('recorder = "办公室"\n')  # as a clerk's set-up would have it
     # One revision of the table (分工调整): 江岸区 moves from 徐涛 to 刘红 on 2025-03-01.
     districts_file = out / "data" / "districts.yaml"
     with districts_file.open("a", encoding="utf-8") as stream:

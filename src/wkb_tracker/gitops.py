@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import getpass
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess  # only when git is really run
+
     return subprocess.run(
         ["git", "-C", str(root), *args],
         capture_output=True,
@@ -57,6 +61,8 @@ def default_recorder(root: Path, configured: str) -> str:
     if name:
         return name
     try:
+        import getpass
+
         return getpass.getuser()
     except (OSError, KeyError):
         return ""

@@ -7,8 +7,8 @@ exclusive file creation catches the rest on one clone, `wkb validate` across clo
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from datetime import date
 
 from wkb_tracker.errors import UserError
@@ -21,7 +21,9 @@ _ID = re.compile(r"^([VR])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
 
 
 def new_id(kind: str, day: date) -> str:
-    suffix = "".join(secrets.choice(ALPHABET) for _ in range(6))
+    # 30 random bits from the OS (os.urandom: no `secrets`/hashlib import on the hot path).
+    bits = int.from_bytes(os.urandom(4), "big") >> 2
+    suffix = "".join(ALPHABET[(bits >> shift) & 31] for shift in range(25, -1, -5))
     return f"{kind}{day:%Y%m%d}-{suffix}"
 
 

@@ -432,10 +432,23 @@ def _check_table(doc: Document, rows: list[tuple[int, dict[str, object]]]) -> li
 
 
 def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
-    """Read both policy files. Always returns a Policy (possibly partial) and every problem found."""
+    """Read both policy files. Always returns a Policy (possibly partial) and every problem found.
+
+    A clean policy is remembered in `.wkb-cache/policy.json`, keyed by both files' size and
+    modification time, so that commands like `wkb visit add` start without parsing YAML.
+    """
+    from wkb_tracker import policy_cache
+
+    key = policy_cache.key(root)
+    cached = policy_cache.read(root, key)
+    if cached is not None:
+        return cached, []
     sections, measures, minimum, problems = _load_measures(root)
     assignments, more = _load_assignments(root)
-    return Policy(tuple(sections), tuple(measures), tuple(assignments), minimum), problems + more
+    policy = Policy(tuple(sections), tuple(measures), tuple(assignments), minimum)
+    if not problems and not more:
+        policy_cache.write(root, key, policy)
+    return policy, problems + more
 
 
 ENTRY_KEYS = ("district", "id", "leader", "title", "department", "contact", "from")

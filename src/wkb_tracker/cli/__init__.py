@@ -75,8 +75,39 @@ def _global_options(
     ctx.obj = Session(root_option=root, lang_option=lang)
 
 
-def build_app(commands: Iterable[str] | None = None) -> typer.Typer:
-    """The `wkb` app with the groups registering `commands` (all of them when None)."""
+def _share_type_adapters() -> None:
+    """Typer 0.29 builds a pydantic TypeAdapter for every option on every run (about 0.7 ms each),
+    and `wkb visit add` has twenty options. For plain `str`, `list[str]` and `bool` options
+    without a custom parser the adapter depends on the annotation alone (typer's
+    `build_leaf_adapter`), so one adapter per annotation is shared. Anything else, or a typer
+    without this private hook, is left exactly as typer does it.
+    """
+    try:
+        from typer import _adapters
+    except ImportError:  # pragma: no cover - another typer layout: nothing to share
+        return
+    build = getattr(_adapters, "try_build_adapter", None)
+    if build is None or getattr(build, "wkb_shared", False):
+        return
+    shared: dict[Any, Any] = {}
+    plain = (str, bool, list[str])
+
+    def try_build_adapter(annotation: Any, parameter_info: Any) -> Any:
+        if getattr(parameter_info, "parser", None) is not None or annotation not in plain:
+            return build(annotation, parameter_info)
+        if annotation not in shared:
+            shared[annotation] = build(annotation, parameter_info)
+        return shared[annotation]
+
+    try_build_adapter.wkb_shared = True  # type: ignore[attr-defined]
+    _adapters.try_build_adapter = try_build_adapter
+
+
+def build_app(commands: Iterable[str] | None = None, *, only: str | None = None) -> typer.Typer:
+    """The `wkb` app with the groups registering `commands` (all of them when None).
+
+    `only` narrows a command group to that one subcommand (`wkb visit add` builds `add` alone),
+    when the group has it; otherwise the whole group is kept (help, unknown names)."""
     app = typer.Typer(
         cls=WkbGroup,
         no_args_is_help=True,
@@ -84,15 +115,32 @@ def build_app(commands: Iterable[str] | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
         help="wkb:武科函〔2021〕10号 包区服务合规台账 / compliance tracker for the Wuhan S&T Bureau notice.",
     )
+    _share_type_adapters()
     app.callback()(_global_options)
     wanted = set(commands) if commands is not None else set(COMMANDS)
     for module_name in dict.fromkeys(COMMANDS[name] for name in COMMANDS if name in wanted):
         import_module(f"wkb_tracker.cli.{module_name}").register(app)
+    if only is not None and commands is not None:
+        _narrow(app, set(commands), only)
     return app
 
 
-def command_name(argv: list[str]) -> str | None:
-    """The top-level command argv names, skipping global options; None for --help and the like."""
+def _narrow(app: typer.Typer, groups: set[str], only: str) -> None:
+    import copy
+
+    for info in app.registered_groups:
+        group = info.typer_instance
+        if info.name in groups and group is not None:
+            chosen = [command for command in group.registered_commands if command.name == only]
+            if chosen and not group.registered_groups:
+                narrowed = copy.copy(group)
+                narrowed.registered_commands = chosen
+                info.typer_instance = narrowed
+
+
+def command_path(argv: list[str]) -> tuple[str | None, str | None]:
+    """(command, subcommand) that argv names, skipping global options; None where it names none
+    (`--help`, an option right after the command, nothing at all)."""
     index = 0
     while index < len(argv):
         token = argv[index]
@@ -103,10 +151,11 @@ def command_name(argv: list[str]) -> str | None:
         ):
             index += 1
         elif token.startswith("-"):
-            return None
+            return None, None
         else:
-            return token
-    return None
+            following = argv[index + 1] if index + 1 < len(argv) else ""
+            return token, (following if following and not following.startswith("-") else None)
+    return None, None
 
 
 _full_app: typer.Typer | None = None
@@ -122,5 +171,8 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    name = command_name(sys.argv[1:])
-    build_app([name] if name in COMMANDS else None)(prog_name="wkb")
+    name, sub = command_path(sys.argv[1:])
+    if name in COMMANDS:
+        build_app([name], only=sub)(prog_name="wkb")
+    else:
+        build_app()(prog_name="wkb")
