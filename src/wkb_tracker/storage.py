@@ -110,6 +110,15 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     problems = check_bytes(data, rel)
     if problems:
         return None, problems
+    if b"&" not in data and b"*" not in data:  # no anchor or alias can be present
+        try:
+            return _fast_load(data), []
+        except Exception:  # anything unusual: the standard safe loader decides, and reports
+            pass
+    return _standard_load(data, rel)
+
+
+def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     text = data.decode("utf-8")
     yaml = _yaml()
     try:
@@ -132,6 +141,109 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
             )
         ]
     return value, []
+
+
+# -- the fast path for reading -------------------------------------------------------------------
+# PyYAML's C parser composes the node tree quickly, but its safe constructor and implicit-type
+# resolver run in Python and cost about two thirds of a load. Records use a handful of plain
+# shapes, so this path resolves plain scalars that cannot be anything but strings without the
+# regex table, and builds maps, lists, strings, plain ints, null, booleans and ISO dates itself.
+# Whatever else it meets (other tags, merge keys, floats, odd timestamps, non-scalar keys) makes it
+# give up, and the standard safe loader reads the document instead, so the result is always what
+# `yaml.load(..., CSafeLoader)` returns (tests/test_fast_yaml.py compares them).
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2})?"
+)
+_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_fast_parser: Any = None
+
+
+class _GiveUp(Exception):
+    """The fast path met something it does not handle exactly; use the standard loader."""
+
+
+def _fast_parser_class() -> Any:
+    global _fast_parser
+    if _fast_parser is None:
+        yaml = _yaml()
+        from yaml._yaml import CParser
+
+        implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
+        scalar_node = yaml.ScalarNode
+
+        class FastParser(CParser, yaml.resolver.Resolver):  # type: ignore[misc, name-defined]
+            def __init__(self, stream: bytes) -> None:
+                CParser.__init__(self, stream)
+                yaml.resolver.Resolver.__init__(self)
+
+            def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+                pass  # no path resolvers are registered (the safe loader has none)
+
+            def ascend_resolver(self) -> None:
+                pass
+
+            def resolve(self, kind: Any, value: Any, implied: Any) -> Any:
+                if kind is scalar_node:
+                    if implied[0]:
+                        if value[:1] not in implicit:
+                            return _STR  # a plain scalar no implicit type can start like
+                        if _ISO_DATE.fullmatch(value) or _ISO_TIME.fullmatch(value):
+                            return _TIMESTAMP  # what the timestamp resolver says of these
+                    elif implied[1]:
+                        return _STR  # quoted
+                return super().resolve(kind, value, implied)
+
+        _fast_parser = FastParser
+    return _fast_parser
+
+
+def _fast_load(data: bytes) -> Any:
+    parser = _fast_parser_class()(data)
+    try:
+        node = parser.get_single_node()
+    finally:
+        parser.dispose()
+    return None if node is None else _construct(node)
+
+
+def _construct(node: Any) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _MAP:
+        mapping = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _STR:
+                raise _GiveUp
+            mapping[key_node.value] = _construct(value_node)
+        return mapping
+    if tag == _SEQ:
+        return [_construct(item) for item in node.value]
+    value = node.value
+    if tag == _INT and _PLAIN_INT.fullmatch(value):
+        return int(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL and value.lower() in _BOOLS:
+        return _BOOLS[value.lower()]
+    if tag == _TIMESTAMP:
+        from datetime import date, datetime
+
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+        if _ISO_TIME.fullmatch(value):
+            return datetime.fromisoformat(value)
+    raise _GiveUp
 
 
 class Document:
