@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from wkb_tracker import settings
 from wkb_tracker.config import Config, read_config
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
@@ -22,6 +24,9 @@ from wkb_tracker.policy import Policy, load_policy
 from wkb_tracker.records import rectification_from_document, visit_from_document
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
+
+# (settled before → left out, opened after → left out); see record_cache.in_window
+Window = tuple[date | None, date | None]
 
 
 @dataclass
@@ -138,44 +143,137 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+def _month_folders(
+    root: Path, directory: str, months: Iterable[tuple[int, int]] | None
+) -> list[str] | None:
+    """The `YYYY/MM` folders to read, or None when the tree has anything else in it (a stray
+    file, a symlink, an oddly named folder): then every file is read the slow way and reported."""
+    base = root / directory
+    if months is not None:
+        folders = []
+        for number, month_number in months:
+            year_rel = f"{directory}/{number:04d}"
+            month_rel = f"{year_rel}/{month_number:02d}"
+            if os.path.islink(root / year_rel) or os.path.islink(root / month_rel):
+                return None
+            if (root / month_rel).is_dir():
+                folders.append(month_rel)
+        return folders
+    folders = []
+    try:
+        with os.scandir(base) as years:
+            for year in years:
+                if year.name.startswith("."):
+                    continue
+                if not (
+                    year.name.isdigit()
+                    and len(year.name) == 4
+                    and year.is_dir(follow_symlinks=False)
+                ):
+                    return None
+                with os.scandir(year.path) as month_entries:
+                    for month in month_entries:
+                        if month.name.startswith("."):
+                            continue
+                        if not (
+                            month.name.isdigit()
+                            and len(month.name) == 2
+                            and month.is_dir(follow_symlinks=False)
+                        ):
+                            return None
+                        folders.append(f"{directory}/{year.name}/{month.name}")
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    return sorted(folders)
+
+
+def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
+    doc = read_yaml(root, rel)
+    if doc.problems:
+        return None, list(doc.problems)
+    visit, found = visit_from_document(doc)
+    if visit is not None and (misplaced := _visit_misplaced(doc, visit)):
+        return None, misplaced
+    return visit, found
+
+
+def _read_item(root: Path, rel: str) -> tuple[Rectification | None, list[Problem]]:
+    doc = read_yaml(root, rel)
+    if doc.problems:
+        return None, list(doc.problems)
+    item, found = rectification_from_document(doc)
+    if item is not None and (misplaced := _item_misplaced(doc, item)):
+        return None, misplaced
+    return item, found
+
+
+def _load_kind(
+    root: Path,
+    directory: str,
+    kind: str,
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    months: Iterable[tuple[int, int]] | None,
+    window: Window | None,
+    cache: bool,
+) -> tuple[list[Any], list[Problem], list[str]]:
+    """Records of one kind: through the cache where it can serve them, else file by file."""
+    month_list = list(months) if months is not None else None
+    with _bulk():
+        if cache and settings.cache_enabled():
+            folders = _month_folders(root, directory, month_list)
+            if folders is not None:
+                from wkb_tracker.record_cache import cached_load
+
+                done = cached_load(root, kind, folders, lambda rel: read(root, rel), window)
+                if done is not None:
+                    records, problems, irregular = done
+                    for rel in irregular:  # a folder holding a symlink or a subfolder
+                        more, found, _temps = _read_files(
+                            root, record_files(root, rel)[0], read, window
+                        )
+                        records += more
+                        problems += found
+                    return records, problems, []
+        files, temps = record_files(root, directory, month_list)
+        records, problems, _none = _read_files(root, files, read, window)
+        return records, problems, temps
+
+
+def _read_files(
+    root: Path,
+    files: list[str],
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    window: Window | None,
+) -> tuple[list[Any], list[Problem], list[str]]:
+    from wkb_tracker.record_cache import in_window
+
+    records: list[Any] = []
+    problems: list[Problem] = []
+    for rel in files:
+        record, found = read(root, rel)
+        problems += found
+        if record is not None and (
+            window is None or not isinstance(record, Rectification) or in_window(record, window)
+        ):
+            records.append(record)
+    return records, problems, []
+
+
 def load_visits(
-    root: Path, months: Iterable[tuple[int, int]] | None = None
+    root: Path, months: Iterable[tuple[int, int]] | None = None, *, cache: bool = True
 ) -> tuple[list[Visit], list[Problem], list[str]]:
-    files, temps = record_files(root, VISITS_DIR, months)
-    visits: list[Visit] = []
-    problems: list[Problem] = []
-    with _bulk():
-        for rel in files:
-            doc = read_yaml(root, rel)
-            if doc.problems:
-                problems += doc.problems
-                continue
-            visit, found = visit_from_document(doc)
-            if visit is not None and (misplaced := _visit_misplaced(doc, visit)):
-                visit, found = None, misplaced
-            problems += found
-            if visit is not None:
-                visits.append(visit)
-    return visits, problems, temps
+    """Visits of the given months (all when None), the problems met, and leftover temp files."""
+    return _load_kind(root, VISITS_DIR, "visits", _read_visit, months, None, cache)
 
 
-def load_rectifications(root: Path) -> tuple[list[Rectification], list[Problem], list[str]]:
-    files, temps = record_files(root, RECTIFICATIONS_DIR)
-    items: list[Rectification] = []
-    problems: list[Problem] = []
-    with _bulk():
-        for rel in files:
-            doc = read_yaml(root, rel)
-            if doc.problems:
-                problems += doc.problems
-                continue
-            item, found = rectification_from_document(doc)
-            if item is not None and (misplaced := _item_misplaced(doc, item)):
-                item, found = None, misplaced
-            problems += found
-            if item is not None:
-                items.append(item)
-    return items, problems, temps
+def load_rectifications(
+    root: Path, *, window: Window | None = None, cache: bool = True
+) -> tuple[list[Rectification], list[Problem], list[str]]:
+    """Rectification items (those in `window` only, when given: (settled before → out,
+    opened after → out)), the problems met, and leftover temp files."""
+    return _load_kind(root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache)
 
 
 def load(
@@ -184,17 +282,23 @@ def load(
     visits: bool = True,
     rectifications: bool = True,
     months: Iterable[tuple[int, int]] | None = None,
+    window: Window | None = None,
+    cache: bool = True,
 ) -> Dataset:
-    """Load what a command needs: the policy and config always, records on request."""
+    """Load what a command needs: the policy and config always, records on request.
+
+    `months` limits visits to those month folders; `window` limits rectification items to those
+    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does).
+    """
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
     if visits:
-        dataset.visits, found, temps = load_visits(root, months)
+        dataset.visits, found, temps = load_visits(root, months, cache=cache)
         dataset.problems += found
         dataset.temp_files += temps
     if rectifications:
-        dataset.rectifications, found, temps = load_rectifications(root)
+        dataset.rectifications, found, temps = load_rectifications(root, window=window, cache=cache)
         dataset.problems += found
         dataset.temp_files += temps
     return dataset

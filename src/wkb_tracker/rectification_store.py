@@ -224,11 +224,19 @@ def find_item(root: Path, text: str) -> Rectification:
     return _item_from(storage.read_yaml(root, item_rel(root, text)))
 
 
-def load_items(root: Path) -> tuple[list[Rectification], list[Problem]]:
-    """Every readable item, and the problems of the files that could not be read."""
+def load_items(
+    root: Path, *, as_of: date | None = None, open_only: bool = False
+) -> tuple[list[Rectification], list[Problem]]:
+    """Readable items, and the problems of the files that could not be read.
+
+    With `as_of`, items opened after it are left out; with `open_only` too, so are items whose
+    history had ended closed by then (the cache answers such a question without reading them)."""
     from wkb_tracker.loader import load_rectifications
 
-    items, problems, _temps = load_rectifications(root)
+    window = None
+    if as_of is not None:
+        window = (as_of + timedelta(days=1) if open_only else None, as_of)
+    items, problems, _temps = load_rectifications(root, window=window)
     return items, problems
 
 

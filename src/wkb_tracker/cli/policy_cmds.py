@@ -286,7 +286,7 @@ def validate(
     from wkb_tracker.validation import validate as run_validators
 
     root = session(ctx).root()
-    data = load(root)
+    data = load(root, cache=False)  # validate reads every file itself, never the cache
     problems = run_validators(data)
     for problem in problems:
         echo(str(problem))

@@ -227,7 +227,8 @@ def list_items(
 
     root = session(ctx).root()
     day = parse_date(as_of, field="--as-of") if as_of else today()
-    items, problems = load_items(root)
+    open_only = status.value in ("open", "overdue", "due-soon")
+    items, problems = load_items(root, as_of=day, open_only=open_only)
     warn_skipped(list(problems))
     views = select(
         items,

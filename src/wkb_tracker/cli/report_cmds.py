@@ -61,7 +61,8 @@ def report(
     day = parse_date(as_of, field="--as-of") if as_of else today()
     period = _period(month, quarter, year, start, end, day)
     root = session(ctx).root()
-    dataset = _load(root, period.months())
+    # Items settled before the period or opened after its snapshot cannot count (record_cache).
+    dataset = _load(root, period.months(), (period.first, min(day, period.last)))
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.compute(dataset, period, day, leader=name)
     if format is ReportFormat.json:
@@ -89,7 +90,7 @@ def due(
 
     day = parse_date(as_of, field="--as-of") if as_of else today()
     root = session(ctx).root()
-    dataset = _load(root, [(day.year, day.month)])
+    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day))
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
     if format is TableJson.json:
@@ -158,14 +159,15 @@ def _period(
     return month_of(as_of)
 
 
-def _load(root: Path, months: list[tuple[int, int]]) -> Dataset:
-    """The policy, config, all rectifications and the visits of `months` only. Broken policy
-    files stop the command (exit 1); a broken record is skipped with a warning naming it."""
+def _load(root: Path, months: list[tuple[int, int]], window: tuple[date, date]) -> Dataset:
+    """The policy, config, the visits of `months` only, and the rectification items the period
+    can count (`window`: not settled before its first day, opened by its snapshot). Broken
+    policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
     from wkb_tracker.errors import DataError
     from wkb_tracker.loader import load
     from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
 
-    dataset = load(root, months=months)
+    dataset = load(root, months=months, window=window)
     policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
     if policy_problems:
         raise DataError("\n".join(str(p) for p in policy_problems))

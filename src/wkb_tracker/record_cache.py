@@ -1,0 +1,359 @@
+"""The derived-data cache: parsed records kept in `.wkb-cache/records.sqlite` (git-ignored).
+
+Each month folder (`data/visits/YYYY/MM`, `data/rectifications/YYYY/MM`) has a signature: the
+name, size and modification time (ns) of every record file in it. A folder whose signature is
+unchanged is answered from the cache; any added, changed or removed file changes its folder's
+signature, and only the changed files of that folder are parsed again. Broken files are never
+cached (they are read, and reported, every time). A missing, corrupt or out-of-date cache is
+rebuilt silently; `wkb --no-cache` or WKB_NO_CACHE=1 bypasses it; `wkb validate` never uses it.
+
+For rectification items the cache also keeps the opened date and, for items whose history ends
+closed, the date of their last status change ("settled"). A report for a period only needs items
+opened by its snapshot and not settled before it starts, and asks the cache for just those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from datetime import date, datetime
+from hashlib import blake2b
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
+
+CACHE_DIR = ".wkb-cache"
+DATABASE = f"{CACHE_DIR}/records.sqlite"
+SCHEMA_VERSION = "1"
+_MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
+
+# A window over rectification items: (settled before this date → left out, opened after → left out)
+Window = tuple[date | None, date | None]
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
+
+
+def _datetime(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None
+
+
+def encode_visit(visit: Visit) -> str:
+    void = [visit.void.reason, visit.void.by, _iso(visit.void.at)] if visit.void else None
+    return json.dumps(
+        [
+            visit.id, _iso(visit.date), visit.district, visit.district_id, visit.leader,
+            visit.entity, visit.type, visit.mode, list(visit.measures), visit.summary,
+            list(visit.problems), list(visit.participants), visit.recorder,
+            _iso(visit.recorded_at), visit.late_reason, void, visit.path,
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def decode_visit(text: str) -> Visit:
+    row = json.loads(text)
+    void = row[15]
+    return Visit(
+        id=row[0], date=date.fromisoformat(row[1]), district=row[2], district_id=row[3],
+        leader=row[4], entity=row[5], type=row[6], mode=row[7], measures=tuple(row[8]),
+        summary=row[9], problems=tuple(row[10]), participants=tuple(row[11]), recorder=row[12],
+        recorded_at=_datetime(row[13]), late_reason=row[14],
+        void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
+        path=row[16],
+    )  # fmt: skip
+
+
+def encode_item(item: Rectification) -> str:
+    events = [
+        [
+            e.kind,
+            _iso(e.date),
+            e.by,
+            _iso(e.at),
+            e.note,
+            _iso(e.deadline),
+            e.reason,
+            e.approved_by,
+            e.resolution,
+        ]
+        for e in item.events
+    ]
+    return json.dumps(
+        [
+            item.id, item.problem, item.district, item.district_id, item.source, item.visit,
+            item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
+            item.created_by, _iso(item.created_at), events, item.path,
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def decode_item(text: str) -> Rectification:
+    row = json.loads(text)
+    events = tuple(
+        RectificationEvent(
+            kind=e[0], date=date.fromisoformat(e[1]), by=e[2], at=datetime.fromisoformat(e[3]),
+            note=e[4], deadline=_date(e[5]), reason=e[6], approved_by=e[7], resolution=e[8],
+        )
+        for e in row[13]
+    )  # fmt: skip
+    return Rectification(
+        id=row[0], problem=row[1], district=row[2], district_id=row[3], source=row[4],
+        visit=row[5], measure=row[6], department=row[7], owner=row[8],
+        opened=date.fromisoformat(row[9]), deadline=date.fromisoformat(row[10]),
+        created_by=row[11], created_at=_datetime(row[12]), events=events, path=row[14],
+    )  # fmt: skip
+
+
+def settled_on(item: Rectification) -> date | None:
+    """The date of the last status change of an item whose history ends closed; else None.
+
+    From that date on the item is closed whatever the as-of date, so a report whose period starts
+    after it has nothing to count for the item."""
+    closed = False
+    last: date | None = None
+    for event in item.events:
+        if event.kind in ("close", "reopen", "extend"):
+            closed = event.kind == "close" if event.kind != "extend" else closed
+            last = event.date if last is None or event.date > last else last
+    return last if closed else None
+
+
+def in_window(item: Rectification, window: Window | None) -> bool:
+    if window is None:
+        return True
+    settled_before, opened_until = window
+    if opened_until is not None and item.opened > opened_until:
+        return False
+    settled = settled_on(item) if settled_before is not None else None
+    return settled is None or settled_before is None or settled >= settled_before
+
+
+class FolderScan:
+    """One month folder on disk: its record files with (size, mtime) and its signature."""
+
+    __slots__ = ("files", "rel", "signature")
+
+    def __init__(self, rel: str, files: dict[str, tuple[int, int]]) -> None:
+        self.rel = rel
+        self.files = files
+        digest = blake2b(digest_size=16)
+        for name in sorted(files):
+            size, mtime = files[name]
+            digest.update(f"{name}\0{size}\0{mtime}\n".encode())
+        self.signature = digest.hexdigest()
+
+
+def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
+    """The folder's record files, or None if it holds anything but plain files (a symlink, a
+    subfolder): such a folder is read the slow way, where every oddity is reported."""
+    files: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(root / rel) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue  # temp files and the like: never records
+                status = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(status.st_mode):
+                    return None
+                if name.endswith(".yaml"):
+                    files[name] = (status.st_size, status.st_mtime_ns)
+    except OSError:
+        return None
+    return FolderScan(rel, files)
+
+
+class RecordCache:
+    """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.db: sqlite3.Connection | None = None
+        try:
+            (root / CACHE_DIR).mkdir(exist_ok=True)
+            self.db = sqlite3.connect(root / DATABASE, timeout=5, isolation_level=None)
+            self._prepare()
+        except (OSError, sqlite3.Error):
+            self._reset()
+
+    def _prepare(self) -> None:
+        assert self.db is not None
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if version is None or version[0] != SCHEMA_VERSION:
+            self.db.executescript(
+                """
+                DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
+                CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
+                CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
+                    opened TEXT, settled TEXT, row TEXT, PRIMARY KEY(kind, folder, name));
+                CREATE INDEX record_window ON record(kind, folder, settled, opened);
+                """
+            )
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def _reset(self) -> None:
+        """A corrupt cache file is removed and the run goes on without a cache."""
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                (self.root / (DATABASE + suffix)).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def signatures(self, kind: str) -> dict[str, str]:
+        if self.db is None:
+            return {}
+        try:
+            return dict(self.db.execute("SELECT rel, signature FROM folder WHERE kind=?", (kind,)))
+        except sqlite3.Error:
+            self._reset()
+            return {}
+
+    def rows(self, kind: str, folder: str) -> dict[str, tuple[int, int, str]]:
+        """Cached rows of one folder: name → (size, mtime, row)."""
+        if self.db is None:
+            return {}
+        try:
+            query = "SELECT name, size, mtime, row FROM record WHERE kind=? AND folder=?"
+            return {
+                name: (size, mtime, row)
+                for name, size, mtime, row in self.db.execute(query, (kind, folder))
+            }
+        except sqlite3.Error:
+            self._reset()
+            return {}
+
+    def fresh_rows(self, kind: str, folders: list[str], window: Window | None) -> list[str] | None:
+        """The rows of unchanged folders (within the window, for items); None if unreadable."""
+        if self.db is None or not folders:
+            return [] if self.db is not None else None
+        settled_before, opened_until = window if window is not None else (None, None)
+        rows: list[str] = []
+        try:
+            for start in range(0, len(folders), 500):
+                chunk = folders[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
+                values: list[Any] = [kind, *chunk]
+                if settled_before is not None:
+                    query += " AND (settled IS NULL OR settled >= ?)"
+                    values.append(settled_before.isoformat())
+                if opened_until is not None:
+                    query += " AND (opened IS NULL OR opened <= ?)"
+                    values.append(opened_until.isoformat())
+                rows += [row for (row,) in self.db.execute(query, values)]
+        except sqlite3.Error:
+            self._reset()
+            return None
+        return rows
+
+    def store(
+        self, kind: str, scan: FolderScan, rows: list[tuple[str, str, str | None, str | None]]
+    ) -> None:
+        """Replace a folder's cached rows: (name, row, opened, settled) for every good file."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
+            self.db.executemany(
+                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?)",
+                [
+                    (kind, scan.rel, name, *scan.files[name], opened, settled, row)
+                    for name, row, opened, settled in rows
+                ],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO folder VALUES(?,?,?)",
+                (kind, scan.rel, scan.signature if len(rows) == len(scan.files) else "incomplete"),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                self._reset()
+
+
+def cached_load(
+    root: Path,
+    kind: str,
+    folders: list[str],
+    parse_file: Callable[[str], tuple[Any, list[Any]]],
+    window: Window | None,
+) -> tuple[list[Any], list[Any], list[str]] | None:
+    """Load the records of these month folders through the cache.
+
+    `parse_file(rel)` reads one file the slow way and returns (record or None, problems).
+    Returns (records, problems, folders the cache could not handle), or None when the cache
+    cannot be used at all (the caller then reads everything itself).
+    """
+    encode, decode = (
+        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
+    )
+    cache = RecordCache(root)
+    if cache.db is None:
+        return None
+    try:
+        known = cache.signatures(kind)
+        fresh: list[str] = []
+        irregular: list[str] = []
+        records: list[Any] = []
+        problems: list[Any] = []
+        for rel in folders:
+            scan = scan_month_folder(root, rel)
+            if scan is None:
+                irregular.append(rel)
+                continue
+            if known.get(rel) == scan.signature:
+                fresh.append(rel)
+                continue
+            old = cache.rows(kind, rel)
+            rows: list[tuple[str, str, str | None, str | None]] = []
+            for name, (size, mtime) in scan.files.items():
+                record: Any
+                previous = old.get(name)
+                if previous is not None and previous[0] == size and previous[1] == mtime:
+                    record = decode(previous[2])
+                    row = previous[2]
+                else:
+                    record, found = parse_file(f"{rel}/{name}")
+                    problems += found
+                    if record is None:
+                        continue
+                    row = encode(record)
+                if kind == "visits":
+                    rows.append((name, row, None, None))
+                    records.append(record)
+                else:
+                    settled = settled_on(record)
+                    rows.append((name, row, record.opened.isoformat(), _iso(settled)))
+                    if in_window(record, window):
+                        records.append(record)
+            cache.store(kind, scan, rows)
+        fresh_rows = cache.fresh_rows(kind, fresh, window if kind != "visits" else None)
+        if fresh_rows is None:
+            return None
+        records += [decode(row) for row in fresh_rows]
+        return records, problems, irregular
+    finally:
+        cache.close()
