@@ -61,8 +61,8 @@ def encode_visit(visit: Visit) -> str:
     )  # fmt: skip
 
 
-def decode_visit(text: str) -> Visit:
-    row = json.loads(text)
+def decode_visit(text: str | list[Any]) -> Visit:
+    row = json.loads(text) if isinstance(text, str) else text
     void = row[15]
     return Visit(
         id=row[0], date=date.fromisoformat(row[1]), district=row[2], district_id=row[3],
@@ -99,8 +99,8 @@ def encode_item(item: Rectification) -> str:
     )  # fmt: skip
 
 
-def decode_item(text: str) -> Rectification:
-    row = json.loads(text)
+def decode_item(text: str | list[Any]) -> Rectification:
+    row = json.loads(text) if isinstance(text, str) else text
     events = tuple(
         RectificationEvent(
             kind=e[0], date=date.fromisoformat(e[1]), by=e[2], at=datetime.fromisoformat(e[3]),
@@ -114,6 +114,14 @@ def decode_item(text: str) -> Rectification:
         opened=date.fromisoformat(row[9]), deadline=date.fromisoformat(row[10]),
         created_by=row[11], created_at=_datetime(row[12]), events=events, path=row[14],
     )  # fmt: skip
+
+
+def decode_many(decode: Callable[[str], Any], rows: list[str]) -> list[Any]:
+    """Decode many rows; one JSON parse for all of them is several times cheaper than one each."""
+    if not rows:
+        return []
+    parsed = json.loads("[" + ",".join(rows) + "]")
+    return [decode(row) for row in parsed]
 
 
 def settled_on(item: Rectification) -> date | None:
@@ -148,27 +156,25 @@ class FolderScan:
     def __init__(self, rel: str, files: dict[str, tuple[int, int]]) -> None:
         self.rel = rel
         self.files = files
-        digest = blake2b(digest_size=16)
-        for name in sorted(files):
-            size, mtime = files[name]
-            digest.update(f"{name}\0{size}\0{mtime}\n".encode())
-        self.signature = digest.hexdigest()
+        listing = repr(sorted(files.items())).encode("utf-8", "surrogateescape")
+        self.signature = blake2b(listing, digest_size=16).hexdigest()
 
 
 def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
     """The folder's record files, or None if it holds anything but plain files (a symlink, a
     subfolder): such a folder is read the slow way, where every oddity is reported."""
     files: dict[str, tuple[int, int]] = {}
+    regular = stat.S_IFREG
     try:
         with os.scandir(root / rel) as entries:
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name[0] == ".":
                     continue  # temp files and the like: never records
                 status = entry.stat(follow_symlinks=False)
-                if not stat.S_ISREG(status.st_mode):
+                if stat.S_IFMT(status.st_mode) != regular:
                     return None
-                if name.endswith(".yaml"):
+                if name[-5:] == ".yaml":
                     files[name] = (status.st_size, status.st_mtime_ns)
     except OSError:
         return None
@@ -353,7 +359,7 @@ def cached_load(
         fresh_rows = cache.fresh_rows(kind, fresh, window if kind != "visits" else None)
         if fresh_rows is None:
             return None
-        records += [decode(row) for row in fresh_rows]
+        records += decode_many(decode, fresh_rows)
         return records, problems, irregular
     finally:
         cache.close()
