@@ -1,0 +1,185 @@
+"""The derived-data cache (.wkb-cache): every answer is the same with and without it, before and
+after records change, and a broken cache is rebuilt without a word."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wkb_tracker import compliance
+from wkb_tracker.cli import app
+from wkb_tracker.i18n import set_language
+from wkb_tracker.loader import load
+from wkb_tracker.report_render import report_dict
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+QUERIES = [
+    ["report", "--month", "2026-10"],
+    ["report", "--month", "2026-09", "--explain"],
+    ["report", "--quarter", "2026-Q3"],
+    ["report", "--year", "2026"],
+    ["report", "--from", "2026-08-10", "--to", "2026-10-20", "--as-of", "2026-10-01"],
+    ["due"],
+    ["due", "--as-of", "2026-10-15"],
+    ["rectify", "list", "--status", "open"],
+    ["rectify", "list", "--status", "overdue", "--as-of", "2026-10-01"],
+    ["rectify", "list", "--status", "due-soon", "--as-of", "2026-09-20"],
+    ["rectify", "list", "--status", "closed"],
+    ["rectify", "list", "--status", "all", "--as-of", "2026-09-30"],
+    ["visit", "list", "--month", "2026-10"],
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gen") / "records"
+    generate(root, 1500, seed=11, end=date(2026, 10, 31))
+    return root
+
+
+@pytest.fixture
+def records(generated: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".wkb-cache"))
+    return root
+
+
+def answers(root: Path, *global_options: str) -> list[str]:
+    runner = CliRunner()
+    out = []
+    for query in QUERIES:
+        result = runner.invoke(
+            app, ["--root", str(root), *global_options, *query, "--format", "json"]
+        )
+        set_language("zh")
+        assert result.exit_code == 0, (query, result.stderr)
+        out.append(result.stdout)
+    return out
+
+
+def test_cache__same_answers_with_and_without_it_before_and_after_changes(records: Path) -> None:
+    uncached = answers(records, "--no-cache")
+    assert not (records / ".wkb-cache" / "records.sqlite").exists()  # --no-cache writes nothing
+    assert answers(records) == uncached  # cold: builds the cache
+    assert (records / ".wkb-cache" / "records.sqlite").exists()
+    assert answers(records) == uncached  # warm
+
+    runner = CliRunner()
+    # A change of each kind: a new visit, a voided one, an item closed, a file edited in place,
+    # a file removed.
+    added = runner.invoke(
+        app,
+        [
+            "--root",
+            str(records),
+            "visit",
+            "add",
+            "--date",
+            "2026-10-30",
+            "--district",
+            "江岸区",
+            "--entity",
+            "新企业",
+            "--type",
+            "enterprise",
+            "--no-rectify",
+            "--format",
+            "json",
+        ],
+    )
+    assert added.exit_code == 0, added.stderr
+    some_visit = sorted((records / "data/visits/2026/10").glob("*.yaml"))[0]
+    voided = runner.invoke(
+        app,
+        [
+            "--root",
+            str(records),
+            "visit",
+            "void",
+            some_visit.stem.split("_")[-1],
+            "--reason",
+            "重复",
+        ],
+    )
+    assert voided.exit_code == 0, voided.stderr
+    open_items = json.loads(
+        runner.invoke(app, ["--root", str(records), "rectify", "list", "--format", "json"]).stdout
+    )
+    closed = runner.invoke(
+        app,
+        [
+            "--root",
+            str(records),
+            "rectify",
+            "close",
+            open_items[0]["id"],
+            "--resolution",
+            "已解决",
+            "--date",
+            "2026-11-20",
+        ],
+    )
+    assert closed.exit_code == 0, closed.stderr
+    old_item = sorted((records / "data/rectifications").rglob("*.yaml"))[0]
+    text = old_item.read_text(encoding="utf-8")
+    with old_item.open("r+", encoding="utf-8") as stream:  # in place, as some editors save
+        stream.write(text.replace("problem: ", "problem: 改:", 1))
+    sorted((records / "data/visits/2026/09").glob("*.yaml"))[-1].unlink()
+    set_language("zh")
+
+    assert answers(records) == answers(records, "--no-cache")
+
+
+def test_cache__a_corrupt_cache_is_rebuilt_silently(records: Path) -> None:
+    expected = answers(records, "--no-cache")
+    answers(records)
+    (records / ".wkb-cache" / "records.sqlite").write_bytes(b"this is not sqlite" * 100)
+    (records / ".wkb-cache" / "policy.json").write_text("{broken", encoding="utf-8")
+    assert answers(records) == expected
+    assert answers(records) == expected
+
+
+def test_cache__read_commands_write_nothing_but_the_cache(records: Path) -> None:
+    before = {p.relative_to(records): p.read_bytes() for p in records.rglob("*") if p.is_file()}
+    answers(records)
+    after = {
+        p.relative_to(records): p.read_bytes()
+        for p in records.rglob("*")
+        if p.is_file() and ".wkb-cache" not in p.parts
+    }
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "as_of"),
+    [
+        (date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 25)),
+        (date(2026, 7, 1), date(2026, 9, 30), date(2026, 8, 15)),
+        (date(2026, 1, 1), date(2026, 12, 31), date(2026, 11, 25)),
+        (date(2026, 9, 1), date(2026, 9, 30), date(2026, 9, 10)),
+    ],
+)
+def test_window__leaves_out_only_items_that_cannot_count(
+    generated: Path, first: date, last: date, as_of: date
+) -> None:
+    period = compliance.make_period(first, last)
+    everything = load(generated, months=period.months(), cache=False)
+    windowed = load(
+        generated, months=period.months(), window=(first, min(as_of, last)), cache=False
+    )
+    assert len(windowed.rectifications) <= len(everything.rectifications)
+    if first.month == 10:
+        assert len(windowed.rectifications) < len(
+            everything.rectifications
+        )  # it does leave some out
+    full = report_dict(compliance.compute(everything, period, as_of), explain=True)
+    assert report_dict(compliance.compute(windowed, period, as_of), explain=True) == full
