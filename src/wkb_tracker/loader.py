@@ -226,7 +226,10 @@ def _load_kind(
             if folders is not None:
                 from wkb_tracker.record_cache import cached_load
 
-                done = cached_load(root, kind, folders, lambda rel: read(root, rel), window)
+                try:
+                    done = cached_load(root, kind, folders, lambda rel: read(root, rel), window)
+                except (ValueError, TypeError, LookupError):  # a damaged row: read the files
+                    done = None
                 if done is not None:
                     records, problems, irregular = done
                     for rel in irregular:  # a folder holding a symlink or a subfolder
@@ -241,24 +244,55 @@ def _load_kind(
         return records, problems, temps
 
 
+PARALLEL_FROM = 4000  # files; below this a second process costs more than it saves
+
+
 def _read_files(
     root: Path,
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
     window: Window | None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
+    """Read and check each file. Thousands of files are split between two forked processes
+    (YAML parsing is CPU-bound and the machines have two cores); results keep file order."""
+    if len(files) >= PARALLEL_FROM and _can_fork():
+        import multiprocessing
+
+        half = len(files) // 2
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            other = pool.apply_async(_read_some, (root, files[half:], read, window))
+            records, problems = _read_some(root, files[:half], read, window)
+            more, found = other.get()
+        return records + more, problems + found, []
+    records, problems = _read_some(root, files, read, window)
+    return records, problems, []
+
+
+def _can_fork() -> bool:
+    import sys
+
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and settings.parallel_enabled()
+
+
+def _read_some(
+    root: Path,
+    files: list[str],
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    window: Window | None,
+) -> tuple[list[Any], list[Problem]]:
     from wkb_tracker.record_cache import in_window
 
     records: list[Any] = []
     problems: list[Problem] = []
-    for rel in files:
-        record, found = read(root, rel)
-        problems += found
-        if record is not None and (
-            window is None or not isinstance(record, Rectification) or in_window(record, window)
-        ):
-            records.append(record)
-    return records, problems, []
+    with _bulk():
+        for rel in files:
+            record, found = read(root, rel)
+            problems += found
+            if record is not None and (
+                window is None or not isinstance(record, Rectification) or in_window(record, window)
+            ):
+                records.append(record)
+    return records, problems
 
 
 def load_visits(

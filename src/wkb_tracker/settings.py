@@ -15,3 +15,8 @@ def set_cache_enabled(enabled: bool) -> None:
 def cache_enabled() -> bool:
     """False with `wkb --no-cache` or WKB_NO_CACHE=1: read every record file, write no cache."""
     return _cache_enabled and os.environ.get("WKB_NO_CACHE", "") not in ("1", "true", "yes")
+
+
+def parallel_enabled() -> bool:
+    """False with WKB_PARALLEL=0: read large record sets in this process only."""
+    return os.environ.get("WKB_PARALLEL", "") not in ("0", "false", "no")
