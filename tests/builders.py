@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.ids import VISIT, new_id
-from wkb_tracker.model import Visit
-from wkb_tracker.records import visit_path, visit_to_mapping
+from wkb_tracker.ids import RECTIFICATION, VISIT, new_id
+from wkb_tracker.model import Rectification, Visit
+from wkb_tracker.records import (
+    rectification_path,
+    rectification_to_mapping,
+    visit_path,
+    visit_to_mapping,
+)
 from wkb_tracker.storage import create_exclusive, dump_yaml
 
 
@@ -42,3 +47,31 @@ def write_visit(root: Path, visit: Visit) -> str:
     rel = visit_path(visit.id, visit.date, visit.district_id)
     create_exclusive(root / rel, dump_yaml(visit_to_mapping(visit)))
     return rel
+
+
+def make_item(opened: date, **fields: Any) -> Rectification:
+    """An open rectification item of 东湖高新区 (source 自查), deadline 30 days after `opened`."""
+    item_id = new_id(RECTIFICATION, opened)
+    values: dict[str, Any] = {
+        "id": item_id,
+        "problem": "孵化器用地审批慢",
+        "district": "东湖高新区",
+        "district_id": "donghu",
+        "source": "自查",
+        "visit": None,
+        "measure": None,
+        "department": "高新处",
+        "owner": "彭华魁",
+        "opened": opened,
+        "deadline": opened + timedelta(days=30),
+        "created_by": "测试员",
+        "created_at": datetime(opened.year, opened.month, opened.day, 18, 0, tzinfo=SHANGHAI),
+        "path": rectification_path(item_id, opened),
+    }
+    values.update(fields)
+    return Rectification(**values)
+
+
+def write_item(root: Path, item: Rectification) -> str:
+    create_exclusive(root / item.path, dump_yaml(rectification_to_mapping(item)))
+    return item.path

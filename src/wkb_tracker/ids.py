@@ -24,7 +24,7 @@ def new_id(kind: str, day: date) -> str:
     # 30 random bits from the OS (os.urandom: no `secrets`/hashlib import on the hot path).
     bits = int.from_bytes(os.urandom(4), "big") >> 2
     suffix = "".join(ALPHABET[(bits >> shift) & 31] for shift in range(25, -1, -5))
-    return f"{kind}{day:%Y%m%d}-{suffix}"
+    return f"{kind}{day.year:04d}{day.month:02d}{day.day:02d}-{suffix}"  # %Y: "1" for year 1
 
 
 def parse_id(text: str, kind: str) -> tuple[str, int, int]:

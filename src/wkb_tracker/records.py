@@ -76,12 +76,14 @@ EVENT_REQUIRES = {
 
 def visit_path(visit_id: str, day: date, district_id: str) -> str:
     """`data/visits/YYYY/MM/YYYY-MM-DD_<district id>_<id>.yaml`, relative to the root."""
-    return f"{VISITS_DIR}/{day:%Y}/{day:%m}/{day:%Y-%m-%d}_{district_id}_{visit_id}.yaml"
+    # Zero-padded by hand: strftime's %Y gives "1", not "0001", for early years on glibc.
+    folder = f"{VISITS_DIR}/{day.year:04d}/{day.month:02d}"
+    return f"{folder}/{day.isoformat()}_{district_id}_{visit_id}.yaml"
 
 
 def rectification_path(item_id: str, opened: date) -> str:
     """`data/rectifications/YYYY/MM/<id>.yaml` by opened date, relative to the root."""
-    return f"{RECTIFICATIONS_DIR}/{opened:%Y}/{opened:%m}/{item_id}.yaml"
+    return f"{RECTIFICATIONS_DIR}/{opened.year:04d}/{opened.month:02d}/{item_id}.yaml"
 
 
 def _strings(value: Any) -> tuple[str, ...]:
