@@ -310,6 +310,18 @@ def load_rectifications(
     return _load_kind(root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache)
 
 
+def other_temp_files(root: Path) -> list[str]:
+    """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache."""
+    found = []
+    for folder in ("", "data", "data/sealed", ".wkb-cache"):
+        try:
+            names = os.listdir(root / folder) if folder else os.listdir(root)
+        except OSError:
+            continue
+        found += [f"{folder}/{name}" if folder else name for name in names if is_temp_file(name)]
+    return sorted(found)
+
+
 def load(
     root: Path,
     *,
@@ -335,4 +347,6 @@ def load(
         dataset.rectifications, found, temps = load_rectifications(root, window=window, cache=cache)
         dataset.problems += found
         dataset.temp_files += temps
+    if visits and rectifications and months is None and not cache:  # a full check: validate
+        dataset.temp_files += other_temp_files(root)
     return dataset

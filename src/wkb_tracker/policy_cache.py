@@ -8,6 +8,8 @@ Only a policy without problems is cached, so `wkb validate` always sees the file
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,8 @@ def read(root: Path, wanted: list[int] | None) -> Policy | None:
     if wanted is None or not settings.cache_enabled():
         return None
     try:
+        if not stat.S_ISREG(os.lstat(root / FILE).st_mode):
+            return None  # a pipe or link where the cache should be: never read it
         raw = json.loads((root / FILE).read_text(encoding="utf-8"))
         if raw["key"] != wanted:
             return None

@@ -189,6 +189,10 @@ class RecordCache:
         self.db: sqlite3.Connection | None = None
         try:
             (root / CACHE_DIR).mkdir(exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                existing = root / (DATABASE + suffix)
+                if os.path.lexists(existing) and not stat.S_ISREG(os.lstat(existing).st_mode):
+                    return  # not a plain file (a pipe, a link): run without the cache
             self.db = sqlite3.connect(root / DATABASE, timeout=5, isolation_level=None)
             self._prepare()
         except (OSError, sqlite3.Error):

@@ -9,6 +9,8 @@ SHA-256 of every visit file of the month, and the report figures at sealing time
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +24,7 @@ from wkb_tracker.loader import Dataset, record_files
 from wkb_tracker.model import Visit
 from wkb_tracker.root import SEALED_DIR, VISITS_DIR
 from wkb_tracker.schema import Field, check_mapping
-from wkb_tracker.storage import create_exclusive, dump_yaml, read_yaml
+from wkb_tracker.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, read_yaml
 
 MANIFEST_FIELDS = (
     Field("month", "str"),
@@ -61,12 +63,30 @@ def manifest_path(year: int, month: int) -> str:
 
 
 def is_sealed(root: Path, day: date) -> bool:
-    """Cheap enough for `visit add`: one stat."""
-    return (root / manifest_path(day.year, day.month)).is_file()
+    """Cheap enough for `visit add`: one stat. Anything at the manifest's path counts as sealed."""
+    return os.path.lexists(root / manifest_path(day.year, day.month))
 
 
-def file_hash(path: Path) -> str:
+def file_hash(path: Path) -> str | None:
+    """SHA-256 of a regular record file of sane size; None for anything else (never read)."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+        return None
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sealable_path(text: str) -> bool:
+    """A manifest may only name a visit file inside data/visits/ (nothing else is ever read)."""
+    parts = text.split("/")
+    return (
+        text.startswith(VISITS_DIR + "/")
+        and ".." not in parts
+        and "" not in parts
+        and "\\" not in text
+    )
 
 
 def seal_month(
@@ -101,7 +121,7 @@ def seal_month(
                     p=(doc.problems[0] if doc.problems else file),
                 )
             )
-        entries.append({"id": record_id, "path": file, "sha256": file_hash(root / file)})
+        entries.append({"id": record_id, "path": file, "sha256": file_hash(root / file) or ""})
     sealed_at = now()
     manifest: dict[str, Any] = {
         "month": label,
@@ -150,8 +170,16 @@ def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
         for index, entry in enumerate(raw["visits"]):
             bad = check_mapping(doc, entry, ENTRY_FIELDS, "visits", index)
             problems += bad
+            line = lines[index] if index < len(lines) else 1
+            if not bad and not _sealable_path(entry["path"]):
+                message = say(
+                    "封存清单只能列出 data/visits/ 下的走访文件:{p}",
+                    "a manifest may only list visit files under data/visits/: {p}",
+                    p=entry["path"],
+                )
+                bad = [Problem(rel, line, message)]
+                problems += bad
             if not bad:
-                line = lines[index] if index < len(lines) else 1
                 visits.append(SealedVisit(entry["id"], entry["path"], entry["sha256"], line))
         year, month = (int(part) for part in str(raw["month"]).split("-"))
         seals.append(Seal(year, month, raw["sealed_by"], raw["sealed_at"], tuple(visits), rel))
@@ -183,7 +211,7 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
                         p=entry.path,
                     ),
                 )
-            elif path.is_file() and file_hash(path) != entry.sha256:
+            elif os.path.lexists(path) and file_hash(path) != entry.sha256:
                 yield Problem(
                     entry.path,
                     1,
@@ -239,9 +267,10 @@ def month_figures(root: Path, first: date) -> dict[str, Any]:
     }
 
 
-def month_statuses(root: Path) -> list[dict[str, Any]]:
-    """Every month that has visits or a seal, newest first: sealed or not, by whom, when."""
-    seals, _problems = read_seals(root)
+def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Every month that has visits or a seal, newest first: sealed or not, by whom, when; and
+    the problems of manifests that could not be read."""
+    seals, problems = read_seals(root)
     sealed = {(seal.year, seal.month): seal for seal in seals}
     counts: dict[tuple[int, int], int] = {}
     base = root / VISITS_DIR
@@ -269,4 +298,4 @@ def month_statuses(root: Path) -> list[dict[str, Any]]:
                 "sealed_at": seal.sealed_at.isoformat() if seal else None,
             }
         )
-    return rows
+    return rows, problems

@@ -49,11 +49,13 @@ def month_status(
     ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
 ) -> None:
     """各月份是否已封存 / months with sealed or unsealed, who sealed and when."""
+    from wkb_tracker.cli.common import warn_skipped
     from wkb_tracker.i18n import say
     from wkb_tracker.render import print_json, print_table
     from wkb_tracker.sealing import month_statuses
 
-    rows = month_statuses(session(ctx).root())
+    rows, problems = month_statuses(session(ctx).root())
+    warn_skipped(list(problems))
     if format is TableJson.json:
         print_json(rows)
         return

@@ -132,15 +132,18 @@ def add(
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
     )
-    added = add_visit(policy, root, request)
+    opened: list[tuple[str, str, str]] = []
+
+    def open_items(final: Visit) -> None:
+        # Items first, then the visit (see visits.write_new): a crash between the two is visible.
+        if final.problems:
+            opened.extend(_open_rectifications(root, final, request.recorder))
+
+    added = add_visit(policy, root, request, before_create=None if no_rectify else open_items)
     visit = added.visit
     for message in added.warnings:
         warn(message)
-    paths = [visit.path]
-    opened = []
-    if visit.problems and not no_rectify:
-        opened = _open_rectifications(root, visit, request.recorder)
-        paths += [path for _item_id, path, _problem in opened]
+    paths = [visit.path, *(path for _item_id, path, _problem in opened)]
     from wkb_tracker.visits import commit_message
 
     _commit(root, paths, commit_message(visit), commit, state.config().auto_commit)
