@@ -273,3 +273,11 @@ def validate(data: Dataset) -> list[Problem]:
     for validator in VALIDATORS:
         problems.extend(validator(data))
     return sorted(set(problems))
+
+
+def problems_without_items(data: Dataset) -> list[str]:
+    """Visits (not void) whose recorded problems have no rectification item: not an error (a
+    clerk may add a visit with --no-rectify, or a crash may have come between the visit and its
+    items), but measure 15 wants problems on the list, so `wkb validate` names them."""
+    linked = {item.visit for item in data.rectifications if item.visit}
+    return sorted(v.id for v in data.visits if v.problems and not v.is_void and v.id not in linked)

@@ -350,15 +350,9 @@ def render(visit: Visit) -> str:
     return dump_yaml(visit_to_mapping(visit))
 
 
-def write_new(
-    root: Path, visit: Visit, before_create: Callable[[Visit], None] | None = None
-) -> Visit:
+def write_new(root: Path, visit: Visit) -> Visit:
     """Create the visit's file exclusively and atomically; returns the visit with its final id and
-    path. A taken name (same id drawn twice) gets a fresh id; an existing file is never touched.
-
-    `before_create(visit)` runs once, with the final id, just before the file is created: linked
-    rectification items are written there, so a crash in between leaves items that name a visit
-    `wkb validate` cannot find (reported), never a visit whose problems silently have no items."""
+    path. A taken name (same id drawn twice) gets a fresh id; an existing file is never touched."""
     for _attempt in range(CREATE_ATTEMPTS):
         rel = visit_path(visit.id, visit.date, visit.district_id)
         path = root / rel
@@ -368,9 +362,6 @@ def write_new(
         )
         if not taken:
             text = render(visit)
-            if before_create is not None:
-                before_create(visit)
-                before_create = None
             try:
                 create_exclusive(path, text)
             except FileExistsError:
@@ -383,14 +374,8 @@ def write_new(
     )
 
 
-def add_visit(
-    policy: Policy,
-    root: Path,
-    request: VisitRequest,
-    before_create: Callable[[Visit], None] | None = None,
-) -> NewVisit:
-    """Check and write a new visit (nothing is written when anything is refused).
-    `before_create`: see `write_new`."""
+def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
+    """Check and write a new visit (nothing is written when anything is refused)."""
     built = build_visit(policy, request)
     day = built.visit.date
     # A sealed month (wkb month close) takes a visit only as a declared late entry (issue 6).
@@ -403,7 +388,7 @@ def add_visit(
                 m=f"{day:%Y-%m}",
             )
         )
-    return NewVisit(write_new(root, built.visit, before_create), built.warnings)
+    return NewVisit(write_new(root, built.visit), built.warnings)
 
 
 # -- finding ----------------------------------------------------------------------------------

@@ -283,6 +283,7 @@ def validate(
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
     from wkb_tracker.loader import load
+    from wkb_tracker.validation import problems_without_items
     from wkb_tracker.validation import validate as run_validators
 
     root = session(ctx).root()
@@ -290,6 +291,14 @@ def validate(
     problems = run_validators(data)
     for problem in problems:
         echo(str(problem))
+    for visit_id in problems_without_items(data):
+        echo(
+            say(
+                "提示:走访 {i} 记录了问题但没有整改事项;如需立项:wkb rectify add --visit {i} --problem …",
+                "note: visit {i} records problems but no rectification item; to open one: wkb rectify add --visit {i} --problem …",
+                i=visit_id,
+            )
+        )
     if data.temp_files:
         if fix:
             for rel in data.temp_files:

@@ -132,18 +132,17 @@ def add(
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
     )
-    opened: list[tuple[str, str, str]] = []
-
-    def open_items(final: Visit) -> None:
-        # Items first, then the visit (see visits.write_new): a crash between the two is visible.
-        if final.problems:
-            opened.extend(_open_rectifications(root, final, request.recorder))
-
-    added = add_visit(policy, root, request, before_create=None if no_rectify else open_items)
+    added = add_visit(policy, root, request)
     visit = added.visit
     for message in added.warnings:
         warn(message)
-    paths = [visit.path, *(path for _item_id, path, _problem in opened)]
+    paths = [visit.path]
+    opened: list[tuple[str, str, str]] = []
+    if visit.problems and not no_rectify:
+        # After the visit: a crash in between leaves a visit whose problems have no item, which
+        # `wkb validate` lists (with the command that opens them); nothing half-written.
+        opened = _open_rectifications(root, visit, request.recorder)
+        paths += [path for _item_id, path, _problem in opened]
     from wkb_tracker.visits import commit_message
 
     _commit(root, paths, commit_message(visit), commit, state.config().auto_commit)
