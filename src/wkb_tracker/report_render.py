@@ -395,8 +395,8 @@ def _legend(report: Report) -> list[str]:
         )
     parts.append(
         say(
-            "补录:月末 {g} 天后才录入的走访(仍计入)",
-            "late: recorded more than {g} days after the month ended (still counted)",
+            "「补录」列:月末 {g} 天后才录入的走访(仍计入)",
+            "column late: visits recorded more than {g} days after the month ended (still counted)",
             g=report.late_grace_days,
         )
     )
