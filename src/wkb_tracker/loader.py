@@ -227,7 +227,9 @@ def _load_kind(
                 from wkb_tracker.record_cache import cached_load
 
                 try:
-                    done = cached_load(root, kind, folders, lambda rel: read(root, rel), window)
+                    done = cached_load(
+                        root, kind, folders, lambda rels: _parse_many(root, rels, read), window
+                    )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
                 if done is not None:
@@ -266,6 +268,29 @@ def _read_files(
         return records + more, problems + found, []
     records, problems = _read_some(root, files, read, window)
     return records, problems, []
+
+
+def _parse_many(
+    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+) -> list[tuple[Any, list[Problem]]]:
+    """(record or None, problems) for each file, in order; thousands are split between two
+    forked processes, like `_read_files`."""
+    if len(files) >= PARALLEL_FROM and _can_fork():
+        import multiprocessing
+
+        half = len(files) // 2
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            other = pool.apply_async(_parse_some, (root, files[half:], read))
+            first = _parse_some(root, files[:half], read)
+            return first + other.get()
+    return _parse_some(root, files, read)
+
+
+def _parse_some(
+    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+) -> list[tuple[Any, list[Problem]]]:
+    with _bulk():
+        return [read(root, rel) for rel in files]
 
 
 def _can_fork() -> bool:

@@ -181,6 +181,51 @@ def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
     return FolderScan(rel, files)
 
 
+SPLIT_SCAN_FROM = 20  # folders; a forked helper stats half of them when there are this many
+
+
+def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
+    """The signature of each folder (None: irregular). Statting every record file is what makes
+    the cache exact, and most of a warm run's time: with many folders a forked child stats half
+    of them on the other core."""
+    if len(folders) < SPLIT_SCAN_FROM or not _forkable():
+        return [_signature(root, rel) for rel in folders]
+    half = len(folders) // 2
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked child
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "w", encoding="utf-8") as stream:
+                json.dump([_signature(root, rel) for rel in folders[half:]], stream)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    mine = [_signature(root, rel) for rel in folders[:half]]
+    with os.fdopen(reader, encoding="utf-8") as stream:
+        text = stream.read()
+    os.waitpid(child, 0)
+    theirs: list[str | None]
+    try:
+        theirs = json.loads(text)
+    except ValueError:  # the child died: do its half here
+        theirs = [_signature(root, rel) for rel in folders[half:]]
+    return mine + theirs
+
+
+def _signature(root: Path, rel: str) -> str | None:
+    scan = scan_month_folder(root, rel)
+    return scan.signature if scan is not None else None
+
+
+def _forkable() -> bool:
+    import sys
+
+    from wkb_tracker import settings
+
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and settings.parallel_enabled()
+
+
 class RecordCache:
     """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
 
@@ -308,14 +353,14 @@ def cached_load(
     root: Path,
     kind: str,
     folders: list[str],
-    parse_file: Callable[[str], tuple[Any, list[Any]]],
+    parse_files: Callable[[list[str]], list[tuple[Any, list[Any]]]],
     window: Window | None,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
     """Load the records of these month folders through the cache.
 
-    `parse_file(rel)` reads one file the slow way and returns (record or None, problems).
-    Returns (records, problems, folders the cache could not handle), or None when the cache
-    cannot be used at all (the caller then reads everything itself).
+    `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
+    in order. Returns (records, problems, folders the cache could not handle), or None when the
+    cache cannot be used at all (the caller then reads everything itself).
     """
     encode, decode = (
         (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
@@ -327,26 +372,39 @@ def cached_load(
         known = cache.signatures(kind)
         fresh: list[str] = []
         irregular: list[str] = []
-        records: list[Any] = []
-        problems: list[Any] = []
-        for rel in folders:
+        stale: list[tuple[FolderScan, dict[str, tuple[int, int, str]]]] = []
+        to_parse: list[str] = []
+        signatures = folder_signatures(root, folders)
+        for rel, signature in zip(folders, signatures, strict=True):
+            if signature is not None and known.get(rel) == signature:
+                fresh.append(rel)
+                continue
             scan = scan_month_folder(root, rel)
             if scan is None:
                 irregular.append(rel)
-                continue
-            if known.get(rel) == scan.signature:
+            elif known.get(rel) == scan.signature:
                 fresh.append(rel)
-                continue
-            old = cache.rows(kind, rel)
+            else:
+                old = cache.rows(kind, rel)
+                stale.append((scan, old))
+                to_parse += [
+                    f"{rel}/{name}"
+                    for name, stats in scan.files.items()
+                    if name not in old or old[name][:2] != stats
+                ]
+        parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))  # one batch: parallel
+        records: list[Any] = []
+        problems: list[Any] = []
+        for scan, old in stale:
             rows: list[tuple[str, str, str | None, str | None]] = []
-            for name, (size, mtime) in scan.files.items():
+            for name in scan.files:
                 record: Any
-                previous = old.get(name)
-                if previous is not None and previous[0] == size and previous[1] == mtime:
-                    record = decode(previous[2])
-                    row = previous[2]
+                done = parsed.get(f"{scan.rel}/{name}")
+                if done is None:  # unchanged since it was cached
+                    row = old[name][2]
+                    record = decode(row)
                 else:
-                    record, found = parse_file(f"{rel}/{name}")
+                    record, found = done
                     problems += found
                     if record is None:
                         continue
@@ -355,8 +413,7 @@ def cached_load(
                     rows.append((name, row, None, None))
                     records.append(record)
                 else:
-                    settled = settled_on(record)
-                    rows.append((name, row, record.opened.isoformat(), _iso(settled)))
+                    rows.append((name, row, record.opened.isoformat(), _iso(settled_on(record))))
                     if in_window(record, window):
                         records.append(record)
             cache.store(kind, scan, rows)
