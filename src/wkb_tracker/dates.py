@@ -14,11 +14,12 @@ from datetime import date, datetime, timedelta, timezone
 from wkb_tracker.errors import UserError
 from wkb_tracker.i18n import say
 
+# Patterns are compiled on first use (re caches them): importing this module stays cheap.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-_NUMERIC = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
-_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+_NUMERIC = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$"
+_MONTH = r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$"
+_QUARTER = r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$"
 _RELATIVE_WORDS = {
     "today": 0,
     "今天": 0,
@@ -28,9 +29,7 @@ _RELATIVE_WORDS = {
     "昨日": 1,
     "前天": 2,
 }
-_OFFSET = re.compile(
-    r"^\s*\+?\s*(\d{1,4})\s*(d|day|days|天|日|w|week|weeks|周|m|month|months|个月|月)\s*$"
-)
+_OFFSET = r"^\s*\+?\s*(\d{1,4})\s*(d|day|days|天|日|w|week|weeks|周|m|month|months|个月|月)\s*$"
 
 DATE_FORMS = (
     "2026-11-03, 2026-11-3, 2026/11/3, 2026.11.3, 2026年11月3日, today, yesterday, 今天, 昨天"
@@ -59,7 +58,7 @@ def parse_date(text: str, *, field: str = "--date", reference: date | None = Non
     offset = _RELATIVE_WORDS.get(cleaned.lower())
     if offset is not None:
         return (reference or today()) - timedelta(days=offset)
-    match = _NUMERIC.match(cleaned)
+    match = re.match(_NUMERIC, cleaned)
     if match:
         year, month, day = (int(part) for part in match.groups())
         try:
@@ -87,7 +86,7 @@ def add_months(day: date, months: int) -> date:
 
 def parse_deadline(text: str, *, opened: date, field: str = "--deadline") -> date:
     """A date, or an offset from `opened`: +30d, 30天, +2w, 2周, +1m, 1个月."""
-    match = _OFFSET.match(text)
+    match = re.match(_OFFSET, text)
     if match:
         amount, unit = int(match.group(1)), match.group(2)
         if unit in ("d", "day", "days", "天", "日"):
@@ -115,7 +114,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 def parse_month(text: str, *, field: str = "--month") -> tuple[date, date]:
     """`2026-11` (also 2026/11, 2026年11月) → first and last day of that month."""
-    match = _MONTH.match(text)
+    match = re.match(_MONTH, text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
         if 1 <= month <= 12 and 1 <= year <= 9999:
@@ -131,7 +130,7 @@ def parse_month(text: str, *, field: str = "--month") -> tuple[date, date]:
 
 
 def parse_quarter(text: str, *, field: str = "--quarter") -> tuple[date, date]:
-    match = _QUARTER.match(text)
+    match = re.match(_QUARTER, text)
     if match:
         year, quarter = int(match.group(1)), int(match.group(2))
         first = date(year, 3 * quarter - 2, 1)

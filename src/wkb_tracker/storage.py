@@ -37,7 +37,7 @@ def _safe_loader() -> Any:
 MAX_FILE_BYTES = 1_000_000  # a record is a few hundred bytes; anything this big is not one
 TEMP_PREFIX = ".wkb-"
 TEMP_SUFFIX = ".tmp"
-_CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?: |$)", re.MULTILINE)
+_CONFLICT_MARKER = rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?: |$)"  # compiled on first use
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -66,7 +66,7 @@ def check_bytes(data: bytes, rel: str) -> list[Problem]:
                 rel, _line_of(data, nul), say("文件含 NUL 字节", "the file contains a NUL byte")
             )
         ]
-    marker = _CONFLICT_MARKER.search(data)
+    marker = re.search(_CONFLICT_MARKER, data, re.MULTILINE)
     if marker:
         return [
             Problem(
@@ -159,11 +159,10 @@ _INT = "tag:yaml.org,2002:int"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2})?"
-)
+# Compiled by _fast_parser_class() on the first read (writing a record never needs them).
+_PLAIN_INT: Any = r"-?(?:0|[1-9][0-9]*)"
+_ISO_DATE: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_ISO_TIME: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2})?"
 _BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _fast_parser: Any = None
 
@@ -173,8 +172,11 @@ class _GiveUp(Exception):
 
 
 def _fast_parser_class() -> Any:
-    global _fast_parser
+    global _fast_parser, _PLAIN_INT, _ISO_DATE, _ISO_TIME
     if _fast_parser is None:
+        _PLAIN_INT, _ISO_DATE, _ISO_TIME = (
+            re.compile(p) for p in (_PLAIN_INT, _ISO_DATE, _ISO_TIME)
+        )
         yaml = _yaml()
         from yaml._yaml import CParser
 

@@ -6,7 +6,6 @@ Kept light: command modules import this at start-up, so anything heavy is import
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,14 +34,16 @@ class TableJsonCsv(StrEnum):
     csv = "csv"
 
 
-@dataclass
 class Session:
     """Global options, resolved lazily: commands that need no root (init, --help) never look."""
 
-    root_option: str | None = None
-    lang_option: str | None = None
-    _root: Path | None = field(default=None, repr=False)
-    _config: Config | None = field(default=None, repr=False)
+    __slots__ = ("_config", "_root", "lang_option", "root_option")
+
+    def __init__(self, root_option: str | None = None, lang_option: str | None = None) -> None:
+        self.root_option = root_option
+        self.lang_option = lang_option
+        self._root: Path | None = None
+        self._config: Config | None = None
 
     def root(self) -> Path:
         if self._root is None:
