@@ -101,18 +101,17 @@ def encode_item(item: Rectification) -> str:
 
 def decode_item(text: str | list[Any]) -> Rectification:
     row = json.loads(text) if isinstance(text, str) else text
+    fromisoformat, event = date.fromisoformat, RectificationEvent  # positional: rows keep field order
     events = tuple(
-        RectificationEvent(
-            kind=e[0], date=date.fromisoformat(e[1]), by=e[2], at=datetime.fromisoformat(e[3]),
-            note=e[4], deadline=_date(e[5]), reason=e[6], approved_by=e[7], resolution=e[8],
-        )
-        for e in row[13]
+        [
+            event(e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
+                  fromisoformat(e[5]) if e[5] else None, e[6], e[7], e[8])
+            for e in row[13]
+        ]
     )  # fmt: skip
     return Rectification(
-        id=row[0], problem=row[1], district=row[2], district_id=row[3], source=row[4],
-        visit=row[5], measure=row[6], department=row[7], owner=row[8],
-        opened=date.fromisoformat(row[9]), deadline=date.fromisoformat(row[10]),
-        created_by=row[11], created_at=_datetime(row[12]), events=events, path=row[14],
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+        fromisoformat(row[9]), fromisoformat(row[10]), row[11], _datetime(row[12]), events, row[14],
     )  # fmt: skip
 
 
