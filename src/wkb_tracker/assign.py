@@ -49,6 +49,16 @@ def assign(
                 s=latest.start,
             )
         )
+    sealed = _latest_sealed_month(root)
+    if sealed is not None and (day.year, day.month) <= sealed:
+        raise UserError(
+            say(
+                "--from {d} 落在已封存的月份({m} 及以前已封存);分工调整只能从未封存的月份开始",
+                "--from {d} falls in a sealed month (months up to {m} are sealed); a revision can only start in an unsealed month",
+                d=day,
+                m=f"{sealed[0]:04d}-{sealed[1]:02d}",
+            )
+        )
     name = leader.strip()
     if not name:
         raise UserError(say("--leader 不能为空", "--leader must not be empty"))
@@ -90,3 +100,19 @@ def assign(
 
     update_locked(root / DISTRICTS_FILE, build)
     return {**entry, "from": day.isoformat()}
+
+
+def _latest_sealed_month(root: Path) -> tuple[int, int] | None:
+    """The latest sealed month: a revision dated in or before it would change sealed figures."""
+    import re
+
+    from wkb_tracker.root import SEALED_DIR
+
+    months = []
+    folder = root / SEALED_DIR
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = re.fullmatch(r"(\d{4})-(\d{2})\.yaml", path.name)
+            if match:
+                months.append((int(match.group(1)), int(match.group(2))))
+    return max(months) if months else None

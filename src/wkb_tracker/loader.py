@@ -362,7 +362,7 @@ def load(
     a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does).
     """
     config, problems = read_config(root)
-    policy, policy_problems = load_policy(root)
+    policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
     if visits:
         dataset.visits, found, temps = load_visits(root, months, cache=cache)

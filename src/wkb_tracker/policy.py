@@ -431,7 +431,7 @@ def _check_table(doc: Document, rows: list[tuple[int, dict[str, object]]]) -> li
     return problems
 
 
-def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
+def load_policy(root: Path, *, cache: bool = True) -> tuple[Policy, list[Problem]]:
     """Read both policy files. Always returns a Policy (possibly partial) and every problem found.
 
     A clean policy is remembered in `.wkb-cache/policy.json`, keyed by both files' size and
@@ -439,7 +439,7 @@ def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
     """
     from wkb_tracker import policy_cache
 
-    key = policy_cache.key(root)
+    key = policy_cache.key(root) if cache else None
     cached = policy_cache.read(root, key)
     if cached is not None:
         return cached, []

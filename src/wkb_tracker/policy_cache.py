@@ -1,6 +1,6 @@
 """A derived copy of the parsed policy files in `.wkb-cache/policy.json`.
 
-Keyed by the size and mtime (ns) of measures.yaml and districts.yaml: any change to either makes
+Keyed by the size, mtime, ctime (ns) and inode of measures.yaml and districts.yaml: any change to either makes
 the key differ and the files are parsed again. Missing, corrupt or stale → silently rebuilt.
 Only a policy without problems is cached, so `wkb validate` always sees the files themselves.
 """
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".wkb-cache"
 FILE = f"{CACHE_DIR}/policy.json"
-VERSION = 1
+VERSION = 2
 
 
 def key(root: Path) -> list[int] | None:
@@ -31,7 +31,10 @@ def key(root: Path) -> list[int] | None:
         stats = [(root / rel).stat() for rel in (MEASURES_FILE, DISTRICTS_FILE)]
     except OSError:
         return None
-    return [VERSION, *(part for st in stats for part in (st.st_size, st.st_mtime_ns))]
+    return [
+        VERSION,
+        *(part for st in stats for part in (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)),
+    ]
 
 
 def read(root: Path, wanted: list[int] | None) -> Policy | None:

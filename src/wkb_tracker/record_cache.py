@@ -1,7 +1,7 @@
 """The derived-data cache: parsed records kept in `.wkb-cache/records.sqlite` (git-ignored).
 
 Each month folder (`data/visits/YYYY/MM`, `data/rectifications/YYYY/MM`) has a signature: the
-name, size and modification time (ns) of every record file in it. A folder whose signature is
+name, size, modification and change times (ns) and inode of every record file in it. A folder whose signature is
 unchanged is answered from the cache; any added, changed or removed file changes its folder's
 signature, and only the changed files of that folder are parsed again. Broken files are never
 cached (they are read, and reported, every time). A missing, corrupt or out-of-date cache is
@@ -29,7 +29,7 @@ from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -101,7 +101,10 @@ def encode_item(item: Rectification) -> str:
 
 def decode_item(text: str | list[Any]) -> Rectification:
     row = json.loads(text) if isinstance(text, str) else text
-    fromisoformat, event = date.fromisoformat, RectificationEvent  # positional: rows keep field order
+    fromisoformat, event = (
+        date.fromisoformat,
+        RectificationEvent,
+    )  # positional: rows keep field order
     events = tuple(
         [
             event(e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
@@ -152,7 +155,7 @@ class FolderScan:
 
     __slots__ = ("files", "rel", "signature")
 
-    def __init__(self, rel: str, files: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, rel: str, files: dict[str, tuple[int, str]]) -> None:
         self.rel = rel
         self.files = files
         listing = repr(sorted(files.items())).encode("utf-8", "surrogateescape")
@@ -162,7 +165,7 @@ class FolderScan:
 def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
     """The folder's record files, or None if it holds anything but plain files (a symlink, a
     subfolder): such a folder is read the slow way, where every oddity is reported."""
-    files: dict[str, tuple[int, int]] = {}
+    files: dict[str, tuple[int, str]] = {}
     regular = stat.S_IFREG
     try:
         with os.scandir(root / rel) as entries:
@@ -174,7 +177,12 @@ def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
                 if stat.S_IFMT(status.st_mode) != regular:
                     return None
                 if name[-5:] == ".yaml":
-                    files[name] = (status.st_size, status.st_mtime_ns)
+                    # ctime and inode too: an edit that keeps the size and puts the old mtime
+                    # back (cp -p, rsync, touch -r) still changes the ctime.
+                    files[name] = (
+                        status.st_size,
+                        f"{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}",
+                    )
     except OSError:
         return None
     return FolderScan(rel, files)
@@ -282,7 +290,7 @@ class RecordCache:
             self._reset()
             return {}
 
-    def rows(self, kind: str, folder: str) -> dict[str, tuple[int, int, str]]:
+    def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
         """Cached rows of one folder: name → (size, mtime, row)."""
         if self.db is None:
             return {}
@@ -371,7 +379,7 @@ def cached_load(
         known = cache.signatures(kind)
         fresh: list[str] = []
         irregular: list[str] = []
-        stale: list[tuple[FolderScan, dict[str, tuple[int, int, str]]]] = []
+        stale: list[tuple[FolderScan, dict[str, tuple[int, str, str]]]] = []
         to_parse: list[str] = []
         signatures = folder_signatures(root, folders)
         for rel, signature in zip(folders, signatures, strict=True):

@@ -70,6 +70,16 @@ def init_root(target: Path, *, git: bool = True) -> Path:
                 path=target,
             )
         )
+    inside = next((parent for parent in target.parents if is_root(parent)), None)
+    if inside is not None:
+        raise UserError(
+            say(
+                "{path} 位于记录根目录 {root} 之内,未做任何改动",
+                "{path} is inside the records root {root}; nothing changed",
+                path=target,
+                root=inside,
+            )
+        )
     if target.exists() and not target.is_dir():
         raise UserError(say("{path} 不是目录", "{path} is not a folder", path=target))
     target.mkdir(parents=True, exist_ok=True)

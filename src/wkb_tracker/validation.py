@@ -19,6 +19,7 @@ from wkb_tracker.loader import Dataset
 from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, RECTIFICATION_SOURCES
 from wkb_tracker.records import rectification_path
 from wkb_tracker.rectification import history_refusals
+from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
 from wkb_tracker.sealing import check_sealed_months
 from wkb_tracker.storage import node_line
 
@@ -257,6 +258,7 @@ def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
 
 
 Validator = Callable[[Dataset], Iterable[Problem]]
+NEEDS_POLICY: set[Validator] = {check_visit_names, check_rectification_fields}
 VALIDATORS: list[Validator] = [
     check_visit_names,
     check_visit_places,
@@ -270,7 +272,10 @@ VALIDATORS: list[Validator] = [
 def validate(data: Dataset) -> list[Problem]:
     """Every problem: those found while loading, then each validator's, sorted by path and line."""
     problems = list(data.problems)
+    policy_broken = any(problem.path in (MEASURES_FILE, DISTRICTS_FILE) for problem in problems)
     for validator in VALIDATORS:
+        if policy_broken and validator in NEEDS_POLICY:
+            continue  # every record would be "unknown" against a broken table: fix that first
         problems.extend(validator(data))
     return sorted(set(problems))
 

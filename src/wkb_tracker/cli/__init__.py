@@ -10,6 +10,7 @@ completion and unknown names get the full app. `wkb_tracker.cli.app` (used by te
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from importlib import import_module
@@ -20,7 +21,8 @@ from typer.core import TyperGroup
 
 from wkb_tracker import settings
 from wkb_tracker.cli.common import Session, apply_language
-from wkb_tracker.errors import WkbError
+from wkb_tracker.errors import EXIT_USAGE, WkbError
+from wkb_tracker.i18n import say
 
 # Top-level command → the module that registers it, in the order `wkb --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -53,6 +55,11 @@ class WkbGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("\n")
             raise typer.Exit(130) from None
+        except typer.Abort:  # end of input at a prompt: nothing was written
+            sys.stderr.write(
+                "\n" + say("已取消,未写入任何内容", "cancelled; nothing was written") + "\n"
+            )
+            raise typer.Exit(2) from None
 
 
 def _global_options(
@@ -231,7 +238,15 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     name, sub = command_path(sys.argv[1:])
-    if name in COMMANDS:
-        build_app([name], only=sub)(prog_name="wkb")
-    else:
-        build_app()(prog_name="wkb")
+    app = build_app([name], only=sub) if name in COMMANDS else build_app()
+    try:
+        app(prog_name="wkb")
+    except BrokenPipeError:  # `wkb report | head`: the reader has what it wanted
+        sys.stderr.close()
+        os._exit(0)
+    except OSError as error:  # e.g. a full disk under `wkb report > file`
+        sys.stderr.write(
+            say("无法写出结果:{e}", "cannot write the output: {e}", e=error.strerror or error)
+            + "\n"
+        )
+        sys.exit(EXIT_USAGE)

@@ -62,7 +62,8 @@ def report(
     period = _period(month, quarter, year, start, end, day)
     root = session(ctx).root()
     # Items settled before the period or opened after its snapshot cannot count (record_cache).
-    dataset = _load(root, period.months(), (period.first, min(day, period.last)))
+    snapshot = min(day, period.last)
+    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot))
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.compute(dataset, period, day, leader=name)
     if format is ReportFormat.json:
