@@ -106,3 +106,43 @@ def test_examples__validate_clean(tmp_path: Path) -> None:
         REPO / "examples" / "records", copy, ignore=shutil.ignore_patterns(".wkb-cache")
     )
     assert CliRunner().invoke(app, ["--root", str(copy), "validate"]).exit_code == 0
+
+
+def test_rectify_list__a_department_seen_only_on_closed_items_is_known(wkb) -> None:
+    opened = wkb(
+        "rectify",
+        "add",
+        "--problem",
+        "报销慢",
+        "--source",
+        "自查",
+        "--department",
+        "财政局",
+        "--owner",
+        "李",
+        "--opened",
+        "2026-11-01",
+        "--format",
+        "json",
+    )
+    assert opened.exit_code == 0, opened.stderr
+    item = json.loads(opened.stdout)["id"]
+    assert (
+        wkb("rectify", "close", item, "--resolution", "已办", "--date", "2026-11-05").exit_code == 0
+    )
+    listed = wkb("rectify", "list", "--department", "财政局", "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+
+
+def test_visit_void_and_edit__refused_in_a_sealed_month(wkb, root: Path) -> None:
+    visit = make_visit(date(2026, 10, 2))
+    rel = write_visit(root, visit)
+    assert wkb("month", "close", "2026-10").exit_code == 0
+    before = (root / rel).read_bytes()
+    voided = wkb("visit", "void", visit.id, "--reason", "重复")
+    assert voided.exit_code == 2 and "2026-10 已封存" in voided.stderr
+    edited = wkb("visit", "edit", visit.id, env={"EDITOR": "true"})
+    assert edited.exit_code == 2 and "2026-10 已封存" in edited.stderr
+    assert (root / rel).read_bytes() == before
+    assert wkb("validate").exit_code == 0

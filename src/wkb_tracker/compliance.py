@@ -289,10 +289,9 @@ def is_late_entry(visit: Visit, grace_days: int) -> bool:
 def item_leader(dataset: Dataset, item: Rectification) -> str | None:
     """The leader responsible for the item's district on its opened date (None: no district, or
     nobody held it then)."""
-    if not item.district_id:
-        return None
-    entry = dataset.policy.assignment_on(item.district_id, item.opened)
-    return entry.leader if entry is not None else None
+    from wkb_tracker.rectification import leader_of
+
+    return leader_of(item, dataset.policy)
 
 
 def _rectification_figures(

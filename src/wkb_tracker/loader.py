@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wkb_tracker import settings
 from wkb_tracker.config import Config, read_config
@@ -25,8 +25,8 @@ from wkb_tracker.records import rectification_from_document, visit_from_document
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
-# (settled before → left out, opened after → left out); see record_cache.in_window
-Window = tuple[date | None, date | None]
+if TYPE_CHECKING:
+    from wkb_tracker.record_cache import Window
 
 
 @dataclass
@@ -257,7 +257,7 @@ def _read_files(
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Read and check each file. Thousands of files are split between two forked processes
     (YAML parsing is CPU-bound and the machines have two cores); results keep file order."""
-    if len(files) >= PARALLEL_FROM and _can_fork():
+    if len(files) >= PARALLEL_FROM and settings.can_fork_helpers():
         import multiprocessing
 
         half = len(files) // 2
@@ -275,7 +275,7 @@ def _parse_many(
 ) -> list[tuple[Any, list[Problem]]]:
     """(record or None, problems) for each file, in order; thousands are split between two
     forked processes, like `_read_files`."""
-    if len(files) >= PARALLEL_FROM and _can_fork():
+    if len(files) >= PARALLEL_FROM and settings.can_fork_helpers():
         import multiprocessing
 
         half = len(files) // 2
@@ -291,12 +291,6 @@ def _parse_some(
 ) -> list[tuple[Any, list[Problem]]]:
     with _bulk():
         return [read(root, rel) for rel in files]
-
-
-def _can_fork() -> bool:
-    import sys
-
-    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and settings.parallel_enabled()
 
 
 def _read_some(

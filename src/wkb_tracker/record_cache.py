@@ -25,6 +25,7 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker import settings
 from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
 
 CACHE_DIR = ".wkb-cache"
@@ -134,9 +135,14 @@ def settled_on(item: Rectification) -> date | None:
     closed = False
     last: date | None = None
     for event in item.events:
-        if event.kind in ("close", "reopen", "extend"):
-            closed = event.kind == "close" if event.kind != "extend" else closed
-            last = event.date if last is None or event.date > last else last
+        if event.kind == "progress":
+            continue
+        if event.kind == "close":
+            closed = True
+        elif event.kind == "reopen":
+            closed = False
+        if last is None or event.date > last:
+            last = event.date
     return last if closed else None
 
 
@@ -195,7 +201,7 @@ def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
     """The signature of each folder (None: irregular). Statting every record file is what makes
     the cache exact, and most of a warm run's time: with many folders a forked child stats half
     of them on the other core."""
-    if len(folders) < SPLIT_SCAN_FROM or not _forkable():
+    if len(folders) < SPLIT_SCAN_FROM or not settings.can_fork_helpers():
         return [_signature(root, rel) for rel in folders]
     half = len(folders) // 2
     reader, writer = os.pipe()
@@ -223,14 +229,6 @@ def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
 def _signature(root: Path, rel: str) -> str | None:
     scan = scan_month_folder(root, rel)
     return scan.signature if scan is not None else None
-
-
-def _forkable() -> bool:
-    import sys
-
-    from wkb_tracker import settings
-
-    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and settings.parallel_enabled()
 
 
 class RecordCache:

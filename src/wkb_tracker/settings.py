@@ -20,3 +20,11 @@ def cache_enabled() -> bool:
 def parallel_enabled() -> bool:
     """False with WKB_PARALLEL=0: read large record sets in this process only."""
     return os.environ.get("WKB_PARALLEL", "") not in ("0", "false", "no")
+
+
+def can_fork_helpers() -> bool:
+    """Whether bulk reads may fork a helper process: Linux (fork is safe there), two or more
+    cores, and not switched off."""
+    import sys
+
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and parallel_enabled()

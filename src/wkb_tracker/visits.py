@@ -548,6 +548,20 @@ def visit_view(visit: Visit) -> dict[str, Any]:
 # -- voiding ----------------------------------------------------------------------------------
 
 
+def _refuse_sealed(root: Path, rel: str) -> None:
+    """A visit of a sealed month is part of the figures sealed for assessment (measure 17): it is
+    neither voided nor edited afterwards (wkb validate would report the change)."""
+    parts = rel.split("/")
+    if len(parts) >= 4 and os.path.lexists(root / SEALED_DIR / f"{parts[2]}-{parts[3]}.yaml"):
+        raise UserError(
+            say(
+                "{m} 已封存,其中的走访不能作废或修改(封存保护考核数字);如有错漏请向办公室说明",
+                "{m} is sealed: its visits cannot be voided or edited (sealing protects the assessed figures)",
+                m=f"{parts[2]}-{parts[3]}",
+            )
+        )
+
+
 def void_visit(root: Path, text: str, *, reason: str, by: str) -> Visit:
     """Mark the visit void (reason, who, when) in its own file; it stays on file and stops counting.
 
@@ -558,6 +572,7 @@ def void_visit(root: Path, text: str, *, reason: str, by: str) -> Visit:
     by = clean_text(by, "--by")
     rel = locate(root, text)
     _refuse_symlink(root, rel)
+    _refuse_sealed(root, rel)
     result: list[Visit] = []
 
     def build(current: bytes) -> str:
@@ -735,6 +750,7 @@ def edit_visit(
     """
     rel = locate(root, text)
     _refuse_symlink(root, rel)
+    _refuse_sealed(root, rel)
     original = (root / rel).read_bytes()
     old = _parse_current(rel, original)
     if old.void is not None:

@@ -227,7 +227,8 @@ def list_items(
 
     root = session(ctx).root()
     day = parse_date(as_of, field="--as-of") if as_of else today()
-    open_only = status.value in ("open", "overdue", "due-soon")
+    # A department filter is checked against every item's department, so read them all then.
+    open_only = status.value in ("open", "overdue", "due-soon") and department is None
     items, problems = load_items(root, as_of=day, open_only=open_only)
     warn_skipped(list(problems))
     views = select(
