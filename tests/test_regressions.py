@@ -146,3 +146,26 @@ def test_visit_void_and_edit__refused_in_a_sealed_month(wkb, root: Path) -> None
     assert edited.exit_code == 2 and "2026-10 已封存" in edited.stderr
     assert (root / rel).read_bytes() == before
     assert wkb("validate").exit_code == 0
+
+
+def test_visit_edit__file_name_follows_a_new_date_and_district(
+    wkb, root: Path, tmp_path: Path
+) -> None:
+    visit = make_visit(date(2026, 10, 16), "江岸区", "jiangan", "徐涛")
+    rel = write_visit(root, visit)
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "t = p.read_text(encoding='utf-8').replace('date: 2026-10-16', 'date: 2026-10-20')\n"
+        "t = t.replace('江岸区', '江夏区').replace('jiangan', 'jiangxia').replace('徐涛', '赵峰')\n"
+        "p.write_text(t, encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    import sys
+
+    result = wkb("visit", "edit", visit.id, env={"EDITOR": f"{sys.executable} {script}"})
+    assert result.exit_code == 0, result.stderr
+    assert not (root / rel).exists()
+    assert (root / f"data/visits/2026/10/2026-10-20_jiangxia_{visit.id}.yaml").exists()
+    assert wkb("validate").exit_code == 0

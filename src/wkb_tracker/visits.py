@@ -620,6 +620,7 @@ class Edited:
     visit: Visit
     changed: bool
     warnings: list[str] = field(default_factory=list)
+    old_path: str | None = None  # set when the file was renamed to match a new date or district
 
 
 def apply_edit(policy: Policy, root: Path, rel: str, original: bytes, edited: bytes) -> Edited:
@@ -680,7 +681,14 @@ def apply_edit(policy: Policy, root: Path, rel: str, original: bytes, edited: by
         return text
 
     update_locked(root / rel, build)
-    return Edited(new, True, warnings)
+    wanted = visit_path(new.id, new.date, new.district_id)
+    if wanted == rel:
+        return Edited(new, True, warnings)
+    # The file name carries the date and district: follow the edit. Link then unlink, so a crash
+    # in between leaves two copies of one id (wkb validate reports it), never none.
+    os.link(root / rel, root / wanted)
+    (root / rel).unlink()
+    return Edited(replace(new, path=wanted), True, warnings, old_path=rel)
 
 
 def _stripped(visit: Visit) -> Visit:

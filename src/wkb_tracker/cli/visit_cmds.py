@@ -525,7 +525,8 @@ def edit(
         echo(say("未做修改:{i}", "no changes: {i}", i=result.visit.id))
         return
     visit = result.visit
-    _commit(root, [visit.path], commit_message(visit, "edit"), commit, state.config().auto_commit)
+    paths = [visit.path, *([result.old_path] if result.old_path else [])]
+    _commit(root, paths, commit_message(visit, "edit"), commit, state.config().auto_commit)
     echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
 
 
