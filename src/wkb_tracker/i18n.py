@@ -35,3 +35,16 @@ def say(zh: str, en: str, /, **values: Any) -> str:
     """Return the message in the current language, with `{name}` fields filled in."""
     text = zh if _current == "zh" else en
     return text.format(**values) if values else text
+
+
+def term(value: str) -> str:
+    """A term of the notice (entity type, contact mode, rectification source) for display: as
+    written in the notice, or its English alias with --lang en. Data and JSON keep the Chinese."""
+    if _current == "zh":
+        return "走访" if value == "visit" else value
+    from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, RECTIFICATION_SOURCES
+
+    for table in (ENTITY_TYPES, CONTACT_MODES, RECTIFICATION_SOURCES):
+        if value in table:
+            return table[value]
+    return value

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn, warn_skipped
-from wkb_tracker.i18n import say
+from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
     from datetime import date
@@ -421,8 +421,8 @@ def _print_table(
                 cells.append(f"[{style}]{escape(_status_word(view))}[/{style}]")
             elif name == "district":
                 cells.append(escape(view["district"] or say("局内", "bureau")))
-            elif name == "source" and view["source"] == "visit":
-                cells.append(say("走访", "visit"))
+            elif name == "source":
+                cells.append(escape(term(view["source"])))
             elif isinstance(view[name], str):
                 cells.append(escape(view[name]))
             else:
@@ -485,7 +485,7 @@ def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
         if state
         else _word(None, False, None)
     )
-    source = item.source + (f" {item.visit}" if item.visit else "")
+    source = term(item.source) + (f" {item.visit}" if item.visit else "")
     lines = [
         f"{item.id}  {status}" + say("(截至 {d})", " (as of {d})", d=day),
         say("问题:", "problem: ") + item.problem,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn
-from wkb_tracker.i18n import say
+from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -161,8 +161,8 @@ def add(
             l=visit.leader,
             n=visit.district,
             e=visit.entity,
-            t=visit.type,
-            m=visit.mode,
+            t=term(visit.type),
+            m=term(visit.mode),
         )
     )
     echo(say("文件:{p}", "file: {p}", p=visit.path))
@@ -387,8 +387,8 @@ def list_visits(
             view["district"],
             view["leader"],
             view["entity"],
-            view["type"],
-            view["mode"],
+            term(view["type"]),
+            term(view["mode"]),
             ",".join(str(number) for number in view["measures"]),
             view["recorder"],
             say("已作废", "void") if view["void"] else say("有效", "valid"),
@@ -446,8 +446,8 @@ def _print_view(view: dict[str, Any]) -> None:
         (say("区", "district"), f"{view['district']} ({view['district_id']})"),
         (say("责任领导", "leader"), view["leader"]),
         (say("创新主体", "entity"), view["entity"]),
-        (say("主体类型", "type"), view["type"]),
-        (say("联系方式", "mode"), view["mode"]),
+        (say("主体类型", "type"), term(view["type"])),
+        (say("联系方式", "mode"), term(view["mode"])),
         (say("相关措施", "measures"), ", ".join(str(number) for number in view["measures"])),
         (say("情况摘要", "summary"), view["summary"]),
         (say("反映问题", "problems"), "; ".join(view["problems"])),
