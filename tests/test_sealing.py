@@ -123,3 +123,33 @@ def test_month_close__manifest_keeps_the_report_figures(wkb, root: Path) -> None
     hu = next(leader for leader in figures["leaders"] if leader["leader"] == "胡军")
     assert hu["contacts"] == 2 and hu["status"] == "short"  # 汉阳区 had none
     assert {"district": "东湖高新区", "contacts": 2, "required": 2} in hu["districts"]
+
+
+def test_validate__sealed_figures_changed_by_a_table_or_config_edit(wkb, root: Path) -> None:
+    write_visit(root, make_visit(date(2026, 10, 3)))
+    write_visit(root, make_visit(date(2026, 10, 9)))
+    assert wkb("month", "close", "2026-10").exit_code == 0
+    assert wkb("validate").exit_code == 0
+    late = wkb(
+        "visit",
+        "add",
+        "--date",
+        "2026-10-20",
+        "--district",
+        "汉阳",
+        "--entity",
+        "补录企业",
+        "--type",
+        "team",
+        "--late-reason",
+        "补录",
+    )
+    assert late.exit_code == 0, late.stderr
+    assert (
+        wkb("validate").exit_code == 0
+    )  # a declared late entry is not a change of the sealed figures
+    assert wkb("config", "set", "monthly_minimum", "3").exit_code == 0
+    result = wkb("validate")
+    assert result.exit_code == 1
+    assert "2026-10 封存后报告数字变了" in result.stdout
+    assert "余文珠 新洲区:联系 0→0,应联系 2→3" in result.stdout

@@ -52,6 +52,8 @@ class Seal:
     sealed_at: datetime
     visits: tuple[SealedVisit, ...]
     path: str
+    figures: dict[str, Any] | None = None
+    figures_line: int = 1
 
     @property
     def label(self) -> str:
@@ -182,7 +184,11 @@ def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
             if not bad:
                 visits.append(SealedVisit(entry["id"], entry["path"], entry["sha256"], line))
         year, month = (int(part) for part in str(raw["month"]).split("-"))
-        seals.append(Seal(year, month, raw["sealed_by"], raw["sealed_at"], tuple(visits), rel))
+        figures = raw.get("figures") if isinstance(raw.get("figures"), dict) else None
+        line = doc.line("figures") if figures is not None else 1
+        seals.append(
+            Seal(year, month, raw["sealed_by"], raw["sealed_at"], tuple(visits), rel, figures, line)
+        )
     return seals, problems
 
 
@@ -222,6 +228,24 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
                         s=seal.path,
                     ),
                 )
+        if seal.figures is not None:
+            # Only the sealed visits: a declared late entry may add to the month, by design.
+            sealed_visits = [visit for visit in present.values() if visit.id in sealed_ids]
+            month_data = Dataset(data.root, data.config, data.policy, visits=sealed_visits)
+            changes = figure_changes(
+                seal.figures, figures_of(month_data, date(seal.year, seal.month, 1))
+            )
+            if changes:
+                yield Problem(
+                    seal.path,
+                    seal.figures_line,
+                    say(
+                        "{m} 封存后报告数字变了(分工表、配置或记录被改动):{c}",
+                        "the figures of {m} changed after sealing (table, config or records changed): {c}",
+                        m=seal.label,
+                        c="; ".join(changes[:3]) + ("…" if len(changes) > 3 else ""),
+                    ),
+                )
         for visit_id, visit in present.items():
             if visit_id not in sealed_ids and not visit.late_reason:
                 yield Problem(
@@ -238,13 +262,17 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
 def month_figures(root: Path, first: date) -> dict[str, Any]:
     """The month's report figures at sealing time: per leader and district, contacts, required
     and status (measure 14), so a later report can be compared with what was sealed."""
-    from wkb_tracker import compliance
     from wkb_tracker.loader import load
+
+    return figures_of(load(root, months=[(first.year, first.month)]), first)
+
+
+def figures_of(dataset: Dataset, first: date) -> dict[str, Any]:
+    """The measure-14 figures of the month starting `first`, from records already loaded."""
+    from wkb_tracker import compliance
     from wkb_tracker.report_render import report_dict
 
-    dataset = load(root, months=[(first.year, first.month)])
-    period = compliance.month_of(first)
-    report = report_dict(compliance.compute(dataset, period, today()))
+    report = report_dict(compliance.compute(dataset, compliance.month_of(first), today()))
     return {
         "minimum_per_month": report["minimum_per_month"],
         "summary": report["summary"],
@@ -265,6 +293,40 @@ def month_figures(root: Path, first: date) -> dict[str, Any]:
             for leader in report["leaders"]
         ],
     }
+
+
+def _figure_table(figures: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, Any]]:
+    table = {}
+    for leader in figures.get("leaders") or []:
+        for district in leader.get("districts") or []:
+            key = (str(leader.get("leader")), str(district.get("district")))
+            table[key] = (district.get("contacts"), district.get("required"))
+    return table
+
+
+def figure_changes(sealed: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """How the month's figures differ from those sealed: 'leader district: contacts 2→0, ...'."""
+    before, after = _figure_table(sealed), _figure_table(now)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            (was_contacts, was_required), (contacts, required) = (
+                before.get(key, ("-", "-")),
+                after.get(key, ("-", "-")),
+            )
+            changes.append(
+                say(
+                    "{l} {d}:联系 {a}→{b},应联系 {c}→{e}",
+                    "{l} {d}: contacts {a}→{b}, required {c}→{e}",
+                    l=key[0],
+                    d=key[1],
+                    a=was_contacts,
+                    b=contacts,
+                    c=was_required,
+                    e=required,
+                )
+            )
+    return changes
 
 
 def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
