@@ -145,3 +145,9 @@ def test_update_locked__refusal_leaves_the_file(tmp_path: Path) -> None:
     update_locked(target, lambda current: current.decode() + "m: 2\n")
     assert target.read_text() == "n: 1\nm: 2\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.yaml"]
+
+
+def test_parse_yaml__an_impossible_date_is_reported_at_its_line() -> None:
+    value, problems = parse_yaml(b"id: x\nname: y\ndate: 2026-02-30\nend: 2026-02-28\n", "v.yaml")
+    assert value is None
+    assert problems[0].line == 3

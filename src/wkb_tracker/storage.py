@@ -133,7 +133,8 @@ def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     except RecursionError:
         return None, [Problem(rel, 1, say("嵌套过深", "nesting too deep"))]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-        return None, [Problem(rel, 1, say("无法解析:", "cannot parse: ") + str(error))]
+        line = _bad_scalar_line(text) if isinstance(error, ValueError | OverflowError) else 1
+        return None, [Problem(rel, line, say("无法解析:", "cannot parse: ") + str(error))]
     if (b"&" in data or b"*" in data) and _has_shared_nodes(value):  # no anchor, no alias
         return None, [
             Problem(
@@ -141,6 +142,29 @@ def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
             )
         ]
     return value, []
+
+
+def _bad_scalar_line(text: str) -> int:
+    """The line of the first scalar the safe loader cannot build (e.g. the date 2026-02-30)."""
+    yaml = _yaml()
+    try:
+        node = yaml.compose(text, Loader=_safe_loader())
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return 1
+    builder = yaml.SafeLoader("")
+    stack = [node]
+    while stack:  # depth first, in document order
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                builder.construct_object(current, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return int(current.start_mark.line) + 1
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(reversed([part for pair in current.value for part in pair]))
+    return 1
 
 
 # -- the fast path for reading -------------------------------------------------------------------
