@@ -17,7 +17,7 @@ from wkb_tracker.policy import (
     load_policy,
     render_districts,
 )
-from wkb_tracker.root import DISTRICTS_FILE
+from wkb_tracker.root import DISTRICTS_FILE, sealed_months
 from wkb_tracker.storage import Document, parse_yaml, update_locked
 
 
@@ -49,7 +49,7 @@ def assign(
                 s=latest.start,
             )
         )
-    sealed = _latest_sealed_month(root)
+    sealed = max(sealed_months(root), default=None)
     if sealed is not None and (day.year, day.month) <= sealed:
         raise UserError(
             say(
@@ -100,19 +100,3 @@ def assign(
 
     update_locked(root / DISTRICTS_FILE, build)
     return {**entry, "from": day.isoformat()}
-
-
-def _latest_sealed_month(root: Path) -> tuple[int, int] | None:
-    """The latest sealed month: a revision dated in or before it would change sealed figures."""
-    import re
-
-    from wkb_tracker.root import SEALED_DIR
-
-    months = []
-    folder = root / SEALED_DIR
-    if folder.is_dir():
-        for path in folder.iterdir():
-            match = re.fullmatch(r"(\d{4})-(\d{2})\.yaml", path.name)
-            if match:
-                months.append((int(match.group(1)), int(match.group(2))))
-    return max(months) if months else None

@@ -41,10 +41,6 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text is not None else None
-
-
 def _datetime(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 

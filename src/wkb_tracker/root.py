@@ -21,6 +21,31 @@ SEALED_DIR = "data/sealed"
 POLICY_FILES = ("measures.yaml", "districts.yaml")
 
 
+def manifest_path(year: int, month: int) -> str:
+    """`data/sealed/YYYY-MM.yaml`: the manifest of a sealed month (see sealing.py)."""
+    return f"{SEALED_DIR}/{year:04d}-{month:02d}.yaml"
+
+
+def is_sealed(root: Path, year: int, month: int) -> bool:
+    """One stat, cheap enough for `wkb visit add`; anything at the manifest's path counts."""
+    return os.path.lexists(root / manifest_path(year, month))
+
+
+def sealed_months(root: Path) -> list[tuple[int, int]]:
+    """Every (year, month) with a manifest, oldest first."""
+    folder = root / SEALED_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        stem = path.name.removesuffix(".yaml")
+        if path.name.endswith(".yaml") and len(stem) == 7 and stem[4] == "-":
+            year, month = stem[:4], stem[5:]
+            if year.isdigit() and month.isdigit():
+                found.append((int(year), int(month)))
+    return sorted(found)
+
+
 def is_root(path: Path) -> bool:
     return (path / CONFIG_FILE).is_file()
 

@@ -22,7 +22,7 @@ from wkb_tracker.errors import Problem, UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.loader import Dataset, record_files
 from wkb_tracker.model import Visit
-from wkb_tracker.root import SEALED_DIR, VISITS_DIR
+from wkb_tracker.root import SEALED_DIR, VISITS_DIR, manifest_path
 from wkb_tracker.schema import Field, check_mapping
 from wkb_tracker.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, read_yaml
 
@@ -58,15 +58,6 @@ class Seal:
     @property
     def label(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
-
-
-def manifest_path(year: int, month: int) -> str:
-    return f"{SEALED_DIR}/{year:04d}-{month:02d}.yaml"
-
-
-def is_sealed(root: Path, day: date) -> bool:
-    """Cheap enough for `visit add`: one stat. Anything at the manifest's path counts as sealed."""
-    return os.path.lexists(root / manifest_path(day.year, day.month))
 
 
 def file_hash(path: Path) -> str | None:

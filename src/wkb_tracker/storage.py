@@ -621,10 +621,5 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
             return text
 
 
-def load_scalar(text: str) -> Any:
-    """What a YAML scalar text reads back as (to decide whether it needs quoting)."""
-    return _yaml().load(text, Loader=_safe_loader())
-
-
 def is_temp_file(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)

@@ -29,7 +29,7 @@ from wkb_tracker.model import (
 )
 from wkb_tracker.policy import Policy, did_you_mean
 from wkb_tracker.records import visit_from_document, visit_path, visit_to_mapping
-from wkb_tracker.root import SEALED_DIR, VISITS_DIR
+from wkb_tracker.root import VISITS_DIR, is_sealed
 from wkb_tracker.storage import (
     Document,
     create_exclusive,
@@ -379,8 +379,7 @@ def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     built = build_visit(policy, request)
     day = built.visit.date
     # A sealed month (wkb month close) takes a visit only as a declared late entry (issue 6).
-    sealed = os.path.lexists(root / SEALED_DIR / f"{day.year:04d}-{day.month:02d}.yaml")
-    if sealed and not built.visit.late_reason:
+    if is_sealed(root, day.year, day.month) and not built.visit.late_reason:
         raise UserError(
             say(
                 "{m} 已封存,只能补录:请用 --late-reason 说明补录原因",
@@ -551,8 +550,13 @@ def visit_view(visit: Visit) -> dict[str, Any]:
 def _refuse_sealed(root: Path, rel: str) -> None:
     """A visit of a sealed month is part of the figures sealed for assessment (measure 17): it is
     neither voided nor edited afterwards (wkb validate would report the change)."""
-    parts = rel.split("/")
-    if len(parts) >= 4 and os.path.lexists(root / SEALED_DIR / f"{parts[2]}-{parts[3]}.yaml"):
+    parts = rel.split("/")  # data/visits/YYYY/MM/…
+    if (
+        len(parts) >= 4
+        and parts[2].isdigit()
+        and parts[3].isdigit()
+        and is_sealed(root, int(parts[2]), int(parts[3]))
+    ):
         raise UserError(
             say(
                 "{m} 已封存,其中的走访不能作废或修改(封存保护考核数字);如有错漏请向办公室说明",
