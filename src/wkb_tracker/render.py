@@ -64,11 +64,19 @@ def print_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
-    terminal = Console(stderr=stderr, highlight=False)
+    class PipeFriendlyConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """`wkb report | head` is not an error: the reader has what it wanted (exit 0)."""
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+    terminal = PipeFriendlyConsole(stderr=stderr, highlight=False)
     if terminal.is_terminal or "COLUMNS" in os.environ:
         return terminal
     # Piped to a file or another program: no terminal width to respect, so never cut a cell.
-    return Console(stderr=stderr, highlight=False, width=PIPED_WIDTH)
+    return PipeFriendlyConsole(stderr=stderr, highlight=False, width=PIPED_WIDTH)
 
 
 def print_table(
