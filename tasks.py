@@ -61,8 +61,15 @@ def lint() -> None:
 
 
 def test() -> None:
+    """ruff, mypy and pytest. `--thorough` gives every property test its full budget
+    (tests/budget.py); the default quick profile keeps the run under a minute on 2 cores."""
+    args = sys.argv[2:]
+    env = dict(os.environ)
+    if "--thorough" in args:
+        args = [a for a in args if a != "--thorough"]
+        env["WKB_THOROUGH"] = "1"
     lint()
-    run(PYTHON, "-m", "pytest", *sys.argv[2:])
+    run(PYTHON, "-m", "pytest", *args, env=env)
 
 
 def bench() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+import budget  # noqa: F401  (loads the quick or thorough hypothesis profile)
 from wkb_tracker.cli import app
 from wkb_tracker.i18n import set_language
 from wkb_tracker.root import init_root

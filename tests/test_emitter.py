@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from wkb_tracker.storage import dump_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,13 +46,13 @@ def _load(text: str) -> object:
     return yaml.load(text, Loader=yaml.CSafeLoader)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(texts)
 def test_dump_yaml__any_text_round_trips(text: str) -> None:
     assert _load(dump_yaml({"summary": text})) == {"summary": text}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(records)
 def test_dump_yaml__any_record_shape_round_trips(record: dict[str, object]) -> None:
     assert _load(dump_yaml(record)) == record

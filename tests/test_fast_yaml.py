@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from wkb_tracker.storage import dump_yaml, parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +74,7 @@ scalars = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     st.dictionaries(
         st.text(max_size=8), st.one_of(scalars, st.lists(scalars, max_size=3)), max_size=6
@@ -83,7 +84,7 @@ def test_parse_yaml__pyyaml_dumped_documents_match(mapping: dict[str, object]) -
     _same(yaml.dump(mapping, allow_unicode=True, Dumper=yaml.CSafeDumper).encode("utf-8"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.dictionaries(
         st.from_regex(r"[a-z]{1,8}", fullmatch=True),

@@ -27,6 +27,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from budget import examples
 from inprocess import invoke, snapshot
 from wkb_tracker.ids import ALPHABET
 from wkb_tracker.model import (
@@ -51,11 +52,11 @@ from wkb_tracker.root import bundled_policy_file, init_root
 from wkb_tracker.storage import Document, dump_yaml, parse_yaml
 
 CLI = settings(
-    max_examples=1200,
+    max_examples=examples(1200),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-FORMAT = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMAT = settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TABLE = yaml.safe_load(bundled_policy_file("districts.yaml"))["entries"]
 DISTRICT_WORDS = sorted(
