@@ -744,6 +744,7 @@ def item_view(
         "closed_late": state.closed_late,
         "extensions": sum(1 for e in item.events if e.kind == EXTEND and e.date <= as_of),
         "path": item.path,
+        "extended_late": state.extended_late,
     }
 
 
@@ -762,6 +763,7 @@ def detail_view(
             "closed": None,
             "closed_late": None,
             "extensions": 0,
+            "extended_late": False,
         }
     return {
         **view,
