@@ -49,7 +49,11 @@ def run_hook() -> int:
         sys.stderr.write(found.stderr)
         return 1
     failed = False
-    for root in records_roots(Path(found.stdout.strip())):
+    top = Path(found.stdout.strip())
+    for root in records_roots(top):
+        # Problems are `path:line` inside their root: name the root first.
+        sys.stderr.write(f"wkb validate {root.relative_to(top).as_posix()}\n")
+        sys.stderr.flush()
         checked = subprocess.run(
             [sys.executable, "-m", "wkb_tracker", "--root", str(root), "validate"],
             stdout=sys.stderr.fileno(),
@@ -57,7 +61,9 @@ def run_hook() -> int:
         )
         failed = failed or checked.returncode != 0
     if failed:
-        sys.stderr.write("wkb: commit blocked: fix the problems above (or git commit --no-verify)\n")
+        sys.stderr.write(
+            "wkb: commit blocked: fix the problems above (or git commit --no-verify)\n"
+        )
         return 1
     return 0
 
