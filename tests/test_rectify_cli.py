@@ -32,6 +32,7 @@ ITEM_KEYS = {
     "closed_late",
     "extensions",
     "path",
+    "extended_late",  # added with "lateness sticks" (issue 10.8)
 }
 
 
@@ -735,8 +736,8 @@ def test_rectify__commits_each_change_alone(wkb: Invoke, root: Path) -> None:
     assert wkb("rectify", "progress", item["id"], "--note", "回访", "--no-commit").exit_code == 0
     log = _git(root, "log", "--format=%s").splitlines()
     assert log == [
-        f"rectify close: {item['id']} 东湖高新区",
-        f"rectify add: {item['id']} 东湖高新区",
+        f"rectify close: 东湖高新区 ({item['id']}) by 测试员",
+        f"rectify add: 东湖高新区 ({item['id']}) by 测试员",
     ]
     # the uncommitted progress note is a new file of its own; the item's file never changes
     untracked = _git(root, "status", "--porcelain", "--", "data/rectifications/2026").splitlines()
