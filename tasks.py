@@ -69,7 +69,8 @@ def ensure_venv() -> None:
     stamp = STAMP.read_text(encoding="utf-8") if STAMP.exists() else ""
     if stamp == wanted and venv_python_works():
         return
-    same_python = stamp.partition(" ")[2] == wanted.partition(" ")[2]
+    made_by = stamp.partition(" ")[2]  # empty in stamps written before the Python was recorded
+    same_python = made_by in ("", wanted.partition(" ")[2])
     if VENV.exists() and not (stamp and same_python and venv_python_works()):
         print("+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding", flush=True)
         shutil.rmtree(VENV)
