@@ -304,3 +304,12 @@ def test_visit_add__twenty_processes_commit_every_record(records: Path) -> None:
 def test_init_root__library_call_commits_too(tmp_path: Path) -> None:
     root = init_root(tmp_path / "lib", git=True)
     assert clean(root) and len(subjects(root)) == 1
+
+
+def test_commit__a_file_without_changes_is_no_commit_and_no_warning(records: Path) -> None:
+    ok(records, "config", "set", "due_soon_days", "10")
+    result = ok(records, "config", "set", "due_soon_days", "10")
+    assert result.stderr == ""
+    assert len(subjects(records)) == 2
+    assert gitops.commit(records, ["wkb.toml"], "again") is None
+    assert clean(records)
