@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -304,3 +305,25 @@ def test_visit_add__twenty_processes_commit_every_record(records: Path) -> None:
 def test_init_root__library_call_commits_too(tmp_path: Path) -> None:
     root = init_root(tmp_path / "lib", git=True)
     assert clean(root) and len(subjects(root)) == 1
+
+
+def test_commit__a_file_without_changes_is_no_commit_and_no_warning(records: Path) -> None:
+    ok(records, "config", "set", "due_soon_days", "10")
+    result = ok(records, "config", "set", "due_soon_days", "10")
+    assert result.stderr == ""
+    assert len(subjects(records)) == 2
+    assert gitops.commit(records, ["wkb.toml"], "again") is None
+    assert clean(records)
+
+
+def test_clone__with_autocrlf_keeps_record_bytes(records: Path, tmp_path: Path) -> None:
+    view = ok(
+        records, *VISIT, "--date", "2026-11-03", "--summary", "两行\n摘要", "--format", "json"
+    )
+    path = json.loads(view.stdout)["path"]
+    clone = tmp_path / "windows-clone"
+    git(tmp_path, "clone", "-q", "-c", "core.autocrlf=true", str(records), str(clone))
+    for rel in (path, "wkb.toml", "data/districts.yaml"):
+        assert (clone / rel).read_bytes() == (records / rel).read_bytes(), rel
+        assert b"\r" not in (clone / rel).read_bytes()
+    assert clean(clone)

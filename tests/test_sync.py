@@ -129,3 +129,20 @@ def test_sync__refusals_leave_the_repository_as_it_was(
     assert (result.exit_code, result.stderr[: len(start)]) == (code, start)
     assert result.stderr.count("\n") == 1
     assert git(zhang, "rev-parse", "HEAD") == before
+
+
+def test_sync__someone_pushing_in_between_is_fetched_and_rebased(
+    office: tuple[Path, Path],
+) -> None:
+    zhang, li = office
+    visit(li, "2026-11-03")
+    visit(zhang, "2026-11-04")  # committed in 张三's clone, pushed by the hook below
+    hook = li / ".git/hooks/pre-push"
+    hook.write_bytes(
+        f"#!/bin/sh\nrm \"$0\"\ngit -C '{zhang}' push -q origin HEAD >/dev/null 2>&1\n".encode()
+    )
+    hook.chmod(0o755)
+    result = ok(li, "sync")
+    assert result.stdout == "已同步 origin/main:收到 1 条走访,来自 张三;推送 1 个本地提交\n"
+    assert git(li, "rev-parse", "HEAD") == git(li, "rev-parse", "origin/main")
+    assert clean(li)

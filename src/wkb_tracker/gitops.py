@@ -67,11 +67,19 @@ def first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def in_repository(root: Path) -> bool:
+def _git_dir_of_work_tree(root: Path) -> Path | None:
+    """The git folder when `root` is inside a work tree (one git call), else None."""
     if not git_available():
-        return False
-    result = run_git(root, "rev-parse", "--is-inside-work-tree")
-    return result.returncode == 0 and result.stdout.strip() == "true"
+        return None
+    result = run_git(root, "rev-parse", "--is-inside-work-tree", "--absolute-git-dir")
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) != 2 or lines[0].strip() != "true":
+        return None
+    return Path(lines[1].strip())
+
+
+def in_repository(root: Path) -> bool:
+    return _git_dir_of_work_tree(root) is not None
 
 
 def work_tree_top(root: Path) -> Path | None:
@@ -104,21 +112,12 @@ def require_identity(where: Path) -> None:
         raise UserError(problem)
 
 
-def _git_dir(root: Path) -> Path | None:
-    result = run_git(root, "rev-parse", "--absolute-git-dir")
-    return Path(result.stdout.strip()) if result.returncode == 0 else None
-
-
 @contextmanager
-def _taking_turns(root: Path) -> Iterator[None]:
+def _taking_turns(git_dir: Path) -> Iterator[None]:
     """Serialise wkb's own git work on one repository (POSIX flock; elsewhere only the retries)."""
-    git_dir = _git_dir(root)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: index.lock retries alone
-        yield
-        return
-    if git_dir is None:
         yield
         return
     with open(git_dir / _OWN_LOCK, "a+b") as stream:
@@ -156,10 +155,11 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
     """Commit exactly `paths` (relative to root) with `message`. Returns None on success, else
     why not (one line). Other staged or unstaged changes in the repository are left alone, and a
     failed commit leaves these paths unstaged."""
-    if not in_repository(root):
+    git_dir = _git_dir_of_work_tree(root)
+    if git_dir is None:
         return say("记录根目录不是 git 仓库", "the records root is not a git repository")
     paths = list(dict.fromkeys(paths))
-    with _taking_turns(root):
+    with _taking_turns(git_dir):
         present = [path for path in paths if os.path.lexists(root / path)]
         gone = [path for path in paths if path not in present]
         if gone:  # a record moved away (visit edit): commit its removal when git knew it
@@ -178,9 +178,17 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
             return None
         done = _retrying(root, "commit", "-q", "-m", message, "--", *wanted)
         if done.returncode != 0:
+            if _has_head(root) and _unchanged(root, wanted):
+                return None  # nothing to commit: the files already are as committed
             _unstage(root, wanted)
             return first_line(done.stderr or done.stdout)
     return None
+
+
+def _unchanged(root: Path, paths: Sequence[str]) -> bool:
+    """True when the index and work tree hold these paths exactly as HEAD does."""
+    staged = run_git(root, "diff", "--cached", "--quiet", "HEAD", "--", *paths).returncode
+    return staged == 0 and run_git(root, "diff", "--quiet", "--", *paths).returncode == 0
 
 
 @dataclass(frozen=True)

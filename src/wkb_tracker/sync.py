@@ -190,7 +190,8 @@ def _is_record(prefix: str, path: str) -> bool:
     rel = path[len(prefix) :]
     if is_temp_file(rel.rsplit("/", 1)[-1]):
         return False
-    return rel == CONFIG_FILE or rel.startswith(DATA + "/")
+    # wkb writes YAML records and the shared config; an editor's backup file is not a record.
+    return rel == CONFIG_FILE or (rel.startswith(DATA + "/") and rel.endswith(".yaml"))
 
 
 def _commit_pending(root: Path, top: Path, prefix: str, person: str) -> int:
