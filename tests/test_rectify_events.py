@@ -135,6 +135,8 @@ def test_two_clones__conflicting_status_changes_are_reported_not_resolved(
     assert f"{late.path}:3:" in listed.stderr  # and every reader warns
     report = invoke("--root", str(second), "report", "--month", "2026-11", "--format", "json")
     assert report.exit_code == 0 and f"{late.path}:3:" in report.stderr
+    shown = wkb_in(second, "rectify", "show", item_id).stdout
+    assert f"    ⚠ 不计入:{item_id} 已于 2026-11-20 关闭" in shown and late.path in shown
 
 
 # -- the format before: events inside the item's file ----------------------------------------
@@ -274,6 +276,41 @@ def test_lateness__closing_after_a_late_extension_counts_as_closed_late(wkb: Inv
     explained = wkb("report", "--month", "2026-11", "--explain").stdout
     assert "逾期后才延期的事项(须经批准),关闭时一律计为超期办结" in explained
     assert wkb("validate").exit_code == 0
+
+
+def test_lateness__unapproved_late_extension_on_file(wkb: Invoke, root: Path) -> None:
+    """In an event file (written since the rule) it is reported; embedded in an item's file by an
+    earlier version it is read without a problem. Either way the closure counts as late."""
+    old = OLD_ITEM.replace(
+        "- kind: close\n  date: 2026-10-28",
+        "- kind: extend\n  date: 2026-11-05\n  by: 测试员\n  at: 2026-11-05 10:00:00+08:00\n"
+        "  deadline: 2026-11-30\n  reason: 待审批\n- kind: close\n  date: 2026-11-20",
+    )
+    rel = "data/rectifications/2026/10/R20261001-AAAAAA.yaml"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(old, encoding="utf-8")
+    assert wkb("validate").exit_code == 0
+    view = json.loads(wkb("rectify", "show", "R20261001-AAAAAA", "--format", "json").stdout)
+    assert (view["closed"], view["closed_late"], view["extended_late"]) == (
+        "2026-11-20",
+        True,
+        True,
+    )
+
+    item = make_item(date(2026, 10, 2), deadline=date(2026, 10, 31))
+    write_item(root, item)
+    event_rel = f"{item.path.removesuffix('.yaml')}.E20261105020000000000-AAAAAA.yaml"
+    (root / event_rel).write_text(
+        f"id: E20261105020000000000-AAAAAA\nitem: {item.id}\nkind: extend\ndate: 2026-11-05\n"
+        "by: 测试员\nat: 2026-11-05 10:00:00+08:00\ndeadline: 2026-11-30\nreason: 待审批\n",
+        encoding="utf-8",
+    )
+    result = wkb("validate")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{event_rel}:4: 期限 2026-10-31 已过(逾期 5 天),逾期后延期须由批准人批准:请加 --approved-by;"
+        "该事项仍按逾期计,之后关闭计为超期办结"
+    )
 
 
 @pytest.mark.parametrize("term", ["+1d", "+1w", "1个月", "+30天"])

@@ -321,7 +321,7 @@ def _refusal(
         # Measure 15's 限期整改: a deadline that has already passed is not extended quietly.
         return Refusal(
             "late_unapproved",
-            "approved_by",
+            "date",
             say(
                 "期限 {c} 已过(逾期 {n} 天),逾期后延期须由批准人批准:请加 --approved-by;"
                 "该事项仍按逾期计,之后关闭计为超期办结",

@@ -770,8 +770,16 @@ def detail_view(
         "as_of": as_of,
         "created_by": item.created_by,
         "created_at": item.created_at,
-        "events": [records.event_to_mapping(event) for event in item.events],
+        "events": [_event_view(event) for event in item.events],
     }
+
+
+def _event_view(event: RectificationEvent) -> dict[str, Any]:
+    """An event as stored, plus (for an event in its own file) its id and file."""
+    view = records.event_to_mapping(event)
+    if event.id is not None:
+        view["id"], view["path"] = event.id, event.path
+    return view
 
 
 def select(
