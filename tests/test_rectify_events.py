@@ -127,10 +127,11 @@ def test_two_clones__conflicting_status_changes_are_reported_not_resolved(
     listed = invoke("--root", str(second), "rectify", "list", "--status", "all", "--format", "json")
     assert listed.exit_code == 0
     (view,) = json.loads(listed.stdout)
-    assert (view["status"], view["closed"], view["deadline"]) == (
+    assert (view["status"], view["closed"], view["deadline"], view["extensions"]) == (
         "closed",
         "2026-11-20",
         "2026-12-02",
+        0,
     )
     assert f"{late.path}:3:" in listed.stderr  # and every reader warns
     report = invoke("--root", str(second), "report", "--month", "2026-11", "--format", "json")

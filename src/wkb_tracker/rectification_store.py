@@ -742,7 +742,7 @@ def item_view(
         "overdue_days": (as_of - state.deadline).days if state.status == OVERDUE else 0,
         "closed": state.closed,
         "closed_late": state.closed_late,
-        "extensions": sum(1 for e in item.events if e.kind == EXTEND and e.date <= as_of),
+        "extensions": state.extensions,
         "path": item.path,
         "extended_late": state.extended_late,
     }
