@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     import subprocess
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: Path, *args: str, errors: str = "replace") -> subprocess.CompletedProcess[str]:
+    """git's output as text; undecodable bytes become U+FFFD (or, with "surrogateescape",
+    lone surrogates, which the text rules then refuse)."""
     import subprocess  # only when git is really run
 
     return subprocess.run(
@@ -19,6 +21,7 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors=errors,
         check=False,
     )
 
@@ -49,20 +52,26 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
 def user_name(root: Path) -> str:
     if shutil.which("git") is None:
         return ""
-    result = _git(root, "config", "user.name")
+    result = _git(root, "config", "user.name", errors="surrogateescape")
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def default_recorder(root: Path, configured: str) -> str:
-    """The recorder's name: config `recorder`, else git's user.name, else the login name."""
+    """The recorder's name: config `recorder`, else git's user.name, else the login name.
+
+    Cleaned like a typed name (text.clean_text), each under the name of where it came from:
+    a git user.name holding bytes that are not UTF-8 is refused (exit 2) before anything is
+    written, not stored as an undecodable escape."""
+    from wkb_tracker.text import clean_text
+
     if configured.strip():
-        return configured.strip()
+        return clean_text(configured, "wkb.toml recorder")
     name = user_name(root)
     if name:
-        return name
+        return clean_text(name, "git config user.name")
     try:
         import getpass
 
-        return getpass.getuser()
+        return clean_text(getpass.getuser(), "login name")
     except (OSError, KeyError):
         return ""
