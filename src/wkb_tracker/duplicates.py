@@ -65,18 +65,15 @@ def one_per_id(
     `check_homes`: also look for a record's canonical file when the reader did not load it
     (items: a report loads only those of its window). Visits need not: a visit is only loaded
     from the month folder of its date, which is where its canonical file is too."""
+    unique = len({record.id for record in records}) == len(records)  # one C-speed pass
+    strays = [r for r in records if r.path != canonical(r)] if check_homes else []
+    if unique and not strays:
+        return list(records), []
     by_id: dict[str, list[R]] = {}
     for record in records:
         by_id.setdefault(record.id, []).append(record)
     groups = [copies for copies in by_id.values() if len(copies) > 1]
-    if check_homes:
-        groups += [
-            copies
-            for copies in by_id.values()
-            if len(copies) == 1 and copies[0].path != canonical(copies[0])
-        ]
-    if not groups:
-        return list(records), []
+    groups += [[stray] for stray in strays if len(by_id[stray.id]) == 1]
     loaded = {record.path for record in records}
     dropped: set[int] = set()
     problems: list[Problem] = []

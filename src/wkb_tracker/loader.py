@@ -83,7 +83,6 @@ def record_files(
         base = root / top
         if not os.path.isdir(base):
             continue
-        depth = top.count("/") - directory.count("/")  # 0: the kind's folder, 1: YYYY, 2: MM
         for folder, subfolders, names in os.walk(base, onerror=unreadable):
             rel_folder = Path(folder).relative_to(root).as_posix()
             kept = []
@@ -97,7 +96,7 @@ def record_files(
                 else:
                     kept.append(name)
             subfolders[:] = kept
-            level = depth + rel_folder.count("/") - top.count("/")
+            level = rel_folder.count("/") - 1  # 0: data/<kind>, 1: a YYYY folder, 2: MM
             for name in names:
                 if is_temp_file(name):
                     temps.append(f"{rel_folder}/{name}")

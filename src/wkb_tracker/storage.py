@@ -549,7 +549,19 @@ def _file_mode() -> int:
 
 
 def _write_temp(directory: Path, data: bytes) -> Path:
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    except OSError as error:  # a folder without write permission, a read-only file system
+        from wkb_tracker.errors import RefusedWrite
+
+        raise RefusedWrite(
+            say(
+                "无法在 {p} 中写入:{e};未写入任何内容",
+                "cannot write in {p}: {e}; nothing written",
+                p=directory,
+                e=error.strerror or str(error),
+            )
+        ) from None
     try:
         if os.name != "nt":
             os.fchmod(handle, _file_mode())

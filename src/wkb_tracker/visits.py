@@ -322,9 +322,19 @@ def write_new(root: Path, visit: Visit) -> Visit:
         rel = visit_path(visit.id, visit.date, visit.district_id)
         path = root / rel
         suffix = f"_{visit.id}.yaml"
-        taken = path.parent.is_dir() and any(
-            name.endswith(suffix) for name in os.listdir(path.parent)
-        )
+        try:
+            taken = path.parent.is_dir() and any(
+                name.endswith(suffix) for name in os.listdir(path.parent)
+            )
+        except OSError as error:  # a month folder that cannot be read is not written into
+            raise UserError(
+                say(
+                    "无法读取文件夹 {p}:{e};未写入任何内容",
+                    "cannot read the folder {p}: {e}; nothing written",
+                    p=path.parent.relative_to(root).as_posix(),
+                    e=error.strerror or str(error),
+                )
+            ) from None
         if not taken:
             text = render(visit)
             try:
