@@ -34,7 +34,7 @@ from inprocess import Outcome, fork, invoke, run, snapshot
 from wkb_tracker.dates import SHANGHAI
 from wkb_tracker.errors import RefusedWrite
 from wkb_tracker.leftovers import EDIT_DIR
-from wkb_tracker.model import Rectification, RectificationEvent, Visit
+from wkb_tracker.model import RectificationEvent, Visit
 from wkb_tracker.records import rectification_to_mapping, visit_to_mapping
 from wkb_tracker.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, replace_atomic
 
@@ -397,20 +397,6 @@ def _big_visit(root: Path) -> str:
     return made.id
 
 
-def _big_item(root: Path) -> str:
-    at = datetime(2026, 11, 4, 9, 0, tzinfo=SHANGHAI)
-    note = RectificationEvent("progress", date(2026, 11, 4), "测试员", at, note=LONG)
-    base = make_item(DAY)
-
-    def item(count: int) -> Rectification:
-        return replace(base, events=tuple(note for _ in range(count)))
-
-    fit = _just_under_the_limit(lambda n: dump_yaml(rectification_to_mapping(item(n))))
-    write_item(root, item(fit))
-    assert MAX_FILE_BYTES - 6100 < (root / base.path).stat().st_size <= MAX_FILE_BYTES
-    return base.id
-
-
 OVERSIZED: dict[str, tuple[Callable[[Path], str], tuple[str, ...]]] = {
     "visit add, many participants": (
         lambda _root: "",
@@ -427,12 +413,6 @@ OVERSIZED: dict[str, tuple[Callable[[Path], str], tuple[str, ...]]] = {
         ),
     ),
     "visit void of a big visit": (_big_visit, ("visit", "void", "{id}", "--reason", LONG)),
-    "rectify progress on a big item": (_big_item, ("rectify", "progress", "{id}", "--note", LONG)),
-    "rectify close of a big item": (_big_item, ("rectify", "close", "{id}", "--resolution", LONG)),
-    "rectify extend of a big item": (
-        _big_item,
-        ("rectify", "extend", "{id}", "--deadline", "+5d", "--reason", LONG),
-    ),
 }
 
 
