@@ -363,3 +363,33 @@ def test_sealed_month__an_event_dated_in_it_needs_approver_and_reason(
     assert done.exit_code == 0, done.stderr
     event = json.loads(done.stdout)["events"][0]
     assert (event["approved_by"], event["late_reason"]) == ("胡军", "漏记")
+
+
+@pytest.mark.parametrize("options", [(), ("--no-cache",)], ids=["cached", "no-cache"])
+def test_event_files__join_the_item_that_counts_when_a_copy_stands_beside_it(
+    wkb: Invoke, root: Path, options: tuple[str, ...]
+) -> None:
+    """A stale copy of an item (closed in its own file on 10-20, the copy made before) beside
+    it, and an event file reopening it on 11-03: the event joins the item at `<id>.yaml`, in
+    the window of a November report, cached or not; the copy is reported, not counted."""
+    item = make_item(date(2026, 10, 5))
+    write_item(root, item)
+    copy = item.path.replace(".yaml", "-copy.yaml")
+    (root / copy).write_bytes((root / item.path).read_bytes())
+    closed = wkb("rectify", "close", item.id, "--resolution", "好", "--date", "2026-10-20")
+    assert closed.exit_code == 0, closed.stderr
+    assert (
+        wkb("rectify", "reopen", item.id, "--reason", "复发", "--date", "2026-11-03").exit_code == 0
+    )
+    for _cold_then_warm in range(2):
+        listed = wkb(*options, "rectify", "list", "--format", "json")
+        views = json.loads(listed.stdout)
+        assert [(v["id"], v["path"], v["status"]) for v in views] == [
+            (item.id, item.path, "overdue")
+        ]
+        assert f"{copy}:1: 编号 {item.id} 重复" in listed.stderr
+        report = json.loads(
+            wkb(*options, "report", "--month", "2026-11", "--explain", "--format", "json").stdout
+        )
+        (leader,) = [x for x in report["leaders"] if x["leader"] == "胡军"]
+        assert leader["rectification_ids"]["overdue"] == [item.id]
