@@ -38,6 +38,9 @@ class Dataset:
     rectifications: list[Rectification] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
+    # The day whose knowledge this holds (records made later are left out, see knowledge.py);
+    # None: everything on disk.
+    known_on: date | None = None
 
     @property
     def monthly_minimum(self) -> int:
@@ -341,6 +344,15 @@ def other_temp_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def _real_today() -> date:
+    """The wall clock's day (not WKB_TODAY): nothing can have been recorded after it."""
+    from datetime import datetime
+
+    from wkb_tracker.dates import SHANGHAI
+
+    return datetime.now(SHANGHAI).date()
+
+
 def load(
     root: Path,
     *,
@@ -349,12 +361,17 @@ def load(
     months: Iterable[tuple[int, int]] | None = None,
     window: Window | None = None,
     cache: bool = True,
+    known_on: date | None = None,
 ) -> Dataset:
     """Load what a command needs: the policy and config always, records on request.
 
     `months` limits visits to those month folders; `window` limits rectification items to those
-    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does).
+    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
+    `known_on` keeps only what was recorded by the end of that day (knowledge.py).
     """
+    if known_on is not None and window is not None and known_on < _real_today():
+        # An item settled before the window may not have been settled yet on that past day.
+        window = (None, window[1])
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
@@ -368,4 +385,8 @@ def load(
         dataset.temp_files += temps
     if visits and rectifications and months is None and not cache:  # a full check: validate
         dataset.temp_files += other_temp_files(root)
+    if known_on is not None:
+        from wkb_tracker.knowledge import as_known_on
+
+        return as_known_on(dataset, known_on)
     return dataset

@@ -8,7 +8,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
-from wkb_tracker.config import CONFIG_FILE, write_config
+from wkb_tracker.config import CONFIG_FILE, LOCAL_FILE, write_config
 from wkb_tracker.errors import RootNotFound, UserError
 from wkb_tracker.i18n import say
 
@@ -84,8 +84,11 @@ def bundled_policy_file(name: str) -> bytes:
     return (Path(__file__).resolve().parents[2] / DATA / name).read_bytes()
 
 
-def init_root(target: Path, *, git: bool = True) -> Path:
-    """Create a fresh records root at `target`; refuse to touch an existing one."""
+def init_root(target: Path, *, git: bool = True, tracking_start: str | None = None) -> Path:
+    """Create a fresh records root at `target`; refuse to touch an existing one.
+
+    `tracking_start` (YYYY-MM, `wkb init` passes the current month) goes into wkb.toml; personal
+    keys (recorder, lang) are never written there, and `.gitignore` lists their file."""
     target = target.expanduser().absolute()
     if is_root(target) or (target / DATA).exists():
         raise UserError(
@@ -114,9 +117,12 @@ def init_root(target: Path, *, git: bool = True) -> Path:
         (data / sub / ".gitkeep").touch()
     for name in POLICY_FILES:
         (data / name).write_bytes(bundled_policy_file(name))
-    (target / ".gitignore").write_text(".wkb-cache/\n", encoding="utf-8")
+    (target / ".gitignore").write_text(f".wkb-cache/\n{LOCAL_FILE}\n", encoding="utf-8")
     git_ok = git and shutil.which("git") is not None
-    write_config(target, {"lang": "zh", "auto_commit": git_ok})
+    shared: dict[str, object] = {"auto_commit": git_ok}
+    if tracking_start is not None:
+        shared["tracking_start"] = tracking_start
+    write_config(target, shared)
     if git_ok:
         subprocess.run(["git", "init", "-q", str(target)], check=True)
     return target

@@ -34,9 +34,11 @@ def init(
     no_git: bool = typer.Option(False, "--no-git", help="不执行 git init / don't run git init"),
 ) -> None:
     """新建记录根目录 / create a fresh records root with the bundled policy data."""
+    from wkb_tracker.dates import today
     from wkb_tracker.root import init_root
 
-    created = init_root(directory, git=not no_git)
+    # Months before the root existed were never recorded here: they show as 未开始跟踪.
+    created = init_root(directory, git=not no_git, tracking_start=f"{today():%Y-%m}")
     echo(say("已新建记录根目录:{p}", "created records root: {p}", p=created))
 
 
@@ -59,47 +61,89 @@ def config_set(
     key: str = typer.Argument(..., help="配置项 / key"),
     value: str = typer.Argument(..., help="值 / value"),
 ) -> None:
-    """设置一个配置项(类型会检查)/ set one key (type-checked)."""
-    from wkb_tracker.config import set_value
+    """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml /
+    set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to wkb.toml."""
+    from wkb_tracker.config import CONFIG_FILE, set_value
 
-    stored = set_value(session(ctx).root(), key, value)
-    echo(f"{key} = {'' if stored is None else stored}")
+    current = session(ctx)
+    root = current.root()
+    stored, written = set_value(root, key, value)
+    shown = "" if stored is None else str(stored).lower() if isinstance(stored, bool) else stored
+    echo(
+        say(
+            "{k} = {v}(已写入 {f})",
+            "{k} = {v} (written to {f})",
+            k=key,
+            v=shown,
+            f=written,
+        )
+    )
+    if written == CONFIG_FILE:
+        from wkb_tracker.config import read_config
+
+        config, _problems = read_config(root)
+        if config.auto_commit:
+            _commit_config(root, key, shown)
+
+
+def _commit_config(root: Path, key: str, shown: object) -> None:
+    """The shared config is office policy: with auto_commit on, its change is committed at once
+    (a failure is a warning: the file is written either way)."""
+    from wkb_tracker.cli.common import warn
+    from wkb_tracker.config import CONFIG_FILE
+    from wkb_tracker.gitops import commit
+
+    why_not = commit(root, [CONFIG_FILE], f"config set {key} = {shown}")
+    if why_not:
+        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
 
 
 @config_app.command("list")
 def config_list(
     ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
 ) -> None:
-    """列出全部配置项 / list every key with its value and meaning."""
-    from wkb_tracker.config import SCHEMA
+    """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
+    from wkb_tracker.config import SCHEMA, resolve
     from wkb_tracker.i18n import language
     from wkb_tracker.render import print_json, print_table
 
-    config = session(ctx).config()
+    current = session(ctx)
+    current.config()  # names a broken file once, on stderr
+    resolved = resolve(current.root())
+    config = resolved.config
     rows = [
         (
             key.name,
             getattr(config, key.name),
+            resolved.sources[key.name],
             key.default,
             key.help_zh if language() == "zh" else key.help_en,
         )
         for key in SCHEMA
     ]
     if format is TableJson.json:
-        print_json({name: value for name, value, _default, _help in rows})
+        data: dict[str, object] = {name: value for name, value, _s, _d, _h in rows}
+        data["source"] = {name: source for name, _v, source, _d, _h in rows}
+        print_json(data)
         return
     print_table(
         [
             say("配置项", "key"),
             say("当前值", "value"),
+            say("来源", "source"),
             say("默认值", "default"),
             say("说明", "meaning"),
         ],
-        [(name, _show(value), _show(default), meaning) for name, value, default, meaning in rows],
+        [
+            (name, _show(value, name), source, _show(default, name), meaning)
+            for name, value, source, default, meaning in rows
+        ],
     )
 
 
-def _show(value: object) -> str:
+def _show(value: object, name: str = "monthly_minimum") -> str:
+    if value is None and name == "tracking_start":
+        return say("(全部月份)", "(every month)")
     if value is None:
         return say("(取自第十四条)", "(from measure 14)")
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -286,6 +330,7 @@ def validate(
     from wkb_tracker.validation import problems_without_items
     from wkb_tracker.validation import validate as run_validators
 
+    session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
     data = load(root, cache=False)  # validate reads every file itself, never the cache
     problems = run_validators(data)
