@@ -32,7 +32,7 @@ SHARED = "shared"
 PERSONAL = "personal"
 DEFAULT = "default"
 ENV = "env"
-MAX_CONFIG_BYTES = 100_000  # a config is a few hundred bytes
+MAX_CONFIG_BYTES = 1_000_000  # a config is a few hundred bytes (records have the same limit)
 _MAX_NESTING = 50  # wkb's keys are flat; deeper than this is not a config, and tomllib recurses
 
 
@@ -196,31 +196,52 @@ def _check_value(key: Key, value: Any) -> str | None:
 def _valid_range(key: Key) -> str:
     if key.minimum is None or key.maximum is None:
         return ""
-    return say(
-        "(有效范围 {a}–{b})", " (valid range {a}–{b})", a=key.minimum, b=key.maximum
-    )
+    return say("(有效范围 {a}–{b})", " (valid range {a}–{b})", a=key.minimum, b=key.maximum)
 
 
 def _line_of_key(text: str, name: str) -> int:
-    match = re.search(rf"^\s*{re.escape(name)}\s*=", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _too_deep(text: str) -> int | None:
-    """The line where brackets nest deeper than any wkb config can (tomllib would recurse and
-    crash on 100,000 levels), else None. Brackets inside strings count too: harmless, since a
-    real config never holds fifty of them."""
-    depth = 0
+    """The line where brackets or dotted keys nest deeper than any wkb config can, else None.
+
+    tomllib recurses once per bracket (100,000 of them: RecursionError) and is quadratic in the
+    parts of a dotted key (`a.a.a…`: minutes and gigabytes), so such text is refused before it
+    is parsed. Quoted strings are skipped roughly (a real config has no fifty brackets anyway).
+    """
+    depth = dots = 0
     line = 1
-    for char in text:
-        if char in "[{":
+    quote = ""
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == "\n":
+            line += 1
+            dots = 0
+        elif quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            newline = text.find("\n", index)
+            index = size if newline < 0 else newline
+            continue
+        elif char in "[{":
             depth += 1
             if depth > _MAX_NESTING:
                 return line
         elif char in "]}":
             depth = max(0, depth - 1)
-        elif char == "\n":
-            line += 1
+        elif char == ".":
+            dots += 1
+            if dots > _MAX_NESTING:
+                return line
+        index += 1
     return None
 
 
@@ -441,7 +462,9 @@ def ignore_local_file(root: Path) -> bool:
         return False  # a .gitignore we cannot read is the user's; leave it alone
     if any(line.strip().lstrip("/") == LOCAL_FILE for line in text.splitlines()):
         return False
-    replace_atomic(path, text + ("" if not text or text.endswith("\n") else "\n") + LOCAL_FILE + "\n")
+    replace_atomic(
+        path, text + ("" if not text or text.endswith("\n") else "\n") + LOCAL_FILE + "\n"
+    )
     return True
 
 
@@ -458,7 +481,9 @@ def set_value(root: Path, name: str, text: str) -> tuple[Any, str]:
     raw, _text, problems = read_toml(root, rel)
     if problems:
         raise UserError(
-            str(problems[0]) + "\n" + say("请先修正该文件,未做任何改动", "fix that file first; nothing changed")
+            str(problems[0])
+            + "\n"
+            + say("请先修正该文件,未做任何改动", "fix that file first; nothing changed")
         )
     if value is None:
         raw.pop(name, None)

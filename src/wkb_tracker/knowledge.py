@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from wkb_tracker.loader import Dataset
 
 
+def in_the_past(day: date) -> bool:
+    """Whether `day` is before the wall clock's day (not WKB_TODAY). Only then can records made
+    after it exist, and shortcuts that trust the current state of a record (the cache's
+    "settled before" window) must be skipped."""
+    return day < datetime.now(SHANGHAI).date()
+
+
 def known(moment: datetime | None, day: date) -> bool:
     """Recorded by the end of `day` in Asia/Shanghai (a record without a time is taken as known:
     nothing says otherwise)."""

@@ -344,15 +344,6 @@ def other_temp_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _real_today() -> date:
-    """The wall clock's day (not WKB_TODAY): nothing can have been recorded after it."""
-    from datetime import datetime
-
-    from wkb_tracker.dates import SHANGHAI
-
-    return datetime.now(SHANGHAI).date()
-
-
 def load(
     root: Path,
     *,
@@ -369,9 +360,11 @@ def load(
     a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
     `known_on` keeps only what was recorded by the end of that day (knowledge.py).
     """
-    if known_on is not None and window is not None and known_on < _real_today():
-        # An item settled before the window may not have been settled yet on that past day.
-        window = (None, window[1])
+    if known_on is not None and window is not None:
+        from wkb_tracker.knowledge import in_the_past
+
+        if in_the_past(known_on):  # an item settled now may not have been settled on that day
+            window = (None, window[1])
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)

@@ -6,8 +6,8 @@ Kept light: command modules import this at start-up, so anything heavy is import
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 

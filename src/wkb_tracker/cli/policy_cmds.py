@@ -66,6 +66,7 @@ def config_set(
     from wkb_tracker.config import CONFIG_FILE, set_value
 
     current = session(ctx)
+    current.quiet_config = True  # a broken file being written to is refused below, by name
     root = current.root()
     stored, written = set_value(root, key, value)
     shown = "" if stored is None else str(stored).lower() if isinstance(stored, bool) else stored
