@@ -96,17 +96,16 @@ def test_init__writes_no_personal_key_and_ignores_the_local_file(tmp_path: Path)
 
 def test_config_set__shared_key_is_committed_personal_key_never(tmp_path: Path) -> None:
     target = tmp_path / "office"
-    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
-    git(target, "-c", "user.name=a", "-c", "user.email=a@b", "add", "-A")
-    git(target, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "root")
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0  # commits the root
     done = runner.invoke(app, ["--root", str(target), "config", "set", "due_soon_days", "9"])
     assert done.exit_code == 0, done.stderr
-    assert git(target, "log", "-1", "--format=%s").strip() == "config set due_soon_days = 9"
+    subject = git(target, "log", "-1", "--format=%s").strip()
+    assert subject.startswith("config set: due_soon_days = 9 by ")
     assert git(target, "show", "--name-only", "--format=", "HEAD").split() == ["wkb.toml"]
     done = runner.invoke(app, ["--root", str(target), "config", "set", "recorder", "张三"])
     assert done.exit_code == 0, done.stderr
     assert git(target, "status", "--porcelain") == ""  # wkb.local.toml is ignored
-    assert git(target, "log", "-1", "--format=%s").strip() == "config set due_soon_days = 9"
+    assert git(target, "log", "-1", "--format=%s").strip() == subject
 
 
 # -- 11.6 bounds -----------------------------------------------------------------------------

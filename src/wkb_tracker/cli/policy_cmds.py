@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from wkb_tracker.cli.common import TableJson, echo, session
+from wkb_tracker.cli.common import (
+    COMMIT_HELP,
+    TableJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+)
 from wkb_tracker.errors import EXIT_PROBLEMS
 from wkb_tracker.i18n import say
 
@@ -34,11 +41,14 @@ def init(
     no_git: bool = typer.Option(False, "--no-git", help="不执行 git init / don't run git init"),
 ) -> None:
     """新建记录根目录 / create a fresh records root with the bundled policy data."""
+    from wkb_tracker.cli.common import warn
     from wkb_tracker.dates import today
-    from wkb_tracker.root import init_root
+    from wkb_tracker.root import create_root
 
     # Months before the root existed were never recorded here: they show as 未开始跟踪.
-    created = init_root(directory, git=not no_git, tracking_start=f"{today():%Y-%m}")
+    created, warning = create_root(directory, git=not no_git, tracking_start=f"{today():%Y-%m}")
+    if warning:
+        warn(warning)
     echo(say("已新建记录根目录:{p}", "created records root: {p}", p=created))
 
 
@@ -60,16 +70,31 @@ def config_set(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="配置项 / key"),
     value: str = typer.Argument(..., help="值 / value"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
-    """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml /
-    set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to wkb.toml."""
-    from wkb_tracker.config import CONFIG_FILE, set_value
+    """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml(并提交)/
+    set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
+    wkb.toml (committed with auto_commit)."""
+    from wkb_tracker.config import SHARED, lookup, set_value
+    from wkb_tracker.gitops import commit_message, default_recorder
 
     current = session(ctx)
     current.quiet_config = True  # a broken file being written to is refused below, by name
     root = current.root()
+    # Only the shared file is committed; a personal key is set even where git has no identity.
+    pending = begin_commit(ctx, commit) if lookup(key).scope == SHARED else None
     stored, written = set_value(root, key, value)
     shown = "" if stored is None else str(stored).lower() if isinstance(stored, bool) else stored
+    if pending is not None:
+        finish_commit(
+            pending,
+            [written],
+            commit_message(
+                "config set",
+                f"{key} = {shown}",
+                default_recorder(root, current.config().recorder),
+            ),
+        )
     echo(
         say(
             "{k} = {v}(已写入 {f})",
@@ -79,24 +104,6 @@ def config_set(
             f=written,
         )
     )
-    if written == CONFIG_FILE:
-        from wkb_tracker.config import read_config
-
-        config, _problems = read_config(root)
-        if config.auto_commit:
-            _commit_config(root, key, shown)
-
-
-def _commit_config(root: Path, key: str, shown: object) -> None:
-    """The shared config is office policy: with auto_commit on, its change is committed at once
-    (a failure is a warning: the file is written either way)."""
-    from wkb_tracker.cli.common import warn
-    from wkb_tracker.config import CONFIG_FILE
-    from wkb_tracker.gitops import commit
-
-    why_not = commit(root, [CONFIG_FILE], f"config set {key} = {shown}")
-    if why_not:
-        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
 
 
 @config_app.command("list")
@@ -254,11 +261,15 @@ def districts_assign(
     ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
     from wkb_tracker.assign import assign
+    from wkb_tracker.gitops import commit_message, default_recorder
+    from wkb_tracker.root import DISTRICTS_FILE
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     entry = assign(
         root,
         district,
@@ -267,6 +278,16 @@ def districts_assign(
         title=title,
         department=department,
         contact=contact,
+    )
+    finish_commit(
+        pending,
+        [DISTRICTS_FILE],
+        commit_message(
+            "districts assign",
+            f"{entry['district']} from {entry['from']} {entry['leader']}",
+            default_recorder(root, session(ctx).config().recorder),
+            [str(entry["id"])],
+        ),
     )
     echo(
         say(
