@@ -424,3 +424,12 @@ def test_knowledge__filters_on_the_model_at_the_end_of_the_day_in_shanghai() -> 
     undated = make_item(date(2026, 11, 11), created_at=None)  # no created_at: its opened date
     assert item_known_on(undated, day) is None
     assert item_known_on(undated, day + timedelta(days=1)) is not None
+
+
+def test_config_file__named_even_when_the_language_comes_from_elsewhere(
+    wkb: Invoke, root: Path
+) -> None:
+    (root / "wkb.toml").write_text("a = " + "[" * 1000 + "\n", encoding="utf-8")
+    for args in (("--lang", "en", "districts"), ("leaders",)):
+        result = wkb(*args, env={"WKB_LANG": "en"})
+        assert result.exit_code == 0 and "wkb.toml:1: nested too deeply" in result.stderr
