@@ -363,7 +363,9 @@ def parse_manifest(
     return seal, problems
 
 
-def parse_reopening(root: Path, rel: str, label: str, version: int) -> tuple[Reopening | None, list[Problem]]:
+def parse_reopening(
+    root: Path, rel: str, label: str, version: int
+) -> tuple[Reopening | None, list[Problem]]:
     doc = read_yaml(root, rel)
     if doc.problems:
         return None, doc.problems
