@@ -278,9 +278,9 @@ def test_month_close_and_reopen__are_committed(wkb, repo: Path) -> None:
     )
     assert wkb("month", "close", "2026-09").exit_code == 0
     log = _git(repo, "log", "--format=%s").stdout.splitlines()
-    assert log[0].startswith("month close 2026-09 v2")
-    assert log[1].startswith("month reopen 2026-09 v1") and "局长" in log[1]
-    assert log[2].startswith("month close 2026-09 v1")
+    assert log[0].startswith("month close: 2026-09 0 visits, version 2")
+    assert log[1].startswith("month reopen: 2026-09 v1") and "局长" in log[1]
+    assert log[2].startswith("month close: 2026-09 0 visits by")
     assert _git(repo, "status", "--porcelain", "data/sealed").stdout == ""
     assert wkb("validate").exit_code == 0
 

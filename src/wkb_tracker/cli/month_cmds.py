@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from wkb_tracker.cli.common import TableJson, echo, session, warn
+from wkb_tracker.cli.common import (
+    COMMIT_HELP,
+    TableJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+)
 
 month_app = typer.Typer(help="月份封存 / sealing finished months", no_args_is_help=True)
 hook_app = typer.Typer(help="git 钩子 / git hook", no_args_is_help=True)
-_COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 
 
 def register(app: typer.Typer) -> None:
@@ -21,11 +27,11 @@ def month_close(
     ctx: typer.Context,
     month: str = typer.Argument(..., help="YYYY-MM"),
     by: str | None = typer.Option(None, "--by", help="封存人 / who seals (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
     from wkb_tracker.dates import parse_month
-    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.gitops import commit_message, default_recorder
     from wkb_tracker.i18n import say
     from wkb_tracker.sealing import month_figures, seal_month
 
@@ -33,7 +39,18 @@ def month_close(
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
     sealer = (by or "").strip() or default_recorder(root, current.config().recorder)
+    pending = begin_commit(ctx, commit)
     seal = seal_month(root, first.year, first.month, by=sealer, figures=month_figures(root, first))
+    finish_commit(
+        pending,
+        [seal.path],
+        commit_message(
+            "month close",
+            f"{seal.label} {len(seal.visits)} visits"
+            + (f", version {seal.version}" if seal.version > 1 else ""),
+            sealer,
+        ),
+    )
     echo(
         say(
             "已封存 {m}:{n} 条走访,封存人 {b},清单 {p}",
@@ -45,7 +62,6 @@ def month_close(
         )
         + (say("(第 {v} 版)", " (version {v})", v=seal.version) if seal.version > 1 else "")
     )
-    _commit(ctx, commit, [seal.path], f"month close {seal.label} v{seal.version} by {sealer}")
 
 
 @month_app.command("reopen")
@@ -57,13 +73,13 @@ def month_reopen(
         None, "--approved-by", help="批准人(必填)/ who approved it (required)"
     ),
     by: str | None = typer.Option(None, "--by", help="经办人 / who reopens (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """重开已封存的月份(改动正式数字的唯一途径)/ reopen a sealed month: the only way to change
     its official figures. The manifest is kept as a version; a new close writes the next one."""
     from wkb_tracker.dates import parse_month
     from wkb_tracker.errors import UserError
-    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.gitops import commit_message, default_recorder
     from wkb_tracker.i18n import say
     from wkb_tracker.sealing import reopen_month
 
@@ -81,10 +97,21 @@ def month_reopen(
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
     who = (by or "").strip() or default_recorder(root, current.config().recorder)
+    pending = begin_commit(ctx, commit)
     reopening, paths = reopen_month(
         root, first.year, first.month, by=who, reason=reason or "", approved_by=approved_by or ""
     )
     label = f"{first:%Y-%m}"
+    finish_commit(
+        pending,
+        paths,
+        commit_message(
+            "month reopen",
+            f"{label} v{reopening.version}, approved by {reopening.approved_by}: "
+            f"{reopening.reason}",
+            who,
+        ),
+    )
     echo(
         say(
             "已重开 {m}(第 {v} 版封存清单保留在 {p});原因:{r};批准人:{a};经办人:{b}",
@@ -105,27 +132,6 @@ def month_reopen(
             n=reopening.version + 1,
         )
     )
-    _commit(
-        ctx,
-        commit,
-        paths,
-        f"month reopen {label} v{reopening.version} by {who}, approved by "
-        f"{reopening.approved_by}: {reopening.reason}",
-    )
-
-
-def _commit(ctx: typer.Context, wanted: bool | None, paths: list[str], message: str) -> None:
-    """Commit the sealing files when asked (or configured): the seal, and a reopening, must not
-    live in one working copy only. A failure is a warning; the files stay as written."""
-    current = session(ctx)
-    if not (current.config().auto_commit if wanted is None else wanted):
-        return
-    from wkb_tracker.gitops import commit
-    from wkb_tracker.i18n import say
-
-    why_not = commit(current.root(), paths, message)
-    if why_not:
-        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
 
 
 @month_app.command("status")
