@@ -29,11 +29,12 @@ from hypothesis import strategies as st
 
 from budget import examples
 from inprocess import invoke, snapshot
-from wkb_tracker.ids import ALPHABET
+from wkb_tracker.ids import ALPHABET, new_event_id
 from wkb_tracker.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     RECTIFICATION_SOURCES,
+    EventFile,
     Rectification,
     RectificationEvent,
     Visit,
@@ -41,6 +42,9 @@ from wkb_tracker.model import (
 )
 from wkb_tracker.records import (
     EVENT_REQUIRES,
+    event_file_from_document,
+    event_file_mapping,
+    event_path,
     rectification_from_document,
     rectification_path,
     rectification_to_mapping,
@@ -48,6 +52,7 @@ from wkb_tracker.records import (
     visit_path,
     visit_to_mapping,
 )
+from wkb_tracker.rectification import in_order
 from wkb_tracker.root import bundled_policy_file, init_root
 from wkb_tracker.storage import Document, dump_yaml, parse_yaml
 
@@ -56,7 +61,9 @@ CLI = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-FORMAT = settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMAT = settings(
+    max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 TABLE = yaml.safe_load(bundled_policy_file("districts.yaml"))["entries"]
 DISTRICT_WORDS = sorted(
@@ -299,6 +306,7 @@ def events(draw: Callable[[Any], Any]) -> RectificationEvent:
         "reason": draw(st.none() | WORD),
         "approved_by": draw(st.none() | TEXT),
         "resolution": draw(st.none() | WORD),
+        "late_reason": draw(st.none() | WORD),
     }
     for name in EVENT_REQUIRES[kind]:
         if fields[name] is None:
@@ -347,4 +355,21 @@ def test_visit__written_and_read_back_is_equal(visit: Visit) -> None:
 def test_rectification__written_and_read_back_is_equal(item: Rectification) -> None:
     rel = rectification_path(item.id, item.opened)
     text = dump_yaml(rectification_to_mapping(item))
-    assert read_back(rel, text, rectification_from_document) == replace(item, path=rel)
+    # events embedded in the item's file (the format before one file per event) come back in
+    # history order, each knowing where it was read from
+    events = in_order(replace(e, path=rel, index=i) for i, e in enumerate(item.events))
+    assert read_back(rel, text, rectification_from_document) == replace(
+        item, path=rel, events=events
+    )
+
+
+@FORMAT
+@given(item=ITEMS, event=events())
+def test_rectification_event_file__written_and_read_back_is_equal(
+    item: Rectification, event: RectificationEvent
+) -> None:
+    event_id = new_event_id()
+    rel = event_path(rectification_path(item.id, item.opened), item.id, event_id)
+    written = replace(event, id=event_id, path=rel)
+    text = dump_yaml(event_file_mapping(item.id, written))
+    assert read_back(rel, text, event_file_from_document) == EventFile(item.id, written, rel)

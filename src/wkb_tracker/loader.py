@@ -19,9 +19,14 @@ from wkb_tracker import settings
 from wkb_tracker.config import Config, read_config
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
-from wkb_tracker.model import Rectification, Visit
+from wkb_tracker.model import EventFile, Rectification, Visit
 from wkb_tracker.policy import Policy, load_policy
-from wkb_tracker.records import rectification_from_document, visit_from_document
+from wkb_tracker.records import (
+    event_file_from_document,
+    is_event_file,
+    rectification_from_document,
+    visit_from_document,
+)
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
@@ -199,10 +204,13 @@ def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
     return visit, found
 
 
-def _read_item(root: Path, rel: str) -> tuple[Rectification | None, list[Problem]]:
+def _read_item(root: Path, rel: str) -> tuple[Rectification | EventFile | None, list[Problem]]:
+    """An item, or one event from its own file (joined with its item by `event_files.join`)."""
     doc = read_yaml(root, rel)
     if doc.problems:
         return None, list(doc.problems)
+    if is_event_file(rel.rsplit("/", 1)[-1]):
+        return event_file_from_document(doc)
     item, found = rectification_from_document(doc)
     if item is not None and (misplaced := _item_misplaced(doc, item)):
         return None, misplaced
@@ -235,14 +243,12 @@ def _load_kind(
                 if done is not None:
                     records, problems, irregular = done
                     for rel in irregular:  # a folder holding a symlink or a subfolder
-                        more, found, _temps = _read_files(
-                            root, record_files(root, rel)[0], read, window
-                        )
+                        more, found, _temps = _read_files(root, record_files(root, rel)[0], read)
                         records += more
                         problems += found
                     return records, problems, []
         files, temps = record_files(root, directory, month_list)
-        records, problems, _none = _read_files(root, files, read, window)
+        records, problems, _none = _read_files(root, files, read)
         return records, problems, temps
 
 
@@ -253,7 +259,6 @@ def _read_files(
     root: Path,
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
-    window: Window | None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Read and check each file. Thousands of files are split between two forked processes
     (YAML parsing is CPU-bound and the machines have two cores); results keep file order."""
@@ -262,11 +267,11 @@ def _read_files(
 
         half = len(files) // 2
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            other = pool.apply_async(_read_some, (root, files[half:], read, window))
-            records, problems = _read_some(root, files[:half], read, window)
+            other = pool.apply_async(_read_some, (root, files[half:], read))
+            records, problems = _read_some(root, files[:half], read)
             more, found = other.get()
         return records + more, problems + found, []
-    records, problems = _read_some(root, files, read, window)
+    records, problems = _read_some(root, files, read)
     return records, problems, []
 
 
@@ -297,19 +302,14 @@ def _read_some(
     root: Path,
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
-    window: Window | None,
 ) -> tuple[list[Any], list[Problem]]:
-    from wkb_tracker.record_cache import in_window
-
     records: list[Any] = []
     problems: list[Problem] = []
     with _bulk():
         for rel in files:
             record, found = read(root, rel)
             problems += found
-            if record is not None and (
-                window is None or not isinstance(record, Rectification) or in_window(record, window)
-            ):
+            if record is not None:
                 records.append(record)
     return records, problems
 
@@ -326,7 +326,33 @@ def load_rectifications(
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
     opened after → out)), the problems met, and leftover temp files."""
-    return _load_kind(root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache)
+    from wkb_tracker.event_files import join
+    from wkb_tracker.record_cache import in_window
+
+    records, problems, temps = _load_kind(
+        root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache
+    )
+    # Events in their own files join their items first: only the whole history says whether an
+    # item is in the window (an event file may reopen an item its own file shows closed).
+    items, orphans = join(records)
+    if window is not None:
+        items = [item for item in items if in_window(item, window)]
+    return items, problems + orphans + _merged_conflicts(root, items), temps
+
+
+def _merged_conflicts(root: Path, items: list[Rectification]) -> list[Problem]:
+    """Histories merged from event files that the rules refuse in part (two clones both closed an
+    item): warned about by every reader, as `wkb validate` reports them. Items with only embedded
+    events were checked when each event was written."""
+    from wkb_tracker.dates import today
+    from wkb_tracker.event_files import history_problems
+
+    day = today()
+    problems: list[Problem] = []
+    for item in items:
+        if any(event.id is not None for event in item.events):
+            problems += history_problems(root, item, today=day)
+    return problems
 
 
 def other_temp_files(root: Path) -> list[str]:
