@@ -286,8 +286,8 @@ def test_rectify_add__opened_before_the_table(wkb: Invoke, root: Path) -> None:
     ("args", "message"),
     [
         (("--problem", "   "), "--problem 不能为空"),
-        (("--problem", "x" * 2001), "--problem 超过 2000 个字符"),
-        (("--problem", "a\x1bb"), "--problem 含不可见的控制字符 U+001B"),
+        (("--problem", "x" * 2001), "--problem 过长:2001 个字符,上限 2000"),
+        (("--problem", "a\x1bb"), "--problem 含不允许的控制字符 '\\x1b'"),
         (("--problem", "p", "--measure", "18"), "--measure 18 超出范围"),
         (("--problem", "p", "--deadline", "下周"), "--deadline 无效:'下周'"),
     ],

@@ -217,6 +217,8 @@ class RecordCache:
         self.root = root
         self.db: sqlite3.Connection | None = None
         try:
+            if os.path.islink(root / CACHE_DIR):
+                return  # writes never follow a link out of the root: run without the cache
             (root / CACHE_DIR).mkdir(exist_ok=True)
             for suffix in ("", "-wal", "-shm"):
                 existing = root / (DATABASE + suffix)

@@ -16,7 +16,6 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -24,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker import dates, ids, records, storage
+from wkb_tracker import text as text_rules
 from wkb_tracker.config import Config, read_config
 from wkb_tracker.errors import DataError, Problem, UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.model import (
-    MAX_TEXT,
     MEASURE_NUMBERS,
     RECTIFICATION_SOURCES,
     EventFile,
@@ -62,36 +61,11 @@ _STATUS_RANK = {OVERDUE: 0, OPEN: 1, CLOSED: 2}
 
 
 def clean_text(value: str | None, field: str, *, required: bool = True) -> str | None:
-    """`value` stripped, or None when absent and optional. Refuses an empty or over-long text and
-    control characters (other than line breaks and tabs), which would not survive a YAML file."""
-    if value is None or not value.strip():
-        if not required:
-            return None
-        raise UserError(say("{f} 不能为空", "{f} must not be empty", f=field))
-    text = value.replace("\r\n", "\n").strip()
-    if len(text) > MAX_TEXT:
-        raise UserError(
-            say(
-                "{f} 超过 {n} 个字符(共 {m} 个)",
-                "{f} is longer than {n} characters ({m})",
-                f=field,
-                n=MAX_TEXT,
-                m=len(text),
-            )
-        )
-    for char in text:
-        if char in "\n\t":
-            continue
-        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
-            raise UserError(
-                say(
-                    "{f} 含不可见的控制字符 U+{c:04X}",
-                    "{f} contains an invisible control character U+{c:04X}",
-                    f=field,
-                    c=ord(char),
-                )
-            )
-    return text
+    """`value` cleaned by `text.clean_text` (line breaks allowed), or None when absent or blank
+    and optional."""
+    if value is None or (not required and not value.strip()):
+        return None
+    return text_rules.clean_text(value, field, required=True, multiline=True)
 
 
 def check_problem_text(text: str, field: str = "--problem") -> str:

@@ -55,7 +55,7 @@ def _add_left_out_files(data: Dataset, files_of: dict[str, set[str]]) -> None:
     loaded = {path for paths in files_of.values() for path in paths}
     files, _temps = record_files(data.root, VISITS_DIR)
     for rel in files:
-        if rel in loaded:
+        if rel in loaded or not rel.endswith(".yaml"):
             continue
         value = read_yaml(data.root, rel).value
         found = value.get("id") if isinstance(value, dict) else None

@@ -261,25 +261,24 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     book, problems = read_seal_book(root)
     counts: dict[tuple[int, int], int] = {}
     base = root / VISITS_DIR
-    try:
-        years = [entry for entry in os.scandir(base) if entry.is_dir() and entry.name.isdigit()]
-    except OSError:
-        years = []
-    for year_dir in years:
-        try:
-            month_dirs = [e for e in os.scandir(year_dir.path) if e.is_dir() and e.name.isdigit()]
-        except OSError:
-            continue
-        for month_dir in month_dirs:
-            key = (int(year_dir.name), int(month_dir.name))
-            try:
-                counts[key] = sum(
-                    1
-                    for entry in os.scandir(month_dir.path)
-                    if entry.name.endswith(".yaml") and not entry.name.startswith(".")
-                )
-            except OSError:
+    try:  # a folder that cannot be listed is reported, never counted as empty (issue 11.2)
+        year_dirs = list(base.iterdir()) if base.is_dir() else []
+        for year_dir in year_dirs:
+            if not (year_dir.is_dir() and year_dir.name.isdigit()):
                 continue
+            for month_dir in year_dir.iterdir():
+                if month_dir.is_dir() and month_dir.name.isdigit():
+                    key = (int(year_dir.name), int(month_dir.name))
+                    counts[key] = sum(
+                        1
+                        for p in month_dir.iterdir()
+                        if p.suffix == ".yaml" and not p.name.startswith(".")
+                    )
+    except OSError as error:
+        where = Path(os.fsdecode(error.filename or base))
+        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        why = error.strerror or str(error)
+        problems.append(Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why))
     rows = []
     for key in sorted(set(counts) | set(book), reverse=True):
         seals = book.get(key)

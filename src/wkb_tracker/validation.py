@@ -1,13 +1,13 @@
 """Cross-record checks: small pure functions over a Dataset, each returning Problems.
 
 Structural checks (YAML, fields, types) happen while loading; these look at meaning: names that
-must exist in the policy, ids that must be unique, files that must sit where their date says.
+must exist in the policy, files that must sit where their date says. (Ids are made unique by the
+loader itself, which reports every copy: see duplicates.py.)
 `VALIDATORS` is the explicit list `wkb validate` runs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -215,30 +215,6 @@ def check_rectification_fields(data: Dataset) -> Iterator[Problem]:
                 yield event_problem(data.root, item, event, message, "date")
 
 
-def _duplicates(records: Iterable[tuple[str, str]], root: Path) -> Iterator[Problem]:
-    seen: dict[str, list[str]] = defaultdict(list)
-    for record_id, path in records:
-        seen[record_id].append(path)
-    for record_id, paths in seen.items():
-        for path in paths[1:]:
-            yield _at(
-                root,
-                path,
-                say(
-                    "编号 {i} 重复(另见 {p})",
-                    "duplicate id {i} (also in {p})",
-                    i=record_id,
-                    p=paths[0],
-                ),
-                "id",
-            )
-
-
-def check_duplicate_ids(data: Dataset) -> Iterator[Problem]:
-    yield from _duplicates(((v.id, v.path) for v in data.visits), data.root)
-    yield from _duplicates(((r.id, r.path) for r in data.rectifications), data.root)
-
-
 def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
     """Each item's history is a valid sequence (measure 15): no closing or extending a closed item,
     no reopening an open one, extensions move the deadline later, no event dated in the future, and
@@ -257,7 +233,6 @@ VALIDATORS: list[Validator] = [
     check_visit_names,
     check_visit_places,
     check_rectification_fields,
-    check_duplicate_ids,
     check_rectification_histories,
     check_sealed_months,
 ]
