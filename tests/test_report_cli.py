@@ -193,6 +193,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
             "pending": 0,
             "contacts": 6,
             "visits_not_counted": 1,
+            "not_tracked": 0,
         },
         "bureau": {
             "visits_not_counted": [
@@ -216,6 +217,8 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
         },
         "problems": [],
         "sealed_months": [],
+        "known_on": "2026-11-25",
+        "tracking_start": None,
     }
 
 

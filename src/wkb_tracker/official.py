@@ -20,6 +20,7 @@ from pathlib import Path
 
 from wkb_tracker.compliance import (
     MET,
+    NOT_TRACKED,
     SHORT,
     DistrictFigure,
     LeaderFigure,
@@ -91,7 +92,7 @@ def apply_seals(
                     tables[month.month].get((leader.leader, district.district)),
                     ids[month.month],
                 )
-                if month.month in in_force
+                if month.month in in_force and month.status != NOT_TRACKED
                 else month
                 for month in district.months
             )
