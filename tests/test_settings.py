@@ -292,6 +292,9 @@ def outputs(wkb: Invoke, *known: str) -> dict[str, str]:
     runs = {
         "report": ("report", "--month", "2026-11", "--format", "json", "--explain"),
         "quarter": ("report", "--quarter", "2026-Q4", "--format", "json"),
+        "table": ("report", "--month", "2026-11", "--explain"),
+        "csv": ("report", "--year", "2026", "--format", "csv"),
+        "due table": ("due",),
         "due": ("due", "--format", "json"),
         "rectify": ("rectify", "list", "--status", "all", "--format", "json"),
         "visits": ("visit", "list", "--month", "2026-11", "--format", "json"),
