@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from budget import examples
 from conftest import Invoke
 from wkb_tracker.cli import app
-from wkb_tracker.config import LOCAL_FILE, resolve
+from wkb_tracker.config import KEYS, LOCAL_FILE, SCHEMA, read_toml, resolve
 
 runner = CliRunner()
 
@@ -436,3 +439,43 @@ def test_config_file__named_even_when_the_language_comes_from_elsewhere(
     for args in (("--lang", "en", "districts"), ("leaders",)):
         result = wkb(*args, env={"WKB_LANG": "en"})
         assert result.exit_code == 0 and "wkb.toml:1: nested too deeply" in result.stderr
+
+
+# -- properties: any number, any text, in either config file -----------------------------------
+
+NUMBER_KEYS = [key.name for key in SCHEMA if key.type is int]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    name=st.sampled_from(NUMBER_KEYS),
+    number=st.integers(min_value=-(10**40), max_value=10**40),
+)
+def test_config__any_number_is_used_only_inside_its_bounds(
+    tmp_path_factory: pytest.TempPathFactory, name: str, number: int
+) -> None:
+    root = tmp_path_factory.mktemp("r")
+    (root / "wkb.toml").write_text(f"{name} = {number}\n", encoding="utf-8")
+    resolved = resolve(root)
+    key = KEYS[name]
+    inside = key.minimum is not None and key.maximum is not None
+    assert inside and key.minimum is not None and key.maximum is not None
+    if key.minimum <= number <= key.maximum:
+        assert getattr(resolved.config, name) == number and not resolved.problems
+    else:
+        assert getattr(resolved.config, name) == key.default
+        assert [str(p).split(":")[:2] for p in resolved.problems] == [["wkb.toml", "1"]]
+
+
+@settings(
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(alphabet=st.sampled_from("[]{}.=\"'#\n ab1"), max_size=400))
+def test_config__any_text_reads_without_raising(root: Path, text: str) -> None:
+    (root / LOCAL_FILE).write_text(text, encoding="utf-8")
+    table, _text, problems = read_toml(root, LOCAL_FILE)
+    assert isinstance(table, dict)
+    assert all(p.path == LOCAL_FILE and p.line >= 1 for p in problems)
+    resolve(root)  # never raises either
