@@ -130,6 +130,9 @@ def test_config_set__shared_key_is_committed_personal_key_never(tmp_path: Path) 
         ("monthly_minimum", str(10**30), "monthly_minimum 不能大于 100"),
         ("tracking_start", "2026-13", "tracking_start 不是有效月份"),
         ("tracking_start", "2099-01", "tracking_start 不能晚于 12 个月之后"),
+        ("recorder", "张\udc85三", "recorder 含无法识别的字节"),
+        ("recorder", "张\x1b[31m三", "recorder 含不允许的控制字符"),
+        ("recorder", "张" * 2001, "recorder 过长"),
     ],
 )
 def test_config_set__out_of_range_is_refused_with_the_range(
@@ -153,6 +156,7 @@ def test_config_set__out_of_range_is_refused_with_the_range(
         ("monthly_minimum = 1000", "monthly_minimum 不能大于 100"),
         ('tracking_start = "2026-1"', "tracking_start 须写作 YYYY-MM"),
         ("tracking_start = 2026", "tracking_start 须为字符串"),
+        ('lang = "z\\u0007h"', "lang 含不允许的控制字符"),
     ],
 )
 def test_wkb_toml__hand_edited_out_of_range_is_a_problem_and_the_default_is_used(
