@@ -96,6 +96,7 @@ def config_list(
             say("说明", "meaning"),
         ],
         [(name, _show(value), _show(default), meaning) for name, value, default, meaning in rows],
+        keep=(0,),
     )
 
 
@@ -126,6 +127,7 @@ def measures(
         [say("编号", "No."), say("部分", "section"), say("措施", "measure")],
         [(f"({m['numeral']})", f"{m['section']}、{m['section_title']}", m["title"]) for m in view],
         title=say("武科函〔2021〕10号 措施", "Measures of 武科函〔2021〕10号"),
+        keep=(0,),
     )
 
 
@@ -195,6 +197,7 @@ def districts(
             for row in view
         ],
         title=say("包区服务责任分工表({d})", "Responsibility table ({d})", d=day),
+        keep=(1, 6),
     )
 
 

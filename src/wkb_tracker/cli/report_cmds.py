@@ -178,7 +178,6 @@ def _load(root: Path, months: list[tuple[int, int]], window: tuple[date, date]) 
 
 
 def _write(text: str) -> None:
-    import sys
+    from wkb_tracker.render import write_text
 
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_text(text)

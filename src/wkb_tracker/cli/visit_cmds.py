@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn
+from wkb_tracker.cli.common import (
+    TABLE_ROWS,
+    TableJsonCsv,
+    TextJson,
+    echo,
+    more_rows_note,
+    row_limit,
+    session,
+    warn,
+)
 from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
@@ -338,9 +347,17 @@ def list_visits(
     leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
     district: str | None = typer.Option(None, "--district", help="区 / district"),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
+    limit: int | None = typer.Option(
+        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="表格也列出全部 / every row, even in a table"
+    ),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
+    from itertools import islice
+
     from wkb_tracker.loader import load
     from wkb_tracker.policy import load_policy
     from wkb_tracker.visits import make_filter, select, visit_view
@@ -356,17 +373,21 @@ def list_visits(
         district=district,
         type=entity_type,
     )
+    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
     data = load(root, rectifications=False, months=chosen.months())
     for problem in data.problems:
         if problem.path.startswith("data/visits/"):
             warn(say("已跳过无法读取的记录 ", "skipped an unreadable record ") + str(problem))
         else:
             warn(str(problem))
-    views = [visit_view(visit) for visit in select(data.visits, chosen)]
+    visits = select(data.visits, chosen)
+    del data  # the loaded list is not needed twice
+    # Views and rows are made one at a time as they are written (issue 11.15: 200,000 visits).
+    views = (visit_view(visit) for visit in islice(visits, most))
     if format is TableJsonCsv.json:
-        from wkb_tracker.render import print_json
+        from wkb_tracker.render import print_json_array
 
-        print_json(views)
+        print_json_array(views)
         return
     header = [
         say("编号", "id"),
@@ -380,45 +401,42 @@ def list_visits(
         say("记录人", "recorder"),
         say("状态", "status"),
     ]
-    rows = [
-        [
-            view["id"],
-            view["date"],
-            view["district"],
-            view["leader"],
-            view["entity"],
-            term(view["type"]),
-            term(view["mode"]),
-            ",".join(str(number) for number in view["measures"]),
-            view["recorder"],
-            say("已作废", "void") if view["void"] else say("有效", "valid"),
-        ]
-        for view in views
-    ]
     if format is TableJsonCsv.csv:
         from wkb_tracker.render import print_csv
 
         header += [say("作废原因", "void reason"), say("文件", "path")]
         print_csv(
-            header,
-            [
-                [*row, view["void_reason"], view["path"]]
-                for row, view in zip(rows, views, strict=True)
-            ],
+            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
         )
         return
     from wkb_tracker.render import print_table
 
-    print_table(
-        header,
-        rows,
-        caption=say(
-            "共 {n} 条,其中作废 {v} 条",
-            "{n} visits, {v} of them void",
-            n=len(views),
-            v=sum(1 for view in views if view["void"]),
-        ),
+    caption = say(
+        "共 {n} 条,其中作废 {v} 条",
+        "{n} visits, {v} of them void",
+        n=len(visits),
+        v=sum(1 for visit in visits if visit.is_void),
     )
+    if most is not None and len(visits) > most:
+        caption += "\n" + more_rows_note(
+            most, len(visits), "--month, --from/--to, --district, --leader, --type"
+        )
+    print_table(header, [_visit_row(view) for view in views], caption=caption, keep=(0, 1, 7, 9))
+
+
+def _visit_row(view: dict[str, Any]) -> list[Any]:
+    return [
+        view["id"],
+        view["date"],
+        view["district"],
+        view["leader"],
+        view["entity"],
+        term(view["type"]),
+        term(view["mode"]),
+        ",".join(str(number) for number in view["measures"]),
+        view["recorder"],
+        say("已作废", "void") if view["void"] else say("有效", "valid"),
+    ]
 
 
 @visit_app.command("show")
