@@ -56,7 +56,9 @@ CLI = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-FORMAT = settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMAT = settings(
+    max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 TABLE = yaml.safe_load(bundled_policy_file("districts.yaml"))["entries"]
 DISTRICT_WORDS = sorted(

@@ -582,8 +582,9 @@ def _rich_table(
     keep: tuple[int, ...] = (),
     heading: tuple[int, ...] = (0,),
 ) -> None:
-    """Figures (columns from `numeric_from`, and `keep`) are right-aligned and never cut; on a
-    terminal too narrow for them the rows become blocks headed by the `heading` cells."""
+    """Figures (columns from `numeric_from`, and `keep`) are right-aligned and never cut, nor are
+    the `heading` cells saying whose figures they are (leader, district); on a terminal too
+    narrow for them all the rows become blocks headed by the `heading` cells."""
     from wkb_tracker.render import print_table
 
     print_table(
@@ -591,7 +592,7 @@ def _rich_table(
         [[_rich_cell(cell) for cell in row] for row in rows],
         title=title,
         justify={index: "right" for index in range(numeric_from, len(headers))},
-        keep={*range(numeric_from, len(headers)), *keep},
+        keep={*range(numeric_from, len(headers)), *keep, *heading},
         heading=heading,
         ends=ends,
         simple=True,
