@@ -27,6 +27,7 @@ from wkb_tracker.i18n import say, term
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wkb_tracker.errors import Problem
     from wkb_tracker.model import Visit
     from wkb_tracker.policy import Policy
 
@@ -358,9 +359,9 @@ def list_visits(
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
 
-    from wkb_tracker.loader import load
+    from wkb_tracker.listing import stream_visits
     from wkb_tracker.policy import load_policy
-    from wkb_tracker.visits import make_filter, select, visit_view
+    from wkb_tracker.visits import make_filter, visit_view
 
     root = session(ctx).root()
     policy, _problems = load_policy(root)
@@ -374,15 +375,15 @@ def list_visits(
         type=entity_type,
     )
     most = row_limit(limit, everything, table=format is TableJsonCsv.table)
-    data = load(root, rectifications=False, months=chosen.months())
-    for problem in data.problems:
+
+    def skipped(problem: Problem) -> None:
         if problem.path.startswith("data/visits/"):
             warn(say("已跳过无法读取的记录 ", "skipped an unreadable record ") + str(problem))
         else:
             warn(str(problem))
-    visits = select(data.visits, chosen)
-    del data  # the loaded list is not needed twice
-    # Views and rows are made one at a time as they are written (issue 11.15: 200,000 visits).
+
+    # One month folder at a time, each view made as it is written (issue 11.15).
+    visits = stream_visits(root, chosen, skipped)
     views = (visit_view(visit) for visit in islice(visits, most))
     if format is TableJsonCsv.json:
         from wkb_tracker.render import print_json_array
@@ -411,17 +412,19 @@ def list_visits(
         return
     from wkb_tracker.render import print_table
 
-    caption = say(
-        "共 {n} 条,其中作废 {v} 条",
-        "{n} visits, {v} of them void",
-        n=len(visits),
-        v=sum(1 for visit in visits if visit.is_void),
-    )
-    if most is not None and len(visits) > most:
+    rows, void = [], 0
+    for view in views:
+        rows.append(_visit_row(view))
+        void += view["void"]
+    total = len(rows)
+    for visit in visits:  # the rows past the table's bound are only counted
+        total, void = total + 1, void + visit.is_void
+    caption = say("共 {n} 条,其中作废 {v} 条", "{n} visits, {v} of them void", n=total, v=void)
+    if len(rows) < total:
         caption += "\n" + more_rows_note(
-            most, len(visits), "--month, --from/--to, --district, --leader, --type"
+            len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    print_table(header, [_visit_row(view) for view in views], caption=caption, keep=(0, 1, 7, 9))
+    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9))
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
