@@ -729,8 +729,8 @@ def test_rectify__commits_each_change_alone(wkb: Invoke, root: Path) -> None:
     assert wkb("rectify", "progress", item["id"], "--note", "回访", "--no-commit").exit_code == 0
     log = _git(root, "log", "--format=%s").splitlines()
     assert log == [
-        f"rectify close: {item['id']} 东湖高新区",
-        f"rectify add: {item['id']} 东湖高新区",
+        f"rectify close: 东湖高新区 ({item['id']}) by 测试员",
+        f"rectify add: 东湖高新区 ({item['id']}) by 测试员",
     ]
     assert _git(root, "status", "--porcelain", "--", item["path"]).startswith(" M")
 

@@ -807,7 +807,14 @@ def edit_visit(
 # -- git --------------------------------------------------------------------------------------
 
 
-def commit_message(visit: Visit, action: str = "") -> str:
-    """`visit: 胡军 东湖高新区 2026-11-03 (V20261103-7KQF2M)`; action `void`/`edit` after `visit`."""
-    head = f"visit {action}".strip()
-    return f"{head}: {visit.leader} {visit.district} {visit.date:%Y-%m-%d} ({visit.id})"
+def commit_message(visit: Visit, action: str = "", by: str = "") -> str:
+    """`visit: 胡军 东湖高新区 2026-11-03 (V20261103-7KQF2M) by 张三`; action `void`/`edit` after
+    `visit`; `by` the person who made the change (the recorder unless given)."""
+    from wkb_tracker.gitops import commit_message as message
+
+    return message(
+        f"visit {action}".strip(),
+        f"{visit.leader} {visit.district} {visit.date:%Y-%m-%d}",
+        by or visit.recorder,
+        [visit.id],
+    )

@@ -11,11 +11,12 @@ from wkb_tracker.cli.common import (
     TABLE_ROWS,
     TableJsonCsv,
     TextJson,
+    begin_commit,
     echo,
+    finish_commit,
     more_rows_note,
     row_limit,
     session,
-    warn,
     warn_skipped,
 )
 from wkb_tracker.i18n import say, term
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from wkb_tracker.gitops import PendingCommit
     from wkb_tracker.model import Rectification, RectificationEvent
     from wkb_tracker.policy import Policy
 
@@ -91,6 +93,7 @@ def add(
     from wkb_tracker.rectification_store import add_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item = add_item(
         root,
         problem=problem,
@@ -104,7 +107,7 @@ def add(
         opened=opened,
         deadline=deadline,
     )
-    _commit(ctx, commit, item, "add")
+    _commit(pending, item, "add", item.created_by)
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
@@ -137,8 +140,9 @@ def progress(
     from wkb_tracker.rectification_store import add_progress
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = add_progress(root, item_id, note=note, by=_recorder(ctx, recorder), day=date)
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("extend")
@@ -161,6 +165,7 @@ def extend(
     from wkb_tracker.rectification_store import extend as extend_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = extend_item(
         root,
         item_id,
@@ -170,7 +175,7 @@ def extend(
         by=_recorder(ctx, recorder),
         day=date,
     )
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("close")
@@ -187,10 +192,11 @@ def close(
     from wkb_tracker.rectification_store import close as close_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = close_item(
         root, item_id, resolution=resolution, by=_recorder(ctx, recorder), day=date
     )
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("reopen")
@@ -207,8 +213,9 @@ def reopen(
     from wkb_tracker.rectification_store import reopen as reopen_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = reopen_item(root, item_id, reason=reason, by=_recorder(ctx, recorder), day=date)
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -328,26 +335,27 @@ def _recorder(ctx: typer.Context, given: str | None) -> str:
     return default_recorder(session(ctx).root(), session(ctx).config().recorder)
 
 
-def _commit(ctx: typer.Context, wanted: bool | None, item: Rectification, action: str) -> None:
-    """Commit the item's file alone when asked (or configured); a failure is only a warning."""
-    if not (session(ctx).config().auto_commit if wanted is None else wanted):
-        return
-    from wkb_tracker.gitops import commit
+def _commit(
+    pending: PendingCommit, item: Rectification, action: str, by: str, paths: tuple[str, ...] = ()
+) -> None:
+    """Commit the item's file (and `paths`, e.g. an event's own file) alone when asked."""
+    from wkb_tracker.gitops import commit_message
 
-    message = f"rectify {action}: {item.id}" + (f" {item.district}" if item.district else "")
-    why_not = commit(session(ctx).root(), [item.path], message)
-    if why_not:
-        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
+    finish_commit(
+        pending,
+        [item.path, *paths],
+        commit_message(f"rectify {action}", item.district or "", by, [item.id]),
+    )
 
 
 def _changed(
     ctx: typer.Context,
-    commit: bool | None,
+    pending: PendingCommit,
     format: TextJson,
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
-    _commit(ctx, commit, item, event.kind)
+    _commit(pending, item, event.kind, event.by)
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
