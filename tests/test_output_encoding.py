@@ -130,7 +130,7 @@ SCRIPTED = {
 }
 
 
-@pytest.mark.parametrize("charset", ENCODINGS)
+@pytest.mark.parametrize("charset", ["ascii", "gbk"])
 @pytest.mark.parametrize("scripted", list(SCRIPTED))
 def test_encoding__scripts_get_utf8_whatever_the_locale(
     template: tuple[Path, dict[str, str]], scripted: str, charset: str
