@@ -327,3 +327,17 @@ def test_clone__with_autocrlf_keeps_record_bytes(records: Path, tmp_path: Path) 
         assert (clone / rel).read_bytes() == (records / rel).read_bytes(), rel
         assert b"\r" not in (clone / rel).read_bytes()
     assert clean(clone)
+
+
+def test_init__a_refused_first_commit_warns_once_and_stages_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "office"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_bytes(b"#!/bin/sh\necho 'error: not today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = init(repo / "records")
+    assert result.exit_code == 0
+    assert result.stderr == "警告:git 提交失败(error: not today);记录根目录已建好,未提交\n"
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert (repo / "records/wkb.toml").is_file()

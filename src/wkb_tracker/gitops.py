@@ -40,8 +40,10 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`git -C root ARGS` without a shell; output captured as UTF-8 text, never raises on failure."""
+def run_git(root: Path, *args: str, errors: str = "replace") -> subprocess.CompletedProcess[str]:
+    """`git -C root ARGS` without a shell; output captured as UTF-8 text, never raises on failure.
+    Undecodable bytes become U+FFFD (or, with "surrogateescape", lone surrogates, which the text
+    rules then refuse: see user_name)."""
     import subprocess  # only when git is really run
 
     return subprocess.run(
@@ -49,7 +51,7 @@ def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         encoding="utf-8",
-        errors="replace",
+        errors=errors,
         check=False,
         stdin=subprocess.DEVNULL,
     )
@@ -244,20 +246,26 @@ def commit_message(action: str, subject: str, person: str, ids: Sequence[str] = 
 def user_name(root: Path) -> str:
     if not git_available():
         return ""
-    result = run_git(root, "config", "user.name")
+    result = run_git(root, "config", "user.name", errors="surrogateescape")
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def default_recorder(root: Path, configured: str) -> str:
-    """The recorder's name: config `recorder`, else git's user.name, else the login name."""
+    """The recorder's name: config `recorder`, else git's user.name, else the login name.
+
+    Cleaned like a typed name (text.clean_text), each under the name of where it came from:
+    a git user.name holding bytes that are not UTF-8 is refused (exit 2) before anything is
+    written, not stored as an undecodable escape."""
+    from wkb_tracker.text import clean_text
+
     if configured.strip():
-        return configured.strip()
+        return clean_text(configured, "wkb.toml recorder")
     name = user_name(root)
     if name:
-        return name
+        return clean_text(name, "git config user.name")
     try:
         import getpass
 
-        return getpass.getuser()
+        return clean_text(getpass.getuser(), "login name")
     except (OSError, KeyError):
         return ""

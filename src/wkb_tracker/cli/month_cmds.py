@@ -38,7 +38,10 @@ def month_close(
     current = session(ctx)
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
-    sealer = (by or "").strip() or default_recorder(root, current.config().recorder)
+    from wkb_tracker.text import clean_text
+
+    given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
+    sealer = given or default_recorder(root, current.config().recorder)
     pending = begin_commit(ctx, commit)
     seal = seal_month(root, first.year, first.month, by=sealer, figures=month_figures(root, first))
     finish_commit(

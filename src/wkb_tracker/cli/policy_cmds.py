@@ -342,9 +342,13 @@ def validate(
         )
     if data.temp_files:
         if fix:
-            for rel in data.temp_files:
-                (root / rel).unlink(missing_ok=True)
-            echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=len(data.temp_files)))
+            from wkb_tracker.leftovers import remove
+
+            removed, stuck = remove(root, data.temp_files)
+            echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=removed))
+            for problem in stuck:
+                echo(str(problem))
+            problems += stuck
         else:
             echo(
                 say(

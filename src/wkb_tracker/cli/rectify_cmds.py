@@ -50,6 +50,14 @@ def register(app: typer.Typer) -> None:
 _COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 _RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
 _DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
+_APPROVED_HELP = (
+    "批准人:逾期后延期、或日期在已封存月份时必填 / approver: needed for an extension after the "
+    "deadline, or for a date in a sealed month"
+)
+_LATE_HELP = (
+    "补记原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
+    "recorded now (with --approved-by)"
+)
 
 
 # -- add and the four events -----------------------------------------------------------------
@@ -132,6 +140,8 @@ def progress(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -141,7 +151,15 @@ def progress(
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, event = add_progress(root, item_id, note=note, by=_recorder(ctx, recorder), day=date)
+    item, event = add_progress(
+        root,
+        item_id,
+        note=note,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
     _changed(ctx, pending, format, item, event)
 
 
@@ -155,8 +173,9 @@ def extend(
         help="新期限:日期,或从现行期限起算 +15d|15天|+2w|1个月 / new deadline, or a term from the current one",
     ),
     reason: str = typer.Option(..., "--reason", help="延期理由 / reason"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help="批准人 / approved by"),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -174,6 +193,7 @@ def extend(
         approved_by=approved_by,
         by=_recorder(ctx, recorder),
         day=date,
+        late_reason=late_reason,
     )
     _changed(ctx, pending, format, item, event)
 
@@ -184,6 +204,8 @@ def close(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -194,7 +216,13 @@ def close(
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
     item, event = close_item(
-        root, item_id, resolution=resolution, by=_recorder(ctx, recorder), day=date
+        root,
+        item_id,
+        resolution=resolution,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
     )
     _changed(ctx, pending, format, item, event)
 
@@ -205,6 +233,8 @@ def reopen(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -214,7 +244,15 @@ def reopen(
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, event = reopen_item(root, item_id, reason=reason, by=_recorder(ctx, recorder), day=date)
+    item, event = reopen_item(
+        root,
+        item_id,
+        reason=reason,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
     _changed(ctx, pending, format, item, event)
 
 
@@ -355,7 +393,7 @@ def _changed(
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
-    _commit(pending, item, event.kind, event.by)
+    _commit(pending, item, event.kind, event.by, (event.path,))
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
