@@ -9,6 +9,7 @@ order while holding only one month in memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 from wkb_tracker.errors import Problem
@@ -18,10 +19,15 @@ from wkb_tracker.visits import VisitFilter, select
 
 
 def stream_visits(
-    root: Path, chosen: VisitFilter, on_problem: Callable[[Problem], None]
+    root: Path,
+    chosen: VisitFilter,
+    on_problem: Callable[[Problem], None],
+    *,
+    known_on: date | None = None,
 ) -> Iterator[Visit]:
-    """The visits `chosen` matches (void ones included) in list order, month by month; each
-    problem met on the way goes to `on_problem` as it is found."""
+    """The visits `chosen` matches (void ones included) in list order, month by month, as known
+    on `known_on` (see `loader.load`); each problem met on the way goes to `on_problem` as it is
+    found."""
     present = visit_months(root)
     wanted = chosen.months()
     if present is None:  # something irregular: one read of everything reports it all
@@ -34,7 +40,7 @@ def stream_visits(
     if not batches:  # no month folder at all: still read once, for the policy and config checks
         batches = [wanted]
     for months in batches:
-        data = load(root, rectifications=False, months=months)
+        data = load(root, rectifications=False, months=months, known_on=known_on)
         for problem in data.problems:
             on_problem(problem)
         yield from select(data.visits, chosen)

@@ -31,7 +31,7 @@ from wkb_tracker.records import (
     visit_from_document,
     visit_path,
 )
-from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
 if TYPE_CHECKING:
@@ -47,6 +47,9 @@ class Dataset:
     rectifications: list[Rectification] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
+    # The day whose knowledge this holds (records made later are left out, see knowledge.py);
+    # None: everything on disk.
+    known_on: date | None = None
 
     @property
     def monthly_minimum(self) -> int:
@@ -147,6 +150,27 @@ def _odd_entry(root: Path, rel: str) -> Problem | None:
         "a file where a folder belongs (records go in YYYY/MM folders); not read",
     )
     return Problem(rel, 1, message)
+
+
+def folder_problems(root: Path, rel: str) -> list[Problem]:
+    """A problem when `rel` exists but cannot be read as a real folder of the root: reported,
+    never taken for an empty (or absent) folder."""
+    odd = odd_folder(root, rel)
+    if odd is not None:
+        if os.path.islink(root / odd):
+            message = say("是符号链接,未读取", "is a symlink; not read")
+            return [Problem(odd, 1, message)]
+        found = _odd_entry(root, odd)
+        return [found] if found is not None else []
+    try:
+        with os.scandir(root / rel):
+            pass
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        why = error.strerror or str(error)
+        return [Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why)]
+    return []
 
 
 def _read_doc(root: Path, rel: str) -> Document:
@@ -466,15 +490,23 @@ def load(
     months: Iterable[tuple[int, int]] | None = None,
     window: Window | None = None,
     cache: bool = True,
+    known_on: date | None = None,
 ) -> Dataset:
     """Load what a command needs: the policy and config always, records on request.
 
     `months` limits visits to those month folders; `window` limits rectification items to those
-    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does).
+    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
+    `known_on` keeps only what was recorded by the end of that day (knowledge.py).
     """
+    if known_on is not None and window is not None:
+        from wkb_tracker.knowledge import in_the_past
+
+        if in_the_past(known_on):  # an item settled now may not have been settled on that day
+            window = (None, window[1])
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
+    dataset.problems += folder_problems(root, SEALED_DIR)  # seals are read by path, not listed
     if visits:
         dataset.visits, found, temps = load_visits(root, months, cache=cache)
         dataset.problems += found
@@ -485,6 +517,10 @@ def load(
         dataset.temp_files += temps
     if visits and rectifications and months is None and not cache:  # a full check: validate
         dataset.temp_files += other_temp_files(root)
+    if known_on is not None:
+        from wkb_tracker.knowledge import as_known_on
+
+        return as_known_on(dataset, known_on)
     return dataset
 
 

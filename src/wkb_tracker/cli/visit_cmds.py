@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
     TABLE_ROWS,
     TableJsonCsv,
     TextJson,
@@ -357,11 +358,13 @@ def list_visits(
     everything: bool = typer.Option(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
 
+    from wkb_tracker.cli.common import as_of_and_known_on
     from wkb_tracker.listing import stream_visits
     from wkb_tracker.policy import load_policy
     from wkb_tracker.visits import make_filter, visit_view
@@ -378,6 +381,7 @@ def list_visits(
         type=entity_type,
     )
     most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    _day, known = as_of_and_known_on(None, known_on)
 
     def skipped(problem: Problem) -> None:
         if problem.path.startswith("data/visits/"):
@@ -386,7 +390,7 @@ def list_visits(
             warn(str(problem))
 
     # One month folder at a time, each view made as it is written (issue 11.15).
-    visits = stream_visits(root, chosen, skipped)
+    visits = stream_visits(root, chosen, skipped, known_on=known)
     views = (visit_view(visit) for visit in islice(visits, most))
     if format is TableJsonCsv.json:
         from wkb_tracker.render import print_json_array
@@ -449,12 +453,28 @@ def _visit_row(view: dict[str, Any]) -> list[Any]:
 def show(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一条走访记录 / print one visit."""
+    from wkb_tracker.cli.common import as_of_and_known_on
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.knowledge import visit_known_on
     from wkb_tracker.visits import find_visit, visit_view
 
-    view = visit_view(find_visit(session(ctx).root(), visit_id))
+    _day, known = as_of_and_known_on(None, known_on)
+    found = find_visit(session(ctx).root(), visit_id)
+    visit = visit_known_on(found, known)
+    if visit is None:
+        raise UserError(
+            say(
+                "走访 {i} 在 {d} 尚未录入",
+                "visit {i} had not been recorded yet on {d}",
+                i=found.id,
+                d=known,
+            )
+        )
+    view = visit_view(visit)
     if format is TextJson.json:
         from wkb_tracker.render import print_json
 
