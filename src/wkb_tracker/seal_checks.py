@@ -70,6 +70,7 @@ def _check_seal(
     from wkb_tracker.sealing import figure_changes, figures_of
 
     sealed_ids = set()
+    lines: dict[str, list[int]] = {}
     for entry in seal.visits:
         sealed_ids.add(entry.id)
         at_sealed_path = os.path.lexists(data.root / entry.path)
@@ -79,7 +80,7 @@ def _check_seal(
         if not paths:
             yield Problem(
                 seal.path,
-                entry.line,
+                _entry_line(data.root, seal.path, entry.index, lines),
                 say(
                     "{m} 封存后走访 {i} 被删除({p})",
                     "visit {i} was removed after {m} was sealed ({p})",
@@ -143,6 +144,17 @@ def _check_seal(
                     m=seal.label,
                 ),
             )
+
+
+def _entry_line(root: Path, rel: str, index: int, known: dict[str, list[int]]) -> int:
+    """The line of the manifest's index-th visit entry: the manifest is parsed for lines only
+    when a problem needs one, once per manifest (`known` keeps the lines)."""
+    from wkb_tracker.storage import read_yaml
+
+    if rel not in known:
+        known[rel] = read_yaml(root, rel).item_lines("visits")
+    lines = known[rel]
+    return lines[index] if index < len(lines) else 1
 
 
 def _check_history(seals: MonthSeals) -> Iterator[Problem]:
