@@ -421,11 +421,11 @@ def read_seal_book(
     manifests of its own months), and the problems of files that could not be read as what
     their name says."""
     wanted = None if months is None else {f"{y:04d}-{m:02d}" for y, m in months}
-    months: dict[tuple[int, int], MonthSeals] = {}
+    book: dict[tuple[int, int], MonthSeals] = {}
     problems: list[Problem] = []
 
     def month_of(key: tuple[int, int]) -> MonthSeals:
-        return months.setdefault(key, MonthSeals(*key))
+        return book.setdefault(key, MonthSeals(*key))
 
     for name in _yaml_names(root / SEALED_DIR):
         rel = f"{SEALED_DIR}/{name}"
@@ -465,4 +465,4 @@ def read_seal_book(
             problems += found
             if seal is not None:
                 month_of(key).archived[version] = seal
-    return months, problems
+    return book, problems
