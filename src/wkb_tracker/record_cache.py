@@ -30,7 +30,7 @@ from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: records with dates out of range are no longer cached
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
