@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
+
+NEEDED = (3, 11)  # pyproject.toml: requires-python = ">=3.11"
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
@@ -28,17 +31,56 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
         sys.exit(result.returncode)
 
 
+def check_python() -> None:
+    """Say which Python is needed before doing anything (pip would fail 12 s later, obscurely)."""
+    if sys.version_info < NEEDED:
+        have = ".".join(map(str, sys.version_info[:3]))
+        need = ".".join(map(str, NEEDED))
+        sys.exit(
+            f"wkb 需要 Python {need} 或更新版本,当前是 {have}({sys.executable})。"
+            f"请安装 Python {need}+ 后用它运行:python{need} tasks.py ...\n"
+            f"wkb needs Python {need} or newer; this is {have} ({sys.executable}). "
+            f"Install Python {need}+ and run tasks.py with it."
+        )
+
+
+def wanted_stamp() -> str:
+    """What the installed .venv must match: this pyproject and this Python (version and path)."""
+    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    return f"{digest} {sys.version_info[0]}.{sys.version_info[1]} {Path(sys.executable).resolve()}"
+
+
+def venv_python_works() -> bool:
+    if not PYTHON.exists():
+        return False
+    probe = subprocess.run(
+        [str(PYTHON), "-c", "import sys; print(sys.version_info[:2] >= (3, 11))"],
+        capture_output=True,
+        text=True,
+    )
+    return probe.returncode == 0 and probe.stdout.strip() == "True"
+
+
 def ensure_venv() -> None:
-    """Create .venv and install wkb with its dev tools, unless already done for this pyproject."""
-    wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted and PYTHON.exists():
+    """Create .venv and install wkb with its dev tools, unless already done for this pyproject
+    and this Python. A .venv made by another Python, or left half-installed by a failed run, is
+    rebuilt from scratch (the stamp is written only after a complete install)."""
+    wanted = wanted_stamp()
+    stamp = STAMP.read_text(encoding="utf-8") if STAMP.exists() else ""
+    if stamp == wanted and venv_python_works():
         return
+    made_by = stamp.partition(" ")[2]  # empty in stamps written before the Python was recorded
+    same_python = made_by in ("", wanted.partition(" ")[2])
+    if VENV.exists() and not (stamp and same_python and venv_python_works()):
+        print("+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding", flush=True)
+        shutil.rmtree(VENV)
     if not PYTHON.exists():
         print("+ python -m venv .venv", flush=True)
         venv.create(VENV, with_pip=True)
+    STAMP.unlink(missing_ok=True)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
-    STAMP.write_text(wanted)
+    STAMP.write_text(wanted, encoding="utf-8")
 
 
 def demo() -> None:
@@ -53,6 +95,18 @@ def demo() -> None:
     run(BIN / "wkb", "report", env=env)
     run(BIN / "wkb", "due", env=env)
     run(BIN / "wkb", "validate", env=env)
+    on_path = BIN / "wkb"
+    print(
+        f"\n== 在任何目录使用 wkb / to use wkb anywhere ==\n"
+        f"  直接运行 / run it directly: {on_path}\n"
+        + (
+            f"  或激活环境 / or activate: {VENV}\\Scripts\\activate\n"
+            if os.name == "nt"
+            else f"  或激活环境 / or activate: . {VENV}/bin/activate\n"
+        )
+        + "  日常安装见 README「日常安装」/ for daily use see README, 'Install for daily use'",
+        flush=True,
+    )
 
 
 def lint() -> None:
@@ -76,10 +130,20 @@ def bench() -> None:
     run(PYTHON, "bench/run.py", *sys.argv[2:])
 
 
-TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench}
+def wheel() -> None:
+    """Build dist/wkb_tracker-VERSION-py3-none-any.whl for a daily-use install (pipx / uv tool /
+    pip --user on another desk), with the notice's data bundled inside."""
+    run(PYTHON, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", "dist", ".")
+    built = sorted((HERE / "dist").glob("wkb_tracker-*.whl"))
+    print(f"\n已生成 / built: {built[-1] if built else 'dist/'}")
+    print("安装 / install:  pipx install <wheel>   或 / or   uv tool install <wheel>")
+
+
+TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench, "wheel": wheel}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
         sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}} [args]")
+    check_python()
     ensure_venv()
     TASKS[sys.argv[1]]()

@@ -183,3 +183,40 @@ def test_window__leaves_out_only_items_that_cannot_count(
         )  # it does leave some out
     full = report_dict(compliance.compute(everything, period, as_of), explain=True)
     assert report_dict(compliance.compute(windowed, period, as_of), explain=True) == full
+
+
+def test_cache__event_files_join_their_items_and_move_them_in_and_out_of_the_window(
+    records: Path,
+) -> None:
+    """An event file changes its item's folder: the item is read again with its whole history,
+    so an item its own file shows closed before October but an event file reopens is counted by
+    the October report (and no longer once that file is removed), cached or not."""
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--root", str(records), *args])
+        set_language("zh")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    def october_open(*options: str) -> set[str]:
+        report = json.loads(
+            run(*options, "report", "--month", "2026-10", "--explain", "--format", "json")
+        )
+        groups = [leader["rectification_ids"] for leader in report["leaders"]]
+        return {i for ids in [*groups, report["bureau"]["rectification_ids"]] for i in ids["open"]}
+
+    answers(records)  # warm
+    closed = json.loads(
+        run("rectify", "list", "--status", "closed", "--as-of", "2026-09-30", "--format", "json")
+    )
+    reopened = {view["id"] for view in closed[:3]}
+    assert len(reopened) == 3 and not reopened & october_open()
+    for item_id in reopened:
+        run("rectify", "reopen", item_id, "--reason", "复发", "--date", "2026-10-05")
+    assert reopened <= october_open() == october_open("--no-cache")
+    assert answers(records) == answers(records, "--no-cache")
+    for event_file in (records / "data/rectifications").rglob("*.E*.yaml"):
+        event_file.unlink()
+    assert not reopened & october_open()
+    assert answers(records) == answers(records, "--no-cache")

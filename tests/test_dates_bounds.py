@@ -123,13 +123,15 @@ def test_rectify_extend__a_term_past_the_last_day_is_refused(
     assert str(LAST_DAY) in stderr
 
 
-@pytest.mark.parametrize("term", ["+30d", "+5w", "1个月", "+9999m", "9999天"])
+@pytest.mark.parametrize("term", ["+30d", "+5w", "1个月", "+9999m", "9999天", None])
 def test_rectify_add__a_term_from_a_late_opened_date_is_refused(
-    wkb: Invoke, root: Path, term: str
+    wkb: Invoke, root: Path, term: str | None
 ) -> None:
+    # None: the default term (rectify_deadline_days) from an opened date near the last day.
     late = {"WKB_TODAY": "2100-12-20"}
     args = ["rectify", "add", "--problem", "某问题", "--source", "自查", "--district", "东湖"]
-    stderr = refused_cleanly(wkb, root, *args, "--deadline", term, env=late)
+    deadline = [] if term is None else ["--deadline", term]
+    stderr = refused_cleanly(wkb, root, *args, *deadline, env=late)
     assert str(LAST_DAY) in stderr
 
 

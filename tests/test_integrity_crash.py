@@ -26,7 +26,14 @@ import pytest
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import command, die, fork, invoke, kill_after, run, wait
 from wkb_tracker.loader import record_files
-from wkb_tracker.records import rectification_from_document, visit_from_document
+from wkb_tracker.model import RectificationEvent
+from wkb_tracker.records import (
+    event_file_from_document,
+    is_event_file,
+    rectification_from_document,
+    visit_from_document,
+)
+from wkb_tracker.rectification_store import find_item
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.storage import read_yaml
 
@@ -72,10 +79,21 @@ def whole(root: Path, rel: str) -> Any:
     """The record in `rel`, asserting it reads as one without a single problem."""
     doc = read_yaml(root, rel)
     assert not doc.problems, f"partial or broken record: {doc.problems}"
-    parse = visit_from_document if rel.startswith(VISITS_DIR) else rectification_from_document
+    parse: Callable[[Any], tuple[Any, Any]] = (
+        visit_from_document
+        if rel.startswith(VISITS_DIR)
+        else event_file_from_document
+        if is_event_file(rel.rsplit("/", 1)[1])
+        else rectification_from_document
+    )
     record, problems = parse(doc)
     assert record is not None, f"partial or broken record: {problems}"
     return record
+
+
+def history(root: Path, rel: str) -> tuple[RectificationEvent, ...]:
+    """The whole history of the item in `rel`: its file's events and its own event files."""
+    return find_item(root, rel.rsplit("/", 1)[1].removesuffix(".yaml")).events
 
 
 def typical_duration(works: list[Callable[[], int]]) -> float:
@@ -100,10 +118,13 @@ def validate_clean_then_fix(root: Path, records: int) -> None:
     file and not a byte of any record."""
     files, temps = Ledger(root).files()
     visits = sum(1 for rel in files if rel.startswith(VISITS_DIR))
-    assert visits + (len(files) - visits) == records
+    assert len(files) == records
+    items = sum(
+        1 for rel in files[visits:] if not is_event_file(rel.rsplit("/", 1)[1])
+    )  # the rest are events, one file each
     result = invoke("--root", str(root), "validate")
     assert result.exit_code == 0, result.stdout
-    assert f"{visits} 条走访记录、{len(files) - visits} 个整改事项" in result.stdout
+    assert f"{visits} 条走访记录、{items} 个整改事项" in result.stdout
     if temps:
         assert f"有 {len(temps)} 个崩溃遗留的临时文件(不计为记录)" in result.stdout
     before = records_bytes(root)
@@ -186,13 +207,13 @@ def test_rectify_close__killed_at_random_points_closes_once_or_not_at_all(root: 
     killed = 0
     for number in range(1, KILLED_CLOSES + 1):
         rel = items[rng.randrange(len(items))]
-        before = whole(root, rel).events
+        before = history(root, rel)
         if number % 10 == 0:  # one left to finish: no lock is left behind by the killed ones
             assert wait(fork(close(rel, number))) == 0
         else:
             killed += kill_after(fork(close(rel, number)), rng.uniform(0, span))
         ledger.check(changing=rel)
-        after = whole(root, rel).events
+        after = history(root, rel)
         if after != before:  # closed: exactly one event more, the one this command wrote
             assert after[:-1] == before
             assert (after[-1].kind, after[-1].resolution) == ("close", f"已办结{number}")
@@ -266,36 +287,37 @@ def test_rectify_close__killed_holding_the_lock_leaves_the_item_unchanged_and_no
     args = ["--root", str(root), "rectify", "close", item_id, "--resolution", "已办结"]
 
     def crashing_close() -> int:
-        _crash("replace", after=False)()  # under the lock, new text in the temp file
+        _crash("link", after=False)()  # under the lock, the event whole in its temp file
         return run(args)
 
     assert wait(fork(crashing_close)) == -signal.SIGKILL
     assert (root / rel).read_bytes() == before
+    assert history(root, rel) == ()
     assert len(_temps(root)) == 1
     validate_clean_then_fix(root, 1)
     # the dead writer's lock died with it: the next writer goes straight through
     assert wait(fork(lambda: run(args)), timeout=10) == 0
-    events = whole(root, rel).events
+    events = history(root, rel)
     assert [(e.kind, e.resolution) for e in events] == [("close", "已办结")]
 
 
-def test_rectify_close__killed_right_after_the_rename_is_closed_exactly_once(root: Path) -> None:
+def test_rectify_close__killed_right_after_the_link_is_closed_exactly_once(root: Path) -> None:
     rel = write_item(root, make_item(date(2026, 11, 2)))
     item_id = rel.rsplit("/", 1)[1].removesuffix(".yaml")
     command()
     args = ["--root", str(root), "rectify", "close", item_id, "--resolution", "已办结"]
 
     def crashing_close() -> int:
-        _crash("replace", after=True)()
+        _crash("link", after=True)()  # the event file linked, its temp name not yet removed
         return run(args)
 
     assert wait(fork(crashing_close)) == -signal.SIGKILL
-    assert [e.kind for e in whole(root, rel).events] == ["close"]
-    assert _temps(root) == []
+    assert [e.kind for e in history(root, rel)] == ["close"]
+    assert len(_temps(root)) == 1
     again = invoke(*args)
     assert again.exit_code == 2 and again.exception is None
-    assert [e.kind for e in whole(root, rel).events] == ["close"]
-    validate_clean_then_fix(root, 1)
+    assert [e.kind for e in history(root, rel)] == ["close"]
+    validate_clean_then_fix(root, 2)
 
 
 def test_visit_add__killed_between_the_visit_and_its_rectification_items(root: Path) -> None:

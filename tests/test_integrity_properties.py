@@ -4,7 +4,11 @@
    surrogates included: CliRunner hands arguments over as Python strings, as argv would with
    undecodable bytes): each call either exits 0 and `wkb validate` stays clean, or exits 2 with a
    message on stderr, no traceback, and not a byte written.
-2. Any valid Visit or Rectification written with `records.*_to_mapping` + `storage.dump_yaml`
+   Free text includes text that is not UTF-8 (lone surrogates) and oversized text (issue 11).
+2. The same for any text in the options of commands that change records on file (`rectify
+   progress | extend | close`, `visit void`, `month close --by`): a valid change, or exit 2 and
+   not a byte written.
+3. Any valid Visit or Rectification written with `records.*_to_mapping` + `storage.dump_yaml`
    and read back with `storage.parse_yaml` + `records.*_from_document` is equal to itself.
 
 One records root serves a whole module; each accepted call's new files are checked, then removed,
@@ -14,6 +18,7 @@ tests' subject, and it would make a thousand writes slow.
 
 from __future__ import annotations
 
+import json
 import operator
 import os
 from collections.abc import Callable, Iterator
@@ -30,11 +35,12 @@ from hypothesis import strategies as st
 from budget import examples
 from inprocess import invoke, snapshot
 from wkb_tracker.dates import FIRST_DAY, LAST_DAY
-from wkb_tracker.ids import ALPHABET
+from wkb_tracker.ids import ALPHABET, new_event_id
 from wkb_tracker.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     RECTIFICATION_SOURCES,
+    EventFile,
     Rectification,
     RectificationEvent,
     Visit,
@@ -42,6 +48,9 @@ from wkb_tracker.model import (
 )
 from wkb_tracker.records import (
     EVENT_REQUIRES,
+    event_file_from_document,
+    event_file_mapping,
+    event_path,
     rectification_from_document,
     rectification_path,
     rectification_to_mapping,
@@ -49,6 +58,7 @@ from wkb_tracker.records import (
     visit_path,
     visit_to_mapping,
 )
+from wkb_tracker.rectification import in_order
 from wkb_tracker.root import bundled_policy_file, init_root
 from wkb_tracker.storage import Document, dump_yaml, parse_yaml
 
@@ -57,7 +67,9 @@ CLI = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-FORMAT = settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FORMAT = settings(
+    max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 TABLE = yaml.safe_load(bundled_policy_file("districts.yaml"))["entries"]
 DISTRICT_WORDS = sorted(
@@ -82,7 +94,13 @@ HUMAN_TEXT = st.text(
     st.characters(categories=["L", "N", "P", "S", "Zs"], include_characters="\n\t"), max_size=40
 )
 LONG_TEXT = st.builds(operator.mul, st.sampled_from(["字", "a ", "行\n"]), st.integers(990, 1005))
-FREE_TEXT = st.one_of(st.sampled_from(NAMES), HUMAN_TEXT, HUMAN_TEXT, ANY_TEXT, LONG_TEXT)
+# Undecodable input (issue 11.8): argv and git hand an invalid byte over as a lone surrogate.
+NON_UTF8 = st.builds("{}{}{}".format, HUMAN_TEXT, st.characters(categories=["Cs"]), HUMAN_TEXT)
+# Oversized (issue 11.9): at and over the 2000-character limit of a free-text field.
+OVERSIZED = st.builds(operator.mul, st.sampled_from(["字", "x", "行\n"]), st.integers(1999, 2100))
+FREE_TEXT = st.one_of(
+    st.sampled_from(NAMES), HUMAN_TEXT, HUMAN_TEXT, ANY_TEXT, LONG_TEXT, NON_UTF8, OVERSIZED
+)
 
 
 def word(words: list[str]) -> st.SearchStrategy[str]:
@@ -250,6 +268,107 @@ def test_rectify_add__any_input_is_recorded_validly_or_refused_cleanly(
     accepted_or_refused(shared_root, args)
 
 
+# -- changes to records on file: free text into events, voids and seals -----------------------
+
+EVENT_DAY = st.builds(
+    lambda form, day: form(day),
+    st.sampled_from(DAY_FORMS),
+    st.dates(date(2026, 11, 3), date(2026, 11, 25)),
+)
+RECORDER = Option(st.sampled_from(NAMES), FREE_TEXT)
+CHANGES: dict[str, tuple[list[str], dict[str, Option]]] = {
+    "progress": (
+        ["rectify", "progress", "{item}"],
+        {
+            "--note": Option(st.sampled_from(NAMES), FREE_TEXT, required=True),
+            "--recorder": RECORDER,
+            "--date": Option(EVENT_DAY, DATE_TEXT),
+        },
+    ),
+    "extend": (
+        ["rectify", "extend", "{item}"],
+        {
+            "--deadline": Option(
+                st.sampled_from(["+30d", "2周", "1个月", "2027-03-01"]),
+                DEADLINE_TEXT,
+                required=True,
+            ),
+            "--reason": Option(st.sampled_from(NAMES), FREE_TEXT, required=True),
+            "--approved-by": RECORDER,
+            "--recorder": RECORDER,
+        },
+    ),
+    "close": (
+        ["rectify", "close", "{item}"],
+        {
+            "--resolution": Option(st.sampled_from(NAMES), FREE_TEXT, required=True),
+            "--recorder": RECORDER,
+        },
+    ),
+    "void": (
+        ["visit", "void", "{visit}"],
+        {"--reason": Option(st.sampled_from(NAMES), FREE_TEXT, required=True), "--by": RECORDER},
+    ),
+    "seal": (["month", "close", "2026-10"], {"--by": RECORDER}),
+}
+CHANGE_ARGS = st.sampled_from(sorted(CHANGES)).flatmap(
+    lambda kind: cli_args(CHANGES[kind][0], CHANGES[kind][1])
+)
+
+
+@pytest.fixture(scope="module")
+def change_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, str]]:
+    """A root holding one visit and one open item (2026-11-03) to change."""
+    root = init_root(tmp_path_factory.mktemp("changes") / "records", git=False)
+    with (root / "wkb.toml").open("a", encoding="utf-8") as stream:
+        stream.write('recorder = "测试员"\n')
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", lambda _fd: None)
+        added = invoke(
+            "--root", str(root), "visit", "add", "--date", "2026-11-03", "--district", "donghu",
+            "--entity", "光谷", "--type", "科技企业", "--problem", "用地", "--format", "json",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+        view = json.loads(added.stdout)
+        yield root, view["id"], view["rectifications"][0]
+
+
+def changed_or_refused(root: Path, args: list[str]) -> None:
+    """Exit 0 and `wkb validate` clean (then every file is put back as it was); or exit 2 with a
+    message and not a byte written (no temp file either). Never a traceback."""
+    before = files(root)
+    result = invoke("--root", str(root), *args)
+    assert result.exception is None, f"{args!r} raised {result.exception!r}"
+    assert "Traceback" not in result.stdout + result.stderr
+    after = files(root)
+    if result.exit_code != 0:
+        event(f"refused: {result.stderr.split(':')[0][:20]}")
+        assert result.exit_code == 2, (args, result.exit_code, result.stderr)
+        assert result.stderr.strip(), f"{args!r} refused without a message"
+        assert after == before, f"{args!r} refused but wrote {sorted(set(after) ^ set(before))}"
+        return
+    event("accepted")
+    try:
+        validated = invoke("--root", str(root), "validate")
+        assert validated.exit_code == 0, f"{args!r} wrote what fails validate:\n{validated.stdout}"
+    finally:
+        for rel in set(after) - set(before):
+            (root / rel).unlink()
+        for rel, data in before.items():
+            if after.get(rel) != data and isinstance(data, bytes):
+                (root / rel).write_bytes(data)
+
+
+@CLI
+@given(args=CHANGE_ARGS)
+def test_changes__any_text_is_recorded_validly_or_refused_cleanly(
+    change_root: tuple[Path, str, str], args: list[str]
+) -> None:
+    root, visit_id, item_id = change_root
+    targets = {"{visit}": visit_id, "{item}": item_id}
+    changed_or_refused(root, [targets.get(arg, arg) for arg in args])
+
+
 # -- round trip through the file format ---------------------------------------------------------
 
 CLEAN_CHAR = st.characters(exclude_categories=["Cs"])  # a file is UTF-8: no lone surrogates
@@ -301,6 +420,7 @@ def events(draw: Callable[[Any], Any]) -> RectificationEvent:
         "reason": draw(st.none() | WORD),
         "approved_by": draw(st.none() | TEXT),
         "resolution": draw(st.none() | WORD),
+        "late_reason": draw(st.none() | WORD),
     }
     for name in EVENT_REQUIRES[kind]:
         if fields[name] is None:
@@ -349,4 +469,21 @@ def test_visit__written_and_read_back_is_equal(visit: Visit) -> None:
 def test_rectification__written_and_read_back_is_equal(item: Rectification) -> None:
     rel = rectification_path(item.id, item.opened)
     text = dump_yaml(rectification_to_mapping(item))
-    assert read_back(rel, text, rectification_from_document) == replace(item, path=rel)
+    # events embedded in the item's file (the format before one file per event) come back in
+    # history order, each knowing where it was read from
+    events = in_order(replace(e, path=rel, index=i) for i, e in enumerate(item.events))
+    assert read_back(rel, text, rectification_from_document) == replace(
+        item, path=rel, events=events
+    )
+
+
+@FORMAT
+@given(item=ITEMS, event=events())
+def test_rectification_event_file__written_and_read_back_is_equal(
+    item: Rectification, event: RectificationEvent
+) -> None:
+    event_id = new_event_id()
+    rel = event_path(rectification_path(item.id, item.opened), item.id, event_id)
+    written = replace(event, id=event_id, path=rel)
+    text = dump_yaml(event_file_mapping(item.id, written))
+    assert read_back(rel, text, event_file_from_document) == EventFile(item.id, written, rel)

@@ -32,6 +32,7 @@ ITEM_KEYS = {
     "closed_late",
     "extensions",
     "path",
+    "extended_late",  # added with "lateness sticks" (issue 10.8)
 }
 
 
@@ -285,8 +286,8 @@ def test_rectify_add__opened_before_the_table(wkb: Invoke, root: Path) -> None:
     ("args", "message"),
     [
         (("--problem", "   "), "--problem 不能为空"),
-        (("--problem", "x" * 2001), "--problem 超过 2000 个字符"),
-        (("--problem", "a\x1bb"), "--problem 含不可见的控制字符 U+001B"),
+        (("--problem", "x" * 2001), "--problem 过长:2001 个字符,上限 2000"),
+        (("--problem", "a\x1bb"), "--problem 含不允许的控制字符 '\\x1b'"),
         (("--problem", "p", "--measure", "18"), "--measure 18 超出范围"),
         (("--problem", "p", "--deadline", "下周"), "--deadline 无效:'下周'"),
     ],
@@ -318,11 +319,14 @@ def test_rectify_progress__appends_a_note(wkb: Invoke, root: Path) -> None:
         result.stdout
         == f"{item['id']}:已记录进展:已协调规划局(2026-10-15)\n  当前状态:逾期,期限 2026-10-31\n"
     )
-    text = (root / item["path"]).read_text(encoding="utf-8")
-    assert (
-        "- kind: progress\n  date: 2026-10-15\n  by: 测试员\n  at: 2026-11-25 12:00:00+08:00\n  note: 已协调规划局\n"
-        in text
+    # the item's file is untouched; the event is a file of its own beside it
+    (event_file,) = (root / item["path"]).parent.glob(f"{item['id']}.E*.yaml")
+    event_id = event_file.name.split(".")[1]
+    assert event_file.read_text(encoding="utf-8") == (
+        f"id: {event_id}\nitem: {item['id']}\nkind: progress\ndate: 2026-10-15\nby: 测试员\n"
+        "at: 2026-11-25 12:00:00+08:00\nnote: 已协调规划局\n"
     )
+    assert "kind:" not in (root / item["path"]).read_text(encoding="utf-8")
 
 
 def test_rectify_extend__turns_an_overdue_item_back_to_open(wkb: Invoke, root: Path) -> None:
@@ -368,8 +372,9 @@ def test_rectify_extend__turns_an_overdue_item_back_to_open(wkb: Invoke, root: P
 def test_rectify_extend__a_term_counts_from_the_deadline_in_force(wkb: Invoke) -> None:
     item = overdue_item(wkb)
     result = wkb(
-        "rectify", "extend", item["id"], "--deadline", "+30d", "--reason", "r", "--format", "json"
-    )
+        "rectify", "extend", item["id"], "--deadline", "+30d", "--reason", "r",
+        "--approved-by", "胡军", "--format", "json",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["deadline"] == "2026-11-30"
 
@@ -677,6 +682,8 @@ def test_rectify_show__text_and_json(wkb: Invoke) -> None:
             "2026-12-31",
             "--reason",
             "需审批",
+            "--approved-by",
+            "胡军",
             "--date",
             "2026-11-20",
         ).exit_code
@@ -697,7 +704,7 @@ def test_rectify_show__text_and_json(wkb: Invoke) -> None:
         "记录:测试员 2026-11-25T12:00:00+08:00",
     ]
     assert "  2026-10-15  进展:已协调  — 测试员 2026-11-25T12:00:00+08:00" in text.stdout
-    assert "  2026-11-20  延期至 2026-12-31,理由:需审批  — 测试员" in text.stdout
+    assert "  2026-11-20  延期至 2026-12-31,理由:需审批,批准人:胡军  — 测试员" in text.stdout
     past = json.loads(
         wkb("rectify", "show", item["id"], "--as-of", "2026-11-19", "--format", "json").stdout
     )
@@ -729,10 +736,14 @@ def test_rectify__commits_each_change_alone(wkb: Invoke, root: Path) -> None:
     assert wkb("rectify", "progress", item["id"], "--note", "回访", "--no-commit").exit_code == 0
     log = _git(root, "log", "--format=%s").splitlines()
     assert log == [
-        f"rectify close: {item['id']} 东湖高新区",
-        f"rectify add: {item['id']} 东湖高新区",
+        f"rectify close: 东湖高新区 ({item['id']}) by 测试员",
+        f"rectify add: 东湖高新区 ({item['id']}) by 测试员",
     ]
-    assert _git(root, "status", "--porcelain", "--", item["path"]).startswith(" M")
+    # the uncommitted progress note is a new file of its own; the item's file never changes
+    untracked = _git(root, "status", "--porcelain", "--", "data/rectifications/2026").splitlines()
+    assert [line[:3] for line in untracked] == ["?? "]
+    assert untracked[0].startswith(f"?? {item['path'].removesuffix('.yaml')}.E")
+    assert _git(root, "status", "--porcelain", "--", item["path"]) == ""
 
 
 def test_rectify__validate_stays_clean(wkb: Invoke) -> None:

@@ -152,7 +152,7 @@ def test_refuse_event__every_valid_transition() -> None:
     assert (
         refuse_event(
             open_item,
-            event("extend", date(2026, 11, 2), deadline=date(2026, 12, 1), reason="r"),
+            event("extend", date(2026, 10, 30), deadline=date(2026, 12, 1), reason="r"),
             today=TODAY,
         )
         is None

@@ -252,14 +252,14 @@ def test_concurrency__the_check_uses_the_file_as_it_is_under_the_lock(
 ) -> None:
     """Another writer closes the item after we looked it up but before we lock: we see that."""
     item = _item(wkb)
-    real = storage.update_locked
+    real = storage.locked
 
-    def someone_else_first(path: Path, build: Any) -> str:
-        monkeypatch.setattr(storage, "update_locked", real)
+    def someone_else_first(path: Path) -> Any:
+        monkeypatch.setattr(storage, "locked", real)
         rectification_store.close(root, item["id"], resolution="甲办结", by="甲")
-        return real(path, build)
+        return real(path)
 
-    monkeypatch.setattr(storage, "update_locked", someone_else_first)
+    monkeypatch.setattr(storage, "locked", someone_else_first)
     with pytest.raises(UserError, match="不能再次关闭"):
         rectification_store.close(root, item["id"], resolution="乙办结", by="乙")
     stored = rectification_store.find_item(root, item["id"])
@@ -330,7 +330,8 @@ events:
     assert result.stdout.splitlines()[:-1] == [
         f"{rel}:18: R20261001-AAAAAA 已于 2026-10-20 关闭,不能延期;如需继续整改,请先 `wkb rectify reopen`",
         f"{rel}:29: R20261001-AAAAAA 尚未关闭,无需重新打开",
-        f"{rel}:38: 新期限 2026-10-30 须晚于现行期限 2026-11-30",
+        # the refused extension (line 18) is not counted: the deadline in force is still 10-31
+        f"{rel}:38: 新期限 2026-10-30 须晚于现行期限 2026-10-31",
         f"{rel}:41: 日期 2026-12-01 在未来",
         f"{rel}:46: 事件日期早于立项日期",
     ]

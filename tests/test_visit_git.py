@@ -52,10 +52,9 @@ def add(root: Path, *args: str) -> dict:
 
 @pytest.fixture
 def origin(tmp_path: Path) -> Path:
-    """A records root in git (auto_commit on, as `wkb init` makes it), everything committed."""
+    """A records root in git (auto_commit on, as `wkb init` makes it, with its first commit)."""
     created = init_root(tmp_path / "origin", git=True)
-    git(created, "add", "-A")
-    git(created, "commit", "-q", "-m", "records root")
+    git(created, "config", "user.name", "测试员")  # the recorder, whatever this machine's config
     return created
 
 
@@ -93,7 +92,7 @@ def test_visit_add__auto_commit_commits_the_file_alone(origin: Path) -> None:
     (origin / "notes.txt").write_text("not a record\n", encoding="utf-8")
     view = add(origin, "--date", "2026-11-03")
     subject = git(origin, "log", "-1", "--format=%s").strip()
-    assert subject == f"visit: 胡军 东湖高新区 2026-11-03 ({view['id']})"
+    assert subject == f"visit: 胡军 东湖高新区 2026-11-03 ({view['id']}) by 测试员"
     committed = git(origin, "show", "--name-only", "--format=", "HEAD").split()
     assert committed == [view["path"]]
     assert git(origin, "status", "--porcelain").strip() == "?? notes.txt"
@@ -103,13 +102,13 @@ def test_visit_void_and_edit__commit_with_their_own_messages(origin: Path, monke
     view = add(origin, "--date", "2026-11-03")
     assert run(origin, "visit", "void", view["id"], "--reason", "错录").exit_code == 0
     assert git(origin, "log", "-1", "--format=%s").strip() == (
-        f"visit void: 胡军 东湖高新区 2026-11-03 ({view['id']})"
+        f"visit void: 胡军 东湖高新区 2026-11-03 ({view['id']}) by 测试员"
     )
     other = add(origin, "--date", "2026-11-04")
     monkeypatch.setenv("EDITOR", "sed -i s/武汉光谷实验室/湖北实验室/")
     assert run(origin, "visit", "edit", other["id"]).exit_code == 0
     assert git(origin, "log", "-1", "--format=%s").strip() == (
-        f"visit edit: 胡军 东湖高新区 2026-11-04 ({other['id']})"
+        f"visit edit: 胡军 东湖高新区 2026-11-04 ({other['id']}) by 测试员"
     )
     assert git(origin, "status", "--porcelain") == ""
 

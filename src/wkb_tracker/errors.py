@@ -29,6 +29,11 @@ class UserError(WkbError):
     exit_code = EXIT_USAGE
 
 
+class RefusedWrite(UserError):
+    """A write wkb will not make: bytes it could not read back (not UTF-8, over the read limit)
+    or a folder that is a symlink or not a folder. Raised before anything is written."""
+
+
 class RootNotFound(UserError):
     """No records root (a folder holding wkb.toml) could be found."""
 

@@ -1,7 +1,9 @@
 """`wkb hook install`: a git pre-commit hook that runs `wkb validate` and blocks a bad commit.
 
-The hook validates the working tree of the records root (what `git commit -a` and most commits
-carry), so a commit that would add an invalid record or change a sealed month is refused.
+The hook validates the working tree of every records root the commit carries — each folder
+holding a `wkb.toml` that git tracks or is about to (a root may be a sub-folder of a larger
+repository, or there may be several) — so a commit that would add an invalid record or change a
+sealed month is refused.
 """
 
 from __future__ import annotations
@@ -20,18 +22,55 @@ MARKER = "# installed by wkb hook install"
 def hook_script(python: str) -> str:
     return f"""#!/bin/sh
 {MARKER}
-# Runs `wkb validate` on the records root; a non-zero exit blocks the commit.
-top=$(git rev-parse --show-toplevel) || exit 1
-{shlex.quote(python)} -m wkb_tracker --root "$top" validate >&2 || {{
-  echo "wkb: commit blocked: fix the problems above (or git commit --no-verify)" >&2
-  exit 1
-}}
+# Runs `wkb validate` on every records root in the commit; a non-zero exit blocks the commit.
+exec {shlex.quote(python)} -m wkb_tracker.hook
 """
 
 
+def records_roots(top: Path) -> list[Path]:
+    """The records roots inside the work tree at `top`: folders of every `wkb.toml` in git's
+    index (tracked or staged), the top-level one included."""
+    listed = subprocess.run(
+        ["git", "-C", str(top), "ls-files", "-z", "--", ":(glob)**/wkb.toml"],
+        capture_output=True,
+        check=False,
+    )
+    names = [name for name in listed.stdout.decode("utf-8", "replace").split("\0") if name]
+    roots = [(top / name).parent for name in names]
+    return [root for root in roots if (root / "wkb.toml").is_file()]
+
+
+def run_hook() -> int:
+    """The pre-commit hook itself: validate each root in the repository; 1 blocks the commit."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0:
+        sys.stderr.write(found.stderr)
+        return 1
+    failed = False
+    top = Path(found.stdout.strip())
+    for root in records_roots(top):
+        # Problems are `path:line` inside their root: name the root first.
+        sys.stderr.write(f"wkb validate {root.relative_to(top).as_posix()}\n")
+        sys.stderr.flush()
+        checked = subprocess.run(
+            [sys.executable, "-m", "wkb_tracker", "--root", str(root), "validate"],
+            stdout=sys.stderr.fileno(),
+            check=False,
+        )
+        failed = failed or checked.returncode != 0
+    if failed:
+        sys.stderr.write(
+            "wkb: commit blocked: fix the problems above (or git commit --no-verify)\n"
+        )
+        return 1
+    return 0
+
+
 def install_hook(root: Path, *, force: bool = False) -> Path:
-    """Write .git/hooks/pre-commit for the repository holding `root`; refuse to replace a
-    foreign hook unless `force`."""
+    """Write the pre-commit hook (`core.hooksPath` respected) of the repository holding `root`;
+    refuse to replace a foreign hook unless `force`."""
     found = subprocess.run(
         ["git", "-C", str(root), "rev-parse", "--git-path", "hooks"],
         capture_output=True,
@@ -57,6 +96,11 @@ def install_hook(root: Path, *, force: bool = False) -> Path:
                 p=target,
             )
         )
-    target.write_text(hook_script(sys.executable), encoding="utf-8")
+    # Bytes with LF endings: Git for Windows runs hooks with its sh, which chokes on "\r".
+    target.write_bytes(hook_script(sys.executable).encode("utf-8"))
     target.chmod(0o755)
     return target
+
+
+if __name__ == "__main__":
+    sys.exit(run_hook())

@@ -27,6 +27,28 @@ def new_id(kind: str, day: date) -> str:
     return f"{kind}{day.year:04d}{day.month:02d}{day.day:02d}-{suffix}"  # %Y: "1" for year 1
 
 
+EVENT = "E"
+_EVENT_ID = re.compile(r"^E\d{20}-[0-9A-HJKMNP-TV-Z]{6}$")
+
+
+def new_event_id() -> str:
+    """`E20261125043000123456-7KQF2M`: the real UTC clock to the microsecond, then six random
+    characters. Events of one item are ordered by date, then `at`, then this id, so events written
+    in the same second on one clone keep the order they were written in (the clock is read under
+    the item's lock), and two clones never draw the same name."""
+    import time
+
+    nanoseconds = time.time_ns()
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(nanoseconds // 1_000_000_000))
+    micro = (nanoseconds // 1000) % 1_000_000
+    random_part = new_id(EVENT, date(2000, 1, 1)).rsplit("-", 1)[1]
+    return f"{EVENT}{stamp}{micro:06d}-{random_part}"
+
+
+def is_event_id(text: str) -> bool:
+    return bool(_EVENT_ID.match(text))
+
+
 def parse_id(text: str, kind: str) -> tuple[str, int, int]:
     """Normalise a typed id; return (id, year, month). Refuse anything that is not an id of `kind`.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,11 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 from wkb_tracker import settings
 from wkb_tracker.config import Config, read_config
+from wkb_tracker.duplicates import one_per_id
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
-from wkb_tracker.model import Rectification, Visit
+from wkb_tracker.model import EventFile, Rectification, Visit
 from wkb_tracker.policy import Policy, load_policy
-from wkb_tracker.records import rectification_from_document, visit_from_document
+from wkb_tracker.records import (
+    event_file_from_document,
+    is_event_file,
+    rectification_from_document,
+    rectification_path,
+    visit_from_document,
+    visit_path,
+)
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
@@ -51,9 +60,11 @@ def record_files(
     """(record files, leftover temp files) under `directory`, relative to root, sorted.
 
     With `months`, only the `YYYY/MM` folders of those months are listed: a month's report never
-    touches other months' files. A symlinked folder below `directory` is never entered; it is
-    listed among the records instead, so that reading it reports it (a symlink leaving the root,
-    or not a file) rather than its contents being counted by some commands and not by others.
+    touches other months' files. A folder that cannot be read as one is never entered; it is
+    listed among the records instead, so that reading it reports it rather than its contents
+    being counted by some commands and not by others (or by none, silently): a symlinked folder
+    (anywhere from `data/` down), a folder that cannot be listed (no permission), and a file
+    where a `YYYY` or `MM` folder belongs.
     """
     if months is not None:
         tops = [f"{directory}/{year:04d}/{month:02d}" for year, month in months]
@@ -61,42 +72,88 @@ def record_files(
         tops = [directory]
     records: set[str] = set()
     temps: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None:
+            records.add(Path(os.fsdecode(error.filename)).relative_to(root).as_posix())
+
     for top in tops:
-        link = _linked_folder(root, directory, top)
-        if link is not None:
-            records.add(link)
+        odd = odd_folder(root, top)
+        if odd is not None:
+            records.add(odd)
             continue
         base = root / top
-        if not base.is_dir():
+        if not os.path.isdir(base):
             continue
-        for folder, subfolders, names in os.walk(base):
+        for folder, subfolders, names in os.walk(base, onerror=unreadable):
             rel_folder = Path(folder).relative_to(root).as_posix()
             kept = []
             for name in subfolders:
                 if name.startswith("."):
+                    if is_temp_file(name):  # not wkb's making, but `validate --fix` must see it
+                        temps.append(f"{rel_folder}/{name}")
                     continue
                 if os.path.islink(os.path.join(folder, name)):
                     records.add(f"{rel_folder}/{name}")
                 else:
                     kept.append(name)
             subfolders[:] = kept
+            level = rel_folder.count("/") - 1  # 0: data/<kind>, 1: a YYYY folder, 2: MM
             for name in names:
                 if is_temp_file(name):
                     temps.append(f"{rel_folder}/{name}")
-                elif name.endswith(".yaml") and not name.startswith("."):
+                elif name.startswith("."):
+                    continue
+                elif name.endswith(".yaml") or (level < 2 and name.isdigit()):
                     records.add(f"{rel_folder}/{name}")
     return sorted(records), sorted(temps)
 
 
-def _linked_folder(root: Path, directory: str, top: str) -> str | None:
-    """The first folder between `directory` and `top` (both relative) that is a symlink."""
-    parts = top[len(directory) :].strip("/").split("/") if top != directory else []
-    rel = directory
-    for part in parts:
-        rel = f"{rel}/{part}"
-        if os.path.islink(root / rel):
+def odd_folder(root: Path, top: str) -> str | None:
+    """The first folder from `data/` down to `top` (relative) that exists but cannot be read as
+    a real folder (a symlink, a file, unreadable); None when all are folders or `top` is absent."""
+    rel = ""
+    for part in top.split("/"):
+        rel = f"{rel}/{part}" if rel else part
+        try:
+            status = os.lstat(root / rel)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return rel
+        if not stat.S_ISDIR(status.st_mode):  # a symlink (even to a folder) or a file
             return rel
     return None
+
+
+def _odd_entry(root: Path, rel: str) -> Problem | None:
+    """Why a listed path that is not a `.yaml` record cannot be read: an unreadable folder, or a
+    file where a folder belongs. (Symlinks are left to `read_yaml`, which says where they point.)"""
+    path = root / rel
+    if rel.endswith(".yaml") or os.path.islink(path):
+        return None
+    if os.path.isdir(path):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as error:
+            message = say("无法读取文件夹:", "cannot read this folder: ") + (
+                error.strerror or str(error)
+            )
+            return Problem(rel, 1, message)
+        return None
+    message = say(
+        "此处应为文件夹(记录放在 YYYY/MM 文件夹中),却是文件;未读取",
+        "a file where a folder belongs (records go in YYYY/MM folders); not read",
+    )
+    return Problem(rel, 1, message)
+
+
+def _read_doc(root: Path, rel: str) -> Document:
+    odd = _odd_entry(root, rel)
+    if odd is not None:
+        return Document(rel, b"", None, [odd])
+    return read_yaml(root, rel)
 
 
 def month_folder(directory: str, day: date) -> str:
@@ -147,17 +204,27 @@ def _month_folders(
     root: Path, directory: str, months: Iterable[tuple[int, int]] | None
 ) -> list[str] | None:
     """The `YYYY/MM` folders to read, or None when the tree has anything else in it (a stray
-    file, a symlink, an oddly named folder): then every file is read the slow way and reported."""
+    file, a symlink, an oddly named or unreadable folder): then every file is read the slow way
+    and reported."""
     base = root / directory
+    if odd_folder(root, directory) is not None:
+        return None
     if months is not None:
         folders = []
         for number, month_number in months:
-            year_rel = f"{directory}/{number:04d}"
-            month_rel = f"{year_rel}/{month_number:02d}"
-            if os.path.islink(root / year_rel) or os.path.islink(root / month_rel):
+            month_rel = f"{directory}/{number:04d}/{month_number:02d}"
+            try:
+                if not stat.S_ISDIR(os.lstat(root / month_rel).st_mode):
+                    return None  # a symlink or a file: the slow way reports it
+            except FileNotFoundError:
+                if odd_folder(root, month_rel) is not None:
+                    return None  # the YYYY folder is a symlink
+                continue
+            except OSError:
+                return None  # NotADirectoryError (YYYY is a file), no permission
+            if os.path.islink(root / month_rel.rsplit("/", 1)[0]):
                 return None
-            if (root / month_rel).is_dir():
-                folders.append(month_rel)
+            folders.append(month_rel)
         return folders
     folders = []
     try:
@@ -190,7 +257,7 @@ def _month_folders(
 
 
 def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
-    doc = read_yaml(root, rel)
+    doc = _read_doc(root, rel)
     if doc.problems:
         return None, list(doc.problems)
     visit, found = visit_from_document(doc)
@@ -199,10 +266,13 @@ def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
     return visit, found
 
 
-def _read_item(root: Path, rel: str) -> tuple[Rectification | None, list[Problem]]:
-    doc = read_yaml(root, rel)
+def _read_item(root: Path, rel: str) -> tuple[Rectification | EventFile | None, list[Problem]]:
+    """An item, or one event from its own file (joined with its item by `event_files.join`)."""
+    doc = _read_doc(root, rel)
     if doc.problems:
         return None, list(doc.problems)
+    if is_event_file(rel.rsplit("/", 1)[-1]):
+        return event_file_from_document(doc)
     item, found = rectification_from_document(doc)
     if item is not None and (misplaced := _item_misplaced(doc, item)):
         return None, misplaced
@@ -210,6 +280,32 @@ def _read_item(root: Path, rel: str) -> tuple[Rectification | None, list[Problem
 
 
 def _load_kind(
+    root: Path,
+    directory: str,
+    kind: str,
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    months: Iterable[tuple[int, int]] | None,
+    window: Window | None,
+    cache: bool,
+) -> tuple[list[Any], list[Problem], list[str]]:
+    """Records of one kind, one per id (a copied file is reported, not counted twice)."""
+    records, problems, temps = _load_files(root, directory, kind, read, months, window, cache)
+    if kind == "visits":
+        records, copies = one_per_id(
+            root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
+        )
+    else:  # before event files join their item: they must join the copy that counts
+        items = [record for record in records if not isinstance(record, EventFile)]
+        kept, copies = one_per_id(
+            root, items, lambda r: rectification_path(r.id, r.opened), check_homes=True
+        )
+        if copies:
+            counted = {id(item) for item in kept}
+            records = [r for r in records if isinstance(r, EventFile) or id(r) in counted]
+    return records, problems + copies, temps
+
+
+def _load_files(
     root: Path,
     directory: str,
     kind: str,
@@ -235,14 +331,12 @@ def _load_kind(
                 if done is not None:
                     records, problems, irregular = done
                     for rel in irregular:  # a folder holding a symlink or a subfolder
-                        more, found, _temps = _read_files(
-                            root, record_files(root, rel)[0], read, window
-                        )
+                        more, found, _temps = _read_files(root, record_files(root, rel)[0], read)
                         records += more
                         problems += found
                     return records, problems, []
         files, temps = record_files(root, directory, month_list)
-        records, problems, _none = _read_files(root, files, read, window)
+        records, problems, _none = _read_files(root, files, read)
         return records, problems, temps
 
 
@@ -253,7 +347,6 @@ def _read_files(
     root: Path,
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
-    window: Window | None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Read and check each file. Thousands of files are split between two forked processes
     (YAML parsing is CPU-bound and the machines have two cores); results keep file order."""
@@ -262,11 +355,11 @@ def _read_files(
 
         half = len(files) // 2
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            other = pool.apply_async(_read_some, (root, files[half:], read, window))
-            records, problems = _read_some(root, files[:half], read, window)
+            other = pool.apply_async(_read_some, (root, files[half:], read))
+            records, problems = _read_some(root, files[:half], read)
             more, found = other.get()
         return records + more, problems + found, []
-    records, problems = _read_some(root, files, read, window)
+    records, problems = _read_some(root, files, read)
     return records, problems, []
 
 
@@ -297,19 +390,14 @@ def _read_some(
     root: Path,
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
-    window: Window | None,
 ) -> tuple[list[Any], list[Problem]]:
-    from wkb_tracker.record_cache import in_window
-
     records: list[Any] = []
     problems: list[Problem] = []
     with _bulk():
         for rel in files:
             record, found = read(root, rel)
             problems += found
-            if record is not None and (
-                window is None or not isinstance(record, Rectification) or in_window(record, window)
-            ):
+            if record is not None:
                 records.append(record)
     return records, problems
 
@@ -326,11 +414,38 @@ def load_rectifications(
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
     opened after → out)), the problems met, and leftover temp files."""
-    return _load_kind(root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache)
+    from wkb_tracker.event_files import join
+    from wkb_tracker.record_cache import in_window
+
+    records, problems, temps = _load_kind(
+        root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache
+    )
+    # Events in their own files join their items first: only the whole history says whether an
+    # item is in the window (an event file may reopen an item its own file shows closed).
+    items, orphans = join(records)
+    if window is not None:
+        items = [item for item in items if in_window(item, window)]
+    return items, problems + orphans + _merged_conflicts(root, items), temps
+
+
+def _merged_conflicts(root: Path, items: list[Rectification]) -> list[Problem]:
+    """Histories merged from event files that the rules refuse in part (two clones both closed an
+    item): warned about by every reader, as `wkb validate` reports them. Items with only embedded
+    events were checked when each event was written."""
+    from wkb_tracker.dates import today
+    from wkb_tracker.event_files import history_problems
+
+    day = today()
+    problems: list[Problem] = []
+    for item in items:
+        if any(event.id is not None for event in item.events):
+            problems += history_problems(root, item, today=day)
+    return problems
 
 
 def other_temp_files(root: Path) -> list[str]:
-    """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache."""
+    """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
+    and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
     found = []
     for folder in ("", "data", "data/sealed", ".wkb-cache"):
         try:
@@ -338,7 +453,9 @@ def other_temp_files(root: Path) -> list[str]:
         except OSError:
             continue
         found += [f"{folder}/{name}" if folder else name for name in names if is_temp_file(name)]
-    return sorted(found)
+    from wkb_tracker.leftovers import editor_copies
+
+    return sorted(found) + editor_copies(root)
 
 
 def load(

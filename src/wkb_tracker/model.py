@@ -121,8 +121,14 @@ class RectificationEvent:
     note: str | None = None  # progress
     deadline: Day | None = None  # extend
     reason: str | None = None  # extend, reopen
-    approved_by: str | None = None  # extend
+    approved_by: str | None = None  # extend (a late one); any kind dated in a sealed month
     resolution: str | None = None  # close
+    late_reason: str | None = None  # any kind dated in a sealed month
+    # Where the event was read from: its own file (`id` set, `path` that file) or, in the format
+    # before one file per event, the item's file (`id` None, `index` its place in `events`).
+    id: str | None = None
+    path: str = ""
+    index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +150,12 @@ class Rectification:
     created_at: datetime | None = None
     events: tuple[RectificationEvent, ...] = field(default_factory=tuple)
     path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventFile:
+    """A rectification event read from its own file, before it joins its item (by `item` id)."""
+
+    item: str
+    event: RectificationEvent
+    path: str

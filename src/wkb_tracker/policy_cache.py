@@ -54,6 +54,7 @@ def read(root: Path, wanted: list[int] | None) -> Policy | None:
 def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
     if wanted is None or not settings.cache_enabled():
         return
+    from wkb_tracker.errors import RefusedWrite
     from wkb_tracker.storage import replace_atomic
 
     raw = {
@@ -83,8 +84,8 @@ def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
     try:
         (root / CACHE_DIR).mkdir(exist_ok=True)
         replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False))
-    except OSError:
-        pass  # a read-only root simply goes without the cache
+    except (OSError, RefusedWrite):
+        pass  # a read-only root (or a linked .wkb-cache) simply goes without the cache
 
 
 def _decode(raw: dict[str, Any]) -> Policy:

@@ -10,6 +10,9 @@ rebuilt silently; `wkb --no-cache` or WKB_NO_CACHE=1 bypasses it; `wkb validate`
 For rectification items the cache also keeps the opened date and, for items whose history ends
 closed, the date of their last status change ("settled"). A report for a period only needs items
 opened by its snapshot and not settled before it starts, and asks the cache for just those.
+Events in their own files sit in their item's folder, so a new event changes that folder's
+signature; each event's row carries its item's (whole-history) opened and settled dates, so the
+window keeps or drops an item and its event files together.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker import settings
-from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.rectification import settled_on
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "3"  # 3: records with dates out of range are no longer cached
+SCHEMA_VERSION = "4"  # 3: events carry their origin; event-file rows. 4: dates out of range are problems
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -71,21 +75,26 @@ def decode_visit(text: str | list[Any]) -> Visit:
     )  # fmt: skip
 
 
-def encode_item(item: Rectification) -> str:
-    events = [
-        [
-            e.kind,
-            _iso(e.date),
-            e.by,
-            _iso(e.at),
-            e.note,
-            _iso(e.deadline),
-            e.reason,
-            e.approved_by,
-            e.resolution,
-        ]
-        for e in item.events
-    ]
+def _encode_event(e: RectificationEvent) -> list[Any]:
+    return [
+        e.kind, _iso(e.date), e.by, _iso(e.at), e.note, _iso(e.deadline), e.reason,
+        e.approved_by, e.resolution, e.late_reason, e.id, e.path, e.index,
+    ]  # fmt: skip
+
+
+def _decode_event(e: list[Any]) -> RectificationEvent:
+    fromisoformat = date.fromisoformat  # positional: rows keep field order
+    return RectificationEvent(
+        e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
+        fromisoformat(e[5]) if e[5] else None, e[6], e[7], e[8], e[9], e[10], e[11], e[12],
+    )  # fmt: skip
+
+
+def encode_item(item: Rectification | EventFile) -> str:
+    """An item's row (15 values), or an event file's row ([item id, event, path])."""
+    if isinstance(item, EventFile):
+        return json.dumps([item.item, _encode_event(item.event), item.path], ensure_ascii=False)
+    events = [_encode_event(e) for e in item.events]
     return json.dumps(
         [
             item.id, item.problem, item.district, item.district_id, item.source, item.visit,
@@ -96,19 +105,12 @@ def encode_item(item: Rectification) -> str:
     )  # fmt: skip
 
 
-def decode_item(text: str | list[Any]) -> Rectification:
+def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     row = json.loads(text) if isinstance(text, str) else text
-    fromisoformat, event = (
-        date.fromisoformat,
-        RectificationEvent,
-    )  # positional: rows keep field order
-    events = tuple(
-        [
-            event(e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
-                  fromisoformat(e[5]) if e[5] else None, e[6], e[7], e[8])
-            for e in row[13]
-        ]
-    )  # fmt: skip
+    if len(row) == 3:  # an event file's row
+        return EventFile(row[0], _decode_event(row[1]), row[2])
+    fromisoformat = date.fromisoformat  # positional: rows keep field order
+    events = tuple([_decode_event(e) for e in row[13]])
     return Rectification(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
         fromisoformat(row[9]), fromisoformat(row[10]), row[11], _datetime(row[12]), events, row[14],
@@ -121,25 +123,6 @@ def decode_many(decode: Callable[[str], Any], rows: list[str]) -> list[Any]:
         return []
     parsed = json.loads("[" + ",".join(rows) + "]")
     return [decode(row) for row in parsed]
-
-
-def settled_on(item: Rectification) -> date | None:
-    """The date of the last status change of an item whose history ends closed; else None.
-
-    From that date on the item is closed whatever the as-of date, so a report whose period starts
-    after it has nothing to count for the item."""
-    closed = False
-    last: date | None = None
-    for event in item.events:
-        if event.kind == "progress":
-            continue
-        if event.kind == "close":
-            closed = True
-        elif event.kind == "reopen":
-            closed = False
-        if last is None or event.date > last:
-            last = event.date
-    return last if closed else None
 
 
 def in_window(item: Rectification, window: Window | None) -> bool:
@@ -234,6 +217,8 @@ class RecordCache:
         self.root = root
         self.db: sqlite3.Connection | None = None
         try:
+            if os.path.islink(root / CACHE_DIR):
+                return  # writes never follow a link out of the root: run without the cache
             (root / CACHE_DIR).mkdir(exist_ok=True)
             for suffix in ("", "-wal", "-shm"):
                 existing = root / (DATABASE + suffix)
@@ -398,6 +383,7 @@ def cached_load(
         problems: list[Any] = []
         for scan, old in stale:
             rows: list[tuple[str, str, str | None, str | None]] = []
+            folder_records: list[Any] = []
             for name in scan.files:
                 record: Any
                 done = parsed.get(f"{scan.rel}/{name}")
@@ -414,9 +400,11 @@ def cached_load(
                     rows.append((name, row, None, None))
                     records.append(record)
                 else:
-                    rows.append((name, row, record.opened.isoformat(), _iso(settled_on(record))))
-                    if in_window(record, window):
-                        records.append(record)
+                    rows.append((name, row, None, None))
+                    folder_records.append(record)
+            if kind != "visits":
+                rows, kept = _item_rows(rows, folder_records, window)
+                records += kept
             cache.store(kind, scan, rows)
         fresh_rows = cache.fresh_rows(kind, fresh, window if kind != "visits" else None)
         if fresh_rows is None:
@@ -425,3 +413,26 @@ def cached_load(
         return records, problems, irregular
     finally:
         cache.close()
+
+
+def _item_rows(
+    rows: list[tuple[str, str, str | None, str | None]], records: list[Any], window: Window | None
+) -> tuple[list[tuple[str, str, str | None, str | None]], list[Any]]:
+    """One folder's item and event-file rows with the opened and settled dates of the whole
+    history they belong to, and the records in the window. `rows[i]` is `records[i]`'s row."""
+    from wkb_tracker.event_files import join
+
+    joined, _orphans = join(records)
+    by_id = {item.id: item for item in joined}
+    filled: list[tuple[str, str, str | None, str | None]] = []
+    kept: list[Any] = []
+    for (name, row, _opened, _settled), record in zip(rows, records, strict=True):
+        whole = by_id.get(record.item if isinstance(record, EventFile) else record.id)
+        if whole is None:  # an event file without its item: always read, and reported
+            filled.append((name, row, None, None))
+            kept.append(record)
+            continue
+        filled.append((name, row, whole.opened.isoformat(), _iso(settled_on(whole))))
+        if in_window(whole, window):
+            kept.append(record)
+    return filled, kept

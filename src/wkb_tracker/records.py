@@ -12,7 +12,8 @@ from typing import Any
 
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
-from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.rectification import in_order
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.schema import Field, check_mapping
 from wkb_tracker.storage import Document
@@ -64,7 +65,12 @@ EVENT_FIELDS = (
     Field("reason", "str", required=False),
     Field("approved_by", "text", required=False),
     Field("resolution", "str", required=False),
+    Field("late_reason", "str", required=False),
 )
+# An event in its own file (`<item id>.<event id>.yaml` beside the item): the same fields, after
+# the event's id and its item's id.
+EVENT_FILE_FIELDS = (Field("id", "str"), Field("item", "str"), *EVENT_FIELDS)
+_EVENT_VALUES = ("note", "deadline", "reason", "approved_by", "resolution", "late_reason")
 # What each kind of event must carry besides kind/date/by/at.
 EVENT_REQUIRES = {
     "progress": ("note",),
@@ -84,6 +90,19 @@ def visit_path(visit_id: str, day: date, district_id: str) -> str:
 def rectification_path(item_id: str, opened: date) -> str:
     """`data/rectifications/YYYY/MM/<id>.yaml` by opened date, relative to the root."""
     return f"{RECTIFICATIONS_DIR}/{opened.year:04d}/{opened.month:02d}/{item_id}.yaml"
+
+
+def event_path(item_path: str, item_id: str, event_id: str) -> str:
+    """`data/rectifications/YYYY/MM/<item id>.<event id>.yaml`: beside the item's file, so a git
+    merge of two clones' events only ever adds files, and a month folder holds all its items'
+    history (the cache keys a folder by its files)."""
+    folder = item_path.rsplit("/", 1)[0]
+    return f"{folder}/{item_id}.{event_id}.yaml"
+
+
+def is_event_file(name: str) -> bool:
+    """An event file's name has two dots (`R….E….yaml`); an item's has one."""
+    return name.count(".") >= 2
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -149,57 +168,63 @@ def visit_to_mapping(visit: Visit) -> dict[str, Any]:
     return mapping
 
 
+def _event_problems(
+    doc: Document, event: Any, fields: tuple[Any, ...], *keys: str | int
+) -> list[Problem]:
+    found = check_mapping(doc, event, fields, *keys)
+    if not found and event["kind"] not in EVENT_KINDS:
+        found.append(
+            doc.problem(
+                say(
+                    "未知的事件类型 {k};可选:{v}",
+                    "unknown event kind {k}; valid: {v}",
+                    k=event["kind"],
+                    v=", ".join(EVENT_KINDS),
+                ),
+                *keys,
+                "kind",
+            )
+        )
+    if not found:
+        for name in EVENT_REQUIRES[event["kind"]]:
+            if event.get(name) is None:
+                found.append(
+                    doc.problem(
+                        say("{k} 事件缺少 {n}", "{k} event lacks {n}", k=event["kind"], n=name),
+                        *keys,
+                    )
+                )
+    return found
+
+
+def _event(raw: dict[str, Any], **origin: Any) -> RectificationEvent:
+    return RectificationEvent(
+        kind=raw["kind"],
+        date=raw["date"],
+        by=raw["by"],
+        at=raw["at"],
+        note=raw.get("note"),
+        deadline=raw.get("deadline"),
+        reason=raw.get("reason"),
+        approved_by=raw.get("approved_by"),
+        resolution=raw.get("resolution"),
+        late_reason=raw.get("late_reason"),
+        **origin,
+    )
+
+
 def rectification_from_document(doc: Document) -> tuple[Rectification | None, list[Problem]]:
+    """An item from its file, with the events embedded in it (the format before one file per
+    event; still read, never written). Events in their own files join it in the loader."""
     raw = doc.value
     problems = check_mapping(doc, raw, RECTIFICATION_FIELDS)
     events: list[RectificationEvent] = []
     if not problems:
         for index, event in enumerate(raw.get("events") or []):
-            found = check_mapping(doc, event, EVENT_FIELDS, "events", index)
-            if not found and event["kind"] not in EVENT_KINDS:
-                found.append(
-                    doc.problem(
-                        say(
-                            "未知的事件类型 {k};可选:{v}",
-                            "unknown event kind {k}; valid: {v}",
-                            k=event["kind"],
-                            v=", ".join(EVENT_KINDS),
-                        ),
-                        "events",
-                        index,
-                        "kind",
-                    )
-                )
-            if not found:
-                for name in EVENT_REQUIRES[event["kind"]]:
-                    if event.get(name) is None:
-                        found.append(
-                            doc.problem(
-                                say(
-                                    "{k} 事件缺少 {n}",
-                                    "{k} event lacks {n}",
-                                    k=event["kind"],
-                                    n=name,
-                                ),
-                                "events",
-                                index,
-                            )
-                        )
+            found = _event_problems(doc, event, EVENT_FIELDS, "events", index)
             problems += found
             if not found:
-                events.append(
-                    RectificationEvent(
-                        kind=event["kind"],
-                        date=event["date"],
-                        by=event["by"],
-                        at=event["at"],
-                        note=event.get("note"),
-                        deadline=event.get("deadline"),
-                        reason=event.get("reason"),
-                        approved_by=event.get("approved_by"),
-                        resolution=event.get("resolution"),
-                    )
-                )
+                events.append(_event(event, path=doc.rel, index=index))
     if problems:
         return None, problems
     return (
@@ -217,11 +242,30 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
             deadline=raw["deadline"],
             created_by=raw.get("created_by") or "",
             created_at=raw.get("created_at"),
-            events=tuple(events),
+            events=in_order(events),
             path=doc.rel,
         ),
         [],
     )
+
+
+def event_file_from_document(doc: Document) -> tuple[EventFile | None, list[Problem]]:
+    """One event from its own file. Its name must be `<item>.<id>.yaml` as its fields say: the
+    name is what keeps two clones' events apart, the fields are what is read."""
+    raw = doc.value
+    problems = _event_problems(doc, raw, EVENT_FILE_FIELDS)
+    if problems:
+        return None, problems
+    name = doc.rel.rsplit("/", 1)[-1]
+    expected = f"{raw['item']}.{raw['id']}.yaml"
+    if name != expected:
+        message = say(
+            "文件名应为 {n}(事项编号.事件编号.yaml)",
+            "the file should be named {n} (item id.event id.yaml)",
+            n=expected,
+        )
+        return None, [doc.problem(message, "id")]
+    return EventFile(raw["item"], _event(raw, id=raw["id"], path=doc.rel), doc.rel), []
 
 
 def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
@@ -231,11 +275,17 @@ def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
         "by": event.by,
         "at": event.at,
     }
-    for name in ("note", "deadline", "reason", "approved_by", "resolution"):
+    for name in _EVENT_VALUES:
         value = getattr(event, name)
         if value is not None:
             mapping[name] = value
     return mapping
+
+
+def event_file_mapping(item_id: str, event: RectificationEvent) -> dict[str, Any]:
+    """What an event's own file holds: its id, its item's id, then the event."""
+    assert event.id is not None
+    return {"id": event.id, "item": item_id, **event_to_mapping(event)}
 
 
 def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
@@ -253,5 +303,5 @@ def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
         "deadline": item.deadline,
         "created_by": item.created_by,
         "created_at": item.created_at,
-        "events": [event_to_mapping(event) for event in item.events],
+        "events": [event_to_mapping(event) for event in item.events if event.id is None],
     }

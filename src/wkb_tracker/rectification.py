@@ -3,18 +3,28 @@
 Status is never stored. It is computed for an as-of date from the events dated on or before it,
 so asking about a past date reconstructs the status as it was then, the same answer every time.
 
-The history is a sequence: progress notes at any time; an extension or a closure only while open;
-a reopening only while closed. Changes of status (extend, close, reopen) are recorded in date
-order, so the deadline in force when an item closed is the same whatever date is asked about.
-`refuse_event` is the one rule book: the store applies it before appending an event, and
-`wkb validate` applies it to every history on file.
+An item's history is its events in order: by date, then `at`, then the event's id (events in the
+item's own file, written before one file per event, have no id and come first on a tie). Progress
+notes may come at any time; an extension or a closure only while open; a reopening only while
+closed; changes of status not dated before the previous change.
+
+There is one walk of a history, `walk`: the status at a date (`state_at`), where an item stands
+after everything (`standing`), when it settled (`settled_on`, for the cache) and what `wkb
+validate` reports (`history_refusals`) are all read from it. `refuse_event` is the one rule book:
+the store applies it before writing an event, the walk applies it to every event on file. An
+event the rules refuse (say a second closure merged in from another clone) is reported and
+skipped: figures count the history as far as it is valid until someone removes the bad event.
+
+Lateness sticks: an extension dated after the deadline in force has passed (the item was overdue)
+needs an approver, and the item's closure then counts as late (超期办结) whatever the new deadline;
+the days it was overdue stay overdue when asked about.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from wkb_tracker.i18n import say
@@ -36,14 +46,113 @@ STATUS_CHANGES = (EXTEND, CLOSE, REOPEN)
 
 @dataclass(frozen=True, slots=True)
 class ItemState:
-    """An item as of a date. `closed` is the closure date while closed; `closed_late` compares it
-    with the deadline in force when it closed (None while not closed)."""
+    """An item as of a date. `closed` is the closure date while closed; `closed_late` says whether
+    it closed after the deadline in force then, or after an extension granted once overdue (None
+    while not closed). `extended_late`: it was extended after being overdue (lateness sticks)."""
 
     status: str  # open | overdue | closed
     deadline: date
     closed: date | None
     closed_late: bool | None
     due_soon: bool
+    extended_late: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an event may not follow an item's history. `field` is the event field at fault."""
+
+    # before_opened | future | closed | not_closed | not_later | before_event | out_of_order
+    # | late_unapproved
+    code: str
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """An item after the events walked (see `walk`). `closed_on` is set while closed; `since` is
+    the date of the last change of status applied (else the opened date); `refused` lists each
+    event the rules refuse, by its index in the events walked."""
+
+    deadline: date
+    closed_on: date | None
+    closed_late: bool | None
+    extended_late: bool
+    since: date
+    since_kind: str | None
+    refused: tuple[tuple[int, Refusal], ...]
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_on is not None
+
+
+def event_order(event: RectificationEvent) -> tuple[date, datetime, str]:
+    """The order of events in a history: date, then when recorded, then the event's id."""
+    return (event.date, event.at, event.id or "")
+
+
+def in_order(events: Iterable[RectificationEvent]) -> tuple[RectificationEvent, ...]:
+    """`events` in history order (stable: embedded events keep their file order on a tie)."""
+    return tuple(sorted(events, key=event_order))
+
+
+def walk(
+    item: Rectification,
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    events: Sequence[RectificationEvent] | None = None,
+) -> Walk:
+    """The one walk of an item's history (`events`, default all of them, in history order).
+
+    Events dated after `as_of` are left out; with `today`, so are events dated after it (refused
+    as `future`). Each event is checked against what came before (`refuse_event`'s rules); a
+    refused event is listed and skipped, except an unapproved late extension, which happened
+    all the same: it is applied (and makes the closure late), and listed only when it has its own
+    file (events embedded by earlier versions were written before approval was required).
+    """
+    deadline = item.deadline
+    closed_on: date | None = None
+    closed_late: bool | None = None
+    extended_late = False
+    since, since_kind = item.opened, None
+    refused: list[tuple[int, Refusal]] = []
+    state = _State(deadline, False, None, since, since_kind)
+    for index, event in enumerate(item.events if events is None else events):
+        if as_of is not None and event.date > as_of:
+            continue
+        refusal = _refusal(item, state, event, today)
+        if refusal is not None:
+            if refusal.code != "late_unapproved":
+                refused.append((index, refusal))
+                continue
+            if event.id is not None:
+                refused.append((index, refusal))
+        if event.kind not in STATUS_CHANGES:
+            continue
+        if event.kind == EXTEND and event.deadline is not None:
+            if event.date > deadline:  # extended while overdue: lateness sticks
+                extended_late = True
+            deadline = event.deadline
+        elif event.kind == CLOSE:
+            closed_on = event.date
+            closed_late = event.date > deadline or extended_late
+        elif event.kind == REOPEN:
+            closed_on, closed_late = None, None
+        since, since_kind = event.date, event.kind
+        state = _State(deadline, closed_on is not None, closed_on, since, since_kind)
+    return Walk(deadline, closed_on, closed_late, extended_late, since, since_kind, tuple(refused))
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    deadline: date
+    closed: bool
+    closed_on: date | None
+    since: date
+    since_kind: str | None
 
 
 def state_at(item: Rectification, as_of: date, *, due_soon_days: int = 7) -> ItemState | None:
@@ -54,24 +163,16 @@ def state_at(item: Rectification, as_of: date, *, due_soon_days: int = 7) -> Ite
     """
     if as_of < item.opened:
         return None
-    deadline = item.deadline
-    closed: date | None = None
-    closed_late: bool | None = None
-    for event in item.events:
-        if event.date > as_of:
-            continue
-        if event.kind == "extend" and event.deadline is not None:
-            deadline = event.deadline
-        elif event.kind == "close":
-            closed = event.date
-            closed_late = event.date > deadline
-        elif event.kind == "reopen":
-            closed, closed_late = None, None
-    if closed is not None:
-        return ItemState(CLOSED, deadline, closed, closed_late, False)
+    done = walk(item, as_of=as_of)
+    deadline = done.deadline
+    if done.closed_on is not None:
+        return ItemState(
+            CLOSED, deadline, done.closed_on, done.closed_late, False, done.extended_late
+        )
     if as_of > deadline:
-        return ItemState(OVERDUE, deadline, None, None, False)
-    return ItemState(OPEN, deadline, None, None, (deadline - as_of).days <= due_soon_days)
+        return ItemState(OVERDUE, deadline, None, None, False, done.extended_late)
+    due_soon = (deadline - as_of).days <= due_soon_days
+    return ItemState(OPEN, deadline, None, None, due_soon, done.extended_late)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,32 +190,24 @@ class Standing:
     since_kind: str | None
 
 
-def standing(item: Rectification, events: Sequence[RectificationEvent] | None = None) -> Standing:
-    """The item after `events` (default: all of them), applied in recorded order."""
-    closed = False
-    deadline = item.deadline
-    closed_on: date | None = None
-    since, since_kind = item.opened, None
-    for event in item.events if events is None else events:
-        if event.kind not in STATUS_CHANGES:
-            continue
-        if event.kind == EXTEND and event.deadline is not None:
-            deadline = event.deadline
-        elif event.kind == CLOSE:
-            closed, closed_on = True, event.date
-        elif event.kind == REOPEN:
-            closed, closed_on = False, None
-        since, since_kind = event.date, event.kind
-    return Standing(closed, deadline, closed_on, since, since_kind)
+def standing(
+    item: Rectification,
+    events: Sequence[RectificationEvent] | None = None,
+    *,
+    today: date | None = None,
+) -> Standing:
+    """The item after `events` (default: all of them), as the walk leaves it."""
+    done = walk(item, events=events, today=today)
+    return Standing(done.closed, done.deadline, done.closed_on, done.since, done.since_kind)
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why an event may not follow an item's history. `field` is the event field at fault."""
+def settled_on(item: Rectification) -> date | None:
+    """The date of the last change of status of an item whose history ends closed; else None.
 
-    code: str  # before_opened | future | closed | not_closed | not_later | before_event | out_of_order
-    field: str
-    message: str
+    From that date on the item is closed whatever the as-of date, so a report whose period starts
+    after it has nothing to count for the item (the cache leaves such items out)."""
+    done = walk(item)
+    return done.since if done.closed else None
 
 
 _KIND_ZH = {PROGRESS: "进展", EXTEND: "延期", CLOSE: "关闭", REOPEN: "重新打开"}
@@ -135,8 +228,17 @@ def refuse_event(
 
     Refused: a date before the opened date or after `today`; closing or extending a closed item;
     reopening an open one; an extension that does not move the deadline later, or that ends before
-    its own date; a change of status dated before the previous change (history is in date order).
+    its own date, or that comes after the deadline in force has passed without an approver; a
+    change of status dated before the previous change (history is in date order).
     """
+    done = walk(item, events=prior, today=today)
+    state = _State(done.deadline, done.closed, done.closed_on, done.since, done.since_kind)
+    return _refusal(item, state, event, today)
+
+
+def _refusal(
+    item: Rectification, now: _State, event: RectificationEvent, today: date | None
+) -> Refusal | None:
     if event.date < item.opened:
         return Refusal(
             "before_opened",
@@ -148,7 +250,7 @@ def refuse_event(
                 o=item.opened,
             ),
         )
-    if event.date > today:
+    if today is not None and event.date > today:
         return Refusal(
             "future",
             "date",
@@ -156,7 +258,6 @@ def refuse_event(
         )
     if event.kind not in STATUS_CHANGES:
         return None
-    now = standing(item, prior)
     if event.kind in (CLOSE, EXTEND) and now.closed:
         return Refusal(
             "closed",
@@ -216,17 +317,27 @@ def refuse_event(
                 s=now.since,
             ),
         )
+    if event.kind == EXTEND and event.date > now.deadline and not event.approved_by:
+        # Measure 15's 限期整改: a deadline that has already passed is not extended quietly.
+        return Refusal(
+            "late_unapproved",
+            "approved_by",
+            say(
+                "期限 {c} 已过(逾期 {n} 天),逾期后延期须由批准人批准:请加 --approved-by;"
+                "该事项仍按逾期计,之后关闭计为超期办结",
+                "the deadline {c} has passed ({n} days overdue); an extension after the deadline "
+                "needs an approver: add --approved-by; the item still counts as overdue for those "
+                "days and its closure will count as closed late",
+                c=now.deadline,
+                n=(event.date - now.deadline).days,
+            ),
+        )
     return None
 
 
 def history_refusals(item: Rectification, *, today: date) -> list[tuple[int, Refusal]]:
-    """Every event of the item's history that its predecessors do not allow, by index."""
-    found = []
-    for index, event in enumerate(item.events):
-        refusal = refuse_event(item, event, today=today, prior=item.events[:index])
-        if refusal is not None:
-            found.append((index, refusal))
-    return found
+    """Every event of the item's history that the rules refuse, by index (see `walk`)."""
+    return list(walk(item, today=today).refused)
 
 
 def leader_of(item: Rectification, policy: Policy) -> str | None:

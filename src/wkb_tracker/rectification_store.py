@@ -1,9 +1,13 @@
-"""The rectification list on disk (measure 15): open items, append events, find, list, views.
+"""The rectification list on disk (measure 15): open items, add events, find, list, views.
 
-One YAML file per item at `data/rectifications/YYYY/MM/<id>.yaml` (by opened date). A new item is
-created exclusively; a change appends one event to its history under a lock
-(`storage.update_locked`), re-reading the file and re-checking the transition against what is on
-disk at that moment, so a concurrent writer is seen and no update is lost. Items are never deleted.
+One YAML file per item at `data/rectifications/YYYY/MM/<id>.yaml` (by opened date), created
+exclusively and never rewritten. Each change of an item is one more file beside it,
+`<id>.<event id>.yaml`, created exclusively and atomically: two clones that each add events to
+the same item only add different files, so git merges them without a conflict. Within one clone
+the item's file is locked (`storage.locked`) while its history is re-read from disk, the new event
+checked against it and written, so a concurrent writer is seen and no event is lost or
+contradicted. Items written before (events inside the item's file) are read as they are; their
+events join the event files in one history. Items are never deleted.
 
 Functions take what a user typed (names, date texts) and refuse anything wrong with a `UserError`
 (exit 2) before a byte is written.
@@ -11,7 +15,7 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 
 from __future__ import annotations
 
-import unicodedata
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -19,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker import dates, ids, records, storage
+from wkb_tracker import text as text_rules
 from wkb_tracker.config import Config, read_config
 from wkb_tracker.errors import DataError, Problem, UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.model import (
-    MAX_TEXT,
     MEASURE_NUMBERS,
     RECTIFICATION_SOURCES,
+    EventFile,
     Rectification,
     RectificationEvent,
     Visit,
@@ -39,12 +44,13 @@ from wkb_tracker.rectification import (
     OVERDUE,
     PROGRESS,
     REOPEN,
+    in_order,
     leader_of,
     refuse_event,
     standing,
     state_at,
 )
-from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
 
 VISIT_SOURCE = "visit"
 STATUS_FILTERS = ("open", "overdue", "due-soon", "closed", "all")
@@ -55,36 +61,11 @@ _STATUS_RANK = {OVERDUE: 0, OPEN: 1, CLOSED: 2}
 
 
 def clean_text(value: str | None, field: str, *, required: bool = True) -> str | None:
-    """`value` stripped, or None when absent and optional. Refuses an empty or over-long text and
-    control characters (other than line breaks and tabs), which would not survive a YAML file."""
-    if value is None or not value.strip():
-        if not required:
-            return None
-        raise UserError(say("{f} 不能为空", "{f} must not be empty", f=field))
-    text = value.replace("\r\n", "\n").strip()
-    if len(text) > MAX_TEXT:
-        raise UserError(
-            say(
-                "{f} 超过 {n} 个字符(共 {m} 个)",
-                "{f} is longer than {n} characters ({m})",
-                f=field,
-                n=MAX_TEXT,
-                m=len(text),
-            )
-        )
-    for char in text:
-        if char in "\n\t":
-            continue
-        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
-            raise UserError(
-                say(
-                    "{f} 含不可见的控制字符 U+{c:04X}",
-                    "{f} contains an invisible control character U+{c:04X}",
-                    f=field,
-                    c=ord(char),
-                )
-            )
-    return text
+    """`value` cleaned by `text.clean_text` (line breaks allowed), or None when absent or blank
+    and optional."""
+    if value is None or (not required and not value.strip()):
+        return None
+    return text_rules.clean_text(value, field, required=True, multiline=True)
 
 
 def check_problem_text(text: str, field: str = "--problem") -> str:
@@ -219,9 +200,46 @@ def _item_from(doc: storage.Document) -> Rectification:
     return item
 
 
+def _event_rels(root: Path, rel: str, item_id: str) -> list[str]:
+    """The item's event files (`<id>.<event id>.yaml` in its folder), relative to root."""
+    folder = rel.rsplit("/", 1)[0]
+    prefix = f"{item_id}."
+    try:
+        names = os.listdir(root / folder)
+    except OSError:
+        return []
+    return sorted(
+        f"{folder}/{name}"
+        for name in names
+        if name.startswith(prefix) and name.endswith(".yaml") and records.is_event_file(name)
+    )
+
+
+def _whole_item(root: Path, rel: str) -> Rectification:
+    """The item at `rel` with its whole history: embedded events and its event files. Refuses
+    (exit 1) when its file or any of its event files is broken: the history would be unknown."""
+    item = _item_from(storage.read_yaml(root, rel))
+    loose: list[EventFile] = []
+    problems: list[Problem] = []
+    for event_rel in _event_rels(root, rel, item.id):
+        doc = storage.read_yaml(root, event_rel)
+        found, event_problems = (
+            (None, doc.problems) if doc.problems else records.event_file_from_document(doc)
+        )
+        problems += event_problems
+        if found is not None:
+            loose.append(found)
+    if problems:
+        raise DataError("\n".join(str(p) for p in problems))
+    if not loose:
+        return item
+    return replace(item, events=in_order([*item.events, *(one.event for one in loose)]))
+
+
 def find_item(root: Path, text: str) -> Rectification:
-    """The item with the typed id (exit 2 if malformed or unknown; exit 1 if its file is broken)."""
-    return _item_from(storage.read_yaml(root, item_rel(root, text)))
+    """The item with the typed id and its whole history (exit 2 if the id is malformed or
+    unknown; exit 1 if its file or one of its event files is broken)."""
+    return _whole_item(root, item_rel(root, text))
 
 
 def load_items(
@@ -304,10 +322,37 @@ def _new_item(
     )
 
 
+def _term(text: str, start: date) -> date:
+    """`dates.parse_deadline`, refusing (exit 2) a term that runs past the last date there is."""
+    try:
+        return dates.parse_deadline(text, opened=start)
+    except (OverflowError, ValueError):
+        raise UserError(
+            say(
+                "--deadline {t} 从 {s} 起算超出了可表示的日期(最晚 9999-12-31)",
+                "--deadline {t} from {s} runs past the last date there is (9999-12-31)",
+                t=text,
+                s=start,
+            )
+        ) from None
+
+
 def _deadline(text: str | None, opened: date, config: Config) -> date:
     if text is None or not text.strip():
-        return opened + timedelta(days=config.rectify_deadline_days)
-    deadline = dates.parse_deadline(text, opened=opened)
+        try:
+            default = opened + timedelta(days=config.rectify_deadline_days)
+            # Never a record with a deadline past dates.LAST_DAY (validate would refuse it).
+            return dates.check_range(default, field=say("默认期限", "the default deadline"))
+        except OverflowError:
+            raise UserError(
+                say(
+                    "默认期限(立项后 {n} 天)超出了可表示的日期;请用 --deadline 给出期限",
+                    "the default deadline ({n} days after opening) runs past the last date there "
+                    "is; give one with --deadline",
+                    n=config.rectify_deadline_days,
+                )
+            ) from None
+    deadline = _term(text, opened)
     if deadline < opened:
         raise UserError(
             say(
@@ -486,46 +531,102 @@ def open_for_visit(root: Path, visit: Visit, *, recorder: str) -> list[Rectifica
     return [_write_new(root, item) for item in planned]
 
 
-# -- changing items: one event appended under a lock -----------------------------------------
+# -- changing items: one event file added under the item's lock -------------------------------
+
+
+def _render_event(item_id: str, event: RectificationEvent) -> str:
+    """The event file's text; refuses text that would not read back exactly as given."""
+    mapping = records.event_file_mapping(item_id, event)
+    text = storage.dump_yaml(mapping)
+    value, problems = storage.parse_yaml(text.encode("utf-8"), event.path or "event")
+    if problems or value != mapping:
+        raise UserError(
+            say(
+                "文本含无法原样保存的字符,请修改后重试",
+                "the text holds characters that cannot be stored as given; please change it",
+            )
+        )
+    return text
+
+
+def _write_event(root: Path, item: Rectification, event: RectificationEvent) -> RectificationEvent:
+    """Create the event's own file exclusively (a fresh event id on the rare collision)."""
+    for _attempt in range(5):
+        event_id = ids.new_event_id()
+        path = records.event_path(item.path, item.id, event_id)
+        event = replace(event, id=event_id, path=path, index=None)
+        try:
+            storage.create_exclusive(root / path, _render_event(item.id, event))
+            return event
+        except FileExistsError:
+            continue
+    raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
+
+
+def _refuse_sealed(root: Path, event: RectificationEvent) -> None:
+    """An event dated inside a sealed month changes that month's official figures (measure 17):
+    refused unless someone approves it and says why."""
+    day = event.date
+    if not is_sealed(root, day.year, day.month):
+        return
+    if event.approved_by and event.late_reason:
+        return
+    raise UserError(
+        say(
+            "{m} 已封存:日期为 {d} 的整改事件会改变该月已封存的数字;"
+            "如确需补记,请同时给出 --late-reason(原因)和 --approved-by(批准人)",
+            "{m} is sealed: an event dated {d} would change that month's sealed figures; "
+            "to record it anyway give both --late-reason and --approved-by",
+            m=f"{day.year:04d}-{day.month:02d}",
+            d=day,
+        )
+    )
 
 
 def _append(
     root: Path, text: str, make: Callable[[Rectification], RectificationEvent]
 ) -> tuple[Rectification, RectificationEvent]:
-    """Append the event `make` builds from the item as it is on disk now; refuse what the rules
-    refuse. Returns the item with the event, and the event."""
+    """Add the event `make` builds from the item as it is on disk now, refusing what the rules
+    refuse. Returns the item with the event, and the event (with its id and path)."""
     rel = item_rel(root, text)
     _item_from(storage.read_yaml(root, rel))  # refuses broken files and symlinks leaving the root
-    done: list[tuple[Rectification, RectificationEvent]] = []
-
-    def build(current: bytes) -> str:
-        value, problems = storage.parse_yaml(current, rel)
-        item = _item_from(storage.Document(rel, current, value, problems))
+    with storage.locked(root / rel):
+        item = _whole_item(root, rel)
         event = make(item)
         refusal = refuse_event(item, event, today=dates.today())
         if refusal is not None:
             raise UserError(refusal.message)
-        changed = replace(item, events=(*item.events, event))
-        rendered = _render(changed)
-        done.clear()
-        done.append((changed, event))
-        return rendered
-
-    storage.update_locked(root / rel, build)
-    return done[-1]
+        _refuse_sealed(root, event)
+        event = _write_event(root, item, event)
+    return replace(item, events=in_order([*item.events, event])), event
 
 
 def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
     return RectificationEvent(kind=kind, date=day, by=by, at=dates.now(), **fields)
 
 
+def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str | None]:
+    return {
+        "approved_by": clean_text(approved_by, "--approved-by", required=False),
+        "late_reason": clean_text(late_reason, "--late-reason", required=False),
+    }
+
+
 def add_progress(
-    root: Path, item_id: str, *, note: str, by: str, day: str | None = None
+    root: Path,
+    item_id: str,
+    *,
+    note: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
-    """Append a progress note (allowed open or closed)."""
+    """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
     text = clean_text(note, "--note")
     on = _day(day, "--date")
-    return _append(root, item_id, lambda _item: _event(PROGRESS, on, by, note=text))
+    extra = _approval(approved_by, late_reason)
+    return _append(root, item_id, lambda _item: _event(PROGRESS, on, by, note=text, **extra))
 
 
 def extend(
@@ -537,37 +638,55 @@ def extend(
     by: str,
     approved_by: str | None = None,
     day: str | None = None,
+    late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Extend an open item's deadline. A term (+15d, 2周, 1个月) counts from the deadline in force.
-    Refuses a closed item and a deadline that is not later than the one in force."""
+    Refuses a closed item, a deadline that is not later than the one in force, a term past the
+    last date there is, and (without an approver) an extension after the deadline has passed."""
     why = clean_text(reason, "--reason")
-    approver = clean_text(approved_by, "--approved-by", required=False)
+    extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
     def make(item: Rectification) -> RectificationEvent:
-        current = standing(item).deadline
-        new = dates.parse_deadline(deadline, opened=current)
-        return _event(EXTEND, on, by, deadline=new, reason=why, approved_by=approver)
+        current = standing(item, today=dates.today()).deadline
+        new = _term(deadline, current)
+        return _event(EXTEND, on, by, deadline=new, reason=why, **extra)
 
     return _append(root, item_id, make)
 
 
 def close(
-    root: Path, item_id: str, *, resolution: str, by: str, day: str | None = None
+    root: Path,
+    item_id: str,
+    *,
+    resolution: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Close an open item with its resolution. Refuses one already closed."""
     text = clean_text(resolution, "--resolution")
     on = _day(day, "--date")
-    return _append(root, item_id, lambda _item: _event(CLOSE, on, by, resolution=text))
+    extra = _approval(approved_by, late_reason)
+    return _append(root, item_id, lambda _item: _event(CLOSE, on, by, resolution=text, **extra))
 
 
 def reopen(
-    root: Path, item_id: str, *, reason: str, by: str, day: str | None = None
+    root: Path,
+    item_id: str,
+    *,
+    reason: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
     why = clean_text(reason, "--reason")
     on = _day(day, "--date")
-    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why))
+    extra = _approval(approved_by, late_reason)
+    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))
 
 
 # -- views -----------------------------------------------------------------------------------
@@ -601,6 +720,7 @@ def item_view(
         "closed_late": state.closed_late,
         "extensions": sum(1 for e in item.events if e.kind == EXTEND and e.date <= as_of),
         "path": item.path,
+        "extended_late": state.extended_late,
     }
 
 
@@ -619,6 +739,7 @@ def detail_view(
             "closed": None,
             "closed_late": None,
             "extensions": 0,
+            "extended_late": False,
         }
     return {
         **view,

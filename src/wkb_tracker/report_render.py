@@ -475,6 +475,16 @@ def _ids(ids: tuple[str, ...] | list[str]) -> str:
     return ", ".join(ids) if ids else "-"
 
 
+# Measure 15 (限期整改): how a closure is judged on time or late; see rectification.walk.
+LATENESS_RULE = (
+    "  整改口径:关闭日期晚于当时有效的期限计为超期办结;逾期后才延期的事项(须经批准),"
+    "关闭时一律计为超期办结,逾期期间始终计为逾期。",
+    "  Rectification rule: a closure after the deadline in force counts as closed late; an item "
+    "extended only after it was overdue (which needs an approver) counts as closed late whenever "
+    "it closes, and as overdue for the days it was overdue.",
+)
+
+
 def explain_lines(report: Report) -> list[str]:
     """The record ids behind every figure, one line each."""
     lines = [say("依据(记录编号):", "Behind each figure (record ids):")]
@@ -507,6 +517,7 @@ def explain_lines(report: Report) -> list[str]:
             )
     bureau = report.bureau
     lines.append(rect_line(say("局级", "bureau"), bureau.rectifications))
+    lines.append(say(*LATENESS_RULE))
     if bureau.void_visits:
         lines.append(f"  {say('已作废', 'voided')}: {_ids(bureau.void_visits)}")
     return lines

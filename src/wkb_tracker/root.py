@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -84,8 +83,42 @@ def bundled_policy_file(name: str) -> bytes:
     return (Path(__file__).resolve().parents[2] / DATA / name).read_bytes()
 
 
+# What a clone needs and what stays personal. `.wkb-cache/` is derived data; `wkb.local.toml`
+# holds one person's settings (recorder, language), never shared.
+GITIGNORE_LINES = (".wkb-cache/", "wkb.local.toml")
+# `-text`: git never converts line endings of records, in either direction, whatever a clone's
+# `core.autocrlf` says — the bytes wkb wrote (LF) are the bytes every clone holds, so seal hashes
+# and `git status` agree on every desk. (`eol=lf` would instead rewrite a hand-edited CRLF file
+# on commit, leaving the working copy and the repository with different bytes.)
+GITATTRIBUTES_LINES = ("data/** -text", "wkb.toml -text")
+
+
+def _add_lines(path: Path, lines: tuple[str, ...]) -> None:
+    """Append the lines `path` lacks; an existing file's own lines are kept as they are."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    have = {line.strip() for line in current.splitlines()}
+    missing = [line for line in lines if line not in have]
+    if not missing:
+        return
+    if current and not current.endswith("\n"):
+        current += "\n"
+    path.write_bytes((current + "".join(line + "\n" for line in missing)).encode("utf-8"))
+
+
 def init_root(target: Path, *, git: bool = True) -> Path:
-    """Create a fresh records root at `target`; refuse to touch an existing one."""
+    """Create a fresh records root at `target`; refuse to touch an existing one. See create_root."""
+    return create_root(target, git=git)[0]
+
+
+def create_root(target: Path, *, git: bool = True) -> tuple[Path, str | None]:
+    """Create a fresh records root at `target` and, with git, commit everything a clone needs.
+
+    Returns the root and a one-line warning when the first commit failed (the root is made all
+    the same). Inside an existing git work tree (a clone of an empty remote, or a sub-folder of a
+    larger repository) it commits there instead of running `git init`. Refuses (nothing written)
+    an existing root, a folder inside a root, or — with git — a missing git identity."""
+    from wkb_tracker import gitops
+
     target = target.expanduser().absolute()
     if is_root(target) or (target / DATA).exists():
         raise UserError(
@@ -107,16 +140,37 @@ def init_root(target: Path, *, git: bool = True) -> Path:
         )
     if target.exists() and not target.is_dir():
         raise UserError(say("{path} 不是目录", "{path} is not a folder", path=target))
+    git_ok = git and gitops.git_available()
+    existing = next(p for p in (target, *target.parents) if p.is_dir())
+    if git_ok:
+        gitops.require_identity(existing)  # before anything is written
+    in_work_tree = git_ok and gitops.work_tree_top(existing) is not None
     target.mkdir(parents=True, exist_ok=True)
     data = target / DATA
+    created = []
     for sub in ("visits", "rectifications", "sealed"):
         (data / sub).mkdir(parents=True, exist_ok=True)
         (data / sub / ".gitkeep").touch()
+        created.append(f"{DATA}/{sub}/.gitkeep")
     for name in POLICY_FILES:
         (data / name).write_bytes(bundled_policy_file(name))
-    (target / ".gitignore").write_text(".wkb-cache/\n", encoding="utf-8")
-    git_ok = git and shutil.which("git") is not None
+        created.append(f"{DATA}/{name}")
+    _add_lines(target / ".gitignore", GITIGNORE_LINES)
+    _add_lines(target / ".gitattributes", GITATTRIBUTES_LINES)
     write_config(target, {"lang": "zh", "auto_commit": git_ok})
-    if git_ok:
-        subprocess.run(["git", "init", "-q", str(target)], check=True)
-    return target
+    created += [CONFIG_FILE, ".gitignore", ".gitattributes"]
+    if not git_ok:
+        return target, None
+    if not in_work_tree:
+        subprocess.run(["git", "init", "-q", str(target)], check=True, capture_output=True)
+    person = gitops.user_name(target)
+    failure = gitops.commit(
+        target, created, gitops.commit_message("wkb init", "records root", person)
+    )
+    if failure:
+        return target, say(
+            "git 提交失败({why});记录根目录已建好,未提交",
+            "git commit failed ({why}); the records root is made but not committed",
+            why=failure,
+        )
+    return target, None

@@ -327,8 +327,9 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     sealed = {(seal.year, seal.month): seal for seal in seals}
     counts: dict[tuple[int, int], int] = {}
     base = root / VISITS_DIR
-    if base.is_dir():
-        for year_dir in base.iterdir():
+    try:  # a folder that cannot be listed is reported, never counted as empty (issue 11.2)
+        year_dirs = list(base.iterdir()) if base.is_dir() else []
+        for year_dir in year_dirs:
             if not (year_dir.is_dir() and year_dir.name.isdigit()):
                 continue
             for month_dir in year_dir.iterdir():
@@ -339,6 +340,11 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
                         for p in month_dir.iterdir()
                         if p.suffix == ".yaml" and not p.name.startswith(".")
                     )
+    except OSError as error:
+        where = Path(os.fsdecode(error.filename or base))
+        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        why = error.strerror or str(error)
+        problems.append(Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why))
     rows = []
     for key in sorted(set(counts) | set(sealed), reverse=True):
         seal = sealed.get(key)

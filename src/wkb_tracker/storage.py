@@ -12,8 +12,10 @@ import codecs
 import os
 import re
 import stat
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -433,6 +435,8 @@ def _quoted(text: str) -> str:
             out.append(char)
         else:
             code = ord(char)
+            if 0xD800 <= code <= 0xDFFF:  # a lone surrogate: an undecodable input byte
+                _refuse_surrogate()
             out.append(
                 f"\\x{code:02X}"
                 if code < 0x100
@@ -441,6 +445,15 @@ def _quoted(text: str) -> str:
                 else f"\\U{code:08X}"
             )
     return '"' + "".join(out) + '"'
+
+
+def _refuse_surrogate() -> None:
+    """Text that is not UTF-8 is refused rather than written as a `\\uDC85` escape that reads
+    back as the same undecodable character (and later breaks output and git)."""
+    from wkb_tracker.errors import RefusedWrite
+    from wkb_tracker.text import not_utf8
+
+    raise RefusedWrite(not_utf8(say("要写入的文本", "the text to write")).message)
 
 
 def _literal_ok(text: str) -> bool:
@@ -537,15 +550,123 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _write_temp(directory: Path, text: str) -> Path:
-    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
-    if os.name != "nt":
-        os.fchmod(handle, _file_mode())
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(text.encode("utf-8"))
-        stream.flush()
-        os.fsync(stream.fileno())
+def _write_temp(directory: Path, data: bytes) -> Path:
+    try:
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    except OSError as error:  # a folder without write permission, a read-only file system
+        from wkb_tracker.errors import RefusedWrite
+
+        raise RefusedWrite(
+            say(
+                "无法在 {p} 中写入:{e};未写入任何内容",
+                "cannot write in {p}: {e}; nothing written",
+                p=directory,
+                e=error.strerror or str(error),
+            )
+        ) from None
+    try:
+        if os.name != "nt":
+            os.fchmod(handle, _file_mode())
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
+
+
+# -- what may be written, and where ------------------------------------------------------------
+# Every record, manifest, config and table write goes through `_checked` below: the one place
+# that knows (a) wkb must be able to read back what it writes (UTF-8, at most MAX_FILE_BYTES),
+# and (b) writes stay in real folders inside the records root, as readers only read there.
+
+ROOT_MARKER = "wkb.toml"  # config.CONFIG_FILE; named here so that storage imports no config
+
+
+def _encoded(path: Path, text: str) -> bytes:
+    """`text` as the bytes to write; refuses what a reader would refuse afterwards."""
+    from wkb_tracker.errors import RefusedWrite
+    from wkb_tracker.text import not_utf8
+
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        label = say("要写入 {p} 的文本", "the text for {p}", p=path.name)
+        raise RefusedWrite(not_utf8(label).message) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RefusedWrite(
+            say(
+                "{p} 将有 {n} 字节,超过 wkb 读取文件的上限 {limit} 字节,写入后将无法再读取;未写入任何内容",
+                "{p} would be {n} bytes, over the {limit}-byte limit wkb reads files up to: it could "
+                "not be read back; nothing written",
+                p=path.name,
+                n=len(data),
+                limit=MAX_FILE_BYTES,
+            )
+        )
+    return data
+
+
+def ensure_folder(path: Path) -> None:
+    """Create the folder that will hold `path`, refusing (RefusedWrite) when any folder between
+    the records root and it is a symlink or not a folder: a write must never follow a link out of
+    the root (readers never read through one either). Outside any records root (no wkb.toml above
+    `path`) the folder is simply created."""
+    from wkb_tracker.errors import RefusedWrite
+
+    folder = path.parent
+    offending: tuple[Path, str] | None = None
+    current = folder
+    while True:
+        try:
+            status = os.lstat(current)
+        except FileNotFoundError:
+            status = None
+        except OSError as error:
+            offending = offending or (current, error.strerror or str(error))
+            status = None
+        if status is not None and os.path.isfile(current / ROOT_MARKER):
+            break  # the records root (it may itself be reached through a link: the user's choice)
+        if status is not None and offending is None:
+            if stat.S_ISLNK(status.st_mode):
+                offending = (current, say("是符号链接", "is a symlink"))
+            elif not stat.S_ISDIR(status.st_mode):
+                offending = (current, say("不是文件夹", "is not a folder"))
+        if current.parent == current:
+            offending = None  # not inside a records root: nothing to hold the write to
+            break
+        current = current.parent
+    if offending is not None:
+        where, why = offending
+        rel = where.relative_to(current).as_posix() if where.is_relative_to(current) else str(where)
+        raise RefusedWrite(
+            say(
+                "{p} {why}:wkb 只写入记录根目录内的真实文件夹;未写入任何内容",
+                "{p} {why}: wkb writes only into real folders inside the records root; "
+                "nothing written",
+                p=rel,
+                why=why,
+            )
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RefusedWrite(
+            say(
+                "无法创建文件夹 {p}:{e}",
+                "cannot create the folder {p}: {e}",
+                p=folder,
+                e=error.strerror or str(error),
+            )
+        ) from None
+
+
+def _checked(path: Path, text: str) -> bytes:
+    data = _encoded(path, text)
+    ensure_folder(path)
+    return data
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -559,9 +680,9 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file atomically; raise FileExistsError rather than overwrite anything."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _write_temp(path.parent, text)
+    """Write a new file atomically; raise FileExistsError rather than overwrite anything.
+    Refuses (RefusedWrite) what `_checked` refuses, before anything is written."""
+    temp = _write_temp(path.parent, _checked(path, text))
     try:
         try:
             os.link(temp, path)  # atomic and exclusive: fails if `path` exists
@@ -577,9 +698,8 @@ def create_exclusive(path: Path, text: str) -> None:
 
 
 def replace_atomic(path: Path, text: str) -> None:
-    """Replace an existing file (or create it) in one rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _write_temp(path.parent, text)
+    """Replace an existing file (or create it) in one rename; refuses what `_checked` refuses."""
+    temp = _write_temp(path.parent, _checked(path, text))
     try:
         os.replace(temp, path)
     except BaseException:
@@ -593,8 +713,10 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
 
     `build` gets the file's current bytes (re-read under the lock) and returns the new text, or
     raises to refuse. On POSIX an exclusive flock on the file serialises writers; a writer that
-    wakes up on a file that was replaced meanwhile starts over on the new one.
+    wakes up on a file that was replaced meanwhile starts over on the new one. Refuses what
+    `_checked` refuses (the folders are checked before the file is even opened).
     """
+    ensure_folder(path)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: optimistic check instead of a lock
@@ -623,3 +745,29 @@ def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
 
 def is_temp_file(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the existing file `path` (never written through it) while the
+    block runs: read, check and add files that depend on it without a concurrent writer between.
+
+    POSIX: flock on the file. Windows: msvcrt's lock on its first byte (retried for ~10 s)."""
+    with open(path, "rb") as stream:
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import msvcrt
+
+            msvcrt.locking(stream.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                stream.seek(0)
+                msvcrt.locking(stream.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_UN)

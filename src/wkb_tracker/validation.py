@@ -1,24 +1,24 @@
 """Cross-record checks: small pure functions over a Dataset, each returning Problems.
 
 Structural checks (YAML, fields, types) happen while loading; these look at meaning: names that
-must exist in the policy, ids that must be unique, files that must sit where their date says.
+must exist in the policy, files that must sit where their date says. (Ids are made unique by the
+loader itself, which reports every copy: see duplicates.py.)
 `VALIDATORS` is the explicit list `wkb validate` runs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from wkb_tracker.dates import today
 from wkb_tracker.errors import Problem
+from wkb_tracker.event_files import event_problem, history_problems
 from wkb_tracker.i18n import say
 from wkb_tracker.ids import RECTIFICATION, VISIT, is_valid_id
 from wkb_tracker.loader import Dataset
 from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, RECTIFICATION_SOURCES
 from wkb_tracker.records import rectification_path
-from wkb_tracker.rectification import history_refusals
 from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
 from wkb_tracker.sealing import check_sealed_months
 from wkb_tracker.storage import node_line
@@ -209,52 +209,22 @@ def check_rectification_fields(data: Dataset) -> Iterator[Problem]:
                 say("整改期限早于立项日期", "deadline is before the opened date"),
                 "deadline",
             )
-        for index, event in enumerate(item.events):
+        for event in item.events:
             if event.date < item.opened:
-                yield _at(
-                    data.root,
-                    item.path,
-                    say("事件日期早于立项日期", "event date is before the opened date"),
-                    "events",
-                    index,
-                    "date",
-                )
-
-
-def _duplicates(records: Iterable[tuple[str, str]], root: Path) -> Iterator[Problem]:
-    seen: dict[str, list[str]] = defaultdict(list)
-    for record_id, path in records:
-        seen[record_id].append(path)
-    for record_id, paths in seen.items():
-        for path in paths[1:]:
-            yield _at(
-                root,
-                path,
-                say(
-                    "编号 {i} 重复(另见 {p})",
-                    "duplicate id {i} (also in {p})",
-                    i=record_id,
-                    p=paths[0],
-                ),
-                "id",
-            )
-
-
-def check_duplicate_ids(data: Dataset) -> Iterator[Problem]:
-    yield from _duplicates(((v.id, v.path) for v in data.visits), data.root)
-    yield from _duplicates(((r.id, r.path) for r in data.rectifications), data.root)
+                message = say("事件日期早于立项日期", "event date is before the opened date")
+                yield event_problem(data.root, item, event, message, "date")
 
 
 def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
     """Each item's history is a valid sequence (measure 15): no closing or extending a closed item,
     no reopening an open one, extensions move the deadline later, no event dated in the future, and
-    changes of status in date order. (Event dates before the opened date: check_rectification_fields.)
+    changes of status in date order, no late extension without an approver in an event file. Events
+    merged from two clones that conflict (both closed the item) are reported at their own files.
+    (Event dates before the opened date: check_rectification_fields.)
     """
     day = today()
     for item in data.rectifications:
-        for index, refusal in history_refusals(item, today=day):
-            if refusal.code != "before_opened":
-                yield _at(data.root, item.path, refusal.message, "events", index, refusal.field)
+        yield from history_problems(data.root, item, today=day)
 
 
 Validator = Callable[[Dataset], Iterable[Problem]]
@@ -263,7 +233,6 @@ VALIDATORS: list[Validator] = [
     check_visit_names,
     check_visit_places,
     check_rectification_fields,
-    check_duplicate_ids,
     check_rectification_histories,
     check_sealed_months,
 ]

@@ -9,7 +9,6 @@ file is touched; records are never deleted.
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -22,7 +21,6 @@ from wkb_tracker.i18n import say
 from wkb_tracker.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
-    MAX_TEXT,
     MEASURE_NUMBERS,
     Visit,
     VoidMark,
@@ -38,6 +36,7 @@ from wkb_tracker.storage import (
     read_yaml,
     update_locked,
 )
+from wkb_tracker.text import clean_text as clean_text  # the CLI's prompts clean through it too
 
 DEFAULT_MODE = "实地走访"
 CREATE_ATTEMPTS = 8  # fresh ids to try when a file name is taken (practically never more than 1)
@@ -118,40 +117,6 @@ def parse_measure(text: str | int, label: str = "--measure") -> int:
             text=str(text),
         )
     )
-
-
-def clean_text(text: str, label: str, *, required: bool = False, multiline: bool = False) -> str:
-    """`text` without surrounding blanks; refuses an empty required value, control characters
-    (line breaks only where a field may span lines) and more than MAX_TEXT characters."""
-    cleaned = text.replace("\r\n", "\n").strip()
-    if required and not cleaned:
-        raise UserError(
-            say("{label} 不能为空", "{label} must not be empty", label=label),
-        )
-    for char in cleaned:
-        if multiline and char in "\n\t":
-            continue
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cs", "Zl", "Zp"):
-            raise UserError(
-                say(
-                    "{label} 含不允许的控制字符 {c!r}",
-                    "{label} contains a control character {c!r}, which is not allowed",
-                    label=label,
-                    c=char,
-                )
-            )
-    if len(cleaned) > MAX_TEXT:
-        raise UserError(
-            say(
-                "{label} 过长:{n} 个字符,上限 {max}",
-                "{label} is too long: {n} characters, the limit is {max}",
-                label=label,
-                n=len(cleaned),
-                max=MAX_TEXT,
-            )
-        )
-    return cleaned
 
 
 def _clean_list(values: Iterable[str], label: str, *, multiline: bool) -> tuple[str, ...]:
@@ -357,9 +322,19 @@ def write_new(root: Path, visit: Visit) -> Visit:
         rel = visit_path(visit.id, visit.date, visit.district_id)
         path = root / rel
         suffix = f"_{visit.id}.yaml"
-        taken = path.parent.is_dir() and any(
-            name.endswith(suffix) for name in os.listdir(path.parent)
-        )
+        try:
+            taken = path.parent.is_dir() and any(
+                name.endswith(suffix) for name in os.listdir(path.parent)
+            )
+        except OSError as error:  # a month folder that cannot be read is not written into
+            raise UserError(
+                say(
+                    "无法读取文件夹 {p}:{e};未写入任何内容",
+                    "cannot read the folder {p}: {e}; nothing written",
+                    p=path.parent.relative_to(root).as_posix(),
+                    e=error.strerror or str(error),
+                )
+            ) from None
         if not taken:
             text = render(visit)
             try:
@@ -775,7 +750,14 @@ def edit_visit(
         )
     import tempfile
 
-    handle, name = tempfile.mkstemp(prefix=f"wkb-{old.id}-", suffix=".yaml")
+    from wkb_tracker.leftovers import EDIT_DIR, edit_copy_prefix
+    from wkb_tracker.storage import ensure_folder
+
+    # In the root, not /tmp: a killed edit leaves its copy where `wkb validate --fix` looks.
+    ensure_folder(root / EDIT_DIR / "copy")
+    handle, name = tempfile.mkstemp(
+        prefix=edit_copy_prefix(old.id), suffix=".yaml", dir=root / EDIT_DIR
+    )
     copy = Path(name)
     with os.fdopen(handle, "wb") as stream:
         stream.write(original)
@@ -807,7 +789,14 @@ def edit_visit(
 # -- git --------------------------------------------------------------------------------------
 
 
-def commit_message(visit: Visit, action: str = "") -> str:
-    """`visit: 胡军 东湖高新区 2026-11-03 (V20261103-7KQF2M)`; action `void`/`edit` after `visit`."""
-    head = f"visit {action}".strip()
-    return f"{head}: {visit.leader} {visit.district} {visit.date:%Y-%m-%d} ({visit.id})"
+def commit_message(visit: Visit, action: str = "", by: str = "") -> str:
+    """`visit: 胡军 东湖高新区 2026-11-03 (V20261103-7KQF2M) by 张三`; action `void`/`edit` after
+    `visit`; `by` the person who made the change (the recorder unless given)."""
+    from wkb_tracker.gitops import commit_message as message
+
+    return message(
+        f"visit {action}".strip(),
+        f"{visit.leader} {visit.district} {visit.date:%Y-%m-%d}",
+        by or visit.recorder,
+        [visit.id],
+    )

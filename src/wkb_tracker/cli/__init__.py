@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "due": "report_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",
+    "sync": "sync_cmds",
 }
 _GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
 

@@ -15,7 +15,13 @@ import typer
 from wkb_tracker.i18n import env_language, say, set_language
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from wkb_tracker.config import Config
+    from wkb_tracker.gitops import PendingCommit
+
+
+COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 
 
 class TableJson(StrEnum):
@@ -90,3 +96,19 @@ def warn_skipped(problems: list[object]) -> None:
     """Readers skip broken files; say which (on stderr, so JSON output stays parseable)."""
     for problem in problems:
         warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
+
+
+def begin_commit(ctx: typer.Context, wanted: bool | None) -> PendingCommit:
+    """Before a command writes: will its change be committed (`--commit/--no-commit`, else the
+    `auto_commit` config)? Refuses (exit 2, nothing written) when git has no identity."""
+    from wkb_tracker.gitops import prepare_commit
+
+    state = session(ctx)
+    return prepare_commit(state.root(), wanted, state.config().auto_commit)
+
+
+def finish_commit(pending: PendingCommit, paths: Sequence[str], message: str) -> None:
+    """After the write: commit `paths` alone; a failure is one warning line, the record stays."""
+    warning = pending.commit(paths, message)
+    if warning:
+        warn(warning)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from wkb_tracker.cli.common import TableJson, echo, session
+from wkb_tracker.cli.common import (
+    COMMIT_HELP,
+    TableJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+)
 
 month_app = typer.Typer(help="月份封存 / sealing finished months", no_args_is_help=True)
 hook_app = typer.Typer(help="git 钩子 / git hook", no_args_is_help=True)
@@ -20,18 +27,28 @@ def month_close(
     ctx: typer.Context,
     month: str = typer.Argument(..., help="YYYY-MM"),
     by: str | None = typer.Option(None, "--by", help="封存人 / who seals (default: recorder)"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
     from wkb_tracker.dates import parse_month
-    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.gitops import commit_message, default_recorder
     from wkb_tracker.i18n import say
     from wkb_tracker.sealing import month_figures, seal_month
 
     current = session(ctx)
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
-    sealer = (by or "").strip() or default_recorder(root, current.config().recorder)
+    from wkb_tracker.text import clean_text
+
+    given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
+    sealer = given or default_recorder(root, current.config().recorder)
+    pending = begin_commit(ctx, commit)
     seal = seal_month(root, first.year, first.month, by=sealer, figures=month_figures(root, first))
+    finish_commit(
+        pending,
+        [seal.path],
+        commit_message("month close", f"{seal.label} {len(seal.visits)} visits", sealer),
+    )
     echo(
         say(
             "已封存 {m}:{n} 条走访,封存人 {b},清单 {p}",

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from wkb_tracker.cli.common import TableJson, echo, session
+from wkb_tracker.cli.common import (
+    COMMIT_HELP,
+    TableJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+)
 from wkb_tracker.errors import EXIT_PROBLEMS
 from wkb_tracker.i18n import say
 
@@ -34,9 +41,12 @@ def init(
     no_git: bool = typer.Option(False, "--no-git", help="不执行 git init / don't run git init"),
 ) -> None:
     """新建记录根目录 / create a fresh records root with the bundled policy data."""
-    from wkb_tracker.root import init_root
+    from wkb_tracker.cli.common import warn
+    from wkb_tracker.root import create_root
 
-    created = init_root(directory, git=not no_git)
+    created, warning = create_root(directory, git=not no_git)
+    if warning:
+        warn(warning)
     echo(say("已新建记录根目录:{p}", "created records root: {p}", p=created))
 
 
@@ -58,12 +68,26 @@ def config_set(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="配置项 / key"),
     value: str = typer.Argument(..., help="值 / value"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """设置一个配置项(类型会检查)/ set one key (type-checked)."""
-    from wkb_tracker.config import set_value
+    from wkb_tracker.config import CONFIG_FILE, set_value
+    from wkb_tracker.gitops import commit_message, default_recorder
 
-    stored = set_value(session(ctx).root(), key, value)
-    echo(f"{key} = {'' if stored is None else stored}")
+    root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
+    stored = set_value(root, key, value)
+    shown = "" if stored is None else stored
+    finish_commit(
+        pending,
+        [CONFIG_FILE],
+        commit_message(
+            "config set",
+            f"{key} = {shown}",
+            default_recorder(root, session(ctx).config().recorder),
+        ),
+    )
+    echo(f"{key} = {shown}")
 
 
 @config_app.command("list")
@@ -209,11 +233,15 @@ def districts_assign(
     ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
     from wkb_tracker.assign import assign
+    from wkb_tracker.gitops import commit_message, default_recorder
+    from wkb_tracker.root import DISTRICTS_FILE
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     entry = assign(
         root,
         district,
@@ -222,6 +250,16 @@ def districts_assign(
         title=title,
         department=department,
         contact=contact,
+    )
+    finish_commit(
+        pending,
+        [DISTRICTS_FILE],
+        commit_message(
+            "districts assign",
+            f"{entry['district']} from {entry['from']} {entry['leader']}",
+            default_recorder(root, session(ctx).config().recorder),
+            [str(entry["id"])],
+        ),
     )
     echo(
         say(
@@ -367,9 +405,13 @@ def validate(
         )
     if data.temp_files:
         if fix:
-            for rel in data.temp_files:
-                (root / rel).unlink(missing_ok=True)
-            echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=len(data.temp_files)))
+            from wkb_tracker.leftovers import remove
+
+            removed, stuck = remove(root, data.temp_files)
+            echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=removed))
+            for problem in stuck:
+                echo(str(problem))
+            problems += stuck
         else:
             echo(
                 say(

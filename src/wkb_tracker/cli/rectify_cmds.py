@@ -7,13 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn, warn_skipped
+from wkb_tracker.cli.common import (
+    TableJsonCsv,
+    TextJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+    warn_skipped,
+)
 from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from wkb_tracker.gitops import PendingCommit
     from wkb_tracker.model import Rectification, RectificationEvent
     from wkb_tracker.policy import Policy
 
@@ -38,6 +47,14 @@ def register(app: typer.Typer) -> None:
 _COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 _RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
 _DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
+_APPROVED_HELP = (
+    "批准人:逾期后延期、或日期在已封存月份时必填 / approver: needed for an extension after the "
+    "deadline, or for a date in a sealed month"
+)
+_LATE_HELP = (
+    "补记原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
+    "recorded now (with --approved-by)"
+)
 
 
 # -- add and the four events -----------------------------------------------------------------
@@ -81,6 +98,7 @@ def add(
     from wkb_tracker.rectification_store import add_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item = add_item(
         root,
         problem=problem,
@@ -94,7 +112,7 @@ def add(
         opened=opened,
         deadline=deadline,
     )
-    _commit(ctx, commit, item, "add")
+    _commit(pending, item, "add", item.created_by)
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
@@ -119,6 +137,8 @@ def progress(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -127,8 +147,17 @@ def progress(
     from wkb_tracker.rectification_store import add_progress
 
     root = session(ctx).root()
-    item, event = add_progress(root, item_id, note=note, by=_recorder(ctx, recorder), day=date)
-    _changed(ctx, commit, format, item, event)
+    pending = begin_commit(ctx, commit)
+    item, event = add_progress(
+        root,
+        item_id,
+        note=note,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("extend")
@@ -141,8 +170,9 @@ def extend(
         help="新期限:日期,或从现行期限起算 +15d|15天|+2w|1个月 / new deadline, or a term from the current one",
     ),
     reason: str = typer.Option(..., "--reason", help="延期理由 / reason"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help="批准人 / approved by"),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -151,6 +181,7 @@ def extend(
     from wkb_tracker.rectification_store import extend as extend_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = extend_item(
         root,
         item_id,
@@ -159,8 +190,9 @@ def extend(
         approved_by=approved_by,
         by=_recorder(ctx, recorder),
         day=date,
+        late_reason=late_reason,
     )
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("close")
@@ -169,6 +201,8 @@ def close(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -177,10 +211,17 @@ def close(
     from wkb_tracker.rectification_store import close as close_item
 
     root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
     item, event = close_item(
-        root, item_id, resolution=resolution, by=_recorder(ctx, recorder), day=date
+        root,
+        item_id,
+        resolution=resolution,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
     )
-    _changed(ctx, commit, format, item, event)
+    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("reopen")
@@ -189,6 +230,8 @@ def reopen(
     item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -197,8 +240,17 @@ def reopen(
     from wkb_tracker.rectification_store import reopen as reopen_item
 
     root = session(ctx).root()
-    item, event = reopen_item(root, item_id, reason=reason, by=_recorder(ctx, recorder), day=date)
-    _changed(ctx, commit, format, item, event)
+    pending = begin_commit(ctx, commit)
+    item, event = reopen_item(
+        root,
+        item_id,
+        reason=reason,
+        by=_recorder(ctx, recorder),
+        day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
+    _changed(ctx, pending, format, item, event)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -310,26 +362,27 @@ def _recorder(ctx: typer.Context, given: str | None) -> str:
     return default_recorder(session(ctx).root(), session(ctx).config().recorder)
 
 
-def _commit(ctx: typer.Context, wanted: bool | None, item: Rectification, action: str) -> None:
-    """Commit the item's file alone when asked (or configured); a failure is only a warning."""
-    if not (session(ctx).config().auto_commit if wanted is None else wanted):
-        return
-    from wkb_tracker.gitops import commit
+def _commit(
+    pending: PendingCommit, item: Rectification, action: str, by: str, paths: tuple[str, ...] = ()
+) -> None:
+    """Commit the item's file (and `paths`, e.g. an event's own file) alone when asked."""
+    from wkb_tracker.gitops import commit_message
 
-    message = f"rectify {action}: {item.id}" + (f" {item.district}" if item.district else "")
-    why_not = commit(session(ctx).root(), [item.path], message)
-    if why_not:
-        warn(say("未能提交到 git:{w}", "could not commit to git: {w}", w=why_not))
+    finish_commit(
+        pending,
+        [item.path, *paths],
+        commit_message(f"rectify {action}", item.district or "", by, [item.id]),
+    )
 
 
 def _changed(
     ctx: typer.Context,
-    commit: bool | None,
+    pending: PendingCommit,
     format: TextJson,
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
-    _commit(ctx, commit, item, event.kind)
+    _commit(pending, item, event.kind, event.by, (event.path,))
     if format is TextJson.json:
         _print_detail(ctx, item)
         return

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import TableJsonCsv, TextJson, echo, session, warn
+from wkb_tracker.cli.common import (
+    TableJsonCsv,
+    TextJson,
+    begin_commit,
+    echo,
+    finish_commit,
+    session,
+    warn,
+)
 from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
@@ -106,6 +114,7 @@ def add(
     state = session(ctx)
     root = state.root()
     policy = _policy(root)
+    pending = begin_commit(ctx, commit)  # no git identity: refused before any prompt or write
     values: dict[str, Any] = {
         "date": date,
         "district": district,
@@ -145,7 +154,7 @@ def add(
         paths += [path for _item_id, path, _problem in opened]
     from wkb_tracker.visits import commit_message
 
-    _commit(root, paths, commit_message(visit), commit, state.config().auto_commit)
+    finish_commit(pending, paths, commit_message(visit))
     if format is TextJson.json:
         from wkb_tracker.render import print_json
         from wkb_tracker.visits import visit_view
@@ -491,8 +500,9 @@ def void(
     state = session(ctx)
     root = state.root()
     who = by if by is not None else default_recorder(root, state.config().recorder)
+    pending = begin_commit(ctx, commit)
     visit = void_visit(root, visit_id, reason=reason, by=who)
-    _commit(root, [visit.path], commit_message(visit, "void"), commit, state.config().auto_commit)
+    finish_commit(pending, [visit.path], commit_message(visit, "void", who))
     echo(
         say(
             "已作废 {i}({d} {l} {n} · {e}),原因:{r}",
@@ -514,10 +524,12 @@ def edit(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
+    from wkb_tracker.gitops import default_recorder
     from wkb_tracker.visits import commit_message, edit_visit
 
     state = session(ctx)
     root = state.root()
+    pending = begin_commit(ctx, commit)
     result = edit_visit(_policy(root), root, visit_id)
     for message in result.warnings:
         warn(message)
@@ -526,7 +538,8 @@ def edit(
         return
     visit = result.visit
     paths = [visit.path, *([result.old_path] if result.old_path else [])]
-    _commit(root, paths, commit_message(visit, "edit"), commit, state.config().auto_commit)
+    editor = default_recorder(root, state.config().recorder)
+    finish_commit(pending, paths, commit_message(visit, "edit", editor))
     echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
 
 
@@ -542,30 +555,3 @@ def _policy(root: Path) -> Policy:
     if problems:
         raise DataError("\n".join(str(problem) for problem in problems))
     return policy
-
-
-def _commit(root: Path, paths: list[str], message: str, flag: bool | None, auto: bool) -> None:
-    """Commit `paths` alone when asked (flag, else config); a failed commit warns, the file stays."""
-    wanted = auto if flag is None else flag
-    if not wanted:
-        return
-    from wkb_tracker.gitops import commit, in_repository
-
-    if not in_repository(root):
-        if flag:
-            warn(
-                say(
-                    "记录根目录不是 git 仓库,未提交",
-                    "the records root is not a git repository; not committed",
-                )
-            )
-        return
-    failure = commit(root, paths, message)
-    if failure:
-        warn(
-            say(
-                "git 提交失败({why});记录已保存,未提交",
-                "git commit failed ({why}); the record is saved but not committed",
-                why=failure,
-            )
-        )

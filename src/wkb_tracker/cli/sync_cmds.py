@@ -1,0 +1,31 @@
+"""`wkb sync`: pull the office's new records and push one's own (see sync.py for the steps)."""
+
+from __future__ import annotations
+
+import typer
+
+from wkb_tracker.cli.common import TextJson, echo, session
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
+
+
+def sync(ctx: typer.Context, format: TextJson = typer.Option(TextJson.text, "--format")) -> None:
+    """与共享仓库同步:收取他人记录并推送自己的 / share records with the office's remote.
+
+    退出码 / exit: 0 已同步 synced; 2 拒绝 refused; 3 无法连接远程 remote unreachable;
+    4 冲突(已撤销)conflict (undone, nothing lost)."""
+    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.sync import summary
+    from wkb_tracker.sync import sync as run_sync
+
+    state = session(ctx)
+    root = state.root()
+    result = run_sync(root, person=default_recorder(root, state.config().recorder))
+    if format is TextJson.json:
+        from wkb_tracker.render import print_json
+
+        print_json(result.view())
+        return
+    echo(summary(result))

@@ -1,0 +1,343 @@
+"""A records repository that clones, and every change committed (issue 10.1, 10.2, 11.12)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from gitrepo import VISIT, clean, git, init, ok, subjects, without_identity, wkb
+from wkb_tracker import gitops
+from wkb_tracker.loader import load
+from wkb_tracker.root import init_root
+from wkb_tracker.validation import validate
+
+FIRST_COMMIT = {
+    ".gitattributes",
+    ".gitignore",
+    "wkb.toml",
+    "data/measures.yaml",
+    "data/districts.yaml",
+    "data/visits/.gitkeep",
+    "data/rectifications/.gitkeep",
+    "data/sealed/.gitkeep",
+}
+
+
+@pytest.fixture(autouse=True)
+def _not_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WKB_INTERACTIVE", raising=False)
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    """`wkb init` with git: auto_commit on, its first commit made, recorder 测试员 (git user.name)."""
+    root = tmp_path / "records"
+    assert init(root).exit_code == 0
+    git(root, "config", "user.name", "测试员")
+    return root
+
+
+# -- 10.1 a records repository that clones ------------------------------------------------------
+
+
+def test_init__first_commit_holds_everything_a_clone_needs(records: Path) -> None:
+    assert clean(records)
+    assert set(git(records, "ls-files").split()) == FIRST_COMMIT
+    assert [subject.split(" by ")[0] for subject in subjects(records)] == ["wkb init: records root"]
+    ignored = (records / ".gitignore").read_text(encoding="utf-8").split()
+    assert ignored == [".wkb-cache/", "wkb.local.toml"]
+    assert git(records, "check-attr", "text", "--", "data/visits/2026/11/x.yaml").strip() == (
+        "data/visits/2026/11/x.yaml: text: unset"
+    )
+
+
+def test_clone__every_command_works_at_once(records: Path, tmp_path: Path) -> None:
+    remote = tmp_path / "office.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(records, "push", "-q", str(remote), "HEAD:refs/heads/main")
+    clone = tmp_path / "clerk"
+    git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(clone))
+    git(clone, "config", "user.name", "李四")
+    view = ok(clone, *VISIT, "--date", "2026-11-03", "--problem", "缺场地", "--format", "json")
+    item = ok(clone, "rectify", "list", "--format", "json").stdout
+    assert "缺场地" in item
+    for args in (
+        ("report", "--month", "2026-11"),
+        ("validate",),
+        ("month", "status"),
+        ("districts",),
+        ("rectify", "list"),
+        ("due",),
+    ):
+        ok(clone, *args)
+    assert clean(clone)
+    assert subjects(clone)[0].startswith("visit: 胡军 东湖高新区 2026-11-03 (")
+    assert subjects(clone)[0].endswith(") by 李四")
+    assert view.exit_code == 0
+
+
+def test_init__in_a_clone_of_an_empty_remote_commits_there(tmp_path: Path) -> None:
+    remote = tmp_path / "office.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(tmp_path, "clone", "-q", str(remote), str(tmp_path / "clone"))
+    clone = tmp_path / "clone"
+    result = init(clone)
+    assert result.exit_code == 0, result.stderr
+    assert clean(clone)
+    assert set(git(clone, "ls-files").split()) == FIRST_COMMIT
+    git(clone, "push", "-q", "origin", "HEAD")
+    assert git(tmp_path / "office.git", "ls-tree", "-r", "--name-only", "HEAD").split() == sorted(
+        FIRST_COMMIT
+    )
+
+
+def test_init__a_sub_folder_of_a_larger_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "office"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "README.txt").write_text("office files\n", encoding="utf-8")
+    (repo / "draft.txt").write_text("not mine to commit\n", encoding="utf-8")
+    git(repo, "add", "README.txt", "draft.txt")
+    git(repo, "commit", "-qm", "office")
+    (repo / "README.txt").write_text("changed, not staged\n", encoding="utf-8")
+    root = repo / "台账" / "records"
+    assert init(root).exit_code == 0
+    assert not (root / ".git").exists()
+    assert set(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == {
+        f"台账/records/{path}" for path in FIRST_COMMIT
+    }
+    assert git(repo, "status", "--porcelain") == " M README.txt\n"
+    ok(root, *VISIT, "--date", "2026-11-03")
+    assert git(repo, "status", "--porcelain") == " M README.txt\n"
+    assert subjects(repo)[0].startswith("visit: ")
+
+
+def test_init__refuses_nested_git_init_and_without_git_still_works(tmp_path: Path) -> None:
+    result = init(tmp_path / "plain", "--no-git")
+    assert result.exit_code == 0
+    assert not (tmp_path / "plain" / ".git").exists()
+    assert (tmp_path / "plain" / ".gitattributes").is_file()
+
+
+def test_init__keeps_the_lines_of_existing_ignore_and_attribute_files(tmp_path: Path) -> None:
+    target = tmp_path / "clone"
+    target.mkdir()
+    git(target, "init", "-q")
+    (target / ".gitignore").write_bytes(b"*.bak")
+    assert init(target).exit_code == 0
+    assert (target / ".gitignore").read_bytes() == b"*.bak\n.wkb-cache/\nwkb.local.toml\n"
+    assert clean(target)
+
+
+# -- 11.12 the hook finds the records roots ---------------------------------------------------
+
+
+def test_hook__validates_a_root_in_a_sub_folder_and_is_written_with_lf(tmp_path: Path) -> None:
+    repo = tmp_path / "office"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    root = repo / "records"
+    assert init(root).exit_code == 0
+    result = ok(root, "hook", "install")
+    hook = Path(result.stdout.split(":", 1)[1].strip())
+    data = hook.read_bytes()
+    assert data.startswith(b"#!/bin/sh\n") and b"\r" not in data
+    # A second root in the same repository: its first commit passes the hook (which ran).
+    second = repo / "second"
+    assert init(second).exit_code == 0
+    assert clean(repo)
+    assert subjects(repo)[0] == subjects(repo)[1]  # both "wkb init: records root by …"
+    bad = root / "data/visits/2026/11/bad.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: V20261103-AAAAAA\ndate: 2026-11-03\nleader: 无名氏\n", encoding="utf-8")
+    git(repo, "add", "records/data/visits/2026/11/bad.yaml")
+    blocked = subprocess.run(
+        ["git", "commit", "-qm", "bad"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert blocked.returncode != 0
+    assert "wkb validate records\n" in blocked.stderr
+    assert "data/visits/2026/11/bad.yaml:1: 缺少字段 district\n" in blocked.stderr
+    assert "wkb: commit blocked" in blocked.stderr
+
+
+def test_hook__nothing_to_validate_outside_roots_passes(tmp_path: Path) -> None:
+    repo = tmp_path / "plain"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    root = repo / "records"
+    assert init(root, "--no-git").exit_code == 0  # not staged: the hook has no root to check
+    ok(root, "hook", "install")
+    (repo / "a.txt").write_text("a\n", encoding="utf-8")
+    git(repo, "add", "a.txt")
+    git(repo, "commit", "-qm", "a")
+
+
+# -- 10.2 every change is committed ------------------------------------------------------------
+
+
+def test_commit__assign_close_and_config_name_action_person_and_ids(records: Path) -> None:
+    ok(records, "districts", "assign", "东湖", "--leader", "赵峰", "--from", "2026-12-01")
+    ok(records, "month", "close", "2026-10")
+    ok(records, "config", "set", "due_soon_days", "10")
+    assert subjects(records)[:3] == [
+        "config set: due_soon_days = 10 by 测试员",
+        "month close: 2026-10 0 visits by 测试员",
+        "districts assign: 东湖高新区 from 2026-12-01 赵峰 (donghu) by 测试员",
+    ]
+    assert clean(records)
+
+
+def test_commit__no_commit_option_and_auto_commit_off(records: Path) -> None:
+    ok(
+        records,
+        "districts",
+        "assign",
+        "东湖",
+        "--leader",
+        "赵峰",
+        "--from",
+        "2026-12-01",
+        "--no-commit",
+    )
+    assert git(records, "status", "--porcelain") == " M data/districts.yaml\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (*VISIT, "--date", "2026-11-03", "--problem", "缺场地"),
+        ("rectify", "add", "--problem", "p", "--district", "东湖", "--source", "自查"),
+        ("districts", "assign", "东湖", "--leader", "赵峰", "--from", "2026-12-01"),
+        ("month", "close", "2026-10"),
+        ("config", "set", "due_soon_days", "10"),
+    ],
+    ids=["visit", "rectify", "assign", "close", "config"],
+)
+def test_commit__without_git_identity_refuses_before_writing(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    git(records, "config", "--unset", "user.name")
+    without_identity(monkeypatch, tmp_path / "home")
+    result = wkb(records, *args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "git config --global user.name" in result.stderr
+    assert clean(records)
+
+
+def test_init__without_git_identity_refuses_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_identity(monkeypatch, tmp_path / "home")
+    result = init(tmp_path / "new")
+    assert result.exit_code == 2
+    assert "git config --global user.email" in result.stderr
+    assert not (tmp_path / "new").exists()
+    assert init(tmp_path / "new", "--no-git").exit_code == 0  # without git it still works
+
+
+def test_commit__a_failed_commit_is_one_line_and_leaves_nothing_staged(records: Path) -> None:
+    hook = records / ".git/hooks/pre-commit"
+    hook.write_bytes(b"#!/bin/sh\necho first >&2\necho 'error: refused by policy' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = wkb(records, *VISIT, "--date", "2026-11-03", "--problem", "缺场地")
+    assert result.exit_code == 0
+    assert result.stderr == "警告:git 提交失败(error: refused by policy);记录已保存,未提交\n"
+    status = git(records, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert status and all(line.startswith("?? ") for line in status)  # nothing staged
+
+
+def test_commit__waits_for_a_foreign_index_lock(records: Path) -> None:
+    lock = records / ".git/index.lock"
+    lock.write_bytes(b"")
+    release = threading.Timer(0.3, lock.unlink)
+    release.start()
+    try:
+        result = wkb(records, *VISIT, "--date", "2026-11-03")
+    finally:
+        release.join()
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert clean(records)
+
+
+def test_commit__gives_up_on_a_lock_that_stays_and_unstages(
+    records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gitops, "_RETRY_DELAYS", (0.01, 0.01))
+    (records / "data/visits/a.yaml").write_text("x: 1\n", encoding="utf-8")
+    git(records, "add", "data/visits/a.yaml")
+    (records / ".git/index.lock").write_bytes(b"")
+    failure = gitops.commit(records, ["data/visits/a.yaml"], "m")
+    assert failure is not None and "index.lock" in failure
+    (records / ".git/index.lock").unlink()
+
+
+def test_visit_add__twenty_processes_commit_every_record(records: Path) -> None:
+    env = {**os.environ, "WKB_ROOT": str(records), "WKB_TODAY": "2026-11-25"}
+    processes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, "-m", "wkb_tracker", *VISIT, "--date", "2026-11-03"),
+                *("--problem", f"问题{n}", "--summary", str(n)),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(20)
+    ]
+    outcomes = [(process.communicate()[1], process.returncode) for process in processes]
+    assert outcomes == [(b"", 0)] * 20
+    assert clean(records)
+    assert len(subjects(records)) == 21
+    tracked = git(records, "ls-files", "data/visits", "data/rectifications").split()
+    assert len([path for path in tracked if path.endswith(".yaml")]) == 40
+    assert validate(load(records)) == []
+
+
+def test_init_root__library_call_commits_too(tmp_path: Path) -> None:
+    root = init_root(tmp_path / "lib", git=True)
+    assert clean(root) and len(subjects(root)) == 1
+
+
+def test_commit__a_file_without_changes_is_no_commit_and_no_warning(records: Path) -> None:
+    ok(records, "config", "set", "due_soon_days", "10")
+    result = ok(records, "config", "set", "due_soon_days", "10")
+    assert result.stderr == ""
+    assert len(subjects(records)) == 2
+    assert gitops.commit(records, ["wkb.toml"], "again") is None
+    assert clean(records)
+
+
+def test_clone__with_autocrlf_keeps_record_bytes(records: Path, tmp_path: Path) -> None:
+    view = ok(
+        records, *VISIT, "--date", "2026-11-03", "--summary", "两行\n摘要", "--format", "json"
+    )
+    path = json.loads(view.stdout)["path"]
+    clone = tmp_path / "windows-clone"
+    git(tmp_path, "clone", "-q", "-c", "core.autocrlf=true", str(records), str(clone))
+    for rel in (path, "wkb.toml", "data/districts.yaml"):
+        assert (clone / rel).read_bytes() == (records / rel).read_bytes(), rel
+        assert b"\r" not in (clone / rel).read_bytes()
+    assert clean(clone)
+
+
+def test_init__a_refused_first_commit_warns_once_and_stages_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "office"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_bytes(b"#!/bin/sh\necho 'error: not today' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = init(repo / "records")
+    assert result.exit_code == 0
+    assert result.stderr == "警告:git 提交失败(error: not today);记录根目录已建好,未提交\n"
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert (repo / "records/wkb.toml").is_file()

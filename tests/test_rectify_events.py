@@ -1,0 +1,327 @@
+"""One file per rectification event (issue 10.5, 10.8, 10.7): clones that each add events to the
+same item merge without a conflict; conflicting status changes are reported, not resolved;
+items written in the older format (events inside the item's file) are still read; lateness
+sticks; events dated in a sealed month need an approver and a reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import make_item, write_item
+from conftest import Invoke
+from inprocess import invoke
+from wkb_tracker.rectification_store import find_item
+from wkb_tracker.root import init_root
+
+
+def git(*args: str | Path) -> str:
+    done = subprocess.run(
+        ["git", *map(str, args)], check=False, capture_output=True, text=True, encoding="utf-8"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.strip()
+
+
+def wkb_in(clone: Path, *args: str) -> Any:
+    result = invoke("--root", str(clone), *args)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def clones(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A bare remote holding one item (opened 2026-11-02, deadline 12-02), and two clones of it."""
+    origin = init_root(tmp_path / "origin", git=True)
+    with (origin / "wkb.toml").open("a", encoding="utf-8") as stream:
+        stream.write('recorder = "测试员"\n')
+    item = make_item(date(2026, 11, 2))
+    write_item(origin, item)
+    git("-C", origin, "add", "-A")
+    git("-C", origin, "commit", "-q", "-m", "records root")
+    remote = tmp_path / "remote.git"
+    git("clone", "-q", "--bare", origin, remote)
+    first, second = tmp_path / "甲", tmp_path / "乙"
+    for clone in (first, second):
+        git("clone", "-q", remote, clone)
+        git("-C", clone, "config", "pull.rebase", "false")
+    return first, second, item.id
+
+
+def pull(clone: Path) -> None:
+    git("-C", clone, "pull", "-q", "--no-edit")  # fails the test on a conflict
+    assert git("-C", clone, "status", "--porcelain") == ""
+
+
+def history(clone: Path, item_id: str) -> list[tuple[str, str, str]]:
+    return [
+        (e.kind, e.date.isoformat(), e.note or e.resolution or e.reason or "")
+        for e in find_item(clone, item_id).events
+    ]
+
+
+def test_two_clones__events_on_one_item_merge_without_conflict_in_order(
+    clones: tuple[Path, Path, str],
+) -> None:
+    first, second, item_id = clones
+    wkb_in(first, "rectify", "progress", item_id, "--note", "甲协调", "--date", "2026-11-10", "--commit")  # fmt: skip
+    wkb_in(first, "rectify", "extend", item_id, "--deadline", "2026-12-31", "--reason", "待审批",
+           "--date", "2026-11-12", "--commit")  # fmt: skip
+    git("-C", first, "push", "-q")
+    wkb_in(second, "rectify", "progress", item_id, "--note", "乙回访", "--date", "2026-11-11", "--commit")  # fmt: skip
+    wkb_in(second, "rectify", "close", item_id, "--resolution", "已办结", "--date", "2026-11-20", "--commit")  # fmt: skip
+    pull(second)
+    git("-C", second, "push", "-q")
+    pull(first)
+    expected = [
+        ("progress", "2026-11-10", "甲协调"),
+        ("progress", "2026-11-11", "乙回访"),
+        ("extend", "2026-11-12", "待审批"),
+        ("close", "2026-11-20", "已办结"),
+    ]
+    assert history(first, item_id) == history(second, item_id) == expected
+    assert "0 条走访记录、1 个整改事项,未发现问题" in wkb_in(first, "validate").stdout
+    (view,) = json.loads(
+        wkb_in(first, "rectify", "list", "--status", "all", "--format", "json").stdout
+    )
+    assert (view["status"], view["closed"], view["closed_late"], view["deadline"]) == (
+        "closed", "2026-11-20", False, "2026-12-31",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("second_change", "message"),
+    [
+        (("close", "--resolution", "乙办结", "--date", "2026-11-21"), "不能再次关闭"),
+        (
+            ("extend", "--deadline", "2026-12-31", "--reason", "r", "--date", "2026-11-22"),
+            "不能延期",
+        ),
+    ],
+    ids=["both-closed", "closed-then-extended"],
+)
+def test_two_clones__conflicting_status_changes_are_reported_not_resolved(
+    clones: tuple[Path, Path, str], second_change: tuple[str, ...], message: str
+) -> None:
+    first, second, item_id = clones
+    wkb_in(first, "rectify", "close", item_id, "--resolution", "甲办结", "--date", "2026-11-20", "--commit")  # fmt: skip
+    git("-C", first, "push", "-q")
+    kind, *options = second_change
+    wkb_in(second, "rectify", kind, item_id, *options, "--commit")
+    pull(second)  # no git conflict: two different files
+    (late,) = [e for e in find_item(second, item_id).events if e.date.isoformat() != "2026-11-20"]
+    result = invoke("--root", str(second), "validate")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{late.path}:3: {item_id} 已于 2026-11-20 关闭,不能"
+        + ("再次关闭" if kind == "close" else "延期")
+        + ";如需继续整改,请先 `wkb rectify reopen`"
+    )
+    assert message in result.stdout
+    # Meanwhile the history counts as far as it is valid: the first closure, on its date.
+    listed = invoke("--root", str(second), "rectify", "list", "--status", "all", "--format", "json")
+    assert listed.exit_code == 0
+    (view,) = json.loads(listed.stdout)
+    assert (view["status"], view["closed"], view["deadline"]) == (
+        "closed",
+        "2026-11-20",
+        "2026-12-02",
+    )
+    assert f"{late.path}:3:" in listed.stderr  # and every reader warns
+    report = invoke("--root", str(second), "report", "--month", "2026-11", "--format", "json")
+    assert report.exit_code == 0 and f"{late.path}:3:" in report.stderr
+
+
+# -- the format before: events inside the item's file ----------------------------------------
+
+OLD_ITEM = """id: R20261001-AAAAAA
+problem: 孵化器用地审批慢
+district: 东湖高新区
+district_id: donghu
+source: 督查
+visit: null
+measure: null
+department: 高新处
+owner: 彭华魁
+opened: 2026-10-01
+deadline: 2026-10-31
+created_by: 测试员
+created_at: 2026-10-01 18:00:00+08:00
+events:
+- kind: progress
+  date: 2026-10-15
+  by: 测试员
+  at: 2026-10-15 10:00:00+08:00
+  note: 已协调规划局
+- kind: close
+  date: 2026-10-28
+  by: 测试员
+  at: 2026-10-28 10:00:00+08:00
+  resolution: 已办结
+"""
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cached", "no-cache"])
+def test_old_format__embedded_events_are_read_and_merged_with_event_files(
+    wkb: Invoke, root: Path, cache: bool
+) -> None:
+    rel = "data/rectifications/2026/10/R20261001-AAAAAA.yaml"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(OLD_ITEM, encoding="utf-8")
+    options = () if cache else ("--no-cache",)
+    view = json.loads(
+        wkb(*options, "rectify", "show", "R20261001-AAAAAA", "--format", "json").stdout
+    )
+    assert (view["status"], view["closed"], view["closed_late"]) == ("closed", "2026-10-28", False)
+    assert wkb(*options, "report", "--month", "2026-10", "--format", "json").exit_code == 0
+    # new events go to files of their own; the old file is never rewritten
+    result = wkb(
+        "rectify", "reopen", "R20261001-AAAAAA", "--reason", "复发", "--date", "2026-11-03"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (root / rel).read_text(encoding="utf-8") == OLD_ITEM
+    listed = json.loads(wkb(*options, "rectify", "list", "--format", "json").stdout)
+    assert [(v["id"], v["status"]) for v in listed] == [("R20261001-AAAAAA", "overdue")]
+    view = json.loads(
+        wkb(*options, "rectify", "show", "R20261001-AAAAAA", "--format", "json").stdout
+    )
+    assert [e["kind"] for e in view["events"]] == ["progress", "close", "reopen"]
+    assert wkb("validate").exit_code == 0
+
+
+def test_event_file__without_its_item_or_misnamed_is_reported(wkb: Invoke, root: Path) -> None:
+    item = make_item(date(2026, 11, 2))
+    write_item(root, item)
+    folder = root / item.path.rsplit("/", 1)[0]
+    body = "kind: progress\ndate: 2026-11-10\nby: 测试员\nat: 2026-11-10 10:00:00+08:00\nnote: n\n"
+    orphan = "R20261102-ZZZZZZ.E20261110020000000000-AAAAAA.yaml"
+    (folder / orphan).write_text(
+        f"id: E20261110020000000000-AAAAAA\nitem: R20261102-ZZZZZZ\n{body}", encoding="utf-8"
+    )
+    misnamed = f"{item.id}.E20261110020000000000-BBBBBB.yaml"
+    (folder / misnamed).write_text(
+        f"id: E20261110020000000000-CCCCCC\nitem: {item.id}\n{body}", encoding="utf-8"
+    )
+    result = wkb("validate")
+    assert result.exit_code == 1
+    rel = item.path.rsplit("/", 1)[0]
+    assert sorted(result.stdout.splitlines()[:2]) == sorted(
+        [
+            f"{rel}/{orphan}:1: 事件文件没有对应的整改事项 R20261102-ZZZZZZ(事件文件应与事项文件位于同一目录)",
+            f"{rel}/{misnamed}:1: 文件名应为 {item.id}.E20261110020000000000-CCCCCC.yaml(事项编号.事件编号.yaml)",
+        ]
+    )
+
+
+# -- lateness sticks (10.8) --------------------------------------------------------------------
+
+
+def _late_item(wkb: Invoke) -> str:
+    """An item of 东湖高新区 opened 2026-08-01, deadline 2026-08-31: overdue since 09-01."""
+    result = wkb("rectify", "add", "--problem", "用地审批慢", "--district", "东湖", "--source", "督查",
+                 "--opened", "2026-08-01", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    item_id: str = json.loads(result.stdout)["id"]
+    return item_id
+
+
+def test_lateness__an_extension_after_the_deadline_needs_an_approver(
+    wkb: Invoke, root: Path
+) -> None:
+    item_id = _late_item(wkb)
+    extend = ("rectify", "extend", item_id, "--deadline", "2026-11-30", "--reason", "需市级审批",
+              "--date", "2026-10-20")  # fmt: skip
+    before = sorted(p.name for p in (root / "data/rectifications").rglob("*"))
+    result = wkb(*extend)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "期限 2026-08-31 已过(逾期 50 天),逾期后延期须由批准人批准:请加 --approved-by;"
+        "该事项仍按逾期计,之后关闭计为超期办结\n"
+    )
+    assert sorted(p.name for p in (root / "data/rectifications").rglob("*")) == before
+    # on the deadline day itself it is not yet overdue: no approver needed
+    on_time = _late_item(wkb)
+    assert wkb("rectify", "extend", on_time, "--deadline", "2026-09-30", "--reason", "r",
+               "--date", "2026-08-31").exit_code == 0  # fmt: skip
+    assert wkb(*extend, "--approved-by", "胡军").exit_code == 0
+
+
+def test_lateness__closing_after_a_late_extension_counts_as_closed_late(wkb: Invoke) -> None:
+    item_id = _late_item(wkb)
+    assert wkb("rectify", "extend", item_id, "--deadline", "2026-11-30", "--reason", "需市级审批",
+               "--approved-by", "胡军", "--date", "2026-10-20").exit_code == 0  # fmt: skip
+    assert wkb("rectify", "close", item_id, "--resolution", "已办结", "--date", "2026-11-10").exit_code == 0  # fmt: skip
+
+    def figures(*args: str) -> dict[str, Any]:
+        result = wkb("report", *args, "--leader", "胡军", "--format", "json", "--explain")
+        assert result.exit_code == 0, result.stderr
+        ids: dict[str, Any] = json.loads(result.stdout)["leaders"][0]["rectification_ids"]
+        return ids
+
+    # the days it was overdue stay overdue
+    assert item_id in figures("--month", "2026-09")["overdue"]
+    assert item_id in figures("--month", "2026-10", "--as-of", "2026-10-19")["overdue"]
+    assert item_id not in figures("--month", "2026-10")["overdue"]  # extended on 10-20
+    november = figures("--month", "2026-11")
+    assert item_id in november["closed_late"] and item_id not in november["closed_on_time"]
+    view = json.loads(wkb("rectify", "show", item_id, "--format", "json").stdout)
+    assert (view["closed_late"], view["extended_late"]) == (True, True)
+    explained = wkb("report", "--month", "2026-11", "--explain").stdout
+    assert "逾期后才延期的事项(须经批准),关闭时一律计为超期办结" in explained
+    assert wkb("validate").exit_code == 0
+
+
+@pytest.mark.parametrize("term", ["+1d", "+1w", "1个月", "+30天"])
+def test_extend__a_term_past_the_last_date_is_refused(wkb: Invoke, term: str) -> None:
+    result = wkb("rectify", "add", "--problem", "p", "--district", "东湖", "--source", "督查",
+                 "--deadline", "9999-12-31", "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    item_id = json.loads(result.stdout)["id"]
+    refused = wkb("rectify", "extend", item_id, "--deadline", term, "--reason", "r")
+    assert refused.exit_code == 2 and refused.exception is not None  # SystemExit, no traceback
+    assert refused.stderr == (
+        f"--deadline {term} 从 9999-12-31 起算超出了可表示的日期(最晚 9999-12-31)\n"
+    )
+
+
+# -- events in a sealed month (10.7) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("progress", "--note", "补记进展"),
+        ("close", "--resolution", "已办结"),
+        ("extend", "--deadline", "2026-12-31", "--reason", "需审批"),
+    ],
+    ids=["progress", "close", "extend"],
+)
+def test_sealed_month__an_event_dated_in_it_needs_approver_and_reason(
+    wkb: Invoke, root: Path, change: tuple[str, ...]
+) -> None:
+    item = make_item(date(2026, 10, 2))
+    write_item(root, item)
+    assert wkb("month", "close", "2026-10", "--by", "办公室王").exit_code == 0
+    kind, *options = change
+    args = ("rectify", kind, item.id, *options, "--date", "2026-10-20")
+    before = sorted(p.name for p in (root / "data/rectifications").rglob("*"))
+    for missing in ((), ("--approved-by", "胡军"), ("--late-reason", "漏记")):
+        result = wkb(*args, *missing)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "2026-10 已封存:日期为 2026-10-20 的整改事件会改变该月已封存的数字;"
+            "如确需补记,请同时给出 --late-reason(原因)和 --approved-by(批准人)\n"
+        )
+    assert sorted(p.name for p in (root / "data/rectifications").rglob("*")) == before
+    # a date after the sealed month is not affected
+    later = wkb("rectify", "progress", item.id, "--note", "n", "--date", "2026-11-02")
+    assert later.exit_code == 0, later.stderr
+    done = wkb(*args, "--approved-by", "胡军", "--late-reason", "漏记", "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    event = json.loads(done.stdout)["events"][0]
+    assert (event["approved_by"], event["late_reason"]) == ("胡军", "漏记")

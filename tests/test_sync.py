@@ -1,0 +1,148 @@
+"""`wkb sync` with a bare remote and two clones (issue 10.4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitrepo import VISIT, clean, git, init, ok, subjects, wkb
+
+
+@pytest.fixture(autouse=True)
+def _not_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WKB_INTERACTIVE", raising=False)
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare remote; 张三 ran `wkb init` in his clone and synced; 李四 cloned it."""
+    remote = tmp_path / "office.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    first, second = tmp_path / "zhang", tmp_path / "li"
+    git(tmp_path, "clone", "-q", str(remote), str(first))
+    git(first, "config", "user.name", "张三")
+    assert init(first).exit_code == 0
+    assert ok(first, "sync").stdout == "已同步 origin/main:没有新记录;推送 1 个本地提交\n"
+    git(tmp_path, "clone", "-q", str(remote), str(second))
+    git(second, "config", "user.name", "李四")
+    return first, second
+
+
+def visit(root: Path, day: str, *more: str) -> str:
+    view = json.loads(ok(root, *VISIT, "--date", day, "--format", "json", *more).stdout)
+    return str(view["path"])
+
+
+def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> None:
+    zhang, li = office
+    visit(li, "2026-11-03", "--problem", "缺场地")
+    visit(li, "2026-11-04")
+    visit(li, "2026-11-05", "--recorder", "王五")
+    assert ok(li, "sync").stdout == "已同步 origin/main:没有新记录;推送 3 个本地提交\n"
+    visit(zhang, "2026-11-06")
+    result = ok(zhang, "sync")
+    assert result.stdout == (
+        "已同步 origin/main:收到 3 条走访、1 条整改进展,来自 李四、王五;推送 1 个本地提交\n"
+    )
+    assert clean(zhang)
+    assert len(subjects(zhang)) == 5  # rebased: no merge commit
+    again = json.loads(ok(li, "sync", "--format", "json").stdout)
+    assert again == {
+        "remote": "origin",
+        "branch": "main",
+        "committed": 0,
+        "received": {
+            "commits": 1,
+            "visits": 1,
+            "rectifications": 0,
+            "sealed": [],
+            "other": [],
+            "recorders": ["张三"],
+        },
+        "pushed": 0,
+    }
+    english = wkb(li, "--lang", "en", "sync")
+    assert english.stdout == "synced with origin/main: nothing new; nothing to push\n"
+
+
+def test_sync__commits_uncommitted_records_first(office: tuple[Path, Path]) -> None:
+    _zhang, li = office
+    visit(li, "2026-11-03", "--no-commit")
+    result = ok(li, "sync")
+    assert "先提交了 1 个未提交的记录文件;推送 1 个本地提交" in result.stdout
+    assert subjects(li)[0] == "sync: 1 uncommitted record file(s) by 李四"
+    assert clean(li)
+
+
+def test_sync__a_conflict_is_undone_and_nothing_is_lost(office: tuple[Path, Path]) -> None:
+    zhang, li = office
+    path = visit(zhang, "2026-11-03")
+    ok(zhang, "sync")
+    ok(li, "sync")
+    for root, text in ((zhang, "张三改的"), (li, "李四改的")):
+        file = root / path
+        file.write_text(file.read_text(encoding="utf-8") + f"# {text}\n", encoding="utf-8")
+        git(root, "commit", "-qam", f"hand edit {text}")
+    ok(zhang, "sync")
+    head = git(li, "rev-parse", "HEAD")
+    result = wkb(li, "sync")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"同步冲突:本地与远程都改动了 {path};已撤销合并")
+    assert result.stderr.count("\n") == 1
+    assert git(li, "rev-parse", "HEAD") == head
+    assert clean(li)
+    assert not (li / ".git/rebase-merge").exists()
+    assert "李四改的" in (li / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "start"),
+    [
+        ("no-remote", 2, "没有配置远程仓库,无法同步;请先运行:git remote add origin"),
+        ("offline", 3, "无法连接远程仓库 origin("),
+        ("dirty", 2, "工作区有不属于 wkb 记录的未提交改动(notes.txt)"),
+        ("not-git", 2, "记录根目录不在 git 仓库中"),
+    ],
+)
+def test_sync__refusals_leave_the_repository_as_it_was(
+    office: tuple[Path, Path], tmp_path: Path, setup: str, code: int, start: str
+) -> None:
+    zhang, _li = office
+    root = zhang
+    if setup == "no-remote":
+        git(zhang, "remote", "remove", "origin")
+    elif setup == "offline":
+        git(zhang, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    elif setup == "dirty":
+        (zhang / "notes.txt").write_text("a\n", encoding="utf-8")
+        git(zhang, "add", "notes.txt")
+        git(zhang, "commit", "-qm", "notes")
+        (zhang / "notes.txt").write_text("b\n", encoding="utf-8")
+    else:
+        root = tmp_path / "plain"
+        assert init(root, "--no-git").exit_code == 0
+    before = git(zhang, "rev-parse", "HEAD")
+    visit(root, "2026-11-03", "--no-commit")
+    result = wkb(root, "sync")
+    assert (result.exit_code, result.stderr[: len(start)]) == (code, start)
+    assert result.stderr.count("\n") == 1
+    assert git(zhang, "rev-parse", "HEAD") == before
+
+
+def test_sync__someone_pushing_in_between_is_fetched_and_rebased(
+    office: tuple[Path, Path],
+) -> None:
+    zhang, li = office
+    visit(li, "2026-11-03")
+    visit(zhang, "2026-11-04")  # committed in 张三's clone, pushed by the hook below
+    hook = li / ".git/hooks/pre-push"
+    hook.write_bytes(
+        f"#!/bin/sh\nrm \"$0\"\ngit -C '{zhang}' push -q origin HEAD >/dev/null 2>&1\n".encode()
+    )
+    hook.chmod(0o755)
+    result = ok(li, "sync")
+    assert result.stdout == "已同步 origin/main:收到 1 条走访,来自 张三;推送 1 个本地提交\n"
+    assert git(li, "rev-parse", "HEAD") == git(li, "rev-parse", "origin/main")
+    assert clean(li)

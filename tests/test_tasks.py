@@ -1,0 +1,99 @@
+"""tasks.py, the set-up script a newcomer runs first: it must refuse an old Python plainly and
+rebuild a .venv that another Python made or a failed install left behind."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+TASKS_FILE = Path(__file__).resolve().parents[1] / "tasks.py"
+
+
+def _tasks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("wkb_tasks", TASKS_FILE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("version", [(3, 10, 13), (3, 9, 0), (2, 7, 18)])
+def test_check_python__older_than_3_11_names_the_version_needed(
+    monkeypatch: pytest.MonkeyPatch, version: tuple[int, int, int]
+) -> None:
+    tasks = _tasks()
+    monkeypatch.setattr(sys, "version_info", version)
+    with pytest.raises(SystemExit) as stopped:
+        tasks.check_python()
+    message = str(stopped.value.code)
+    assert "Python 3.11" in message and ".".join(map(str, version)) in message
+
+
+def test_check_python__3_11_and_newer_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks = _tasks()
+    monkeypatch.setattr(sys, "version_info", (3, 12, 1))
+    tasks.check_python()
+
+
+def test_ensure_venv__a_venv_of_another_python_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    tasks = _tasks()
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "leftover").write_text("from another Python")
+    stamp = venv / ".wkb-installed"
+    stamp.write_text("0" * 64 + " 3.10 /usr/bin/python3.10")
+    monkeypatch.setattr(tasks, "VENV", venv)
+    monkeypatch.setattr(tasks, "STAMP", stamp)
+    monkeypatch.setattr(tasks, "PYTHON", venv / "bin" / "python")
+    created: list[Path] = []
+    ran: list[tuple[str, ...]] = []
+    def create(path: Path, **_: object) -> None:
+        created.append(Path(path))
+        Path(path).mkdir(parents=True)
+
+    monkeypatch.setattr(tasks.venv, "create", create)
+    monkeypatch.setattr(tasks, "run", lambda *args, **_: ran.append(tuple(map(str, args))))
+    monkeypatch.setattr(tasks, "venv_python_works", lambda: True)
+    tasks.ensure_venv()
+    assert not (venv / "leftover").exists()  # removed, not reused
+    assert created == [venv]
+    assert any("-e" in args for args in ran)
+    assert stamp.read_text(encoding="utf-8") == tasks.wanted_stamp()
+
+
+def test_ensure_venv__an_install_that_never_finished_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    tasks = _tasks()
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "half-installed").write_text("pip failed here")
+    monkeypatch.setattr(tasks, "VENV", venv)
+    monkeypatch.setattr(tasks, "STAMP", venv / ".wkb-installed")  # no stamp: install failed
+    monkeypatch.setattr(tasks, "PYTHON", venv / "bin" / "python")
+    monkeypatch.setattr(tasks.venv, "create", lambda path, **_: Path(path).mkdir(parents=True))
+    monkeypatch.setattr(tasks, "run", lambda *args, **_: None)
+    monkeypatch.setattr(tasks, "venv_python_works", lambda: True)
+    tasks.ensure_venv()
+    assert not (venv / "half-installed").exists()
+
+
+def test_ensure_venv__an_up_to_date_venv_is_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    tasks = _tasks()
+    venv = tmp_path / ".venv"
+    venv.mkdir()
+    stamp = venv / ".wkb-installed"
+    stamp.write_text(tasks.wanted_stamp())
+    monkeypatch.setattr(tasks, "VENV", venv)
+    monkeypatch.setattr(tasks, "STAMP", stamp)
+    monkeypatch.setattr(tasks, "venv_python_works", lambda: True)
+    monkeypatch.setattr(tasks, "run", lambda *args, **_: pytest.fail("nothing to install"))
+    tasks.ensure_venv()
