@@ -61,6 +61,7 @@ def item_id(root: Path) -> str:
 
 DAY_OPTIONS = [
     ("report", "--as-of"),
+    ("report", "--known-on"),
     ("due", "--as-of"),
     ("districts", "--as-of"),
     ("leaders", "--as-of"),

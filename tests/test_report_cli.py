@@ -182,6 +182,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
             "pending": 0,
             "contacts": 6,
             "visits_not_counted": 1,
+            "not_tracked": 0,
         },
         "bureau": {
             "visits_not_counted": [
@@ -204,6 +205,8 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
             "void_visits": 1,
         },
         "problems": [],
+        "known_on": "2026-11-25",
+        "tracking_start": None,
     }
 
 

@@ -43,7 +43,8 @@ from wkb_tracker.rectification import CLOSED, OVERDUE, state_at
 MET = "met"
 SHORT = "short"
 PENDING = "pending"
-STATUSES = (MET, SHORT, PENDING)
+NOT_TRACKED = "not_tracked"  # before the root's tracking_start: never short, never assessed
+STATUSES = (MET, SHORT, PENDING, NOT_TRACKED)
 
 MONTH = "month"
 QUARTER = "quarter"
@@ -96,7 +97,7 @@ class MonthFigure:
     days_in_month: int
     contacts: int
     required: int
-    status: str  # met | short | pending
+    status: str  # met | short | pending | not_tracked
     visits: tuple[str, ...]  # ids of the counted visits
     ended: bool  # the calendar month ended before the as-of date (its figure is final)
 
@@ -187,14 +188,19 @@ class LeaderFigure:
     @property
     def assessment(self) -> Assessment:
         """Months are assessed once they have ended (before the as-of date): a month still under
-        way is left out for every leader alike, even where it is already met. One pass over the
-        month figures (grouped by month), so a long period costs linear time, not quadratic."""
+        way is left out for every leader alike, even where it is already met; so is a month no
+        district of which was tracked. One pass over the month figures (grouped by month), so a
+        long period costs linear time, not quadratic."""
         by_month: dict[str, list[str]] = defaultdict(list)
         for district in self.districts:
             for month in district.months:
                 if month.ended:
                     by_month[month.month].append(month.status)
-        assessed = [worst(statuses) for statuses in by_month.values()]
+        assessed = [
+            worst(statuses)
+            for statuses in by_month.values()
+            if any(status != NOT_TRACKED for status in statuses)
+        ]
         on_time, late = (
             len(self.rectifications.closed_on_time),
             len(self.rectifications.closed_late),
@@ -243,6 +249,8 @@ class Report:
     bureau: BureauPart
     leader_filter: str | None = None
     problems: tuple[str, ...] = ()  # files skipped while loading, as path:line: message
+    known_on: date | None = None  # the day whose knowledge the report reproduces (knowledge.py)
+    tracking_start: str | None = None  # YYYY-MM; earlier months are not tracked
 
     @property
     def summary(self) -> dict[str, int]:
@@ -256,13 +264,21 @@ class Report:
             "visits_not_counted": len(self.bureau.visits_not_counted),
         }
 
+    @property
+    def not_tracked(self) -> int:
+        """Leaders none of whose months in the period is tracked yet (tracking_start)."""
+        return sum(1 for leader in self.leaders if leader.status == NOT_TRACKED)
+
     def month_labels(self) -> list[str]:
         return [f"{year:04d}-{month:02d}" for year, month in self.period.months()]
 
 
 def worst(statuses: Iterable[str]) -> str:
-    """short > pending > met (an empty set is met)."""
+    """short > pending > met (an empty set is met); months not tracked count only when no
+    month is tracked."""
     found = set(statuses)
+    if found == {NOT_TRACKED}:
+        return NOT_TRACKED
     if SHORT in found:
         return SHORT
     if PENDING in found:
@@ -338,6 +354,7 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
     minimum = dataset.monthly_minimum
     grace = dataset.config.late_grace_days
     snapshot = min(as_of, period.last)
+    tracked_from = dataset.config.tracking_month
 
     # Who held what in the period: leader → district → their entries for it.
     held: dict[str, dict[str, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
@@ -397,7 +414,10 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
                 visits = counted.get((name, district_id, key), [])
                 days_in_month = calendar.monthrange(year, month)[1]
                 required = required_contacts(minimum, covered, days_in_month)
-                if len(visits) >= required:
+                if tracked_from is not None and (year, month) < tracked_from:
+                    # Before tracking started nothing was required of anyone: shown, not judged.
+                    required, status = 0, NOT_TRACKED
+                elif len(visits) >= required:
                     status = MET
                 elif month_last < as_of:
                     status = SHORT
@@ -459,6 +479,8 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
         bureau=bureau,
         leader_filter=leader,
         problems=tuple(str(problem) for problem in dataset.problems),
+        known_on=dataset.known_on,
+        tracking_start=dataset.config.tracking_start,
     )
 
 
@@ -507,6 +529,7 @@ class DueReport:
     items: tuple[DueItem, ...]
     leader_filter: str | None = None
     problems: tuple[str, ...] = ()
+    known_on: date | None = None
 
 
 def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueReport:
@@ -559,6 +582,7 @@ def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueRepor
         items=tuple(items),
         leader_filter=leader,
         problems=report.problems,
+        known_on=dataset.known_on,
     )
 
 

@@ -47,6 +47,9 @@ class Dataset:
     rectifications: list[Rectification] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
+    # The day whose knowledge this holds (records made later are left out, see knowledge.py);
+    # None: everything on disk.
+    known_on: date | None = None
 
     @property
     def monthly_minimum(self) -> int:
@@ -466,12 +469,19 @@ def load(
     months: Iterable[tuple[int, int]] | None = None,
     window: Window | None = None,
     cache: bool = True,
+    known_on: date | None = None,
 ) -> Dataset:
     """Load what a command needs: the policy and config always, records on request.
 
     `months` limits visits to those month folders; `window` limits rectification items to those
-    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does).
+    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
+    `known_on` keeps only what was recorded by the end of that day (knowledge.py).
     """
+    if known_on is not None and window is not None:
+        from wkb_tracker.knowledge import in_the_past
+
+        if in_the_past(known_on):  # an item settled now may not have been settled on that day
+            window = (None, window[1])
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
@@ -485,4 +495,8 @@ def load(
         dataset.temp_files += temps
     if visits and rectifications and months is None and not cache:  # a full check: validate
         dataset.temp_files += other_temp_files(root)
+    if known_on is not None:
+        from wkb_tracker.knowledge import as_known_on
+
+        return as_known_on(dataset, known_on)
     return dataset

@@ -9,10 +9,12 @@ when piped, and under NO_COLOR.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from wkb_tracker.compliance import (
     MET,
+    NOT_TRACKED,
     PENDING,
     SHORT,
     DueReport,
@@ -34,10 +36,12 @@ _STYLES = {
     "heat-" + MET: "black on green",
     "heat-" + SHORT: "bold white on red",
     "heat-" + PENDING: "black on yellow",
+    NOT_TRACKED: "dim",
+    "heat-" + NOT_TRACKED: "dim",
     "overdue": "bold red",
     "due_soon": "yellow",
 }
-_MARKS = {MET: "", SHORT: "✗", PENDING: "~"}
+_MARKS = {MET: "", SHORT: "✗", PENDING: "~", NOT_TRACKED: ""}
 
 
 def status_word(status: str) -> str:
@@ -45,6 +49,8 @@ def status_word(status: str) -> str:
         return say("达标", "met")
     if status == SHORT:
         return say("未达标", "short")
+    if status == NOT_TRACKED:
+        return say("未开始跟踪", "not tracked")
     return say("进行中", "pending")
 
 
@@ -136,10 +142,22 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "late_grace_days": report.late_grace_days,
         "leader_filter": report.leader_filter,
         "leaders": [_leader_dict(leader, explain) for leader in report.leaders],
-        "summary": report.summary,
+        "summary": _summary(report),
         "bureau": bureau,
         "problems": list(report.problems),
+        "known_on": _iso(report.known_on),
+        "tracking_start": report.tracking_start,
     }
+
+
+def _summary(report: Report) -> dict[str, int]:
+    summary = dict(report.summary)
+    summary["not_tracked"] = report.not_tracked  # added after the first release: keys only grow
+    return summary
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def due_dict(due: DueReport) -> dict[str, Any]:
@@ -181,6 +199,7 @@ def due_dict(due: DueReport) -> dict[str, Any]:
             for item in due.items
         ],
         "problems": list(due.problems),
+        "known_on": _iso(due.known_on),
     }
 
 
@@ -247,6 +266,8 @@ def _title(report: Report) -> str:
 
 
 def _ratio(month: MonthFigure) -> str:
+    if month.status == NOT_TRACKED:
+        return f"{month.contacts}/-"
     prorated = "*" if month.days_covered < month.days_in_month else ""
     return f"{month.contacts}/{month.required}{prorated}"
 
@@ -330,6 +351,8 @@ def _grid_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[bool
                 month = by_month.get(label)
                 if month is None:
                     cells.append("-")
+                elif month.status == NOT_TRACKED:
+                    cells.append((status_word(NOT_TRACKED), "heat-" + NOT_TRACKED))
                 else:
                     cells.append((_ratio(month) + _MARKS[month.status], "heat-" + month.status))
             rows.append(
@@ -393,6 +416,27 @@ def _legend(report: Report) -> list[str]:
                 "* only part of the month is assigned or in the period: required is pro-rated by days (rounded up)",
             )
         )
+    if report.tracking_start is not None and any(
+        month.status == NOT_TRACKED
+        for leader in report.leaders
+        for district in leader.districts
+        for month in district.months
+    ):
+        parts.append(
+            say(
+                "未开始跟踪:{m} 之前的月份(tracking_start),不计未达标,不考核",
+                "not tracked: months before {m} (tracking_start), never short, not assessed",
+                m=report.tracking_start,
+            )
+        )
+    if report.known_on is not None and report.known_on != report.as_of:
+        parts.append(
+            say(
+                "按 {k} 当日所知的记录重现(其后录入的记录、整改进展与作废不计)",
+                "as known on {k}: records, rectification events and voids made later are left out",
+                k=report.known_on,
+            )
+        )
     parts.append(
         say(
             "「补录」列:月末 {g} 天后才录入的走访(仍计入)",
@@ -417,6 +461,15 @@ def summary_lines(report: Report) -> list[str]:
             c=summary["contacts"],
         )
     ]
+    if report.not_tracked:
+        lines.append(
+            say(
+                "另有 {n} 位责任领导在统计期内均未开始跟踪(tracking_start {m})。",
+                "{n} more leaders are not tracked in the whole period (tracking_start {m}).",
+                n=report.not_tracked,
+                m=report.tracking_start,
+            )
+        )
     post_seal = sum(len(leader.post_seal_entries) for leader in report.leaders)
     if post_seal:
         lines.append(

@@ -105,13 +105,18 @@ def _add_lines(path: Path, lines: tuple[str, ...]) -> None:
     path.write_bytes((current + "".join(line + "\n" for line in missing)).encode("utf-8"))
 
 
-def init_root(target: Path, *, git: bool = True) -> Path:
+def init_root(target: Path, *, git: bool = True, tracking_start: str | None = None) -> Path:
     """Create a fresh records root at `target`; refuse to touch an existing one. See create_root."""
-    return create_root(target, git=git)[0]
+    return create_root(target, git=git, tracking_start=tracking_start)[0]
 
 
-def create_root(target: Path, *, git: bool = True) -> tuple[Path, str | None]:
+def create_root(
+    target: Path, *, git: bool = True, tracking_start: str | None = None
+) -> tuple[Path, str | None]:
     """Create a fresh records root at `target` and, with git, commit everything a clone needs.
+
+    `tracking_start` (YYYY-MM; `wkb init` passes the current month) goes into wkb.toml. Personal
+    keys (recorder, lang) are never written there: they belong in the git-ignored wkb.local.toml.
 
     Returns the root and a one-line warning when the first commit failed (the root is made all
     the same). Inside an existing git work tree (a clone of an empty remote, or a sub-folder of a
@@ -157,7 +162,10 @@ def create_root(target: Path, *, git: bool = True) -> tuple[Path, str | None]:
         created.append(f"{DATA}/{name}")
     _add_lines(target / ".gitignore", GITIGNORE_LINES)
     _add_lines(target / ".gitattributes", GITATTRIBUTES_LINES)
-    write_config(target, {"lang": "zh", "auto_commit": git_ok})
+    shared: dict[str, object] = {"auto_commit": git_ok}
+    if tracking_start is not None:
+        shared["tracking_start"] = tracking_start
+    write_config(target, shared)
     created += [CONFIG_FILE, ".gitignore", ".gitattributes"]
     if not git_ok:
         return target, None

@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from wkb_tracker import settings
-from wkb_tracker.cli.common import Session, apply_language
+from wkb_tracker.cli.common import Session, apply_language, reset_warnings
 from wkb_tracker.errors import EXIT_USAGE, WkbError
 from wkb_tracker.i18n import say
 
@@ -79,6 +79,7 @@ def _global_options(
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")
         raise typer.Exit(2)
     apply_language(lang)
+    reset_warnings()
     settings.set_cache_enabled(not no_cache)
     ctx.obj = Session(root_option=root, lang_option=lang)
 

@@ -6,6 +6,7 @@ Kept light: command modules import this at start-up, so anything heavy is import
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,13 +44,14 @@ class TableJsonCsv(StrEnum):
 class Session:
     """Global options, resolved lazily: commands that need no root (init, --help) never look."""
 
-    __slots__ = ("_config", "_root", "lang_option", "root_option")
+    __slots__ = ("_config", "_root", "lang_option", "quiet_config", "root_option")
 
     def __init__(self, root_option: str | None = None, lang_option: str | None = None) -> None:
         self.root_option = root_option
         self.lang_option = lang_option
         self._root: Path | None = None
         self._config: Config | None = None
+        self.quiet_config = False  # `wkb validate` lists config problems itself
 
     def root(self) -> Path:
         if self._root is None:
@@ -64,7 +66,10 @@ class Session:
         if self._config is None:
             from wkb_tracker.config import read_config
 
-            self._config, _problems = read_config(self.root())
+            self._config, problems = read_config(self.root())
+            if not self.quiet_config:  # a broken wkb.toml is named in every command
+                for problem in problems:
+                    warn(str(problem))
         return self._config
 
 
@@ -84,12 +89,52 @@ def echo(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
+_warned: set[str] = set()
+
+
+def reset_warnings() -> None:
+    """Called once per command: the same warning is printed once (a config problem is found both
+    when the session reads the config and when a report loads its data)."""
+    _warned.clear()
+
+
 def warn(message: str) -> None:
+    if message in _warned:
+        return
+    _warned.add(message)
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 
 def date_option_help() -> str:
     return "YYYY-MM-DD (also 2026/11/3, 2026年11月3日, today, 今天)"
+
+
+KNOWN_ON_HELP = (
+    "按当日所知重现(不含其后录入的记录);默认今天 / reproduce the output as of what was known "
+    "on that day (records made later left out); default today"
+)
+
+
+def as_of_and_known_on(as_of: str | None, known_on: str | None) -> tuple[date, date]:
+    """(as-of day, known-on day). Both default to today (WKB_TODAY pins both); `--known-on D`
+    alone also moves the as-of day to D: the output as it could have been produced on D.
+    Refuses a known-on day after today (nothing is known about the future)."""
+    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.errors import UserError
+
+    now = today()
+    known = parse_date(known_on, field="--known-on") if known_on else now
+    if known > now:
+        raise UserError(
+            say(
+                "--known-on {d} 晚于今天({t})",
+                "--known-on {d} is after today ({t})",
+                d=known,
+                t=now,
+            )
+        )
+    day = parse_date(as_of, field="--as-of") if as_of else known
+    return day, known
 
 
 def warn_skipped(problems: list[object]) -> None:

@@ -42,9 +42,11 @@ def init(
 ) -> None:
     """新建记录根目录 / create a fresh records root with the bundled policy data."""
     from wkb_tracker.cli.common import warn
+    from wkb_tracker.dates import today
     from wkb_tracker.root import create_root
 
-    created, warning = create_root(directory, git=not no_git)
+    # Months before the root existed were never recorded here: they show as 未开始跟踪.
+    created, warning = create_root(directory, git=not no_git, tracking_start=f"{today():%Y-%m}")
     if warning:
         warn(warning)
     echo(say("已新建记录根目录:{p}", "created records root: {p}", p=created))
@@ -70,60 +72,86 @@ def config_set(
     value: str = typer.Argument(..., help="值 / value"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
-    """设置一个配置项(类型会检查)/ set one key (type-checked)."""
-    from wkb_tracker.config import CONFIG_FILE, set_value
+    """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml(并提交)/
+    set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
+    wkb.toml (committed with auto_commit)."""
+    from wkb_tracker.config import SHARED, lookup, set_value
     from wkb_tracker.gitops import commit_message, default_recorder
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    stored = set_value(root, key, value)
-    shown = "" if stored is None else stored
-    finish_commit(
-        pending,
-        [CONFIG_FILE],
-        commit_message(
-            "config set",
-            f"{key} = {shown}",
-            default_recorder(root, session(ctx).config().recorder),
-        ),
+    current = session(ctx)
+    current.quiet_config = True  # a broken file being written to is refused below, by name
+    root = current.root()
+    # Only the shared file is committed; a personal key is set even where git has no identity.
+    pending = begin_commit(ctx, commit) if lookup(key).scope == SHARED else None
+    stored, written = set_value(root, key, value)
+    shown = "" if stored is None else str(stored).lower() if isinstance(stored, bool) else stored
+    if pending is not None:
+        finish_commit(
+            pending,
+            [written],
+            commit_message(
+                "config set",
+                f"{key} = {shown}",
+                default_recorder(root, current.config().recorder),
+            ),
+        )
+    echo(
+        say(
+            "{k} = {v}(已写入 {f})",
+            "{k} = {v} (written to {f})",
+            k=key,
+            v=shown,
+            f=written,
+        )
     )
-    echo(f"{key} = {shown}")
 
 
 @config_app.command("list")
 def config_list(
     ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
 ) -> None:
-    """列出全部配置项 / list every key with its value and meaning."""
-    from wkb_tracker.config import SCHEMA
+    """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
+    from wkb_tracker.config import SCHEMA, resolve
     from wkb_tracker.i18n import language
     from wkb_tracker.render import print_json, print_table
 
-    config = session(ctx).config()
+    current = session(ctx)
+    current.config()  # names a broken file once, on stderr
+    resolved = resolve(current.root())
+    config = resolved.config
     rows = [
         (
             key.name,
             getattr(config, key.name),
+            resolved.sources[key.name],
             key.default,
             key.help_zh if language() == "zh" else key.help_en,
         )
         for key in SCHEMA
     ]
     if format is TableJson.json:
-        print_json({name: value for name, value, _default, _help in rows})
+        data: dict[str, object] = {name: value for name, value, _s, _d, _h in rows}
+        data["source"] = {name: source for name, _v, source, _d, _h in rows}
+        print_json(data)
         return
     print_table(
         [
             say("配置项", "key"),
             say("当前值", "value"),
+            say("来源", "source"),
             say("默认值", "default"),
             say("说明", "meaning"),
         ],
-        [(name, _show(value), _show(default), meaning) for name, value, default, meaning in rows],
+        [
+            (name, _show(value, name), source, _show(default, name), meaning)
+            for name, value, source, default, meaning in rows
+        ],
     )
 
 
-def _show(value: object) -> str:
+def _show(value: object, name: str = "monthly_minimum") -> str:
+    if value is None and name == "tracking_start":
+        return say("(全部月份)", "(every month)")
     if value is None:
         return say("(取自第十四条)", "(from measure 14)")
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -390,6 +418,7 @@ def validate(
     from wkb_tracker.validation import problems_without_items
     from wkb_tracker.validation import validate as run_validators
 
+    session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
     data = load(root, cache=False)  # validate reads every file itself, never the cache
     problems = run_validators(data)

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
     TableJsonCsv,
     TextJson,
+    as_of_and_known_on,
     begin_commit,
     echo,
     finish_commit,
@@ -270,18 +272,25 @@ def list_items(
     district: str | None = typer.Option(None, "--district", help="区 / district"),
     leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
-    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.knowledge import in_the_past, items_known_on
     from wkb_tracker.rectification_store import load_items, select
     from wkb_tracker.render import print_csv, print_json
 
     root = session(ctx).root()
-    day = parse_date(as_of, field="--as-of") if as_of else today()
-    # A department filter is checked against every item's department, so read them all then.
-    open_only = status.value in ("open", "overdue", "due-soon") and department is None
+    day, known = as_of_and_known_on(as_of, known_on)
+    # A department filter is checked against every item's department, so read them all then;
+    # so too for a past day's knowledge: an item closed since may still have been open then.
+    open_only = (
+        status.value in ("open", "overdue", "due-soon")
+        and department is None
+        and not in_the_past(known)
+    )
     items, problems = load_items(root, as_of=day, open_only=open_only)
+    items = items_known_on(items, known)
     warn_skipped(list(problems))
     views = select(
         items,
@@ -329,15 +338,27 @@ def show(
     as_of: str | None = typer.Option(
         None, "--as-of", help="截至日期,默认今天 / as of (default today)"
     ),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一个事项及其全部历史 / show an item and its whole history."""
-    from wkb_tracker.dates import parse_date, today
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.knowledge import item_known_on
     from wkb_tracker.rectification_store import find_item
 
     root = session(ctx).root()
-    day = parse_date(as_of, field="--as-of") if as_of else today()
-    item = find_item(root, item_id)
+    day, known = as_of_and_known_on(as_of, known_on)
+    found = find_item(root, item_id)
+    item = item_known_on(found, known)
+    if item is None:
+        raise UserError(
+            say(
+                "事项 {i} 在 {d} 尚未录入",
+                "item {i} had not been recorded yet on {d}",
+                i=found.id,
+                d=known,
+            )
+        )
     if format is TextJson.json:
         _print_detail(ctx, item, day)
         return

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.cli.common import TableJson, date_option_help, session, warn
+from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
+    TableJson,
+    as_of_and_known_on,
+    date_option_help,
+    session,
+    warn,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -46,6 +53,7 @@ def report(
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
     explain: bool = typer.Option(
         False,
@@ -55,15 +63,14 @@ def report(
 ) -> None:
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
     from wkb_tracker import compliance, report_render
-    from wkb_tracker.dates import parse_date, today
     from wkb_tracker.render import print_json
 
-    day = parse_date(as_of, field="--as-of") if as_of else today()
+    day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     root = session(ctx).root()
     # Items settled before the period or opened after its snapshot cannot count (record_cache).
     snapshot = min(day, period.last)
-    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot))
+    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.compute(dataset, period, day, leader=name)
     if format is ReportFormat.json:
@@ -82,16 +89,16 @@ def due(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
     leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
     from wkb_tracker import compliance, report_render
-    from wkb_tracker.dates import parse_date, today
     from wkb_tracker.render import print_json
 
-    day = parse_date(as_of, field="--as-of") if as_of else today()
+    day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
-    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day))
+    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
     if format is TableJson.json:
@@ -160,7 +167,9 @@ def _period(
     return month_of(as_of)
 
 
-def _load(root: Path, months: list[tuple[int, int]], window: tuple[date, date]) -> Dataset:
+def _load(
+    root: Path, months: list[tuple[int, int]], window: tuple[date, date], known_on: date
+) -> Dataset:
     """The policy, config, the visits of `months` only, and the rectification items the period
     can count (`window`: not settled before its first day, opened by its snapshot). Broken
     policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
@@ -168,7 +177,7 @@ def _load(root: Path, months: list[tuple[int, int]], window: tuple[date, date]) 
     from wkb_tracker.loader import load
     from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
 
-    dataset = load(root, months=months, window=window)
+    dataset = load(root, months=months, window=window, known_on=known_on)
     policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
     if policy_problems:
         raise DataError("\n".join(str(p) for p in policy_problems))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
     TableJsonCsv,
     TextJson,
     begin_commit,
@@ -347,9 +348,11 @@ def list_visits(
     leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
     district: str | None = typer.Option(None, "--district", help="区 / district"),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
+    from wkb_tracker.cli.common import as_of_and_known_on
     from wkb_tracker.loader import load
     from wkb_tracker.policy import load_policy
     from wkb_tracker.visits import make_filter, select, visit_view
@@ -365,7 +368,8 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    data = load(root, rectifications=False, months=chosen.months())
+    _day, known = as_of_and_known_on(None, known_on)
+    data = load(root, rectifications=False, months=chosen.months(), known_on=known)
     for problem in data.problems:
         if problem.path.startswith("data/visits/"):
             warn(say("已跳过无法读取的记录 ", "skipped an unreadable record ") + str(problem))
@@ -434,12 +438,28 @@ def list_visits(
 def show(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一条走访记录 / print one visit."""
+    from wkb_tracker.cli.common import as_of_and_known_on
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.knowledge import visit_known_on
     from wkb_tracker.visits import find_visit, visit_view
 
-    view = visit_view(find_visit(session(ctx).root(), visit_id))
+    _day, known = as_of_and_known_on(None, known_on)
+    found = find_visit(session(ctx).root(), visit_id)
+    visit = visit_known_on(found, known)
+    if visit is None:
+        raise UserError(
+            say(
+                "走访 {i} 在 {d} 尚未录入",
+                "visit {i} had not been recorded yet on {d}",
+                i=found.id,
+                d=known,
+            )
+        )
+    view = visit_view(visit)
     if format is TextJson.json:
         from wkb_tracker.render import print_json
 
