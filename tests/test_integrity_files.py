@@ -202,6 +202,7 @@ UNREADABLE: dict[str, tuple[str, Callable[[pytest.MonkeyPatch, Path], None], tup
         _deny_listing,
         ("rectify list", "report 2026-11"),
     ),
+    "sealed-folder": ("data/sealed", _deny_listing, ("report 2026-11", "due")),
     "visit-file": ("visit", _deny_reading, VISIT_READERS),
     "item-file": ("item", _deny_reading, ("rectify list", "report 2026-11")),
     "year-is-a-file": (

@@ -31,7 +31,7 @@ from wkb_tracker.records import (
     visit_from_document,
     visit_path,
 )
-from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
 if TYPE_CHECKING:
@@ -150,6 +150,27 @@ def _odd_entry(root: Path, rel: str) -> Problem | None:
         "a file where a folder belongs (records go in YYYY/MM folders); not read",
     )
     return Problem(rel, 1, message)
+
+
+def folder_problems(root: Path, rel: str) -> list[Problem]:
+    """A problem when `rel` exists but cannot be read as a real folder of the root: reported,
+    never taken for an empty (or absent) folder."""
+    odd = odd_folder(root, rel)
+    if odd is not None:
+        if os.path.islink(root / odd):
+            message = say("是符号链接,未读取", "is a symlink; not read")
+            return [Problem(odd, 1, message)]
+        found = _odd_entry(root, odd)
+        return [found] if found is not None else []
+    try:
+        with os.scandir(root / rel):
+            pass
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        why = error.strerror or str(error)
+        return [Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why)]
+    return []
 
 
 def _read_doc(root: Path, rel: str) -> Document:
@@ -485,6 +506,7 @@ def load(
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
+    dataset.problems += folder_problems(root, SEALED_DIR)  # seals are read by path, not listed
     if visits:
         dataset.visits, found, temps = load_visits(root, months, cache=cache)
         dataset.problems += found
