@@ -423,11 +423,17 @@ def _item_rows(
     from wkb_tracker.event_files import join
 
     joined, _orphans = join(records)
-    by_id = {item.id: item for item in joined}
+    by_path = {item.path: item for item in joined}  # a copy of an item is judged on its own
+    by_id: dict[str, Rectification] = {}
+    for item in joined:  # the item its event files joined (see join)
+        if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
+            by_id[item.id] = item
     filled: list[tuple[str, str, str | None, str | None]] = []
     kept: list[Any] = []
     for (name, row, _opened, _settled), record in zip(rows, records, strict=True):
-        whole = by_id.get(record.item if isinstance(record, EventFile) else record.id)
+        whole = (
+            by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
+        )
         if whole is None:  # an event file without its item: always read, and reported
             filled.append((name, row, None, None))
             kept.append(record)
