@@ -34,7 +34,8 @@ from wkb_tracker.rectification import settled_on
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "4"  # 3: events carry their origin; event-file rows. 4: late_*
+SCHEMA_VERSION = "5"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# are problems. 5: items opened in a sealed month carry late_reason, late_approved_by
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
