@@ -507,3 +507,19 @@ def test_any_manifest__read_checked_and_applied_without_a_crash(root: Path, mani
     report = compliance.compute(dataset, compliance.month_of(date(2026, 9, 1)), date(2026, 11, 25))
     apply_seals(report, book)
     apply_seals(report, book, known_on=date(2026, 10, 1))
+
+
+def test_month_seals__the_version_in_force_on_a_known_on_day() -> None:
+    """v1 sealed 10-08 and reopened 10-20, v2 sealed 10-25 (Shanghai days)."""
+    from wkb_tracker.manifest import MonthSeals, Reopening, Seal
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 10, day, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+    v1 = Seal(2026, 9, "办公室", at(8), (), "data/sealed/history/2026-09.v1.yaml", version=1)
+    v2 = Seal(2026, 9, "办公室", at(25), (), "data/sealed/2026-09.yaml", version=2)
+    reopened = Reopening(2026, 9, 1, "办公室", at(20), "核实", "局长", "r")
+    seals = MonthSeals(2026, 9, current=v2, archived={1: v1}, reopenings={1: reopened})
+    found = {day: seals.official(date(2026, 10, day)) for day in (7, 8, 19, 20, 24, 25)}
+    assert found == {7: None, 8: v1, 19: v1, 20: None, 24: None, 25: v2}
+    assert seals.official() is v2
