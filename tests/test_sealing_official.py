@@ -523,3 +523,18 @@ def test_month_seals__the_version_in_force_on_a_known_on_day() -> None:
     found = {day: seals.official(date(2026, 10, day)) for day in (7, 8, 19, 20, 24, 25)}
     assert found == {7: None, 8: v1, 19: v1, 20: None, 24: None, 25: v2}
     assert seals.official() is v2
+
+
+def test_validate_fix__removes_a_temp_file_left_in_the_sealing_history(wkb, root: Path) -> None:
+    """A crash during `month reopen` can leave `.wkb-*.tmp` beside the kept versions."""
+    assert wkb("month", "close", "2026-09").exit_code == 0
+    assert (
+        wkb("month", "reopen", "2026-09", "--reason", "核实", "--approved-by", "局长").exit_code
+        == 0
+    )
+    leftover = root / "data/sealed/history/.wkb-crash.tmp"
+    leftover.write_text("half", encoding="utf-8")
+    assert "1" in wkb("validate").stdout
+    assert wkb("validate", "--fix").exit_code == 0
+    assert not leftover.exists()
+    assert (root / "data/sealed/history/2026-09.v1.yaml").exists()
