@@ -368,3 +368,68 @@ def test_known_on__unknown_records_are_refused_by_show(wkb: Invoke) -> None:
     item = json.loads(wkb("rectify", "list", "--format", "json").stdout)[0]["id"]
     result = wkb("rectify", "show", item, "--known-on", DAY)
     assert result.exit_code == 2 and "尚未录入" in result.stderr
+
+
+@pytest.mark.parametrize("before", [None, ".wkb-cache/\n", ".wkb-cache/", "/wkb.local.toml\n"])
+def test_config_set__an_existing_root_gets_the_local_file_ignored(
+    wkb: Invoke, root: Path, before: str | None
+) -> None:
+    ignore = root / ".gitignore"
+    if before is None:
+        ignore.unlink()
+    else:
+        ignore.write_text(before, encoding="utf-8")
+    assert wkb("config", "set", "recorder", "张三").exit_code == 0
+    lines = ignore.read_text(encoding="utf-8").splitlines()
+    assert sum(line.lstrip("/") == LOCAL_FILE for line in lines) == 1
+    assert ".wkb-cache/" in lines or before in (None, "/wkb.local.toml\n")
+
+
+def test_config_set__default_unsets_tracking_start(wkb: Invoke, root: Path) -> None:
+    assert wkb("config", "set", "tracking_start", "2026-09").exit_code == 0
+    assert wkb("config", "set", "tracking_start", "default").exit_code == 0
+    assert "tracking_start" not in toml(root / "wkb.toml")
+
+
+# -- knowledge.py, in process ---------------------------------------------------------------
+
+
+def test_knowledge__filters_on_the_model_at_the_end_of_the_day_in_shanghai() -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from builders import make_item, make_visit
+    from wkb_tracker.dates import SHANGHAI
+    from wkb_tracker.knowledge import item_known_on, visit_known_on
+    from wkb_tracker.model import RectificationEvent, VoidMark
+
+    day = date(2026, 11, 10)
+    late_evening = datetime(2026, 11, 10, 23, 59, tzinfo=SHANGHAI)
+    next_morning_utc = datetime(2026, 11, 10, 16, 0, tzinfo=UTC)  # 11-11 00:00 Shanghai
+    visit = make_visit(date(2026, 11, 3), recorded_at=late_evening)
+    assert visit_known_on(visit, day) is visit
+    assert visit_known_on(make_visit(date(2026, 11, 3), recorded_at=next_morning_utc), day) is None
+    voided = make_visit(
+        date(2026, 11, 3), recorded_at=late_evening, void=VoidMark("重复", "张三", next_morning_utc)
+    )
+    shown = visit_known_on(voided, day)
+    assert shown is not None and not shown.is_void
+    events = tuple(
+        RectificationEvent("progress", date(2026, 11, 5), "张三", at, note="n")
+        for at in (late_evening, next_morning_utc)
+    )
+    item = make_item(date(2026, 11, 1), events=events)
+    found = item_known_on(item, day)
+    assert found is not None and found.events == events[:1]
+    assert item_known_on(make_item(date(2026, 11, 1), created_at=next_morning_utc), day) is None
+    undated = make_item(date(2026, 11, 11), created_at=None)  # no created_at: its opened date
+    assert item_known_on(undated, day) is None
+    assert item_known_on(undated, day + timedelta(days=1)) is not None
+
+
+def test_config_file__named_even_when_the_language_comes_from_elsewhere(
+    wkb: Invoke, root: Path
+) -> None:
+    (root / "wkb.toml").write_text("a = " + "[" * 1000 + "\n", encoding="utf-8")
+    for args in (("--lang", "en", "districts"), ("leaders",)):
+        result = wkb(*args, env={"WKB_LANG": "en"})
+        assert result.exit_code == 0 and "wkb.toml:1: nested too deeply" in result.stderr

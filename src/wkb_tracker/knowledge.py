@@ -16,7 +16,7 @@ current text (git history holds the earlier ones). Pure functions; no I/O.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from wkb_tracker.dates import SHANGHAI
@@ -33,38 +33,57 @@ def in_the_past(day: date) -> bool:
     return day < datetime.now(SHANGHAI).date()
 
 
+def end_of(day: date) -> datetime:
+    """The first instant after `day` in Asia/Shanghai (capped at the calendar's last instant)."""
+    if day == date.max:
+        return datetime.max.replace(tzinfo=SHANGHAI)
+    return datetime.combine(day + timedelta(days=1), time(), SHANGHAI)
+
+
 def known(moment: datetime | None, day: date) -> bool:
     """Recorded by the end of `day` in Asia/Shanghai (a record without a time is taken as known:
     nothing says otherwise)."""
-    return moment is None or moment.astimezone(SHANGHAI).date() <= day
+    return moment is None or moment < end_of(day)
 
 
-def visit_known_on(visit: Visit, day: date) -> Visit | None:
-    """The visit as known on `day`, or None if it was recorded later."""
-    if not known(visit.recorded_at, day):
+def _visit(visit: Visit, cutoff: datetime) -> Visit | None:
+    if visit.recorded_at is not None and visit.recorded_at >= cutoff:
         return None
-    if visit.void is not None and not known(visit.void.at, day):
+    if visit.void is not None and visit.void.at >= cutoff:
         return replace(visit, void=None)
     return visit
 
 
-def item_known_on(item: Rectification, day: date) -> Rectification | None:
-    """The item with the events known on `day`, or None if it was created later."""
+def _item(item: Rectification, day: date, cutoff: datetime) -> Rectification | None:
     if item.created_at is not None:
-        if not known(item.created_at, day):
+        if item.created_at >= cutoff:
             return None
     elif item.opened > day:
         return None
-    events = tuple(event for event in item.events if known(event.at, day))
+    events = tuple(event for event in item.events if event.at < cutoff)
     return item if len(events) == len(item.events) else replace(item, events=events)
 
 
+def visit_known_on(visit: Visit, day: date) -> Visit | None:
+    """The visit as known on `day` (a void mark made later removed), or None if it was
+    recorded later."""
+    return _visit(visit, end_of(day))
+
+
+def item_known_on(item: Rectification, day: date) -> Rectification | None:
+    """The item with the events known on `day`, or None if it was created later (an item
+    without `created_at`: opened later)."""
+    return _item(item, day, end_of(day))
+
+
 def visits_known_on(visits: list[Visit], day: date) -> list[Visit]:
-    return [found for visit in visits if (found := visit_known_on(visit, day)) is not None]
+    cutoff = end_of(day)
+    return [found for visit in visits if (found := _visit(visit, cutoff)) is not None]
 
 
 def items_known_on(items: list[Rectification], day: date) -> list[Rectification]:
-    return [found for item in items if (found := item_known_on(item, day)) is not None]
+    cutoff = end_of(day)
+    return [found for item in items if (found := _item(item, day, cutoff)) is not None]
 
 
 def as_known_on(dataset: Dataset, day: date) -> Dataset:

@@ -464,8 +464,8 @@ def summary_lines(report: Report) -> list[str]:
     if report.not_tracked:
         lines.append(
             say(
-                "另有 {n} 位责任领导在统计期内均未开始跟踪(tracking_start {m})。",
-                "{n} more leaders are not tracked in the whole period (tracking_start {m}).",
+                "其中 {n} 位责任领导在统计期内均未开始跟踪(tracking_start {m})。",
+                "Of them, {n} are not tracked in the whole period (tracking_start {m}).",
                 n=report.not_tracked,
                 m=report.tracking_start,
             )

@@ -58,8 +58,9 @@ class Session:
             from wkb_tracker.root import find_root
 
             self._root = find_root(self.root_option)
+            config = self.config()  # read by every command: a broken config is named in each
             if self.lang_option is None and env_language() is None:
-                set_language(self.config().lang)
+                set_language(config.lang)
         return self._root
 
     def config(self) -> Config:
