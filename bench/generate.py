@@ -16,7 +16,8 @@ import argparse
 import random
 import shutil
 import sys
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from wkb_tracker.dates import SHANGHAI, add_months, month_bounds, months_between
@@ -31,6 +32,8 @@ from wkb_tracker.model import (
 )
 from wkb_tracker.policy import load_policy
 from wkb_tracker.records import (
+    event_file_mapping,
+    event_path,
     rectification_path,
     rectification_to_mapping,
     visit_path,
@@ -193,13 +196,24 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
             counts["visits"] += 1
             for problem in raised:
                 item = make_item(rng, visit, problem, entry.department, end, used)
-                write(
-                    out,
-                    rectification_path(item.id, item.opened),
-                    dump_yaml(rectification_to_mapping(item)),
-                )
+                write_item(out, item)
                 counts["rectifications"] += 1
     return counts
+
+
+def write_item(out: Path, item: Rectification) -> None:
+    """About half the items (by their id, so the data stays the same) as wkb writes them now, one
+    file per event beside the item; the rest in the format before, events inside the item's file."""
+    rel = rectification_path(item.id, item.opened)
+    if item.id[-1] in ALPHABET[::2]:
+        write(out, rel, dump_yaml(rectification_to_mapping(item)))
+        return
+    write(out, rel, dump_yaml(rectification_to_mapping(replace(item, events=()))))
+    for index, event in enumerate(item.events):
+        stamp_utc = event.at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+        event_id = f"E{stamp_utc}{index:06d}-{item.id[-6:]}"  # deterministic, unique per item
+        placed = replace(event, id=event_id, path=event_path(rel, item.id, event_id))
+        write(out, placed.path, dump_yaml(event_file_mapping(item.id, placed)))
 
 
 def make_item(

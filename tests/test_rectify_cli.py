@@ -355,7 +355,9 @@ def test_rectify_extend__turns_an_overdue_item_back_to_open(wkb: Invoke, root: P
         "2026-10-31",
         1,
     )
-    assert view["events"][-1] == {
+    event = view["events"][-1]
+    assert event.pop("path") == f"{item['path'].removesuffix('.yaml')}.{event.pop('id')}.yaml"
+    assert event == {
         "kind": "extend",
         "date": "2026-11-20",
         "by": "测试员",

@@ -127,14 +127,17 @@ def test_two_clones__conflicting_status_changes_are_reported_not_resolved(
     listed = invoke("--root", str(second), "rectify", "list", "--status", "all", "--format", "json")
     assert listed.exit_code == 0
     (view,) = json.loads(listed.stdout)
-    assert (view["status"], view["closed"], view["deadline"]) == (
+    assert (view["status"], view["closed"], view["deadline"], view["extensions"]) == (
         "closed",
         "2026-11-20",
         "2026-12-02",
+        0,
     )
     assert f"{late.path}:3:" in listed.stderr  # and every reader warns
     report = invoke("--root", str(second), "report", "--month", "2026-11", "--format", "json")
     assert report.exit_code == 0 and f"{late.path}:3:" in report.stderr
+    shown = wkb_in(second, "rectify", "show", item_id).stdout
+    assert f"    ⚠ 不计入:{item_id} 已于 2026-11-20 关闭" in shown and late.path in shown
 
 
 # -- the format before: events inside the item's file ----------------------------------------
@@ -276,6 +279,41 @@ def test_lateness__closing_after_a_late_extension_counts_as_closed_late(wkb: Inv
     assert wkb("validate").exit_code == 0
 
 
+def test_lateness__unapproved_late_extension_on_file(wkb: Invoke, root: Path) -> None:
+    """In an event file (written since the rule) it is reported; embedded in an item's file by an
+    earlier version it is read without a problem. Either way the closure counts as late."""
+    old = OLD_ITEM.replace(
+        "- kind: close\n  date: 2026-10-28",
+        "- kind: extend\n  date: 2026-11-05\n  by: 测试员\n  at: 2026-11-05 10:00:00+08:00\n"
+        "  deadline: 2026-11-30\n  reason: 待审批\n- kind: close\n  date: 2026-11-20",
+    )
+    rel = "data/rectifications/2026/10/R20261001-AAAAAA.yaml"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(old, encoding="utf-8")
+    assert wkb("validate").exit_code == 0
+    view = json.loads(wkb("rectify", "show", "R20261001-AAAAAA", "--format", "json").stdout)
+    assert (view["closed"], view["closed_late"], view["extended_late"]) == (
+        "2026-11-20",
+        True,
+        True,
+    )
+
+    item = make_item(date(2026, 10, 2), deadline=date(2026, 10, 31))
+    write_item(root, item)
+    event_rel = f"{item.path.removesuffix('.yaml')}.E20261105020000000000-AAAAAA.yaml"
+    (root / event_rel).write_text(
+        f"id: E20261105020000000000-AAAAAA\nitem: {item.id}\nkind: extend\ndate: 2026-11-05\n"
+        "by: 测试员\nat: 2026-11-05 10:00:00+08:00\ndeadline: 2026-11-30\nreason: 待审批\n",
+        encoding="utf-8",
+    )
+    result = wkb("validate")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{event_rel}:4: 期限 2026-10-31 已过(逾期 5 天),逾期后延期须由批准人批准:请加 --approved-by;"
+        "该事项仍按逾期计,之后关闭计为超期办结"
+    )
+
+
 @pytest.mark.parametrize("term", ["+1d", "+1w", "1个月", "+30天"])
 def test_extend__a_term_past_the_last_date_is_refused(wkb: Invoke, term: str) -> None:
     result = wkb("rectify", "add", "--problem", "p", "--district", "东湖", "--source", "督查",
@@ -325,3 +363,33 @@ def test_sealed_month__an_event_dated_in_it_needs_approver_and_reason(
     assert done.exit_code == 0, done.stderr
     event = json.loads(done.stdout)["events"][0]
     assert (event["approved_by"], event["late_reason"]) == ("胡军", "漏记")
+
+
+@pytest.mark.parametrize("options", [(), ("--no-cache",)], ids=["cached", "no-cache"])
+def test_event_files__join_the_item_that_counts_when_a_copy_stands_beside_it(
+    wkb: Invoke, root: Path, options: tuple[str, ...]
+) -> None:
+    """A stale copy of an item (closed in its own file on 10-20, the copy made before) beside
+    it, and an event file reopening it on 11-03: the event joins the item at `<id>.yaml`, in
+    the window of a November report, cached or not; the copy is reported, not counted."""
+    item = make_item(date(2026, 10, 5))
+    write_item(root, item)
+    copy = item.path.replace(".yaml", "-copy.yaml")
+    (root / copy).write_bytes((root / item.path).read_bytes())
+    closed = wkb("rectify", "close", item.id, "--resolution", "好", "--date", "2026-10-20")
+    assert closed.exit_code == 0, closed.stderr
+    assert (
+        wkb("rectify", "reopen", item.id, "--reason", "复发", "--date", "2026-11-03").exit_code == 0
+    )
+    for _cold_then_warm in range(2):
+        listed = wkb(*options, "rectify", "list", "--format", "json")
+        views = json.loads(listed.stdout)
+        assert [(v["id"], v["path"], v["status"]) for v in views] == [
+            (item.id, item.path, "overdue")
+        ]
+        assert f"{copy}:1: 编号 {item.id} 重复" in listed.stderr
+        report = json.loads(
+            wkb(*options, "report", "--month", "2026-11", "--explain", "--format", "json").stdout
+        )
+        (leader,) = [x for x in report["leaders"] if x["leader"] == "胡军"]
+        assert leader["rectification_ids"]["overdue"] == [item.id]

@@ -91,8 +91,11 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                                 "status": "met",
                                 "days_covered": 31,
                                 "days_in_month": 31,
+                                "sealed": False,
+                                "after_seal": 0,
                             }
                         ],
+                        "after_seal": 0,
                     },
                     {
                         "district": "汉阳区",
@@ -108,8 +111,11 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                                 "status": "short",
                                 "days_covered": 31,
                                 "days_in_month": 31,
+                                "sealed": False,
+                                "after_seal": 0,
                             }
                         ],
+                        "after_seal": 0,
                     },
                 ],
                 "rectifications": {
@@ -121,6 +127,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                 },
                 "late_entries": 1,
                 "post_seal_entries": 0,
+                "after_seal": 0,
                 "assessment": {
                     "months_met": 0,
                     "months_assessed": 1,
@@ -151,8 +158,11 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                                 "status": "met",
                                 "days_covered": 31,
                                 "days_in_month": 31,
+                                "sealed": False,
+                                "after_seal": 0,
                             }
                         ],
+                        "after_seal": 0,
                     }
                 ],
                 "rectifications": {
@@ -164,6 +174,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                 },
                 "late_entries": 0,
                 "post_seal_entries": 0,
+                "after_seal": 0,
                 "assessment": {
                     "months_met": 1,
                     "months_assessed": 1,
@@ -205,6 +216,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
             "void_visits": 1,
         },
         "problems": [],
+        "sealed_months": [],
         "known_on": "2026-11-25",
         "tracking_start": None,
     }
@@ -338,6 +350,8 @@ def test_report__csv_read_back(small: Path, wkb: Any) -> None:
         "分工天数": "31",
         "当月天数": "31",
         "走访编号": "V20261012-000004",
+        "已封存": "0",
+        "封存后补录": "0",
     }
 
 

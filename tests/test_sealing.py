@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from builders import make_visit, write_visit
 from wkb_tracker.records import visit_to_mapping
 from wkb_tracker.storage import dump_yaml
@@ -88,7 +90,14 @@ def test_hook_install__keeps_a_foreign_hook(wkb, root: Path) -> None:
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
 
 
-def test_visit_add__sealed_month_needs_a_late_reason(wkb, root: Path) -> None:
+@pytest.mark.parametrize(
+    "given",
+    [[], ["--late-reason", "领导出差,补录"], ["--approved-by", "办公室主任"]],
+    ids=["neither", "reason only", "approver only"],
+)
+def test_visit_add__sealed_month_needs_a_late_reason_and_an_approver(
+    wkb, root: Path, given: list[str]
+) -> None:
     assert wkb("month", "close", "2026-10").exit_code == 0
     args = [
         "visit",
@@ -102,12 +111,15 @@ def test_visit_add__sealed_month_needs_a_late_reason(wkb, root: Path) -> None:
         "--type",
         "platform",
     ]
-    refused = wkb(*args)
+    refused = wkb(*args, *given)
     assert refused.exit_code == 2
-    assert "2026-10 已封存,只能补录:请用 --late-reason" in refused.stderr
+    assert "2026-10 已封存,只能补录" in refused.stderr
+    assert "--late-reason" in refused.stderr and "--approved-by" in refused.stderr
     assert not list((root / "data/visits").glob("2026/10/*.yaml"))
-    accepted = wkb(*args, "--late-reason", "领导出差,补录")
+    accepted = wkb(*args, "--late-reason", "领导出差,补录", "--approved-by", "办公室主任")
     assert accepted.exit_code == 0, accepted.stderr
+    (written,) = (root / "data/visits").glob("2026/10/*.yaml")
+    assert "late_approved_by: 办公室主任" in written.read_text(encoding="utf-8")
     assert wkb("validate").exit_code == 0
 
 
@@ -143,6 +155,8 @@ def test_validate__sealed_figures_changed_by_a_table_or_config_edit(wkb, root: P
         "team",
         "--late-reason",
         "补录",
+        "--approved-by",
+        "办公室主任",
     )
     assert late.exit_code == 0, late.stderr
     assert (

@@ -253,6 +253,8 @@ def test_tracking_start__earlier_months_are_not_tracked_in_every_report(
         "status": "not_tracked",
         "days_covered": 31,
         "days_in_month": 31,
+        "sealed": False,
+        "after_seal": 0,
     }
     assert month["summary"]["not_tracked"] == 8 and month["summary"]["short"] == 0
     assert month["tracking_start"] == "2026-09"

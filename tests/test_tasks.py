@@ -53,6 +53,7 @@ def test_ensure_venv__a_venv_of_another_python_is_rebuilt(
     monkeypatch.setattr(tasks, "PYTHON", venv / "bin" / "python")
     created: list[Path] = []
     ran: list[tuple[str, ...]] = []
+
     def create(path: Path, **_: object) -> None:
         created.append(Path(path))
         Path(path).mkdir(parents=True)

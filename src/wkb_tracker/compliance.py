@@ -33,7 +33,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from wkb_tracker.dates import SHANGHAI, month_bounds, months_between
 from wkb_tracker.loader import Dataset
@@ -98,6 +98,10 @@ class MonthFigure:
     status: str  # met | short | pending | not_tracked
     visits: tuple[str, ...]  # ids of the counted visits
     ended: bool  # the calendar month ended before the as-of date (its figure is final)
+    # A sealed month (official.py): contacts/required/status are the manifest's official figures,
+    # `visits` the sealed ones, and `after_seal` the visits added since (封存后补录), not counted.
+    sealed: bool = False
+    after_seal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,10 @@ class DistrictFigure:
     @property
     def status(self) -> str:
         return worst(m.status for m in self.months)
+
+    @property
+    def after_seal(self) -> int:
+        return sum(len(m.after_seal) for m in self.months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +186,11 @@ class LeaderFigure:
     def status(self) -> str:
         return worst(d.status for d in self.districts)
 
+    @property
+    def after_seal(self) -> tuple[str, ...]:
+        """Ids of visits added to a sealed month after sealing: shown, not counted."""
+        return tuple(i for d in self.districts for m in d.months for i in m.after_seal)
+
     def month_status(self, month: str) -> str | None:
         """The leader's status in one month (worst of their districts), None if none held."""
         found = [m.status for d in self.districts for m in d.months if m.month == month]
@@ -234,6 +247,16 @@ class BureauPart:
 
 
 @dataclass(frozen=True, slots=True)
+class SealedMonth:
+    """A month whose official figures come from its manifest (official.py)."""
+
+    month: str  # YYYY-MM
+    version: int
+    sealed_by: str
+    sealed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     period: Period
     as_of: date
@@ -246,6 +269,7 @@ class Report:
     problems: tuple[str, ...] = ()  # files skipped while loading, as path:line: message
     known_on: date | None = None  # the day whose knowledge the report reproduces (knowledge.py)
     tracking_start: str | None = None  # YYYY-MM; earlier months are not tracked
+    sealed_months: tuple[SealedMonth, ...] = ()  # months shown with their official figures
 
     @property
     def summary(self) -> dict[str, int]:

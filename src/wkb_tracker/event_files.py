@@ -44,13 +44,20 @@ def join(records: Iterable[Any]) -> tuple[list[Rectification], list[Problem]]:
             items.append(record)
     if not events:
         return items, []
-    joined = []
-    for item in items:
-        found = events.pop((_folder(item.path), item.id), None)
+    # Events join the item at its own file name, `<id>.yaml`, when a copy of it stands beside it
+    # (duplicates.py counts that one); else the first item with the id in their folder.
+    target: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(items):
+        key = (_folder(item.path), item.id)
+        if key not in target or item.path.endswith(f"/{item.id}.yaml"):
+            target[key] = index
+    joined = list(items)
+    for key, index in target.items():
+        found = events.pop(key, None)
         if found:
+            item = joined[index]
             merged = in_order([*item.events, *(loose.event for loose in found)])
-            item = replace(item, events=merged)
-        joined.append(item)
+            joined[index] = replace(item, events=merged)
     problems = [
         Problem(
             loose.path,

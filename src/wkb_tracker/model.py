@@ -102,6 +102,8 @@ class Visit:
     recorder: str = ""
     recorded_at: datetime | None = None
     late_reason: str | None = None
+    # Who approved an entry into a sealed month (封存后补录, issue 10.7); older files have none.
+    late_approved_by: str | None = None
     void: VoidMark | None = None
     path: str = ""
 

@@ -56,7 +56,7 @@ def encode_visit(visit: Visit) -> str:
             visit.id, _iso(visit.date), visit.district, visit.district_id, visit.leader,
             visit.entity, visit.type, visit.mode, list(visit.measures), visit.summary,
             list(visit.problems), list(visit.participants), visit.recorder,
-            _iso(visit.recorded_at), visit.late_reason, void, visit.path,
+            _iso(visit.recorded_at), visit.late_reason, void, visit.path, visit.late_approved_by,
         ],
         ensure_ascii=False,
     )  # fmt: skip
@@ -71,7 +71,7 @@ def decode_visit(text: str | list[Any]) -> Visit:
         summary=row[9], problems=tuple(row[10]), participants=tuple(row[11]), recorder=row[12],
         recorded_at=_datetime(row[13]), late_reason=row[14],
         void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
-        path=row[16],
+        path=row[16], late_approved_by=row[17] if len(row) > 17 else None,
     )  # fmt: skip
 
 
@@ -423,11 +423,17 @@ def _item_rows(
     from wkb_tracker.event_files import join
 
     joined, _orphans = join(records)
-    by_id = {item.id: item for item in joined}
+    by_path = {item.path: item for item in joined}  # a copy of an item is judged on its own
+    by_id: dict[str, Rectification] = {}
+    for item in joined:  # the item its event files joined (see join)
+        if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
+            by_id[item.id] = item
     filled: list[tuple[str, str, str | None, str | None]] = []
     kept: list[Any] = []
     for (name, row, _opened, _settled), record in zip(rows, records, strict=True):
-        whole = by_id.get(record.item if isinstance(record, EventFile) else record.id)
+        whole = (
+            by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
+        )
         if whole is None:  # an event file without its item: always read, and reported
             filled.append((name, row, None, None))
             kept.append(record)

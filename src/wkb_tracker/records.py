@@ -34,6 +34,7 @@ VISIT_FIELDS = (
     Field("recorder", "text", required=False),
     Field("recorded_at", "datetime"),
     Field("late_reason", "str", required=False),
+    Field("late_approved_by", "str", required=False),
     Field("void", "mapping", required=False),
 )
 VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
@@ -135,6 +136,7 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             recorder=raw.get("recorder") or "",
             recorded_at=raw["recorded_at"],
             late_reason=raw.get("late_reason"),
+            late_approved_by=raw.get("late_approved_by"),
             void=VoidMark(void["reason"], void["by"], void["at"])
             if isinstance(void, dict)
             else None,
@@ -163,6 +165,8 @@ def visit_to_mapping(visit: Visit) -> dict[str, Any]:
     }
     if visit.late_reason:
         mapping["late_reason"] = visit.late_reason
+    if visit.late_approved_by:
+        mapping["late_approved_by"] = visit.late_approved_by
     if visit.void is not None:
         mapping["void"] = {"reason": visit.void.reason, "by": visit.void.by, "at": visit.void.at}
     return mapping

@@ -56,6 +56,7 @@ class ItemState:
     closed_late: bool | None
     due_soon: bool
     extended_late: bool = False
+    extensions: int = 0  # extensions counted (dated by then, allowed by the rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Walk:
     since: date
     since_kind: str | None
     refused: tuple[tuple[int, Refusal], ...]
+    extensions: int = 0
 
     @property
     def closed(self) -> bool:
@@ -119,6 +121,7 @@ def walk(
     extended_late = False
     since, since_kind = item.opened, None
     refused: list[tuple[int, Refusal]] = []
+    extensions = 0
     state = _State(deadline, False, None, since, since_kind)
     for index, event in enumerate(item.events if events is None else events):
         if as_of is not None and event.date > as_of:
@@ -136,6 +139,7 @@ def walk(
             if event.date > deadline:  # extended while overdue: lateness sticks
                 extended_late = True
             deadline = event.deadline
+            extensions += 1
         elif event.kind == CLOSE:
             closed_on = event.date
             closed_late = event.date > deadline or extended_late
@@ -143,7 +147,16 @@ def walk(
             closed_on, closed_late = None, None
         since, since_kind = event.date, event.kind
         state = _State(deadline, closed_on is not None, closed_on, since, since_kind)
-    return Walk(deadline, closed_on, closed_late, extended_late, since, since_kind, tuple(refused))
+    return Walk(
+        deadline,
+        closed_on,
+        closed_late,
+        extended_late,
+        since,
+        since_kind,
+        tuple(refused),
+        extensions,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +180,18 @@ def state_at(item: Rectification, as_of: date, *, due_soon_days: int = 7) -> Ite
     deadline = done.deadline
     if done.closed_on is not None:
         return ItemState(
-            CLOSED, deadline, done.closed_on, done.closed_late, False, done.extended_late
+            CLOSED,
+            deadline,
+            done.closed_on,
+            done.closed_late,
+            False,
+            done.extended_late,
+            done.extensions,
         )
     if as_of > deadline:
-        return ItemState(OVERDUE, deadline, None, None, False, done.extended_late)
+        return ItemState(OVERDUE, deadline, None, None, False, done.extended_late, done.extensions)
     due_soon = (deadline - as_of).days <= due_soon_days
-    return ItemState(OPEN, deadline, None, None, due_soon, done.extended_late)
+    return ItemState(OPEN, deadline, None, None, due_soon, done.extended_late, done.extensions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +340,7 @@ def _refusal(
         # Measure 15's 限期整改: a deadline that has already passed is not extended quietly.
         return Refusal(
             "late_unapproved",
-            "approved_by",
+            "date",
             say(
                 "期限 {c} 已过(逾期 {n} 天),逾期后延期须由批准人批准:请加 --approved-by;"
                 "该事项仍按逾期计,之后关闭计为超期办结",

@@ -716,7 +716,7 @@ def item_view(
         "overdue_days": (as_of - state.deadline).days if state.status == OVERDUE else 0,
         "closed": state.closed,
         "closed_late": state.closed_late,
-        "extensions": sum(1 for e in item.events if e.kind == EXTEND and e.date <= as_of),
+        "extensions": state.extensions,
         "path": item.path,
         "extended_late": state.extended_late,
     }
@@ -744,8 +744,16 @@ def detail_view(
         "as_of": as_of,
         "created_by": item.created_by,
         "created_at": item.created_at,
-        "events": [records.event_to_mapping(event) for event in item.events],
+        "events": [_event_view(event) for event in item.events],
     }
+
+
+def _event_view(event: RectificationEvent) -> dict[str, Any]:
+    """An event as stored, plus (for an event in its own file) its id and file."""
+    view = records.event_to_mapping(event)
+    if event.id is not None:
+        view["id"], view["path"] = event.id, event.path
+    return view
 
 
 def select(

@@ -65,9 +65,12 @@ def _month_dict(month: MonthFigure, explain: bool) -> dict[str, Any]:
         "status": month.status,
         "days_covered": month.days_covered,
         "days_in_month": month.days_in_month,
+        "sealed": month.sealed,
+        "after_seal": len(month.after_seal),
     }
     if explain:
         data["visits"] = list(month.visits)
+        data["after_seal_visits"] = list(month.after_seal)
     return data
 
 
@@ -86,12 +89,14 @@ def _leader_dict(leader: LeaderFigure, explain: bool) -> dict[str, Any]:
                 "required": district.required,
                 "status": district.status,
                 "months": [_month_dict(month, explain) for month in district.months],
+                "after_seal": district.after_seal,
             }
             for district in leader.districts
         ],
         "rectifications": leader.rectifications.counts(),
         "late_entries": len(leader.late_entries),
         "post_seal_entries": len(leader.post_seal_entries),
+        "after_seal": len(leader.after_seal),
         "assessment": {
             "months_met": assessment.months_met,
             "months_assessed": assessment.months_assessed,
@@ -106,6 +111,7 @@ def _leader_dict(leader: LeaderFigure, explain: bool) -> dict[str, Any]:
         data["rectification_ids"] = leader.rectifications.ids()
         data["late_entry_ids"] = list(leader.late_entries)
         data["post_seal_entry_ids"] = list(leader.post_seal_entries)
+        data["after_seal_ids"] = list(leader.after_seal)
     return data
 
 
@@ -145,6 +151,15 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "summary": _summary(report),
         "bureau": bureau,
         "problems": list(report.problems),
+        "sealed_months": [
+            {
+                "month": sealed.month,
+                "version": sealed.version,
+                "sealed_by": sealed.sealed_by,
+                "sealed_at": sealed.sealed_at.isoformat(),
+            }
+            for sealed in report.sealed_months
+        ],
         "known_on": _iso(report.known_on),
         "tracking_start": report.tracking_start,
     }
@@ -226,6 +241,7 @@ def report_csv(report: Report, *, explain: bool = False) -> str:
     ]
     if explain:
         header.append(say("走访编号", "visit_ids"))
+    header += [say("已封存", "sealed"), say("封存后补录", "after_seal")]
     rows = []
     for leader in report.leaders:
         for district in leader.districts:
@@ -248,6 +264,7 @@ def report_csv(report: Report, *, explain: bool = False) -> str:
                 ]
                 if explain:
                     row.append(" ".join(month.visits))
+                row += [int(month.sealed), len(month.after_seal)]
                 rows.append(row)
     return to_csv(header, rows)
 
@@ -270,6 +287,11 @@ def _ratio(month: MonthFigure) -> str:
         return f"{month.contacts}/-"
     prorated = "*" if month.days_covered < month.days_in_month else ""
     return f"{month.contacts}/{month.required}{prorated}"
+
+
+def _after_seal(month: MonthFigure) -> str:
+    """` +2` beside a sealed month's official figure: entries added after sealing (封存后补录)."""
+    return f" +{len(month.after_seal)}" if month.after_seal else ""
 
 
 def _rect_headers() -> list[str]:
@@ -309,7 +331,7 @@ def _month_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[boo
                     leader.leader if first else "",
                     leader.title if first else "",
                     district.district,
-                    _ratio(month),
+                    _ratio(month) + _after_seal(month),
                     (status_word(month.status), month.status),
                     *(_rect_cells(leader.rectifications) if first else ["", "", "", ""]),
                     str(len(leader.late_entries)) if first else "",
@@ -354,7 +376,12 @@ def _grid_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[bool
                 elif month.status == NOT_TRACKED:
                     cells.append((status_word(NOT_TRACKED), "heat-" + NOT_TRACKED))
                 else:
-                    cells.append((_ratio(month) + _MARKS[month.status], "heat-" + month.status))
+                    cells.append(
+                        (
+                            _ratio(month) + _MARKS[month.status] + _after_seal(month),
+                            "heat-" + month.status,
+                        )
+                    )
             rows.append(
                 [
                     leader.leader if index == 0 else "",
@@ -416,6 +443,14 @@ def _legend(report: Report) -> list[str]:
                 "* only part of the month is assigned or in the period: required is pro-rated by days (rounded up)",
             )
         )
+    if report.sealed_months:
+        parts.append(
+            say(
+                "已封存月份 {m} 显示封存清单中的正式数字;+N 为封存后补录 N 次,列出但不计入、不改变状态",
+                "sealed months {m} show the official figures of their manifests; +N: N entries added after sealing, listed but not counted and not changing the status",
+                m=", ".join(f"{s.month}(v{s.version})" for s in report.sealed_months),
+            )
+        )
     if report.tracking_start is not None and any(
         month.status == NOT_TRACKED
         for leader in report.leaders
@@ -470,7 +505,18 @@ def summary_lines(report: Report) -> list[str]:
                 m=report.tracking_start,
             )
         )
-    post_seal = sum(len(leader.post_seal_entries) for leader in report.leaders)
+    after_seal = {i for leader in report.leaders for i in leader.after_seal}
+    post_seal = sum(
+        1 for leader in report.leaders for i in leader.post_seal_entries if i not in after_seal
+    )
+    if after_seal:
+        lines.append(
+            say(
+                "封存后补录 {n} 条:列在正式数字旁,不计入、不改变已封存月份的状态。",
+                "{n} entries added after sealing: listed beside the official figures, not counted, the sealed status unchanged.",
+                n=len(after_seal),
+            )
+        )
     if post_seal:
         lines.append(
             say(
@@ -560,6 +606,16 @@ def explain_lines(report: Report) -> list[str]:
                     f"  {leader.leader} {district.district} {month.month} "
                     f"{month.contacts}/{month.required}: {_ids(month.visits)}"
                 )
+                if month.sealed:
+                    lines.append(
+                        "    "
+                        + say(
+                            "已封存(正式数字);封存后补录 +{n}:{i}",
+                            "sealed (official figures); added after sealing +{n}: {i}",
+                            n=len(month.after_seal),
+                            i=_ids(month.after_seal),
+                        )
+                    )
         lines.append(rect_line(leader.leader, leader.rectifications))
         if leader.late_entries:
             lines.append(f"  {leader.leader} {say('补录', 'late')}: {_ids(leader.late_entries)}")

@@ -1,19 +1,19 @@
-"""Sealed months: after a month is closed, its visits cannot change unnoticed (measure 17).
+"""Sealed months: after a month is closed, its figures are final (measure 17).
 
-`wkb month close` writes `data/sealed/YYYY-MM.yaml`: who sealed it and when, the id, path and
-SHA-256 of every visit file of the month, and the report figures at sealing time. From then on
-`wkb validate` reports any visit of that month that was changed, removed, or added without a
-`late_reason`; `wkb visit add` refuses a sealed month unless a late reason is given.
+`wkb month close` writes `data/sealed/YYYY-MM.yaml` (format: manifest.py): who sealed it and when,
+the id, path and SHA-256 of every visit file of the month, and the report figures at sealing
+time — the month's official figures from then on (official.py applies them to reports). Visits
+added later are 封存后补录 (after-seal entries): they need a late reason and an approver, are shown
+beside the official figures and never change them. `wkb month reopen` is the only way to change
+official figures: it keeps the manifest as a version in `data/sealed/history/` with a reopen
+record (who, when, why, approved by), and the next `month close` writes a new version.
+`wkb validate` checks all of it (seal_checks.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,65 +21,38 @@ from wkb_tracker.dates import month_bounds, now, today
 from wkb_tracker.errors import Problem, UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.loader import Dataset, record_files
-from wkb_tracker.model import Visit
-from wkb_tracker.root import SEALED_DIR, VISITS_DIR, manifest_path
-from wkb_tracker.schema import Field, check_mapping
-from wkb_tracker.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, read_yaml
-
-MANIFEST_FIELDS = (
-    Field("month", "str"),
-    Field("sealed_by", "text"),
-    Field("sealed_at", "datetime"),
-    Field("visits", "list"),
-    Field("figures", "mapping", required=False),
+from wkb_tracker.manifest import (
+    HASH_LF,
+    HISTORY_DIR,
+    MonthSeals,
+    Reopening,
+    Seal,
+    SealedVisit,
+    file_hash,
+    read_seal_book,
 )
-ENTRY_FIELDS = (Field("id", "str"), Field("path", "str"), Field("sha256", "str"))
+from wkb_tracker.root import VISITS_DIR, manifest_path
+from wkb_tracker.storage import create_exclusive, dump_yaml, read_yaml
+
+__all__ = ["Seal", "SealedVisit", "file_hash", "read_seals", "reopen_month", "seal_month"]
 
 
-@dataclass(frozen=True, slots=True)
-class SealedVisit:
-    id: str
-    path: str
-    sha256: str
-    line: int
+def archived_path(year: int, month: int, version: int) -> str:
+    return f"{HISTORY_DIR}/{year:04d}-{month:02d}.v{version}.yaml"
 
 
-@dataclass(frozen=True, slots=True)
-class Seal:
-    year: int
-    month: int
-    sealed_by: str
-    sealed_at: datetime
-    visits: tuple[SealedVisit, ...]
-    path: str
-    figures: dict[str, Any] | None = None
-    figures_line: int = 1
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+def reopen_record_path(year: int, month: int, version: int) -> str:
+    return f"{HISTORY_DIR}/{year:04d}-{month:02d}.v{version}.reopen.yaml"
 
 
-def file_hash(path: Path) -> str | None:
-    """SHA-256 of a regular record file of sane size; None for anything else (never read)."""
-    try:
-        status = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
-        return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _sealable_path(text: str) -> bool:
-    """A manifest may only name a visit file inside data/visits/ (nothing else is ever read)."""
-    parts = text.split("/")
-    return (
-        text.startswith(VISITS_DIR + "/")
-        and ".." not in parts
-        and "" not in parts
-        and "\\" not in text
-    )
+def _next_version(book: dict[tuple[int, int], MonthSeals], year: int, month: int) -> int:
+    seals = book.get((year, month))
+    if seals is None:
+        return 1
+    used = [*seals.archived, *seals.reopenings]
+    if seals.current is not None:
+        used.append(seals.current.version)
+    return max(used, default=0) + 1
 
 
 def seal_month(
@@ -98,8 +71,10 @@ def seal_month(
             )
         )
     rel = manifest_path(year, month)
-    if (root / rel).exists():
+    if os.path.lexists(root / rel):
         raise UserError(say("{m} 已经封存({p})", "{m} is already sealed ({p})", m=label, p=rel))
+    book, _problems = read_seal_book(root)
+    version = _next_version(book, year, month)
     files, _temps = record_files(root, VISITS_DIR, [(year, month)])
     entries = []
     for file in files:
@@ -118,8 +93,10 @@ def seal_month(
     sealed_at = now()
     manifest: dict[str, Any] = {
         "month": label,
+        "version": version,
         "sealed_by": by,
         "sealed_at": sealed_at,
+        "hash_scheme": HASH_LF,
         "visits": entries,
     }
     if figures is not None:
@@ -131,123 +108,80 @@ def seal_month(
             say("{m} 已经封存({p})", "{m} is already sealed ({p})", m=label, p=rel)
         ) from None
     visits = tuple(SealedVisit(e["id"], e["path"], e["sha256"], 0) for e in entries)
-    return Seal(year, month, by, sealed_at, visits, rel)
+    return Seal(year, month, by, sealed_at, visits, rel, figures, 1, version, HASH_LF)
+
+
+def reopen_month(
+    root: Path, year: int, month: int, *, by: str, reason: str, approved_by: str
+) -> tuple[Reopening, list[str]]:
+    """Reopen a sealed month (the only way its official figures may change): the manifest is
+    kept unchanged as `history/YYYY-MM.vN.yaml`, a reopen record is written beside it, and the
+    current manifest is removed. Returns the record and every path touched (to commit).
+
+    Refuses a month that is not sealed, an unreadable manifest, and an empty reason or approver.
+    """
+    from wkb_tracker.manifest import parse_manifest
+    from wkb_tracker.visits import clean_text
+
+    label = f"{year:04d}-{month:02d}"
+    reason = clean_text(reason, "--reason", required=True, multiline=True)
+    approved_by = clean_text(approved_by, "--approved-by", required=True)
+    by = clean_text(by, "--by")
+    rel = manifest_path(year, month)
+    if not os.path.lexists(root / rel):
+        raise UserError(
+            say(
+                "{m} 未封存,无需重开(已封存的月份见 wkb month status)",
+                "{m} is not sealed; nothing to reopen (see wkb month status)",
+                m=label,
+            )
+        )
+    seal, problems = parse_manifest(root, rel, label, None)
+    if seal is None:
+        raise UserError(
+            say(
+                "{m} 的封存清单无法读取,请先修复:{p}",
+                "the manifest of {m} cannot be read; fix it first: {p}",
+                m=label,
+                p=problems[0] if problems else rel,
+            )
+        )
+    data = (root / rel).read_bytes()
+    archive = archived_path(year, month, seal.version)
+    record_rel = reopen_record_path(year, month, seal.version)
+    for taken in (archive, record_rel):
+        if os.path.lexists(root / taken) and not (
+            taken == archive and (root / taken).read_bytes() == data  # a retry after a crash
+        ):
+            raise UserError(
+                say(
+                    "{p} 已存在,未做任何改动(请运行 wkb validate 查看封存历史)",
+                    "{p} already exists; nothing changed (run wkb validate to check the sealing history)",
+                    p=taken,
+                )
+            )
+    at = now()
+    record = {
+        "month": label,
+        "version": seal.version,
+        "reopened_by": by,
+        "reopened_at": at,
+        "reason": reason,
+        "approved_by": approved_by,
+    }
+    if not os.path.lexists(root / archive):
+        create_exclusive(root / archive, data.decode("utf-8"))
+    create_exclusive(root / record_rel, dump_yaml(record))
+    (root / rel).unlink()
+    reopening = Reopening(year, month, seal.version, by, at, reason, approved_by, record_rel)
+    return reopening, [rel, archive, record_rel]
 
 
 def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
-    """Every manifest under data/sealed/, with problems for broken ones."""
-    seals: list[Seal] = []
-    problems: list[Problem] = []
-    folder = root / SEALED_DIR
-    if not folder.is_dir():
-        return seals, problems
-    for path in sorted(folder.glob("*.yaml")):
-        rel = f"{SEALED_DIR}/{path.name}"
-        doc = read_yaml(root, rel)
-        if doc.problems:
-            problems += doc.problems
-            continue
-        found = check_mapping(doc, doc.value, MANIFEST_FIELDS)
-        raw = doc.value
-        if not found and f"{raw['month']}.yaml" != path.name:
-            found.append(
-                doc.problem(
-                    say("month 与文件名不符", "month does not match the file name"), "month"
-                )
-            )
-        if found:
-            problems += found
-            continue
-        lines = doc.item_lines("visits")
-        visits = []
-        for index, entry in enumerate(raw["visits"]):
-            bad = check_mapping(doc, entry, ENTRY_FIELDS, "visits", index)
-            problems += bad
-            line = lines[index] if index < len(lines) else 1
-            if not bad and not _sealable_path(entry["path"]):
-                message = say(
-                    "封存清单只能列出 data/visits/ 下的走访文件:{p}",
-                    "a manifest may only list visit files under data/visits/: {p}",
-                    p=entry["path"],
-                )
-                bad = [Problem(rel, line, message)]
-                problems += bad
-            if not bad:
-                visits.append(SealedVisit(entry["id"], entry["path"], entry["sha256"], line))
-        year, month = (int(part) for part in str(raw["month"]).split("-"))
-        figures = raw.get("figures") if isinstance(raw.get("figures"), dict) else None
-        line = doc.line("figures") if figures is not None else 1
-        seals.append(
-            Seal(year, month, raw["sealed_by"], raw["sealed_at"], tuple(visits), rel, figures, line)
-        )
+    """The current seal of every sealed month, with problems for broken sealing files."""
+    book, problems = read_seal_book(root)
+    seals = [seals.current for _key, seals in sorted(book.items()) if seals.current is not None]
     return seals, problems
-
-
-def check_sealed_months(data: Dataset) -> Iterator[Problem]:
-    """Visits of a sealed month changed, removed, or added without a late reason since sealing."""
-    seals, problems = read_seals(data.root)
-    yield from problems
-    by_month: dict[tuple[int, int], list[Visit]] = {}
-    for visit in data.visits:
-        by_month.setdefault((visit.date.year, visit.date.month), []).append(visit)
-    for seal in seals:
-        present = {visit.id: visit for visit in by_month.get((seal.year, seal.month), [])}
-        sealed_ids = set()
-        for entry in seal.visits:
-            sealed_ids.add(entry.id)
-            path = data.root / entry.path
-            if entry.id not in present and not path.is_file():
-                yield Problem(
-                    seal.path,
-                    entry.line,
-                    say(
-                        "{m} 封存后走访 {i} 被删除({p})",
-                        "visit {i} was removed after {m} was sealed ({p})",
-                        m=seal.label,
-                        i=entry.id,
-                        p=entry.path,
-                    ),
-                )
-            elif os.path.lexists(path) and file_hash(path) != entry.sha256:
-                yield Problem(
-                    entry.path,
-                    1,
-                    say(
-                        "{m} 封存后此走访被修改(封存清单 {s})",
-                        "changed after {m} was sealed (manifest {s})",
-                        m=seal.label,
-                        s=seal.path,
-                    ),
-                )
-        if seal.figures is not None:
-            # Only the sealed visits: a declared late entry may add to the month, by design.
-            sealed_visits = [visit for visit in present.values() if visit.id in sealed_ids]
-            month_data = Dataset(data.root, data.config, data.policy, visits=sealed_visits)
-            changes = figure_changes(
-                seal.figures, figures_of(month_data, date(seal.year, seal.month, 1))
-            )
-            if changes:
-                yield Problem(
-                    seal.path,
-                    seal.figures_line,
-                    say(
-                        "{m} 封存后报告数字变了(分工表、配置或记录被改动):{c}",
-                        "the figures of {m} changed after sealing (table, config or records changed): {c}",
-                        m=seal.label,
-                        c="; ".join(changes[:3]) + ("…" if len(changes) > 3 else ""),
-                    ),
-                )
-        for visit_id, visit in present.items():
-            if visit_id not in sealed_ids and not visit.late_reason:
-                yield Problem(
-                    visit.path,
-                    1,
-                    say(
-                        "{m} 封存后补录却没有 late_reason(补录原因)",
-                        "added after {m} was sealed without a late_reason",
-                        m=seal.label,
-                    ),
-                )
 
 
 def month_figures(root: Path, first: date) -> dict[str, Any]:
@@ -321,10 +255,10 @@ def figure_changes(sealed: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Every month that has visits or a seal, newest first: sealed or not, by whom, when; and
-    the problems of manifests that could not be read."""
-    seals, problems = read_seals(root)
-    sealed = {(seal.year, seal.month): seal for seal in seals}
+    """Every month that has visits or anything about sealing, newest first: sealed, reopened or
+    unsealed, by whom, when, which version, and each reopening; and the problems of sealing
+    files that could not be read."""
+    book, problems = read_seal_book(root)
     counts: dict[tuple[int, int], int] = {}
     base = root / VISITS_DIR
 
@@ -352,8 +286,11 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
                     if p.suffix == ".yaml" and not p.name.startswith(".")
                 )
     rows = []
-    for key in sorted(set(counts) | set(sealed), reverse=True):
-        seal = sealed.get(key)
+    for key in sorted(set(counts) | set(book), reverse=True):
+        seals = book.get(key)
+        seal = seals.current if seals else None
+        reopenings = sorted(seals.reopenings.values(), key=lambda r: r.version) if seals else []
+        state = "sealed" if seal else "reopened" if reopenings else "unsealed"
         rows.append(
             {
                 "month": f"{key[0]:04d}-{key[1]:02d}",
@@ -361,6 +298,19 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
                 "visits": counts.get(key, 0),
                 "sealed_by": seal.sealed_by if seal else None,
                 "sealed_at": seal.sealed_at.isoformat() if seal else None,
+                "state": state,
+                "version": seal.version if seal else None,
+                "versions": len(seals.versions()) if seals else 0,
+                "reopenings": [
+                    {
+                        "version": reopening.version,
+                        "reopened_by": reopening.by,
+                        "reopened_at": reopening.at.isoformat(),
+                        "reason": reopening.reason,
+                        "approved_by": reopening.approved_by,
+                    }
+                    for reopening in reopenings
+                ],
             }
         )
     return rows, problems

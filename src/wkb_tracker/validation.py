@@ -20,7 +20,7 @@ from wkb_tracker.loader import Dataset
 from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, RECTIFICATION_SOURCES
 from wkb_tracker.records import rectification_path
 from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
-from wkb_tracker.sealing import check_sealed_months
+from wkb_tracker.seal_checks import check_sealed_months
 from wkb_tracker.storage import node_line
 
 

@@ -57,6 +57,7 @@ OPTION_LABELS = {
     "participants": "--participant",
     "recorder": "--recorder",
     "late_reason": "--late-reason",
+    "late_approved_by": "--approved-by",
     "recorded_at": "recorded_at",
     "void": "void",
 }
@@ -198,11 +199,11 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
     resolve_mode(visit.mode, labels["mode"], aliases=False)
     for number in visit.measures:
         parse_measure(number, labels["measures"])
-    for name in ("entity", "summary", "recorder", "late_reason"):
+    for name in ("entity", "summary", "recorder", "late_reason", "late_approved_by"):
         value = getattr(visit, name)
         if value is None:
             continue
-        required = name in ("entity", "late_reason")
+        required = name in ("entity", "late_reason", "late_approved_by")
         cleaned = clean_text(value, labels[name], required=required, multiline=name in _MULTILINE)
         if cleaned != value:
             raise UserError(
@@ -255,6 +256,7 @@ class VisitRequest:
     participants: Sequence[str] = ()
     recorder: str = ""
     late_reason: str | None = None
+    approved_by: str | None = None  # who approved an entry into a sealed month
 
 
 @dataclass(frozen=True)
@@ -303,6 +305,9 @@ def build_visit(
         recorder=clean_text(request.recorder, labels["recorder"]),
         recorded_at=recorded_at or dates.now(),
         late_reason=late_reason or None,
+        late_approved_by=clean_text(request.approved_by, labels["late_approved_by"]) or None
+        if request.approved_by is not None
+        else None,
     )
     warnings = check_visit(policy, visit, labels)
     return NewVisit(visit, warnings)
@@ -353,12 +358,15 @@ def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     """Check and write a new visit (nothing is written when anything is refused)."""
     built = build_visit(policy, request)
     day = built.visit.date
-    # A sealed month (wkb month close) takes a visit only as a declared late entry (issue 6).
-    if is_sealed(root, day.year, day.month) and not built.visit.late_reason:
+    # A sealed month (wkb month close) takes a visit only as a declared, approved late entry
+    # (封存后补录, issue 10.7): shown beside the official figures, never changing them.
+    if is_sealed(root, day.year, day.month) and not (
+        built.visit.late_reason and built.visit.late_approved_by
+    ):
         raise UserError(
             say(
-                "{m} 已封存,只能补录:请用 --late-reason 说明补录原因",
-                "{m} is sealed: record this visit only as a late entry, with --late-reason",
+                "{m} 已封存,只能补录:请同时用 --late-reason 说明补录原因、--approved-by 写明批准人",
+                "{m} is sealed: record this visit only as an approved late entry, with both --late-reason and --approved-by",
                 m=f"{day:%Y-%m}",
             )
         )
@@ -511,6 +519,7 @@ def visit_view(visit: Visit) -> dict[str, Any]:
         "recorder": visit.recorder,
         "recorded_at": visit.recorded_at.isoformat() if visit.recorded_at else None,
         "late_reason": visit.late_reason,
+        "late_approved_by": visit.late_approved_by,
         "void": visit.is_void,
         "void_reason": visit.void.reason if visit.void else None,
         "void_by": visit.void.by if visit.void else None,
@@ -685,6 +694,9 @@ def _stripped(visit: Visit) -> Visit:
         participants=tuple(name.strip() for name in visit.participants),
         recorder=visit.recorder.strip(),
         late_reason=visit.late_reason.strip() if visit.late_reason else visit.late_reason,
+        late_approved_by=(
+            visit.late_approved_by.strip() if visit.late_approved_by else visit.late_approved_by
+        ),
     )
 
 

@@ -47,7 +47,12 @@ def month_close(
     finish_commit(
         pending,
         [seal.path],
-        commit_message("month close", f"{seal.label} {len(seal.visits)} visits", sealer),
+        commit_message(
+            "month close",
+            f"{seal.label} {len(seal.visits)} visits"
+            + (f", version {seal.version}" if seal.version > 1 else ""),
+            sealer,
+        ),
     )
     echo(
         say(
@@ -57,6 +62,77 @@ def month_close(
             n=len(seal.visits),
             b=seal.sealed_by,
             p=seal.path,
+        )
+        + (say("(第 {v} 版)", " (version {v})", v=seal.version) if seal.version > 1 else "")
+    )
+
+
+@month_app.command("reopen")
+def month_reopen(
+    ctx: typer.Context,
+    month: str = typer.Argument(..., help="YYYY-MM"),
+    reason: str | None = typer.Option(None, "--reason", help="重开原因(必填)/ why (required)"),
+    approved_by: str | None = typer.Option(
+        None, "--approved-by", help="批准人(必填)/ who approved it (required)"
+    ),
+    by: str | None = typer.Option(None, "--by", help="经办人 / who reopens (default: recorder)"),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+) -> None:
+    """重开已封存的月份(改动正式数字的唯一途径)/ reopen a sealed month: the only way to change
+    its official figures. The manifest is kept as a version; a new close writes the next one."""
+    from wkb_tracker.dates import parse_month
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.gitops import commit_message, default_recorder
+    from wkb_tracker.i18n import say
+    from wkb_tracker.sealing import reopen_month
+
+    missing = [name for name, value in (("--reason", reason), ("--approved-by", approved_by))
+               if not (value or "").strip()]  # fmt: skip
+    if missing:
+        raise UserError(
+            say(
+                "重开封存月份须写明 {m}(原因与批准人都要记录在案)",
+                "reopening a sealed month needs {m} (the reason and the approver are both recorded)",
+                m=" ".join(missing),
+            )
+        )
+    current = session(ctx)
+    root = current.root()
+    first, _last = parse_month(month, field="MONTH")
+    who = (by or "").strip() or default_recorder(root, current.config().recorder)
+    pending = begin_commit(ctx, commit)
+    reopening, paths = reopen_month(
+        root, first.year, first.month, by=who, reason=reason or "", approved_by=approved_by or ""
+    )
+    label = f"{first:%Y-%m}"
+    finish_commit(
+        pending,
+        paths,
+        commit_message(
+            "month reopen",
+            f"{label} v{reopening.version}, approved by {reopening.approved_by}: "
+            f"{reopening.reason}",
+            who,
+        ),
+    )
+    echo(
+        say(
+            "已重开 {m}(第 {v} 版封存清单保留在 {p});原因:{r};批准人:{a};经办人:{b}",
+            "reopened {m} (version {v} kept in {p}); reason: {r}; approved by: {a}; by: {b}",
+            m=label,
+            v=reopening.version,
+            p=paths[1],
+            r=reopening.reason,
+            a=reopening.approved_by,
+            b=reopening.by,
+        )
+    )
+    echo(
+        say(
+            "改正后请再次 wkb month close {m}:将写入第 {n} 版",
+            "when corrected, run wkb month close {m} again: it writes version {n}",
+            m=label,
+            n=reopening.version + 1,
         )
     )
 
@@ -76,6 +152,11 @@ def month_status(
     if format is TableJson.json:
         print_json(rows)
         return
+    states = {
+        "sealed": say("已封存", "sealed"),
+        "reopened": say("已重开", "reopened"),
+        "unsealed": say("未封存", "unsealed"),
+    }
     print_table(
         [
             say("月份", "month"),
@@ -83,14 +164,29 @@ def month_status(
             say("走访数", "visits"),
             say("封存人", "sealed by"),
             say("封存时间", "sealed at"),
+            say("版本", "version"),
+            say("重开记录", "reopenings"),
         ],
         [
             (
                 row["month"],
-                say("已封存", "sealed") if row["sealed"] else say("未封存", "unsealed"),
+                states[row["state"]],
                 row["visits"],
                 row["sealed_by"] or "",
                 row["sealed_at"] or "",
+                "" if row["version"] is None else f"v{row['version']}",
+                "\n".join(
+                    say(
+                        "v{v} {at} {by}(批准:{a}):{r}",
+                        "v{v} {at} {by} (approved by {a}): {r}",
+                        v=item["version"],
+                        at=item["reopened_at"],
+                        by=item["reopened_by"],
+                        a=item["approved_by"],
+                        r=item["reason"],
+                    )
+                    for item in row["reopenings"]
+                ),
             )
             for row in rows
         ],

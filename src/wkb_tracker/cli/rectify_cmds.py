@@ -549,7 +549,8 @@ def _event_text(event: RectificationEvent) -> str:
 
 
 def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
-    from wkb_tracker.rectification import leader_of, state_at
+    from wkb_tracker.dates import today
+    from wkb_tracker.rectification import leader_of, state_at, walk
 
     policy = _policy(session(ctx).root())
     state = state_at(item, day, due_soon_days=session(ctx).config().due_soon_days)
@@ -584,7 +585,17 @@ def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
     ]
     if not item.events:
         lines.append(say("  (暂无)", "  (none yet)"))
-    for event in item.events:
+    refused = dict(walk(item, today=today()).refused)
+    for index, event in enumerate(item.events):
         lines.append(f"  {event.date}  {_event_text(event)}  — {event.by} {event.at.isoformat()}")
+        if index in refused:  # e.g. a second closure merged in from another clone
+            lines.append(
+                say(
+                    "    ⚠ 不计入:{m}({p})",
+                    "    ⚠ not counted: {m} ({p})",
+                    m=refused[index].message,
+                    p=event.path,
+                )
+            )
     for line in lines:
         echo(line)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.compliance import Period
+    from wkb_tracker.compliance import Period, Report
     from wkb_tracker.loader import Dataset
 
 
@@ -73,6 +73,7 @@ def report(
     dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.compute(dataset, period, day, leader=name)
+    result = _official(root, result, known)
     if format is ReportFormat.json:
         print_json(report_render.report_dict(result, explain=explain))
     elif format is ReportFormat.csv:
@@ -184,6 +185,17 @@ def _load(
     for problem in dataset.problems:
         warn(str(problem))
     return dataset
+
+
+def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
+    """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
+    made after that day. Unreadable sealing files are warned about, never applied."""
+    from wkb_tracker.official import official_report
+
+    applied, problems = official_report(root, report, known_on=known_on)
+    for problem in problems:
+        warn(problem)
+    return applied
 
 
 def _write(text: str) -> None:

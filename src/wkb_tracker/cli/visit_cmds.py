@@ -100,6 +100,11 @@ def add(
     late_reason: str | None = typer.Option(
         None, "--late-reason", help="补录原因 / reason for a late entry (补录)"
     ),
+    approved_by: str | None = typer.Option(
+        None,
+        "--approved-by",
+        help="批准人(补录进已封存月份时必填)/ who approved a late entry into a sealed month",
+    ),
     no_rectify: bool = typer.Option(
         False,
         "--no-rectify",
@@ -141,6 +146,7 @@ def add(
         if recorder is not None
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
+        approved_by=approved_by,
     )
     added = add_visit(policy, root, request)
     visit = added.visit
@@ -486,6 +492,8 @@ def _print_view(view: dict[str, Any]) -> None:
     ]
     if view["late_reason"]:
         lines.append((say("补录原因", "late reason"), view["late_reason"]))
+    if view.get("late_approved_by"):
+        lines.append((say("补录批准人", "late entry approved by"), view["late_approved_by"]))
     status = (
         say(
             "已作废({r};{b},{a})",

@@ -1,0 +1,337 @@
+"""What `wkb validate` checks about sealed months (measure 17: the assessed figures are final).
+
+- every sealed visit, by id wherever its file now is (renamed, moved, copied): unchanged since
+  sealing (line endings aside), still present, and where it was sealed;
+- visits added to a sealed month afterwards carry a late reason (封存后补录);
+- the figures recomputed from the sealed visits equal the manifest's (table or config edits);
+- the sealing history is whole: each kept version has its reopen record and vice versa;
+- and, in a git repository, a seal is never undone silently: a manifest or history file that
+  was ever committed and is now gone, or a manifest edited in place, is reported unless a
+  `wkb month reopen` record accounts for it. A `git revert` of the seal commit removes the
+  manifest but not the commit that added it, so the history still shows the seal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker.errors import Problem
+from wkb_tracker.i18n import say
+from wkb_tracker.loader import Dataset
+from wkb_tracker.manifest import HISTORY_DIR, MonthSeals, Seal, hash_matches, read_seal_book
+from wkb_tracker.model import Visit
+from wkb_tracker.root import SEALED_DIR
+
+
+def check_sealed_months(data: Dataset) -> Iterator[Problem]:
+    """Every sealing problem of the records root (see the module docstring)."""
+    book, problems = read_seal_book(data.root)
+    yield from problems
+    files_of: dict[str, set[str]] = {}
+    by_month: dict[tuple[int, int], list[Visit]] = {}
+    for visit in data.visits:
+        files_of.setdefault(visit.id, set()).add(visit.path)
+        by_month.setdefault((visit.date.year, visit.date.month), []).append(visit)
+    if any(seals.current is not None for seals in book.values()):
+        _add_left_out_files(data, files_of)
+    for key, seals in sorted(book.items()):
+        yield from _check_history(seals)
+        if seals.current is not None:
+            yield from _check_seal(data, seals.current, files_of, by_month.get(key, []))
+    yield from check_git_history(data.root, book)
+
+
+def _add_left_out_files(data: Dataset, files_of: dict[str, set[str]]) -> None:
+    """Visit files the loader left out (outside the month folder of their date, or broken) still
+    carry a sealed visit's id: a sealed visit moved to another folder is found there (11.3)."""
+    from wkb_tracker.loader import record_files
+    from wkb_tracker.root import VISITS_DIR
+    from wkb_tracker.storage import read_yaml
+
+    loaded = {path for paths in files_of.values() for path in paths}
+    files, _temps = record_files(data.root, VISITS_DIR)
+    for rel in files:
+        if rel in loaded or not rel.endswith(".yaml"):
+            continue
+        value = read_yaml(data.root, rel).value
+        found = value.get("id") if isinstance(value, dict) else None
+        if not isinstance(found, str):  # unreadable: the id in its name is all there is
+            found = rel.rsplit("_", 1)[-1].removesuffix(".yaml")
+        files_of.setdefault(found, set()).add(rel)
+
+
+def _check_seal(
+    data: Dataset, seal: Seal, files_of: dict[str, set[str]], month_visits: list[Visit]
+) -> Iterator[Problem]:
+    from wkb_tracker.sealing import figure_changes, figures_of
+
+    sealed_ids = set()
+    for entry in seal.visits:
+        sealed_ids.add(entry.id)
+        at_sealed_path = os.path.lexists(data.root / entry.path)
+        paths = set(files_of.get(entry.id, ()))
+        if at_sealed_path:
+            paths.add(entry.path)
+        if not paths:
+            yield Problem(
+                seal.path,
+                entry.line,
+                say(
+                    "{m} 封存后走访 {i} 被删除({p})",
+                    "visit {i} was removed after {m} was sealed ({p})",
+                    m=seal.label,
+                    i=entry.id,
+                    p=entry.path,
+                ),
+            )
+            continue
+        for path in sorted(paths):
+            if not hash_matches(data.root / path, entry.sha256, seal.hash_scheme):
+                yield Problem(
+                    path,
+                    1,
+                    say(
+                        "{m} 封存后此走访被修改(封存清单 {s})",
+                        "changed after {m} was sealed (manifest {s})",
+                        m=seal.label,
+                        s=seal.path,
+                    ),
+                )
+            if path != entry.path:
+                yield Problem(
+                    path,
+                    1,
+                    say(
+                        "{m} 封存后走访 {i} 被改名或移动(封存时为 {p})",
+                        "visit {i} was renamed or moved after {m} was sealed (sealed as {p})",
+                        m=seal.label,
+                        i=entry.id,
+                        p=entry.path,
+                    ),
+                )
+    present = {visit.id: visit for visit in month_visits}
+    if seal.figures is not None:
+        # Only the sealed visits: a declared late entry may add to the month, by design.
+        sealed_visits = [visit for visit in present.values() if visit.id in sealed_ids]
+        month_data = Dataset(data.root, data.config, data.policy, visits=sealed_visits)
+        changes = figure_changes(
+            seal.figures, figures_of(month_data, date(seal.year, seal.month, 1))
+        )
+        if changes:
+            yield Problem(
+                seal.path,
+                seal.figures_line,
+                say(
+                    "{m} 封存后报告数字变了(分工表、配置或记录被改动):{c}",
+                    "the figures of {m} changed after sealing (table, config or records changed): {c}",
+                    m=seal.label,
+                    c="; ".join(changes[:3]) + ("…" if len(changes) > 3 else ""),
+                ),
+            )
+    for visit_id, visit in present.items():
+        if visit_id not in sealed_ids and not visit.late_reason:
+            yield Problem(
+                visit.path,
+                1,
+                say(
+                    "{m} 封存后补录却没有 late_reason(补录原因)",
+                    "added after {m} was sealed without a late_reason",
+                    m=seal.label,
+                ),
+            )
+
+
+def _check_history(seals: MonthSeals) -> Iterator[Problem]:
+    """Each kept version was reopened (a record says who, why, approved by whom), each reopen
+    record keeps its version, and the current manifest is the newest version."""
+    for version, seal in sorted(seals.archived.items()):
+        if version not in seals.reopenings:
+            yield Problem(
+                seal.path,
+                1,
+                say(
+                    "{m} 第 {v} 版封存清单被移入历史,却没有重开记录(wkb month reopen)",
+                    "version {v} of {m} was moved to the history without a reopen record (wkb month reopen)",
+                    m=seals.label,
+                    v=version,
+                ),
+            )
+    for version, reopening in sorted(seals.reopenings.items()):
+        if version not in seals.archived:
+            yield Problem(
+                reopening.path,
+                1,
+                say(
+                    "{m} 第 {v} 版的重开记录缺少对应的封存清单 {p}",
+                    "the reopen record of version {v} of {m} has no kept manifest {p}",
+                    m=seals.label,
+                    v=version,
+                    p=f"{HISTORY_DIR}/{seals.label}.v{version}.yaml",
+                ),
+            )
+    newest = max([*seals.archived, *seals.reopenings], default=0)
+    if seals.current is not None and seals.current.version <= newest:
+        yield Problem(
+            seals.current.path,
+            1,
+            say(
+                "{m} 当前封存清单的版本 {v} 不比历史版本 {n} 新",
+                "the current manifest of {m} is version {v}, not newer than the kept version {n}",
+                m=seals.label,
+                v=seals.current.version,
+                n=newest,
+            ),
+        )
+
+
+# -- git history -----------------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> tuple[int, str]:
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    return done.returncode, done.stdout
+
+
+def _committed_value(root: Path, rev: str, rel: str) -> Any:
+    """The parsed YAML of `rel` at commit `rev` (None if absent or unreadable)."""
+    from wkb_tracker.storage import MAX_FILE_BYTES, parse_yaml
+
+    code, text = _git(root, "show", f"{rev}:./{rel}")
+    data = text.encode("utf-8")
+    if code != 0 or len(data) > MAX_FILE_BYTES:
+        return None
+    value, problems = parse_yaml(data, rel)
+    return None if problems else value
+
+
+def _version_of(value: Any) -> int | None:
+    if not isinstance(value, dict):
+        return None
+    version = value.get("version", 1)
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def _label_of(rel: str) -> str | None:
+    name = rel.removeprefix(SEALED_DIR + "/")
+    if "/" in name or not name.endswith(".yaml"):
+        return None
+    return name.removesuffix(".yaml")
+
+
+def _reopened(book: dict[tuple[int, int], MonthSeals], label: str, version: int | None) -> bool:
+    from wkb_tracker.manifest import parse_label
+
+    key = parse_label(label)
+    seals = book.get(key) if key else None
+    return seals is not None and version is not None and version in seals.reopenings
+
+
+def check_git_history(root: Path, book: dict[tuple[int, int], MonthSeals]) -> Iterator[Problem]:
+    """Sealing files that git says were committed, and that are gone or were edited in place
+    without a reopen record. Nothing to check outside a git repository (or without git)."""
+    from wkb_tracker.gitops import in_repository
+
+    if not in_repository(root):
+        return
+    code, _head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    if code != 0:
+        return  # no commit yet
+    code, out = _git(
+        root,
+        "log",
+        "--no-renames",
+        "--relative",
+        "--format=",
+        "--name-only",
+        "--diff-filter=A",
+        "--",
+        SEALED_DIR,
+    )
+    if code != 0:
+        return
+    added = sorted({line.strip() for line in out.splitlines() if line.strip().endswith(".yaml")})
+    for rel in added:
+        label = _label_of(rel)
+        if os.path.lexists(root / rel):
+            if label is not None:
+                yield from _edited_in_place(root, book, rel, label)
+            continue
+        code, last = _git(root, "log", "--no-renames", "-1", "--format=%H", "--", rel)
+        commit = last.strip()
+        if label is None:
+            if rel.startswith(HISTORY_DIR + "/"):
+                yield Problem(
+                    rel,
+                    1,
+                    say(
+                        "封存历史文件已被删除或撤销(git 历史中在 {c} 提交过)",
+                        "a sealing history file was removed or reverted (git history: {c})",
+                        c=commit[:10],
+                    ),
+                )
+            continue
+        value = _committed_value(root, commit, rel) or _committed_value(root, commit + "^", rel)
+        if not _reopened(book, label, _version_of(value)):
+            yield Problem(
+                rel,
+                1,
+                say(
+                    "{m} 的封存清单已被删除或撤销(git 历史中在 {c} 提交过),却没有 wkb month reopen 记录;"
+                    "请从 git 历史恢复,或按规定重开",
+                    "the manifest of {m} was removed or reverted (git history: {c}) without a wkb month "
+                    "reopen record; restore it from git history, or reopen the month properly",
+                    m=label,
+                    c=commit[:10],
+                ),
+            )
+
+
+def _edited_in_place(
+    root: Path, book: dict[tuple[int, int], MonthSeals], rel: str, label: str
+) -> Iterator[Problem]:
+    """A current manifest only ever changes by reopen + close (a newer version); any other
+    difference between commits, or between the last commit and the working tree, is reported."""
+    from wkb_tracker.storage import read_yaml
+
+    code, out = _git(root, "log", "--no-renames", "--format=%H", "--diff-filter=M", "--", rel)
+    pairs: list[tuple[Any, Any, str]] = []
+    for commit in out.split() if code == 0 else []:
+        pairs.append(
+            (
+                _committed_value(root, commit + "^", rel),
+                _committed_value(root, commit, rel),
+                commit[:10],
+            )
+        )
+    committed = _committed_value(root, "HEAD", rel)
+    if committed is not None:
+        current = read_yaml(root, rel).value
+        if current != committed:
+            pairs.append((committed, current, say("工作区", "working tree")))
+    for before, after, where in pairs:
+        old, new = _version_of(before), _version_of(after)
+        if old is not None and new is not None and new > old and _reopened(book, label, old):
+            continue
+        yield Problem(
+            rel,
+            1,
+            say(
+                "{m} 的封存清单在封存后被改动({w}),却没有 wkb month reopen 记录",
+                "the manifest of {m} was edited after sealing ({w}) without a wkb month reopen record",
+                m=label,
+                w=where,
+            ),
+        )
