@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wkb_tracker.dates import parse_date, parse_deadline, parse_month, parse_quarter
+from wkb_tracker.dates import (
+    FIRST_DAY,
+    LAST_DAY,
+    parse_date,
+    parse_deadline,
+    parse_month,
+    parse_quarter,
+)
 from wkb_tracker.errors import UserError
 from wkb_tracker.storage import create_exclusive, dump_yaml, parse_yaml, update_locked
 
@@ -34,10 +41,19 @@ def test_parse_date__refuses_with_the_valid_forms(text: str) -> None:
         parse_date(text)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(9999, 12, 31)))
+@given(st.dates(min_value=FIRST_DAY, max_value=LAST_DAY))
 def test_parse_date__iso_round_trip(day: date) -> None:
     assert parse_date(day.isoformat()) == day
     assert parse_date(f"{day.year}年{day.month}月{day.day}日") == day
+
+
+@given(
+    st.dates(max_value=FIRST_DAY - timedelta(days=1))
+    | st.dates(min_value=LAST_DAY + timedelta(days=1))
+)
+def test_parse_date__outside_the_accepted_range_is_refused(day: date) -> None:
+    with pytest.raises(UserError, match="2000-01-01"):
+        parse_date(f"{day.year:04d}-{day.month:02d}-{day.day:02d}")
 
 
 @given(st.text(max_size=30))

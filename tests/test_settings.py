@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from budget import examples
 from conftest import Invoke
 from wkb_tracker.cli import app
-from wkb_tracker.config import LOCAL_FILE, resolve
+from wkb_tracker.config import KEYS, LOCAL_FILE, SCHEMA, read_toml, resolve
 
 runner = CliRunner()
 
@@ -127,6 +130,9 @@ def test_config_set__shared_key_is_committed_personal_key_never(tmp_path: Path) 
         ("monthly_minimum", str(10**30), "monthly_minimum 不能大于 100"),
         ("tracking_start", "2026-13", "tracking_start 不是有效月份"),
         ("tracking_start", "2099-01", "tracking_start 不能晚于 12 个月之后"),
+        ("recorder", "张\udc85三", "recorder 含无法识别的字节"),
+        ("recorder", "张\x1b[31m三", "recorder 含不允许的控制字符"),
+        ("recorder", "张" * 2001, "recorder 过长"),
     ],
 )
 def test_config_set__out_of_range_is_refused_with_the_range(
@@ -150,6 +156,7 @@ def test_config_set__out_of_range_is_refused_with_the_range(
         ("monthly_minimum = 1000", "monthly_minimum 不能大于 100"),
         ('tracking_start = "2026-1"', "tracking_start 须写作 YYYY-MM"),
         ("tracking_start = 2026", "tracking_start 须为字符串"),
+        ('lang = "z\\u0007h"', "lang 含不允许的控制字符"),
     ],
 )
 def test_wkb_toml__hand_edited_out_of_range_is_a_problem_and_the_default_is_used(
@@ -294,6 +301,9 @@ def outputs(wkb: Invoke, *known: str) -> dict[str, str]:
     runs = {
         "report": ("report", "--month", "2026-11", "--format", "json", "--explain"),
         "quarter": ("report", "--quarter", "2026-Q4", "--format", "json"),
+        "table": ("report", "--month", "2026-11", "--explain"),
+        "csv": ("report", "--year", "2026", "--format", "csv"),
+        "due table": ("due",),
         "due": ("due", "--format", "json"),
         "rectify": ("rectify", "list", "--status", "all", "--format", "json"),
         "visits": ("visit", "list", "--month", "2026-11", "--format", "json"),
@@ -435,3 +445,43 @@ def test_config_file__named_even_when_the_language_comes_from_elsewhere(
     for args in (("--lang", "en", "districts"), ("leaders",)):
         result = wkb(*args, env={"WKB_LANG": "en"})
         assert result.exit_code == 0 and "wkb.toml:1: nested too deeply" in result.stderr
+
+
+# -- properties: any number, any text, in either config file -----------------------------------
+
+NUMBER_KEYS = [key.name for key in SCHEMA if key.type is int]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    name=st.sampled_from(NUMBER_KEYS),
+    number=st.integers(min_value=-(10**40), max_value=10**40),
+)
+def test_config__any_number_is_used_only_inside_its_bounds(
+    tmp_path_factory: pytest.TempPathFactory, name: str, number: int
+) -> None:
+    root = tmp_path_factory.mktemp("r")
+    (root / "wkb.toml").write_text(f"{name} = {number}\n", encoding="utf-8")
+    resolved = resolve(root)
+    key = KEYS[name]
+    inside = key.minimum is not None and key.maximum is not None
+    assert inside and key.minimum is not None and key.maximum is not None
+    if key.minimum <= number <= key.maximum:
+        assert getattr(resolved.config, name) == number and not resolved.problems
+    else:
+        assert getattr(resolved.config, name) == key.default
+        assert [str(p).split(":")[:2] for p in resolved.problems] == [["wkb.toml", "1"]]
+
+
+@settings(
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(alphabet=st.sampled_from("[]{}.=\"'#\n ab1"), max_size=400))
+def test_config__any_text_reads_without_raising(root: Path, text: str) -> None:
+    (root / LOCAL_FILE).write_text(text, encoding="utf-8")
+    table, _text, problems = read_toml(root, LOCAL_FILE)
+    assert isinstance(table, dict)
+    assert all(p.path == LOCAL_FILE and p.line >= 1 for p in problems)
+    resolve(root)  # never raises either

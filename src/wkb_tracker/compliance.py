@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from wkb_tracker.dates import SHANGHAI, month_bounds, months_between
+from wkb_tracker.dates import SHANGHAI, check_period, month_bounds, months_between
 from wkb_tracker.loader import Dataset
 from wkb_tracker.model import Assignment, Rectification, Visit
 from wkb_tracker.rectification import CLOSED, OVERDUE, state_at
@@ -69,7 +69,9 @@ class Period:
 
 
 def make_period(first: date, last: date, kind: str = RANGE) -> Period:
-    """A Period with its label: 2026-11, 2026-Q3, 2026, or 2026-11-01..2026-11-20."""
+    """A Period with its label: 2026-11, 2026-Q3, 2026, or 2026-11-01..2026-11-20. Refuses one
+    that ends before it starts or spans more than MAX_PERIOD_MONTHS (the work grows with it)."""
+    check_period(first, last)
     if kind == MONTH:
         label = f"{first:%Y-%m}"
     elif kind == QUARTER:
@@ -199,16 +201,19 @@ class LeaderFigure:
     @property
     def assessment(self) -> Assessment:
         """Months are assessed once they have ended (before the as-of date): a month still under
-        way is left out for every leader alike, even where it is already met."""
-        ended = sorted(
-            {
-                m.month
-                for d in self.districts
-                for m in d.months
-                if m.ended and m.status != NOT_TRACKED
-            }
-        )
-        assessed = [self.month_status(month) for month in ended]
+        way is left out for every leader alike, even where it is already met; so is a month no
+        district of which was tracked. One pass over the month figures (grouped by month), so a
+        long period costs linear time, not quadratic."""
+        by_month: dict[str, list[str]] = defaultdict(list)
+        for district in self.districts:
+            for month in district.months:
+                if month.ended:
+                    by_month[month.month].append(month.status)
+        assessed = [
+            worst(statuses)
+            for statuses in by_month.values()
+            if any(status != NOT_TRACKED for status in statuses)
+        ]
         on_time, late = (
             len(self.rectifications.closed_on_time),
             len(self.rectifications.closed_late),

@@ -163,6 +163,13 @@ def _check_value(key: Key, value: Any) -> str | None:
         return say("{name} 须为 true 或 false", "{name} must be true or false", name=key.name)
     if key.type is str and not isinstance(value, str):
         return say("{name} 须为字符串", "{name} must be a string", name=key.name)
+    if key.type is str:
+        from wkb_tracker.text import clean_text
+
+        try:  # the same rule as every typed text: UTF-8, no control characters, bounded length
+            clean_text(value, key.name)
+        except UserError as error:
+            return error.message
     if key.minimum is not None and value < key.minimum:
         return say(
             "{name} 不能小于 {min}{valid}",
@@ -395,6 +402,10 @@ def convert(key: Key, text: str) -> Any:
             )
     elif key.name == "tracking_start":
         value = _tracking_start(text)
+    elif key.type is str:
+        from wkb_tracker.text import clean_text
+
+        value = clean_text(text, key.name)
     wrong = _check_value(key, value)
     if wrong:
         raise UserError(wrong)

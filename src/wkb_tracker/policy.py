@@ -311,6 +311,7 @@ def assignments_from_document(doc: Document) -> tuple[list[Assignment], list[Pro
         if not found:
             rows.append((index, raw))
     problems += _check_table(doc, rows)
+    problems += _check_withdrawn(doc)
     ends = _end_dates(rows)
     lines = doc.item_lines("entries")
     assignments = [
@@ -329,6 +330,28 @@ def assignments_from_document(doc: Document) -> tuple[list[Assignment], list[Pro
         for index, raw in rows
     ]
     return assignments, problems
+
+
+WITHDRAWN_FIELDS = (
+    *(field for field in ENTRY_FIELDS if field.name != "from"),
+    Field("from", "any_date"),  # as it was written, even outside the accepted dates
+    Field("withdrawn_at", "datetime"),
+    Field("withdrawn_by", "str"),
+    Field("reason", "str"),
+)
+
+
+def _check_withdrawn(doc: Document) -> list[Problem]:
+    """The record of withdrawn revisions (optional): a list of entries with who, when and why."""
+    found = doc.value.get("withdrawn") if isinstance(doc.value, dict) else None
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        return [doc.problem(say("withdrawn 应为列表", "withdrawn must be a list"), "withdrawn")]
+    problems: list[Problem] = []
+    for index, item in enumerate(found):
+        problems += check_mapping(doc, item, WITHDRAWN_FIELDS, "withdrawn", index)
+    return problems
 
 
 def _check_table(doc: Document, rows: list[tuple[int, dict[str, object]]]) -> list[Problem]:
@@ -452,10 +475,14 @@ def load_policy(root: Path, *, cache: bool = True) -> tuple[Policy, list[Problem
 
 
 ENTRY_KEYS = ("district", "id", "leader", "title", "department", "contact", "from")
+WITHDRAWN_KEYS = (*ENTRY_KEYS, "withdrawn_at", "withdrawn_by", "reason")
 
 
-def render_districts(header: str, entries: list[dict[str, object]]) -> str:
-    """districts.yaml text: the header comment kept as it was, then every entry, one field a line."""
+def render_districts(
+    header: str, entries: list[dict[str, object]], withdrawn: list[dict[str, object]] | None = None
+) -> str:
+    """districts.yaml text: the header comment kept as it was, then every entry, one field a line,
+    then the withdrawn revisions (`wkb districts withdraw`), if any."""
     lines = (
         [header.rstrip("\n"), "version: 1", "entries:"]
         if header.strip()
@@ -466,6 +493,12 @@ def render_districts(header: str, entries: list[dict[str, object]]) -> str:
             value = entry[key]
             text = scalar_text(value)
             lines.append(f"{'  - ' if position == 0 else '    '}{key}: {text}")
+    if withdrawn:
+        lines.append("withdrawn:")
+        for item in withdrawn:
+            for position, key in enumerate(WITHDRAWN_KEYS):
+                text = scalar_text(item.get(key))
+                lines.append(f"{'  - ' if position == 0 else '    '}{key}: {text}")
     return "\n".join(lines) + "\n"
 
 

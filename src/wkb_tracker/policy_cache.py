@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".wkb-cache"
 FILE = f"{CACHE_DIR}/policy.json"
-VERSION = 2
+VERSION = 3  # 3: table entries with dates out of range are problems
 
 
 def key(root: Path) -> list[int] | None:

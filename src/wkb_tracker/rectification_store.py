@@ -340,7 +340,9 @@ def _term(text: str, start: date) -> date:
 def _deadline(text: str | None, opened: date, config: Config) -> date:
     if text is None or not text.strip():
         try:
-            return opened + timedelta(days=config.rectify_deadline_days)
+            default = opened + timedelta(days=config.rectify_deadline_days)
+            # Never a record with a deadline past dates.LAST_DAY (validate would refuse it).
+            return dates.check_range(default, field=say("默认期限", "the default deadline"))
         except OverflowError:
             raise UserError(
                 say(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from wkb_tracker.dates import FIRST_DAY, LAST_DAY, in_range
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
 from wkb_tracker.model import MAX_TEXT
@@ -21,6 +22,13 @@ _KINDS: dict[str, tuple[Any, str, str]] = {
     "text": (lambda v: isinstance(v, str), "字符串", "a string"),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "整数", "an integer"),
     "date": (
+        lambda v: isinstance(v, date) and not isinstance(v, datetime),
+        "日期(YYYY-MM-DD)",
+        "a date (YYYY-MM-DD)",
+    ),
+    # A date kept only as a record of what was written (a withdrawn table entry's start): never
+    # computed with, so it is not held to the accepted range the way "date" is.
+    "any_date": (
         lambda v: isinstance(v, date) and not isinstance(v, datetime),
         "日期(YYYY-MM-DD)",
         "a date (YYYY-MM-DD)",
@@ -57,13 +65,16 @@ class Field:
 
 _MISSING = object()
 _TEXT_KINDS = frozenset({"str", "text", "strs"})
-# Per declaration: (known names, [(name, required, skip None, check, checks length)]), built once.
-_SHAPES: dict[int, tuple[frozenset[str], list[tuple[str, bool, bool, Any, bool]]]] = {}
+_DATED_KINDS = frozenset({"date", "datetime"})
+_Check = tuple[str, bool, bool, Any, bool, bool]
+# Per declaration: (known names, [(name, required, skip None, check, checks length, checks
+# range)]), built once.
+_SHAPES: dict[int, tuple[frozenset[str], list[_Check]]] = {}
 
 
 def _shape(
     fields: tuple[Field, ...],
-) -> tuple[frozenset[str], list[tuple[str, bool, bool, Any, bool]]]:
+) -> tuple[frozenset[str], list[_Check]]:
     shape = _SHAPES.get(id(fields))
     if shape is None:
         shape = (
@@ -75,6 +86,7 @@ def _shape(
                     field.nullable or not field.required,
                     _KINDS[field.kind][0],
                     field.kind in _TEXT_KINDS,
+                    field.kind in _DATED_KINDS,
                 )
                 for field in fields
             ],
@@ -114,7 +126,7 @@ def check_mapping(
     wrong: list[tuple[str, str]] = []  # (problem kind, field name)
     if not known.issuperset(value):
         wrong += [("unknown", str(name)) for name in value if name not in known]
-    for name, required, skip_none, check, text in checks:
+    for name, required, skip_none, check, text, dated in checks:
         item = value.get(name, _MISSING)
         if item is _MISSING:
             if required:
@@ -125,13 +137,22 @@ def check_mapping(
             wrong.append(("type", name))
         elif text and _too_long(item):
             wrong.append(("long", name))
+        elif dated and not in_range(item):
+            # A date outside dates.FIRST_DAY..LAST_DAY is a problem, and its record is left out:
+            # counted, it would overflow the arithmetic of every report that met it.
+            wrong.append(("range", name))
     if not wrong:
         return []
-    return [_problem(doc, fields, kind, name, keys) for kind, name in wrong]
+    return [_problem(doc, fields, kind, name, keys, value.get(name)) for kind, name in wrong]
 
 
 def _problem(
-    doc: Document, fields: tuple[Field, ...], kind: str, name: str, keys: tuple[str | int, ...]
+    doc: Document,
+    fields: tuple[Field, ...],
+    kind: str,
+    name: str,
+    keys: tuple[str | int, ...],
+    value: Any = None,
 ) -> Problem:
     if kind == "unknown":
         message = say(
@@ -147,6 +168,16 @@ def _problem(
         field = next(f for f in fields if f.name == name)
         _check, zh, en = _KINDS[field.kind]
         message = say("字段 {name} 应为{zh}", "field {name} must be {en}", name=name, zh=zh, en=en)
+        return doc.problem(message, *keys, name)
+    if kind == "range":
+        message = say(
+            "字段 {name} 的日期 {value} 超出可用范围({a} 至 {b})",
+            "field {name}: {value} is outside the accepted dates ({a} to {b})",
+            name=name,
+            value=value,
+            a=FIRST_DAY,
+            b=LAST_DAY,
+        )
         return doc.problem(message, *keys, name)
     message = say(
         "字段 {name} 超过 {max} 个字符",
