@@ -135,6 +135,39 @@ def test_month_reopen_then_close__new_version_old_kept_figures_change(
     assert wkb("validate").exit_code == 0
 
 
+def test_report__known_on_before_the_seal_shows_the_records(wkb, root: Path) -> None:
+    """`--known-on D` reproduces the report of day D: a seal made after D is not applied."""
+    rel = write_visit(root, make_visit(date(2026, 9, 3)))
+    visit_id = rel.rsplit("_", 1)[1].removesuffix(".yaml")
+    from wkb_tracker.manifest import file_hash
+
+    (root / "data/sealed/2026-09.yaml").write_text(
+        "month: 2026-09\nsealed_by: 办公室\nsealed_at: 2026-10-08 09:00:00+08:00\n"
+        f"visits:\n- id: {visit_id}\n  path: {rel}\n  sha256: {file_hash(root / rel)}\n",
+        encoding="utf-8",
+    )
+    write_visit(
+        root,
+        make_visit(
+            date(2026, 9, 4),
+            recorded_at=datetime(2026, 10, 6, 9, 0, tzinfo=UTC),
+            late_reason="补录",
+            late_approved_by="主任",
+        ),
+    )
+
+    def month(*args: str) -> dict:
+        result = wkb("report", "--month", "2026-09", "--format", "json", *args)
+        assert result.exit_code == 0, result.stderr
+        return _hu_donghu(json.loads(result.stdout))
+
+    assert (month()["contacts"], month()["after_seal"]) == (1, 1)
+    before = month("--known-on", "2026-10-07")
+    assert (before["contacts"], before["sealed"], before["status"]) == (2, False, "met")
+    on_the_day = month("--known-on", "2026-10-08")
+    assert (on_the_day["contacts"], on_the_day["sealed"]) == (1, True)
+
+
 def test_validate__legacy_manifest_without_version_or_hash_scheme_still_verifies(
     wkb, root: Path
 ) -> None:
@@ -237,10 +270,12 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def repo(root: Path) -> Path:
-    """The records root as a git repository with auto_commit on and one commit."""
-    assert _git(root, "init", "-q").returncode == 0
+@pytest.fixture(params=["top", "sub-folder"])
+def repo(root: Path, request: pytest.FixtureRequest) -> Path:
+    """The records root in a git repository (as its top, or as a sub-folder of a larger one)
+    with auto_commit on and one commit."""
+    top = root if request.param == "top" else root.parent
+    assert _git(top, "init", "-q").returncode == 0
     config = root / "wkb.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("auto_commit = false", "auto_commit = true"), encoding="utf-8")

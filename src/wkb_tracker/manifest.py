@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -75,7 +76,7 @@ class SealedVisit:
     id: str
     path: str
     sha256: str
-    line: int
+    index: int  # position in the manifest's `visits` (its line is found only for a problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,12 +308,11 @@ def parse_manifest(
         return None, [
             doc.problem(say("sealed_at 超出范围", "sealed_at is out of range"), "sealed_at")
         ]
-    lines = doc.item_lines("visits")
     visits = []
     for index, entry in enumerate(raw["visits"]):
         bad = check_mapping(doc, entry, ENTRY_FIELDS, "visits", index)
-        line = lines[index] if index < len(lines) else 1
         if not bad and not _sealable_path(entry["path"]):
+            line = doc.line("visits", index)
             bad = [
                 Problem(
                     rel,
@@ -325,6 +325,7 @@ def parse_manifest(
                 )
             ]
         if not bad and not _SHA256.fullmatch(entry["sha256"]):
+            line = doc.line("visits", index)
             bad = [
                 Problem(
                     rel,
@@ -337,7 +338,7 @@ def parse_manifest(
             ]
         problems += bad
         if not bad:
-            visits.append(SealedVisit(entry["id"], entry["path"], entry["sha256"], line))
+            visits.append(SealedVisit(entry["id"], entry["path"], entry["sha256"], index))
         if len(problems) > 20:
             break
     figures = raw.get("figures")
@@ -413,18 +414,24 @@ def _yaml_names(folder: Path) -> list[str]:
         return []
 
 
-def read_seal_book(root: Path) -> tuple[dict[tuple[int, int], MonthSeals], list[Problem]]:
-    """Every month with anything recorded about sealing, and the problems of files that could
-    not be read as what their name says."""
-    months: dict[tuple[int, int], MonthSeals] = {}
+def read_seal_book(
+    root: Path, months: Iterable[tuple[int, int]] | None = None
+) -> tuple[dict[tuple[int, int], MonthSeals], list[Problem]]:
+    """Every month with anything recorded about sealing (or only `months`: a report reads the
+    manifests of its own months), and the problems of files that could not be read as what
+    their name says."""
+    wanted = None if months is None else {f"{y:04d}-{m:02d}" for y, m in months}
+    book: dict[tuple[int, int], MonthSeals] = {}
     problems: list[Problem] = []
 
     def month_of(key: tuple[int, int]) -> MonthSeals:
-        return months.setdefault(key, MonthSeals(*key))
+        return book.setdefault(key, MonthSeals(*key))
 
     for name in _yaml_names(root / SEALED_DIR):
         rel = f"{SEALED_DIR}/{name}"
         label = name.removesuffix(".yaml")
+        if wanted is not None and label not in wanted:
+            continue
         seal, found = parse_manifest(root, rel, label, None)
         problems += found
         if seal is not None:
@@ -432,6 +439,8 @@ def read_seal_book(root: Path) -> tuple[dict[tuple[int, int], MonthSeals], list[
     for name in _yaml_names(root / HISTORY_DIR):
         rel = f"{HISTORY_DIR}/{name}"
         match = _ARCHIVED.fullmatch(name)
+        if wanted is not None and (match is None or match[1] not in wanted):
+            continue
         key = parse_label(match[1]) if match else None
         if match is None or key is None:
             problems.append(
@@ -456,4 +465,4 @@ def read_seal_book(root: Path) -> tuple[dict[tuple[int, int], MonthSeals], list[
             problems += found
             if seal is not None:
                 month_of(key).archived[version] = seal
-    return months, problems
+    return book, problems

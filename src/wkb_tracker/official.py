@@ -113,7 +113,7 @@ def official_report(
     never applied, and never a crash)."""
     from wkb_tracker.manifest import read_seal_book
 
-    book, problems = read_seal_book(root)
+    book, problems = read_seal_book(root, report.period.months())
     found = [str(problem) for problem in problems]
     applied = apply_seals(report, book, known_on=known_on)
     if found:

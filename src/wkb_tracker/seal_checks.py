@@ -70,6 +70,7 @@ def _check_seal(
     from wkb_tracker.sealing import figure_changes, figures_of
 
     sealed_ids = set()
+    lines: dict[str, list[int]] = {}
     for entry in seal.visits:
         sealed_ids.add(entry.id)
         at_sealed_path = os.path.lexists(data.root / entry.path)
@@ -79,7 +80,7 @@ def _check_seal(
         if not paths:
             yield Problem(
                 seal.path,
-                entry.line,
+                _entry_line(data.root, seal.path, entry.index, lines),
                 say(
                     "{m} 封存后走访 {i} 被删除({p})",
                     "visit {i} was removed after {m} was sealed ({p})",
@@ -143,6 +144,17 @@ def _check_seal(
                     m=seal.label,
                 ),
             )
+
+
+def _entry_line(root: Path, rel: str, index: int, known: dict[str, list[int]]) -> int:
+    """The line of the manifest's index-th visit entry: the manifest is parsed for lines only
+    when a problem needs one, once per manifest (`known` keeps the lines)."""
+    from wkb_tracker.storage import read_yaml
+
+    if rel not in known:
+        known[rel] = read_yaml(root, rel).item_lines("visits")
+    lines = known[rel]
+    return lines[index] if index < len(lines) else 1
 
 
 def _check_history(seals: MonthSeals) -> Iterator[Problem]:
@@ -239,9 +251,29 @@ def _reopened(book: dict[tuple[int, int], MonthSeals], label: str, version: int 
     return seals is not None and version is not None and version in seals.reopenings
 
 
+def _sealing_log(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """path → [(commit, status A/M/D)], newest first, for every file git ever recorded under
+    data/sealed (one git call, renames seen as delete + add)."""
+    code, out = _git(
+        root, "log", "--no-renames", "--relative", "--format=>%H", "--name-status", "--", SEALED_DIR
+    )
+    changes: dict[str, list[tuple[str, str]]] = {}
+    if code != 0:
+        return changes
+    commit = ""
+    for line in out.splitlines():
+        if line.startswith(">"):
+            commit = line[1:].strip()
+        elif "\t" in line:
+            status, _tab, path = line.partition("\t")
+            changes.setdefault(path.strip(), []).append((commit, status.strip()[:1]))
+    return changes
+
+
 def check_git_history(root: Path, book: dict[tuple[int, int], MonthSeals]) -> Iterator[Problem]:
     """Sealing files that git says were committed, and that are gone or were edited in place
-    without a reopen record. Nothing to check outside a git repository (or without git)."""
+    without a reopen record. Nothing to check outside a git repository (or without git).
+    A few git calls whatever the number of sealed months (the hook runs this on every commit)."""
     from wkb_tracker.gitops import in_repository
 
     if not in_repository(root):
@@ -249,28 +281,25 @@ def check_git_history(root: Path, book: dict[tuple[int, int], MonthSeals]) -> It
     code, _head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
     if code != 0:
         return  # no commit yet
-    code, out = _git(
-        root,
-        "log",
-        "--no-renames",
-        "--relative",
-        "--format=",
-        "--name-only",
-        "--diff-filter=A",
-        "--",
-        SEALED_DIR,
+    changes = _sealing_log(root)
+    # `status --porcelain` names paths from the repository's top; the root may be a sub-folder.
+    _code, prefix = _git(root, "rev-parse", "--show-prefix")
+    code, out = _git(root, "status", "--porcelain", "--no-renames", "--", SEALED_DIR)
+    dirty = (
+        {line[3:].strip().removeprefix(prefix.strip()) for line in out.splitlines()}
+        if code == 0
+        else set()
     )
-    if code != 0:
-        return
-    added = sorted({line.strip() for line in out.splitlines() if line.strip().endswith(".yaml")})
-    for rel in added:
+    for rel, history in sorted(changes.items()):
+        if not rel.endswith(".yaml") or not any(status == "A" for _c, status in history):
+            continue
         label = _label_of(rel)
         if os.path.lexists(root / rel):
             if label is not None:
-                yield from _edited_in_place(root, book, rel, label)
+                edits = [commit for commit, status in history if status == "M"]
+                yield from _edited_in_place(root, book, rel, label, edits, rel in dirty)
             continue
-        code, last = _git(root, "log", "--no-renames", "-1", "--format=%H", "--", rel)
-        commit = last.strip()
+        commit = history[0][0]
         if label is None:
             if rel.startswith(HISTORY_DIR + "/"):
                 yield Problem(
@@ -300,26 +329,26 @@ def check_git_history(root: Path, book: dict[tuple[int, int], MonthSeals]) -> It
 
 
 def _edited_in_place(
-    root: Path, book: dict[tuple[int, int], MonthSeals], rel: str, label: str
+    root: Path,
+    book: dict[tuple[int, int], MonthSeals],
+    rel: str,
+    label: str,
+    edits: list[str],
+    dirty: bool,
 ) -> Iterator[Problem]:
     """A current manifest only ever changes by reopen + close (a newer version); any other
-    difference between commits, or between the last commit and the working tree, is reported."""
+    difference between commits (`edits`), or between the last commit and the working tree
+    (`dirty`), is reported."""
     from wkb_tracker.storage import read_yaml
 
-    code, out = _git(root, "log", "--no-renames", "--format=%H", "--diff-filter=M", "--", rel)
-    pairs: list[tuple[Any, Any, str]] = []
-    for commit in out.split() if code == 0 else []:
-        pairs.append(
-            (
-                _committed_value(root, commit + "^", rel),
-                _committed_value(root, commit, rel),
-                commit[:10],
-            )
-        )
-    committed = _committed_value(root, "HEAD", rel)
-    if committed is not None:
+    pairs: list[tuple[Any, Any, str]] = [
+        (_committed_value(root, c + "^", rel), _committed_value(root, c, rel), c[:10])
+        for c in edits
+    ]
+    if dirty:
+        committed = _committed_value(root, "HEAD", rel)
         current = read_yaml(root, rel).value
-        if current != committed:
+        if committed is not None and current != committed:
             pairs.append((committed, current, say("工作区", "working tree")))
     for before, after, where in pairs:
         old, new = _version_of(before), _version_of(after)
