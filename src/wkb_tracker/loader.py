@@ -524,3 +524,14 @@ def load(
 
         return as_known_on(dataset, known_on)
     return dataset
+
+
+def visit_months(root: Path) -> list[tuple[int, int]] | None:
+    """The (year, month) folders under data/visits, in order; None when anything there is not a
+    plain YYYY/MM folder (a stray file, a symlink, month 13): read everything at once then, so
+    every oddity is reported as usual."""
+    folders = _month_folders(root, VISITS_DIR, None)
+    if folders is None:
+        return None
+    months = [(int(rel[-7:-3]), int(rel[-2:])) for rel in folders]
+    return months if all(1 <= month <= 12 for _year, month in months) else None
