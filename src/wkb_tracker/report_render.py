@@ -692,25 +692,32 @@ def _rich_cell(cell: Cell) -> Any:
 
 
 def _rich_table(
+    out: Any,
     headers: list[str],
     rows: list[list[Cell]],
     ends: list[bool] | None = None,
     *,
     title: str | None = None,
     numeric_from: int = 99,
-) -> Any:
-    from rich import box
-    from rich.table import Table
+    keep: tuple[int, ...] = (),
+    heading: tuple[int, ...] = (0,),
+) -> None:
+    """Figures (columns from `numeric_from`, and `keep`) are right-aligned and never cut, nor are
+    the `heading` cells saying whose figures they are (leader, district); on a terminal too
+    narrow for them all the rows become blocks headed by the `heading` cells."""
+    from wkb_tracker.render import print_table
 
-    table = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, title_justify="left")
-    for index, header in enumerate(headers):
-        table.add_column(header, justify="right" if index >= numeric_from else "left")
-    for position, row in enumerate(rows):
-        table.add_row(
-            *(_rich_cell(cell) for cell in row),
-            end_section=bool(ends and ends[position] and position < len(rows) - 1),
-        )
-    return table
+    print_table(
+        headers,
+        [[_rich_cell(cell) for cell in row] for row in rows],
+        title=title,
+        justify={index: "right" for index in range(numeric_from, len(headers))},
+        keep={*range(numeric_from, len(headers)), *keep, *heading},
+        heading=heading,
+        ends=ends,
+        simple=True,
+        out=out,
+    )
 
 
 def print_report(report: Report, *, explain: bool = False) -> None:
@@ -725,22 +732,31 @@ def print_report(report: Report, *, explain: bool = False) -> None:
         out.print(Text(say("该期间没有需要统计的分工。", "No assignments in this period.")))
     elif len(report.month_labels()) == 1:
         headers, rows, ends = _month_layout(report)
-        out.print(_rich_table(headers, rows, ends, title=_title(report), numeric_from=3))
+        _rich_table(
+            out, headers, rows, ends, title=_title(report), numeric_from=3, heading=(0, 1, 2)
+        )
     else:
         headers, rows, ends = _grid_layout(report)
-        out.print(_rich_table(headers, rows, ends, title=_title(report), numeric_from=2))
+        _rich_table(out, headers, rows, ends, title=_title(report), numeric_from=2, heading=(0, 1))
         leader_headers, leader_rows = _leader_layout(report)
-        out.print(
-            _rich_table(leader_headers, leader_rows, title=_leader_title(report), numeric_from=3)
+        _rich_table(
+            out,
+            leader_headers,
+            leader_rows,
+            title=_leader_title(report),
+            numeric_from=3,
+            keep=(2,),
+            heading=(0, 1),
         )
+    # Soft wrap: the terminal may fold a long line, but wkb never breaks an id or a figure.
     for part in _legend(report):
-        out.print(Text(part, style="dim"))
+        out.print(Text(part, style="dim"), soft_wrap=True)
     for line in summary_lines(report):
-        out.print(Text(line))
+        out.print(Text(line), soft_wrap=True)
     if explain:
         out.print()
         for line in explain_lines(report):
-            out.print(Text(line))
+            out.print(Text(line), soft_wrap=True)
 
 
 def calendar_note(due: DueReport) -> str:
@@ -771,7 +787,7 @@ def print_due(due: DueReport) -> None:
     from wkb_tracker.render import console
 
     out = console()
-    out.print(Text(due_lines(due), style="bold"))
+    out.print(Text(due_lines(due), style="bold"), soft_wrap=True)
     if due.districts:
         rows: list[list[Cell]] = [
             [
@@ -784,20 +800,20 @@ def print_due(due: DueReport) -> None:
             ]
             for row in due.districts
         ]
-        out.print(
-            _rich_table(
-                [
-                    say("责任领导", "leader"),
-                    say("职务", "title"),
-                    say("分工区", "district"),
-                    say("已联系", "contacts"),
-                    say("应联系", "required"),
-                    say("尚缺", "missing"),
-                ],
-                rows,
-                title=say("尚未达标的分工区", "Districts still short this month"),
-                numeric_from=3,
-            )
+        _rich_table(
+            out,
+            [
+                say("责任领导", "leader"),
+                say("职务", "title"),
+                say("分工区", "district"),
+                say("已联系", "contacts"),
+                say("应联系", "required"),
+                say("尚缺", "missing"),
+            ],
+            rows,
+            title=say("尚未达标的分工区", "Districts still short this month"),
+            numeric_from=3,
+            heading=(0, 1, 2),
         )
     else:
         out.print(
@@ -829,20 +845,20 @@ def print_due(due: DueReport) -> None:
                     state,
                 ]
             )
-        out.print(
-            _rich_table(
-                [
-                    say("编号", "id"),
-                    say("问题", "problem"),
-                    say("分工区", "district"),
-                    say("责任领导", "leader"),
-                    say("负责人", "owner"),
-                    say("期限", "deadline"),
-                    say("状态", "status"),
-                ],
-                item_rows,
-                title=say("逾期或即将到期的整改事项", "Rectifications overdue or due soon"),
-            )
+        _rich_table(
+            out,
+            [
+                say("编号", "id"),
+                say("问题", "problem"),
+                say("分工区", "district"),
+                say("责任领导", "leader"),
+                say("负责人", "owner"),
+                say("期限", "deadline"),
+                say("状态", "status"),
+            ],
+            item_rows,
+            title=say("逾期或即将到期的整改事项", "Rectifications overdue or due soon"),
+            keep=(0, 5, 6),
         )
     else:
         out.print(

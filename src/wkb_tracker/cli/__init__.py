@@ -23,6 +23,7 @@ from wkb_tracker import settings
 from wkb_tracker.cli.common import Session, apply_language, reset_warnings
 from wkb_tracker.errors import EXIT_USAGE, WkbError
 from wkb_tracker.i18n import say
+from wkb_tracker.streams import tolerant_streams
 
 # Top-level command → the module that registers it, in the order `wkb --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -48,6 +49,7 @@ class WkbGroup(TyperGroup):
     """Turns every WkbError raised below into its message on stderr and its exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        tolerant_streams()  # a console that cannot show a character gets an escape, not a crash
         try:
             return super().invoke(ctx)
         except WkbError as error:
@@ -239,6 +241,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    tolerant_streams()
     name, sub = command_path(sys.argv[1:])
     app = build_app([name], only=sub) if name in COMMANDS else build_app()
     try:

@@ -106,6 +106,41 @@ def warn(message: str) -> None:
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 
+TABLE_ROWS = 500  # rows a list shows as a table by default; a screenful is far less (issue 11.15)
+
+
+def row_limit(limit: int | None, everything: bool, *, table: bool) -> int | None:
+    """How many rows a list prints: all with --all, N with --limit N, else TABLE_ROWS for a table
+    and all for JSON/CSV (whose content never depends on the terminal). Refuses N < 1 (exit 2)."""
+    if everything:
+        return None
+    if limit is not None:
+        if limit < 1:
+            from wkb_tracker.errors import UserError
+
+            raise UserError(
+                say(
+                    "--limit 须为正整数,收到 {n}(要显示全部请用 --all)",
+                    "--limit must be a positive number, got {n} (use --all to show everything)",
+                    n=limit,
+                )
+            )
+        return limit
+    return TABLE_ROWS if table else None
+
+
+def more_rows_note(shown: int, total: int, filters: str) -> str:
+    """The line under a cut table: how many rows there are and how to see them."""
+    return say(
+        "仅显示前 {k} 条,共 {n} 条。可用 {f} 缩小范围,--limit N 或 --all 显示更多,或 --format csv 导出全部",
+        "showing the first {k} of {n} rows. Narrow with {f}, show more with --limit N or --all, "
+        "or export everything with --format csv",
+        k=shown,
+        n=total,
+        f=filters,
+    )
+
+
 def date_option_help() -> str:
     return "YYYY-MM-DD (also 2026/11/3, 2026年11月3日, today, 今天)"
 

@@ -190,6 +190,7 @@ def month_status(
             )
             for row in rows
         ],
+        keep=(0, 2, 4),
     )
 
 

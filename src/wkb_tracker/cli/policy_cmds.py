@@ -146,6 +146,7 @@ def config_list(
             (name, _show(value, name), source, _show(default, name), meaning)
             for name, value, source, default, meaning in rows
         ],
+        keep=(0,),
     )
 
 
@@ -178,6 +179,7 @@ def measures(
         [say("编号", "No."), say("部分", "section"), say("措施", "measure")],
         [(f"({m['numeral']})", f"{m['section']}、{m['section_title']}", m["title"]) for m in view],
         title=say("武科函〔2021〕10号 措施", "Measures of 武科函〔2021〕10号"),
+        keep=(0,),
     )
 
 
@@ -247,6 +249,7 @@ def districts(
             for row in view
         ],
         title=say("包区服务责任分工表({d})", "Responsibility table ({d})", d=day),
+        keep=(1, 6),
     )
 
 

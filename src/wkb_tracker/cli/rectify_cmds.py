@@ -9,12 +9,15 @@ import typer
 
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
+    TABLE_ROWS,
     TableJsonCsv,
     TextJson,
     as_of_and_known_on,
     begin_commit,
     echo,
     finish_commit,
+    more_rows_note,
+    row_limit,
     session,
     warn_skipped,
 )
@@ -272,16 +275,23 @@ def list_items(
     district: str | None = typer.Option(None, "--district", help="区 / district"),
     leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
+    limit: int | None = typer.Option(
+        None, "--limit", help=f"最多列出 N 项(表格默认 {TABLE_ROWS})/ at most N rows"
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="表格也列出全部 / every row, even in a table"
+    ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.knowledge import in_the_past, items_known_on
     from wkb_tracker.rectification_store import load_items, select
-    from wkb_tracker.render import print_csv, print_json
+    from wkb_tracker.render import print_csv, print_json_array
 
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
+    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
     # A department filter is checked against every item's department, so read them all then;
     # so too for a past day's knowledge: an item closed since may still have been open then.
     open_only = (
@@ -302,8 +312,9 @@ def list_items(
         leader=leader,
         department=department,
     )
+    shown = views[:most] if most is not None else views
     if format is TableJsonCsv.json:
-        print_json(views)
+        print_json_array(shown)
         return
     columns = [
         ("id", say("编号", "id")),
@@ -324,11 +335,11 @@ def list_items(
             (
                 [_status_word(v) if key == "status" else v[key] for key, _label in columns]
                 + [v["measure"], v["visit"]]
-                for v in views
+                for v in shown
             ),
         )
         return
-    _print_table(columns, views, day, status.value)
+    _print_table(columns, views, shown, day, status.value)
 
 
 @rectify_app.command("show")
@@ -479,26 +490,26 @@ def _status_word(view: dict[str, Any]) -> str:
 
 
 def _print_table(
-    columns: list[tuple[str, str]], views: list[dict[str, Any]], day: date, status: str
+    columns: list[tuple[str, str]],
+    views: list[dict[str, Any]],
+    shown: list[dict[str, Any]],
+    day: date,
+    status: str,
 ) -> None:
-    from rich.markup import escape
-
+    """The table of `shown` (the first rows of `views`); the caption counts all of `views`."""
     from wkb_tracker.render import print_table
 
     rows = []
-    for view in views:
+    for view in shown:
         key = _word_key(view["status"], view["due_soon"], view["closed_late"])
-        style = _WORDS[key][2]
         cells: list[Any] = []
         for name, _label in columns:
             if name == "status":
-                cells.append(f"[{style}]{escape(_status_word(view))}[/{style}]")
+                cells.append((_status_word(view), _WORDS[key][2]))  # plain text, never markup
             elif name == "district":
-                cells.append(escape(view["district"] or say("局内", "bureau")))
+                cells.append(view["district"] or say("局内", "bureau"))
             elif name == "source":
-                cells.append(escape(term(view["source"])))
-            elif isinstance(view[name], str):
-                cells.append(escape(view[name]))
+                cells.append(term(view["source"]))
             else:
                 cells.append(view[name])
         rows.append(cells)
@@ -516,9 +527,14 @@ def _print_table(
         c=counts["closed"],
         l=counts["closed_late"],
     )
+    if len(shown) < len(views):
+        caption += "\n" + more_rows_note(
+            len(shown), len(views), "--status, --district, --leader, --department, --as-of"
+        )
     print_table(
         [label for _name, label in columns],
         rows,
+        keep=(0, 7, 8, 9, 10),
         title=say("问题整改清单:{s}", "Rectification list: {s}", s=say(*_FILTER_WORDS[status])),
         caption=caption,
     )

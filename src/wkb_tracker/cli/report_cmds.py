@@ -199,7 +199,6 @@ def _official(root: Path, report: Report, known_on: date | None = None) -> Repor
 
 
 def _write(text: str) -> None:
-    import sys
+    from wkb_tracker.render import write_text
 
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_text(text)

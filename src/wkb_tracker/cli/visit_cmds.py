@@ -14,11 +14,14 @@ import typer
 
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
+    TABLE_ROWS,
     TableJsonCsv,
     TextJson,
     begin_commit,
     echo,
     finish_commit,
+    more_rows_note,
+    row_limit,
     session,
     warn,
 )
@@ -27,6 +30,7 @@ from wkb_tracker.i18n import say, term
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wkb_tracker.errors import Problem
     from wkb_tracker.model import Visit
     from wkb_tracker.policy import Policy
 
@@ -354,14 +358,22 @@ def list_visits(
     leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
     district: str | None = typer.Option(None, "--district", help="区 / district"),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
+    limit: int | None = typer.Option(
+        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="表格也列出全部 / every row, even in a table"
+    ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
+    from itertools import islice
+
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.loader import load
+    from wkb_tracker.listing import stream_visits
     from wkb_tracker.policy import load_policy
-    from wkb_tracker.visits import make_filter, select, visit_view
+    from wkb_tracker.visits import make_filter, visit_view
 
     root = session(ctx).root()
     policy, _problems = load_policy(root)
@@ -374,18 +386,22 @@ def list_visits(
         district=district,
         type=entity_type,
     )
+    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
     _day, known = as_of_and_known_on(None, known_on)
-    data = load(root, rectifications=False, months=chosen.months(), known_on=known)
-    for problem in data.problems:
+
+    def skipped(problem: Problem) -> None:
         if problem.path.startswith("data/visits/"):
             warn(say("已跳过无法读取的记录 ", "skipped an unreadable record ") + str(problem))
         else:
             warn(str(problem))
-    views = [visit_view(visit) for visit in select(data.visits, chosen)]
-    if format is TableJsonCsv.json:
-        from wkb_tracker.render import print_json
 
-        print_json(views)
+    # One month folder at a time, each view made as it is written (issue 11.15).
+    visits = stream_visits(root, chosen, skipped, known_on=known)
+    views = (visit_view(visit) for visit in islice(visits, most))
+    if format is TableJsonCsv.json:
+        from wkb_tracker.render import print_json_array
+
+        print_json_array(views)
         return
     header = [
         say("编号", "id"),
@@ -399,45 +415,44 @@ def list_visits(
         say("记录人", "recorder"),
         say("状态", "status"),
     ]
-    rows = [
-        [
-            view["id"],
-            view["date"],
-            view["district"],
-            view["leader"],
-            view["entity"],
-            term(view["type"]),
-            term(view["mode"]),
-            ",".join(str(number) for number in view["measures"]),
-            view["recorder"],
-            say("已作废", "void") if view["void"] else say("有效", "valid"),
-        ]
-        for view in views
-    ]
     if format is TableJsonCsv.csv:
         from wkb_tracker.render import print_csv
 
         header += [say("作废原因", "void reason"), say("文件", "path")]
         print_csv(
-            header,
-            [
-                [*row, view["void_reason"], view["path"]]
-                for row, view in zip(rows, views, strict=True)
-            ],
+            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
         )
         return
     from wkb_tracker.render import print_table
 
-    print_table(
-        header,
-        rows,
-        caption=say(
-            "共 {n} 条,其中作废 {v} 条",
-            "{n} visits, {v} of them void",
-            n=len(views),
-            v=sum(1 for view in views if view["void"]),
-        ),
-    )
+    rows, void = [], 0
+    for view in views:
+        rows.append(_visit_row(view))
+        void += view["void"]
+    total = len(rows)
+    for visit in visits:  # the rows past the table's bound are only counted
+        total, void = total + 1, void + visit.is_void
+    caption = say("共 {n} 条,其中作废 {v} 条", "{n} visits, {v} of them void", n=total, v=void)
+    if len(rows) < total:
+        caption += "\n" + more_rows_note(
+            len(rows), total, "--month, --from/--to, --district, --leader, --type"
+        )
+    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9))
+
+
+def _visit_row(view: dict[str, Any]) -> list[Any]:
+    return [
+        view["id"],
+        view["date"],
+        view["district"],
+        view["leader"],
+        view["entity"],
+        term(view["type"]),
+        term(view["mode"]),
+        ",".join(str(number) for number in view["measures"]),
+        view["recorder"],
+        say("已作废", "void") if view["void"] else say("有效", "valid"),
+    ]
 
 
 @visit_app.command("show")
