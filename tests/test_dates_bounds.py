@@ -391,6 +391,12 @@ def odd_calls(draw: st.DrawFn) -> tuple[list[str], str | None]:
     item = "{item}"
     choices: list[tuple[list[str], st.SearchStrategy[str]]] = [
         (["report", "--as-of"], ODD_DAY),
+        (["report", "--known-on"], ODD_DAY),
+        (["visit", "list", "--to", "2026-12-31", "--from"], ODD_DAY),
+        (["visit", "list", "--from", "2026-01-01", "--to"], ODD_DAY),
+        (["rectify", "show", item, "--as-of"], ODD_DAY),
+        (["rectify", "close", item, "--resolution", "r", "--date"], ODD_DAY),
+        (["month", "close"], ODD_MONTH),
         (["report", "--month"], ODD_MONTH),
         (["report", "--quarter"], ODD_QUARTER),
         (["report", "--year"], ODD_YEAR),

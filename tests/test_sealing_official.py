@@ -10,7 +10,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from budget import examples
 from builders import make_visit, write_visit
 from wkb_tracker import compliance
 from wkb_tracker.loader import load
@@ -433,3 +436,105 @@ def test_seal_dates_are_shanghai_days() -> None:
 
     seal = Seal(2026, 9, "x", datetime(2026, 10, 7, 20, 0, tzinfo=UTC), (), "p")
     assert seal.sealed_on == date(2026, 10, 8)
+
+
+# -- any manifest content: read, checked and applied without a crash ---------------------------
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=12)
+    | st.sampled_from(["2026-09", "2026-13", "0000-00", "met", "胡军", "东湖高新区"])
+    | st.dates()
+    | st.datetimes()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "leaders",
+                    "leader",
+                    "districts",
+                    "district",
+                    "contacts",
+                    "required",
+                    "status",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=25,
+)
+FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "month": st.sampled_from(["2026-09"]) | VALUES,
+        "version": VALUES,
+        "sealed_by": VALUES,
+        "sealed_at": st.sampled_from([datetime(2026, 10, 8, 9, tzinfo=UTC)]) | VALUES,
+        "hash_scheme": VALUES,
+        "visits": VALUES,
+        "figures": VALUES,
+    },
+)
+
+
+@settings(
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(manifest=FIELDS)
+def test_any_manifest__read_checked_and_applied_without_a_crash(root: Path, manifest: dict) -> None:
+    import yaml
+
+    from wkb_tracker.seal_checks import check_sealed_months
+
+    (root / "data/sealed/2026-09.yaml").write_text(
+        yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8"
+    )
+    book, _problems = read_seal_book(root)
+    dataset = load(root, months=[(2026, 9)])
+    list(check_sealed_months(dataset))
+    report = compliance.compute(dataset, compliance.month_of(date(2026, 9, 1)), date(2026, 11, 25))
+    apply_seals(report, book)
+    apply_seals(report, book, known_on=date(2026, 10, 1))
+
+
+def test_month_seals__the_version_in_force_on_a_known_on_day() -> None:
+    """v1 sealed 10-08 and reopened 10-20, v2 sealed 10-25 (Shanghai days)."""
+    from wkb_tracker.manifest import MonthSeals, Reopening, Seal
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 10, day, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+    v1 = Seal(2026, 9, "办公室", at(8), (), "data/sealed/history/2026-09.v1.yaml", version=1)
+    v2 = Seal(2026, 9, "办公室", at(25), (), "data/sealed/2026-09.yaml", version=2)
+    reopened = Reopening(2026, 9, 1, "办公室", at(20), "核实", "局长", "r")
+    seals = MonthSeals(2026, 9, current=v2, archived={1: v1}, reopenings={1: reopened})
+    found = {day: seals.official(date(2026, 10, day)) for day in (7, 8, 19, 20, 24, 25)}
+    assert found == {7: None, 8: v1, 19: v1, 20: None, 24: None, 25: v2}
+    assert seals.official() is v2
+
+
+def test_validate_fix__removes_a_temp_file_left_in_the_sealing_history(wkb, root: Path) -> None:
+    """A crash during `month reopen` can leave `.wkb-*.tmp` beside the kept versions."""
+    assert wkb("month", "close", "2026-09").exit_code == 0
+    assert (
+        wkb("month", "reopen", "2026-09", "--reason", "核实", "--approved-by", "局长").exit_code
+        == 0
+    )
+    leftover = root / "data/sealed/history/.wkb-crash.tmp"
+    leftover.write_text("half", encoding="utf-8")
+    assert "1" in wkb("validate").stdout
+    assert wkb("validate", "--fix").exit_code == 0
+    assert not leftover.exists()
+    assert (root / "data/sealed/history/2026-09.v1.yaml").exists()

@@ -135,15 +135,17 @@ def _odd_entry(root: Path, rel: str) -> Problem | None:
     path = root / rel
     if rel.endswith(".yaml") or os.path.islink(path):
         return None
-    if os.path.isdir(path):
-        try:
+    try:
+        folder = stat.S_ISDIR(os.stat(path).st_mode)
+        if folder:
             with os.scandir(path):
                 pass
-        except OSError as error:
-            message = say("无法读取文件夹:", "cannot read this folder: ") + (
-                error.strerror or str(error)
-            )
-            return Problem(rel, 1, message)
+    except OSError as error:  # no permission on it, or on the folder holding it
+        message = say("无法读取文件夹:", "cannot read this folder: ") + (
+            error.strerror or str(error)
+        )
+        return Problem(rel, 1, message)
+    if folder:
         return None
     message = say(
         "此处应为文件夹(记录放在 YYYY/MM 文件夹中),却是文件;未读取",
@@ -471,7 +473,7 @@ def other_temp_files(root: Path) -> list[str]:
     """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
     and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
     found = []
-    for folder in ("", "data", "data/sealed", ".wkb-cache"):
+    for folder in ("", "data", "data/sealed", "data/sealed/history", ".wkb-cache"):
         try:
             names = os.listdir(root / folder) if folder else os.listdir(root)
         except OSError:

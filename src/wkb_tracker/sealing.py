@@ -261,24 +261,30 @@ def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     book, problems = read_seal_book(root)
     counts: dict[tuple[int, int], int] = {}
     base = root / VISITS_DIR
-    try:  # a folder that cannot be listed is reported, never counted as empty (issue 11.2)
-        year_dirs = list(base.iterdir()) if base.is_dir() else []
-        for year_dir in year_dirs:
-            if not (year_dir.is_dir() and year_dir.name.isdigit()):
-                continue
-            for month_dir in year_dir.iterdir():
-                if month_dir.is_dir() and month_dir.name.isdigit():
-                    key = (int(year_dir.name), int(month_dir.name))
-                    counts[key] = sum(
-                        1
-                        for p in month_dir.iterdir()
-                        if p.suffix == ".yaml" and not p.name.startswith(".")
-                    )
-    except OSError as error:
-        where = Path(os.fsdecode(error.filename or base))
-        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
-        why = error.strerror or str(error)
-        problems.append(Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why))
+
+    def listing(folder: Path) -> list[Path]:
+        """A folder's entries; one that cannot be listed is reported, never counted as empty."""
+        try:
+            return list(folder.iterdir())
+        except OSError as error:
+            why = error.strerror or str(error)
+            rel = folder.relative_to(root).as_posix()
+            problems.append(
+                Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why)
+            )
+            return []
+
+    for year_dir in listing(base) if base.is_dir() else []:
+        if not (year_dir.is_dir() and year_dir.name.isdigit()):
+            continue
+        for month_dir in listing(year_dir):
+            if month_dir.is_dir() and month_dir.name.isdigit():
+                key = (int(year_dir.name), int(month_dir.name))
+                counts[key] = sum(
+                    1
+                    for p in listing(month_dir)
+                    if p.suffix == ".yaml" and not p.name.startswith(".")
+                )
     rows = []
     for key in sorted(set(counts) | set(book), reverse=True):
         seals = book.get(key)
