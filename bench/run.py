@@ -167,6 +167,11 @@ def run_size(size: int, runs: int) -> dict[str, Measured]:
     results["wkb report --year (warm)"] = measure(
         [WKB, "report", "--year", YEAR, "--format", "json"], env=env, runs=runs
     )
+    results["wkb report, longest period: 600 months (warm)"] = measure(
+        [WKB, "report", "--from", "2000-01-01", "--to", "2049-12-31", "--format", "json"],
+        env=env,
+        runs=runs,
+    )
     results["wkb rectify list --status overdue (warm)"] = measure(
         [WKB, "rectify", "list", "--status", "overdue", "--format", "json"], env=env, runs=runs
     )

@@ -262,3 +262,19 @@ def test_districts_withdraw__committed_with_auto_commit(wkb: Invoke, root: Path)
     assert "districts withdraw" in last and "东湖高新区" in last and "2027-03-01" in last
     assert DISTRICTS_FILE in last
     assert git("status", "--porcelain", "--", DISTRICTS_FILE) == ""
+
+
+@pytest.mark.parametrize("name", ["9999-12", "0001-01", "2101-01"])
+def test_districts_assign__a_manifest_named_outside_the_dates_does_not_freeze_the_table(
+    wkb: Invoke, root: Path, name: str
+) -> None:
+    assert wkb("month", "close", "2026-10", "--by", "办公室王").exit_code == 0
+    sealed = root / "data" / "sealed"
+    (sealed / f"{name}.yaml").write_bytes((sealed / "2026-10.yaml").read_bytes())
+    result = wkb("districts", "assign", "东湖", "--leader", "赵峰", "--from", "2027-01-01")
+    assert result.exit_code == 0, result.stderr
+    # a real seal still holds: no revision from inside October 2026
+    stderr = refused(
+        wkb, root, "districts", "assign", "汉阳", "--leader", "赵峰", "--from", "2026-10-15"
+    )
+    assert "封存" in stderr

@@ -4,7 +4,8 @@
    surrogates included: CliRunner hands arguments over as Python strings, as argv would with
    undecodable bytes): each call either exits 0 and `wkb validate` stays clean, or exits 2 with a
    message on stderr, no traceback, and not a byte written.
-   Free text includes text that is not UTF-8 (lone surrogates) and oversized text (issue 11).
+   Free text includes text that is not UTF-8 (lone surrogates), oversized text and Rich markup
+   (issue 11); an accepted record is then listed as a table without a crash.
 2. The same for any text in the options of commands that change records on file (`rectify
    progress | extend | close`, `visit void`, `month close --by`): a valid change, or exit 2 and
    not a byte written.
@@ -98,8 +99,15 @@ LONG_TEXT = st.builds(operator.mul, st.sampled_from(["字", "a ", "行\n"]), st.
 NON_UTF8 = st.builds("{}{}{}".format, HUMAN_TEXT, st.characters(categories=["Cs"]), HUMAN_TEXT)
 # Oversized (issue 11.9): at and over the 2000-character limit of a free-text field.
 OVERSIZED = st.builds(operator.mul, st.sampled_from(["字", "x", "行\n"]), st.integers(1999, 2100))
+# Rich markup (issue 11.4): stored and printed as typed, never styled, never a crash.
+MARKUP = st.builds(
+    "{}{}{}".format,
+    HUMAN_TEXT,
+    st.sampled_from(["[/bold]", "[red]x[/red]", "[link=file:///etc]x[/link]", "[", "\\[", "[b"]),
+    HUMAN_TEXT,
+)
 FREE_TEXT = st.one_of(
-    st.sampled_from(NAMES), HUMAN_TEXT, HUMAN_TEXT, ANY_TEXT, LONG_TEXT, NON_UTF8, OVERSIZED
+    st.sampled_from(NAMES), HUMAN_TEXT, HUMAN_TEXT, ANY_TEXT, LONG_TEXT, NON_UTF8, OVERSIZED, MARKUP
 )
 
 
@@ -247,6 +255,10 @@ def accepted_or_refused(root: Path, args: list[str]) -> None:
         assert validated.exit_code == 0, (
             f"{args!r} wrote records that fail validate:\n{validated.stdout}"
         )
+        if args[0] in ("visit", "rectify"):  # shown as a table (markup never read, 11.4)
+            every = ["--status", "all"] if args[0] == "rectify" else []
+            listed = invoke("--root", str(root), args[0], "list", *every)
+            assert (listed.exit_code, listed.exception) == (0, None), (args, listed.stderr)
     finally:
         for rel in added:
             (root / rel).unlink()

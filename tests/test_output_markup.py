@@ -138,3 +138,21 @@ def test_markup__validate_runs(hostile: tuple[str, Path, dict[str, str]]) -> Non
     outcome = invoke("--root", str(root), "validate")
     assert outcome.exception is None
     assert outcome.exit_code == 0, outcome.stdout
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markup__refusals_quote_the_input_as_typed(root: Path, text: str) -> None:
+    """Messages about a mistake (ours and the option parser's) quote the value, never style it."""
+    for args in (
+        ["visit", "list", "--format", text],
+        ["visit", "list", "--type", text],
+        ["rectify", "list", "--leader", text],
+        ["visit", "show", text],
+    ):
+        outcome = invoke("--root", str(root), *args)
+        assert outcome.exception is None, outcome.exception
+        assert outcome.exit_code == 2
+        assert text in outcome.stderr.replace("\n", "").replace("│", "").replace("  ", ""), (
+            args,
+            outcome.stderr,
+        )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from wkb_tracker.dates import add_months, now, parse_date, today
+from wkb_tracker.dates import FIRST_DAY, LAST_DAY, add_months, now, parse_date, today
 from wkb_tracker.errors import UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.policy import (
@@ -69,7 +69,7 @@ def assign(
                 s=latest.start,
             )
         )
-    sealed = max(sealed_months(root), default=None)
+    sealed = last_sealed(root)
     if sealed is not None and (day.year, day.month) <= sealed:
         raise UserError(
             say(
@@ -124,6 +124,14 @@ def assign(
     return {**entry, "from": day.isoformat()}
 
 
+def last_sealed(root: Path) -> tuple[int, int] | None:
+    """The latest sealed (year, month). A manifest named for a month outside the accepted dates
+    (say `data/sealed/9999-12.yaml`, which `wkb month close` never writes) is not taken as a seal
+    here: it would otherwise freeze the table for good."""
+    years = range(FIRST_DAY.year, LAST_DAY.year + 1)
+    return max((m for m in sealed_months(root) if m[0] in years), default=None)
+
+
 def _withdrawn(value: dict[str, object]) -> list[dict[str, object]]:
     found = value.get("withdrawn")
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
@@ -155,7 +163,7 @@ def withdraw(root: Path, district: str, *, start: str, reason: str, by: str) -> 
                 f=day,
             )
         )
-    sealed = max(sealed_months(root), default=None)
+    sealed = last_sealed(root)
     if sealed is not None and (day.year, day.month) <= sealed:
         raise UserError(
             say(

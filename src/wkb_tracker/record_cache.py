@@ -34,7 +34,9 @@ from wkb_tracker.rectification import settled_on
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "4"  # 3: events carry their origin; event-file rows. 4: dates out of range are problems
+SCHEMA_VERSION = (
+    "4"  # 3: events carry their origin; event-file rows. 4: dates out of range are problems
+)
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)

@@ -142,6 +142,56 @@ def _is_figure(cell: Any) -> bool:
     return isinstance(cell, int | float | date) and not isinstance(cell, bool)
 
 
+def _kept(columns: Sequence[str], rows: list[list[Any]], keep: Collection[int]) -> set[int]:
+    """The columns never cut: those asked for, and any holding numbers or dates."""
+    return set(keep) | {
+        index
+        for index in range(len(columns))
+        if any(_is_figure(row[index]) for row in rows if index < len(row))
+    }
+
+
+def _widest(header: Text | None, cells: list[Text]) -> int:
+    from rich.cells import cell_len
+
+    lines = [header.plain] if header is not None else []
+    lines += [line for cell in cells for line in cell.plain.split("\n")]
+    return max((cell_len(line) for line in lines), default=0)
+
+
+def _kept_width(header: Text, cells: list[Text]) -> int:
+    """A kept column is as wide as its widest cell; its header folds into that width (but gets
+    at least MIN_TEXT_WIDTH cells, two Chinese characters a line)."""
+    from rich.cells import cell_len
+
+    return max(_widest(None, cells), min(cell_len(header.plain), MIN_TEXT_WIDTH))
+
+
+def fits(
+    out: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    keep: Collection[int],
+    *,
+    whole_headers: bool = False,
+) -> bool:
+    """Whether a table of these cells fits the console with the `keep` columns (ids, figures)
+    at full width (and their headers on one line, with `whole_headers`) and every other column
+    at least MIN_TEXT_WIDTH cells wide."""
+    raw = [list(row) for row in rows]
+    kept = _kept(columns, raw, keep)
+    needed = len(columns) + 1  # the box's vertical lines
+    for index, column in enumerate(columns):
+        cells = [text(row[index]) for row in raw if index < len(row)]
+        if index in kept and whole_headers:
+            needed += _widest(text(column), cells) + 2
+        elif index in kept:
+            needed += _kept_width(text(column), cells) + 2
+        else:
+            needed += min(_widest(None, cells), MIN_TEXT_WIDTH) + 2
+    return needed <= out.width
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -164,31 +214,18 @@ def print_table(
     cells on one line, then `header: value` for each other non-empty cell. `simple`: the lighter
     look of the reports (rules under the header and between `ends` sections, title on the left)."""
     from rich import box
-    from rich.cells import cell_len
     from rich.table import Table
 
     out = out or console()
     raw = [list(row) for row in rows]
     cells = [[text(cell) for cell in row] for row in raw]
-    kept = set(keep) | {
-        index
-        for index in range(len(columns))
-        if any(_is_figure(row[index]) for row in raw if index < len(row))
-    }
-    headers = [text(column) for column in columns]
-
-    def widest(index: int) -> int:
-        lines = [headers[index].plain] if index in kept else []
-        lines += [line for row in cells for line in row[index].plain.split("\n")]
-        return max((cell_len(line) for line in lines), default=0)
-
-    needed = sum(
-        (widest(index) if index in kept else min(widest(index), MIN_TEXT_WIDTH)) + 2
-        for index in range(len(columns))
-    ) + (len(columns) + 1)
-    if needed > out.width:
-        _print_stacked(out, headers, cells, title, caption, heading)
+    kept = _kept(columns, raw, keep)
+    if not fits(out, columns, raw, kept):
+        _print_stacked(out, [text(column) for column in columns], cells, title, caption, heading)
         return
+    headers = [text(column) for column in columns]
+    # Fold the headers of kept columns only when the table cannot have them whole.
+    fold = not fits(out, columns, raw, kept, whole_headers=True)
     table = Table(
         title=text(title) if title is not None else None,
         caption=text(caption) if caption is not None else None,
@@ -198,12 +235,15 @@ def print_table(
         title_justify="left" if simple else "center",
     )
     for index, header in enumerate(headers):
+        width = _kept_width(header, [row[index] for row in cells]) if index in kept else None
+        header.no_wrap, header.overflow = False, "fold"  # a header may wrap, its cells never
         table.add_column(
             header,
             justify=(justify or {}).get(index, "left"),  # type: ignore[arg-type]
             overflow="ellipsis" if index in kept else "fold",
             no_wrap=index in kept,
-            min_width=widest(index) if index in kept else None,
+            min_width=width,
+            max_width=width if fold else None,
         )
     for position, row in enumerate(cells):
         table.add_row(*row, end_section=bool(ends and ends[position] and position < len(cells) - 1))

@@ -720,6 +720,85 @@ def _rich_table(
     )
 
 
+def _tables_fit(out: Any, report: Report) -> bool:
+    """Whether the report's tables fit the console with every name and figure whole."""
+    from wkb_tracker.render import fits
+
+    if len(report.month_labels()) == 1:
+        headers, rows, _ends = _month_layout(report)
+        return bool(fits(out, headers, _plain(rows), range(len(headers))))
+    headers, rows, _ends = _grid_layout(report)
+    leader_headers, leader_rows = _leader_layout(report)
+    return bool(
+        fits(out, headers, _plain(rows), range(len(headers)))
+        and fits(out, leader_headers, _plain(leader_rows), range(len(leader_headers)))
+    )
+
+
+def _plain(rows: list[list[Cell]]) -> list[list[str]]:
+    return [[cell if isinstance(cell, str) else cell[0] for cell in row] for row in rows]
+
+
+def _status_text(status: str) -> Any:
+    from rich.text import Text
+
+    return Text(status_word(status), style=_STYLES[status])
+
+
+def _leader_blocks(report: Report, width: int) -> list[Any]:
+    """The narrow layout (issue 11.16): one block per leader, one line per district with its
+    figures, then the leader's rectification (and, over several months, assessment) figures.
+    Lines are printed unwrapped; nothing is cut."""
+    from rich.text import Text
+
+    labels = report.month_labels()
+    single = len(labels) == 1
+    same_year = len({label[:4] for label in labels}) == 1
+    per_line = max(1, (width - 4) // 12)  # month cells per line, `10月 0/2✗` ≈ 10 cells each
+    names = _rect_headers()
+    lines: list[Any] = []
+    for leader in report.leaders:
+        head = Text(f"{leader.leader} {leader.title}", style="bold")
+        if not single:
+            head.append(" ")
+            head.append_text(_status_text(leader.status))
+        lines.append(head)
+        for district in leader.districts:
+            line = Text(f"  {district.district}: ")
+            if single:
+                line.append(_ratio(district.months[0]) + " ")
+                line.append_text(_status_text(district.months[0].status))
+            else:
+                line.append(f"{district.contacts}/{district.required} ")
+                line.append_text(_status_text(district.status))
+            lines.append(line)
+            if not single:
+                cells = [
+                    f"{_month_header(m.month, same_year)} {_ratio(m)}{_MARKS[m.status]}"
+                    for m in district.months
+                ]
+                for start in range(0, len(cells), per_line):
+                    lines.append(Text("    " + "  ".join(cells[start : start + per_line])))
+        figures = [
+            f"{name} {cell if isinstance(cell, str) else cell[0]}"
+            for name, cell in zip(names, _rect_cells(leader.rectifications), strict=True)
+        ]
+        figures.append(f"{say('补录', 'late')} {len(leader.late_entries)}")
+        if not single:
+            assessment = leader.assessment
+            rate = assessment.on_time_rate
+            figures = [
+                f"{say('达标月数', 'months met')} "
+                f"{assessment.months_met}/{assessment.months_assessed}",
+                f"{say('联系次数', 'contacts')} {leader.contacts}",
+                *figures[:-1],
+                f"{say('按期办结率', 'on-time rate')} {'-' if rate is None else f'{rate:.0%}'}",
+                figures[-1],
+            ]
+        lines.append(Text("  " + say(",", ", ").join(figures), style="dim"))
+    return lines
+
+
 def print_report(report: Report, *, explain: bool = False) -> None:
     """The report for people: one table for a month, a heat map plus a leader table otherwise."""
     from rich.text import Text
@@ -730,6 +809,10 @@ def print_report(report: Report, *, explain: bool = False) -> None:
     if not report.leaders:
         out.print(Text(_title(report)))
         out.print(Text(say("该期间没有需要统计的分工。", "No assignments in this period.")))
+    elif not _tables_fit(out, report):
+        out.print(Text(_title(report), style="bold"), soft_wrap=True)
+        for line in _leader_blocks(report, out.width):
+            out.print(line, soft_wrap=True)
     elif len(report.month_labels()) == 1:
         headers, rows, ends = _month_layout(report)
         _rich_table(

@@ -313,25 +313,27 @@ def districts_withdraw(
     start: str = typer.Option(..., "--from", help="要撤回的调整的生效日期 / start of the revision"),
     reason: str = typer.Option(..., "--reason", help="撤回理由 / why it is withdrawn"),
     by: str | None = typer.Option(None, "--by", help="撤回人(默认记录人)/ who (default: recorder)"),
-    commit: bool | None = typer.Option(
-        None, "--commit/--no-commit", help="提交到 git(默认取配置 auto_commit)/ commit to git"
-    ),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """撤回尚未生效的分工调整(留有记录)/ withdraw a revision that has not taken effect yet."""
     from wkb_tracker.assign import withdraw
-    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.gitops import commit_message, default_recorder
     from wkb_tracker.root import DISTRICTS_FILE
 
-    state = session(ctx)
-    root = state.root()
-    who = by if by is not None else default_recorder(root, state.config().recorder)
+    root = session(ctx).root()
+    who = by if by is not None else default_recorder(root, session(ctx).config().recorder)
+    pending = begin_commit(ctx, commit)
     record = withdraw(root, district, start=start, reason=reason, by=who)
-    if state.config().auto_commit if commit is None else commit:
-        _commit_table(
-            root,
-            f"districts withdraw: {record['district']} from {record['from']} ({record['reason']})",
-            explicit=bool(commit),
-        )
+    finish_commit(
+        pending,
+        [DISTRICTS_FILE],
+        commit_message(
+            "districts withdraw",
+            f"{record['district']} from {record['from']} {record['leader']}: {record['reason']}",
+            str(record["withdrawn_by"]),
+            [str(record["id"])],
+        ),
+    )
     echo(
         say(
             "已撤回分工调整:{d} 自 {f} 起由 {l} 负责(撤回人 {b},理由:{r});记录见 {p} 的 withdrawn",
@@ -344,32 +346,6 @@ def districts_withdraw(
             p=DISTRICTS_FILE,
         )
     )
-
-
-def _commit_table(root: Path, message: str, *, explicit: bool) -> None:
-    """Commit districts.yaml alone; a failure (or no repository, when asked for) is a warning."""
-    from wkb_tracker.cli.common import warn
-    from wkb_tracker.gitops import commit, in_repository
-    from wkb_tracker.root import DISTRICTS_FILE
-
-    if not in_repository(root):
-        if explicit:
-            warn(
-                say(
-                    "记录根目录不是 git 仓库,未提交",
-                    "the records root is not a git repository; not committed",
-                )
-            )
-        return
-    failure = commit(root, [DISTRICTS_FILE], message)
-    if failure:
-        warn(
-            say(
-                "git 提交失败({why});已保存,未提交",
-                "git commit failed ({why}); saved but not committed",
-                why=failure,
-            )
-        )
 
 
 def leaders(
