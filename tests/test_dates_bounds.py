@@ -449,3 +449,26 @@ def test_any_odd_date__accepted_or_refused_cleanly(
                     (odd_root / rel).write_bytes(data)
             for rel in set(after) - set(before):
                 (odd_root / rel).unlink()
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("date", "0000-01-01"),
+        ("date", "10000-01-01"),
+        ("recorded_at", "0000-01-01 00:00:00+08:00"),
+        ("recorded_at", "10000-01-01 00:00:00+08:00"),
+    ],
+)
+def test_visit_file__year_0_or_10000_is_a_problem(
+    wkb: Invoke, root: Path, key: str, text: str
+) -> None:
+    rel = write_visit(root, make_visit(date(2026, 11, 3)))
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    lines = [f"{key}: {text}" if line.startswith(f"{key}: ") else line for line in lines]
+    (root / rel).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = wkb("validate")
+    assert checked.exit_code == 1
+    assert re.search(rf"{re.escape(rel)}:\d+: ", checked.stdout), checked.stdout
+    result = wkb("report", "--month", "2026-11", "--format", "json")
+    assert result.exit_code == 0 and rel in result.stderr
