@@ -82,7 +82,7 @@ DAY_OPTIONS = [
 ]
 
 
-@pytest.mark.parametrize("text", ["1999-12-31", "2101-01-01", "9999-12-31"])
+@pytest.mark.parametrize("text", ["1999-12-31", "9999-12-31"])  # 2101: the property test
 @pytest.mark.parametrize(("command", "option"), DAY_OPTIONS)
 def test_date_option__out_of_range_is_refused_in_every_command(
     wkb: Invoke, root: Path, item_id: str, command: str, option: str, text: str
@@ -230,7 +230,6 @@ def assert_reported_and_left_out(wkb: Invoke, root: Path, rel: str, field: str) 
     ("field", "value"),
     [
         ("deadline", date(9999, 12, 31)),
-        ("deadline", date(2101, 1, 1)),
         ("created_at", datetime(9999, 12, 31, 23, 0, tzinfo=MINUS_12)),
         ("events.date", date(1, 1, 1)),
         ("events.deadline", date(9999, 12, 31)),
