@@ -31,7 +31,7 @@ TODAY = (
 )
 MONTH = "2026-10"
 YEAR = "2026"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: about half the items with one file per event
 
 
 @dataclass

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget import examples
 from wkb_tracker.dates import SHANGHAI
 from wkb_tracker.model import Rectification, RectificationEvent
 from wkb_tracker.rectification import (
     Refusal,
     history_refusals,
+    in_order,
     refuse_event,
+    settled_on,
     standing,
     state_at,
+    walk,
 )
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
@@ -227,3 +234,58 @@ def test_history_refusals__points_at_each_bad_event() -> None:
     )
     found = [(index, refusal.code) for index, refusal in history_refusals(bad, today=TODAY)]
     assert found == [(1, "closed"), (3, "not_closed"), (4, "not_later")]
+
+
+# -- the one walk: every reading of a history agrees -------------------------------------------
+
+_KINDS = st.sampled_from(["progress", "extend", "close", "reopen"])
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> Rectification:
+    """Any sequence of events over October–December, allowed by the rules or not (as a merge of
+    two clones may give), with or without approvers, in history order."""
+    events = []
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(_KINDS)
+        day = date(2026, 10, 1) + timedelta(days=draw(st.integers(0, 80)))
+        fields: dict[str, object] = {}
+        if kind == "extend":
+            fields = {"deadline": day + timedelta(days=draw(st.integers(-5, 40))), "reason": "r"}
+            fields["approved_by"] = draw(st.sampled_from([None, "胡军"]))
+        elif kind == "close":
+            fields = {"resolution": "r"}
+        elif kind in ("reopen",):
+            fields = {"reason": "r"}
+        else:
+            fields = {"note": "n"}
+        events.append(event(kind, day, **fields))
+    return item(*in_order(events))
+
+
+@settings(max_examples=examples(400))
+@given(history=histories(), offset=st.integers(0, 100))
+def test_walk__state_standing_and_settled_agree(history: Rectification, offset: int) -> None:
+    as_of = date(2026, 10, 1) + timedelta(days=offset)
+    state = state_at(history, as_of)
+    whole = standing(history)
+    settled = settled_on(history)
+    # what the whole history ends in is what a date after every event sees
+    last = state_at(history, date(2027, 12, 31))
+    assert last is not None and (last.status == "closed") == whole.closed
+    assert last.deadline == whole.deadline
+    # the cache may leave an item out of any period starting after it settled: from then on
+    # it is closed, on a date no later than that
+    if settled is not None and as_of >= settled and state is not None:
+        assert state.status == "closed" and state.closed is not None and state.closed <= settled
+    # a closure is late if it came after the deadline in force, or after a late extension
+    if state is not None and state.status == "closed":
+        assert state.closed_late == (state.closed > state.deadline or state.extended_late)  # type: ignore[operator]
+    # the walk skips exactly what the store would refuse at each step (an unapproved late
+    # extension embedded by an earlier version is applied, not listed)
+    end = date(2027, 12, 31)
+    refused = dict(walk(history, today=end).refused)
+    for index, one in enumerate(history.events):
+        refusal = refuse_event(history, one, today=end, prior=history.events[:index])
+        expected = refusal is not None and refusal.code != "late_unapproved"
+        assert (index in refused) == expected

@@ -90,6 +90,17 @@ class Walk:
         return self.closed_on is not None
 
 
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What the rules look at before the next event: the walk so far."""
+
+    deadline: date
+    closed: bool
+    closed_on: date | None
+    since: date
+    since_kind: str | None
+
+
 def event_order(event: RectificationEvent) -> tuple[date, datetime, str]:
     """The order of events in a history: date, then when recorded, then the event's id."""
     return (event.date, event.at, event.id or "")
@@ -157,15 +168,6 @@ def walk(
         tuple(refused),
         extensions,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    deadline: date
-    closed: bool
-    closed_on: date | None
-    since: date
-    since_kind: str | None
 
 
 def state_at(item: Rectification, as_of: date, *, due_soon_days: int = 7) -> ItemState | None:
