@@ -69,7 +69,8 @@ def hostile(
             run(
                 "rectify", "add", "--problem", text, "--district", "江岸", "--source", "自查",
                 "--opened", "2026-10-20", "--deadline", "2026-11-10", "--owner", text,
-                "--department", text, "--format", "json",
+                "--department", text, "--late-reason", text, "--approved-by", text,  # sealed
+                "--format", "json",
             )
         )  # fmt: skip
         assert text in run(

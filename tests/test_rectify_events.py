@@ -393,3 +393,48 @@ def test_event_files__join_the_item_that_counts_when_a_copy_stands_beside_it(
         )
         (leader,) = [x for x in report["leaders"] if x["leader"] == "胡军"]
         assert leader["rectification_ids"]["overdue"] == [item.id]
+
+
+def test_sealed_month__an_item_opened_in_it_needs_approver_and_reason(
+    wkb: Invoke, root: Path
+) -> None:
+    assert wkb("month", "close", "2026-10", "--by", "办公室王").exit_code == 0
+    args = ("rectify", "add", "--problem", "补录的问题", "--district", "东湖", "--source", "督查",
+            "--opened", "2026-10-12")  # fmt: skip
+    for missing in ((), ("--approved-by", "胡军"), ("--late-reason", "漏记")):
+        result = wkb(*args, *missing)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            "2026-10 已封存:立项日期为 2026-10-12 的整改事项会改变该月已封存的数字;"
+            "如确需补记,请同时给出 --late-reason(原因)和 --approved-by(批准人)\n",
+        )
+    assert sorted(p.name for p in (root / "data/rectifications").rglob("*.yaml")) == []
+    done = wkb(*args, "--approved-by", "胡军", "--late-reason", "漏记", "--format", "json")
+    assert done.exit_code == 0, done.stderr
+    path = json.loads(done.stdout)["path"]
+    assert "late_reason: 漏记\nlate_approved_by: 胡军\n" in (root / path).read_text("utf-8")
+    assert find_item(root, json.loads(done.stdout)["id"]).late_approved_by == "胡军"
+    assert wkb("validate").exit_code == 0
+    # the cache keeps the two fields too
+    assert wkb("rectify", "list", "--format", "json").exit_code == 0
+    assert (
+        wkb("rectify", "list", "--format", "json").stdout
+        == wkb("--no-cache", "rectify", "list", "--format", "json").stdout
+    )
+
+
+def test_sealed_month__items_from_an_approved_visit_carry_its_approval(
+    wkb: Invoke, root: Path
+) -> None:
+    assert wkb("month", "close", "2026-10", "--by", "办公室王").exit_code == 0
+    added = wkb("visit", "add", "--date", "2026-10-12", "--district", "东湖", "--entity", "某企业",
+                "--type", "enterprise", "--problem", "用地审批慢", "--late-reason", "漏记",
+                "--approved-by", "胡军", "--format", "json")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    (item_id,) = json.loads(added.stdout)["rectifications"]
+    item = find_item(root, item_id)
+    assert (item.opened, item.late_reason, item.late_approved_by) == (
+        date(2026, 10, 12),
+        "漏记",
+        "胡军",
+    )

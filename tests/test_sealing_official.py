@@ -308,6 +308,7 @@ def test_hook__autocrlf_checkout_of_a_sealed_month_does_not_block(wkb, repo: Pat
 # -- git: commits, and a seal that cannot be undone silently ----------------------------------------
 
 
+@pytest.mark.parametrize("repo", ["top"], indirect=True)
 def test_month_close_and_reopen__are_committed(wkb, repo: Path) -> None:
     assert wkb("month", "close", "2026-09").exit_code == 0
     assert (

@@ -152,6 +152,10 @@ class Rectification:
     created_at: datetime | None = None
     events: tuple[RectificationEvent, ...] = field(default_factory=tuple)
     path: str = ""
+    # Opened on a day of a month already sealed (measure 17): why it is recorded now, and who
+    # approved it (as for a visit added to a sealed month).
+    late_reason: str | None = None
+    late_approved_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

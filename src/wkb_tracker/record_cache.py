@@ -34,9 +34,8 @@ from wkb_tracker.rectification import settled_on
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = (
-    "4"  # 3: events carry their origin; event-file rows. 4: dates out of range are problems
-)
+SCHEMA_VERSION = "5"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# are problems. 5: items opened in a sealed month carry late_reason, late_approved_by
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -93,7 +92,7 @@ def _decode_event(e: list[Any]) -> RectificationEvent:
 
 
 def encode_item(item: Rectification | EventFile) -> str:
-    """An item's row (15 values), or an event file's row ([item id, event, path])."""
+    """An item's row (17 values), or an event file's row ([item id, event, path])."""
     if isinstance(item, EventFile):
         return json.dumps([item.item, _encode_event(item.event), item.path], ensure_ascii=False)
     events = [_encode_event(e) for e in item.events]
@@ -101,7 +100,8 @@ def encode_item(item: Rectification | EventFile) -> str:
         [
             item.id, item.problem, item.district, item.district_id, item.source, item.visit,
             item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
-            item.created_by, _iso(item.created_at), events, item.path,
+            item.created_by, _iso(item.created_at), events, item.path, item.late_reason,
+            item.late_approved_by,
         ],
         ensure_ascii=False,
     )  # fmt: skip
@@ -116,6 +116,7 @@ def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     return Rectification(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
         fromisoformat(row[9]), fromisoformat(row[10]), row[11], _datetime(row[12]), events, row[14],
+        row[15], row[16],
     )  # fmt: skip
 
 

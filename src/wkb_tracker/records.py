@@ -54,6 +54,8 @@ RECTIFICATION_FIELDS = (
     Field("created_by", "text", required=False),
     Field("created_at", "datetime", required=False),
     Field("events", "list", required=False),
+    Field("late_reason", "str", required=False),
+    Field("late_approved_by", "text", required=False),
 )
 EVENT_KINDS = ("progress", "extend", "close", "reopen")
 EVENT_FIELDS = (
@@ -248,6 +250,8 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
             created_at=raw.get("created_at"),
             events=in_order(events),
             path=doc.rel,
+            late_reason=raw.get("late_reason"),
+            late_approved_by=raw.get("late_approved_by"),
         ),
         [],
     )
@@ -293,7 +297,7 @@ def event_file_mapping(item_id: str, event: RectificationEvent) -> dict[str, Any
 
 
 def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
-    return {
+    mapping = {
         "id": item.id,
         "problem": item.problem,
         "district": item.district,
@@ -309,3 +313,8 @@ def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
         "created_at": item.created_at,
         "events": [event_to_mapping(event) for event in item.events if event.id is None],
     }
+    if item.late_reason:
+        mapping["late_reason"] = item.late_reason
+    if item.late_approved_by:
+        mapping["late_approved_by"] = item.late_approved_by
+    return mapping

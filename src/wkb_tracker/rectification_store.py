@@ -301,6 +301,8 @@ def _new_item(
     opened: date,
     deadline: date,
     recorder: str,
+    late_reason: str | None = None,
+    late_approved_by: str | None = None,
 ) -> Rectification:
     item_id = ids.new_id(ids.RECTIFICATION, opened)
     return Rectification(
@@ -319,6 +321,8 @@ def _new_item(
         created_at=dates.now(),
         events=(),
         path=records.rectification_path(item_id, opened),
+        late_reason=late_reason,
+        late_approved_by=late_approved_by,
     )
 
 
@@ -378,6 +382,8 @@ def add_item(
     owner: str | None = None,
     opened: str | None = None,
     deadline: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
 ) -> Rectification:
     """Open one item from typed options (`wkb rectify add`); returns it as written.
 
@@ -386,7 +392,8 @@ def add_item(
     responsible department on the opened date and the owner to its contact person; without a
     district both are required. The deadline defaults to opened + `rectify_deadline_days`.
     Refuses: an unknown visit (or a void one), district or source; an opened date in the future
-    or before the district's first table entry; a deadline before the opened date.
+    or before the district's first table entry; a deadline before the opened date; an opened
+    date in a sealed month without both `late_reason` and `approved_by`.
     """
     config, _problems = read_config(root)
     policy = checked_policy(root)
@@ -447,6 +454,9 @@ def add_item(
         raise UserError(
             say("立项日期 {d} 在未来", "the opened date {d} is in the future", d=opened_on)
         )
+    approval = _approval(approved_by, late_reason)
+    _refuse_sealed(root, opened_on, approval["approved_by"], approval["late_reason"], opening=True)
+    sealed = is_sealed(root, opened_on.year, opened_on.month)
     department_text = clean_text(department, "--department", required=False)
     owner_text = clean_text(owner, "--owner", required=False)
     district_name: str | None = None
@@ -484,6 +494,8 @@ def add_item(
         opened=opened_on,
         deadline=_deadline(deadline, opened_on, config),
         recorder=recorder,
+        late_reason=approval["late_reason"] if sealed else None,
+        late_approved_by=approval["approved_by"] if sealed else None,
     )
     return _write_new(root, item)
 
@@ -516,6 +528,9 @@ def items_for_visit(
             opened=visit.date,
             deadline=visit.date + timedelta(days=config.rectify_deadline_days),
             recorder=recorder,
+            # a visit added to a sealed month was approved as such: so are its items
+            late_reason=visit.late_reason,
+            late_approved_by=visit.late_approved_by,
         )
         for text in visit.problems
     ]
@@ -563,22 +578,30 @@ def _write_event(root: Path, item: Rectification, event: RectificationEvent) -> 
     raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
 
 
-def _refuse_sealed(root: Path, event: RectificationEvent) -> None:
-    """An event dated inside a sealed month changes that month's official figures (measure 17):
-    refused unless someone approves it and says why."""
-    day = event.date
+def _refuse_sealed(
+    root: Path,
+    day: date,
+    approved_by: str | None,
+    late_reason: str | None,
+    *,
+    opening: bool = False,
+) -> None:
+    """An item opened or an event dated inside a sealed month changes that month's figures
+    (measure 17): refused unless someone approves it and says why."""
     if not is_sealed(root, day.year, day.month):
         return
-    if event.approved_by and event.late_reason:
+    if approved_by and late_reason:
         return
     raise UserError(
         say(
-            "{m} 已封存:日期为 {d} 的整改事件会改变该月已封存的数字;"
+            "{m} 已封存:{w}日期为 {d} 的整改{k}会改变该月已封存的数字;"
             "如确需补记,请同时给出 --late-reason(原因)和 --approved-by(批准人)",
-            "{m} is sealed: an event dated {d} would change that month's sealed figures; "
+            "{m} is sealed: {k} dated {d} would change that month's sealed figures; "
             "to record it anyway give both --late-reason and --approved-by",
             m=f"{day.year:04d}-{day.month:02d}",
             d=day,
+            w=say("立项", "") if opening else "",
+            k=say("事项", "an item opened") if opening else say("事件", "an event"),
         )
     )
 
@@ -596,7 +619,7 @@ def _append(
         refusal = refuse_event(item, event, today=dates.today())
         if refusal is not None:
             raise UserError(refusal.message)
-        _refuse_sealed(root, event)
+        _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
         event = _write_event(root, item, event)
     return replace(item, events=in_order([*item.events, event])), event
 

@@ -95,6 +95,12 @@ def add(
         "--deadline",
         help="整改期限:日期或 +30d|30天|+2w|1个月(默认立项后 30 天)/ deadline: date or term",
     ),
+    approved_by: str | None = typer.Option(
+        None,
+        "--approved-by",
+        help="批准人:立项日期在已封存月份时必填 / approver: for a sealed month",
+    ),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
@@ -116,6 +122,8 @@ def add(
         owner=owner,
         opened=opened,
         deadline=deadline,
+        approved_by=approved_by,
+        late_reason=late_reason,
     )
     _commit(pending, item, "add", item.created_by)
     if format is TextJson.json:
