@@ -23,7 +23,9 @@ import pytest
 
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import Outcome, invoke
+from wkb_tracker import listing
 from wkb_tracker.cli import common
+from wkb_tracker.errors import Problem
 from wkb_tracker.loader import load
 from wkb_tracker.render import print_csv, print_json_array, to_csv, to_json
 from wkb_tracker.root import init_root
@@ -256,3 +258,24 @@ def test_narrow__lists_keep_every_id_and_date(
     for view in views:
         for field in fields:
             assert view[field] in shown, (field, view[field])
+
+
+def test_stream__a_problem_of_every_month_is_warned_once(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each month folder is read with the config and policy: their problems come back with every
+    month, and are passed on once."""
+    for day in (date(2026, 9, 3), date(2026, 10, 3), date(2026, 11, 3)):
+        write_visit(root, make_visit(day))
+    real_load = listing.load
+
+    def load_with_a_policy_problem(*args: Any, **kwargs: Any) -> Any:
+        data = real_load(*args, **kwargs)
+        data.problems.append(Problem("data/measures.yaml", 1, "x"))
+        return data
+
+    monkeypatch.setattr(listing, "load", load_with_a_policy_problem)
+    seen: list[Problem] = []
+    visits = list(listing.stream_visits(root, VisitFilter(), seen.append))
+    assert [visit.date.month for visit in visits] == [9, 10, 11]
+    assert seen == [Problem("data/measures.yaml", 1, "x")]

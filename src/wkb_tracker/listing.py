@@ -39,8 +39,11 @@ def stream_visits(
         batches = [[month] for month in present if month in asked]
     if not batches:  # no month folder at all: still read once, for the policy and config checks
         batches = [wanted]
+    seen: set[Problem] = set()  # a config or policy problem comes back with every month: once
     for months in batches:
         data = load(root, rectifications=False, months=months, known_on=known_on)
         for problem in data.problems:
-            on_problem(problem)
+            if problem not in seen:
+                seen.add(problem)
+                on_problem(problem)
         yield from select(data.visits, chosen)
