@@ -65,6 +65,7 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
             "rectification_items": 0,
             "rectification_items_changed": 0,
             "rectification_events": {},
+            "reopened": [],
         },
         "pushed": 0,
     }
@@ -138,6 +139,27 @@ def test_sync__a_void_is_a_changed_visit_not_a_new_one(office: tuple[Path, Path]
     result = ok(zhang, "sync")
     assert "收到 1 条走访改动,来自 " in result.stdout
     assert "王五" in result.stdout
+
+
+def test_sync__a_reopening_is_said_as_one_and_other_files_are_named(
+    office: tuple[Path, Path],
+) -> None:
+    zhang, li = office
+    ok(li, "month", "close", "2026-10")
+    ok(li, "sync")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
+    ok(li, "month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    ok(li, "config", "set", "due_soon_days", "10")
+    ok(li, "sync")
+    git(zhang, "branch", "-q", "before")
+    said = ok(zhang, "sync").stdout
+    assert said == "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml);无需推送\n"
+    git(zhang, "reset", "-q", "--hard", "before")
+    view = json.loads(ok(zhang, "sync", "--format", "json").stdout)["received"]
+    assert (view["sealed"], view["reopened"], view["other"]) == ([], ["2026-10"], ["wkb.toml"])
+    ok(li, "month", "close", "2026-10")
+    ok(li, "sync")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
 
 
 def test_sync__commits_uncommitted_records_first(office: tuple[Path, Path]) -> None:

@@ -65,6 +65,7 @@ class Received:
     rectification_items: int = 0  # new items
     rectification_items_changed: int = 0  # an item's own file changed (older embedded events)
     rectification_events: dict[str, int] = field(default_factory=dict)  # new events by kind
+    reopened: list[str] = field(default_factory=list)  # months reopened (`wkb month reopen`)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -79,6 +80,7 @@ class Received:
             "rectification_items": self.rectification_items,
             "rectification_items_changed": self.rectification_items_changed,
             "rectification_events": dict(sorted(self.rectification_events.items())),
+            "reopened": self.reopened,
         }
 
 
@@ -310,6 +312,11 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
             else:
                 received.rectification_items_changed += 1
             people.append(path)
+        elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".reopen.yaml"):
+            # a reopening: its record, beside the kept version (which goes without saying)
+            received.reopened.append(rel.rsplit("/", 1)[-1].split(".", 1)[0])
+        elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".yaml"):
+            continue
         elif rel.startswith(SEALED_DIR + "/") and rel.endswith(".yaml"):
             received.sealed.append(rel.rsplit("/", 1)[-1].removesuffix(".yaml"))
         else:
@@ -334,6 +341,7 @@ def _add(total: Received, more: Received) -> None:
     for kind, count in more.rectification_events.items():
         total.rectification_events[kind] = total.rectification_events.get(kind, 0) + count
     total.sealed = sorted({*total.sealed, *more.sealed})
+    total.reopened = sorted({*total.reopened, *more.reopened})
     total.other = sorted({*total.other, *more.other})
     total.recorders = sorted({*total.recorders, *more.recorders})
 
@@ -449,10 +457,13 @@ def summary(result: SyncResult) -> str:
     for kind, (zh, en) in _EVENT_WORDS.items():
         if got.rectification_events.get(kind):
             parts.append(say(zh, en, n=got.rectification_events[kind]))
+    if got.reopened:
+        parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
     if got.sealed:
-        parts.append(say("封存 {m}", "sealed {m}", m=", ".join(got.sealed)))
-    if got.other:
-        parts.append(say("{n} 个其他文件", "{n} other files", n=len(got.other)))
+        parts.append(say("封存 {m}", "sealed {m}", m=say("、", ", ").join(got.sealed)))
+    if got.other:  # named: the shared config or the responsibility table changed for everyone
+        names = say("、", ", ").join(got.other[:3]) + (" …" if len(got.other) > 3 else "")
+        parts.append(say("{n} 个其他文件({f})", "{n} other files ({f})", n=len(got.other), f=names))
     if parts:
         text = say("收到 ", "received ") + say("、", ", ").join(parts)
         if got.recorders:
