@@ -9,6 +9,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from typer.testing import CliRunner
 
@@ -19,7 +20,7 @@ sys.path.insert(0, str(BENCH))
 from generate import generate  # noqa: E402
 
 
-def bench_run_module() -> object:
+def bench_run_module() -> ModuleType:
     """bench/run.py under a name of its own (its constants: the month and "today" it measures)."""
     spec = importlib.util.spec_from_file_location("wkb_bench_run", BENCH / "run.py")
     assert spec is not None and spec.loader is not None
@@ -31,11 +32,11 @@ def bench_run_module() -> object:
 
 def test_generated_bench_data_validates_clean_and_reports(tmp_path: Path) -> None:
     run = bench_run_module()
-    month, today = run.MONTH, run.TODAY  # type: ignore[attr-defined]
+    month, today = run.MONTH, run.TODAY
     # Where the benchmark keeps its data by default is outside any records root (the repository
     # is one, and wkb refuses a records root inside another: the bench once broke on exactly that).
-    assert run.records_root_around(run.DEFAULT_OUT) is None  # type: ignore[attr-defined]
-    assert run.records_root_around(BENCH / "out") is not None  # type: ignore[attr-defined]
+    assert run.records_root_around(run.DEFAULT_OUT) is None
+    assert run.records_root_around(BENCH / "out") is not None
     root = tmp_path / "bench-data"
     counts = generate(root, 150, seed=7, end=date(2026, 10, 31))
     assert counts["visits"] == 150 and counts["rectifications"] > 0
