@@ -231,16 +231,16 @@ TARGETS = [
 
 def print_targets(size: int, results: dict[str, Measured]) -> None:
     """Each target's ratio, its limit and whether it is met ("short" when not)."""
-    print(f"\n{'target':60} {'ratio':>7} {'limit':>6}")
+    print(f"\n{'target':66} {'ratio':>7} {'limit':>6}")
     for name, reference, limit in TARGETS:
         if reference not in results:
             print(
-                f"{name + ' / ' + reference:60} {'-':>7} {limit:6.2f}  (no {reference.split()[0]})"
+                f"{name + ' / ' + reference:66} {'-':>7} {limit:6.2f}  (no {reference.split()[0]})"
             )
             continue
         ratio = results[name].seconds / results[reference].seconds
         mark = "ok" if ratio <= limit else "short"
-        print(f"{name + ' / ' + reference:60} {ratio:7.2f} {limit:6.2f}  {mark}")
+        print(f"{name + ' / ' + reference:66} {ratio:7.2f} {limit:6.2f}  {mark}")
     hledger = results.get("hledger balance -p MONTH")
     if hledger:
         for name, limit in (
@@ -249,7 +249,7 @@ def print_targets(size: int, results: dict[str, Measured]) -> None:
         ):
             peak = results[name].peak_mib
             mark = "ok" if peak <= limit else "short"
-            print(f"{name + ' peak MiB':60} {peak:7.1f} {limit:6.1f}  {mark}")
+            print(f"{name + ' peak MiB':66} {peak:7.1f} {limit:6.1f}  {mark}")
     if size < 100000:
         print(
             f"(the limits are set for 100k visits; at {size} start-up weighs more in every ratio)"
@@ -303,9 +303,9 @@ def main() -> int:
     for size in sizes:
         every[size] = run_size(out, size, runs)
         print(f"\n## {size} visits")
-        print(f"{'command':44} {'median s':>9} {'peak MiB':>9}")
+        print(f"{'command':46} {'median s':>9} {'peak MiB':>9}")
         for name, result in every[size].items():
-            print(f"{name:44} {result.seconds:9.3f} {result.peak_mib:9.1f}")
+            print(f"{name:46} {result.seconds:9.3f} {result.peak_mib:9.1f}")
         print_targets(size, every[size])
     for small, large in itertools.pairwise(sizes):
         if large != 10 * small:
@@ -316,7 +316,7 @@ def main() -> int:
                 continue
             growth = every[large][name].seconds / every[small][name].seconds
             verdict = "reference" if name in REFERENCES else ("ok" if growth <= 11 else "short")
-            print(f"{name:44} {growth:6.2f}×  {verdict}")
+            print(f"{name:46} {growth:6.2f}×  {verdict}")
     return 0
 
 
