@@ -48,15 +48,19 @@ QUICK_RUNS = 3
 class Measured:
     seconds: float
     peak_mib: float
+    # User + system CPU time (median): steadier than wall time on a shared, loaded machine, where
+    # waiting for a core counts in wall time but not here.
+    cpu_seconds: float
 
 
 def measure(
     argv: list[str], *, env: dict[str, str], runs: int, before: list[str] | None = None
 ) -> Measured:
-    """Median wall time and the largest peak RSS over `runs` runs, after one warm-up run.
+    """Median wall time, median CPU time and the largest peak RSS over `runs` runs, after one
+    warm-up run.
 
     `before` is run (unmeasured) before every run, e.g. to drop the cache for a cold run."""
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for index in range(runs + 1):
         if before:
             subprocess.run(
@@ -75,7 +79,8 @@ def measure(
         if index:  # the first run is the warm-up
             times.append(elapsed)
             peaks.append(usage.ru_maxrss / 1024)
-    return Measured(statistics.median(times), max(peaks))
+            cpus.append(usage.ru_utime + usage.ru_stime)
+    return Measured(statistics.median(times), max(peaks), statistics.median(cpus))
 
 
 def records_root_around(folder: Path) -> Path | None:
@@ -303,9 +308,11 @@ def main() -> int:
     for size in sizes:
         every[size] = run_size(out, size, runs)
         print(f"\n## {size} visits")
-        print(f"{'command':46} {'median s':>9} {'peak MiB':>9}")
+        print(f"{'command':46} {'median s':>9} {'peak MiB':>9} {'cpu s':>7}")
         for name, result in every[size].items():
-            print(f"{name:46} {result.seconds:9.3f} {result.peak_mib:9.1f}")
+            print(
+                f"{name:46} {result.seconds:9.3f} {result.peak_mib:9.1f} {result.cpu_seconds:7.3f}"
+            )
         print_targets(size, every[size])
     for small, large in itertools.pairwise(sizes):
         if large != 10 * small:
