@@ -122,6 +122,9 @@ def test() -> None:
     if "--thorough" in args:
         args = [a for a in args if a != "--thorough"]
         env["WKB_THOROUGH"] = "1"
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        # one pytest worker per core (pytest-xdist); `-n 0` runs everything in this process
+        args = ["-n", str(max(1, min(4, os.cpu_count() or 1))), *args]
     lint()
     run(PYTHON, "-m", "pytest", *args, env=env)
 

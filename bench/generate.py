@@ -101,6 +101,8 @@ SUMMARIES = [
     "调研孵化载体运营情况",
 ]
 OWNERS = ["张伟", "李娜", "王磊", "刘洋", "陈静", "杨帆", "赵敏", "黄强"]
+# In every generated root; bench/run.py writes the generator version into it once data is complete.
+MARKER = ".bench-generated"
 
 
 def make_id(rng: random.Random, kind: str, day: date, used: set[str]) -> str:
@@ -127,10 +129,19 @@ def write(root: Path, rel: str, text: str) -> None:
 def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
     rng = random.Random(seed)
     if out.exists():
+        # Only ever a folder this script made (or an empty one): OUT_DIR given by mistake must
+        # not cost anyone their records.
+        if not (out / MARKER).is_file() and any(out.iterdir()):
+            raise SystemExit(
+                f"{out} exists and was not made by bench/generate.py (no {MARKER}); "
+                "give a new or empty folder"
+            )
         shutil.rmtree(out)
     init_root(out, git=False)
-    with (out / "wkb.toml").open("a", encoding="utf-8") as stream:
-        stream.write('recorder = "办公室"\n')  # as a clerk's set-up would have it
+    # Marked before anything else is written, so a run cut short can be cleared by the next one.
+    (out / MARKER).write_text("incomplete\n", encoding="utf-8")
+    # A personal setting, where a clerk's set-up keeps it (wkb.local.toml, not the shared wkb.toml).
+    (out / "wkb.local.toml").write_text('recorder = "办公室"\n', encoding="utf-8")
     # One revision of the table (分工调整): 江岸区 moves from 徐涛 to 刘红 on 2025-03-01.
     districts_file = out / "data" / "districts.yaml"
     with districts_file.open("a", encoding="utf-8") as stream:

@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
+from budget import THOROUGH  # noqa: E402
+
 QUERIES = [
     ["report", "--month", "2026-10"],
     ["report", "--month", "2026-09", "--explain"],
@@ -42,7 +44,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gen") / "records"
-    generate(root, 1500, seed=11, end=date(2026, 10, 31))
+    generate(root, 1500 if THOROUGH else 1000, seed=11, end=date(2026, 10, 31))
     return root
 
 

@@ -146,6 +146,7 @@ def test_hook__validates_a_root_in_a_sub_folder_and_is_written_with_lf(tmp_path:
     assert init(root).exit_code == 0
     result = ok(root, "hook", "install")
     hook = Path(result.stdout.split(":", 1)[1].strip())
+    assert hook == repo.resolve() / ".git/hooks/pre-commit"  # said plainly, not records/../.git
     data = hook.read_bytes()
     assert data.startswith(b"#!/bin/sh\n") and b"\r" not in data
     # A second root in the same repository: its first commit passes the hook (which ran).
@@ -163,7 +164,34 @@ def test_hook__validates_a_root_in_a_sub_folder_and_is_written_with_lf(tmp_path:
     assert blocked.returncode != 0
     assert "wkb validate records\n" in blocked.stderr
     assert "data/visits/2026/11/bad.yaml:1: 缺少字段 district\n" in blocked.stderr
-    assert "wkb: commit blocked" in blocked.stderr
+    assert "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题" in blocked.stderr
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        ("default", "git 提交失败(wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题"),
+        ("WKB_LANG", "git commit failed (wkb: commit blocked: the pre-commit hook's wkb validate"),
+        ("config", "git commit failed (wkb: commit blocked: the pre-commit hook's wkb validate"),
+    ],
+    ids=["zh", "WKB_LANG-en", "config-en"],
+)
+def test_hook__a_blocked_commit_is_named_in_the_users_language(
+    records: Path, monkeypatch: pytest.MonkeyPatch, how: str, said: str
+) -> None:
+    """Not the hook's first line (`wkb validate .`) but its verdict, in the user's language."""
+    ok(records, "hook", "install")
+    if how == "WKB_LANG":
+        monkeypatch.setenv("WKB_LANG", "en")
+    elif how == "config":
+        ok(records, "config", "set", "lang", "en")
+    bad = records / "data/visits/2026/11/bad.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: V20261103-AAAAAA\n", encoding="utf-8")
+    result = wkb(records, *VISIT, "--date", "2026-11-03")
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stderr
+    assert git(records, "diff", "--cached", "--name-only") == ""  # nothing left staged
 
 
 def test_hook__nothing_to_validate_outside_roots_passes(tmp_path: Path) -> None:

@@ -155,6 +155,23 @@ CASES: dict[str, Case] = {
         1,
         "此处应为映射(键: 值),实际是 list",
     ),
+    # YAML keeps the last of two equal keys silently: a hand merge leaving two dates would move
+    # a visit to another day with nothing said. Refused at the second key's line.
+    "duplicate-key": _bytes(
+        b"id: V20261103-AAAAAA\ndate: 2026-11-03\nsummary: a\ndate: 2026-11-30\n",
+        4,
+        "键 date 出现两次(第 2 行已有);只能保留一个值",
+    ),
+    "duplicate-quoted-key": _bytes(
+        b"id: V20261103-AAAAAA\nsummary: a\n'summary': b\n",
+        3,
+        "键 summary 出现两次(第 2 行已有);只能保留一个值",
+    ),
+    "duplicate-nested-key": _bytes(
+        b"id: V20261103-AAAAAA\nvoid:\n  reason: x\n  by: a\n  by: b\n",
+        5,
+        "键 by 出现两次(第 4 行已有);只能保留一个值",
+    ),
     "symlink-outside-root": Case(_symlink_outside),
     "named-pipe": Case(_fifo),
     "wrong-month-folder": Case(_wrong_month),

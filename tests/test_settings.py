@@ -397,6 +397,42 @@ def test_config_set__an_existing_root_gets_the_local_file_ignored(
     assert ".wkb-cache/" in lines or before in (None, "/wkb.local.toml\n")
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "file", "said"),
+    [
+        ("monthly_minimum", "3", "wkb.toml", "(取自第十四条)"),
+        ("tracking_start", "2026-09", "wkb.toml", "(全部月份)"),
+        ("due_soon_days", "10", "wkb.toml", "7"),  # a key with a default resets too
+        ("rectify_deadline_days", "20", "wkb.toml", "30"),
+        ("lang", "en", LOCAL_FILE, "zh"),
+        ("recorder", "张三", LOCAL_FILE, "(空)"),
+    ],
+)
+def test_config_set__default_resets_any_key_and_says_to_what(
+    wkb: Invoke, root: Path, key: str, value: str, file: str, said: str
+) -> None:
+    assert wkb("config", "set", key, value).exit_code == 0
+    result = wkb("--lang", "zh", "config", "set", key, "default")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{key} 已恢复默认值 {said}(已从 {file} 删除该项)\n"
+    assert key not in toml(root / file)
+    # (the fixture's older-style wkb.toml names a recorder: that office default applies again)
+    assert json.loads(wkb("config", "list", "--format", "json").stdout)["source"][key] != file
+
+
+def test_config_set__a_reset_is_committed_naming_the_default(tmp_path: Path) -> None:
+    target = tmp_path / "office"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    for value in ("3", "default"):
+        done = runner.invoke(
+            app, ["--root", str(target), "config", "set", "monthly_minimum", value]
+        )
+        assert done.exit_code == 0, done.stderr
+    subject = git(target, "log", "-1", "--format=%s").strip()
+    assert subject.startswith("config set: monthly_minimum = default by ")
+    assert git(target, "status", "--porcelain") == ""
+
+
 def test_config_set__default_unsets_tracking_start(wkb: Invoke, root: Path) -> None:
     assert wkb("config", "set", "tracking_start", "2026-09").exit_code == 0
     assert wkb("config", "set", "tracking_start", "default").exit_code == 0

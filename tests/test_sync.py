@@ -44,7 +44,7 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
     visit(zhang, "2026-11-06")
     result = ok(zhang, "sync")
     assert result.stdout == (
-        "已同步 origin/main:收到 3 条走访、1 条整改进展,来自 李四、王五;推送 1 个本地提交\n"
+        "已同步 origin/main:收到 3 条走访、1 个整改事项,来自 李四、王五;推送 1 个本地提交\n"
     )
     assert clean(zhang)
     assert len(subjects(zhang)) == 5  # rebased: no merge commit
@@ -60,11 +60,106 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
             "sealed": [],
             "other": [],
             "recorders": ["张三"],
+            "visits_added": 1,
+            "visits_changed": 0,
+            "rectification_items": 0,
+            "rectification_items_changed": 0,
+            "rectification_events": {},
+            "reopened": [],
         },
         "pushed": 0,
     }
     english = wkb(li, "--lang", "en", "sync")
     assert english.stdout == "synced with origin/main: nothing new; nothing to push\n"
+
+
+def _item(root: Path) -> str:
+    visit(root, "2026-11-03", "--problem", "缺场地")
+    return str(json.loads(ok(root, "rectify", "list", "--format", "json").stdout)[0]["id"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "zh", "en", "events"),
+    [
+        # a new item is an item, never "progress" (the old summary called every file progress)
+        ([], "1 条走访、1 个整改事项", "1 visits, 1 rectification items", {}),
+        (
+            [("progress", "--note", "已协调"), ("progress", "--note", "再协调")],
+            "1 条走访、1 个整改事项、2 条整改进展",
+            "1 visits, 1 rectification items, 2 rectification progress notes",
+            {"progress": 2},
+        ),
+        (
+            [
+                ("extend", "--deadline", "+15d", "--reason", "需审批"),
+                ("close", "--resolution", "已办结"),
+                ("reopen", "--reason", "复发"),
+            ],
+            "1 条走访、1 个整改事项、1 次整改延期、1 次整改关闭、1 次整改重新打开",
+            "1 visits, 1 rectification items, 1 rectification extensions,"
+            " 1 rectification closures, 1 rectification reopenings",
+            {"close": 1, "extend": 1, "reopen": 1},
+        ),
+    ],
+    ids=["item", "progress", "extend-close-reopen"],
+)
+def test_sync__tells_new_items_from_their_events(
+    office: tuple[Path, Path],
+    changes: list[tuple[str, ...]],
+    zh: str,
+    en: str,
+    events: dict[str, int],
+) -> None:
+    zhang, li = office
+    item = _item(li)
+    for kind, *options in changes:
+        ok(li, "rectify", kind, item, *options, "--date", "2026-11-04")
+    ok(li, "sync")
+    git(zhang, "branch", "-q", "before")
+    assert ok(zhang, "sync").stdout == f"已同步 origin/main:收到 {zh},来自 李四;无需推送\n"
+    git(zhang, "reset", "-q", "--hard", "before")
+    english = json.loads(ok(zhang, "--lang", "en", "sync", "--format", "json").stdout)
+    assert english["received"]["rectification_items"] == 1
+    assert english["received"]["rectification_events"] == events
+    assert english["received"]["rectifications"] == 1 + len(changes)  # files, as before
+    git(zhang, "reset", "-q", "--hard", "before")
+    assert ok(zhang, "--lang", "en", "sync").stdout == (
+        f"synced with origin/main: received {en} from 李四; nothing to push\n"
+    )
+
+
+def test_sync__a_void_is_a_changed_visit_not_a_new_one(office: tuple[Path, Path]) -> None:
+    zhang, li = office
+    visit(li, "2026-11-03")
+    ok(li, "sync")
+    ok(zhang, "sync")
+    listed = json.loads(ok(li, "visit", "list", "--format", "json").stdout)
+    ok(li, "visit", "void", listed[0]["id"], "--reason", "误录", "--by", "王五")
+    ok(li, "sync")
+    result = ok(zhang, "sync")
+    assert "收到 1 条走访改动,来自 " in result.stdout
+    assert "王五" in result.stdout
+
+
+def test_sync__a_reopening_is_said_as_one_and_other_files_are_named(
+    office: tuple[Path, Path],
+) -> None:
+    zhang, li = office
+    ok(li, "month", "close", "2026-10")
+    ok(li, "sync")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
+    ok(li, "month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    ok(li, "config", "set", "due_soon_days", "10")
+    ok(li, "sync")
+    git(zhang, "branch", "-q", "before")
+    said = ok(zhang, "sync").stdout
+    assert said == "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml);无需推送\n"
+    git(zhang, "reset", "-q", "--hard", "before")
+    view = json.loads(ok(zhang, "sync", "--format", "json").stdout)["received"]
+    assert (view["sealed"], view["reopened"], view["other"]) == ([], ["2026-10"], ["wkb.toml"])
+    ok(li, "month", "close", "2026-10")
+    ok(li, "sync")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
 
 
 def test_sync__commits_uncommitted_records_first(office: tuple[Path, Path]) -> None:

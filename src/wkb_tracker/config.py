@@ -480,12 +480,14 @@ def ignore_local_file(root: Path) -> bool:
 
 
 def set_value(root: Path, name: str, text: str) -> tuple[Any, str]:
-    """Set one key in the file its scope names (unset a key without a default with 'default');
-    returns the stored value and the file written (relative to root). Refuses an unknown key,
+    """Set one key in the file its scope names ('default' removes it, so its default applies);
+    returns the stored value (None when removed) and the file written (relative to root). Refuses an unknown key,
     a value out of range, and a file that cannot be read back (nothing written)."""
     key = lookup(name)
     rel = key.file
-    if key.default is None and text.strip().lower() in ("default", "none", "unset", ""):
+    word = text.strip().lower()
+    # 'default' resets any key (README: `default` 恢复); the other words only unset optional keys.
+    if word == DEFAULT or (key.default is None and word in ("none", "unset", "")):
         value = None
     else:
         value = convert(key, text)

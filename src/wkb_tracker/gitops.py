@@ -61,10 +61,11 @@ _git = run_git  # the old private name
 
 
 def first_line(text: str) -> str:
-    """The line of git's output that says what went wrong (its `fatal:`/`error:` line if any)."""
+    """The line of git's output that says what went wrong (its `fatal:`/`error:` line, or the
+    verdict of wkb's pre-commit hook, if any)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     for line in lines:
-        if line.startswith(("fatal:", "error:")):
+        if line.startswith(("fatal:", "error:", "wkb:")):
             return line
     return lines[0] if lines else ""
 

@@ -50,7 +50,8 @@ def run_hook() -> int:
         return 1
     failed = False
     top = Path(found.stdout.strip())
-    for root in records_roots(top):
+    roots = records_roots(top)
+    for root in roots:
         # Problems are `path:line` inside their root: name the root first.
         sys.stderr.write(f"wkb validate {root.relative_to(top).as_posix()}\n")
         sys.stderr.flush()
@@ -61,11 +62,28 @@ def run_hook() -> int:
         )
         failed = failed or checked.returncode != 0
     if failed:
+        _speak_as(roots)
+        # One line starting `wkb:`: the line `wkb visit add` & co. quote when their commit fails.
         sys.stderr.write(
-            "wkb: commit blocked: fix the problems above (or git commit --no-verify)\n"
+            say(
+                "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
+                "(或 git commit --no-verify)",
+                "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
+                " problems above (or git commit --no-verify)",
+            )
+            + "\n"
         )
         return 1
     return 0
+
+
+def _speak_as(roots: list[Path]) -> None:
+    """The language of the validate runs: WKB_LANG, else the first root's configured `lang`."""
+    from wkb_tracker.config import read_config
+    from wkb_tracker.i18n import env_language, set_language
+
+    lang = env_language() or (read_config(roots[0])[0].lang if roots else None)
+    set_language(lang or "zh")
 
 
 def install_hook(root: Path, *, force: bool = False) -> Path:
@@ -81,7 +99,7 @@ def install_hook(root: Path, *, force: bool = False) -> Path:
         raise UserError(say("{r} 不在 git 仓库中", "{r} is not in a git repository", r=root))
     hooks = Path(found.stdout.strip())
     if not hooks.is_absolute():
-        hooks = root / hooks
+        hooks = (root / hooks).resolve()  # `records/../.git/hooks` is said as `.git/hooks`
     hooks.mkdir(parents=True, exist_ok=True)
     target = hooks / "pre-commit"
     if (

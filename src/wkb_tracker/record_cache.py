@@ -34,8 +34,9 @@ from wkb_tracker.rectification import settled_on
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "5"  # 3: events carry their origin; event-file rows. 4: dates out of range
-# are problems. 5: items opened in a sealed month carry late_reason, late_approved_by
+SCHEMA_VERSION = "6"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
+# given twice in one mapping is a problem (rows cached before read the last value)
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)

@@ -30,10 +30,40 @@ def _yaml() -> Any:
     return yaml
 
 
+_strict_loader: Any = None
+
+
 def _safe_loader() -> Any:
-    """PyYAML's C safe loader when built with libyaml, else the pure-Python safe loader."""
-    yaml = _yaml()
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """PyYAML's C safe loader when built with libyaml (else the pure-Python one), refusing a key
+    given twice in one mapping: YAML keeps the last value silently, so a hand edit or a merge that
+    leaves `date:` twice in a visit would change a figure with nothing said."""
+    global _strict_loader
+    if _strict_loader is None:
+        yaml = _yaml()
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class StrictLoader(base):  # type: ignore[misc, valid-type]
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                seen: dict[tuple[str, str], int] = {}
+                for key_node, _value in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        key = (key_node.tag, key_node.value)
+                        line = key_node.start_mark.line + 1
+                        if key in seen:
+                            raise DuplicateKey(key_node.value, seen[key], line)
+                        seen[key] = line
+                return super().construct_mapping(node, deep)
+
+        _strict_loader = StrictLoader
+    return _strict_loader
+
+
+class DuplicateKey(Exception):
+    """A mapping names the same key twice (see `_safe_loader`)."""
+
+    def __init__(self, key: str, first: int, line: int) -> None:
+        super().__init__(key)
+        self.key, self.first, self.line = key, first, line
 
 
 MAX_FILE_BYTES = 1_000_000  # a record is a few hundred bytes; anything this big is not one
@@ -125,6 +155,19 @@ def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     yaml = _yaml()
     try:
         value = yaml.load(text, Loader=_safe_loader())
+    except DuplicateKey as error:
+        return None, [
+            Problem(
+                rel,
+                error.line,
+                say(
+                    "键 {k} 出现两次(第 {f} 行已有);只能保留一个值",
+                    "the key {k} appears twice (first on line {f}); keep only one value",
+                    k=error.key,
+                    f=error.first,
+                ),
+            )
+        ]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -243,8 +286,8 @@ def _construct(node: Any) -> Any:
     if tag == _MAP:
         mapping = {}
         for key_node, value_node in node.value:
-            if key_node.tag != _STR:
-                raise _GiveUp
+            if key_node.tag != _STR or key_node.value in mapping:  # a twice-given key is refused
+                raise _GiveUp  # by the standard loader, with its line
             mapping[key_node.value] = _construct(value_node)
         return mapping
     if tag == _SEQ:

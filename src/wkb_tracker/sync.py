@@ -58,6 +58,14 @@ class Received:
     sealed: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
     recorders: list[str] = field(default_factory=list)
+    # `visits` and `rectifications` count files (the contract since the first sync); what those
+    # files are is told apart here, so the summary never calls a new item "progress" or a void
+    # a new visit.
+    visits_changed: int = 0  # an existing visit file changed (void, edit)
+    rectification_items: int = 0  # new items
+    rectification_items_changed: int = 0  # an item's own file changed (older embedded events)
+    rectification_events: dict[str, int] = field(default_factory=dict)  # new events by kind
+    reopened: list[str] = field(default_factory=list)  # months reopened (`wkb month reopen`)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -67,6 +75,12 @@ class Received:
             "sealed": self.sealed,
             "other": self.other,
             "recorders": self.recorders,
+            "visits_added": self.visits - self.visits_changed,
+            "visits_changed": self.visits_changed,
+            "rectification_items": self.rectification_items,
+            "rectification_items_changed": self.rectification_items_changed,
+            "rectification_events": dict(sorted(self.rectification_events.items())),
+            "reopened": self.reopened,
         }
 
 
@@ -235,24 +249,32 @@ def _fetch(root: Path, remote: str) -> None:
         )
 
 
-def _recorders_in(root: Path, upstream: str, top_paths: list[str]) -> list[str]:
-    """Recorders named in these files as the upstream has them (`recorder`, `created_by`, the
-    last event's `by`)."""
+def _upstream_documents(root: Path, upstream: str, top_paths: list[str]) -> dict[str, Any]:
+    """Each file as the upstream has it, parsed (None when unreadable)."""
     from wkb_tracker.storage import parse_yaml
 
-    found: set[str] = set()
+    documents: dict[str, Any] = {}
     for path in top_paths:
         shown = subprocess.run(
             ["git", "-C", str(root), "cat-file", "blob", f"{upstream}:{path}"],
             capture_output=True,
             check=False,
         )
-        if shown.returncode != 0:
-            continue
-        value, _problems = parse_yaml(shown.stdout, path)
+        documents[path] = parse_yaml(shown.stdout, path)[0] if shown.returncode == 0 else None
+    return documents
+
+
+def _recorders_in(documents: dict[str, Any]) -> list[str]:
+    """Recorders named in these files (`recorder`, `created_by`, an event's `by`, the last
+    embedded event's `by`)."""
+    found: set[str] = set()
+    for value in documents.values():
         if not isinstance(value, dict):
             continue
+        void = value.get("void")
         names = [value.get("recorder"), value.get("by"), value.get("created_by")]
+        if isinstance(void, dict):  # a void made on another clone: the voider sent it
+            names.append(void.get("by"))
         events = value.get("events")
         if isinstance(events, list) and events and isinstance(events[-1], dict):
             names.append(events[-1].get("by"))
@@ -262,12 +284,15 @@ def _recorders_in(root: Path, upstream: str, top_paths: list[str]) -> list[str]:
 
 def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
     """What the commits base..upstream changed inside the records root."""
+    from wkb_tracker.records import is_event_file
+
     received = Received(commits=int(_out(root, "rev-list", "--count", f"{base}..{upstream}") or 0))
     if not received.commits:
         return received
     listed = _git(root, "diff", "--name-status", "-z", "--no-renames", base, upstream, "--")
     fields = [item for item in listed.stdout.split("\0") if item]
     people: list[str] = []
+    events: list[str] = []
     for status, path in zip(fields[::2], fields[1::2], strict=False):
         if not path.startswith(prefix):
             continue
@@ -276,15 +301,33 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
             continue
         if rel.startswith(VISITS_DIR + "/") and rel.endswith(".yaml"):
             received.visits += 1
+            received.visits_changed += status != "A"
             people.append(path)
         elif rel.startswith(RECTIFICATIONS_DIR + "/") and rel.endswith(".yaml"):
             received.rectifications += 1
+            if is_event_file(rel.rsplit("/", 1)[-1]):
+                events.append(path)
+            elif status == "A":
+                received.rectification_items += 1
+            else:
+                received.rectification_items_changed += 1
             people.append(path)
+        elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".reopen.yaml"):
+            # a reopening: its record, beside the kept version (which goes without saying)
+            received.reopened.append(rel.rsplit("/", 1)[-1].split(".", 1)[0])
+        elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".yaml"):
+            continue
         elif rel.startswith(SEALED_DIR + "/") and rel.endswith(".yaml"):
             received.sealed.append(rel.rsplit("/", 1)[-1].removesuffix(".yaml"))
         else:
             received.other.append(rel)
-    received.recorders = _recorders_in(root, upstream, people)
+    documents = _upstream_documents(root, upstream, people)
+    for path in events:
+        event = documents.get(path)
+        kind = event.get("kind") if isinstance(event, dict) else None
+        kind = kind if kind in _EVENT_WORDS else "other"
+        received.rectification_events[kind] = received.rectification_events.get(kind, 0) + 1
+    received.recorders = _recorders_in(documents)
     return received
 
 
@@ -292,7 +335,13 @@ def _add(total: Received, more: Received) -> None:
     total.commits += more.commits
     total.visits += more.visits
     total.rectifications += more.rectifications
+    total.visits_changed += more.visits_changed
+    total.rectification_items += more.rectification_items
+    total.rectification_items_changed += more.rectification_items_changed
+    for kind, count in more.rectification_events.items():
+        total.rectification_events[kind] = total.rectification_events.get(kind, 0) + count
     total.sealed = sorted({*total.sealed, *more.sealed})
+    total.reopened = sorted({*total.reopened, *more.reopened})
     total.other = sorted({*total.other, *more.other})
     total.recorders = sorted({*total.recorders, *more.recorders})
 
@@ -376,18 +425,45 @@ def sync(root: Path, *, person: str) -> SyncResult:
     return result
 
 
+# What one incoming event file is, in the summary's words (an unreadable one is "other").
+_EVENT_WORDS = {
+    "progress": ("{n} 条整改进展", "{n} rectification progress notes"),
+    "extend": ("{n} 次整改延期", "{n} rectification extensions"),
+    "close": ("{n} 次整改关闭", "{n} rectification closures"),
+    "reopen": ("{n} 次整改重新打开", "{n} rectification reopenings"),
+    "other": ("{n} 条其他整改事件", "{n} other rectification events"),
+}
+
+
 def summary(result: SyncResult) -> str:
     """The one line `wkb sync` prints."""
     got = result.received
     parts = []
-    if got.visits:
-        parts.append(say("{n} 条走访", "{n} visits", n=got.visits))
-    if got.rectifications:
-        parts.append(say("{n} 条整改进展", "{n} rectification updates", n=got.rectifications))
+    added = got.visits - got.visits_changed
+    if added:
+        parts.append(say("{n} 条走访", "{n} visits", n=added))
+    if got.visits_changed:
+        parts.append(say("{n} 条走访改动", "{n} changed visits", n=got.visits_changed))
+    if got.rectification_items:
+        parts.append(say("{n} 个整改事项", "{n} rectification items", n=got.rectification_items))
+    if got.rectification_items_changed:
+        parts.append(
+            say(
+                "{n} 个整改事项改动",
+                "{n} changed rectification items",
+                n=got.rectification_items_changed,
+            )
+        )
+    for kind, (zh, en) in _EVENT_WORDS.items():
+        if got.rectification_events.get(kind):
+            parts.append(say(zh, en, n=got.rectification_events[kind]))
+    if got.reopened:
+        parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
     if got.sealed:
-        parts.append(say("封存 {m}", "sealed {m}", m=", ".join(got.sealed)))
-    if got.other:
-        parts.append(say("{n} 个其他文件", "{n} other files", n=len(got.other)))
+        parts.append(say("封存 {m}", "sealed {m}", m=say("、", ", ").join(got.sealed)))
+    if got.other:  # named: the shared config or the responsibility table changed for everyone
+        names = say("、", ", ").join(got.other[:3]) + (" …" if len(got.other) > 3 else "")
+        parts.append(say("{n} 个其他文件({f})", "{n} other files ({f})", n=len(got.other), f=names))
     if parts:
         text = say("收到 ", "received ") + say("、", ", ").join(parts)
         if got.recorders:

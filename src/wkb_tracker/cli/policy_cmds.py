@@ -84,7 +84,8 @@ def config_set(
     # Only the shared file is committed; a personal key is set even where git has no identity.
     pending = begin_commit(ctx, commit) if lookup(key).scope == SHARED else None
     stored, written = set_value(root, key, value)
-    shown = "" if stored is None else str(stored).lower() if isinstance(stored, bool) else stored
+    # A reset names the default that now applies, never an empty value.
+    shown = "default" if stored is None else _show(stored, key)
     if pending is not None:
         finish_commit(
             pending,
@@ -95,15 +96,19 @@ def config_set(
                 default_recorder(root, current.config().recorder),
             ),
         )
-    echo(
-        say(
-            "{k} = {v}(已写入 {f})",
-            "{k} = {v} (written to {f})",
-            k=key,
-            v=shown,
-            f=written,
+    if stored is None:
+        default = lookup(key).default
+        echo(
+            say(
+                "{k} 已恢复默认值 {d}(已从 {f} 删除该项)",
+                "{k} reset to its default {d} (removed from {f})",
+                k=key,
+                d=say("(空)", "(empty)") if default == "" else _show(default, key),
+                f=written,
+            )
         )
-    )
+        return
+    echo(say("{k} = {v}(已写入 {f})", "{k} = {v} (written to {f})", k=key, v=shown, f=written))
 
 
 @config_app.command("list")
