@@ -376,6 +376,17 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
     )
 
 
+def _makes_commits(root: Path, top: Path, prefix: str, upstream: str) -> bool:
+    """Whether this sync will commit (pending record files) or replay local commits (rebase),
+    both of which need a git identity. Only receiving (a fast-forward) needs none: a reader
+    without an identity can still get the office's records."""
+    if any(_is_record(prefix, path) for _status, path in _changed_paths(top)):
+        return True
+    if _git(root, "rev-parse", "-q", "--verify", upstream).returncode != 0:
+        return False  # nothing to rebase onto: a first push replays nothing
+    return int(_out(root, "rev-list", "--count", f"{upstream}..HEAD") or 0) > 0
+
+
 def sync(root: Path, *, person: str) -> SyncResult:
     """Commit pending records, fetch, rebase onto the remote, push; returns what happened.
 
@@ -388,11 +399,12 @@ def sync(root: Path, *, person: str) -> SyncResult:
             "a git rebase or merge is under way; finish or abort it first (git rebase --abort / git merge --abort)",
         )
     _branch, remote, remote_branch, tracked = _branch_and_remote(root)
-    gitops.require_identity(root)
     result = SyncResult(remote=remote, branch=remote_branch)
     _fetch(root, remote)  # offline: stop before anything changes here
-    result.committed = _commit_pending(root, top, prefix, person)
     upstream = f"refs/remotes/{remote}/{remote_branch}"
+    if _makes_commits(root, top, prefix, upstream):
+        gitops.require_identity(root)  # before anything is committed or replayed
+    result.committed = _commit_pending(root, top, prefix, person)
     for attempt in range(_PUSH_ATTEMPTS):
         if attempt:
             _fetch(root, remote)
