@@ -147,19 +147,23 @@ def test_sync__a_reopening_is_said_as_one_and_other_files_are_named(
     zhang, li = office
     ok(li, "month", "close", "2026-10")
     ok(li, "sync")
-    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
-    ok(li, "month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10,来自 李四;无需推送\n"
+    reopen = ("month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    ok(li, *reopen, "--by", "王五")
     ok(li, "config", "set", "due_soon_days", "10")
     ok(li, "sync")
     git(zhang, "branch", "-q", "before")
     said = ok(zhang, "sync").stdout
-    assert said == "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml);无需推送\n"
+    assert said == (
+        "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml),来自 王五;无需推送\n"
+    )
     git(zhang, "reset", "-q", "--hard", "before")
     view = json.loads(ok(zhang, "sync", "--format", "json").stdout)["received"]
     assert (view["sealed"], view["reopened"], view["other"]) == ([], ["2026-10"], ["wkb.toml"])
-    ok(li, "month", "close", "2026-10")
+    ok(li, "month", "close", "2026-10", "--by", "办公室王")
     ok(li, "sync")
-    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
+    said = ok(zhang, "sync").stdout
+    assert said == "已同步 origin/main:收到 封存 2026-10,来自 办公室王;无需推送\n"
 
 
 def test_sync__without_identity_receives_but_never_commits(

@@ -265,14 +265,15 @@ def _upstream_documents(root: Path, upstream: str, top_paths: list[str]) -> dict
 
 
 def _recorders_in(documents: dict[str, Any]) -> list[str]:
-    """Recorders named in these files (`recorder`, `created_by`, an event's `by`, the last
-    embedded event's `by`)."""
+    """People named in these files (`recorder`, `created_by`, an event's `by`, the last embedded
+    event's `by`, a void's `by`, who sealed or reopened a month)."""
     found: set[str] = set()
     for value in documents.values():
         if not isinstance(value, dict):
             continue
         void = value.get("void")
-        names = [value.get("recorder"), value.get("by"), value.get("created_by")]
+        names = [value.get(key) for key in ("recorder", "by", "created_by")]
+        names += [value.get("sealed_by"), value.get("reopened_by")]  # a seal or a reopening
         if isinstance(void, dict):  # a void made on another clone: the voider sent it
             names.append(void.get("by"))
         events = value.get("events")
@@ -315,10 +316,12 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
         elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".reopen.yaml"):
             # a reopening: its record, beside the kept version (which goes without saying)
             received.reopened.append(rel.rsplit("/", 1)[-1].split(".", 1)[0])
+            people.append(path)
         elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".yaml"):
             continue
         elif rel.startswith(SEALED_DIR + "/") and rel.endswith(".yaml"):
             received.sealed.append(rel.rsplit("/", 1)[-1].removesuffix(".yaml"))
+            people.append(path)
         else:
             received.other.append(rel)
     documents = _upstream_documents(root, upstream, people)
