@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import VISIT, clean, git, init, ok, subjects, wkb
+from gitrepo import VISIT, clean, git, init, ok, subjects, without_identity, wkb
 
 
 @pytest.fixture(autouse=True)
@@ -147,19 +147,53 @@ def test_sync__a_reopening_is_said_as_one_and_other_files_are_named(
     zhang, li = office
     ok(li, "month", "close", "2026-10")
     ok(li, "sync")
-    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
-    ok(li, "month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10,来自 李四;无需推送\n"
+    reopen = ("month", "reopen", "2026-10", "--reason", "补录核实", "--approved-by", "局长")
+    ok(li, *reopen, "--by", "王五")
     ok(li, "config", "set", "due_soon_days", "10")
     ok(li, "sync")
     git(zhang, "branch", "-q", "before")
     said = ok(zhang, "sync").stdout
-    assert said == "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml);无需推送\n"
+    assert said == (
+        "已同步 origin/main:收到 重开 2026-10、1 个其他文件(wkb.toml),来自 王五;无需推送\n"
+    )
     git(zhang, "reset", "-q", "--hard", "before")
     view = json.loads(ok(zhang, "sync", "--format", "json").stdout)["received"]
     assert (view["sealed"], view["reopened"], view["other"]) == ([], ["2026-10"], ["wkb.toml"])
-    ok(li, "month", "close", "2026-10")
+    ok(li, "month", "close", "2026-10", "--by", "办公室王")
     ok(li, "sync")
-    assert ok(zhang, "sync").stdout == "已同步 origin/main:收到 封存 2026-10;无需推送\n"
+    said = ok(zhang, "sync").stdout
+    assert said == "已同步 origin/main:收到 封存 2026-10,来自 办公室王;无需推送\n"
+
+
+def test_sync__without_identity_receives_but_never_commits(
+    office: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader without a git identity gets the office's records (a fast-forward commits
+    nothing); anything that would commit or replay a commit is refused first, nothing changed."""
+    zhang, _li = office
+    without_identity(monkeypatch, tmp_path / "home")
+    reader = tmp_path / "reader"
+    git(tmp_path, "clone", "-q", str(tmp_path / "office.git"), str(reader))
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "张三")  # zhang's own commits: his identity
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "z@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "张三")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "z@example.org")
+    visit(zhang, "2026-11-03", "--problem", "缺场地")
+    ok(zhang, "sync")
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{name}_NAME")
+        monkeypatch.delenv(f"GIT_{name}_EMAIL")
+    said = ok(reader, "sync").stdout
+    assert said == "已同步 origin/main:收到 1 条走访、1 个整改事项,来自 张三;无需推送\n"
+    assert clean(reader)
+    visit(reader, "2026-11-04", "--no-commit")  # would need a commit: refused before it
+    head = git(reader, "rev-parse", "HEAD")
+    refused = wkb(reader, "sync")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("未设置 git 身份,未写入任何内容。")
+    assert git(reader, "rev-parse", "HEAD") == head
+    assert git(reader, "status", "--porcelain").startswith("?? data/visits/")
 
 
 def test_sync__commits_uncommitted_records_first(office: tuple[Path, Path]) -> None:

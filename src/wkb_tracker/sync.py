@@ -265,14 +265,15 @@ def _upstream_documents(root: Path, upstream: str, top_paths: list[str]) -> dict
 
 
 def _recorders_in(documents: dict[str, Any]) -> list[str]:
-    """Recorders named in these files (`recorder`, `created_by`, an event's `by`, the last
-    embedded event's `by`)."""
+    """People named in these files (`recorder`, `created_by`, an event's `by`, the last embedded
+    event's `by`, a void's `by`, who sealed or reopened a month)."""
     found: set[str] = set()
     for value in documents.values():
         if not isinstance(value, dict):
             continue
         void = value.get("void")
-        names = [value.get("recorder"), value.get("by"), value.get("created_by")]
+        names = [value.get(key) for key in ("recorder", "by", "created_by")]
+        names += [value.get("sealed_by"), value.get("reopened_by")]  # a seal or a reopening
         if isinstance(void, dict):  # a void made on another clone: the voider sent it
             names.append(void.get("by"))
         events = value.get("events")
@@ -315,10 +316,12 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
         elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".reopen.yaml"):
             # a reopening: its record, beside the kept version (which goes without saying)
             received.reopened.append(rel.rsplit("/", 1)[-1].split(".", 1)[0])
+            people.append(path)
         elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".yaml"):
             continue
         elif rel.startswith(SEALED_DIR + "/") and rel.endswith(".yaml"):
             received.sealed.append(rel.rsplit("/", 1)[-1].removesuffix(".yaml"))
+            people.append(path)
         else:
             received.other.append(rel)
     documents = _upstream_documents(root, upstream, people)
@@ -376,6 +379,17 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
     )
 
 
+def _makes_commits(root: Path, top: Path, prefix: str, upstream: str) -> bool:
+    """Whether this sync will commit (pending record files) or replay local commits (rebase),
+    both of which need a git identity. Only receiving (a fast-forward) needs none: a reader
+    without an identity can still get the office's records."""
+    if any(_is_record(prefix, path) for _status, path in _changed_paths(top)):
+        return True
+    if _git(root, "rev-parse", "-q", "--verify", upstream).returncode != 0:
+        return False  # nothing to rebase onto: a first push replays nothing
+    return int(_out(root, "rev-list", "--count", f"{upstream}..HEAD") or 0) > 0
+
+
 def sync(root: Path, *, person: str) -> SyncResult:
     """Commit pending records, fetch, rebase onto the remote, push; returns what happened.
 
@@ -388,11 +402,12 @@ def sync(root: Path, *, person: str) -> SyncResult:
             "a git rebase or merge is under way; finish or abort it first (git rebase --abort / git merge --abort)",
         )
     _branch, remote, remote_branch, tracked = _branch_and_remote(root)
-    gitops.require_identity(root)
     result = SyncResult(remote=remote, branch=remote_branch)
     _fetch(root, remote)  # offline: stop before anything changes here
-    result.committed = _commit_pending(root, top, prefix, person)
     upstream = f"refs/remotes/{remote}/{remote_branch}"
+    if _makes_commits(root, top, prefix, upstream):
+        gitops.require_identity(root)  # before anything is committed or replayed
+    result.committed = _commit_pending(root, top, prefix, person)
     for attempt in range(_PUSH_ATTEMPTS):
         if attempt:
             _fetch(root, remote)
