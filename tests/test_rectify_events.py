@@ -438,3 +438,55 @@ def test_sealed_month__items_from_an_approved_visit_carry_its_approval(
         "漏记",
         "胡军",
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        (("progress", "--note", "补记进展"), True),
+        (("close", "--resolution", "已办结"), True),
+        (("extend", "--deadline", "2026-12-31", "--reason", "需审批"), True),
+        (("add", "--problem", "新问题", "--district", "东湖", "--source", "督查"), True),
+        # recorded before the seal: part of what was sealed
+        (("close", "--resolution", "已办结"), False),
+    ],
+    ids=["progress", "close", "extend", "item", "before-the-seal"],
+)
+def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: tuple[str, ...],
+    reported: bool,
+) -> None:
+    """One clerk records an event dated in October on a clone that does not know October was
+    sealed; the merge brings it in with no git conflict and the store's check never ran:
+    `wkb validate` reports it (the sealed month's rectification figures would move)."""
+    origin = init_root(tmp_path / "origin", git=True)
+    item = make_item(date(2026, 10, 2))
+    write_item(origin, item)
+    git("-C", origin, "add", "-A")
+    git("-C", origin, "commit", "-q", "-m", "records root")
+    office, clerk = tmp_path / "office", tmp_path / "clerk"
+    for clone in (office, clerk):
+        git("clone", "-q", origin, clone)
+        git("-C", clone, "config", "pull.rebase", "false")
+    monkeypatch.setenv("WKB_NOW", "2026-11-25T10:00:00+08:00")
+    wkb_in(office, "month", "close", "2026-10", "--by", "办公室王", "--commit")
+    monkeypatch.setenv("WKB_NOW", f"2026-11-25T{'11' if reported else '09'}:00:00+08:00")
+    kind, *options = change
+    target = () if kind == "add" else (item.id,)
+    day = ("--opened" if kind == "add" else "--date", "2026-10-20")
+    wkb_in(clerk, "rectify", kind, *target, *options, *day, "--commit")
+    git("-C", office, "pull", "-q", "--no-edit", str(clerk))
+    result = invoke("--root", str(office), "validate")
+    if not reported:
+        assert result.exit_code == 0, result.stdout
+        return
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()[:-1]
+    assert line.split(": ", 1)[1] == (
+        "日期 2026-10-20 在已封存的 2026-10 内,却在封存(2026-11-25T10:00:00+08:00)之后才记录,"
+        "且没有补录原因和批准人:会改变该月已封存的整改数字。请删除此文件,再用 --late-reason 和 "
+        "--approved-by 重新记录,或按规定重开该月"
+    )
+    assert line.startswith("data/rectifications/2026/10/R20261")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,7 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
             "rectification_items_changed": 0,
             "rectification_events": {},
             "reopened": [],
+            "removed": [],
         },
         "pushed": 0,
     }
@@ -164,6 +166,38 @@ def test_sync__a_reopening_is_said_as_one_and_other_files_are_named(
     ok(li, "sync")
     said = ok(zhang, "sync").stdout
     assert said == "已同步 origin/main:收到 封存 2026-10,来自 办公室王;无需推送\n"
+
+
+def test_sync__a_removed_file_is_named_and_a_moved_visit_is_a_change(
+    office: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removals are said, by name (wkb never removes a record: someone did it by hand, as the
+    README's fix for a refused event says); a visit edited to another date moves to another
+    file and is one changed visit, not a new one plus a removal."""
+    zhang, li = office
+    item = _item(li)
+    moving = visit(li, "2026-11-04")
+    ok(li, "rectify", "close", item, "--resolution", "办结", "--date", "2026-11-05")
+    ok(li, "sync")
+    ok(zhang, "sync")
+    (event,) = sorted((li / "data/rectifications/2026/11").glob(f"{item}.E*.yaml"))
+    git(li, "rm", "-q", str(event))
+    git(li, "commit", "-qm", "drop the closure: recorded by mistake")
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import pathlib, sys\np = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text('utf-8').replace('date: 2026-11-04', 'date: 2026-11-06'), 'utf-8')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    ok(li, "visit", "edit", moving.rsplit("_", 1)[-1].removesuffix(".yaml"))
+    ok(li, "sync")
+    rel = event.relative_to(li).as_posix()
+    said = ok(zhang, "sync").stdout
+    assert (
+        said
+        == f"已同步 origin/main:收到 1 条走访改动、删除 1 个记录文件({rel}),来自 李四;无需推送\n"
+    )
 
 
 def test_sync__without_identity_receives_but_never_commits(

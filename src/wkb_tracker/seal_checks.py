@@ -38,11 +38,56 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
         by_month.setdefault((visit.date.year, visit.date.month), []).append(visit)
     if any(seals.current is not None for seals in book.values()):
         _add_left_out_files(data, files_of)
+    current = {key: seals.current for key, seals in book.items() if seals.current is not None}
     for key, seals in sorted(book.items()):
         yield from _check_history(seals)
         if seals.current is not None:
             yield from _check_seal(data, seals.current, files_of, by_month.get(key, []))
+    yield from _check_rectifications(data, current)
     yield from check_git_history(data.root, book)
+
+
+def _check_rectifications(data: Dataset, seals: dict[tuple[int, int], Seal]) -> Iterator[Problem]:
+    """Rectification figures are not in manifests: they stay final because wkb refuses an event
+    (or an item) dated in a sealed month without a late reason and an approver. One written on
+    another clone before the seal reached it passes that check and arrives by `wkb sync`: dated
+    in the sealed month, recorded after the seal, without approval — reported here (measure 17).
+    Anything recorded before the seal was part of what was sealed."""
+    from wkb_tracker.event_files import event_problem
+
+    if not seals:
+        return
+
+    def unapproved(day: date, at: Any, reason: str | None, approver: str | None) -> Seal | None:
+        seal = seals.get((day.year, day.month))
+        if seal is None or (reason and approver) or at is None or at <= seal.sealed_at:
+            return None
+        return seal
+
+    for item in data.rectifications:
+        seal = unapproved(item.opened, item.created_at, item.late_reason, item.late_approved_by)
+        if seal is not None:
+            yield Problem(item.path, 1, _after_seal_message(item.opened, seal))
+        for event in item.events:
+            if event.id is None:  # embedded: checked by the store when written, never merged
+                continue
+            seal = unapproved(event.date, event.at, event.late_reason, event.approved_by)
+            if seal is not None:
+                message = _after_seal_message(event.date, seal)
+                yield event_problem(data.root, item, event, message, "date")
+
+
+def _after_seal_message(day: date, seal: Seal) -> str:
+    return say(
+        "日期 {d} 在已封存的 {m} 内,却在封存({s})之后才记录,且没有补录原因和批准人:会改变该月已封存的"
+        "整改数字。请删除此文件,再用 --late-reason 和 --approved-by 重新记录,或按规定重开该月",
+        "dated {d}, inside sealed {m}, but recorded after the seal ({s}) without a late reason and"
+        " approver: it changes the month's sealed rectification figures. Remove this file and record"
+        " it again with --late-reason and --approved-by, or reopen the month",
+        d=day.isoformat(),
+        m=seal.label,
+        s=seal.sealed_at.isoformat(),
+    )
 
 
 def _add_left_out_files(data: Dataset, files_of: dict[str, set[str]]) -> None:

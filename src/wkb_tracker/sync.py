@@ -66,6 +66,7 @@ class Received:
     rectification_items_changed: int = 0  # an item's own file changed (older embedded events)
     rectification_events: dict[str, int] = field(default_factory=dict)  # new events by kind
     reopened: list[str] = field(default_factory=list)  # months reopened (`wkb month reopen`)
+    removed: list[str] = field(default_factory=list)  # record files removed (by hand: git rm)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class Received:
             "rectification_items_changed": self.rectification_items_changed,
             "rectification_events": dict(sorted(self.rectification_events.items())),
             "reopened": self.reopened,
+            "removed": self.removed,
         }
 
 
@@ -294,15 +296,24 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
     fields = [item for item in listed.stdout.split("\0") if item]
     people: list[str] = []
     events: list[str] = []
-    for status, path in zip(fields[::2], fields[1::2], strict=False):
-        if not path.startswith(prefix):
-            continue
-        rel = path[len(prefix) :]
-        if rel.endswith("/.gitkeep") or status == "D":
+    changes = [
+        (status, path, path[len(prefix) :])
+        for status, path in zip(fields[::2], fields[1::2], strict=False)
+        if path.startswith(prefix) and not path.endswith("/.gitkeep")
+    ]
+    # A visit whose date was edited moves to another file: one removed, one added, same id.
+    added_ids = {_visit_id(rel) for status, _path, rel in changes if status == "A"}
+    moved = {_visit_id(rel) for status, _p, rel in changes if status == "D"} & added_ids - {None}
+    for status, path, rel in changes:
+        if status == "D":
+            # A manifest goes with its reopen record; a moved visit is told as changed.
+            sealed = rel.startswith(SEALED_DIR + "/")
+            if rel.startswith(DATA + "/") and not sealed and _visit_id(rel) not in moved:
+                received.removed.append(rel)
             continue
         if rel.startswith(VISITS_DIR + "/") and rel.endswith(".yaml"):
             received.visits += 1
-            received.visits_changed += status != "A"
+            received.visits_changed += status != "A" or _visit_id(rel) in moved
             people.append(path)
         elif rel.startswith(RECTIFICATIONS_DIR + "/") and rel.endswith(".yaml"):
             received.rectifications += 1
@@ -334,6 +345,13 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
     return received
 
 
+def _visit_id(rel: str) -> str | None:
+    """The id in a visit file's name (`…_<id>.yaml`), None for any other file."""
+    if not (rel.startswith(VISITS_DIR + "/") and rel.endswith(".yaml")):
+        return None
+    return rel.rsplit("_", 1)[-1].removesuffix(".yaml")
+
+
 def _add(total: Received, more: Received) -> None:
     total.commits += more.commits
     total.visits += more.visits
@@ -345,6 +363,7 @@ def _add(total: Received, more: Received) -> None:
         total.rectification_events[kind] = total.rectification_events.get(kind, 0) + count
     total.sealed = sorted({*total.sealed, *more.sealed})
     total.reopened = sorted({*total.reopened, *more.reopened})
+    total.removed = sorted({*total.removed, *more.removed})
     total.other = sorted({*total.other, *more.other})
     total.recorders = sorted({*total.recorders, *more.recorders})
 
@@ -476,6 +495,16 @@ def summary(result: SyncResult) -> str:
         parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
     if got.sealed:
         parts.append(say("封存 {m}", "sealed {m}", m=say("、", ", ").join(got.sealed)))
+    if got.removed:  # only by hand (wkb never deletes a record): named, so nobody misses it
+        names = say("、", ", ").join(got.removed[:3]) + (" …" if len(got.removed) > 3 else "")
+        parts.append(
+            say(
+                "删除 {n} 个记录文件({f})",
+                "{n} record files removed ({f})",
+                n=len(got.removed),
+                f=names,
+            )
+        )
     if got.other:  # named: the shared config or the responsibility table changed for everyone
         names = say("、", ", ").join(got.other[:3]) + (" …" if len(got.other) > 3 else "")
         parts.append(say("{n} 个其他文件({f})", "{n} other files ({f})", n=len(got.other), f=names))
