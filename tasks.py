@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set-up and checks with nothing but Python: `python3 tasks.py demo | test | bench | lint`.
+"""Set-up and checks with nothing but Python: `python3 tasks.py demo | test | test-lowest | bench | lint`.
 
 Builds a virtual environment in .venv from this project's own pyproject.toml (re-installed when
 pyproject.toml changes), then runs the task inside it. Works the same on Linux and Windows.
@@ -129,6 +129,21 @@ def test() -> None:
     run(PYTHON, "-m", "pytest", *args, env=env)
 
 
+LOWEST = HERE / ".venv-lowest"
+LOWEST_PINS = HERE / "constraints-lowest.txt"  # the `>=` minimums of pyproject.toml, pinned
+
+
+def test_lowest() -> None:
+    """pytest with the LOWEST versions pyproject.toml allows (constraints-lowest.txt), in its own
+    .venv-lowest: the ranges in pyproject.toml are the ones actually tested."""
+    python = LOWEST / ("Scripts" if os.name == "nt" else "bin") / PYTHON.name
+    if not python.exists():
+        print("+ python -m venv .venv-lowest", flush=True)
+        venv.create(LOWEST, with_pip=True)
+    run(python, "-m", "pip", "install", "--quiet", "-c", LOWEST_PINS, "-e", ".[dev]")
+    run(python, "-m", "pytest", *sys.argv[2:])
+
+
 def bench() -> None:
     run(PYTHON, "bench/run.py", *sys.argv[2:])
 
@@ -142,7 +157,14 @@ def wheel() -> None:
     print("安装 / install:  pipx install <wheel>   或 / or   uv tool install <wheel>")
 
 
-TASKS = {"demo": demo, "test": test, "lint": lint, "bench": bench, "wheel": wheel}
+TASKS = {
+    "demo": demo,
+    "test": test,
+    "test-lowest": test_lowest,
+    "lint": lint,
+    "bench": bench,
+    "wheel": wheel,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

@@ -97,3 +97,17 @@ def test_parse_yaml__pyyaml_dumped_documents_match(mapping: dict[str, object]) -
 )
 def test_parse_yaml__our_dumped_documents_match(mapping: dict[str, object]) -> None:
     _same(dump_yaml(mapping).encode("utf-8"))
+
+
+def test_parse_yaml__fast_path_is_taken_for_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example record is read by the fast path: the standard loader is never asked."""
+    from wkb_tracker import storage
+
+    def refuse(data: bytes, rel: str) -> object:
+        raise AssertionError(f"{rel}: the fast path gave up")
+
+    monkeypatch.setattr(storage, "_standard_load", refuse)
+    files = sorted((REPO / "examples" / "records" / "data").rglob("*.yaml"))
+    for path in files:
+        value, problems = parse_yaml(path.read_bytes(), path.name)
+        assert problems == [] and value is not None

@@ -98,3 +98,23 @@ def test_ensure_venv__an_up_to_date_venv_is_kept(
     monkeypatch.setattr(tasks, "venv_python_works", lambda: True)
     monkeypatch.setattr(tasks, "run", lambda *args, **_: pytest.fail("nothing to install"))
     tasks.ensure_venv()
+
+
+def test_constraints_lowest__pins_exactly_the_minimums_of_pyproject() -> None:
+    """`tasks.py test-lowest` tests the ranges pyproject.toml declares, not some other set."""
+    import re
+    import tomllib
+
+    here = TASKS_FILE.parent
+    declared = tomllib.loads((here / "pyproject.toml").read_text(encoding="utf-8"))
+    minimums = {}
+    for requirement in declared["project"]["dependencies"]:
+        found = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)", requirement.replace(" ", ""))
+        assert found, f"no plain `>=` minimum to test: {requirement}"
+        minimums[found[1].lower().replace("_", "-")] = found[2]
+    pins = {}
+    for line in (here / "constraints-lowest.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.strip().lower()] = version.strip()
+    assert pins == minimums

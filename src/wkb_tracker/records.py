@@ -13,7 +13,6 @@ from typing import Any
 from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
 from wkb_tracker.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
-from wkb_tracker.rectification import in_order
 from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.schema import Field, check_mapping
 from wkb_tracker.storage import Document
@@ -222,6 +221,9 @@ def _event(raw: dict[str, Any], **origin: Any) -> RectificationEvent:
 def rectification_from_document(doc: Document) -> tuple[Rectification | None, list[Problem]]:
     """An item from its file, with the events embedded in it (the format before one file per
     event; still read, never written). Events in their own files join it in the loader."""
+    # Imported here: `wkb visit add` reads no rectification and starts faster without it.
+    from wkb_tracker.rectification import in_order
+
     raw = doc.value
     problems = check_mapping(doc, raw, RECTIFICATION_FIELDS)
     events: list[RectificationEvent] = []

@@ -247,16 +247,12 @@ def _fast_parser_class() -> Any:
             re.compile(p) for p in (_PLAIN_INT, _ISO_DATE, _ISO_TIME)
         )
         yaml = _yaml()
-        from yaml._yaml import CParser
-
         implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
         scalar_node = yaml.ScalarNode
 
-        class FastParser(CParser, yaml.resolver.Resolver):  # type: ignore[misc, name-defined]
-            def __init__(self, stream: bytes) -> None:
-                CParser.__init__(self, stream)
-                yaml.resolver.Resolver.__init__(self)
-
+        # PyYAML's public libyaml loader; only its resolver is narrowed (composing nodes is
+        # libyaml's, constructing them is _construct's). No private PyYAML module is used.
+        class FastParser(yaml.CSafeLoader):  # type: ignore[misc, name-defined]
             def descend_resolver(self, current_node: Any, current_index: Any) -> None:
                 pass  # no path resolvers are registered (the safe loader has none)
 
@@ -279,11 +275,7 @@ def _fast_parser_class() -> Any:
 
 
 def _fast_load(data: bytes) -> Any:
-    parser = _fast_parser_class()(data)
-    try:
-        node = parser.get_single_node()
-    finally:
-        parser.dispose()
+    node = _yaml().compose(data, Loader=_fast_parser_class())
     return None if node is None else _construct(node)
 
 
