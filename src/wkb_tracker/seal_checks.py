@@ -95,19 +95,47 @@ def unapproved_after_seal(root: Path, items: Iterable[Rectification]) -> list[Pr
     from wkb_tracker.manifest import read_seal_book
 
     items = list(items)
-    months = {
-        (day.year, day.month) for _i, _e, day, _at in _unapproved_in_sealed_months(items, None)
-    }
-    candidates = {
-        (year, month)
-        for year, month in months
-        if (root / SEALED_DIR / f"{year:04d}-{month:02d}.yaml").is_file()
-    }
+    latest: dict[tuple[int, int], Any] = {}  # per month: the latest recording of a suspect
+    for _item, _event, day, at in _unapproved_in_sealed_months(items, None):
+        key = (day.year, day.month)
+        if at is not None and (key not in latest or at > latest[key]):
+            latest[key] = at
+    candidates = set()
+    for (year, month), at in latest.items():
+        path = root / SEALED_DIR / f"{year:04d}-{month:02d}.yaml"
+        if not path.is_file():
+            continue
+        sealed_at = _sealed_at_hint(path)
+        # Most suspects are items opened before their month was sealed: the manifest's head
+        # says so without reading the whole file (it lists every visit of the month).
+        if sealed_at is None or at > sealed_at:
+            candidates.add((year, month))
     if not candidates:
         return []
     book, _problems = read_seal_book(root, candidates)  # broken manifests: warned elsewhere
     seals = {key: seals.current for key, seals in book.items() if seals.current is not None}
     return list(_check_rectifications(root, items, seals))
+
+
+def _sealed_at_hint(path: Path) -> Any:
+    """`sealed_at` from the head of a manifest as wkb writes it (an aware datetime), else None:
+    the caller then reads the manifest properly."""
+    import re
+    from datetime import datetime
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = re.search(r"^sealed_at: *['\"]?([0-9][0-9:+\- T.]+?)['\"]? *$", head, re.MULTILINE)
+    if found is None:
+        return None
+    try:
+        stamp = datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else None
 
 
 def _after_seal_message(day: date, seal: Seal) -> str:
