@@ -479,9 +479,16 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     wkb_in(clerk, "rectify", kind, *target, *options, *day, "--commit")
     git("-C", office, "pull", "-q", "--no-edit", str(clerk))
     result = invoke("--root", str(office), "validate")
+    report = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")
+    assert report.exit_code == 0
+    problems = json.loads(report.stdout)["problems"]
     if not reported:
         assert result.exit_code == 0, result.stdout
+        assert problems == [] and report.stderr == ""
         return
+    # every report warns too (its figures move until the file is fixed), as validate reports
+    assert problems == [result.stdout.splitlines()[0]]
+    assert report.stderr == f"警告:{problems[0]}\n"
     assert result.exit_code == 1
     (line,) = result.stdout.splitlines()[:-1]
     assert line.split(": ", 1)[1] == (

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from wkb_tracker.errors import Problem
 from wkb_tracker.i18n import say
 from wkb_tracker.loader import Dataset
 from wkb_tracker.manifest import HISTORY_DIR, MonthSeals, Seal, hash_matches, read_seal_book
-from wkb_tracker.model import Visit
+from wkb_tracker.model import Rectification, RectificationEvent, Visit
 from wkb_tracker.root import SEALED_DIR
 
 
@@ -43,11 +43,13 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
         yield from _check_history(seals)
         if seals.current is not None:
             yield from _check_seal(data, seals.current, files_of, by_month.get(key, []))
-    yield from _check_rectifications(data, current)
+    yield from _check_rectifications(data.root, data.rectifications, current)
     yield from check_git_history(data.root, book)
 
 
-def _check_rectifications(data: Dataset, seals: dict[tuple[int, int], Seal]) -> Iterator[Problem]:
+def _check_rectifications(
+    root: Path, items: Iterable[Rectification], seals: dict[tuple[int, int], Seal]
+) -> Iterator[Problem]:
     """Rectification figures are not in manifests: they stay final because wkb refuses an event
     (or an item) dated in a sealed month without a late reason and an approver. One written on
     another clone before the seal reached it passes that check and arrives by `wkb sync`: dated
@@ -55,26 +57,85 @@ def _check_rectifications(data: Dataset, seals: dict[tuple[int, int], Seal]) -> 
     Anything recorded before the seal was part of what was sealed."""
     from wkb_tracker.event_files import event_problem
 
-    if not seals:
-        return
+    for item, event, day, at in _unapproved_in_sealed_months(items, set(seals)):
+        seal = seals[(day.year, day.month)]
+        if at is None or at <= seal.sealed_at:
+            continue
+        message = _after_seal_message(day, seal)
+        if event is None:
+            yield Problem(item.path, 1, message)
+        else:
+            yield event_problem(root, item, event, message, "date")
 
-    def unapproved(day: date, at: Any, reason: str | None, approver: str | None) -> Seal | None:
-        seal = seals.get((day.year, day.month))
-        if seal is None or (reason and approver) or at is None or at <= seal.sealed_at:
-            return None
-        return seal
 
-    for item in data.rectifications:
-        seal = unapproved(item.opened, item.created_at, item.late_reason, item.late_approved_by)
-        if seal is not None:
-            yield Problem(item.path, 1, _after_seal_message(item.opened, seal))
+def _unapproved_in_sealed_months(
+    items: Iterable[Rectification], months: set[tuple[int, int]] | None
+) -> Iterator[tuple[Rectification, RectificationEvent | None, date, Any]]:
+    """Items opened and events (from event files) dated in one of `months` (None: any month)
+    without both a late reason and an approver: (item, event or None for the item itself, its
+    date, recorded at)."""
+
+    def sealed(day: date) -> bool:
+        return months is None or (day.year, day.month) in months
+
+    for item in items:
+        if sealed(item.opened) and not (item.late_reason and item.late_approved_by):
+            yield item, None, item.opened, item.created_at
         for event in item.events:
             if event.id is None:  # embedded: checked by the store when written, never merged
                 continue
-            seal = unapproved(event.date, event.at, event.late_reason, event.approved_by)
-            if seal is not None:
-                message = _after_seal_message(event.date, seal)
-                yield event_problem(data.root, item, event, message, "date")
+            if sealed(event.date) and not (event.late_reason and event.approved_by):
+                yield item, event, event.date, event.at
+
+
+def unapproved_after_seal(root: Path, items: Iterable[Rectification]) -> list[Problem]:
+    """What `wkb validate` reports about `items` (see `_check_rectifications`), for a reader to
+    warn with. Cheap when nothing is suspect: a month's manifest is read only when an unapproved
+    event or item is dated in a month that has one."""
+    from wkb_tracker.manifest import read_seal_book
+
+    items = list(items)
+    latest: dict[tuple[int, int], Any] = {}  # per month: the latest recording of a suspect
+    for _item, _event, day, at in _unapproved_in_sealed_months(items, None):
+        key = (day.year, day.month)
+        if at is not None and (key not in latest or at > latest[key]):
+            latest[key] = at
+    candidates = set()
+    for (year, month), at in latest.items():
+        path = root / SEALED_DIR / f"{year:04d}-{month:02d}.yaml"
+        if not path.is_file():
+            continue
+        sealed_at = _sealed_at_hint(path)
+        # Most suspects are items opened before their month was sealed: the manifest's head
+        # says so without reading the whole file (it lists every visit of the month).
+        if sealed_at is None or at > sealed_at:
+            candidates.add((year, month))
+    if not candidates:
+        return []
+    book, _problems = read_seal_book(root, candidates)  # broken manifests: warned elsewhere
+    seals = {key: seals.current for key, seals in book.items() if seals.current is not None}
+    return list(_check_rectifications(root, items, seals))
+
+
+def _sealed_at_hint(path: Path) -> Any:
+    """`sealed_at` from the head of a manifest as wkb writes it (an aware datetime), else None:
+    the caller then reads the manifest properly."""
+    import re
+    from datetime import datetime
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = re.search(r"^sealed_at: *['\"]?([0-9][0-9:+\- T.]+?)['\"]? *$", head, re.MULTILINE)
+    if found is None:
+        return None
+    try:
+        stamp = datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo is not None else None
 
 
 def _after_seal_message(day: date, seal: Seal) -> str:

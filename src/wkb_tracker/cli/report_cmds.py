@@ -74,6 +74,7 @@ def report(
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.compute(dataset, period, day, leader=name)
     result = _official(root, result, known)
+    result = _late_after_seal(root, dataset, result)
     if format is ReportFormat.json:
         print_json(report_render.report_dict(result, explain=explain))
     elif format is ReportFormat.csv:
@@ -196,6 +197,19 @@ def _official(root: Path, report: Report, known_on: date | None = None) -> Repor
     for problem in problems:
         warn(problem)
     return applied
+
+
+def _late_after_seal(root: Path, dataset: Dataset, report: Report) -> Report:
+    """A rectification event merged into a sealed month without approval moves its figures
+    until it is fixed: every report warns (and lists it in JSON `problems`), as validate does."""
+    from dataclasses import replace
+
+    from wkb_tracker.seal_checks import unapproved_after_seal
+
+    found = [str(problem) for problem in unapproved_after_seal(root, dataset.rectifications)]
+    for problem in found:
+        warn(problem)
+    return replace(report, problems=(*report.problems, *found)) if found else report
 
 
 def _write(text: str) -> None:
