@@ -10,6 +10,7 @@ completion and unknown names get the full app. `wkb_tracker.cli.app` (used by te
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterable
@@ -86,93 +87,6 @@ def _global_options(
     ctx.obj = Session(root_option=root, lang_option=lang)
 
 
-def _plain_coercion() -> None:
-    """Coerce wkb's plain options without pydantic.
-
-    Typer 0.29 coerces every option through a pydantic TypeAdapter, which imports pydantic
-    (about 45 ms) on every run of every command. wkb's options are all plain: `str`, `bool`,
-    `int`, `list[str]` and string Enums. For exactly those (no custom parser, no range, no file
-    type) this coerces directly, the way typer's own adapters would (its choice check, its
-    messages); anything else, and any typer without these private hooks, goes typer's own way.
-    """
-    from dataclasses import dataclass
-    from enum import Enum
-
-    try:
-        from typer import _coercion
-        from typer import core as typer_core
-        from typer._param_types import coerce_cli_choice
-    except ImportError:  # pragma: no cover - another typer layout
-        return
-    build: Any = getattr(typer_core, "build_runtime_param", None)
-    base: Any = getattr(_coercion, "RuntimeParam", None)
-    found: Any = getattr(_coercion, "BadParameter", None)
-    if build is None or base is None or found is None or getattr(build, "wkb_plain", False):
-        return
-    bad: Any = found
-    truth = {"1": True, "true": True, "t": True, "yes": True, "y": True, "on": True}
-    falsehood = {"0": False, "false": False, "f": False, "no": False, "n": False, "off": False}
-
-    def text(value: Any) -> str:
-        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-    @dataclass(frozen=True)
-    class PlainRuntimeParam(base):  # type: ignore[misc]
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
-            kind = self.annotation
-            if kind is str:
-                return text(value)
-            if kind == list[str]:
-                return [text(item) for item in value]
-            if kind is bool:
-                if isinstance(value, bool):
-                    return value
-                word = text(value).strip().lower()
-                if word in truth or word in falsehood:
-                    return truth.get(word, False)
-                raise bad(f"{value!r} is not a valid boolean.", ctx=ctx, param=param)
-            if kind is int:
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return value
-                try:
-                    return int(text(value).strip())
-                except ValueError:
-                    raise bad(
-                        "Input should be a valid integer, unable to parse string as an integer",
-                        ctx=ctx,
-                        param=param,
-                    ) from None
-            try:  # a string Enum
-                return coerce_cli_choice(
-                    value,
-                    choices=tuple(kind),
-                    case_sensitive=self.parameter_info.case_sensitive,
-                    ctx=ctx,
-                )
-            except ValueError as error:
-                raise bad(str(error), ctx=ctx, param=param) from None
-
-    def plain(descriptor: Any) -> bool:
-        kind, info = descriptor.annotation, descriptor.parameter_info
-        if descriptor.file_annotation is not None or getattr(info, "parser", None) is not None:
-            return False
-        if kind in (str, bool) or kind == list[str]:
-            return True
-        if kind is int:
-            return info.min is None and info.max is None and not info.clamp
-        return isinstance(kind, type) and issubclass(kind, str) and issubclass(kind, Enum)
-
-    def build_runtime_param(descriptor: Any) -> Any:
-        if plain(descriptor):
-            return PlainRuntimeParam(
-                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
-            )
-        return build(descriptor)
-
-    build_runtime_param.wkb_plain = True  # type: ignore[attr-defined]
-    typer_core.build_runtime_param = build_runtime_param  # type: ignore[attr-defined]  # where parameters look it up
-
-
 def build_app(commands: Iterable[str] | None = None, *, only: str | None = None) -> typer.Typer:
     """The `wkb` app with the groups registering `commands` (all of them when None).
 
@@ -185,7 +99,6 @@ def build_app(commands: Iterable[str] | None = None, *, only: str | None = None)
         pretty_exceptions_enable=False,
         help="wkb:武科函〔2021〕10号 包区服务合规台账 / compliance tracker for the Wuhan S&T Bureau notice.",
     )
-    _plain_coercion()
     app.callback()(_global_options)
     wanted = set(commands) if commands is not None else set(COMMANDS)
     for module_name in dict.fromkeys(COMMANDS[name] for name in COMMANDS if name in wanted):
@@ -241,6 +154,10 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    # Start-up (Typer building the command, pydantic's import and schemas, wkb's modules) makes
+    # many objects that live for the whole run and no garbage: collecting over and over while
+    # they are made is wasted time. The command turns the collector back on (cli.common.session).
+    gc.disable()
     tolerant_streams()
     name, sub = command_path(sys.argv[1:])
     app = build_app([name], only=sub) if name in COMMANDS else build_app()

@@ -5,6 +5,7 @@ Kept light: command modules import this at start-up, so anything heavy is import
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from enum import StrEnum
@@ -75,6 +76,9 @@ class Session:
 
 
 def session(ctx: typer.Context) -> Session:
+    if not gc.isenabled():  # paused by cli.main() for start-up: every command begins here
+        gc.freeze()  # what start-up made stays for the whole run: no later pass scans it
+        gc.enable()
     obj = ctx.find_root().obj
     if not isinstance(obj, Session):  # a command invoked without the app's callback (tests)
         obj = Session()
