@@ -460,7 +460,8 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
 ) -> None:
     """One clerk records an event dated in October on a clone that does not know October was
     sealed; the merge brings it in with no git conflict and the store's check never ran:
-    `wkb validate` reports it (the sealed month's rectification figures would move)."""
+    `wkb validate` reports it, and reports leave it out: the sealed month's rectification
+    figures do not move (measure 17)."""
     origin = init_root(tmp_path / "origin", git=True)
     item = make_item(date(2026, 10, 2))
     write_item(origin, item)
@@ -477,11 +478,15 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     target = () if kind == "add" else (item.id,)
     day = ("--opened" if kind == "add" else "--date", "2026-10-20")
     wkb_in(clerk, "rectify", kind, *target, *options, *day, "--commit")
+    sealed = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")
     git("-C", office, "pull", "-q", "--no-edit", str(clerk))
     result = invoke("--root", str(office), "validate")
     report = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")
     assert report.exit_code == 0
     problems = json.loads(report.stdout)["problems"]
+    if reported:  # the sealed month's figures, rectification counts included, stay as sealed
+        assert json.loads(report.stdout)["leaders"] == json.loads(sealed.stdout)["leaders"]
+        assert json.loads(report.stdout)["bureau"] == json.loads(sealed.stdout)["bureau"]
     if not reported:
         assert result.exit_code == 0, result.stdout
         assert problems == [] and report.stderr == ""
@@ -493,7 +498,8 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     (line,) = result.stdout.splitlines()[:-1]
     assert line.split(": ", 1)[1] == (
         "日期 2026-10-20 在已封存的 2026-10 内,却在封存(2026-11-25T10:00:00+08:00)之后才记录,"
-        "且没有补录原因和批准人:会改变该月已封存的整改数字。请删除此文件,再用 --late-reason 和 "
+        "且没有补录原因和批准人:报告不计入此项(否则会改变该月已封存的整改数字)。请删除此文件,"
+        "再用 --late-reason 和 "
         "--approved-by 重新记录,或按规定重开该月"
     )
     assert line.startswith("data/rectifications/2026/10/R20261")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,15 @@ def _check_rectifications(
     another clone before the seal reached it passes that check and arrives by `wkb sync`: dated
     in the sealed month, recorded after the seal, without approval — reported here (measure 17).
     Anything recorded before the seal was part of what was sealed."""
+    for _item, _event, problem in _after_seal(root, items, seals):
+        yield problem
+
+
+def _after_seal(
+    root: Path, items: Iterable[Rectification], seals: dict[tuple[int, int], Seal]
+) -> Iterator[tuple[Rectification, RectificationEvent | None, Problem]]:
+    """(item, the event or None for the item itself, the problem) for every unapproved entry
+    recorded after the seal of the sealed month it is dated in."""
     from wkb_tracker.event_files import event_problem
 
     for item, event, day, at in _unapproved_in_sealed_months(items, set(seals)):
@@ -63,9 +73,9 @@ def _check_rectifications(
             continue
         message = _after_seal_message(day, seal)
         if event is None:
-            yield Problem(item.path, 1, message)
+            yield item, None, Problem(item.path, 1, message)
         else:
-            yield event_problem(root, item, event, message, "date")
+            yield item, event, event_problem(root, item, event, message, "date")
 
 
 def _unapproved_in_sealed_months(
@@ -88,13 +98,44 @@ def _unapproved_in_sealed_months(
                 yield item, event, event.date, event.at
 
 
+def set_aside_after_seal(
+    root: Path, items: Iterable[Rectification]
+) -> tuple[list[Rectification], list[Problem]]:
+    """`items` without what `unapproved_after_seal` reports — an unapproved event dated in a
+    sealed month and recorded after its seal is skipped, an item opened so is left out — and the
+    problems. Reports count what was sealed (measure 17: sealed figures are final), exactly as
+    if wkb had refused the entry on this clone; fixing the file (approval, or `git rm`) brings it
+    back. The item's other events still count."""
+    items = list(items)
+    found = _suspects(root, items)
+    if not found:
+        return items, []
+    dropped_items = {item.id for item, event, _p in found if event is None}
+    dropped_events = {(item.id, event.id) for item, event, _p in found if event is not None}
+    kept = []
+    for item in items:
+        if item.id in dropped_items:
+            continue
+        if any(item.id == item_id for item_id, _e in dropped_events):
+            events = tuple(e for e in item.events if (item.id, e.id) not in dropped_events)
+            item = replace(item, events=events)
+        kept.append(item)
+    return kept, [problem for _i, _e, problem in found]
+
+
 def unapproved_after_seal(root: Path, items: Iterable[Rectification]) -> list[Problem]:
     """What `wkb validate` reports about `items` (see `_check_rectifications`), for a reader to
     warn with. Cheap when nothing is suspect: a month's manifest is read only when an unapproved
     event or item is dated in a month that has one."""
+    return [problem for _item, _event, problem in _suspects(root, list(items))]
+
+
+def _suspects(
+    root: Path, items: list[Rectification]
+) -> list[tuple[Rectification, RectificationEvent | None, Problem]]:
+    """See `unapproved_after_seal`."""
     from wkb_tracker.manifest import read_seal_book
 
-    items = list(items)
     latest: dict[tuple[int, int], Any] = {}  # per month: the latest recording of a suspect
     for _item, _event, day, at in _unapproved_in_sealed_months(items, None):
         key = (day.year, day.month)
@@ -114,7 +155,7 @@ def unapproved_after_seal(root: Path, items: Iterable[Rectification]) -> list[Pr
         return []
     book, _problems = read_seal_book(root, candidates)  # broken manifests: warned elsewhere
     seals = {key: seals.current for key, seals in book.items() if seals.current is not None}
-    return list(_check_rectifications(root, items, seals))
+    return list(_after_seal(root, items, seals))
 
 
 def _sealed_at_hint(path: Path) -> Any:
@@ -140,10 +181,11 @@ def _sealed_at_hint(path: Path) -> Any:
 
 def _after_seal_message(day: date, seal: Seal) -> str:
     return say(
-        "日期 {d} 在已封存的 {m} 内,却在封存({s})之后才记录,且没有补录原因和批准人:会改变该月已封存的"
-        "整改数字。请删除此文件,再用 --late-reason 和 --approved-by 重新记录,或按规定重开该月",
+        "日期 {d} 在已封存的 {m} 内,却在封存({s})之后才记录,且没有补录原因和批准人:报告不计入此项"
+        "(否则会改变该月已封存的整改数字)。请删除此文件,再用 --late-reason 和 --approved-by 重新记录,或按规定重开该月",
         "dated {d}, inside sealed {m}, but recorded after the seal ({s}) without a late reason and"
-        " approver: it changes the month's sealed rectification figures. Remove this file and record"
+        " approver: reports leave it out (it would change the month's sealed rectification figures)."
+        " Remove this file and record"
         " it again with --late-reason and --approved-by, or reopen the month",
         d=day.isoformat(),
         m=seal.label,

@@ -4,6 +4,7 @@ this month). Options are parsed here; the figures come from `compliance`, the ou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -72,9 +73,11 @@ def report(
     snapshot = min(day, period.last)
     dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    dataset, set_aside = _set_aside_after_seal(root, dataset)
     result = compliance.compute(dataset, period, day, leader=name)
     result = _official(root, result, known)
-    result = _late_after_seal(root, dataset, result)
+    if set_aside:
+        result = replace(result, problems=(*result.problems, *set_aside))
     if format is ReportFormat.json:
         print_json(report_render.report_dict(result, explain=explain))
     elif format is ReportFormat.csv:
@@ -101,6 +104,7 @@ def due(
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
     dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)
+    dataset, _set_aside = _set_aside_after_seal(root, dataset)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
     if format is TableJson.json:
@@ -199,17 +203,17 @@ def _official(root: Path, report: Report, known_on: date | None = None) -> Repor
     return applied
 
 
-def _late_after_seal(root: Path, dataset: Dataset, report: Report) -> Report:
-    """A rectification event merged into a sealed month without approval moves its figures
-    until it is fixed: every report warns (and lists it in JSON `problems`), as validate does."""
-    from dataclasses import replace
+def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[str]]:
+    """A rectification event (or item) merged into a sealed month without approval is not
+    counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
+    warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
+    from wkb_tracker.seal_checks import set_aside_after_seal
 
-    from wkb_tracker.seal_checks import unapproved_after_seal
-
-    found = [str(problem) for problem in unapproved_after_seal(root, dataset.rectifications)]
+    items, problems = set_aside_after_seal(root, dataset.rectifications)
+    found = [str(problem) for problem in problems]
     for problem in found:
         warn(problem)
-    return replace(report, problems=(*report.problems, *found)) if found else report
+    return (replace(dataset, rectifications=items) if found else dataset), found
 
 
 def _write(text: str) -> None:
