@@ -263,9 +263,13 @@ def load_items(
 
 def _render(item: Rectification) -> str:
     """The file text for `item`; refuses text that would not read back exactly as given."""
-    mapping = records.rectification_to_mapping(item)
+    return _faithful_text(records.rectification_to_mapping(item), item.path or "item")
+
+
+def _faithful_text(mapping: dict[str, Any], label: str) -> str:
+    """`mapping` as YAML text, refused (exit 2) unless it reads back exactly as given."""
     text = storage.dump_yaml(mapping)
-    value, problems = storage.parse_yaml(text.encode("utf-8"), item.path or "item")
+    value, problems = storage.parse_yaml(text.encode("utf-8"), label)
     if problems or value != mapping:
         raise UserError(
             say(
@@ -551,17 +555,7 @@ def open_for_visit(root: Path, visit: Visit, *, recorder: str) -> list[Rectifica
 
 def _render_event(item_id: str, event: RectificationEvent) -> str:
     """The event file's text; refuses text that would not read back exactly as given."""
-    mapping = records.event_file_mapping(item_id, event)
-    text = storage.dump_yaml(mapping)
-    value, problems = storage.parse_yaml(text.encode("utf-8"), event.path or "event")
-    if problems or value != mapping:
-        raise UserError(
-            say(
-                "文本含无法原样保存的字符,请修改后重试",
-                "the text holds characters that cannot be stored as given; please change it",
-            )
-        )
-    return text
+    return _faithful_text(records.event_file_mapping(item_id, event), event.path or "event")
 
 
 def _write_event(root: Path, item: Rectification, event: RectificationEvent) -> RectificationEvent:
