@@ -56,6 +56,17 @@ def working_days(first: date, last: date) -> tuple[int, str]:
     return count, CHINESE_CALENDAR
 
 
+def covered_years() -> tuple[int, int] | None:
+    """(first, last) year the installed `chinese_calendar` has holiday data for; None without it.
+    For a later year `wkb due` falls back to weekdays: a newer chinesecalendar release adds it."""
+    try:
+        from chinese_calendar import constants
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    years = {day.year for day in constants.holidays} | {day.year for day in constants.workdays}
+    return (min(years), max(years)) if years else None
+
+
 def left_in_month(as_of: date) -> DaysLeft:
     """Days left in `as_of`'s month, counting `as_of` itself (a contact today still counts)."""
     last = month_bounds(as_of.year, as_of.month)[1]

@@ -68,14 +68,22 @@ class WkbGroup(TyperGroup):
 
 def _global_options(
     ctx: typer.Context,
+    # --root and --lang are eager so that `wkb --root R --lang en --version` honours them.
     root: str | None = typer.Option(
-        None, "--root", help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"
+        None, "--root", is_eager=True, help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"
     ),
     lang: str | None = typer.Option(
-        None, "--lang", help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
+        None, "--lang", is_eager=True, help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="不用也不写缓存 .wkb-cache / bypass the derived-data cache"
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=lambda ctx, value: _show_version(ctx, value),
+        help="显示版本、Python、记录库提交与节假日数据年份 / show versions, the records' commit and holiday years",
     ),
 ) -> None:
     if lang is not None and lang not in ("zh", "en"):
@@ -85,6 +93,51 @@ def _global_options(
     reset_warnings()
     settings.set_cache_enabled(not no_cache)
     ctx.obj = Session(root_option=root, lang_option=lang)
+
+
+def _show_version(ctx: typer.Context, wanted: bool) -> None:
+    """`wkb --version`: answered while options are parsed, before a command is required."""
+    if wanted:
+        lang = ctx.params.get("lang")
+        apply_language(lang if lang in ("zh", "en") else None)
+        sys.stdout.write(version_text(ctx.params.get("root")) + "\n")
+        raise typer.Exit(0)
+
+
+def version_text(root_option: str | None = None) -> str:
+    """What `wkb --version` prints: wkb, Python, the records root's git commit (when there is one)
+    and the years chinesecalendar knows (later years fall back to plain weekdays in `wkb due`)."""
+    import platform
+
+    from wkb_tracker import __version__
+    from wkb_tracker.workdays import covered_years
+
+    lines = [f"wkb {__version__}", f"Python {platform.python_version()} ({sys.executable})"]
+    try:
+        from wkb_tracker.gitops import run_git
+        from wkb_tracker.root import find_root
+
+        root = find_root(root_option)
+        head = run_git(root, "rev-parse", "--short=12", "HEAD")
+        commit = head.stdout.strip() if head.returncode == 0 else say("无提交", "no commit")
+        lines.append(say("记录根目录 {r}:{c}", "records root {r}: {c}", r=root, c=commit))
+    except (WkbError, OSError):
+        lines.append(say("记录根目录:未找到", "records root: none found"))
+    years = covered_years()
+    if years is None:
+        lines.append(say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed"))
+    else:
+        lines.append(
+            say(
+                "节假日数据(chinesecalendar):{a}–{b} 年;更晚的年份按周一至周五计算,"
+                "升级:pip install -U chinesecalendar",
+                "holidays (chinesecalendar): {a}–{b}; later years count Monday–Friday; "
+                "upgrade: pip install -U chinesecalendar",
+                a=years[0],
+                b=years[1],
+            )
+        )
+    return "\n".join(lines)
 
 
 def build_app(commands: Iterable[str] | None = None, *, only: str | None = None) -> typer.Typer:
@@ -97,6 +150,7 @@ def build_app(commands: Iterable[str] | None = None, *, only: str | None = None)
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},  # -h everywhere, like git
         help="wkb:武科函〔2021〕10号 包区服务合规台账 / compliance tracker for the Wuhan S&T Bureau notice.",
     )
     app.callback()(_global_options)
