@@ -30,6 +30,18 @@ def is_sealed(root: Path, year: int, month: int) -> bool:
     return os.path.lexists(root / manifest_path(year, month))
 
 
+def has_sealing_files(root: Path) -> bool:
+    """Whether `data/sealed/` holds anything but its .gitkeep (manifests, history, stray files):
+    one directory read, so reports of a root that never sealed skip the sealing modules."""
+    try:
+        with os.scandir(root / SEALED_DIR) as entries:
+            return any(entry.name != ".gitkeep" for entry in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:  # unreadable: let the sealing readers report it
+        return True
+
+
 def sealed_months(root: Path) -> list[tuple[int, int]]:
     """Every (year, month) with a manifest, oldest first."""
     folder = root / SEALED_DIR

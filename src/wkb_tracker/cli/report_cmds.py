@@ -195,6 +195,10 @@ def _load(
 def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
     """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
     made after that day. Unreadable sealing files are warned about, never applied."""
+    from wkb_tracker.root import has_sealing_files
+
+    if not has_sealing_files(root):  # a root that never sealed: no manifest to read
+        return report
     from wkb_tracker.official import official_report
 
     applied, problems = official_report(root, report, known_on=known_on)
@@ -207,6 +211,10 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     """A rectification event (or item) merged into a sealed month without approval is not
     counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
     warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
+    from wkb_tracker.root import has_sealing_files
+
+    if not has_sealing_files(root):  # nothing sealed, nothing to set aside (no import to pay)
+        return dataset, []
     from wkb_tracker.seal_checks import set_aside_after_seal
 
     items, problems = set_aside_after_seal(root, dataset.rectifications)
