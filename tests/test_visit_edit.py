@@ -175,3 +175,26 @@ def test_visit_edit__a_void_visit_is_not_edited(wkb, editor, visit) -> None:
     result = wkb("visit", "edit", visit_id)
     assert result.exit_code == 2
     assert result.stderr == f"{visit_id} 已作废,不能再编辑;如需更正请重新录入\n"
+
+
+def test_visit_edit__date_moves_the_file_where_hard_links_are_unavailable(
+    wkb, editor, visit, root, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAT/exFAT sticks and some network shares refuse hard links: the edit is already saved, so
+    the file is renamed instead and the clerk is told (issue 16: no misleading failure)."""
+    import errno
+    import os
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    visit_id, path = visit
+    monkeypatch.setattr(os, "link", no_links)
+    editor("date: 2026-11-03", "date: 2026-11-04")
+    result = wkb("visit", "edit", visit_id)
+    assert result.exit_code == 0, result.stderr
+    assert "不支持硬链接,已直接改名为 data/visits/2026/11/2026-11-04_donghu_" in result.stderr
+    assert not path.exists()
+    (moved,) = (root / "data/visits/2026/11").glob("2026-11-04_donghu_*.yaml")
+    assert "date: 2026-11-04\n" in moved.read_text(encoding="utf-8")
+    assert wkb("validate").exit_code == 0

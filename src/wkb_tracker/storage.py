@@ -9,17 +9,19 @@ Temp files start with `.wkb-` and end with `.tmp`; readers only look at `*.yaml`
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.errors import Problem
+from wkb_tracker.errors import Problem, RefusedWrite
 from wkb_tracker.i18n import say
 
 
@@ -714,19 +716,66 @@ def _fsync_directory(directory: Path) -> None:
         os.close(handle)
 
 
+def on_windows() -> bool:
+    """Whether the Windows-only paths below are taken (tests select them by patching this:
+    patching `os.name` itself would break pathlib for the whole process)."""
+    return os.name == "nt"
+
+
+def link_exclusive(source: Path, target: Path) -> bool:
+    """Give `source`'s file the name `target` too, never replacing an existing `target`
+    (FileExistsError). A hard link is atomic and exclusive; on a file system without hard links
+    (FAT/exFAT sticks, some network shares) the file is renamed instead, after checking `target`
+    is free (Windows' rename also refuses an existing target). Returns True when it fell
+    back to a rename (then `source` is gone)."""
+    try:
+        os.link(source, target)
+        return False
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS and not on_windows():
+            raise
+    if os.path.lexists(target):  # POSIX rename would replace it; Windows' refuses as well
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    os.rename(source, target)
+    return True
+
+
+# errno values of "this file system cannot make hard links" (FAT/exFAT, SMB, FUSE mounts).
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK}
+
+
+def replace_file(temp: Path, path: Path) -> None:
+    """`os.replace`, retried for about two seconds on Windows while another program (an
+    antivirus scanner, a search indexer, Excel) holds `path` open; then one clear refusal."""
+    delay = 0.05
+    for attempt in range(8):
+        try:
+            os.replace(temp, path)
+            return
+        except PermissionError:
+            if not on_windows():
+                raise
+            if attempt == 7:
+                raise RefusedWrite(
+                    say(
+                        "{p} 正被其他程序占用(如杀毒软件、Excel),未能保存;请关闭该程序后重试",
+                        "{p} is held open by another program (antivirus, Excel); not saved, "
+                        "close it and try again",
+                        p=path.name,
+                    )
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def create_exclusive(path: Path, text: str) -> None:
     """Write a new file atomically; raise FileExistsError rather than overwrite anything.
     Refuses (RefusedWrite) what `_checked` refuses, before anything is written."""
     temp = _write_temp(path.parent, _checked(path, text))
     try:
-        try:
-            os.link(temp, path)  # atomic and exclusive: fails if `path` exists
-        except FileExistsError:
-            raise
-        except OSError:  # pragma: no cover - a file system without hard links
-            if os.name != "nt":
-                raise
-            os.rename(temp, path)  # on Windows rename refuses an existing target
+        link_exclusive(temp, path)
     finally:
         temp.unlink(missing_ok=True)
     _fsync_directory(path.parent)
@@ -736,7 +785,7 @@ def replace_atomic(path: Path, text: str) -> None:
     """Replace an existing file (or create it) in one rename; refuses what `_checked` refuses."""
     temp = _write_temp(path.parent, _checked(path, text))
     try:
-        os.replace(temp, path)
+        replace_file(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

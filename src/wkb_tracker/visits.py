@@ -32,6 +32,7 @@ from wkb_tracker.storage import (
     Document,
     create_exclusive,
     dump_yaml,
+    link_exclusive,
     parse_yaml,
     read_yaml,
     update_locked,
@@ -673,9 +674,19 @@ def apply_edit(policy: Policy, root: Path, rel: str, original: bytes, edited: by
     if wanted == rel:
         return Edited(new, True, warnings)
     # The file name carries the date and district: follow the edit. Link then unlink, so a crash
-    # in between leaves two copies of one id (wkb validate reports it), never none.
-    os.link(root / rel, root / wanted)
-    (root / rel).unlink()
+    # in between leaves two copies of one id (wkb validate reports it), never none. Where the
+    # file system has no hard links (FAT/exFAT, some shares) the file is renamed instead — the
+    # content is already saved, so say what happened rather than fail.
+    if link_exclusive(root / rel, root / wanted):
+        warnings.append(
+            say(
+                "此处的文件系统不支持硬链接,已直接改名为 {w}",
+                "this file system has no hard links; renamed the file to {w} directly",
+                w=wanted,
+            )
+        )
+    else:
+        (root / rel).unlink()
     return Edited(replace(new, path=wanted), True, warnings, old_path=rel)
 
 
