@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import (
+    COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
     TableJsonCsv,
@@ -49,7 +50,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rectify_app, name="rectify")
 
 
-_COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 _RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
 _DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
 _APPROVED_HELP = (
@@ -102,7 +102,7 @@ def add(
     ),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
@@ -153,7 +153,7 @@ def progress(
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """记录整改进展 / record progress on an item."""
@@ -187,7 +187,7 @@ def extend(
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
@@ -217,7 +217,7 @@ def close(
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """整改完成,关闭事项 / close an item."""
@@ -246,7 +246,7 @@ def reopen(
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import (
+    COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
     TableJsonCsv,
@@ -39,7 +40,6 @@ visit_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 
 
 def register(app: typer.Typer) -> None:
@@ -114,7 +114,7 @@ def add(
         "--no-rectify",
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
@@ -534,7 +534,7 @@ def void(
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
     reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
     from wkb_tracker.gitops import default_recorder
@@ -564,7 +564,7 @@ def void(
 def edit(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=_COMMIT_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
     from wkb_tracker.gitops import default_recorder
