@@ -479,6 +479,8 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     day = ("--opened" if kind == "add" else "--date", "2026-10-20")
     wkb_in(clerk, "rectify", kind, *target, *options, *day, "--commit")
     sealed = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")
+    as_listed = ("--root", str(office), "rectify", "list", "--status", "all", "--format", "json")
+    listed_before = invoke(*as_listed, "--as-of", "2026-10-31")
     git("-C", office, "pull", "-q", "--no-edit", str(clerk))
     result = invoke("--root", str(office), "validate")
     report = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")
@@ -487,6 +489,11 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     if reported:  # the sealed month's figures, rectification counts included, stay as sealed
         assert json.loads(report.stdout)["leaders"] == json.loads(sealed.stdout)["leaders"]
         assert json.loads(report.stdout)["bureau"] == json.loads(sealed.stdout)["bureau"]
+        # and the list agrees with the report: the entry is left out there too, with a warning
+        listed_after = invoke(*as_listed, "--as-of", "2026-10-31")
+        assert listed_after.exit_code == 0
+        assert json.loads(listed_after.stdout) == json.loads(listed_before.stdout)
+        assert "封存" in listed_after.stderr
     if not reported:
         assert result.exit_code == 0, result.stdout
         assert problems == [] and report.stderr == ""
