@@ -49,10 +49,14 @@ class Outcome:
 _RUNNER = CliRunner()
 
 
-def invoke(*args: str) -> Outcome:
-    """`wkb ARGS...` in this process, like typer's CliRunner but without rebuilding the command."""
+def invoke_raw(
+    args: Sequence[str], *, charset: str = "utf-8"
+) -> tuple[int, bytes, bytes, BaseException | None]:
+    """`wkb ARGS...` in this process with stdout and stderr in `charset` (strict, like a real
+    console's): exit code, the raw bytes of both, and any exception that escaped the CLI."""
     exception: BaseException | None = None
-    with _RUNNER.isolation() as (out, err, _mixed):
+    runner = _RUNNER if charset == "utf-8" else CliRunner(charset=charset)
+    with runner.isolation() as (out, err, _mixed):
         try:
             command().main(args=list(args), prog_name="wkb")
             code = 0
@@ -65,10 +69,17 @@ def invoke(*args: str) -> Outcome:
                 stream.flush()
             except Exception as error:
                 exception = exception or error
-        stdout = out.getvalue().decode("utf-8", "replace")
-        stderr = err.getvalue().decode("utf-8", "replace")
+        stdout, stderr = out.getvalue(), err.getvalue()
     set_language("zh")
-    return Outcome(code, stdout, stderr, exception)
+    return code, stdout, stderr, exception
+
+
+def invoke(*args: str) -> Outcome:
+    """`wkb ARGS...` in this process, like typer's CliRunner but without rebuilding the command."""
+    code, stdout, stderr, exception = invoke_raw(args)
+    return Outcome(
+        code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), exception
+    )
 
 
 def run(args: Sequence[str]) -> int:

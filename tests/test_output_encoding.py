@@ -18,10 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from inprocess import command, run
-from wkb_tracker.i18n import set_language
+from inprocess import invoke_raw, run
 from wkb_tracker.root import init_root
 
 # Not in ASCII, and (✗, 🚀) not in GBK either: every console in the tests lacks some of it.
@@ -31,23 +29,7 @@ ENCODINGS = ["ascii", "gbk", "latin-1"]
 
 def invoke(root: Path, charset: str, *args: str) -> tuple[int, bytes, bytes, BaseException | None]:
     """`wkb ARGS` with stdout and stderr in `charset` (strict, like a real console's stdout)."""
-    error: BaseException | None = None
-    with CliRunner(charset=charset).isolation() as (out, err, _mixed):
-        try:
-            command().main(args=["--root", str(root), *args], prog_name="wkb")
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
-        except Exception as raised:
-            code, error = 1, raised
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception as raised:
-                error = error or raised
-        stdout, stderr = out.getvalue(), err.getvalue()
-    set_language("zh")
-    return code, stdout, stderr, error
+    return invoke_raw(["--root", str(root), *args], charset=charset)
 
 
 def visit_files(root: Path) -> list[Path]:
