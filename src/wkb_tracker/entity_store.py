@@ -28,7 +28,7 @@ from typing import Any
 
 from wkb_tracker import dates, ids
 from wkb_tracker.credit_code import code_problem, normalise_code, parse_code
-from wkb_tracker.entities import Entity, Register
+from wkb_tracker.entities import PREFIX, Entity, Register
 from wkb_tracker.entity_names import name_key
 from wkb_tracker.errors import DataError, Problem, UserError
 from wkb_tracker.i18n import say
@@ -466,6 +466,22 @@ class EntityChanges:
     remove_tags: Sequence[str] = ()
     contact: str | None = None
 
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) or getattr(self, name) == "" for name in _CHANGES)
+
+
+_CHANGES = (
+    "name",
+    "add_aliases",
+    "remove_aliases",
+    "code",
+    "district",
+    "type",
+    "add_tags",
+    "remove_tags",
+    "contact",
+)
+
 
 def _parse_file(rel: str, data: bytes) -> Entity:
     value, problems = parse_yaml(data, rel)
@@ -477,13 +493,18 @@ def _parse_file(rel: str, data: bytes) -> Entity:
     return entity
 
 
-def find_entity(register: Register, text: str) -> Entity:
-    """The entry `text` names (an id, or a name resolved as `visit add` would); refuses an
-    unknown or ambiguous one, listing the candidates."""
-    entity = register.find(text)
+def find_entity(register: Register, text: str, *, prefix: bool = True) -> Entity:
+    """The entry `text` names (an id, or a name resolved as `visit add` would; without `prefix`
+    only a whole name, alias or normalised name: merging is not undone by a command, so it
+    never acts on a guess). Refuses an unknown or ambiguous one, listing the candidates."""
+    entity = register.get(text.strip().upper())
     if entity is not None:
         return entity
     match = register.resolve(text)
+    if match.entity is not None and (prefix or match.how != PREFIX):
+        return match.entity
+    if match.entity is not None:
+        match = replace(match, candidates=(match.entity,))
     if match.candidates and match.how == "ambiguous":
         raise UserError(
             say(
@@ -611,8 +632,8 @@ def merge_entities(
     `merged_into`, `merged_by`, `merged_at`: visits that point to it count for the kept one when
     read (no visit file is rewritten). Refuses: the same entry twice, an entry already merged,
     and two different credit codes (two legal persons are never one entity)."""
-    keep = find_entity(register, keep_text)
-    gone = find_entity(register, gone_text)
+    keep = find_entity(register, keep_text, prefix=False)
+    gone = find_entity(register, gone_text, prefix=False)
     if keep.id == gone.id:
         raise UserError(say("不能把 {i} 合并到它自己", "cannot merge {i} into itself", i=keep.id))
     _refuse_merged(keep)
