@@ -208,9 +208,21 @@ def read_entities(root: Path) -> tuple[list[Entity], list[Problem]]:
     return found, problems
 
 
-def load_register(root: Path) -> tuple[Register, list[Problem]]:
-    """The register of `root` (empty when there is no data/entities) and the files left out."""
+def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Problem]]:
+    """The register of `root` (empty when there is no data/entities) and the files left out.
+
+    A register without problems is remembered in `.wkb-cache/entities.json` (entity_cache), so
+    `wkb visit add` reads one file instead of parsing every entry; `cache=False` (validate)
+    always reads the files."""
+    from wkb_tracker import entity_cache
+
+    wanted = entity_cache.key(root, ENTITIES_DIR) if cache else None
+    cached = entity_cache.read(root, wanted)
+    if cached is not None:
+        return Register(cached), []
     found, problems = read_entities(root)
+    if not problems:
+        entity_cache.write(root, wanted, found)
     return Register(found), problems
 
 
