@@ -200,3 +200,31 @@ def test_entity_commands__commit_each_change_alone(tmp_path: Path) -> None:
     assert git(origin, "status", "--porcelain") == ""
     merged = git(origin, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(merged) == sorted([a["path"], b["path"]])
+
+
+def test_validate__reports_broken_and_duplicate_entity_files(wkb, root: Path) -> None:
+    folder = root / "data/entities"
+    folder.mkdir(parents=True)
+    (folder / "S20261101-AAAAAA.yaml").write_text(
+        f"id: S20261101-AAAAAA\nname: 甲有限公司\ncredit_code: {CODE}\n", encoding="utf-8"
+    )
+    (folder / "S20261101-BBBBBB.yaml").write_text(
+        f"id: S20261101-BBBBBB\nname: 乙\naliases:\n- 甲股份有限公司\ncredit_code: {CODE}\n",
+        encoding="utf-8",
+    )
+    (folder / "S20261101-CCCCCC.yaml").write_text(
+        "id: S20261101-CCCCCC\nname: 丙\ncredit_code: 91350100M000100Y4\n", encoding="utf-8"
+    )
+    (folder / "S20261101-DDDDDD.yaml").write_text("id: [\n", encoding="utf-8")
+    result = wkb("validate")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("data/entities/S20261101-DDDDDD.yaml:2: ")
+    assert lines[1:] == [
+        "data/entities/S20261101-BBBBBB.yaml:4: 名称 甲股份有限公司 与 S20261101-AAAAAA(甲有限公司)"
+        "重复;同一主体请用 wkb entity merge S20261101-AAAAAA S20261101-BBBBBB 合并",
+        "data/entities/S20261101-BBBBBB.yaml:5: 统一社会信用代码 91350100M000100Y43 已属于 "
+        "S20261101-AAAAAA(甲有限公司)",
+        "data/entities/S20261101-CCCCCC.yaml:3: 统一社会信用代码无效:应为 18 位,实际 17 位",
+        "发现 4 个问题",
+    ]

@@ -291,6 +291,14 @@ def entity_problems(
     return sorted(problems)
 
 
+def check_register(root: Path, policy: Policy) -> tuple[Register, list[Problem]]:
+    """The register read from its files (never the cache) and every problem `wkb validate`
+    reports about it: unreadable files, then `entity_problems`."""
+    register, problems = load_register(root, cache=False)
+    names = {a.district: a.district_id for a in policy.assignments}
+    return register, problems + entity_problems(root, register, names)
+
+
 def _duplicates(root: Path, register: Register) -> list[Problem]:
     problems: list[Problem] = []
     first_by_key: dict[str, Entity] = {}

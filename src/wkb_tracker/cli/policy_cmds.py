@@ -406,6 +406,10 @@ def validate(
     root = session(ctx).root()
     data = load(root, cache=False)  # validate reads every file itself, never the cache
     problems = run_validators(data)
+    from wkb_tracker.entity_store import check_register
+
+    register, entity_problems = check_register(root, data.policy)
+    problems += entity_problems
     for problem in problems:
         echo(str(problem))
     for visit_id in problems_without_items(data):
