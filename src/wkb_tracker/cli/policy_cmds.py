@@ -408,7 +408,7 @@ def validate(
     problems = run_validators(data)
     from wkb_tracker.entity_store import check_register
 
-    register, entity_problems = check_register(root, data.policy)
+    _register, entity_problems = check_register(root, data.policy)
     problems += entity_problems
     for problem in problems:
         echo(str(problem))
