@@ -58,6 +58,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "district_id": "donghu",
         "leader": "胡军",
         "entity": "武汉光谷实验室",
+        "entity_id": None,  # no register entry (issue 14.2): the key is there, empty
         "type": "平台载体",
         "mode": "实地走访",
         "measures": [],

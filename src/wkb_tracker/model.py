@@ -106,6 +106,8 @@ class Visit:
     late_approved_by: str | None = None
     void: VoidMark | None = None
     path: str = ""
+    # The register entry the entity was resolved to (issue 14.2); older files have none.
+    entity_id: str | None = None
 
     @property
     def is_void(self) -> bool:

@@ -50,6 +50,7 @@ OPTION_LABELS = {
     "district_id": "--district",
     "leader": "--leader",
     "entity": "--entity",
+    "entity_id": "--entity",
     "type": "--type",
     "mode": "--mode",
     "measures": "--measure",
@@ -200,6 +201,15 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
     resolve_mode(visit.mode, labels["mode"], aliases=False)
     for number in visit.measures:
         parse_measure(number, labels["measures"])
+    if visit.entity_id is not None and not ids.is_valid_id(visit.entity_id, ids.ENTITY):
+        raise UserError(
+            say(
+                "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
+                "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
+                label=labels["entity_id"],
+                i=visit.entity_id,
+            )
+        )
     for name in ("entity", "summary", "recorder", "late_reason", "late_approved_by"):
         value = getattr(visit, name)
         if value is None:
@@ -258,6 +268,7 @@ class VisitRequest:
     recorder: str = ""
     late_reason: str | None = None
     approved_by: str | None = None  # who approved an entry into a sealed month
+    entity_id: str | None = None  # the register entry `entity` was resolved to (issue 14.2)
 
 
 @dataclass(frozen=True)
@@ -297,6 +308,7 @@ def build_visit(
         district_id=district_id,
         leader=leader,
         entity=clean_text(request.entity, labels["entity"], required=True),
+        entity_id=request.entity_id,
         type=resolve_type(request.type, labels["type"]),
         mode=resolve_mode(request.mode, labels["mode"]) if request.mode else DEFAULT_MODE,
         measures=measures,
@@ -511,6 +523,7 @@ def visit_view(visit: Visit) -> dict[str, Any]:
         "district_id": visit.district_id,
         "leader": visit.leader,
         "entity": visit.entity,
+        "entity_id": visit.entity_id,
         "type": visit.type,
         "mode": visit.mode,
         "measures": list(visit.measures),
