@@ -206,3 +206,56 @@ class Register:
         if entity is not None:
             return entity
         return self.resolve(text).entity
+
+
+def ambiguous_error(match: Match, label: str = "--entity") -> Exception:
+    """The refusal for a name several entries answer to: each candidate with its id."""
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.i18n import say
+
+    return UserError(
+        say(
+            "{label} {t!r} 有歧义,可能是:{c}。请写全称或编号",
+            "{label} {t!r} is ambiguous; it could be: {c}. Give the whole name or the id",
+            label=label,
+            t=match.text,
+            c="、".join(f"{e.name}({e.id})" for e in match.candidates),
+        )
+    )
+
+
+def choose(register: Register, text: str, label: str = "--entity") -> Match:
+    """What a visit's typed entity stands for: a Match naming an entry (followed through merges:
+    a visit never points at an entry merged away), or `none` with near misses (the name is then
+    recorded as typed, as before the register existed). Refuses an ambiguous name (UserError,
+    exit 2), an id that is not in the register; an entry's id typed as the name picks it."""
+    from wkb_tracker.errors import UserError
+    from wkb_tracker.i18n import say
+
+    wanted = text.strip()
+    by_id = register.get(wanted.upper())
+    if by_id is None and _looks_like_id(wanted) and len(register):
+        raise UserError(
+            say(
+                "{label} {t!r} 不是登记册中的主体编号。wkb entity list 列出全部",
+                "{label} {t!r} is not an id in the entity register. wkb entity list shows them all",
+                label=label,
+                t=text,
+            )
+        )
+    if by_id is not None:
+        match = Match(text, EXACT, entity=by_id, via=by_id.id)
+    else:
+        match = register.resolve(wanted)
+    if match.how == AMBIGUOUS:
+        raise ambiguous_error(match, label)
+    if match.entity is not None and match.entity.is_merged:
+        current = register.canonical(match.entity.id)
+        match = Match(text, match.how, entity=current, via=match.via) if current else match
+    return match
+
+
+def _looks_like_id(text: str) -> bool:
+    from wkb_tracker.ids import ENTITY, is_valid_id
+
+    return is_valid_id(text.upper(), ENTITY)

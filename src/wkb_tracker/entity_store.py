@@ -214,6 +214,8 @@ def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Pro
     A register without problems is remembered in `.wkb-cache/entities.json` (entity_cache), so
     `wkb visit add` reads one file instead of parsing every entry; `cache=False` (validate)
     always reads the files."""
+    if not os.path.lexists(root / ENTITIES_DIR):  # no register: one stat, no cache file
+        return Register(), []
     from wkb_tracker import entity_cache
 
     wanted = entity_cache.key(root, ENTITIES_DIR) if cache else None

@@ -369,6 +369,12 @@ def write_new(root: Path, visit: Visit) -> Visit:
 
 def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     """Check and write a new visit (nothing is written when anything is refused)."""
+    built = check_new(policy, root, request)
+    return NewVisit(write_new(root, built.visit), built.warnings)
+
+
+def check_new(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
+    """The checked visit `add_visit` would write, without writing it: refuses all it refuses."""
     built = build_visit(policy, request)
     day = built.visit.date
     # A sealed month (wkb month close) takes a visit only as a declared, approved late entry
@@ -383,7 +389,7 @@ def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
                 m=f"{day:%Y-%m}",
             )
         )
-    return NewVisit(write_new(root, built.visit), built.warnings)
+    return built
 
 
 # -- finding ----------------------------------------------------------------------------------

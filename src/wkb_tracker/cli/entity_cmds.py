@@ -341,3 +341,81 @@ def merge(
             j=merged.id,
         )
     )
+
+
+# -- link -----------------------------------------------------------------------------------------
+
+
+@entity_app.command("link")
+def link(
+    ctx: typer.Context,
+    apply: bool = typer.Option(
+        False, "--apply", help="写入建议的编号并提交(默认只列出)/ write the proposed ids (default: list only)"
+    ),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+) -> None:
+    """为没有 entity_id 的旧走访建议主体编号(默认只列出,--apply 写入)/ propose register ids
+    for visits recorded without one (a dry run unless --apply)."""
+    from wkb_tracker.cli.common import warn_skipped
+    from wkb_tracker.entity_links import apply_link, plan_links, refuse_empty
+    from wkb_tracker.gitops import commit_message
+    from wkb_tracker.loader import load_visits
+    from wkb_tracker.root import sealed_months
+
+    root = session(ctx).root()
+    found = _register(root)
+    refuse_empty(found)
+    who = _by(ctx, None)
+    pending = begin_commit(ctx, commit) if apply else None
+    visits, problems, _temps = load_visits(root)
+    warn_skipped(list(problems))
+    plan = plan_links(found, visits, set(sealed_months(root)))
+    for proposal in plan.links:
+        echo(f"{proposal.path}: {proposal.name} → {proposal.entity.id}({proposal.entity.name})")
+    for proposal in plan.sealed:
+        echo(
+            say(
+                "{p}: {n} → {i}(所在月份已封存,不改动)",
+                "{p}: {n} → {i} (its month is sealed: left unchanged)",
+                p=proposal.path,
+                n=proposal.name,
+                i=proposal.entity.id,
+            )
+        )
+    for left in plan.unresolved:
+        echo(
+            say(
+                "{p}: {n} → ?(可能是 {c};请用 wkb visit edit 或 wkb entity edit --alias 明确)",
+                "{p}: {n} → ? (could be {c}; settle it with wkb visit edit or wkb entity edit --alias)",
+                p=left.path,
+                n=left.name,
+                c="、".join(f"{e.name}({e.id})" for e in left.candidates),
+            )
+        )
+    if not apply:
+        echo(
+            say(
+                "可关联 {n} 条走访(未写入;加 --apply 写入),{s} 条在已封存月份,{u} 条无法确定,"
+                "{k} 条主体未登记",
+                "{n} visits can be linked (nothing written; --apply writes them), {s} in sealed "
+                "months, {u} undecided, {k} name no registered entity",
+                n=len(plan.links),
+                s=len(plan.sealed),
+                u=len(plan.unresolved),
+                k=plan.unknown,
+            )
+        )
+        return
+    done: list[str] = []
+    from wkb_tracker.errors import WkbError
+
+    for proposal in plan.links:
+        try:
+            apply_link(root, proposal)
+        except WkbError as error:
+            warn(error.message)
+            continue
+        done.append(proposal.path)
+    if pending is not None and done:
+        finish_commit(pending, done, commit_message("entity link", f"{len(done)} visits", who))
+    echo(say("已关联 {n} 条走访", "linked {n} visits", n=len(done)))

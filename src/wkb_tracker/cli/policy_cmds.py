@@ -408,8 +408,12 @@ def validate(
     problems = run_validators(data)
     from wkb_tracker.entity_store import check_register
 
-    _register, entity_problems = check_register(root, data.policy)
+    register, entity_problems = check_register(root, data.policy)
     problems += entity_problems
+    if len(register) or any(visit.entity_id for visit in data.visits):
+        from wkb_tracker.entity_links import visit_problems
+
+        problems += visit_problems(root, register, data.visits)
     for problem in problems:
         echo(str(problem))
     for visit_id in problems_without_items(data):

@@ -26,6 +26,7 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
+from wkb_tracker.cli.visit_entity import REGISTER_HELP
 from wkb_tracker.i18n import say, term
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def add(
         "--no-rectify",
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
+    register_entity: bool | None = typer.Option(None, "--register/--no-register", help=REGISTER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
@@ -137,6 +139,9 @@ def add(
         "problems": list(problem or []),
         "participants": list(participant or []),
     }
+    from wkb_tracker.cli.visit_entity import EntityStep
+
+    entity_step = EntityStep.start(root, values)  # the register fills --type/--district it knows
     missing = [name for name in ("date", "district", "entity", "type") if values[name] is None]
     if missing:
         if not interactive():
@@ -144,6 +149,7 @@ def add(
         _prompt_missing(
             policy, values, leader_given=leader is not None, mode_given=mode is not None
         )
+    register_now = entity_step.finish(values, register_entity, interactive())
     request = VisitRequest(
         **values,
         recorder=recorder
@@ -151,12 +157,15 @@ def add(
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
         approved_by=approved_by,
+        entity_id=entity_step.entity_id,
     )
+    if register_now:
+        request = entity_step.register_new(policy, request)
     added = add_visit(policy, root, request)
     visit = added.visit
     for message in added.warnings:
         warn(message)
-    paths = [visit.path]
+    paths = [visit.path, *entity_step.paths]
     opened: list[tuple[str, str, str]] = []
     if visit.problems and not no_rectify:
         # After the visit: a crash in between leaves a visit whose problems have no item, which
@@ -170,7 +179,13 @@ def add(
         from wkb_tracker.render import print_json
         from wkb_tracker.visits import visit_view
 
-        print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
+        print_json(
+            {
+                **visit_view(visit),
+                "rectifications": [item_id for item_id, _p, _t in opened],
+                "entity_match": entity_step.how(),
+            }
+        )
         return
     echo(
         say(
@@ -186,6 +201,8 @@ def add(
         )
     )
     echo(say("文件:{p}", "file: {p}", p=visit.path))
+    if visit.entity_id:
+        echo(entity_step.line())
     for item_id, _path, text in opened:
         echo(say("已开立整改事项 {i}:{t}", "opened rectification item {i}: {t}", i=item_id, t=text))
 
