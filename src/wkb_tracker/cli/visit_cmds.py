@@ -414,7 +414,14 @@ def list_visits(
 
     # One month folder at a time, each view made as it is written (issue 11.15).
     visits = stream_visits(root, chosen, skipped, known_on=known)
-    views = (visit_view(visit) for visit in islice(visits, most))
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(root)
+    views = (
+        {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
+        for visit in islice(visits, most)
+    )
     if format is TableJsonCsv.json:
         from wkb_tracker.render import print_json_array
 
@@ -435,17 +442,25 @@ def list_visits(
     if format is TableJsonCsv.csv:
         from wkb_tracker.render import print_csv
 
-        header += [say("作废原因", "void reason"), say("文件", "path")]
+        header += [say("作废原因", "void reason"), say("文件", "path"), say("主体编号", "entity id")]
         print_csv(
-            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
+            header,
+            (
+                [*_visit_row(view), view["void_reason"], view["path"], view["entity_id"] or ""]
+                for view in views
+            ),
         )
         return
     from wkb_tracker.render import print_table
 
-    rows, void = [], 0
+    rows, void, linked = [], 0, []
     for view in views:
         rows.append(_visit_row(view))
+        linked.append(id_text(entities, view["entity_id"]))
         void += view["void"]
+    if any(linked):  # the register is in use: which entry each visit counts for
+        header.insert(5, say("主体编号", "entity id"))
+        rows = [[*row[:5], entity_id, *row[5:]] for row, entity_id in zip(rows, linked, strict=True)]
     total = len(rows)
     for visit in visits:  # the rows past the table's bound are only counted
         total, void = total + 1, void + visit.is_void
@@ -454,7 +469,7 @@ def list_visits(
         caption += "\n" + more_rows_note(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9))
+    print_table(header, rows, caption=caption, keep=(0, 1, 8, 10) if any(linked) else (0, 1, 7, 9))
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
@@ -497,13 +512,19 @@ def show(
                 d=known,
             )
         )
-    view = visit_view(visit)
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(session(ctx).root())
+    view = {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
     if format is TextJson.json:
         from wkb_tracker.render import print_json
 
         print_json(view)
         return
     _print_view(view)
+    if visit.entity_id:  # after the fixed lines, so their order stays as it was
+        echo(say("主体编号", "entity id") + ": " + id_text(entities, visit.entity_id))
 
 
 def _print_view(view: dict[str, Any]) -> None:

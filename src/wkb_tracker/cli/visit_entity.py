@@ -5,7 +5,8 @@ its id (`entity_id`), and a missing --type / --district is taken from the entry.
 name is refused (exit 2, the candidates listed). An unknown name is still recorded as typed (as
 before the register existed); it is registered on the spot with `--register`, or after a yes/no
 question in a terminal — never a question when standard input is not a terminal. Near misses
-are offered ("是不是 …?") in a terminal and named in a warning otherwise.
+are offered ("是不是 …?") in a terminal and named in a warning otherwise. A root without a register
+(no data/entities) is never asked: the question starts once the bureau registers entities.
 """
 
 from __future__ import annotations
@@ -52,8 +53,6 @@ class EntityStep:
     def _resolve(self, values: dict[str, Any]) -> None:
         from wkb_tracker.entities import choose
 
-        if not len(self.register):
-            return
         self.match = choose(self.register, values["entity"])
         self._take(values)
 
@@ -91,7 +90,7 @@ class EntityStep:
                 self.match = replace(match, how="chosen", entity=guess, via=guess.name)
                 self._take(values)
                 return False
-        if wanted is None and ask:
+        if wanted is None and ask and len(self.register):  # a bureau without a register: no question
             return typer.confirm(
                 say(
                     "登记 {t} 为新的创新主体?",
@@ -163,3 +162,22 @@ class EntityStep:
             i=entity.id,
             t=self.match.text,
         )
+
+
+def current(register: Register, entity_id: str | None) -> dict[str, str] | None:
+    """JSON `entity_current`: the entry a visit's `entity_id` stands for now (followed through
+    merges), as {id, name}; None for a visit without an id or one the register lacks."""
+    entity = register.canonical(entity_id) if entity_id else None
+    return {"id": entity.id, "name": entity.name} if entity is not None else None
+
+
+def id_text(register: Register, entity_id: str | None) -> str:
+    """A visit's entity id for people: `S…`, `S… → S…(name)` when merged, or `S…(未登记)`."""
+    if not entity_id:
+        return ""
+    entity = register.canonical(entity_id)
+    if entity is None:
+        return say("{i}(不在登记册中)", "{i} (not in the register)", i=entity_id)
+    if entity.id != entity_id:
+        return f"{entity_id} → {entity.id}({entity.name})"
+    return entity_id
