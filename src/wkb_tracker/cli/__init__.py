@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "rectify": "rectify_cmds",
     "report": "report_cmds",
     "due": "report_cmds",
+    "bulletin": "bulletin_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",
     "sync": "sync_cmds",

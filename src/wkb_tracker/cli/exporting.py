@@ -40,7 +40,7 @@ OUTPUT_HELP = (
 )
 
 
-def format_option(*allowed: str, default: str | None = None) -> Any:
+def format_option(*allowed: str, default: str | None = None, help: str = FORMAT_HELP) -> Any:
     """The `--format` option of a command that can produce `allowed` (in the vocabulary's
     order). Its value is the canonical name (aliases resolved), or `default` when not given
     (None: decided by `chosen_format` from `--output`)."""
@@ -55,7 +55,7 @@ def format_option(*allowed: str, default: str | None = None) -> Any:
         return name
 
     return typer.Option(
-        default, "--format", parser=parse, metavar="[" + "|".join(names) + "]", help=FORMAT_HELP
+        default, "--format", parser=parse, metavar="[" + "|".join(names) + "]", help=help
     )
 
 

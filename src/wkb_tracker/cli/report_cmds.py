@@ -57,21 +57,12 @@ def report(
     ),
 ) -> None:
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
-    from wkb_tracker import compliance, report_render
+    from wkb_tracker import report_render
 
     fmt = chosen_format(format, output, REPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
-    root = session(ctx).root()
-    # Items settled before the period or opened after its snapshot cannot count (record_cache).
-    snapshot = min(day, period.last)
-    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
-    name = dataset.policy.resolve_leader(leader) if leader is not None else None
-    dataset, set_aside = _set_aside_after_seal(root, dataset)
-    result = compliance.compute(dataset, period, day, leader=name)
-    result = _official(root, result, known)
-    if set_aside:
-        result = replace(result, problems=(*result.problems, *set_aside))
+    dataset, result = compute_report(ctx, period, day, known, leader)
     if fmt == "table":
         report_render.print_report(result, explain=explain)
         return
@@ -136,6 +127,26 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
         if view is not None:
             views.append(view)
     return views
+
+
+def compute_report(
+    ctx: typer.Context, period: Period, day: date, known: date, leader: str | None = None
+) -> tuple[Dataset, Report]:
+    """The report of `period` as of `day`, as known on `known` (sealed months' official figures
+    applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
+    from wkb_tracker import compliance
+
+    root = session(ctx).root()
+    # Items settled before the period or opened after its snapshot cannot count (record_cache).
+    snapshot = min(day, period.last)
+    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    dataset, set_aside = _set_aside_after_seal(root, dataset)
+    result = compliance.compute(dataset, period, day, leader=name)
+    result = _official(root, result, known)
+    if set_aside:
+        result = replace(result, problems=(*result.problems, *set_aside))
+    return dataset, result
 
 
 def _period(

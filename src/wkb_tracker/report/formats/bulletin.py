@@ -30,12 +30,13 @@ PLACEHOLDERS: dict[str, str] = {
     "as_of": "统计截至日",
     "minimum": "每区每月最低联系次数(第十四条,默认 2)",
     "leaders": "责任领导人数",
-    "districts": "分工区(领导 × 区)个数",
+    "districts": "涉及的区(开发区)个数",
+    "assignments": "分工(责任领导 × 区)项数;met/short/pending 按分工计",
     "contacts": "联系创新主体总次数",
     "required": "应联系总次数",
-    "met": "达标的分工区个数",
-    "short": "未达标的分工区个数",
-    "pending": "尚在进行中的分工区个数",
+    "met": "达标的分工项数",
+    "short": "未达标的分工项数",
+    "pending": "尚在进行中的分工项数",
     "open": "未结整改事项数(含逾期)",
     "overdue": "逾期整改事项数",
     "closed_on_time": "期内按期办结数",
@@ -61,7 +62,7 @@ DEFAULT_TEMPLATE = '''\
 # wkb 通报模板 / the wording of `wkb bulletin` (issue 13.3). Edit freely; a key left out keeps
 # wkb's default. Placeholders are written {name}; see README「通报」for the list:
 # {period_name} {year} {month} {quarter} {from} {to} {as_of} {minimum} {leaders} {districts}
-# {contacts} {required} {met} {short} {pending} {open} {overdue} {closed_on_time} {closed_late}
+# {assignments} {contacts} {required} {met} {short} {pending} {open} {overdue} {closed_on_time} {closed_late}
 # {late_entries} {date}; in short_item also {leader} {title} {district} {month_name} {contacts}
 # {required} {missing}; in overdue_item also {id} {problem} {district} {department} {owner}
 # {deadline} {days}.
@@ -73,8 +74,8 @@ addressee = "局机关各处室、各直属单位:"
 opening = """\
 为落实《市科技局关于以创新主体需求为导向持续优化科技领域营商环境的通知》(武科函〔2021〕10号)\
 第十四条“每月对口联系区内创新主体不少于{minimum}次”的要求,现将{period_name}包区服务工作情况通报如下:\
-{leaders}位局领导带队对口联系{districts}个分工区,共联系创新主体{contacts}次(应联系{required}次);\
-{met}个分工区达到最低联系次数,{short}个未达到,{pending}个尚在进行中。\
+{leaders}位局领导带队对口联系{districts}个区(开发区),共联系创新主体{contacts}次(应联系{required}次);\
+{assignments}项分工中,{met}项达到最低联系次数,{short}项未达到,{pending}项尚在进行中。\
 问题整改清单中未结事项{open}项,其中逾期{overdue}项;期内按期办结{closed_on_time}项,超期办结{closed_late}项。"""
 
 table_heading = "一、各分工区对口联系情况"
@@ -220,7 +221,10 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
         "as_of": chinese_date(date.fromisoformat(report["snapshot"])),
         "minimum": report["minimum_per_month"],
         "leaders": len(report["leaders"]),
-        "districts": len(district_statuses),
+        "districts": len(
+            {d["district_id"] for leader in report["leaders"] for d in leader["districts"]}
+        ),
+        "assignments": len(district_statuses),
         "contacts": sum(leader["contacts"] for leader in report["leaders"]),
         "required": sum(d["required"] for leader in report["leaders"] for d in leader["districts"]),
         "met": district_statuses.count("met"),

@@ -39,6 +39,8 @@ PAGE_NUMBER_PT = 14  # 4号
 TABLE_PT = 12  # 小四: a six-column table fits the 156 mm line
 LINE_PT = 28.95  # 225 mm / 22 lines
 
+# Column widths (mm) of the leader × district table: together the 156 mm text block.
+TABLE_WIDTHS_MM = (22, 28, 34, 22, 28, 22)
 STATUS_FILLS = {"met": "C6EFCE", "short": "FFC7CE", "pending": "FFEB9C", "not_tracked": "EDEDED"}
 
 
@@ -172,6 +174,15 @@ def _table(document: Any, bulletin: Bulletin) -> None:
             _fonts(paragraph.add_run(text), BODY_FONT, TABLE_PT)
         if status in STATUS_FILLS:
             _shade(cells[-1], STATUS_FILLS[status])
+    if len(bulletin.table_header) == len(TABLE_WIDTHS_MM):
+        from docx.shared import Mm
+
+        table.autofit = False
+        for column, width in zip(table.columns, TABLE_WIDTHS_MM, strict=True):
+            column.width = Mm(width)  # the grid, which LibreOffice and WPS lay out by
+        for row in table.rows:
+            for cell, width in zip(row.cells, TABLE_WIDTHS_MM, strict=True):
+                cell.width = Mm(width)
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
