@@ -30,7 +30,7 @@ from wkb_tracker.domain.model import (
     Visit,
     VoidMark,
 )
-from wkb_tracker.domain.policy import load_policy
+from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     event_file_mapping,
     event_path,

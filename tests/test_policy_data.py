@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.domain.policy import load_policy
+from wkb_tracker.store.policy_files import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICE = (REPO / "docs" / "notice.txt").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from wkb_tracker.domain.compliance import MONTH, RANGE, Report, compute, make_pe
 from wkb_tracker.domain.dates import SHANGHAI
 from wkb_tracker.domain.ids import RECTIFICATION, VISIT, new_id
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit, VoidMark
-from wkb_tracker.domain.policy import load_policy
 from wkb_tracker.store.loader import load
+from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     rectification_path,
     rectification_to_mapping,

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from budget import examples
 from builders import make_visit, write_visit
 from wkb_tracker.domain import compliance
+from wkb_tracker.domain.dates import today
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.manifest import read_seal_book
 from wkb_tracker.store.official import apply_seals
@@ -539,3 +540,30 @@ def test_validate_fix__removes_a_temp_file_left_in_the_sealing_history(wkb, root
     assert wkb("validate", "--fix").exit_code == 0
     assert not leftover.exists()
     assert (root / "data/sealed/history/2026-09.v1.yaml").exists()
+
+
+def test_month_figures__agree_with_the_report_json_of_the_month(root: Path) -> None:
+    """The sealed figures come from the domain report, not from the JSON view (issue 12.1): they
+    still say exactly what `wkb report --json` says for the month."""
+    from wkb_tracker.report.report_render import report_dict
+    from wkb_tracker.store.sealing import month_figures
+
+    write_visit(root, make_visit(date(2026, 9, 3)))
+    write_visit(root, make_visit(date(2026, 9, 8)))
+    figures = month_figures(root, date(2026, 9, 1))
+    dataset = load(root, months=[(2026, 9)])
+    month = compliance.month_of(date(2026, 9, 1))
+    shown = report_dict(compliance.compute(dataset, month, today()))
+    assert figures["summary"] == shown["summary"] and "not_tracked" in figures["summary"]
+    assert figures["minimum_per_month"] == shown["minimum_per_month"]
+    assert [(f["leader"], f["status"], f["contacts"]) for f in figures["leaders"]] == [
+        (s["leader"], s["status"], s["contacts"]) for s in shown["leaders"]
+    ]
+    assert [
+        [(d["district"], d["contacts"], d["required"]) for d in f["districts"]]
+        for f in figures["leaders"]
+    ] == [
+        [(d["district"], d["contacts"], d["required"]) for d in s["districts"]]
+        for s in shown["leaders"]
+    ]
+    assert sum(leader["contacts"] for leader in figures["leaders"]) == 2

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.domain.policy import load_policy
 from wkb_tracker.store import visits
 from wkb_tracker.store.loader import load
+from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.validation import validate
 
 BASE = (

@@ -19,7 +19,7 @@ from wkb_tracker.domain.i18n import env_language, say, set_language
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from wkb_tracker.store.config import Config
+    from wkb_tracker.domain.dataset import Config
     from wkb_tracker.store.gitops import PendingCommit
 
 

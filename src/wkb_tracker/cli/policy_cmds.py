@@ -378,7 +378,7 @@ def leaders(
 def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
     """The policy, refusing to go on when the policy files themselves are broken."""
     from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.domain.policy import load_policy
+    from wkb_tracker.store.policy_files import load_policy
 
     policy, problems = load_policy(session(ctx).root())
     if problems:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from wkb_tracker.domain.compliance import Period, Report
-    from wkb_tracker.store.loader import Dataset
+    from wkb_tracker.domain.dataset import Dataset
 
 
 class ReportFormat(StrEnum):

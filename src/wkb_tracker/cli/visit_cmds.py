@@ -370,8 +370,8 @@ def list_visits(
     from itertools import islice
 
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.domain.policy import load_policy
     from wkb_tracker.store.listing import stream_visits
+    from wkb_tracker.store.policy_files import load_policy
     from wkb_tracker.store.visits import make_filter, visit_view
 
     root = session(ctx).root()
@@ -591,7 +591,7 @@ def edit(
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
     from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.domain.policy import load_policy
+    from wkb_tracker.store.policy_files import load_policy
 
     policy, problems = load_policy(root)
     if problems:

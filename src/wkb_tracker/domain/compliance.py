@@ -35,10 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import SHANGHAI, check_period, month_bounds, months_between
 from wkb_tracker.domain.model import Assignment, Rectification, Visit
 from wkb_tracker.domain.rectification import CLOSED, OVERDUE, state_at
-from wkb_tracker.store.loader import Dataset
 
 MET = "met"
 SHORT = "short"
@@ -292,6 +292,13 @@ class Report:
     def not_tracked(self) -> int:
         """Leaders none of whose months in the period is tracked yet (tracking_start)."""
         return sum(1 for leader in self.leaders if leader.status == NOT_TRACKED)
+
+    def summary_counts(self) -> dict[str, int]:
+        """`summary` and `not_tracked`: the summary every reader of a report receives (the JSON
+        view and the figures kept with a sealed month)."""
+        counts = dict(self.summary)
+        counts["not_tracked"] = self.not_tracked  # added after the first release: keys only grow
+        return counts
 
     def month_labels(self) -> list[str]:
         return [f"{year:04d}-{month:02d}" for year, month in self.period.months()]

@@ -23,7 +23,7 @@ from wkb_tracker.domain.dates import SHANGHAI
 from wkb_tracker.domain.model import Rectification, Visit
 
 if TYPE_CHECKING:
-    from wkb_tracker.store.loader import Dataset
+    from wkb_tracker.domain.dataset import Dataset
 
 
 def in_the_past(day: date) -> bool:

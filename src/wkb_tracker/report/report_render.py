@@ -148,7 +148,7 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "late_grace_days": report.late_grace_days,
         "leader_filter": report.leader_filter,
         "leaders": [_leader_dict(leader, explain) for leader in report.leaders],
-        "summary": _summary(report),
+        "summary": report.summary_counts(),
         "bureau": bureau,
         "problems": list(report.problems),
         "sealed_months": [
@@ -163,12 +163,6 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "known_on": _iso(report.known_on),
         "tracking_start": report.tracking_start,
     }
-
-
-def _summary(report: Report) -> dict[str, int]:
-    summary = dict(report.summary)
-    summary["not_tracked"] = report.not_tracked  # added after the first release: keys only grow
-    return summary
 
 
 def _iso(day: date | None) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, add_months, now, parse_date, today
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.policy import (
+from wkb_tracker.store.policy_files import (
     assignments_from_document,
     leading_comments,
     load_policy,

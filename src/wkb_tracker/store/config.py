@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import Problem, UserError
 from wkb_tracker.domain.i18n import LANGUAGES, env_language, say
 
@@ -120,25 +121,6 @@ SCHEMA: tuple[Key, ...] = (
     Key("recorder", str, "", "默认记录人", "default recorder name", scope=PERSONAL),
 )
 KEYS = {key.name: key for key in SCHEMA}
-
-
-@dataclass(frozen=True)
-class Config:
-    monthly_minimum: int | None = None
-    rectify_deadline_days: int = 30
-    due_soon_days: int = 7
-    late_grace_days: int = 5
-    lang: str = "zh"
-    recorder: str = ""
-    auto_commit: bool = False
-    tracking_start: str | None = None  # YYYY-MM
-
-    @property
-    def tracking_month(self) -> tuple[int, int] | None:
-        """(year, month) of `tracking_start`; None when every month is tracked."""
-        if self.tracking_start is None:
-            return None
-        return int(self.tracking_start[:4]), int(self.tracking_start[5:7])
 
 
 @dataclass(frozen=True)

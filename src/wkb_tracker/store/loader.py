@@ -11,18 +11,18 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import EventFile, Rectification, Visit
-from wkb_tracker.domain.policy import Policy, load_policy
 from wkb_tracker.store import settings
-from wkb_tracker.store.config import Config, read_config
+from wkb_tracker.store.config import read_config
 from wkb_tracker.store.duplicates import one_per_id
+from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     event_file_from_document,
     is_event_file,
@@ -36,25 +36,6 @@ from wkb_tracker.store.storage import Document, is_temp_file, read_yaml
 
 if TYPE_CHECKING:
     from wkb_tracker.store.record_cache import Window
-
-
-@dataclass
-class Dataset:
-    root: Path
-    config: Config
-    policy: Policy
-    visits: list[Visit] = field(default_factory=list)
-    rectifications: list[Rectification] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    temp_files: list[str] = field(default_factory=list)
-    # The day whose knowledge this holds (records made later are left out, see knowledge.py);
-    # None: everything on disk.
-    known_on: date | None = None
-
-    @property
-    def monthly_minimum(self) -> int:
-        """Measure 14's minimum contacts per leader, district and month (config may override)."""
-        return self.config.monthly_minimum or self.policy.monthly_minimum
 
 
 def record_files(

@@ -24,6 +24,7 @@ from typing import Any
 
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain import text as text_rules
+from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import (
@@ -34,7 +35,7 @@ from wkb_tracker.domain.model import (
     RectificationEvent,
     Visit,
 )
-from wkb_tracker.domain.policy import Policy, load_policy
+from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.rectification import (
     CLOSE,
     CLOSED,
@@ -50,7 +51,8 @@ from wkb_tracker.domain.rectification import (
     state_at,
 )
 from wkb_tracker.store import records, storage
-from wkb_tracker.store.config import Config, read_config
+from wkb_tracker.store.config import read_config
+from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
 
 VISIT_SOURCE = "visit"

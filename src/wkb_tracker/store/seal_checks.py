@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
-from wkb_tracker.store.loader import Dataset
 from wkb_tracker.store.manifest import HISTORY_DIR, MonthSeals, Seal, hash_matches, read_seal_book
 from wkb_tracker.store.root import SEALED_DIR
 

@@ -17,10 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import month_bounds, now, today
 from wkb_tracker.domain.errors import Problem, UserError
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.store.loader import Dataset, record_files
+from wkb_tracker.store.loader import record_files
 from wkb_tracker.store.manifest import (
     HASH_LF,
     HISTORY_DIR,
@@ -193,29 +194,29 @@ def month_figures(root: Path, first: date) -> dict[str, Any]:
 
 
 def figures_of(dataset: Dataset, first: date) -> dict[str, Any]:
-    """The measure-14 figures of the month starting `first`, from records already loaded."""
+    """The measure-14 figures of the month starting `first`, from records already loaded: taken
+    from the domain report itself (the same numbers `wkb report --json` shows for the month)."""
     from wkb_tracker.domain import compliance
-    from wkb_tracker.report.report_render import report_dict
 
-    report = report_dict(compliance.compute(dataset, compliance.month_of(first), today()))
+    report = compliance.compute(dataset, compliance.month_of(first), today())
     return {
-        "minimum_per_month": report["minimum_per_month"],
-        "summary": report["summary"],
+        "minimum_per_month": report.minimum_per_month,
+        "summary": report.summary_counts(),
         "leaders": [
             {
-                "leader": leader["leader"],
-                "status": leader["status"],
-                "contacts": leader["contacts"],
+                "leader": leader.leader,
+                "status": leader.status,
+                "contacts": leader.contacts,
                 "districts": [
                     {
-                        "district": district["district"],
-                        "contacts": sum(month["contacts"] for month in district["months"]),
-                        "required": sum(month["required"] for month in district["months"]),
+                        "district": district.district,
+                        "contacts": district.contacts,
+                        "required": district.required,
                     }
-                    for district in leader["districts"]
+                    for district in leader.districts
                 ],
             }
-            for leader in report["leaders"]
+            for leader in report.leaders
         ],
     }
 

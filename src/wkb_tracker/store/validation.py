@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import today
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
@@ -22,7 +23,6 @@ from wkb_tracker.domain.model import (
     RECTIFICATION_SOURCES,
 )
 from wkb_tracker.store.event_files import event_problem, history_problems
-from wkb_tracker.store.loader import Dataset
 from wkb_tracker.store.records import rectification_path
 from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 from wkb_tracker.store.seal_checks import check_sealed_months
