@@ -13,13 +13,13 @@ import typer
 
 from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session, warn
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.i18n import say
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.compliance import Period
+    from wkb_tracker.domain.compliance import Period
 
 BULLETIN_FORMATS = ("docx", "markdown")
 
@@ -63,7 +63,7 @@ def bulletin(
 
     from wkb_tracker.cli.report_cmds import compute_report, report_items
     from wkb_tracker.report.formats.bulletin import make_bulletin
-    from wkb_tracker.report_render import report_dict
+    from wkb_tracker.report.report_render import report_dict
 
     dataset, result = compute_report(ctx, period, day, known)
     overdue = [view for view in report_items(ctx, dataset, result) if view["status"] == "overdue"]
@@ -83,9 +83,9 @@ def bulletin(
 def _bulletin_period(month: str | None, quarter: str | None, day: date) -> Period:
     """The month or quarter asked for; without either, the month before `day`'s (a bulletin
     reports a finished month)."""
-    from wkb_tracker.compliance import MONTH, QUARTER, make_period
-    from wkb_tracker.dates import month_bounds, parse_month, parse_quarter
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.compliance import MONTH, QUARTER, make_period
+    from wkb_tracker.domain.dates import month_bounds, parse_month, parse_quarter
+    from wkb_tracker.domain.errors import UserError
 
     if month is not None and quarter is not None:
         raise UserError(
@@ -129,9 +129,9 @@ def _template(root: Path) -> dict[str, str]:
 
 def _init_template(root: Path) -> None:
     """Write the default template, never over an existing one (exit 2 then)."""
-    from wkb_tracker.errors import RefusedWrite
+    from wkb_tracker.domain.errors import RefusedWrite
     from wkb_tracker.report.formats.bulletin import DEFAULT_TEMPLATE, TEMPLATE_FILE
-    from wkb_tracker.storage import create_exclusive
+    from wkb_tracker.store.storage import create_exclusive
 
     try:
         create_exclusive(root / TEMPLATE_FILE, DEFAULT_TEMPLATE)

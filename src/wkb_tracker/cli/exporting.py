@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import ALL, BINARY, TABLE, canonical, from_extension
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def chosen_format(
     """The format to produce: `--format` if given, else `--output`'s extension, else `default`.
     Refuses (exit 2) an extension that names no format this command makes, and a table (the
     terminal's view) for a file."""
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     files = [name for name in allowed if name != TABLE]
     if given is not None:
@@ -132,7 +132,7 @@ def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> No
 
 
 def _to_stdout(data: bytes, fmt: str) -> None:
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     if fmt in BINARY and sys.stdout.isatty():
         raise UserError(
@@ -169,7 +169,7 @@ def about(ctx: typer.Context, made_on: date) -> About:
 
 def _commit(root: Any) -> str | None:
     try:
-        from wkb_tracker.gitops import git_available, run_git
+        from wkb_tracker.store.gitops import git_available, run_git
 
         if not git_available():
             return None

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from wkb_tracker.errors import RefusedWrite
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.errors import RefusedWrite
+from wkb_tracker.domain.i18n import say
 
 # Inside the records root, these hold records or wkb's own state: never an export's place.
 PROTECTED_FOLDERS = ("data", ".git", ".wkb-cache")
@@ -54,7 +54,7 @@ def export_target(root: Path, given: str | Path) -> Path:
 
 def write_export(path: Path, data: bytes) -> bool:
     """Write `data` to `path` atomically (exact bytes); True when it replaced an existing file."""
-    from wkb_tracker.storage import replace_bytes_atomic
+    from wkb_tracker.store.storage import replace_bytes_atomic
 
     existed = os.path.lexists(path)
     replace_bytes_atomic(path, data)

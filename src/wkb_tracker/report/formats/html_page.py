@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from wkb_tracker.i18n import language, say
+from wkb_tracker.domain.i18n import language, say
 from wkb_tracker.report.formats.cells import INTEGER, RATE, Cell, Sheet, Styled, shown
 from wkb_tracker.report.formats.report_sheets import (
     About,

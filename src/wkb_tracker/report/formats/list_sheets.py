@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from wkb_tracker.i18n import say, term
+from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats.cells import DATE, INTEGER, STATUS, Cell, Column, Sheet, Styled
 
 

@@ -12,7 +12,7 @@ from wkb_tracker.report.formats import CSV, HTML, JSON, MARKDOWN, XLSX
 from wkb_tracker.report.formats.cells import Sheet
 
 if TYPE_CHECKING:
-    from wkb_tracker.compliance import Report
+    from wkb_tracker.domain.compliance import Report
     from wkb_tracker.report.formats.report_sheets import About
 
 REPORT_FORMATS = ("table", JSON, CSV, MARKDOWN, XLSX, HTML)
@@ -35,8 +35,8 @@ def report_bytes(
     """`report` as `fmt` (json, csv, markdown, xlsx, html). `items` are the views of the items
     the report counts (report_sheets.report_item_ids), for xlsx and html; `about` says how the
     file was made (xlsx's 说明 sheet, html's footer)."""
-    from wkb_tracker.render import to_json
-    from wkb_tracker.report_render import report_csv, report_dict, report_markdown
+    from wkb_tracker.report.render import to_json
+    from wkb_tracker.report.report_render import report_csv, report_dict, report_markdown
 
     if fmt == JSON:
         return (to_json(report_dict(report, explain=explain)) + "\n").encode("utf-8")
@@ -60,7 +60,7 @@ def report_bytes(
 
 
 def _title(view: Mapping[str, Any]) -> str:
-    from wkb_tracker.i18n import say
+    from wkb_tracker.domain.i18n import say
 
     return say("包区服务合规报告 {p}", "District liaison compliance {p}", p=view["period"]["label"])
 
@@ -76,7 +76,7 @@ def sheets_bytes(
     """A list (one or more sheets) as `fmt`. JSON is the command's own JSON view
     (`json_value`), never the sheets: JSON keys are a contract, sheet headers are words."""
     if fmt == JSON:
-        from wkb_tracker.render import to_json
+        from wkb_tracker.report.render import to_json
 
         if json_value is None:
             raise ValueError("json needs json_value")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats.cells import (
     DATE,
     INTEGER,
@@ -42,7 +42,7 @@ class About:
 
 
 def status_word(status: str) -> str:
-    from wkb_tracker.report_render import status_word as word
+    from wkb_tracker.report.report_render import status_word as word
 
     return word(status)
 
