@@ -57,7 +57,7 @@ def bulletin(
     if init_template:
         _init_template(root)
         return
-    fmt = chosen_format(format, output, BULLETIN_FORMATS, default="docx")
+    fmt = chosen_format(ctx, format, output, BULLETIN_FORMATS, default="docx")
     day, known = as_of_and_known_on(as_of, known_on)
     period = _bulletin_period(month, quarter, day)
 

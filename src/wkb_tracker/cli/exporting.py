@@ -64,11 +64,16 @@ def output_option() -> Any:
 
 
 def chosen_format(
-    given: str | None, output: str | None, allowed: tuple[str, ...], default: str = TABLE
+    ctx: typer.Context,
+    given: str | None,
+    output: str | None,
+    allowed: tuple[str, ...],
+    default: str = TABLE,
 ) -> str:
     """The format to produce: `--format` if given, else `--output`'s extension, else `default`.
-    Refuses (exit 2) an extension that names no format this command makes, and a table (the
-    terminal's view) for a file."""
+    Refuses (exit 2), before the command does any work: an extension that names no format this
+    command makes, a table (the terminal's view) for a file, and an `--output` place that
+    `store.exports.export_target` refuses."""
     from wkb_tracker.domain.errors import UserError
 
     files = [name for name in allowed if name != TABLE]
@@ -96,6 +101,11 @@ def chosen_format(
                 v="|".join(files),
             )
         )
+    if output is not None:
+        from wkb_tracker.cli.common import session
+        from wkb_tracker.store.exports import export_target
+
+        export_target(session(ctx).root(), output)
     return fmt
 
 

@@ -298,7 +298,7 @@ def list_items(
     from wkb_tracker.domain.knowledge import in_the_past, items_known_on
     from wkb_tracker.store.rectification_store import load_items, select
 
-    fmt = chosen_format(format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
     most = row_limit(limit, everything, table=fmt == "table")

@@ -59,7 +59,7 @@ def report(
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(format, output, REPORT_FORMATS)
+    fmt = chosen_format(ctx, format, output, REPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     dataset, result = compute_report(ctx, period, day, known, leader)
@@ -88,7 +88,7 @@ def due(
     from wkb_tracker.domain import compliance
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
     dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)

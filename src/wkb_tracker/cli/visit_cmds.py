@@ -387,7 +387,7 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    fmt = chosen_format(format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
