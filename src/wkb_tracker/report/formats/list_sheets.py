@@ -113,6 +113,8 @@ def item_cells(view: Mapping[str, Any]) -> list[Cell]:
             cells.append(item_word(view))
         elif kind == DATE:
             cells.append(_day(value))
+        elif key == "source" and value:
+            cells.append(term(value))
         else:
             cells.append(value)
     return cells

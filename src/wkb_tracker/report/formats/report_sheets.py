@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats.cells import (
     DATE,
     INTEGER,
@@ -184,7 +184,7 @@ def items_sheet(items: Iterable[Mapping[str, Any]]) -> Sheet:
             view.get("leader") or "",
             view.get("department") or "",
             view.get("owner") or "",
-            view.get("source") or "",
+            term(view["source"]) if view.get("source") else "",
             _day(view["opened"]),
             _day(view["deadline"]),
             item_word(view),
