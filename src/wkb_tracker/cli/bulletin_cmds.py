@@ -14,15 +14,13 @@ import typer
 from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session, warn
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.formats import BULLETIN_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
     from wkb_tracker.domain.compliance import Period
-
-BULLETIN_FORMATS = ("docx", "markdown")
-
 
 def register(app: typer.Typer) -> None:
     app.command("bulletin")(bulletin)

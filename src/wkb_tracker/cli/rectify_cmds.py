@@ -23,7 +23,7 @@ from wkb_tracker.cli.common import (
 )
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats.outputs import LIST_FORMATS
+from wkb_tracker.report.formats import LIST_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date

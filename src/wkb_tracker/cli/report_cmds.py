@@ -17,7 +17,7 @@ from wkb_tracker.cli.common import (
     warn,
 )
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.report.formats.outputs import LIST_FORMATS, REPORT_FORMATS
+from wkb_tracker.report.formats import LIST_FORMATS, REPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -70,7 +70,9 @@ def report(
     from wkb_tracker.report.formats.outputs import needs_items, report_bytes
 
     items = report_items(ctx, dataset, result) if needs_items(fmt) else []
-    data = report_bytes(fmt, result, explain=explain, items=items, about=about(ctx, known))
+    data = report_bytes(
+        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
+    )
     deliver(ctx, data, fmt, output)
 
 

@@ -9,14 +9,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.report.formats import CSV, HTML, JSON, MARKDOWN, XLSX
-from wkb_tracker.report.formats.cells import Sheet
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.compliance import Report
+    from wkb_tracker.report.formats.cells import Sheet
     from wkb_tracker.report.formats.report_sheets import About
-
-REPORT_FORMATS = ("table", JSON, CSV, MARKDOWN, XLSX, HTML)
-LIST_FORMATS = ("table", JSON, CSV, MARKDOWN, XLSX, HTML)
 
 
 def needs_items(fmt: str) -> bool:
@@ -30,7 +27,7 @@ def report_bytes(
     *,
     explain: bool = False,
     items: Sequence[Mapping[str, Any]] = (),
-    about: About | None = None,
+    about: Callable[[], About] | None = None,
 ) -> bytes:
     """`report` as `fmt` (json, csv, markdown, xlsx, html). `items` are the views of the items
     the report counts (report_sheets.report_item_ids), for xlsx and html; `about` says how the
@@ -51,11 +48,11 @@ def report_bytes(
         from wkb_tracker.report.formats.report_sheets import report_sheets
         from wkb_tracker.report.formats.xlsx_book import workbook_bytes
 
-        return workbook_bytes(report_sheets(view, items, about), title=_title(view))
+        return workbook_bytes(report_sheets(view, items, about()), title=_title(view))
     if fmt == HTML:
         from wkb_tracker.report.formats.html_page import report_html
 
-        return report_html(view, items, about)
+        return report_html(view, items, about())
     raise ValueError(f"no report format {fmt!r}")
 
 
