@@ -388,7 +388,7 @@ def show(
 
 
 def _policy(root: Path) -> Policy:
-    from wkb_tracker.store.rectification_store import checked_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
     return checked_policy(root)
 

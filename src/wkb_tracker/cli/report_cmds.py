@@ -181,14 +181,11 @@ def _load(
     """The policy, config, the visits of `months` only, and the rectification items the period
     can count (`window`: not settled before its first day, opened by its snapshot). Broken
     policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
-    from wkb_tracker.domain.errors import DataError
     from wkb_tracker.store.loader import load
-    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.store.policy_files import refuse_broken_policy
 
     dataset = load(root, months=months, window=window, known_on=known_on)
-    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
-    if policy_problems:
-        raise DataError("\n".join(str(p) for p in policy_problems))
+    refuse_broken_policy(dataset.problems)
     for problem in dataset.problems:
         warn(str(problem))
     return dataset

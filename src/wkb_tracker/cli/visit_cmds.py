@@ -590,10 +590,6 @@ def edit(
 
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
-    from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(problem) for problem in problems))
-    return policy
+    return checked_policy(root)

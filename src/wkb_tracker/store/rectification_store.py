@@ -52,7 +52,7 @@ from wkb_tracker.domain.rectification import (
 )
 from wkb_tracker.store import records, storage
 from wkb_tracker.store.config import read_config
-from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.policy_files import checked_policy
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
 
 VISIT_SOURCE = "visit"
@@ -137,14 +137,6 @@ def _day(text: str | None, field: str) -> date:
             )
         )
     return day
-
-
-def checked_policy(root: Path) -> Policy:
-    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(p) for p in problems))
-    return policy
 
 
 # -- finding records -------------------------------------------------------------------------
