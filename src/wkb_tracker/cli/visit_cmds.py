@@ -292,7 +292,7 @@ def _prompt_missing(
             default=entry.leader if entry else None,
         )
     if values["entity"] is None:
-        from wkb_tracker.store.visits import clean_text
+        from wkb_tracker.domain.text import clean_text
 
         values["entity"] = _ask(
             say("创新主体名称", "innovation entity"),

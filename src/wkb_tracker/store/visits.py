@@ -28,9 +28,7 @@ from wkb_tracker.domain.model import (
     VoidMark,
 )
 from wkb_tracker.domain.policy import Policy, did_you_mean
-from wkb_tracker.domain.text import (
-    clean_text as clean_text,  # the CLI's prompts clean through it too
-)
+from wkb_tracker.domain.text import clean_text, optional_text
 from wkb_tracker.store.records import visit_from_document, visit_path, visit_to_mapping
 from wkb_tracker.store.root import VISITS_DIR, is_sealed
 from wkb_tracker.store.storage import (
@@ -310,9 +308,7 @@ def build_visit(
         recorder=clean_text(request.recorder, labels["recorder"]),
         recorded_at=recorded_at or dates.now(),
         late_reason=late_reason or None,
-        late_approved_by=clean_text(request.approved_by, labels["late_approved_by"]) or None
-        if request.approved_by is not None
-        else None,
+        late_approved_by=optional_text(request.approved_by, labels["late_approved_by"]),
     )
     warnings = check_visit(policy, visit, labels)
     return NewVisit(visit, warnings)
