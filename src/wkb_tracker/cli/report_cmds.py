@@ -70,9 +70,7 @@ def report(
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     root = session(ctx).root()
-    # Items settled before the period or opened after its snapshot cannot count (record_cache).
-    snapshot = min(day, period.last)
-    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
+    dataset = _load(root, period.months(), period.records_window(day), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     dataset, set_aside = _set_aside_after_seal(root, dataset)
     result = compliance.compute(dataset, period, day, leader=name)
@@ -105,7 +103,8 @@ def due(
 
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
-    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)
+    month = compliance.month_of(day)
+    dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
