@@ -251,9 +251,7 @@ def _read_xlsx(path: Path, wanted: str | None) -> Table:
 
 
 def _rows(sheet: Any, name: str) -> Iterator[list[str]]:
-    count = 0
-    for values in sheet.iter_rows(values_only=True):
-        count += 1
+    for count, values in enumerate(sheet.iter_rows(values_only=True), 1):
         if count > MAX_ROWS:
             raise UserError(_too_many(name))
         yield [cell_text(value) for value in values]

@@ -158,7 +158,7 @@ def _leader_text(policy: Policy, text: str | None) -> str | None:
         return None
     cleaned = re.sub(r"\s+", "", text)
     for name in policy.leaders:
-        rest = cleaned[len(name) :].strip("()()")
+        rest = re.sub(r"^[((]|[))]$", "", cleaned[len(name) :])
         if cleaned.startswith(name) and (
             not rest or rest in {entry.title for entry in policy.assignments}
         ):
