@@ -274,7 +274,7 @@ def _events(
     closed = item_closed(status) if status is not None else closed_on is not None
     done = standing(item, today=dates.today())
     if closed:
-        if done.closed is not None:
+        if done.closed:
             return []
         if closed_on is None:
             raise UserError(
