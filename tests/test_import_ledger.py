@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from wkb_tracker.store.ledger_files import cell_text, decode_csv
+
 from conftest import Invoke
 from gitrepo import git, init, subjects
-
-from wkb_tracker import ledger_columns as columns
-from wkb_tracker.ledger_files import cell_text, decode_csv
+from wkb_tracker.domain import ledger_columns as columns
 
 
 def record_files(root: Path) -> list[str]:
@@ -230,7 +230,7 @@ def test_import__rectifications_with_status_and_closing_date(
 def test_import__a_crash_after_the_visit_is_completed_by_a_rerun(
     wkb: Invoke, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wkb_tracker import rectification_store
+    from wkb_tracker.store import rectification_store
 
     sheet = tmp_path / "x.csv"
     sheet.write_text(

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import COMMIT_HELP, TextJson, begin_commit, echo, session, warn
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.i18n import say
 
 if TYPE_CHECKING:
-    from wkb_tracker.ledger_import import Plan, Written
+    from wkb_tracker.store.ledger_import import Plan, Written
 
 
 class Kind(StrEnum):
@@ -69,13 +69,13 @@ def import_ledger(
     Example: wkb import 台账.xlsx --dry-run ; wkb import 台账.xlsx ;
     wkb import 整改清单.csv --kind rectifications --default 来源=督查
     """
-    from wkb_tracker import ledger_import
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.ledger_columns import parse_mapping
-    from wkb_tracker.ledger_files import read_table
-    from wkb_tracker.loader import load
-    from wkb_tracker.rectification_store import checked_policy
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.ledger_columns import parse_mapping
+    from wkb_tracker.store import ledger_import
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.ledger_files import read_table
+    from wkb_tracker.store.loader import load
+    from wkb_tracker.store.rectification_store import checked_policy
 
     if kind is Kind.entities:
         raise UserError(
@@ -117,11 +117,11 @@ def import_ledger(
         finally:
             if pending is not None and written.paths:
                 from wkb_tracker.cli.common import finish_commit
-                from wkb_tracker.gitops import commit_message
+                from wkb_tracker.store.gitops import commit_message
 
                 finish_commit(pending, written.paths, commit_message("import", _subject(file, written), who))
     if format is TextJson.json:
-        from wkb_tracker.render import print_json
+        from wkb_tracker.report.render import print_json
 
         print_json(_view(planned, written, dry_run=dry_run, blocked=blocked))
     else:
@@ -132,8 +132,8 @@ def import_ledger(
 
 def _defaults(kind: str, pairs: list[str]) -> dict[str, str]:
     """`--default FIELD=VALUE` options → {field: value}; fields named as in --map."""
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.ledger_columns import parse_mapping
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.ledger_columns import parse_mapping
 
     values: dict[str, str] = {}
     for pair in pairs:
