@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from wkb_tracker.store.ledger_files import cell_text, decode_csv
 
 from conftest import Invoke
 from gitrepo import git, init, subjects
 from wkb_tracker.domain import ledger_columns as columns
+from wkb_tracker.store.ledger_files import cell_text, decode_csv
 
 
 def record_files(root: Path) -> list[str]:
