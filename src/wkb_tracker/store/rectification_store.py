@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain import dates, ids
-from wkb_tracker.domain import text as text_rules
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
 from wkb_tracker.domain.i18n import say
@@ -50,10 +49,11 @@ from wkb_tracker.domain.rectification import (
     standing,
     state_at,
 )
+from wkb_tracker.domain.text import clean_text, optional_text
 from wkb_tracker.store import records, storage
 from wkb_tracker.store.config import read_config
-from wkb_tracker.store.policy_files import load_policy
-from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
+from wkb_tracker.store.policy_files import checked_policy
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, is_sealed
 
 VISIT_SOURCE = "visit"
 STATUS_FILTERS = ("open", "overdue", "due-soon", "closed", "all")
@@ -63,20 +63,15 @@ _STATUS_RANK = {OVERDUE: 0, OPEN: 1, CLOSED: 2}
 # -- checking what people type ---------------------------------------------------------------
 
 
-def clean_text(value: str | None, field: str, *, required: bool = True) -> str | None:
-    """`value` cleaned by `text.clean_text` (line breaks allowed), or None when absent or blank
-    and optional."""
-    if value is None or (not required and not value.strip()):
-        return None
-    return text_rules.clean_text(value, field, required=True, multiline=True)
+def _prose(value: str, field: str) -> str:
+    """A required free text (problem, note, reason, resolution): line breaks allowed."""
+    return clean_text(value, field, required=True, multiline=True)
 
 
 def check_problem_text(text: str, field: str = "--problem") -> str:
     """A problem's text as it will be stored; refuses what `clean_text` refuses. Call it before
     writing a visit whose problems will become items, so a bad text stops the visit too."""
-    cleaned = clean_text(text, field)
-    assert cleaned is not None
-    return cleaned
+    return _prose(text, field)
 
 
 def parse_source(text: str) -> str:
@@ -139,14 +134,6 @@ def _day(text: str | None, field: str) -> date:
     return day
 
 
-def checked_policy(root: Path) -> Policy:
-    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(p) for p in problems))
-    return policy
-
-
 # -- finding records -------------------------------------------------------------------------
 
 
@@ -155,23 +142,6 @@ def _glob_one(root: Path, pattern: str) -> str | None:
         if path.is_file() and not path.name.startswith("."):
             return path.relative_to(root).as_posix()
     return None
-
-
-def find_visit(root: Path, text: str) -> Visit:
-    """The visit with the typed id. Refuses a malformed or unknown id (exit 2)."""
-    visit_id, year, month = ids.parse_id(text, ids.VISIT)
-    rel = _glob_one(root, f"{VISITS_DIR}/{year:04d}/{month:02d}/*_{visit_id}.yaml") or _glob_one(
-        root, f"{VISITS_DIR}/*/*/*_{visit_id}.yaml"
-    )
-    if rel is None:
-        raise UserError(
-            say("没有编号为 {i} 的走访记录", "there is no visit with id {i}", i=visit_id)
-        )
-    doc = storage.read_yaml(root, rel)
-    visit, problems = (None, doc.problems) if doc.problems else records.visit_from_document(doc)
-    if visit is None:
-        raise DataError("\n".join(str(p) for p in problems))
-    return visit
 
 
 def item_rel(root: Path, text: str) -> str:
@@ -304,6 +274,12 @@ def _write_new(root: Path, item: Rectification) -> Rectification:
     raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
 
 
+def write_new_item(root: Path, item: Rectification) -> Rectification:
+    """Create a checked item's file (from `build_item` or `items_for_visit`); returns it as
+    written (a fresh id on the rare collision)."""
+    return _write_new(root, item)
+
+
 def _new_item(
     *,
     problem: str,
@@ -402,6 +378,46 @@ def add_item(
     late_reason: str | None = None,
 ) -> Rectification:
     """Open one item from typed options (`wkb rectify add`); returns it as written.
+    What `build_item` refuses is refused before anything is written."""
+    return _write_new(
+        root,
+        build_item(
+            root,
+            problem=problem,
+            recorder=recorder,
+            visit=visit,
+            district=district,
+            source=source,
+            measure=measure,
+            department=department,
+            owner=owner,
+            opened=opened,
+            deadline=deadline,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
+    )
+
+
+def build_item(
+    root: Path,
+    *,
+    problem: str,
+    recorder: str,
+    visit: str | None = None,
+    district: str | None = None,
+    source: str | None = None,
+    measure: int | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    opened: str | None = None,
+    deadline: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+    policy: Policy | None = None,
+    config: Config | None = None,
+) -> Rectification:
+    """The item `rectify add` (and `wkb import`) would write, checked, not yet written.
 
     With `visit`, district, source and opened date come from the visit (conflicting options are
     refused). Without, `source` is required. The department defaults to the district's
@@ -411,11 +427,15 @@ def add_item(
     or before the district's first table entry; a deadline before the opened date; an opened
     date in a sealed month without both `late_reason` and `approved_by`.
     """
-    config, _problems = read_config(root)
-    policy = checked_policy(root)
+    if config is None:
+        config, _problems = read_config(root)
+    if policy is None:
+        policy = checked_policy(root)
     problem_text = check_problem_text(problem)
     measure = _measure(measure)
     if visit is not None:
+        from wkb_tracker.store.visits import find_visit
+
         found = find_visit(root, visit)
         if found.is_void:
             raise UserError(
@@ -473,8 +493,8 @@ def add_item(
     approval = _approval(approved_by, late_reason)
     _refuse_sealed(root, opened_on, approval["approved_by"], approval["late_reason"], opening=True)
     sealed = is_sealed(root, opened_on.year, opened_on.month)
-    department_text = clean_text(department, "--department", required=False)
-    owner_text = clean_text(owner, "--owner", required=False)
+    department_text = optional_text(department, "--department")
+    owner_text = optional_text(owner, "--owner")
     district_name: str | None = None
     if district_id is not None:
         entry = policy.assignment_on(district_id, opened_on)
@@ -513,14 +533,23 @@ def add_item(
         late_reason=approval["late_reason"] if sealed else None,
         late_approved_by=approval["approved_by"] if sealed else None,
     )
-    return _write_new(root, item)
+    return item
 
 
 def items_for_visit(
-    policy: Policy, config: Config, visit: Visit, *, recorder: str
+    policy: Policy,
+    config: Config,
+    visit: Visit,
+    *,
+    recorder: str,
+    deadline: str | None = None,
+    department: str | None = None,
+    owner: str | None = None,
 ) -> list[Rectification]:
     """The items a visit's problems open (not yet written): one per problem, source visit,
-    district and opened date from the visit, department and owner from the table that day."""
+    district and opened date from the visit, department and owner from the table that day
+    unless given (a 台账's 责任处室 column), the deadline `rectify_deadline_days` after the visit
+    unless given (checked as `rectify add --deadline` is)."""
     entry = policy.assignment_on(visit.district_id, visit.date)
     if entry is None:
         raise UserError(
@@ -539,10 +568,10 @@ def items_for_visit(
             source=VISIT_SOURCE,
             visit=visit.id,
             measure=None,
-            department=entry.department,
-            owner=entry.contact,
+            department=optional_text(department, "--department") or entry.department,
+            owner=optional_text(owner, "--owner") or entry.contact,
             opened=visit.date,
-            deadline=visit.date + timedelta(days=config.rectify_deadline_days),
+            deadline=_deadline(deadline, visit.date, config),
             recorder=recorder,
             # a visit added to a sealed month was approved as such: so are its items
             late_reason=visit.late_reason,
@@ -622,12 +651,26 @@ def _append(
     with storage.locked(root / rel):
         item = _whole_item(root, rel)
         event = make(item)
-        refusal = refuse_event(item, event, today=dates.today())
-        if refusal is not None:
-            raise UserError(refusal.message)
-        _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
+        check_event(root, item, event)
         event = _write_event(root, item, event)
     return replace(item, events=in_order([*item.events, event])), event
+
+
+def add_event_checked(root: Path, item_id: str, event: RectificationEvent) -> str:
+    """Add an event built in advance (`close_event`, `progress_event`) to the item, re-checked
+    under the item's lock against its history on disk; returns the event file's path."""
+    _item, written = _append(root, item_id, lambda _item: event)
+    return written.path
+
+
+def check_event(root: Path, item: Rectification, event: RectificationEvent) -> None:
+    """Refuse (UserError) an event the rules refuse after `item`'s history, or one dated in a
+    sealed month without an approver and a reason. The one check before any event is written
+    (and before `wkb import` plans one)."""
+    refusal = refuse_event(item, event, today=dates.today())
+    if refusal is not None:
+        raise UserError(refusal.message)
+    _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
 
 
 def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
@@ -636,8 +679,8 @@ def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
 
 def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str | None]:
     return {
-        "approved_by": clean_text(approved_by, "--approved-by", required=False),
-        "late_reason": clean_text(late_reason, "--late-reason", required=False),
+        "approved_by": optional_text(approved_by, "--approved-by"),
+        "late_reason": optional_text(late_reason, "--late-reason", multiline=True),
     }
 
 
@@ -652,10 +695,24 @@ def add_progress(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
-    text = clean_text(note, "--note")
+    event = progress_event(
+        note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason
+    )
+    return _append(root, item_id, lambda _item: event)
+
+
+def progress_event(
+    *,
+    note: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> RectificationEvent:
+    """A progress note from typed values (not yet checked against an item, not written)."""
+    text = _prose(note, "--note")
     on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(PROGRESS, on, by, note=text, **extra))
+    return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
 
 
 def extend(
@@ -672,7 +729,7 @@ def extend(
     """Extend an open item's deadline. A term (+15d, 2周, 1个月) counts from the deadline in force.
     Refuses a closed item, a deadline that is not later than the one in force, a term past the
     last date there is, and (without an approver) an extension after the deadline has passed."""
-    why = clean_text(reason, "--reason")
+    why = _prose(reason, "--reason")
     extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
@@ -695,10 +752,24 @@ def close(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Close an open item with its resolution. Refuses one already closed."""
-    text = clean_text(resolution, "--resolution")
+    event = close_event(
+        resolution=resolution, by=by, day=day, approved_by=approved_by, late_reason=late_reason
+    )
+    return _append(root, item_id, lambda _item: event)
+
+
+def close_event(
+    *,
+    resolution: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> RectificationEvent:
+    """A closure from typed values (not yet checked against an item, not written)."""
+    text = _prose(resolution, "--resolution")
     on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(CLOSE, on, by, resolution=text, **extra))
+    return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
 
 
 def reopen(
@@ -712,7 +783,7 @@ def reopen(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
-    why = clean_text(reason, "--reason")
+    why = _prose(reason, "--reason")
     on = _day(day, "--date")
     extra = _approval(approved_by, late_reason)
     return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))
