@@ -132,7 +132,7 @@ def test_format__one_vocabulary_with_old_values_kept(wkb: Any) -> None:
     refused = wkb("visit", "list", "--format", "docx")
     assert refused.exit_code == 2
     assert "'table', 'json', 'csv', 'markdown', 'xlsx', 'html'" in refused.stderr
-    for args in (["due"], ["rectify", "list"], ["visit", "list"], ["report"]):
+    for args in (["due"], ["rectify", "list"], ["visit", "list"], ["report"], ["stats"]):
         assert "[table|json|csv|markdown|xlsx|html]" in ok(wkb(*args, "-h")).stdout
 
 
