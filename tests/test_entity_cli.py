@@ -9,7 +9,7 @@ import pytest
 
 from gitrepo import git
 from gitrepo import ok as ok_in
-from wkb_tracker.root import init_root
+from wkb_tracker.store.root import init_root
 
 CODE = "91350100M000100Y43"
 

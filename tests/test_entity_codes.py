@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wkb_tracker.credit_code import (
+from wkb_tracker.domain.credit_code import (
     CHARSET,
     WEIGHTS,
     check_character,
@@ -16,7 +16,7 @@ from wkb_tracker.credit_code import (
     org_check_character,
     parse_code,
 )
-from wkb_tracker.errors import UserError
+from wkb_tracker.domain.errors import UserError
 
 # Published codes, each verified here by both check characters: the example code printed in
 # GB 32100-2015 and commonly cited with it, and two codes shown on well-known business licences

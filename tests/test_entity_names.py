@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wkb_tracker.entities import Entity, Register
-from wkb_tracker.entity_names import name_key
+from wkb_tracker.domain.entities import Entity, Register
+from wkb_tracker.domain.entity_names import name_key
 
 CHINESE = "武汉光谷实验室楚天电科技智能装备汉江生物医药长江数软件创新中心研究院"
 ASCII = "ABCXYZabcxyz0123456789&-."

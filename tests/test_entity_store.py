@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.entity_store import (
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.domain.policy import Policy
+from wkb_tracker.store.entity_store import (
     EntityChanges,
     EntityRequest,
     add_entity,
@@ -16,8 +18,7 @@ from wkb_tracker.entity_store import (
     load_register,
     merge_entities,
 )
-from wkb_tracker.errors import UserError
-from wkb_tracker.policy import Policy, load_policy
+from wkb_tracker.store.policy_files import load_policy
 
 CODE = "91350100M000100Y43"  # GB 32100-2015's example code (both check characters valid)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builders import make_visit, write_visit
-from wkb_tracker.records import VISIT_FIELDS
+from wkb_tracker.domain.model import VISIT_FIELDS
 
 ADD = ("visit", "add", "--date", "2026-11-03", "--no-rectify")
 

@@ -20,12 +20,12 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.i18n import say, term
+from wkb_tracker.domain.i18n import say, term
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from wkb_tracker.entities import Entity, Register
+    from wkb_tracker.domain.entities import Entity, Register
 
 entity_app = typer.Typer(
     help="创新主体登记册 / the register of innovation entities (who the bureau serves)",
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
 
 def _register(root: Path) -> Register:
     """The register; files that cannot be read are named on stderr and left out."""
-    from wkb_tracker.entity_store import load_register
+    from wkb_tracker.store.entity_store import load_register
 
     found, problems = load_register(root)
     for problem in problems:
@@ -51,7 +51,7 @@ def _register(root: Path) -> Register:
 
 
 def _by(ctx: typer.Context, by: str | None) -> str:
-    from wkb_tracker.gitops import default_recorder
+    from wkb_tracker.store.gitops import default_recorder
 
     state = session(ctx)
     return by if by is not None else default_recorder(state.root(), state.config().recorder)
@@ -79,11 +79,11 @@ def add(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """登记一个创新主体 / register an innovation entity."""
-    from wkb_tracker.cli.visit_cmds import _policy
-    from wkb_tracker.entity_store import EntityRequest, add_entity, commit_message
+    from wkb_tracker.store.entity_store import EntityRequest, add_entity, commit_message
+    from wkb_tracker.store.policy_files import checked_policy
 
     root = session(ctx).root()
-    policy = _policy(root)
+    policy = checked_policy(root)
     who = _by(ctx, by)
     pending = begin_commit(ctx, commit)
     request = EntityRequest(
@@ -105,8 +105,8 @@ def add(
 
 
 def _print_json(entity: Entity, **extra: Any) -> None:
-    from wkb_tracker.entity_store import entity_view
-    from wkb_tracker.render import print_json
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.store.entity_store import entity_view
 
     print_json({**entity_view(entity), **extra})
 
@@ -126,15 +126,15 @@ def list_entities(
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出登记的创新主体(按名称)/ list registered entities (by name)."""
-    from wkb_tracker.entity_store import entity_view
-    from wkb_tracker.policy import load_policy
+    from wkb_tracker.store.entity_store import entity_view
+    from wkb_tracker.store.policy_files import load_policy
 
     root = session(ctx).root()
     found = _register(root)
     district_id = load_policy(root)[0].resolve_district(district) if district else None
     kind = None
     if entity_type is not None:
-        from wkb_tracker.visits import resolve_type
+        from wkb_tracker.store.visits import resolve_type
 
         kind = resolve_type(entity_type)
     chosen = [
@@ -145,7 +145,7 @@ def list_entities(
         and (tag is None or tag.strip() in entity.tags)
     ]
     if format is TableJsonCsv.json:
-        from wkb_tracker.render import print_json
+        from wkb_tracker.report.render import print_json
 
         print_json([entity_view(entity) for entity in chosen])
         return
@@ -163,11 +163,11 @@ def list_entities(
         header.append(say("并入", "merged into"))
     rows = [_row(entity, everything) for entity in chosen]
     if format is TableJsonCsv.csv:
-        from wkb_tracker.render import print_csv
+        from wkb_tracker.report.render import print_csv
 
         print_csv(header, rows)
         return
-    from wkb_tracker.render import print_table
+    from wkb_tracker.report.render import print_table
 
     caption = say("共 {n} 个主体", "{n} entities", n=len(rows))
     print_table(header, rows, caption=caption, keep=(0, 3))
@@ -196,7 +196,7 @@ def show(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一个主体 / print one entity."""
-    from wkb_tracker.entity_store import find_entity
+    from wkb_tracker.store.entity_store import find_entity
 
     found = _register(session(ctx).root())
     entity = find_entity(found, wanted)
@@ -264,11 +264,11 @@ def edit(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """修改一个主体(改名时原名称保留为别名)/ change an entity (a rename keeps the old name)."""
-    from wkb_tracker.cli.visit_cmds import _policy
-    from wkb_tracker.entity_store import EntityChanges, commit_message, edit_entity
+    from wkb_tracker.store.entity_store import EntityChanges, commit_message, edit_entity
+    from wkb_tracker.store.policy_files import checked_policy
 
     root = session(ctx).root()
-    policy = _policy(root)
+    policy = checked_policy(root)
     who = _by(ctx, None)
     changes = EntityChanges(
         name=name,
@@ -282,7 +282,7 @@ def edit(
         contact=contact,
     )
     if changes.is_empty():
-        from wkb_tracker.errors import UserError
+        from wkb_tracker.domain.errors import UserError
 
         raise UserError(
             say(
@@ -317,7 +317,7 @@ def merge(
     """合并两个条目:后者的名称成为前者的别名,后者的文件保留并标记「已并入」,指向后者的走访按前者计
     / merge MERGED into KEEP: its names become aliases, its file stays marked merged_into, and
     visits that point to it count for KEEP when read (no visit file is rewritten)."""
-    from wkb_tracker.entity_store import commit_message, merge_entities
+    from wkb_tracker.store.entity_store import commit_message, merge_entities
 
     root = session(ctx).root()
     who = _by(ctx, by)
@@ -325,8 +325,8 @@ def merge(
     kept, merged = merge_entities(root, _register(root), keep, gone, by=who)
     finish_commit(pending, [kept.path, merged.path], commit_message("merge", kept, who, merged))
     if format is TextJson.json:
-        from wkb_tracker.entity_store import entity_view
-        from wkb_tracker.render import print_json
+        from wkb_tracker.report.render import print_json
+        from wkb_tracker.store.entity_store import entity_view
 
         print_json({"kept": entity_view(kept), "merged": entity_view(merged)})
         return
@@ -357,10 +357,10 @@ def link(
     """为没有 entity_id 的旧走访建议主体编号(默认只列出,--apply 写入)/ propose register ids
     for visits recorded without one (a dry run unless --apply)."""
     from wkb_tracker.cli.common import warn_skipped
-    from wkb_tracker.entity_links import apply_link, plan_links, refuse_empty
-    from wkb_tracker.gitops import commit_message
-    from wkb_tracker.loader import load_visits
-    from wkb_tracker.root import sealed_months
+    from wkb_tracker.store.entity_links import apply_link, plan_links, refuse_empty
+    from wkb_tracker.store.gitops import commit_message
+    from wkb_tracker.store.loader import load_visits
+    from wkb_tracker.store.root import sealed_months
 
     root = session(ctx).root()
     found = _register(root)
@@ -407,7 +407,7 @@ def link(
         )
         return
     done: list[str] = []
-    from wkb_tracker.errors import WkbError
+    from wkb_tracker.domain.errors import WkbError
 
     for proposal in plan.links:
         try:

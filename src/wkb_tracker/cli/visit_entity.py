@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import warn
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.i18n import say
 
 if TYPE_CHECKING:
-    from wkb_tracker.entities import Entity, Match, Register
-    from wkb_tracker.policy import Policy
-    from wkb_tracker.visits import VisitRequest
+    from wkb_tracker.domain.entities import Entity, Match, Register
+    from wkb_tracker.domain.policy import Policy
+    from wkb_tracker.store.visits import VisitRequest
 
 REGISTER_HELP = (
     "未登记的主体当场登记(终端中会询问;--no-register 不登记也不询问)/ register an unknown "
@@ -51,7 +51,7 @@ class EntityStep:
         return step
 
     def _resolve(self, values: dict[str, Any]) -> None:
-        from wkb_tracker.entities import choose
+        from wkb_tracker.domain.entities import choose
 
         self.match = choose(self.register, values["entity"])
         self._take(values)
@@ -121,8 +121,8 @@ class EntityStep:
     def register_new(self, policy: Policy, request: VisitRequest) -> VisitRequest:
         """Register the visit's entity (name, type, district as the visit has them) once the
         visit itself is known to be acceptable: a refused visit registers nothing."""
-        from wkb_tracker.entity_store import EntityRequest, add_entity
-        from wkb_tracker.visits import check_new
+        from wkb_tracker.store.entity_store import EntityRequest, add_entity
+        from wkb_tracker.store.visits import check_new
 
         visit = check_new(policy, self.root, request).visit  # refuses before anything is written
         self.registered = add_entity(
