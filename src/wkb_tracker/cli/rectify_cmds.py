@@ -388,17 +388,17 @@ def show(
 
 
 def _policy(root: Path) -> Policy:
-    from wkb_tracker.store.rectification_store import checked_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
     return checked_policy(root)
 
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
+    from wkb_tracker.domain.text import clean_text
     from wkb_tracker.store.gitops import default_recorder
-    from wkb_tracker.store.rectification_store import clean_text
 
     if given is not None:
-        return clean_text(given, "--recorder") or ""
+        return clean_text(given, "--recorder", required=True)
     return default_recorder(session(ctx).root(), session(ctx).config().recorder)
 
 

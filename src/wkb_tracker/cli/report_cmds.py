@@ -70,9 +70,7 @@ def report(
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     root = session(ctx).root()
-    # Items settled before the period or opened after its snapshot cannot count (record_cache).
-    snapshot = min(day, period.last)
-    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
+    dataset = _load(root, period.months(), period.records_window(day), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     dataset, set_aside = _set_aside_after_seal(root, dataset)
     result = compliance.compute(dataset, period, day, leader=name)
@@ -105,7 +103,8 @@ def due(
 
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
-    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)
+    month = compliance.month_of(day)
+    dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
@@ -181,14 +180,11 @@ def _load(
     """The policy, config, the visits of `months` only, and the rectification items the period
     can count (`window`: not settled before its first day, opened by its snapshot). Broken
     policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
-    from wkb_tracker.domain.errors import DataError
     from wkb_tracker.store.loader import load
-    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.store.policy_files import refuse_broken_policy
 
     dataset = load(root, months=months, window=window, known_on=known_on)
-    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
-    if policy_problems:
-        raise DataError("\n".join(str(p) for p in policy_problems))
+    refuse_broken_policy(dataset.problems)
     for problem in dataset.problems:
         warn(str(problem))
     return dataset

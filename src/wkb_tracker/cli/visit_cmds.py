@@ -292,7 +292,7 @@ def _prompt_missing(
             default=entry.leader if entry else None,
         )
     if values["entity"] is None:
-        from wkb_tracker.store.visits import clean_text
+        from wkb_tracker.domain.text import clean_text
 
         values["entity"] = _ask(
             say("创新主体名称", "innovation entity"),
@@ -590,10 +590,6 @@ def edit(
 
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
-    from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(problem) for problem in problems))
-    return policy
+    return checked_policy(root)
