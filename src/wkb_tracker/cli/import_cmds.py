@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import COMMIT_HELP, TextJson, begin_commit, echo, session, warn
+from wkb_tracker.cli.common import COMMIT_HELP, begin_commit, echo, session, warn
+from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
     from wkb_tracker.store.ledger_import import Plan, Written
@@ -63,7 +65,7 @@ def import_ledger(
         None, "--recorder", help="记录人(表中无「记录人」列时;默认取配置或 git user.name)"
     ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """从 Excel/CSV 台账导入走访或整改事项 / import visits or rectification items from a ledger.
 
@@ -123,7 +125,7 @@ def import_ledger(
 
                     message = commit_message("import", _subject(file, written), who)
                     finish_commit(pending, written.paths, message)
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(_view(planned, written, dry_run=dry_run, blocked=blocked))
