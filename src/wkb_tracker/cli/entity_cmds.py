@@ -12,15 +12,15 @@ import typer
 
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
-    TableJsonCsv,
-    TextJson,
     begin_commit,
     echo,
     finish_commit,
     session,
     warn,
 )
+from wkb_tracker.cli.exporting import format_option, view_format_option
 from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import CSV, JSON, TABLE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,7 +76,7 @@ def add(
     contact: str = typer.Option("", "--contact", help="联系人 / contact person"),
     by: str | None = typer.Option(None, "--by", help="登记人(默认记录人)/ who registers"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """登记一个创新主体 / register an innovation entity."""
     from wkb_tracker.store.entity_store import EntityRequest, add_entity, commit_message
@@ -97,7 +97,7 @@ def add(
     )
     entity = add_entity(root, policy, _register(root), request, by=who)
     finish_commit(pending, [entity.path], commit_message("add", entity, who))
-    if format is TextJson.json:
+    if format == JSON:
         _print_json(entity)
         return
     echo(say("已登记主体 {i}:{n}", "registered entity {i}: {n}", i=entity.id, n=entity.name))
@@ -123,7 +123,7 @@ def list_entities(
     everything: bool = typer.Option(
         False, "--all", help="含已并入其他主体的条目 / include entries merged into another"
     ),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str = format_option(TABLE, JSON, CSV, default=TABLE),
 ) -> None:
     """列出登记的创新主体(按名称)/ list registered entities (by name)."""
     from wkb_tracker.store.entity_store import entity_view
@@ -134,7 +134,7 @@ def list_entities(
     district_id = load_policy(root)[0].resolve_district(district) if district else None
     kind = None
     if entity_type is not None:
-        from wkb_tracker.store.visits import resolve_type
+        from wkb_tracker.domain.visit_rules import resolve_type
 
         kind = resolve_type(entity_type)
     chosen = [
@@ -144,7 +144,7 @@ def list_entities(
         and (kind is None or entity.type == kind)
         and (tag is None or tag.strip() in entity.tags)
     ]
-    if format is TableJsonCsv.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json([entity_view(entity) for entity in chosen])
@@ -162,7 +162,7 @@ def list_entities(
     if everything:
         header.append(say("并入", "merged into"))
     rows = [_row(entity, everything) for entity in chosen]
-    if format is TableJsonCsv.csv:
+    if format == CSV:
         from wkb_tracker.report.render import print_csv
 
         print_csv(header, rows)
@@ -193,7 +193,7 @@ def _row(entity: Entity, merged_column: bool) -> list[Any]:
 def show(
     ctx: typer.Context,
     wanted: str = typer.Argument(..., metavar="ID|NAME", help="编号或名称 / id or name"),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一个主体 / print one entity."""
     from wkb_tracker.store.entity_store import find_entity
@@ -201,7 +201,7 @@ def show(
     found = _register(session(ctx).root())
     entity = find_entity(found, wanted)
     current = found.canonical(entity.id)
-    if format is TextJson.json:
+    if format == JSON:
         _print_json(entity)
         return
     lines = [
@@ -261,7 +261,7 @@ def edit(
     ),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """修改一个主体(改名时原名称保留为别名)/ change an entity (a rename keeps the old name)."""
     from wkb_tracker.store.entity_store import EntityChanges, commit_message, edit_entity
@@ -297,7 +297,7 @@ def edit(
         echo(say("未做修改:{i}", "no changes: {i}", i=after.id))
         return
     finish_commit(pending, [after.path], commit_message("edit", after, who))
-    if format is TextJson.json:
+    if format == JSON:
         _print_json(after)
         return
     echo(say("已保存修改:{i} {n}", "saved: {i} {n}", i=after.id, n=after.name))
@@ -312,7 +312,7 @@ def merge(
     ),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who merges"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """合并两个条目:后者的名称成为前者的别名,后者的文件保留并标记「已并入」,指向后者的走访按前者计
     / merge MERGED into KEEP: its names become aliases, its file stays marked merged_into, and
@@ -324,7 +324,7 @@ def merge(
     pending = begin_commit(ctx, commit)
     kept, merged = merge_entities(root, _register(root), keep, gone, by=who)
     finish_commit(pending, [kept.path, merged.path], commit_message("merge", kept, who, merged))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.entity_store import entity_view
 

@@ -16,7 +16,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TextJson,
     begin_commit,
     echo,
     finish_commit,
@@ -25,10 +24,16 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.cli.visit_entity import REGISTER_HELP
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import LIST_FORMATS
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -117,7 +122,7 @@ def add(
     ),
     register_entity: bool | None = typer.Option(None, "--register/--no-register", help=REGISTER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
     from wkb_tracker.store.gitops import default_recorder
@@ -175,7 +180,7 @@ def add(
     from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.visits import visit_view
 
@@ -279,7 +284,12 @@ def _prompt_missing(
     """Ask for each missing required value (showing what is valid), then the optional ones."""
     from wkb_tracker.domain.dates import today
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.visit_rules import (
+        parse_measure,
+        parse_visit_date,
+        resolve_mode,
+        resolve_type,
+    )
 
     err = sys.stderr
     if values["date"] is None:
@@ -504,7 +514,7 @@ def show(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
@@ -529,7 +539,7 @@ def show(
 
     entities = _register(session(ctx).root())
     view = {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(view)

@@ -393,7 +393,7 @@ def _district(policy: Policy, text: str | None) -> tuple[str | None, str | None]
 def _type(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
-    from wkb_tracker.store.visits import resolve_type
+    from wkb_tracker.domain.visit_rules import resolve_type
 
     return resolve_type(text)
 
