@@ -500,3 +500,26 @@ def test_html__renders_in_headless_chromium(exported: dict[str, Any]) -> None:
     ).stdout  # fmt: skip
     assert 'id="heatmap"' in dom and "胡军" in dom and "整改事项" in dom
     # The PNG screenshot (and the LibreOffice checks) are in scripts/check_outputs.py.
+
+
+@pytest.mark.parametrize("key", [("2026-10", "xlsx"), ("2026-10", "docx")])
+def test_office_files__dated_by_their_day_not_the_clock(
+    exported: dict[str, Any], key: tuple[str, str]
+) -> None:
+    """Every zip member and the document's created/modified carry the output's day (today,
+    pinned): the same figures give the same bytes whenever they are made."""
+    archive = zipfile.ZipFile(exported[key])
+    assert {info.date_time for info in archive.infolist()} == {(2026, 11, 25, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode("utf-8")
+    assert core.count("2026-11-25T00:00:00Z") == 2
+
+
+def test_report_csv__english_headers_in_english(wkb: Any) -> None:
+    header = ok(wkb("--lang", "en", "report", "--year", "2026", "--format", "csv")).stdout
+    columns = header.removeprefix("\ufeff").splitlines()[0].split(",")
+    assert columns[:3] == ["from", "to", "as_of"] and "district_id" in columns
+    assert columns[-8:] == [
+        "leader_open", "leader_overdue", "leader_closed_on_time", "leader_closed_late",
+        "leader_late_entries", "leader_months_met", "leader_months_assessed", "leader_on_time_rate",
+    ]  # fmt: skip
+    assert all(column.isascii() for column in columns)
