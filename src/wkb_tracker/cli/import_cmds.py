@@ -7,6 +7,7 @@ file, no header, unknown --map field), nothing written.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,35 +94,37 @@ def import_ledger(
     pending = None if dry_run else begin_commit(ctx, commit)  # refused before anything is read
     table = read_table(file, sheet=sheet)
     policy = checked_policy(root)
-    dataset = load(root, rectifications=True)
-    for problem in dataset.problems:
-        warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
     who = recorder if recorder is not None else default_recorder(root, state.config().recorder)
-    planned = ledger_import.plan(
-        root,
-        table,
-        kind.value,
-        mapping=columns,
-        defaults=defaults,
-        recorder=who,
-        visits=dataset.visits,
-        items=dataset.rectifications,
-        policy=policy,
-        config=dataset.config,
-    )
-    for message in planned.warnings:
-        warn(message)
-    blocked = bool(planned.problems) and not skip_invalid and not dry_run
     written = ledger_import.Written()
-    if not dry_run and not blocked:
-        try:
-            ledger_import.write(root, planned, written)
-        finally:
-            if pending is not None and written.paths:
-                from wkb_tracker.cli.common import finish_commit
-                from wkb_tracker.store.gitops import commit_message
+    with nullcontext() if dry_run else ledger_import.import_lock(root):
+        dataset = load(root, rectifications=True)
+        for problem in dataset.problems:
+            warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
+        planned = ledger_import.plan(
+            root,
+            table,
+            kind.value,
+            mapping=columns,
+            defaults=defaults,
+            recorder=who,
+            visits=dataset.visits,
+            items=dataset.rectifications,
+            policy=policy,
+            config=dataset.config,
+        )
+        for message in planned.warnings:
+            warn(message)
+        blocked = bool(planned.problems) and not skip_invalid and not dry_run
+        if not dry_run and not blocked:
+            try:
+                ledger_import.write(root, planned, written)
+            finally:
+                if pending is not None and written.paths:
+                    from wkb_tracker.cli.common import finish_commit
+                    from wkb_tracker.store.gitops import commit_message
 
-                finish_commit(pending, written.paths, commit_message("import", _subject(file, written), who))
+                    message = commit_message("import", _subject(file, written), who)
+                    finish_commit(pending, written.paths, message)
     if format == JSON:
         from wkb_tracker.report.render import print_json
 
