@@ -219,6 +219,9 @@ def test_merge__visits_of_the_merged_entry_count_for_the_kept_one(wkb, root: Pat
     assert f"主体编号: {gone['id']} → {keep['id']}(武汉光谷实验室)" in shown
     listed = json.loads(wkb("visit", "list", "--format", "json").stdout)
     assert [v["entity_current"]["id"] for v in listed] == [keep["id"], keep["id"]]
+    shown = json.loads(wkb("entity", "show", keep["id"], "--format", "json").stdout)
+    assert sorted(shown["visits"]) == sorted([old["id"], new["id"]])
+    assert wkb("entity", "show", keep["id"]).stdout.splitlines()[-1].startswith("走访: 2 条(")
     assert wkb("validate").exit_code == 0
 
 
