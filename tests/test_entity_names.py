@@ -124,3 +124,22 @@ def test_stats__groups_entities_by_the_same_key() -> None:
     assert entity_key("楚天光电科技有限公司") == entity_key("楚天光电科技（股份有限公司）") == name_key(
         "楚天光电科技"
     )
+
+
+def test_ambiguous__a_long_candidate_list_is_cut_to_one_line() -> None:
+    from wkb_tracker.domain.entities import ambiguous_error
+
+    register = Register(Entity(f"S20261201-A{n:05d}", f"测试企业{n}") for n in range(100, 130))
+    match = register.resolve("测试企业1")
+    assert match.how == "ambiguous" and len(match.candidates) == 30
+    message = str(ambiguous_error(match))
+    assert message.count("测试企业") == 5 + 1  # the typed text and five candidates
+    assert message.endswith(" 等,另有 25 个。请写全称或编号")
+
+
+def test_register__keys_given_with_the_entities_are_used() -> None:
+    entity = Entity("S20261201-AAAAAA", "武汉光谷实验室", aliases=("光谷实验室",))
+    keyed = Register([entity], keys={entity.id: ["x1", "x2"]})
+    assert keyed.resolve("x2").entity == entity  # indexed by the keys given (a cache's)
+    stale = Register([entity], keys={entity.id: ["only-one"]})  # a wrong count: computed again
+    assert stale.resolve("光谷实验室").how == "alias"

@@ -386,6 +386,7 @@ def link(
     """为没有 entity_id 的旧走访建议主体编号(默认只列出,--apply 写入)/ propose register ids
     for visits recorded without one (a dry run unless --apply)."""
     from wkb_tracker.cli.common import warn_skipped
+    from wkb_tracker.domain.entities import listed
     from wkb_tracker.store.entity_links import apply_link, plan_links, refuse_empty
     from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.loader import load_visits
@@ -418,7 +419,7 @@ def link(
                 "{p}: {n} → ? (could be {c}; settle it with wkb visit edit or wkb entity edit --alias)",
                 p=left.path,
                 n=left.name,
-                c="、".join(f"{e.name}({e.id})" for e in left.candidates),
+                c=listed(left.candidates),
             )
         )
     if not apply:

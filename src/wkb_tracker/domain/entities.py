@@ -14,7 +14,7 @@ otherwise no match, with near misses to suggest. Pure: no I/O.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,14 +90,18 @@ class Register:
 
     __slots__ = ("_keys", "entities")
 
-    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+    def __init__(
+        self, entities: Iterable[Entity] = (), keys: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """`keys` (entity id → the name_key of each of its names, in order) may come with the
+        entities from a cache, so that a large register is indexed without normalising again."""
         self.entities: dict[str, Entity] = {}
         # name key → (entity id, the name or alias giving that key), active entries only
         self._keys: dict[str, list[tuple[str, str]]] = {}
         for entity in entities:
-            self.include(entity)
+            self.include(entity, keys.get(entity.id) if keys else None)
 
-    def include(self, entity: Entity) -> None:
+    def include(self, entity: Entity, keys: Sequence[str] | None = None) -> None:
         """Add (or replace, by id) one entry: how import and `entity add` keep a register current
         while they write, without reading the files again."""
         old = self.entities.get(entity.id)
@@ -105,8 +109,11 @@ class Register:
             self._forget(old)
         self.entities[entity.id] = entity
         if not entity.is_merged:
-            for name in entity.names:
-                self._keys.setdefault(name_key(name), []).append((entity.id, name))
+            names = entity.names
+            if keys is None or len(keys) != len(names):
+                keys = [name_key(name) for name in names]
+            for name, key in zip(names, keys, strict=True):
+                self._keys.setdefault(key, []).append((entity.id, name))
 
     def _forget(self, entity: Entity) -> None:
         for name in entity.names:
@@ -219,9 +226,24 @@ def ambiguous_error(match: Match, label: str = "--entity") -> Exception:
             "{label} {t!r} is ambiguous; it could be: {c}. Give the whole name or the id",
             label=label,
             t=match.text,
-            c="、".join(f"{e.name}({e.id})" for e in match.candidates),
+            c=listed(match.candidates),
         )
     )
+
+
+LISTED = 5  # candidates named in one message; the rest are counted
+
+
+def listed(entities: Sequence[Entity]) -> str:
+    """`name(id)、…` for the first LISTED entries, then how many more (a short prefix of a large
+    register can match hundreds: the message stays one readable line)."""
+    shown = "、".join(f"{e.name}({e.id})" for e in entities[:LISTED])
+    rest = len(entities) - LISTED
+    if rest > 0:
+        from wkb_tracker.domain.i18n import say
+
+        shown += say(" 等,另有 {n} 个", " and {n} more", n=rest)
+    return shown
 
 
 def choose(register: Register, text: str, label: str = "--entity") -> Match:

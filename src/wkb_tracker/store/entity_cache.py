@@ -22,7 +22,7 @@ from wkb_tracker.store import settings
 
 CACHE_DIR = ".wkb-cache"
 FILE = f"{CACHE_DIR}/entities.json"
-VERSION = 1
+VERSION = 2  # 2: each entry's name keys kept beside it
 
 
 def key(root: Path, folder: str) -> str | None:
@@ -43,7 +43,8 @@ def key(root: Path, folder: str) -> str | None:
     return digest.hexdigest()
 
 
-def read(root: Path, wanted: str | None) -> list[Entity] | None:
+def read(root: Path, wanted: str | None) -> tuple[list[Entity], dict[str, list[str]]] | None:
+    """The cached entries and each one's name keys (entity_names.name_key of its names)."""
     if wanted is None or not settings.cache_enabled():
         return None
     try:
@@ -52,7 +53,9 @@ def read(root: Path, wanted: str | None) -> list[Entity] | None:
         raw = json.loads((root / FILE).read_text(encoding="utf-8"))
         if raw["key"] != wanted:
             return None
-        return [_decode(row) for row in raw["entities"]]
+        entities = [_decode(row) for row in raw["entities"]]
+        keys = {entity.id: list(row[15]) for entity, row in zip(entities, raw["entities"], strict=True)}
+        return entities, keys
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None  # missing or corrupt: parse the YAML instead
 
@@ -60,10 +63,16 @@ def read(root: Path, wanted: str | None) -> list[Entity] | None:
 def write(root: Path, wanted: str | None, entities: list[Entity]) -> None:
     if wanted is None or not settings.cache_enabled():
         return
+    from wkb_tracker.domain.entity_names import name_key
     from wkb_tracker.domain.errors import RefusedWrite
     from wkb_tracker.store.storage import replace_atomic
 
-    raw = {"key": wanted, "entities": [_encode(entity) for entity in entities]}
+    raw = {
+        "key": wanted,
+        "entities": [
+            [*_encode(entity), [name_key(name) for name in entity.names]] for entity in entities
+        ],
+    }
     try:
         (root / CACHE_DIR).mkdir(exist_ok=True)
         replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False))

@@ -28,7 +28,7 @@ from typing import Any
 
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.credit_code import code_problem, normalise_code, parse_code
-from wkb_tracker.domain.entities import PREFIX, Entity, Register
+from wkb_tracker.domain.entities import PREFIX, Entity, Register, listed
 from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import DataError, Problem, UserError
 from wkb_tracker.domain.i18n import say
@@ -221,7 +221,7 @@ def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Pro
     wanted = entity_cache.key(root, ENTITIES_DIR) if cache else None
     cached = entity_cache.read(root, wanted)
     if cached is not None:
-        return Register(cached), []
+        return Register(*cached), []
     found, problems = read_entities(root)
     if not problems:
         entity_cache.write(root, wanted, found)
@@ -533,7 +533,7 @@ def find_entity(register: Register, text: str, *, prefix: bool = True) -> Entity
                 "{t!r} 有歧义,可能是:{c}",
                 "{t!r} is ambiguous; it could be: {c}",
                 t=text,
-                c="、".join(f"{e.name}({e.id})" for e in match.candidates),
+                c=listed(match.candidates),
             )
         )
     hint = (
