@@ -238,3 +238,16 @@ def test_validate__counts_and_fixes_temp_files_a_crash_left_in_the_register(wkb,
     fixed = wkb("validate", "--fix")
     assert "已清理 1 个临时文件" in fixed.stdout
     assert not (root / "data/entities/.wkb-crash.tmp").exists()
+
+
+def test_entity_json__keys_are_a_pinned_contract(wkb) -> None:
+    """Keys may be added, never renamed or dropped."""
+    view = add(wkb, "甲有限公司")
+    assert list(view) == [
+        "id", "name", "aliases", "credit_code", "district", "district_id", "type", "tags",
+        "contact", "created_by", "created_at", "merged_into", "merged_by", "merged_at", "path",
+    ]  # fmt: skip
+    shown = json.loads(wkb("entity", "show", view["id"], "--format", "json").stdout)
+    assert list(shown) == [*view, "visits"]
+    listed = json.loads(wkb("entity", "list", "--format", "json").stdout)
+    assert [list(item) for item in listed] == [list(view)]
