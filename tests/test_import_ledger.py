@@ -91,6 +91,12 @@ def test_import__skip_invalid_writes_the_good_rows_then_a_rerun_writes_nothing(
 
     assert first.exit_code == 1  # rows were skipped: scripts can tell
     report = json.loads(first.stdout)
+    assert list(report) == [  # the JSON contract: keys are only ever added
+        "file", "sheet", "kind", "dry_run", "written", "header_row", "columns", "ignored_columns",
+        "rows", "problems", "warnings", "visits_written", "rectifications_written",
+        "events_written", "paths",
+    ]
+    assert list(report["rows"][0]) == ["row", "status", "visit", "rectifications", "new_files"]
     assert len(report["visits_written"]) == 3 and len(report["rectifications_written"]) == 2
     assert [p["row"] for p in report["problems"]] == [7, 8]
     visits = json.loads(wkb("visit", "list", "--format", "json").stdout)

@@ -126,6 +126,10 @@ def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
 
     assert result.exit_code == 0, result.stderr
     view = json.loads(result.stdout)
+    assert list(view) == [  # the JSON contract: keys are only ever added
+        "period", "by", "repeat_window_days", "similarity_threshold", "totals", "groups",
+        "entities", "repeat_problems", "rectifications_by_source",
+    ]
     assert view["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
     assert view["totals"]["repeat_problems"] == 2 and view["repeat_window_days"] == 180
     assert view["rectifications_by_source"] == {"督查": 1, "自查": 1}  # the October item is not read
