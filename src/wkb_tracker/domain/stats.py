@@ -45,9 +45,10 @@ GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
 
 @lru_cache(maxsize=4096)
 def entity_key(name: str) -> str:
-    """An unregistered entity's key: its name's key (entity_names.name_key, the one rule for
-    "the same name": full-width/half-width, blanks, brackets, 有限公司)."""
-    return "name:" + name_key(name)
+    """An entity's name as compared: the register's one rule (entity_names.name_key: NFKC,
+    no blanks, lower case, brackets and 有限公司-style suffixes folded), so stats and the entity
+    register never disagree about which names are one entity."""
+    return name_key(name)
 
 
 class Identities:
@@ -74,7 +75,7 @@ class Identities:
 
     def key(self, visit: Visit) -> str:
         found = self.entry(visit)
-        return "id:" + found.id if found is not None else entity_key(visit.entity)
+        return "id:" + found.id if found is not None else "name:" + entity_key(visit.entity)
 
 
 def problem_key(text: str) -> str:
