@@ -70,10 +70,16 @@ def _global_options(
     ctx: typer.Context,
     # --root and --lang are eager so that `wkb --root R --lang en --version` honours them.
     root: str | None = typer.Option(
-        None, "--root", is_eager=True, help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"
+        None,
+        "--root",
+        is_eager=True,
+        help="记录根目录 / records root (else $WKB_ROOT, else search upwards)",
     ),
     lang: str | None = typer.Option(
-        None, "--lang", is_eager=True, help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
+        None,
+        "--lang",
+        is_eager=True,
+        help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)",
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="不用也不写缓存 .wkb-cache / bypass the derived-data cache"
@@ -125,7 +131,9 @@ def version_text(root_option: str | None = None) -> str:
         lines.append(say("记录根目录:未找到", "records root: none found"))
     years = covered_years()
     if years is None:
-        lines.append(say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed"))
+        lines.append(
+            say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed")
+        )
     else:
         lines.append(
             say(

@@ -41,7 +41,6 @@ visit_app = typer.Typer(
 )
 
 
-
 def register(app: typer.Typer) -> None:
     app.add_typer(visit_app, name="visit")
 
