@@ -35,6 +35,7 @@ from wkb_tracker.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 from wkb_tracker.storage import Document, is_temp_file, read_yaml
 
 if TYPE_CHECKING:
+    from wkb_tracker.counting_rule import RuleBook
     from wkb_tracker.record_cache import Window
 
 
@@ -55,6 +56,12 @@ class Dataset:
     def monthly_minimum(self) -> int:
         """Measure 14's minimum contacts per leader, district and month (config may override)."""
         return self.config.monthly_minimum or self.policy.monthly_minimum
+
+    @property
+    def rule_book(self) -> RuleBook:
+        """Measure 14's dated counting rules; the config key `monthly_minimum` overrides every
+        rule's minimum, as it always overrode measures.yaml's."""
+        return self.policy.rule_book.with_minimum(self.config.monthly_minimum)
 
 
 def record_files(

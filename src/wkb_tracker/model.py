@@ -106,6 +106,8 @@ class Visit:
     late_approved_by: str | None = None
     void: VoidMark | None = None
     path: str = ""
+    # Other leaders present (陪同, issue 15.2): `wkb visit add --with`; older files have none.
+    joint_leaders: tuple[str, ...] = ()
 
     @property
     def is_void(self) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from wkb_tracker.counting_rule import RuleBook, RuleProblem, parse_rule_book
 from wkb_tracker.errors import Problem, UserError
 from wkb_tracker.i18n import say
 from wkb_tracker.model import Assignment, Measure, Section
@@ -50,6 +51,8 @@ class Policy:
     measures: tuple[Measure, ...]
     assignments: tuple[Assignment, ...]  # in file order; `end` filled in per district
     monthly_minimum: int  # measure 14's rule, before any config override
+    # Measure 14's counting rules, dated (issue 15.1); the defaults when measures.yaml has none.
+    rule_book: RuleBook = field(default_factory=RuleBook)
 
     # -- districts -----------------------------------------------------------------------
     @property
@@ -170,15 +173,18 @@ def did_you_mean(wanted: str, options: list[str]) -> str:
     return say("(是不是 {c}?)", " (did you mean {c}?)", c=close[0]) if close else ""
 
 
-def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[Problem]]:
+def _load_measures(
+    root: Path,
+) -> tuple[list[Section], list[Measure], int, RuleBook, list[Problem]]:
     doc = read_yaml(root, MEASURES_FILE)
     problems = list(doc.problems)
     sections: list[Section] = []
     measures: list[Measure] = []
     minimum = DEFAULT_MONTHLY_MINIMUM
+    book = RuleBook()
     value = doc.value
     if doc.problems:
-        return sections, measures, minimum, problems
+        return sections, measures, minimum, book, problems
     if (
         not isinstance(value, dict)
         or not isinstance(value.get("sections"), list)
@@ -192,7 +198,7 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
                 )
             )
         )
-        return sections, measures, minimum, problems
+        return sections, measures, minimum, book, problems
     for index, raw in enumerate(value["sections"]):
         found = check_mapping(doc, raw, SECTION_FIELDS, "sections", index)
         problems += found
@@ -229,21 +235,22 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
         rule = raw.get("rule")
         if isinstance(rule, dict) and rule.get("kind") == "monthly_contacts":
             rule_found = True
-            declared = rule.get("minimum_per_month")
-            if isinstance(declared, int) and not isinstance(declared, bool) and declared >= 1:
-                minimum = declared
-            else:
-                problems.append(
-                    doc.problem(
+            # Every field of the rule is read and checked (counting_rule); the minimum of the
+            # rule in force from the beginning is the policy's `monthly_minimum`, as before.
+            book, rule_problems = parse_rule_book(rule)
+            if "minimum_per_month" not in rule and "minimum" not in rule:
+                rule_problems.insert(
+                    0,
+                    RuleProblem(
+                        ("minimum_per_month",),
                         say(
                             "minimum_per_month 须为正整数",
                             "minimum_per_month must be a positive integer",
                         ),
-                        *where,
-                        "rule",
-                        "minimum_per_month",
-                    )
+                    ),
                 )
+            minimum = book.rules[0].minimum
+            problems += [doc.problem(p.message, *where, "rule", *p.keys) for p in rule_problems]
         measures.append(
             Measure(
                 number,
@@ -272,7 +279,7 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
                 "measures",
             )
         )
-    return sections, measures, minimum, problems
+    return sections, measures, minimum, book, problems
 
 
 def _end_dates(rows: list[tuple[int, dict[str, object]]]) -> dict[int, date | None]:
@@ -466,9 +473,9 @@ def load_policy(root: Path, *, cache: bool = True) -> tuple[Policy, list[Problem
     cached = policy_cache.read(root, key)
     if cached is not None:
         return cached, []
-    sections, measures, minimum, problems = _load_measures(root)
+    sections, measures, minimum, book, problems = _load_measures(root)
     assignments, more = _load_assignments(root)
-    policy = Policy(tuple(sections), tuple(measures), tuple(assignments), minimum)
+    policy = Policy(tuple(sections), tuple(measures), tuple(assignments), minimum, book)
     if not problems and not more:
         policy_cache.write(root, key, policy)
     return policy, problems + more

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -74,8 +74,19 @@ def report(
     dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     dataset, set_aside = _set_aside_after_seal(root, dataset)
-    result = compliance.compute(dataset, period, day, leader=name)
-    result = _official(root, result, known)
+    seals = _seal_book(root, period)
+    rules = None
+    if seals is not None:
+        from wkb_tracker.official import sealed_rules
+
+        rules = sealed_rules(
+            seals[0],
+            known_on=known,
+            fallback_minimum=dataset.monthly_minimum,
+            override=dataset.config.monthly_minimum,
+        )
+    result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
+    result = _official(root, result, known, seals)
     if set_aside:
         result = replace(result, problems=(*result.problems, *set_aside))
     if format is ReportFormat.json:
@@ -192,16 +203,30 @@ def _load(
     return dataset
 
 
-def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
-    """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
-    made after that day. Unreadable sealing files are warned about, never applied."""
+def _seal_book(root: Path, period: Period) -> tuple[Any, list[Any]] | None:
+    """The seals of the period's months, None for a root that never sealed (nothing read)."""
     from wkb_tracker.root import has_sealing_files
 
-    if not has_sealing_files(root):  # a root that never sealed: no manifest to read
+    if not has_sealing_files(root):
+        return None
+    from wkb_tracker.manifest import read_seal_book
+
+    return read_seal_book(root, period.months())
+
+
+def _official(
+    root: Path,
+    report: Report,
+    known_on: date | None = None,
+    seals: tuple[Any, list[Any]] | None = None,
+) -> Report:
+    """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
+    made after that day. Unreadable sealing files are warned about, never applied."""
+    if seals is None:  # a root that never sealed: no manifest to read
         return report
     from wkb_tracker.official import official_report
 
-    applied, problems = official_report(root, report, known_on=known_on)
+    applied, problems = official_report(root, report, known_on=known_on, read=seals)
     for problem in problems:
         warn(problem)
     return applied
