@@ -35,6 +35,9 @@ VISIT_FIELDS = (
     Field("late_reason", "str", required=False),
     Field("late_approved_by", "str", required=False),
     Field("void", "mapping", required=False),
+    # Other leaders present (陪同, issue 15.2); written only when given, so a visit without
+    # them stays readable by earlier versions.
+    Field("joint_leaders", "strs", required=False),
 )
 VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
 
@@ -142,6 +145,7 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             if isinstance(void, dict)
             else None,
             path=doc.rel,
+            joint_leaders=_strings(raw.get("joint_leaders")),
         ),
         [],
     )
@@ -170,6 +174,8 @@ def visit_to_mapping(visit: Visit) -> dict[str, Any]:
         mapping["late_approved_by"] = visit.late_approved_by
     if visit.void is not None:
         mapping["void"] = {"reason": visit.void.reason, "by": visit.void.by, "at": visit.void.at}
+    if visit.joint_leaders:
+        mapping["joint_leaders"] = list(visit.joint_leaders)
     return mapping
 
 

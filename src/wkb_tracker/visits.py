@@ -61,6 +61,7 @@ OPTION_LABELS = {
     "late_approved_by": "--approved-by",
     "recorded_at": "recorded_at",
     "void": "void",
+    "joint_leaders": "--with",
 }
 FILE_LABELS = {name: name for name in OPTION_LABELS}
 _MULTILINE = frozenset({"summary", "problems", "late_reason"})
@@ -192,6 +193,26 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
             )
         )
     policy.resolve_leader(visit.leader, field=labels["leader"])
+    for name in visit.joint_leaders:
+        if policy.resolve_leader(name, field=labels["joint_leaders"]) != name:
+            raise UserError(
+                say(
+                    "{label} 前后不能有空格",
+                    "{label} has blanks around it",
+                    label=labels["joint_leaders"],
+                )
+            )
+    if visit.leader in visit.joint_leaders or len(set(visit.joint_leaders)) != len(
+        visit.joint_leaders
+    ):
+        raise UserError(
+            say(
+                "{label} 不能重复,也不能是带队的 {l} 本人",
+                "{label} names a leader twice, or the leading leader {l} himself",
+                label=labels["joint_leaders"],
+                l=visit.leader,
+            )
+        )
     if visit.leader != visit.leader.strip():
         raise UserError(
             say("{label} 前后不能有空格", "{label} has blanks around it", label=labels["leader"])
@@ -224,6 +245,10 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
 def _leader_warnings(policy: Policy, visit: Visit) -> list[str]:
     entry = policy.assignment_on(visit.district_id, visit.date)
     if entry is None or entry.leader == visit.leader:
+        return []
+    if entry.leader in visit.joint_leaders:
+        # Led by another leader with the responsible one present (陪同): the rule's `joint` field
+        # decides; by default it counts for him (issue 15.2), so no warning.
         return []
     return [
         say(
@@ -258,6 +283,7 @@ class VisitRequest:
     recorder: str = ""
     late_reason: str | None = None
     approved_by: str | None = None  # who approved an entry into a sealed month
+    joint_leaders: Sequence[str] = ()  # --with: other leaders present (陪同)
 
 
 @dataclass(frozen=True)
@@ -309,6 +335,12 @@ def build_visit(
         late_approved_by=clean_text(request.approved_by, labels["late_approved_by"]) or None
         if request.approved_by is not None
         else None,
+        joint_leaders=tuple(
+            dict.fromkeys(
+                policy.resolve_leader(name, field=labels["joint_leaders"])
+                for name in request.joint_leaders
+            )
+        ),
     )
     warnings = check_visit(policy, visit, labels)
     return NewVisit(visit, warnings)
@@ -504,7 +536,7 @@ def select(visits: Iterable[Visit], chosen: VisitFilter) -> list[Visit]:
 
 def visit_view(visit: Visit) -> dict[str, Any]:
     """The public JSON shape of a visit (add, show, list, reports): plain JSON values only."""
-    return {
+    view: dict[str, Any] = {
         "id": visit.id,
         "date": visit.date.isoformat(),
         "district": visit.district,
@@ -527,6 +559,11 @@ def visit_view(visit: Visit) -> dict[str, Any]:
         "void_at": visit.void.at.isoformat() if visit.void else None,
         "path": visit.path,
     }
+    if (
+        visit.joint_leaders
+    ):  # added in issue 15.2, only where given (pinned views stay as they were)
+        view["joint_leaders"] = list(visit.joint_leaders)
+    return view
 
 
 # -- voiding ----------------------------------------------------------------------------------
@@ -703,6 +740,7 @@ def _stripped(visit: Visit) -> Visit:
         summary=visit.summary.strip(),
         problems=tuple(problem.strip() for problem in visit.problems),
         participants=tuple(name.strip() for name in visit.participants),
+        joint_leaders=tuple(name.strip() for name in visit.joint_leaders),
         recorder=visit.recorder.strip(),
         late_reason=visit.late_reason.strip() if visit.late_reason else visit.late_reason,
         late_approved_by=(
