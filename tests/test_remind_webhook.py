@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from wkb_tracker import webhook
+from wkb_tracker.store import webhook
 
 
 class Robot:

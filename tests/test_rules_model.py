@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wkb_tracker.counting_rule import (
+from wkb_tracker.domain.counting_rule import (
     CountingRule,
     RuleBook,
     allocate,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker import visits
-from wkb_tracker.loader import load
-from wkb_tracker.policy import load_policy
-from wkb_tracker.validation import validate
+from wkb_tracker.store import visits
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.validation import validate
 
 BASE = (
     "visit",
@@ -74,6 +74,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "void_at": None,
         "path": f"data/visits/2026/11/2026-11-03_donghu_{view['id']}.yaml",
         "rectifications": [],
+        "joint_leaders": [],  # added by issue 15.2 (keys only grow)
     }
     assert view["id"].startswith("V20261103-") and len(view["id"]) == 16
     assert visit_files(root) == [view["path"]]

@@ -20,11 +20,11 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from wkb_tracker import settings
 from wkb_tracker.cli.common import Session, apply_language, reset_warnings
-from wkb_tracker.errors import EXIT_USAGE, WkbError
-from wkb_tracker.i18n import say
-from wkb_tracker.streams import tolerant_streams
+from wkb_tracker.domain.errors import EXIT_USAGE, WkbError
+from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.streams import tolerant_streams
+from wkb_tracker.store import settings
 
 # Top-level command → the module that registers it, in the order `wkb --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -37,8 +37,10 @@ COMMANDS: dict[str, str] = {
     "check": "policy_cmds",
     "visit": "visit_cmds",
     "rectify": "rectify_cmds",
+    "import": "import_cmds",
     "report": "report_cmds",
     "due": "report_cmds",
+    "stats": "stats_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",
     "sync": "sync_cmds",
@@ -116,12 +118,12 @@ def version_text(root_option: str | None = None) -> str:
     import platform
 
     from wkb_tracker import __version__
-    from wkb_tracker.workdays import covered_years
+    from wkb_tracker.domain.workdays import covered_years
 
     lines = [f"wkb {__version__}", f"Python {platform.python_version()} ({sys.executable})"]
     try:
-        from wkb_tracker.gitops import run_git
-        from wkb_tracker.root import find_root
+        from wkb_tracker.store.gitops import run_git
+        from wkb_tracker.store.root import find_root
 
         root = find_root(root_option)
         head = run_git(root, "rev-parse", "--short=12", "HEAD")
