@@ -29,6 +29,11 @@ class Config:
     auto_commit: bool = False
     tracking_start: str | None = None  # YYYY-MM
     repeat_window_days: int = 180  # wkb stats: a similar problem within this many days repeats
+    # wkb remind's group robot (issue 15.3). The URL carries the robot's key and the secret signs
+    # messages: both may live in wkb.local.toml (git-ignored) or the environment.
+    remind_webhook: str = ""
+    remind_kind: str = "wecom"  # wecom (企业微信) | dingtalk (钉钉)
+    remind_secret: str = ""
 
     @property
     def tracking_month(self) -> tuple[int, int] | None:
