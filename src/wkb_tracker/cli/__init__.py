@@ -40,6 +40,8 @@ COMMANDS: dict[str, str] = {
     "import": "import_cmds",
     "report": "report_cmds",
     "due": "report_cmds",
+    "remind": "remind_cmds",
+    "rules": "rules_cmds",
     "stats": "stats_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",

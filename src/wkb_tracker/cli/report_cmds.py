@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.domain.compliance import Period, Report
+    from wkb_tracker.domain.compliance import DueReport, Period, Report
     from wkb_tracker.domain.dataset import Dataset
 
 
@@ -108,21 +108,26 @@ def due(
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
-    from wkb_tracker.domain import compliance
     from wkb_tracker.report import report_render
     from wkb_tracker.report.render import print_json
 
     day, known = as_of_and_known_on(as_of, known_on)
-    root = session(ctx).root()
-    month = compliance.month_of(day)
-    dataset = _load(root, month.months(), month.records_window(day), known)
-    dataset, _set_aside = _set_aside_after_seal(root, dataset)
-    name = dataset.policy.resolve_leader(leader) if leader is not None else None
-    result = compliance.due(dataset, day, leader=name)
+    result = due_report(session(ctx).root(), day, known, leader)
     if format is TableJson.json:
         print_json(report_render.due_dict(result))
     else:
         report_render.print_due(result)
+
+
+def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
+    """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
+    from wkb_tracker.domain import compliance
+
+    month = compliance.month_of(day)
+    dataset = _load(root, month.months(), month.records_window(day), known)
+    dataset, _set_aside = _set_aside_after_seal(root, dataset)
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    return compliance.due(dataset, day, leader=name)
 
 
 def _period(
