@@ -106,18 +106,22 @@ def _robot_error(data: bytes) -> str | None:
 def send(
     delivery: Delivery,
     *,
-    timeout: float = TIMEOUT_S,
-    attempts: int = ATTEMPTS,
-    backoff: float = BACKOFF_S,
+    timeout: float | None = None,
+    attempts: int | None = None,
+    backoff: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """POST the delivery; returns the number of attempts it took. Raises `DeliveryError` (one
-    line) when every attempt failed or the robot refused the message."""
+    line) when every attempt failed or the robot refused the message. Unset arguments take the
+    module's TIMEOUT_S, ATTEMPTS and BACKOFF_S (read at call time)."""
+    timeout = TIMEOUT_S if timeout is None else timeout
+    attempts = ATTEMPTS if attempts is None else max(1, attempts)
+    backoff = BACKOFF_S if backoff is None else backoff
     if urllib.parse.urlsplit(delivery.url).scheme not in ("http", "https"):
         raise DeliveryError(f"not an http(s) URL: {delivery.url.split('?', 1)[0]}")
     data = delivery.body_bytes()
     last = ""
-    for attempt in range(1, max(1, attempts) + 1):
+    for attempt in range(1, attempts + 1):
         request = urllib.request.Request(
             delivery.url,
             data=data,
