@@ -42,13 +42,7 @@ def fixture_visits() -> list[Visit]:
             measures=(14, 15),
             problems=("融资困难",),
         ),
-        make_visit(
-            date(2026, 11, 15),
-            **JIANGAN,
-            entity="某研究院",
-            measures=(),
-            problems=("人才公寓不足",),
-        ),
+        make_visit(date(2026, 11, 15), **JIANGAN, entity="某研究院", measures=(), problems=("人才公寓不足",)),
         make_visit(
             date(2026, 11, 16),
             **JIANGAN,
@@ -82,41 +76,18 @@ def test_stats__hand_counted_figures_by_district() -> None:
         "rectifications": 2,
     }
     assert view["groups"] == [
-        {
-            "key": "东湖高新区",
-            "visits": 2,
-            "entities": 1,
-            "entities_once": 0,
-            "entities_repeated": 1,
-            "problems": 2,
-            "repeat_problems": 1,
-        },
-        {
-            "key": "江岸区",
-            "visits": 2,
-            "entities": 2,
-            "entities_once": 2,
-            "entities_repeated": 0,
-            "problems": 2,
-            "repeat_problems": 1,
-        },
+        {"key": "东湖高新区", "visits": 2, "entities": 1, "entities_once": 0,
+         "entities_repeated": 1, "problems": 2, "repeat_problems": 1},
+        {"key": "江岸区", "visits": 2, "entities": 2, "entities_once": 2,
+         "entities_repeated": 0, "problems": 2, "repeat_problems": 1},
     ]
-    assert [
-        (e["entity"], e["visits"], e["problems"], e["repeat_problems"]) for e in view["entities"]
-    ] == [
+    assert [(e["entity"], e["visits"], e["problems"], e["repeat_problems"]) for e in view["entities"]] == [
         ("武汉 光谷实验室", 2, 2, 1),
         ("某研究院", 1, 1, 0),
         ("某科技公司", 1, 1, 1),
     ]
     repeats = [
-        (
-            r["date"],
-            r["problem"],
-            r["scope"],
-            r["similarity"],
-            r["earlier"]["date"],
-            r["earlier"]["problem"],
-        )
+        (r["date"], r["problem"], r["scope"], r["similarity"], r["earlier"]["date"], r["earlier"]["problem"])
         for r in view["repeat_problems"]
     ]
     assert repeats == [
@@ -128,9 +99,7 @@ def test_stats__hand_counted_figures_by_district() -> None:
 
 def test_stats__a_shorter_window_and_other_groupings() -> None:
     narrow = stats_dict(stats.compute(fixture_visits(), [], *NOV, window_days=10))
-    assert [r["problem"] for r in narrow["repeat_problems"]] == [
-        "融资困难"
-    ]  # 9 days back; 10-20 is 14
+    assert [r["problem"] for r in narrow["repeat_problems"]] == ["融资困难"]  # 9 days back; 10-20 is 14
 
     by_tag = stats_dict(stats.compute(fixture_visits(), [], *NOV, by="tag"))
     assert [(g["key"], g["visits"]) for g in by_tag["groups"]] == [
@@ -139,10 +108,7 @@ def test_stats__a_shorter_window_and_other_groupings() -> None:
         ("第15条", 1),
     ]
     by_mode = stats_dict(stats.compute(fixture_visits(), [], *NOV, by="mode"))
-    assert [(g["key"], g["visits"]) for g in by_mode["groups"]] == [
-        ("实地走访", 3),
-        ("座谈交流", 1),
-    ]
+    assert [(g["key"], g["visits"]) for g in by_mode["groups"]] == [("实地走访", 3), ("座谈交流", 1)]
 
 
 def test_stats__two_lines_of_one_visit_are_not_a_repeat_of_each_other() -> None:
@@ -162,14 +128,35 @@ def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
     view = json.loads(result.stdout)
     assert view["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
     assert view["totals"]["repeat_problems"] == 2 and view["repeat_window_days"] == 180
+    assert view["rectifications_by_source"] == {"督查": 1, "自查": 1}  # the October item is not read
     csv_text = wkb("stats", "--month", "2026-11", "--by", "leader", "--format", "csv").stdout
     assert csv_text.splitlines()[1:] == ["徐涛,2,2,2,0,2,1", "胡军,2,1,0,1,2,1", "合计,4,3,2,1,4,2"]
     wkb("config", "set", "repeat_window_days", "10")
-    assert (
-        json.loads(wkb("stats", "--month", "2026-11", "--format", "json").stdout)["totals"][
-            "repeat_problems"
-        ]
-        == 1
-    )
+    assert json.loads(wkb("stats", "--month", "2026-11", "--format", "json").stdout)["totals"][
+        "repeat_problems"
+    ] == 1
     table = wkb("stats", "--month", "2026-11").stdout
     assert "重复问题" in table and "融资困难" in table
+
+
+def test_stats_cli__workbook_has_every_table_with_the_json_figures(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    for visit in fixture_visits():
+        write_visit(root, visit)
+    target = tmp_path / "统计.xlsx"
+
+    result = wkb("stats", "--month", "2026-11", "--output", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[:4] == ["分组统计", "创新主体", "重复问题", "整改来源"]
+    groups = [[cell.value for cell in row] for row in book["分组统计"].iter_rows(min_row=2)]
+    assert ["合计", 4, 3, 2, 1, 4, 2] in groups
+    repeats = list(book["重复问题"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[3]) for r in repeats if r[0] is not None] == [
+        ("武汉光谷实验室", "实验室用房紧张", "同一主体"),
+        ("某科技公司", "融资困难", "其他主体"),
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wkb_tracker.domain import visit_rules
 from wkb_tracker.store import visits
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.policy_files import load_policy
@@ -58,6 +59,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "district_id": "donghu",
         "leader": "胡军",
         "entity": "武汉光谷实验室",
+        "entity_id": None,  # no register entry (issue 14.2): the key is there, empty
         "type": "平台载体",
         "mode": "实地走访",
         "measures": [],
@@ -75,6 +77,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "path": f"data/visits/2026/11/2026-11-03_donghu_{view['id']}.yaml",
         "rectifications": [],
         "joint_leaders": [],  # added by issue 15.2 (keys only grow)
+        "entity_match": "none",  # issue 14.2: how --entity was found in the register
     }
     assert view["id"].startswith("V20261103-") and len(view["id"]) == 16
     assert visit_files(root) == [view["path"]]
@@ -376,7 +379,7 @@ def test_build_visit__check_visit_accepts_what_it_builds(root) -> None:
     built = visits.build_visit(policy, request)
     assert built.visit.date == date(2026, 11, 3)
     assert (built.visit.leader, built.visit.district_id) == ("盛继亮", "hongshan")
-    assert visits.check_visit(policy, built.visit) == []
+    assert visit_rules.check_visit(policy, built.visit) == []
 
 
 def test_visit_add__validate_stays_clean_after_many_adds(wkb, root) -> None:

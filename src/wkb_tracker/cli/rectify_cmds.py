@@ -11,8 +11,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
-    TextJson,
     as_of_and_known_on,
     begin_commit,
     echo,
@@ -22,7 +20,15 @@ from wkb_tracker.cli.common import (
     session,
     warn_skipped,
 )
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -103,7 +109,7 @@ def add(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
     from wkb_tracker.store.rectification_store import add_item
@@ -126,7 +132,7 @@ def add(
         late_reason=late_reason,
     )
     _commit(pending, item, "add", item.created_by)
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item)
         return
     echo(
@@ -154,7 +160,7 @@ def progress(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """记录整改进展 / record progress on an item."""
     from wkb_tracker.store.rectification_store import add_progress
@@ -188,7 +194,7 @@ def extend(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
     from wkb_tracker.store.rectification_store import extend as extend_item
@@ -218,7 +224,7 @@ def close(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """整改完成,关闭事项 / close an item."""
     from wkb_tracker.store.rectification_store import close as close_item
@@ -247,7 +253,7 @@ def reopen(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
     from wkb_tracker.store.rectification_store import reopen as reopen_item
@@ -290,16 +296,17 @@ def list_items(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.domain.knowledge import in_the_past, items_known_on
-    from wkb_tracker.report.render import print_csv, print_json_array
     from wkb_tracker.store.rectification_store import load_items, select
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    most = row_limit(limit, everything, table=fmt == "table")
     # A department filter is checked against every item's department, so read them all then;
     # so too for a past day's knowledge: an item closed since may still have been open then.
     open_only = (
@@ -321,8 +328,20 @@ def list_items(
         department=department,
     )
     shown = views[:most] if most is not None else views
-    if format is TableJsonCsv.json:
-        print_json_array(shown)
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import item_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        sheet = item_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     columns = [
         ("id", say("编号", "id")),
@@ -337,16 +356,6 @@ def list_items(
         ("status", say("状态", "status")),
         ("closed", say("关闭", "closed")),
     ]
-    if format is TableJsonCsv.csv:
-        print_csv(
-            [label for _key, label in columns] + [say("相关措施", "measure"), say("走访", "visit")],
-            (
-                [_status_word(v) if key == "status" else v[key] for key, _label in columns]
-                + [v["measure"], v["visit"]]
-                for v in shown
-            ),
-        )
-        return
     _print_table(columns, views, shown, day, status.value)
 
 
@@ -358,7 +367,7 @@ def show(
         None, "--as-of", help="截至日期,默认今天 / as of (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一个事项及其全部历史 / show an item and its whole history."""
     from wkb_tracker.domain.errors import UserError
@@ -378,7 +387,7 @@ def show(
                 d=known,
             )
         )
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item, day)
         return
     _print_history(ctx, item, day)
@@ -418,12 +427,12 @@ def _commit(
 def _changed(
     ctx: typer.Context,
     pending: PendingCommit,
-    format: TextJson,
+    format: str,
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
     _commit(pending, item, event.kind, event.by, (event.path,))
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item)
         return
     from wkb_tracker.domain.dates import today

@@ -9,6 +9,8 @@ from enum import StrEnum
 import typer
 
 from wkb_tracker.cli.common import date_option_help, session
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.report.formats import LIST_FORMATS
 
 
 class By(StrEnum):
@@ -18,12 +20,6 @@ class By(StrEnum):
     type = "type"
     mode = "mode"
     tag = "tag"
-
-
-class StatsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +47,8 @@ def stats(
         max=3650,
         help="重复问题的回看天数(默认配置 repeat_window_days,180)/ repeat-problem window in days",
     ),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """服务对象统计:走访了谁、几次、反映了什么问题、哪些问题重复出现(第三条)/ who was served.
 
@@ -59,20 +56,33 @@ def stats(
     """
     from datetime import timedelta
 
-    from wkb_tracker.cli.report_cmds import _load, _period
+    from wkb_tracker.cli.common import warn
+    from wkb_tracker.cli.report_cmds import _period
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.domain.dates import months_between, today
+    from wkb_tracker.domain.errors import DataError
+    from wkb_tracker.store.loader import load, load_rectifications
+    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day = today()
     period = _period(month, quarter, year, start, end, day)
     state = session(ctx)
     root = state.root()
     days = window if window is not None else state.config().repeat_window_days
     earliest = period.first - timedelta(days=days)  # repeats look back before the period
-    dataset = _load(root, months_between(earliest, period.last), (period.first, period.last), day)
+    # Only the month folders the figures need: visits from the repeat window's start, items
+    # opened in the period (an item lives in the folder of its opened month).
+    dataset = load(root, months=months_between(earliest, period.last), rectifications=False)
+    items, problems, _temps = load_rectifications(root, months=period.months())
+    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
+    if policy_problems:
+        raise DataError("\n".join(str(p) for p in policy_problems))
+    for problem in dataset.problems + problems:
+        warn(str(problem))
     figures = counting.compute(
         dataset.visits,
-        dataset.rectifications,
+        items,
         period.first,
         period.last,
         by=by.value,
@@ -81,17 +91,20 @@ def stats(
     from wkb_tracker.report.stats_view import stats_dict
 
     view = stats_dict(figures)
-    if format is StatsFormat.json:
-        from wkb_tracker.report.render import print_json
-
-        print_json(view)
-    elif format is StatsFormat.csv:
-        from wkb_tracker.report.render import print_csv
-        from wkb_tracker.report.stats_view import group_rows
-
-        header, rows = group_rows(view)
-        print_csv(header, rows)
-    else:
+    if fmt == "table":
         from wkb_tracker.report.stats_view import print_stats
 
         print_stats(view)
+        return
+    from wkb_tracker.cli.exporting import about
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.report.formats import CSV
+    from wkb_tracker.report.formats.outputs import sheets_bytes
+    from wkb_tracker.report.stats_view import stats_sheets
+
+    title = say("服务对象统计 {p}", "Who was served {p}", p=period.label)
+    sheets = stats_sheets(view, every_table=fmt != CSV)
+    data = sheets_bytes(
+        fmt, sheets, title=title, about=lambda: about(ctx, day), json_value=lambda: view
+    )
+    deliver(ctx, data, fmt, output)

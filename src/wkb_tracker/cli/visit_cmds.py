@@ -16,8 +16,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
-    TextJson,
     begin_commit,
     echo,
     finish_commit,
@@ -26,7 +24,16 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
+from wkb_tracker.cli.visit_entity import REGISTER_HELP
 from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -119,8 +126,9 @@ def add(
         "--no-rectify",
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
+    register_entity: bool | None = typer.Option(None, "--register/--no-register", help=REGISTER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
     from wkb_tracker.store.gitops import default_recorder
@@ -143,6 +151,9 @@ def add(
         "participants": list(participant or []),
         "joint_leaders": list(joint or []),
     }
+    from wkb_tracker.cli.visit_entity import EntityStep
+
+    entity_step = EntityStep.start(root, values)  # the register fills --type/--district it knows
     missing = [name for name in ("date", "district", "entity", "type") if values[name] is None]
     if missing:
         if not interactive():
@@ -150,6 +161,7 @@ def add(
         _prompt_missing(
             policy, values, leader_given=leader is not None, mode_given=mode is not None
         )
+    register_now = entity_step.finish(values, register_entity, interactive())
     request = VisitRequest(
         **values,
         recorder=recorder
@@ -157,12 +169,15 @@ def add(
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
         approved_by=approved_by,
+        entity_id=entity_step.entity_id,
     )
+    if register_now:
+        request = entity_step.register_new(policy, request)
     added = add_visit(policy, root, request)
     visit = added.visit
     for message in added.warnings:
         warn(message)
-    paths = [visit.path]
+    paths = [visit.path, *entity_step.paths]
     opened: list[tuple[str, str, str]] = []
     if visit.problems and not no_rectify:
         # After the visit: a crash in between leaves a visit whose problems have no item, which
@@ -172,11 +187,17 @@ def add(
     from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.visits import visit_view
 
-        print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
+        print_json(
+            {
+                **visit_view(visit),
+                "rectifications": [item_id for item_id, _p, _t in opened],
+                "entity_match": entity_step.how(),
+            }
+        )
         return
     echo(
         say(
@@ -192,6 +213,8 @@ def add(
         )
     )
     echo(say("文件:{p}", "file: {p}", p=visit.path))
+    if visit.entity_id:
+        echo(entity_step.line())
     for item_id, _path, text in opened:
         echo(say("已开立整改事项 {i}:{t}", "opened rectification item {i}: {t}", i=item_id, t=text))
 
@@ -268,7 +291,12 @@ def _prompt_missing(
     """Ask for each missing required value (showing what is valid), then the optional ones."""
     from wkb_tracker.domain.dates import today
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.visit_rules import (
+        parse_measure,
+        parse_visit_date,
+        resolve_mode,
+        resolve_type,
+    )
 
     err = sys.stderr
     if values["date"] is None:
@@ -371,7 +399,8 @@ def list_visits(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
@@ -392,7 +421,8 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
     def skipped(problem: Problem) -> None:
@@ -403,11 +433,40 @@ def list_visits(
 
     # One month folder at a time, each view made as it is written (issue 11.15).
     visits = stream_visits(root, chosen, skipped, known_on=known)
-    views = (visit_view(visit) for visit in islice(visits, most))
-    if format is TableJsonCsv.json:
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(root)
+    views = (
+        {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
+        for visit in islice(visits, most)
+    )
+    if fmt == "json" and output is None:
         from wkb_tracker.report.render import print_json_array
 
-        print_json_array(views)
+        print_json_array(views)  # streamed: constant memory whatever the number of visits
+        return
+    if fmt == "csv" and output is None:
+        from wkb_tracker.report.formats.list_sheets import visit_cells, visit_columns
+        from wkb_tracker.report.render import print_csv
+
+        print_csv([c.title for c in visit_columns()], (visit_cells(view) for view in views))
+        return
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import visit_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        shown = list(views)
+        sheet = visit_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     header = [
         say("编号", "id"),
@@ -421,20 +480,16 @@ def list_visits(
         say("记录人", "recorder"),
         say("状态", "status"),
     ]
-    if format is TableJsonCsv.csv:
-        from wkb_tracker.report.render import print_csv
-
-        header += [say("作废原因", "void reason"), say("文件", "path")]
-        print_csv(
-            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
-        )
-        return
     from wkb_tracker.report.render import print_table
 
-    rows, void = [], 0
+    rows, void, linked = [], 0, []
     for view in views:
         rows.append(_visit_row(view))
+        linked.append(id_text(entities, view["entity_id"]))
         void += view["void"]
+    if any(linked):  # the register is in use: which entry each visit counts for
+        header.insert(5, say("主体编号", "entity id"))
+        rows = [[*row[:5], entity_id, *row[5:]] for row, entity_id in zip(rows, linked, strict=True)]
     total = len(rows)
     for visit in visits:  # the rows past the table's bound are only counted
         total, void = total + 1, void + visit.is_void
@@ -443,7 +498,7 @@ def list_visits(
         caption += "\n" + more_rows_note(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9))
+    print_table(header, rows, caption=caption, keep=(0, 1, 8, 10) if any(linked) else (0, 1, 7, 9))
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
@@ -466,7 +521,7 @@ def show(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
@@ -486,13 +541,19 @@ def show(
                 d=known,
             )
         )
-    view = visit_view(visit)
-    if format is TextJson.json:
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(session(ctx).root())
+    view = {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(view)
         return
     _print_view(view)
+    if visit.entity_id:  # after the fixed lines, so their order stays as it was
+        echo(say("主体编号", "entity id") + ": " + id_text(entities, visit.entity_id))
 
 
 def _print_view(view: dict[str, Any]) -> None:

@@ -272,6 +272,17 @@ def row_values(columns: Columns, cells: Sequence[str]) -> dict[str, str]:
     return values
 
 
+TOTALS = frozenset({"合计", "总计", "小计", "total"})
+
+
+def is_total_row(cells: Sequence[str]) -> bool:
+    """A 合计/总计/小计 line at the foot of a block (its first non-blank cell says so)."""
+    for cell in cells:
+        if cell.strip():
+            return normalise_header(cell) in TOTALS
+    return False
+
+
 _LIST_SPLIT = re.compile(r"[\n、,,;;/]+")
 
 
@@ -280,9 +291,7 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
 
 
-_NUMBERING = re.compile(
-    r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[\.、.)）]\s*|^\s*[\((（]\s*\d+\s*[\))）]\s*"
-)
+_NUMBERING = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[\.、.)）]\s*|^\s*[\((（]\s*\d+\s*[\))）]\s*")
 
 
 def split_problems(text: str) -> list[str]:

@@ -78,7 +78,11 @@ def print_json_array(items: Iterable[Any]) -> None:
 
 
 def _csv_cell(cell: Any) -> Any:
-    return "" if cell is None else _default(cell) if isinstance(cell, date) else cell
+    """A CSV cell: numbers as they are, dates in ISO form, None empty, and every text cell
+    neutralised against formula injection (issue 13.5: one rule, report.formats.cells)."""
+    from wkb_tracker.report.formats.cells import plain
+
+    return plain(cell)
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from wkb_tracker.domain.ledger_columns import (
     VISITS,
     Columns,
     find_columns,
+    is_total_row,
     item_closed,
     measure_numbers,
     normalise_text,
@@ -168,7 +170,7 @@ def _leader_text(policy: Policy, text: str | None) -> str | None:
 
 def _labels(columns: Columns, kind: str) -> dict[str, str]:
     """Field → the column header it was read from, to name in messages (「走访日期」 for date)."""
-    from wkb_tracker.store.visits import OPTION_LABELS
+    from wkb_tracker.domain.visit_rules import OPTION_LABELS
 
     by_field = {name: f"「{columns.headers[col]}」" for col, name in columns.fields.items()}
     if kind != VISITS:
@@ -220,12 +222,7 @@ def _build_visit_row(
         department=values.get("department"),
         owner=values.get("owner"),
     )
-    return (
-        visit,
-        items,
-        [(values.get("status"), values.get("resolution"))] * len(items),
-        built.warnings,
-    )
+    return visit, items, [(values.get("status"), values.get("resolution"))] * len(items), built.warnings
 
 
 def _build_item_row(
@@ -236,15 +233,11 @@ def _build_item_row(
     measures = measure_numbers(values.get("measure", ""))
     if len(measures) > 1:
         raise UserError(
-            say(
-                "一个整改事项只关联一条措施,收到 {m}",
-                "an item names one measure, got {m}",
-                m=values["measure"],
-            )
+            say("一个整改事项只关联一条措施,收到 {m}", "an item names one measure, got {m}", m=values["measure"])
         )
     number: int | None = None
     if measures:
-        from wkb_tracker.store.visits import parse_measure
+        from wkb_tracker.domain.visit_rules import parse_measure
 
         number = parse_measure(measures[0], "measure")
     return build_item(
@@ -343,6 +336,11 @@ def plan(
         values = row_values(columns, table.rows[index])
         if not values:
             continue  # a blank line between blocks of a 台账
+        if is_total_row(table.rows[index]):
+            result.warnings.append(
+                f"{table.name}:{number}: " + say("合计行,已跳过", "a total line, skipped")
+            )
+            continue
         values = {**defaults, **values}
         try:
             planned = _plan_row(
@@ -374,9 +372,7 @@ def _plan_row(
         item = _build_item_row(root, policy, config, values, recorder)
         found = item_pool.claim(item_key(item))
         target = found if found is not None else item
-        events = _events(
-            root, target, values.get("status"), values.get("resolution"), closed_on, values
-        )
+        events = _events(root, target, values.get("status"), values.get("resolution"), closed_on, values)
         return PlannedRow(0, kind, items=[PlannedItem(target, events, exists=found is not None)])
     visit, new_items, cells, warnings = _build_visit_row(
         root, policy, config, values, labels, recorder
@@ -403,6 +399,24 @@ def _plan_row(
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+LOCK_FILE = ".wkb-cache/import.lock"
+
+
+@contextmanager
+def import_lock(root: Path) -> Iterator[None]:
+    """Held from reading the records on disk to the last file written: two imports of one sheet
+    at the same time in one clone take turns, so the second sees the first one's records (and
+    writes nothing twice). A file of its own in the git-ignored cache folder, so no reader of a
+    record or of wkb.toml ever waits for it."""
+    from wkb_tracker.store.storage import ensure_folder, locked
+
+    path = root / LOCK_FILE
+    ensure_folder(path)
+    path.touch(exist_ok=True)
+    with locked(path):
+        yield
+
 
 
 def write(root: Path, planned: Plan, written: Written) -> None:
