@@ -298,6 +298,9 @@ class Report:
     # visit counted for and why (counting.decide), for --explain.
     rules: tuple[tuple[str, CountingRule], ...] = ()
     decisions: tuple[Decision, ...] = ()
+    # Visit id → (entity id, registered name) for the visits whose entity is in the register
+    # (issue 14.5): `--explain` names who was served. Filled by the CLI, which reads the register.
+    entities: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:
