@@ -21,6 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.counting_rule import JOINT_RESPONSIBLE, CountingRule
+from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.domain.model import Visit
 
@@ -46,11 +47,11 @@ class Decision:
 
 
 def entity_key(visit: Visit) -> str:
-    """One entity, whatever spaces or case the clerk typed (the register's id when known)."""
-    known = getattr(visit, "entity_id", None)
-    if isinstance(known, str) and known:
-        return known
-    return "".join(visit.entity.split()).casefold()
+    """One entity: the register's id when known, else the name by the register's one matching
+    rule (entity_names.name_key: width, spaces, case, brackets, 有限公司-style suffixes)."""
+    if visit.entity_id:
+        return visit.entity_id
+    return name_key(visit.entity)
 
 
 def decide(
