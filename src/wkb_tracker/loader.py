@@ -313,9 +313,12 @@ def _load_kind(
     months: Iterable[tuple[int, int]] | None,
     window: Window | None,
     cache: bool,
+    recorded_before: int | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind, one per id (a copied file is reported, not counted twice)."""
-    records, problems, temps = _load_files(root, directory, kind, read, months, window, cache)
+    records, problems, temps = _load_files(
+        root, directory, kind, read, months, window, cache, recorded_before
+    )
     if kind == "visits":
         records, copies = one_per_id(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
@@ -339,6 +342,7 @@ def _load_files(
     months: Iterable[tuple[int, int]] | None,
     window: Window | None,
     cache: bool,
+    recorded_before: int | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind: through the cache where it can serve them, else file by file."""
     month_list = list(months) if months is not None else None
@@ -350,7 +354,12 @@ def _load_files(
 
                 try:
                     done = cached_load(
-                        root, kind, folders, lambda rels: _parse_many(root, rels, read), window
+                        root,
+                        kind,
+                        folders,
+                        lambda rels: _parse_many(root, rels, read),
+                        window,
+                        recorded_before,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -436,21 +445,41 @@ def load_visits(
 
 
 def load_rectifications(
-    root: Path, *, window: Window | None = None, cache: bool = True
+    root: Path,
+    *,
+    window: Window | None = None,
+    cache: bool = True,
+    known_on: date | None = None,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
-    opened after → out)), the problems met, and leftover temp files."""
-    from wkb_tracker.event_files import join
-    from wkb_tracker.record_cache import in_window
+    opened after → out)), the problems met, and leftover temp files.
 
+    With `known_on`, an item settled before the window is kept if anything in its history was
+    recorded after that day: as known then, it may not have been settled (the caller applies
+    the knowledge filter)."""
+    from wkb_tracker.event_files import join
+    from wkb_tracker.record_cache import in_window, recorded_key
+
+    recorded_before = None
+    if known_on is not None and window is not None:
+        from wkb_tracker.knowledge import end_of
+
+        recorded_before = recorded_key(end_of(known_on))
     records, problems, temps = _load_kind(
-        root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache
+        root,
+        RECTIFICATIONS_DIR,
+        "rectifications",
+        _read_item,
+        None,
+        window,
+        cache,
+        recorded_before,
     )
     # Events in their own files join their items first: only the whole history says whether an
     # item is in the window (an event file may reopen an item its own file shows closed).
     items, orphans = join(records)
     if window is not None:
-        items = [item for item in items if in_window(item, window)]
+        items = [item for item in items if in_window(item, window, recorded_before)]
     return items, problems + orphans + _merged_conflicts(root, items), temps
 
 
@@ -500,11 +529,6 @@ def load(
     a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
     `known_on` keeps only what was recorded by the end of that day (knowledge.py).
     """
-    if known_on is not None and window is not None:
-        from wkb_tracker.knowledge import in_the_past
-
-        if in_the_past(known_on):  # an item settled now may not have been settled on that day
-            window = (None, window[1])
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
@@ -514,7 +538,9 @@ def load(
         dataset.problems += found
         dataset.temp_files += temps
     if rectifications:
-        dataset.rectifications, found, temps = load_rectifications(root, window=window, cache=cache)
+        dataset.rectifications, found, temps = load_rectifications(
+            root, window=window, cache=cache, known_on=known_on
+        )
         dataset.problems += found
         dataset.temp_files += temps
     if visits and rectifications and months is None and not cache:  # a full check: validate

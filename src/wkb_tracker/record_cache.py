@@ -23,7 +23,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
@@ -32,15 +32,33 @@ from wkb_tracker import settings
 from wkb_tracker.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
 from wkb_tracker.rectification import settled_on
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "6"  # 3: events carry their origin; event-file rows. 4: dates out of range
+SCHEMA_VERSION = "7"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
-# given twice in one mapping is a problem (rows cached before read the last value)
+# given twice in one mapping is a problem (rows cached before read the last value). 7: items
+# carry when their history was last recorded (the knowledge cut of --known-on)
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
 Window = tuple[date | None, date | None]
+
+
+def recorded_key(moment: datetime) -> int:
+    """A recording instant as whole microseconds since the epoch (sortable in SQL)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def last_recorded(item: Rectification) -> int | None:
+    """When the item's history was last added to (its creation or latest event), as a
+    `recorded_key`; None when nothing in it carries a time."""
+    moments = [event.at for event in item.events]
+    if item.created_at is not None:
+        moments.append(item.created_at)
+    return recorded_key(max(moments)) if moments else None
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -129,14 +147,31 @@ def decode_many(decode: Callable[[str], Any], rows: list[str]) -> list[Any]:
     return [decode(row) for row in parsed]
 
 
-def in_window(item: Rectification, window: Window | None) -> bool:
+def in_window(
+    item: Rectification, window: Window | None, recorded_before: int | None = None
+) -> bool:
+    """Whether a period with this window can count the item (its whole history).
+
+    `recorded_before` (a `recorded_key`) is the knowledge cut of `--known-on`: an item settled
+    before the window whose history gained anything at or after the cut may not have been
+    settled as known then, so it is kept (the knowledge filter then judges it)."""
     if window is None:
         return True
     settled_before, opened_until = window
     if opened_until is not None and item.opened > opened_until:
         return False
     settled = settled_on(item) if settled_before is not None else None
-    return settled is None or settled_before is None or settled >= settled_before
+    if settled is None or settled_before is None or settled >= settled_before:
+        return True
+    if recorded_before is None:
+        return False
+    last = last_recorded(item)
+    return last is not None and last >= recorded_before
+
+
+# A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
+# only for rectification items and event files (see _item_rows).
+Row = tuple[str, str, str | None, str | None, int | None]
 
 
 class FolderScan:
@@ -244,7 +279,8 @@ class RecordCache:
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
-                    opened TEXT, settled TEXT, row TEXT, PRIMARY KEY(kind, folder, name));
+                    opened TEXT, settled TEXT, recorded INT, row TEXT,
+                    PRIMARY KEY(kind, folder, name));
                 CREATE INDEX record_window ON record(kind, folder, settled, opened);
                 """
             )
@@ -287,8 +323,15 @@ class RecordCache:
             self._reset()
             return {}
 
-    def fresh_rows(self, kind: str, folders: list[str], window: Window | None) -> list[str] | None:
-        """The rows of unchanged folders (within the window, for items); None if unreadable."""
+    def fresh_rows(
+        self,
+        kind: str,
+        folders: list[str],
+        window: Window | None,
+        recorded_before: int | None = None,
+    ) -> list[str] | None:
+        """The rows of unchanged folders (within the window, for items, as `in_window` judges);
+        None if unreadable."""
         if self.db is None or not folders:
             return [] if self.db is not None else None
         settled_before, opened_until = window if window is not None else (None, None)
@@ -299,7 +342,10 @@ class RecordCache:
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
                 values: list[Any] = [kind, *chunk]
-                if settled_before is not None:
+                if settled_before is not None and recorded_before is not None:
+                    query += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
+                    values += [settled_before.isoformat(), recorded_before]
+                elif settled_before is not None:
                     query += " AND (settled IS NULL OR settled >= ?)"
                     values.append(settled_before.isoformat())
                 if opened_until is not None:
@@ -311,20 +357,19 @@ class RecordCache:
             return None
         return rows
 
-    def store(
-        self, kind: str, scan: FolderScan, rows: list[tuple[str, str, str | None, str | None]]
-    ) -> None:
-        """Replace a folder's cached rows: (name, row, opened, settled) for every good file."""
+    def store(self, kind: str, scan: FolderScan, rows: list[Row]) -> None:
+        """Replace a folder's cached rows: (name, row, opened, settled, recorded) for every good
+        file."""
         if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
             self.db.executemany(
-                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?)",
+                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
                 [
-                    (kind, scan.rel, name, *scan.files[name], opened, settled, row)
-                    for name, row, opened, settled in rows
+                    (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
+                    for name, row, opened, settled, recorded in rows
                 ],
             )
             self.db.execute(
@@ -345,6 +390,7 @@ def cached_load(
     folders: list[str],
     parse_files: Callable[[list[str]], list[tuple[Any, list[Any]]]],
     window: Window | None,
+    recorded_before: int | None = None,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
     """Load the records of these month folders through the cache.
 
@@ -386,7 +432,7 @@ def cached_load(
         records: list[Any] = []
         problems: list[Any] = []
         for scan, old in stale:
-            rows: list[tuple[str, str, str | None, str | None]] = []
+            rows: list[Row] = []
             folder_records: list[Any] = []
             for name in scan.files:
                 record: Any
@@ -400,17 +446,18 @@ def cached_load(
                     if record is None:
                         continue
                     row = encode(record)
+                rows.append((name, row, None, None, None))
                 if kind == "visits":
-                    rows.append((name, row, None, None))
                     records.append(record)
                 else:
-                    rows.append((name, row, None, None))
                     folder_records.append(record)
             if kind != "visits":
-                rows, kept = _item_rows(rows, folder_records, window)
+                rows, kept = _item_rows(rows, folder_records, window, recorded_before)
                 records += kept
             cache.store(kind, scan, rows)
-        fresh_rows = cache.fresh_rows(kind, fresh, window if kind != "visits" else None)
+        fresh_rows = cache.fresh_rows(
+            kind, fresh, window if kind != "visits" else None, recorded_before
+        )
         if fresh_rows is None:
             return None
         records += decode_many(decode, fresh_rows)
@@ -420,8 +467,8 @@ def cached_load(
 
 
 def _item_rows(
-    rows: list[tuple[str, str, str | None, str | None]], records: list[Any], window: Window | None
-) -> tuple[list[tuple[str, str, str | None, str | None]], list[Any]]:
+    rows: list[Row], records: list[Any], window: Window | None, recorded_before: int | None
+) -> tuple[list[Row], list[Any]]:
     """One folder's item and event-file rows with the opened and settled dates of the whole
     history they belong to, and the records in the window. `rows[i]` is `records[i]`'s row."""
     from wkb_tracker.event_files import join
@@ -432,17 +479,18 @@ def _item_rows(
     for item in joined:  # the item its event files joined (see join)
         if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
             by_id[item.id] = item
-    filled: list[tuple[str, str, str | None, str | None]] = []
+    filled: list[Row] = []
     kept: list[Any] = []
-    for (name, row, _opened, _settled), record in zip(rows, records, strict=True):
+    for (name, row, *_dates), record in zip(rows, records, strict=True):
         whole = (
             by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
         )
         if whole is None:  # an event file without its item: always read, and reported
-            filled.append((name, row, None, None))
+            filled.append((name, row, None, None, None))
             kept.append(record)
             continue
-        filled.append((name, row, whole.opened.isoformat(), _iso(settled_on(whole))))
-        if in_window(whole, window):
+        settled = _iso(settled_on(whole))
+        filled.append((name, row, whole.opened.isoformat(), settled, last_recorded(whole)))
+        if in_window(whole, window, recorded_before):
             kept.append(record)
     return filled, kept
