@@ -125,38 +125,63 @@ def check_bytes(data: bytes, rel: str) -> list[Problem]:
     return []
 
 
-def _has_shared_nodes(value: Any) -> bool:
-    """True when one container appears twice: YAML anchors/aliases, the 'billion laughs' shape."""
+def _has_alias(node: Any) -> bool:
+    """True when a node of the composed tree is reached twice: an alias (`*name`) of an anchored
+    node, of a plain value as much as of a list (the 'billion laughs' shape). Walked before
+    anything is built, so an alias bomb costs one visit per distinct node."""
     seen: set[int] = set()
-    stack = [value]
+    stack = [node]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict | list):
-            if id(item) in seen:
-                return True
-            seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
+        current = stack.pop()
+        if id(current) in seen:
+            return True
+        seen.add(id(current))
+        value = current.value
+        if isinstance(value, list):  # a sequence's items, or a mapping's (key, value) pairs
+            for part in value:
+                if isinstance(part, tuple):
+                    stack.extend(part)
+                else:
+                    stack.append(part)
     return False
 
 
+def _alias_problem(rel: str) -> Problem:
+    return Problem(
+        rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed")
+    )
+
+
 def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document safely. Returns (value, problems); value is None on any problem."""
+    """Parse one YAML document safely. Returns (value, problems); value is None on any problem.
+    An alias (of any value) is a problem; an anchor nothing refers to changes nothing and is
+    read like the value it names."""
     problems = check_bytes(data, rel)
     if problems:
         return None, problems
-    if b"&" not in data and b"*" not in data:  # no anchor or alias can be present
-        try:
-            return _fast_load(data), []
-        except Exception:  # anything unusual: the standard safe loader decides, and reports
-            pass
-    return _standard_load(data, rel)
+    # An alias needs a "*" (an "&" alone, as in "R&D", never made a difference): documents
+    # without one skip the walk; every document takes the fast path first.
+    try:
+        value = _fast_load(data, check_aliases=b"*" in data)
+    except _Aliased:
+        return None, [_alias_problem(rel)]
+    except Exception:  # anything unusual: the standard safe loader decides, and reports
+        return _standard_load(data, rel)
+    return value, []
 
 
 def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     text = data.decode("utf-8")
     yaml = _yaml()
     try:
-        value = yaml.load(text, Loader=_safe_loader())
+        loader = _safe_loader()(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None and b"*" in data and _has_alias(node):
+                return None, [_alias_problem(rel)]
+            value = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except DuplicateKey as error:
         return None, [
             Problem(
@@ -182,12 +207,6 @@ def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         line = _bad_scalar_line(text) if isinstance(error, ValueError | OverflowError) else 1
         return None, [Problem(rel, line, say("无法解析:", "cannot parse: ") + str(error))]
-    if (b"&" in data or b"*" in data) and _has_shared_nodes(value):  # no anchor, no alias
-        return None, [
-            Problem(
-                rel, 1, say("不允许 YAML 锚点和别名", "YAML anchors and aliases are not allowed")
-            )
-        ]
     return value, []
 
 
@@ -242,6 +261,10 @@ class _GiveUp(Exception):
     """The fast path met something it does not handle exactly; use the standard loader."""
 
 
+class _Aliased(Exception):
+    """The document holds an alias: a problem, whichever loader reads it."""
+
+
 def _fast_parser_class() -> Any:
     global _fast_parser, _PLAIN_INT, _ISO_DATE, _ISO_TIME
     if _fast_parser is None:
@@ -276,9 +299,13 @@ def _fast_parser_class() -> Any:
     return _fast_parser
 
 
-def _fast_load(data: bytes) -> Any:
+def _fast_load(data: bytes, *, check_aliases: bool = True) -> Any:
     node = _yaml().compose(data, Loader=_fast_parser_class())
-    return None if node is None else _construct(node)
+    if node is None:
+        return None
+    if check_aliases and _has_alias(node):
+        raise _Aliased
+    return _construct(node)
 
 
 def _construct(node: Any) -> Any:
