@@ -72,7 +72,10 @@ def ensure_venv() -> None:
     made_by = stamp.partition(" ")[2]  # empty in stamps written before the Python was recorded
     same_python = made_by in ("", wanted.partition(" ")[2])
     if VENV.exists() and not (stamp and same_python and venv_python_works()):
-        print("+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding", flush=True)
+        print(
+            "+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding",
+            flush=True,
+        )
         shutil.rmtree(VENV)
     if not PYTHON.exists():
         print("+ python -m venv .venv", flush=True)

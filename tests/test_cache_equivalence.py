@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -146,7 +146,7 @@ def test_known_on__a_past_day_still_leaves_out_items_settled_before_the_period(
 ) -> None:
     """Regression (speed): with a knowledge day before the wall clock's day every item was read,
     settled or not (the whole history at every report)."""
-    from wkb_tracker.loader import load
+    from wkb_tracker.store.loader import load
 
     window = (date(2026, 11, 1), date(2026, 11, 24))
     for cache in (False, True, True):

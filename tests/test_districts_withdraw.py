@@ -15,7 +15,7 @@ import yaml
 
 from conftest import Invoke
 from inprocess import snapshot
-from wkb_tracker.root import DISTRICTS_FILE
+from wkb_tracker.store.root import DISTRICTS_FILE
 
 TODAY = "2026-11-25"  # conftest's pinned WKB_TODAY
 A_YEAR_AHEAD = "2027-11-25"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.policy import load_policy
+from wkb_tracker.store.policy_files import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICE = (REPO / "docs" / "notice.txt").read_text(encoding="utf-8")
@@ -135,6 +135,6 @@ def test_policy_files__carry_no_page_artefacts() -> None:
 
 @pytest.mark.parametrize("name", ["measures.yaml", "districts.yaml"])
 def test_bundled_copy__is_the_repository_data(name: str) -> None:
-    from wkb_tracker.root import bundled_policy_file
+    from wkb_tracker.store.root import bundled_policy_file
 
     assert bundled_policy_file(name) == (REPO / "data" / name).read_bytes()

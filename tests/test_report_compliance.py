@@ -14,7 +14,7 @@ from test_report_support import (
     month_report,
     range_report,
 )
-from wkb_tracker.compliance import QUARTER, YEAR, required_contacts
+from wkb_tracker.domain.compliance import QUARTER, YEAR, required_contacts
 
 
 def test_report__month_boundaries_first_and_last_day(root: Path) -> None:

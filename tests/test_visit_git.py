@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
-from wkb_tracker.loader import load
-from wkb_tracker.root import init_root
-from wkb_tracker.validation import validate
+from wkb_tracker.domain.i18n import set_language
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.validation import validate
 
 ADD = ("visit", "add", "--district", "东湖", "--entity", "武汉光谷实验室", "--type", "platform")
 

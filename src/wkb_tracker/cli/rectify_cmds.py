@@ -22,15 +22,15 @@ from wkb_tracker.cli.common import (
     session,
     warn_skipped,
 )
-from wkb_tracker.i18n import say, term
+from wkb_tracker.domain.i18n import say, term
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.gitops import PendingCommit
-    from wkb_tracker.model import Rectification, RectificationEvent
-    from wkb_tracker.policy import Policy
+    from wkb_tracker.domain.model import Rectification, RectificationEvent
+    from wkb_tracker.domain.policy import Policy
+    from wkb_tracker.store.gitops import PendingCommit
 
 rectify_app = typer.Typer(
     help="问题整改清单(第十五条)/ the rectification list with deadlines (measure 15)",
@@ -106,7 +106,7 @@ def add(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
-    from wkb_tracker.rectification_store import add_item
+    from wkb_tracker.store.rectification_store import add_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -157,7 +157,7 @@ def progress(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """记录整改进展 / record progress on an item."""
-    from wkb_tracker.rectification_store import add_progress
+    from wkb_tracker.store.rectification_store import add_progress
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -191,7 +191,7 @@ def extend(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
-    from wkb_tracker.rectification_store import extend as extend_item
+    from wkb_tracker.store.rectification_store import extend as extend_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -221,7 +221,7 @@ def close(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """整改完成,关闭事项 / close an item."""
-    from wkb_tracker.rectification_store import close as close_item
+    from wkb_tracker.store.rectification_store import close as close_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -250,7 +250,7 @@ def reopen(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
-    from wkb_tracker.rectification_store import reopen as reopen_item
+    from wkb_tracker.store.rectification_store import reopen as reopen_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -293,9 +293,9 @@ def list_items(
     format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
-    from wkb_tracker.knowledge import items_known_on
-    from wkb_tracker.rectification_store import load_items, select
-    from wkb_tracker.render import print_csv, print_json_array
+    from wkb_tracker.domain.knowledge import items_known_on
+    from wkb_tracker.report.render import print_csv, print_json_array
+    from wkb_tracker.store.rectification_store import load_items, select
 
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
@@ -358,9 +358,9 @@ def show(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一个事项及其全部历史 / show an item and its whole history."""
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.knowledge import item_known_on
-    from wkb_tracker.rectification_store import find_item
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.knowledge import item_known_on
+    from wkb_tracker.store.rectification_store import find_item
 
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
@@ -385,14 +385,14 @@ def show(
 
 
 def _policy(root: Path) -> Policy:
-    from wkb_tracker.rectification_store import checked_policy
+    from wkb_tracker.store.rectification_store import checked_policy
 
     return checked_policy(root)
 
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.rectification_store import clean_text
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.rectification_store import clean_text
 
     if given is not None:
         return clean_text(given, "--recorder") or ""
@@ -403,7 +403,7 @@ def _commit(
     pending: PendingCommit, item: Rectification, action: str, by: str, paths: tuple[str, ...] = ()
 ) -> None:
     """Commit the item's file (and `paths`, e.g. an event's own file) alone when asked."""
-    from wkb_tracker.gitops import commit_message
+    from wkb_tracker.store.gitops import commit_message
 
     finish_commit(
         pending,
@@ -423,8 +423,8 @@ def _changed(
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification import state_at
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.rectification import state_at
 
     state = state_at(item, today(), due_soon_days=session(ctx).config().due_soon_days)
     echo(
@@ -448,9 +448,9 @@ def _changed(
 
 
 def _print_detail(ctx: typer.Context, item: Rectification, day: date | None = None) -> None:
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification_store import detail_view
-    from wkb_tracker.render import print_json
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.store.rectification_store import detail_view
 
     print_json(
         detail_view(
@@ -502,7 +502,7 @@ def _print_table(
     status: str,
 ) -> None:
     """The table of `shown` (the first rows of `views`); the caption counts all of `views`."""
-    from wkb_tracker.render import print_table
+    from wkb_tracker.report.render import print_table
 
     rows = []
     for view in shown:
@@ -570,8 +570,8 @@ def _event_text(event: RectificationEvent) -> str:
 
 
 def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification import leader_of, state_at, walk
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.rectification import leader_of, state_at, walk
 
     policy = _policy(session(ctx).root())
     state = state_at(item, day, due_soon_days=session(ctx).config().due_soon_days)

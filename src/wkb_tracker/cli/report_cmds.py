@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.compliance import Period, Report
-    from wkb_tracker.loader import Dataset
+    from wkb_tracker.domain.compliance import Period, Report
+    from wkb_tracker.domain.dataset import Dataset
 
 
 class ReportFormat(StrEnum):
@@ -63,8 +63,9 @@ def report(
     ),
 ) -> None:
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
-    from wkb_tracker import compliance, report_render
-    from wkb_tracker.render import print_json
+    from wkb_tracker.domain import compliance
+    from wkb_tracker.report import report_render
+    from wkb_tracker.report.render import print_json
 
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
@@ -98,8 +99,9 @@ def due(
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
-    from wkb_tracker import compliance, report_render
-    from wkb_tracker.render import print_json
+    from wkb_tracker.domain import compliance
+    from wkb_tracker.report import report_render
+    from wkb_tracker.report.render import print_json
 
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
@@ -122,10 +124,10 @@ def _period(
     as_of: date,
 ) -> Period:
     """The one period asked for; refuses two at once or half a range."""
-    from wkb_tracker.compliance import MONTH, QUARTER, RANGE, YEAR, make_period, month_of
-    from wkb_tracker.dates import parse_date, parse_month, parse_quarter, parse_year
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.i18n import say
+    from wkb_tracker.domain.compliance import MONTH, QUARTER, RANGE, YEAR, make_period, month_of
+    from wkb_tracker.domain.dates import parse_date, parse_month, parse_quarter, parse_year
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.i18n import say
 
     given = [
         name
@@ -179,9 +181,9 @@ def _load(
     """The policy, config, the visits of `months` only, and the rectification items the period
     can count (`window`: not settled before its first day, opened by its snapshot). Broken
     policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
-    from wkb_tracker.errors import DataError
-    from wkb_tracker.loader import load
-    from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.domain.errors import DataError
+    from wkb_tracker.store.loader import load
+    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 
     dataset = load(root, months=months, window=window, known_on=known_on)
     policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
@@ -195,11 +197,11 @@ def _load(
 def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
     """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
     made after that day. Unreadable sealing files are warned about, never applied."""
-    from wkb_tracker.root import has_sealing_files
+    from wkb_tracker.store.root import has_sealing_files
 
     if not has_sealing_files(root):  # a root that never sealed: no manifest to read
         return report
-    from wkb_tracker.official import official_report
+    from wkb_tracker.store.official import official_report
 
     applied, problems = official_report(root, report, known_on=known_on)
     for problem in problems:
@@ -211,11 +213,11 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     """A rectification event (or item) merged into a sealed month without approval is not
     counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
     warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
-    from wkb_tracker.root import has_sealing_files
+    from wkb_tracker.store.root import has_sealing_files
 
     if not has_sealing_files(root):  # nothing sealed, nothing to set aside (no import to pay)
         return dataset, []
-    from wkb_tracker.seal_checks import set_aside_after_seal
+    from wkb_tracker.store.seal_checks import set_aside_after_seal
 
     items, problems = set_aside_after_seal(root, dataset.rectifications)
     found = [str(problem) for problem in problems]
@@ -225,6 +227,6 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
 
 
 def _write(text: str) -> None:
-    from wkb_tracker.render import write_text
+    from wkb_tracker.report.render import write_text
 
     write_text(text)

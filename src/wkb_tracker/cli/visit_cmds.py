@@ -1,7 +1,7 @@
 """`wkb visit add | list | show | void | edit`: clerks record each contact (measure 14).
 
 Only typer and cli.common are imported at start-up (`wkb visit add` start-up time is benchmarked);
-the library (`wkb_tracker.visits`) and everything heavy is imported inside each command.
+the library (`wkb_tracker.store.visits`) and everything heavy is imported inside each command.
 """
 
 from __future__ import annotations
@@ -26,20 +26,19 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.i18n import say, term
+from wkb_tracker.domain.i18n import say, term
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from wkb_tracker.errors import Problem
-    from wkb_tracker.model import Visit
-    from wkb_tracker.policy import Policy
+    from wkb_tracker.domain.errors import Problem
+    from wkb_tracker.domain.model import Visit
+    from wkb_tracker.domain.policy import Policy
 
 visit_app = typer.Typer(
     help="走访记录(第十四条)/ visit records: contacts with innovation entities (measure 14)",
     no_args_is_help=True,
 )
-
 
 
 def register(app: typer.Typer) -> None:
@@ -118,8 +117,8 @@ def add(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import VisitRequest, add_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import VisitRequest, add_visit
 
     state = session(ctx)
     root = state.root()
@@ -163,12 +162,12 @@ def add(
         # `wkb validate` lists (with the command that opens them); nothing half-written.
         opened = _open_rectifications(root, visit, request.recorder)
         paths += [path for _item_id, path, _problem in opened]
-    from wkb_tracker.visits import commit_message
+    from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
     if format is TextJson.json:
-        from wkb_tracker.render import print_json
-        from wkb_tracker.visits import visit_view
+        from wkb_tracker.report.render import print_json
+        from wkb_tracker.store.visits import visit_view
 
         print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
         return
@@ -191,7 +190,7 @@ def add(
 
 
 def _usage_error(missing: list[str]) -> Exception:
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     options = "、".join(f"--{name}" for name in missing)
     return UserError(
@@ -206,9 +205,9 @@ def _usage_error(missing: list[str]) -> Exception:
 
 def _open_rectifications(root: Path, visit: Visit, recorder: str) -> list[tuple[str, str, str]]:
     """Open one linked rectification item per problem (issue 4); (id, path, problem) of each."""
-    from wkb_tracker.errors import WkbError
-    from wkb_tracker.records import rectification_path
-    from wkb_tracker.rectification_store import open_for_visit
+    from wkb_tracker.domain.errors import WkbError
+    from wkb_tracker.store.records import rectification_path
+    from wkb_tracker.store.rectification_store import open_for_visit
 
     try:
         items = open_for_visit(root, visit, recorder=recorder)
@@ -234,7 +233,7 @@ def _open_rectifications(root: Path, visit: Visit, recorder: str) -> list[tuple[
 
 def _ask(label: str, check: Any, *, default: str | None = None) -> Any:
     """Ask until `check(answer)` accepts it; each refusal's message is shown and the question repeated."""
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     while True:
         answer = typer.prompt(label, default=default, err=True, show_default=bool(default))
@@ -260,9 +259,9 @@ def _prompt_missing(
     policy: Policy, values: dict[str, Any], *, leader_given: bool, mode_given: bool
 ) -> None:
     """Ask for each missing required value (showing what is valid), then the optional ones."""
-    from wkb_tracker.dates import today
-    from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
+    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
 
     err = sys.stderr
     if values["date"] is None:
@@ -282,7 +281,7 @@ def _prompt_missing(
             ),
         )
     if not leader_given:
-        from wkb_tracker.dates import parse_date
+        from wkb_tracker.domain.dates import parse_date
 
         entry = policy.assignment_on(
             policy.resolve_district(values["district"]), parse_date(values["date"])
@@ -293,7 +292,7 @@ def _prompt_missing(
             default=entry.leader if entry else None,
         )
     if values["entity"] is None:
-        from wkb_tracker.visits import clean_text
+        from wkb_tracker.store.visits import clean_text
 
         values["entity"] = _ask(
             say("创新主体名称", "innovation entity"),
@@ -371,9 +370,9 @@ def list_visits(
     from itertools import islice
 
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.listing import stream_visits
-    from wkb_tracker.policy import load_policy
-    from wkb_tracker.visits import make_filter, visit_view
+    from wkb_tracker.store.listing import stream_visits
+    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.visits import make_filter, visit_view
 
     root = session(ctx).root()
     policy, _problems = load_policy(root)
@@ -399,7 +398,7 @@ def list_visits(
     visits = stream_visits(root, chosen, skipped, known_on=known)
     views = (visit_view(visit) for visit in islice(visits, most))
     if format is TableJsonCsv.json:
-        from wkb_tracker.render import print_json_array
+        from wkb_tracker.report.render import print_json_array
 
         print_json_array(views)
         return
@@ -416,14 +415,14 @@ def list_visits(
         say("状态", "status"),
     ]
     if format is TableJsonCsv.csv:
-        from wkb_tracker.render import print_csv
+        from wkb_tracker.report.render import print_csv
 
         header += [say("作废原因", "void reason"), say("文件", "path")]
         print_csv(
             header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
         )
         return
-    from wkb_tracker.render import print_table
+    from wkb_tracker.report.render import print_table
 
     rows, void = [], 0
     for view in views:
@@ -464,9 +463,9 @@ def show(
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.knowledge import visit_known_on
-    from wkb_tracker.visits import find_visit, visit_view
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.knowledge import visit_known_on
+    from wkb_tracker.store.visits import find_visit, visit_view
 
     _day, known = as_of_and_known_on(None, known_on)
     found = find_visit(session(ctx).root(), visit_id)
@@ -482,7 +481,7 @@ def show(
         )
     view = visit_view(visit)
     if format is TextJson.json:
-        from wkb_tracker.render import print_json
+        from wkb_tracker.report.render import print_json
 
         print_json(view)
         return
@@ -537,8 +536,8 @@ def void(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import commit_message, void_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import commit_message, void_visit
 
     state = session(ctx)
     root = state.root()
@@ -567,8 +566,8 @@ def edit(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import commit_message, edit_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import commit_message, edit_visit
 
     state = session(ctx)
     root = state.root()
@@ -591,8 +590,8 @@ def edit(
 
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
-    from wkb_tracker.errors import DataError
-    from wkb_tracker.policy import load_policy
+    from wkb_tracker.domain.errors import DataError
+    from wkb_tracker.store.policy_files import load_policy
 
     policy, problems = load_policy(root)
     if problems:

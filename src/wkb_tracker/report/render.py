@@ -1,0 +1,307 @@
+"""Output: Rich tables for people, JSON and CSV for scripts. No computation happens here.
+
+Three promises hold for every command (issue 11):
+
+- Text from users and files is never read as Rich markup: every cell, title and caption becomes a
+  `rich.text.Text` here (`[/bold]` in an entity name is printed as typed, never styled or fatal).
+- Output never fails on an encoding: JSON, CSV and Markdown go to stdout as UTF-8 bytes whatever
+  the locale (`utf8_stdout`); text and tables on a console that cannot show a character print an
+  escape instead (`tolerant_streams`) and Rich draws ASCII boxes there. A record already written
+  is never followed by a traceback and exit 1 (a retry would duplicate it).
+- Figures and record ids are never cut: a table that cannot give them their full width is printed
+  as one block of `header: value` lines per row (`print_table`), never with `…`.
+
+Rich measures CJK characters as two cells wide, so Chinese columns line up; it drops colour when
+the output is piped and honours NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from wkb_tracker.report.streams import tolerant_streams, utf8_stdout
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+PIPED_WIDTH = 200
+MIN_TEXT_WIDTH = 4  # cells a wrapping text column keeps in a table (two Chinese characters)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_text(text: str) -> None:
+    """Markdown, CSV or any finished document: UTF-8 bytes on stdout."""
+    with utf8_stdout() as out:
+        out.write(text)
+
+
+# -- JSON and CSV ------------------------------------------------------------------------------
+
+
+def to_json(data: Any) -> str:
+    """Stable JSON: English keys, UTF-8 unescaped, two-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def print_json(data: Any) -> None:
+    write_text(to_json(data) + "\n")
+
+
+def print_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written item by item as the items are produced (constant memory), byte for
+    byte what `print_json(list(items))` prints."""
+    with utf8_stdout() as out:
+        first = True
+        for item in items:
+            out.write("[\n  " if first else ",\n  ")
+            flat = _flat_json_in_array(item)
+            # json.dumps escapes newlines inside strings, so every "\n" here is structure.
+            out.write(flat if flat is not None else to_json(item).replace("\n", "\n  "))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+
+
+_SCALARS = (str, int, float, bool, type(None), date)
+# indent=2 makes json use its pure-Python encoder (~5x slower: 70% of `rectify list --status all
+# --format json` at 30k items); without `indent` the C encoder runs, and these separators give the
+# same bytes for a flat mapping one level inside an array.
+_FLAT = json.JSONEncoder(
+    ensure_ascii=False, separators=(",\n    ", ": "), default=_default, check_circular=False
+)
+
+
+def _flat_json_in_array(item: Any) -> str | None:
+    """`item` as an element of a `to_json` array (indented), when it is a non-empty mapping of
+    string keys to scalars; None otherwise (the caller formats it the general way)."""
+    if not isinstance(item, dict) or not item:
+        return None
+    for key, value in item.items():
+        if not isinstance(key, str) or not isinstance(value, _SCALARS):
+            return None
+    return "{\n    " + _FLAT.encode(item)[1:-1] + "\n  }"
+
+
+def _csv_cell(cell: Any) -> Any:
+    return "" if cell is None else _default(cell) if isinstance(cell, date) else cell
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
+    """CSV text; with a BOM so Excel opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def print_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV (with a BOM for Excel) written row by row as the rows are produced."""
+    with utf8_stdout() as out:
+        out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_csv_cell(cell) for cell in row])
+
+
+# -- Rich --------------------------------------------------------------------------------------
+
+
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    class PipeFriendlyConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """`wkb report | head` is not an error: the reader has what it wanted (exit 0)."""
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+    tolerant_streams()
+    terminal = PipeFriendlyConsole(stderr=stderr, highlight=False)
+    if terminal.is_terminal or "COLUMNS" in os.environ:
+        return terminal
+    # Piped to a file or another program: no terminal width to respect, so never cut a cell.
+    return PipeFriendlyConsole(stderr=stderr, highlight=False, width=PIPED_WIDTH)
+
+
+def text(cell: Any) -> Text:
+    """A cell as Rich text, never as markup: None → empty, (words, style) → styled words,
+    a Text as it is, anything else → its str()."""
+    from rich.text import Text
+
+    if isinstance(cell, Text):
+        return cell
+    if cell is None:
+        return Text("")
+    if isinstance(cell, tuple):
+        words, style = cell
+        return Text(str(words), style=style)
+    return Text(str(cell))
+
+
+def _is_figure(cell: Any) -> bool:
+    return isinstance(cell, int | float | date) and not isinstance(cell, bool)
+
+
+def _kept(columns: Sequence[str], rows: list[list[Any]], keep: Collection[int]) -> set[int]:
+    """The columns never cut: those asked for, and any holding numbers or dates."""
+    return set(keep) | {
+        index
+        for index in range(len(columns))
+        if any(_is_figure(row[index]) for row in rows if index < len(row))
+    }
+
+
+def _widest(header: Text | None, cells: list[Text]) -> int:
+    from rich.cells import cell_len
+
+    lines = [header.plain] if header is not None else []
+    lines += [line for cell in cells for line in cell.plain.split("\n")]
+    return max((cell_len(line) for line in lines), default=0)
+
+
+def _kept_width(header: Text, cells: list[Text]) -> int:
+    """A kept column is as wide as its widest cell; its header folds into that width (but gets
+    at least MIN_TEXT_WIDTH cells, two Chinese characters a line)."""
+    from rich.cells import cell_len
+
+    return max(_widest(None, cells), min(cell_len(header.plain), MIN_TEXT_WIDTH))
+
+
+def fits(
+    out: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    keep: Collection[int],
+    *,
+    whole_headers: bool = False,
+) -> bool:
+    """Whether a table of these cells fits the console with the `keep` columns (ids, figures)
+    at full width (and their headers on one line, with `whole_headers`) and every other column
+    at least MIN_TEXT_WIDTH cells wide."""
+    raw = [list(row) for row in rows]
+    kept = _kept(columns, raw, keep)
+    needed = len(columns) + 1  # the box's vertical lines
+    for index, column in enumerate(columns):
+        cells = [text(row[index]) for row in raw if index < len(row)]
+        if index in kept and whole_headers:
+            needed += _widest(text(column), cells) + 2
+        elif index in kept:
+            needed += _kept_width(text(column), cells) + 2
+        else:
+            needed += min(_widest(None, cells), MIN_TEXT_WIDTH) + 2
+    return needed <= out.width
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    justify: dict[int, str] | None = None,
+    keep: Collection[int] = (),
+    heading: Sequence[int] = (0,),
+    ends: Sequence[bool] | None = None,
+    simple: bool = False,
+    out: Console | None = None,
+) -> None:
+    """A table of plain cells (strings, numbers, dates, None, or (words, style) pairs), none of
+    them read as markup.
+
+    Columns in `keep` (and any column of numbers or dates) hold ids and figures: they are never
+    wrapped or cut. When the console is too narrow to give them their full width and every other
+    column at least MIN_TEXT_WIDTH cells, each row is printed as a block instead: the `heading`
+    cells on one line, then `header: value` for each other non-empty cell. `simple`: the lighter
+    look of the reports (rules under the header and between `ends` sections, title on the left)."""
+    from rich import box
+    from rich.table import Table
+
+    out = out or console()
+    raw = [list(row) for row in rows]
+    cells = [[text(cell) for cell in row] for row in raw]
+    kept = _kept(columns, raw, keep)
+    if not fits(out, columns, raw, kept):
+        _print_stacked(out, [text(column) for column in columns], cells, title, caption, heading)
+        return
+    headers = [text(column) for column in columns]
+    # Fold the headers of kept columns only when the table cannot have them whole.
+    fold = not fits(out, columns, raw, kept, whole_headers=True)
+    table = Table(
+        title=text(title) if title is not None else None,
+        caption=text(caption) if caption is not None else None,
+        show_lines=False,
+        header_style="bold",
+        box=box.SIMPLE_HEAD if simple else box.HEAVY_HEAD,
+        title_justify="left" if simple else "center",
+    )
+    for index, header in enumerate(headers):
+        width = _kept_width(header, [row[index] for row in cells]) if index in kept else None
+        header.no_wrap, header.overflow = False, "fold"  # a header may wrap, its cells never
+        table.add_column(
+            header,
+            justify=(justify or {}).get(index, "left"),  # type: ignore[arg-type]
+            overflow="ellipsis" if index in kept else "fold",
+            no_wrap=index in kept,
+            min_width=width,
+            max_width=width if fold else None,
+        )
+    for position, row in enumerate(cells):
+        table.add_row(*row, end_section=bool(ends and ends[position] and position < len(cells) - 1))
+    out.print(table)
+
+
+def _print_stacked(
+    out: Console,
+    headers: list[Text],
+    rows: list[list[Text]],
+    title: str | None,
+    caption: str | None,
+    heading: Sequence[int],
+) -> None:
+    """The narrow layout: per row, its heading cells, then one `header: value` line per cell.
+    Lines are printed unwrapped (soft wrap): the terminal may fold a long one, wkb never cuts."""
+    from rich.text import Text
+
+    if title:
+        out.print(text(title), style="bold", soft_wrap=True)
+    for row in rows:
+        head = [row[index] for index in heading if index < len(row) and row[index].plain]
+        if head:
+            out.print(Text(" ").join(head), style="bold", soft_wrap=True)
+        for index, cell in enumerate(row):
+            if index in heading or not cell.plain:
+                continue
+            line = Text("  ")
+            line.append_text(headers[index])
+            line.append(": ")
+            line.append_text(cell)
+            out.print(line, soft_wrap=True)
+    if caption:
+        out.print(text(caption), soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, so JSON on stdout stays parseable."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()

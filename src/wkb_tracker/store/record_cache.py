@@ -1,0 +1,497 @@
+"""The derived-data cache: parsed records kept in `.wkb-cache/records.sqlite` (git-ignored).
+
+Each month folder (`data/visits/YYYY/MM`, `data/rectifications/YYYY/MM`) has a signature: the
+name, size, modification and change times (ns) and inode of every record file in it. A folder whose signature is
+unchanged is answered from the cache; any added, changed or removed file changes its folder's
+signature, and only the changed files of that folder are parsed again. Broken files are never
+cached (they are read, and reported, every time). A missing, corrupt or out-of-date cache is
+rebuilt silently; `wkb --no-cache` or WKB_NO_CACHE=1 bypasses it; `wkb validate` never uses it.
+
+For rectification items the cache also keeps the opened date and, for items whose history ends
+closed, the date of their last status change ("settled"). A report for a period only needs items
+opened by its snapshot and not settled before it starts, and asks the cache for just those.
+Events in their own files sit in their item's folder, so a new event changes that folder's
+signature; each event's row carries its item's (whole-history) opened and settled dates, so the
+window keeps or drops an item and its event files together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from hashlib import blake2b
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.domain.rectification import settled_on
+from wkb_tracker.store import settings
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+CACHE_DIR = ".wkb-cache"
+DATABASE = f"{CACHE_DIR}/records.sqlite"
+SCHEMA_VERSION = "7"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
+# given twice in one mapping is a problem (rows cached before read the last value). 7: items
+# carry when their history was last recorded (the knowledge cut of --known-on)
+_MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
+
+# A window over rectification items: (settled before this date → left out, opened after → left out)
+Window = tuple[date | None, date | None]
+
+
+def recorded_key(moment: datetime) -> int:
+    """A recording instant as whole microseconds since the epoch (sortable in SQL)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def last_recorded(item: Rectification) -> int | None:
+    """When the item's history was last added to (its creation or latest event), as a
+    `recorded_key`; None when nothing in it carries a time."""
+    moments = [event.at for event in item.events]
+    if item.created_at is not None:
+        moments.append(item.created_at)
+    return recorded_key(max(moments)) if moments else None
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _datetime(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None
+
+
+def encode_visit(visit: Visit) -> str:
+    void = [visit.void.reason, visit.void.by, _iso(visit.void.at)] if visit.void else None
+    return json.dumps(
+        [
+            visit.id, _iso(visit.date), visit.district, visit.district_id, visit.leader,
+            visit.entity, visit.type, visit.mode, list(visit.measures), visit.summary,
+            list(visit.problems), list(visit.participants), visit.recorder,
+            _iso(visit.recorded_at), visit.late_reason, void, visit.path, visit.late_approved_by,
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def decode_visit(text: str | list[Any]) -> Visit:
+    row = json.loads(text) if isinstance(text, str) else text
+    void = row[15]
+    return Visit(
+        id=row[0], date=date.fromisoformat(row[1]), district=row[2], district_id=row[3],
+        leader=row[4], entity=row[5], type=row[6], mode=row[7], measures=tuple(row[8]),
+        summary=row[9], problems=tuple(row[10]), participants=tuple(row[11]), recorder=row[12],
+        recorded_at=_datetime(row[13]), late_reason=row[14],
+        void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
+        path=row[16], late_approved_by=row[17] if len(row) > 17 else None,
+    )  # fmt: skip
+
+
+def _encode_event(e: RectificationEvent) -> list[Any]:
+    return [
+        e.kind, _iso(e.date), e.by, _iso(e.at), e.note, _iso(e.deadline), e.reason,
+        e.approved_by, e.resolution, e.late_reason, e.id, e.path, e.index,
+    ]  # fmt: skip
+
+
+def _decode_event(e: list[Any]) -> RectificationEvent:
+    fromisoformat = date.fromisoformat  # positional: rows keep field order
+    return RectificationEvent(
+        e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
+        fromisoformat(e[5]) if e[5] else None, e[6], e[7], e[8], e[9], e[10], e[11], e[12],
+    )  # fmt: skip
+
+
+def encode_item(item: Rectification | EventFile) -> str:
+    """An item's row (17 values), or an event file's row ([item id, event, path])."""
+    if isinstance(item, EventFile):
+        return json.dumps([item.item, _encode_event(item.event), item.path], ensure_ascii=False)
+    events = [_encode_event(e) for e in item.events]
+    return json.dumps(
+        [
+            item.id, item.problem, item.district, item.district_id, item.source, item.visit,
+            item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
+            item.created_by, _iso(item.created_at), events, item.path, item.late_reason,
+            item.late_approved_by,
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def decode_item(text: str | list[Any]) -> Rectification | EventFile:
+    row = json.loads(text) if isinstance(text, str) else text
+    if len(row) == 3:  # an event file's row
+        return EventFile(row[0], _decode_event(row[1]), row[2])
+    fromisoformat = date.fromisoformat  # positional: rows keep field order
+    events = tuple([_decode_event(e) for e in row[13]])
+    return Rectification(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+        fromisoformat(row[9]), fromisoformat(row[10]), row[11], _datetime(row[12]), events, row[14],
+        row[15], row[16],
+    )  # fmt: skip
+
+
+DECODE_CHUNK = 1000  # rows per JSON parse: most of the saving, without a copy of every row
+
+
+def in_window(
+    item: Rectification, window: Window | None, recorded_before: int | None = None
+) -> bool:
+    """Whether a period with this window can count the item (its whole history).
+
+    `recorded_before` (a `recorded_key`) is the knowledge cut of `--known-on`: an item settled
+    before the window whose history gained anything at or after the cut may not have been
+    settled as known then, so it is kept (the knowledge filter then judges it)."""
+    if window is None:
+        return True
+    settled_before, opened_until = window
+    if opened_until is not None and item.opened > opened_until:
+        return False
+    settled = settled_on(item) if settled_before is not None else None
+    if settled is None or settled_before is None or settled >= settled_before:
+        return True
+    if recorded_before is None:
+        return False
+    last = last_recorded(item)
+    return last is not None and last >= recorded_before
+
+
+# A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
+# only for rectification items and event files (see _item_rows).
+Row = tuple[str, str, str | None, str | None, int | None]
+
+
+class FolderScan:
+    """One month folder on disk: its record files with (size, mtime) and its signature."""
+
+    __slots__ = ("files", "rel", "signature")
+
+    def __init__(self, rel: str, files: dict[str, tuple[int, str]]) -> None:
+        self.rel = rel
+        self.files = files
+        listing = repr(sorted(files.items())).encode("utf-8", "surrogateescape")
+        self.signature = blake2b(listing, digest_size=16).hexdigest()
+
+
+def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
+    """The folder's record files, or None if it holds anything but plain files (a symlink, a
+    subfolder): such a folder is read the slow way, where every oddity is reported."""
+    files: dict[str, tuple[int, str]] = {}
+    regular = stat.S_IFREG
+    try:
+        with os.scandir(root / rel) as entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    continue  # temp files and the like: never records
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_IFMT(status.st_mode) != regular:
+                    return None
+                if name[-5:] == ".yaml":
+                    # ctime and inode too: an edit that keeps the size and puts the old mtime
+                    # back (cp -p, rsync, touch -r) still changes the ctime.
+                    files[name] = (
+                        status.st_size,
+                        f"{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}",
+                    )
+    except OSError:
+        return None
+    return FolderScan(rel, files)
+
+
+SPLIT_SCAN_FROM = 20  # folders; a forked helper stats half of them when there are this many
+
+
+def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
+    """The signature of each folder (None: irregular). Statting every record file is what makes
+    the cache exact, and most of a warm run's time: with many folders a forked child stats half
+    of them on the other core."""
+    if len(folders) < SPLIT_SCAN_FROM or not settings.can_fork_helpers():
+        return [_signature(root, rel) for rel in folders]
+    half = len(folders) // 2
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked child
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "w", encoding="utf-8") as stream:
+                json.dump([_signature(root, rel) for rel in folders[half:]], stream)
+        finally:
+            os._exit(0)
+    os.close(writer)
+    mine = [_signature(root, rel) for rel in folders[:half]]
+    with os.fdopen(reader, encoding="utf-8") as stream:
+        text = stream.read()
+    os.waitpid(child, 0)
+    theirs: list[str | None]
+    try:
+        theirs = json.loads(text)
+    except ValueError:  # the child died: do its half here
+        theirs = [_signature(root, rel) for rel in folders[half:]]
+    return mine + theirs
+
+
+def _signature(root: Path, rel: str) -> str | None:
+    scan = scan_month_folder(root, rel)
+    return scan.signature if scan is not None else None
+
+
+class RecordCache:
+    """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.db: sqlite3.Connection | None = None
+        try:
+            if os.path.islink(root / CACHE_DIR):
+                return  # writes never follow a link out of the root: run without the cache
+            (root / CACHE_DIR).mkdir(exist_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                existing = root / (DATABASE + suffix)
+                if os.path.lexists(existing) and not stat.S_ISREG(os.lstat(existing).st_mode):
+                    return  # not a plain file (a pipe, a link): run without the cache
+            self.db = sqlite3.connect(root / DATABASE, timeout=5, isolation_level=None)
+            self._prepare()
+        except (OSError, sqlite3.Error):
+            self._reset()
+
+    def _prepare(self) -> None:
+        assert self.db is not None
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
+        version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if version is None or version[0] != SCHEMA_VERSION:
+            self.db.executescript(
+                """
+                DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
+                CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
+                CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
+                    opened TEXT, settled TEXT, recorded INT, row TEXT,
+                    PRIMARY KEY(kind, folder, name));
+                CREATE INDEX record_window ON record(kind, folder, settled, opened);
+                """
+            )
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def _reset(self) -> None:
+        """A corrupt cache file is removed and the run goes on without a cache."""
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                (self.root / (DATABASE + suffix)).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def signatures(self, kind: str) -> dict[str, str]:
+        if self.db is None:
+            return {}
+        try:
+            return dict(self.db.execute("SELECT rel, signature FROM folder WHERE kind=?", (kind,)))
+        except sqlite3.Error:
+            self._reset()
+            return {}
+
+    def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
+        """Cached rows of one folder: name → (size, mtime, row)."""
+        if self.db is None:
+            return {}
+        try:
+            query = "SELECT name, size, mtime, row FROM record WHERE kind=? AND folder=?"
+            return {
+                name: (size, mtime, row)
+                for name, size, mtime, row in self.db.execute(query, (kind, folder))
+            }
+        except sqlite3.Error:
+            self._reset()
+            return {}
+
+    def fresh_records(
+        self,
+        kind: str,
+        folders: list[str],
+        decode: Callable[[Any], Any],
+        window: Window | None,
+        recorded_before: int | None = None,
+    ) -> list[Any] | None:
+        """The decoded records of unchanged folders (within the window, for items, as
+        `in_window` judges); None if unreadable. Rows are fetched and decoded a chunk at a time,
+        so only one chunk's text is in memory beside the records."""
+        if self.db is None or not folders:
+            return [] if self.db is not None else None
+        settled_before, opened_until = window if window is not None else (None, None)
+        records: list[Any] = []
+        try:
+            for start in range(0, len(folders), 500):
+                chunk = folders[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
+                values: list[Any] = [kind, *chunk]
+                if settled_before is not None and recorded_before is not None:
+                    query += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
+                    values += [settled_before.isoformat(), recorded_before]
+                elif settled_before is not None:
+                    query += " AND (settled IS NULL OR settled >= ?)"
+                    values.append(settled_before.isoformat())
+                if opened_until is not None:
+                    query += " AND (opened IS NULL OR opened <= ?)"
+                    values.append(opened_until.isoformat())
+                cursor = self.db.execute(query, values)
+                while fetched := cursor.fetchmany(DECODE_CHUNK):
+                    text = "[" + ",".join([cell for (cell,) in fetched]) + "]"
+                    del fetched
+                    records += [decode(row) for row in json.loads(text)]
+        except sqlite3.Error:
+            self._reset()
+            return None
+        return records
+
+    def store(self, kind: str, scan: FolderScan, rows: list[Row]) -> None:
+        """Replace a folder's cached rows: (name, row, opened, settled, recorded) for every good
+        file."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
+            self.db.executemany(
+                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
+                [
+                    (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
+                    for name, row, opened, settled, recorded in rows
+                ],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO folder VALUES(?,?,?)",
+                (kind, scan.rel, scan.signature if len(rows) == len(scan.files) else "incomplete"),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                self._reset()
+
+
+def cached_load(
+    root: Path,
+    kind: str,
+    folders: list[str],
+    parse_files: Callable[[list[str]], list[tuple[Any, list[Any]]]],
+    window: Window | None,
+    recorded_before: int | None = None,
+) -> tuple[list[Any], list[Any], list[str]] | None:
+    """Load the records of these month folders through the cache.
+
+    `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
+    in order. Returns (records, problems, folders the cache could not handle), or None when the
+    cache cannot be used at all (the caller then reads everything itself).
+    """
+    encode, decode = (
+        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
+    )
+    cache = RecordCache(root)
+    if cache.db is None:
+        return None
+    try:
+        known = cache.signatures(kind)
+        fresh: list[str] = []
+        irregular: list[str] = []
+        stale: list[tuple[FolderScan, dict[str, tuple[int, str, str]]]] = []
+        to_parse: list[str] = []
+        signatures = folder_signatures(root, folders)
+        for rel, signature in zip(folders, signatures, strict=True):
+            if signature is not None and known.get(rel) == signature:
+                fresh.append(rel)
+                continue
+            scan = scan_month_folder(root, rel)
+            if scan is None:
+                irregular.append(rel)
+            elif known.get(rel) == scan.signature:
+                fresh.append(rel)
+            else:
+                old = cache.rows(kind, rel)
+                stale.append((scan, old))
+                to_parse += [
+                    f"{rel}/{name}"
+                    for name, stats in scan.files.items()
+                    if name not in old or old[name][:2] != stats
+                ]
+        parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))  # one batch: parallel
+        records: list[Any] = []
+        problems: list[Any] = []
+        for scan, old in stale:
+            rows: list[Row] = []
+            folder_records: list[Any] = []
+            for name in scan.files:
+                record: Any
+                done = parsed.get(f"{scan.rel}/{name}")
+                if done is None:  # unchanged since it was cached
+                    row = old[name][2]
+                    record = decode(row)
+                else:
+                    record, found = done
+                    problems += found
+                    if record is None:
+                        continue
+                    row = encode(record)
+                rows.append((name, row, None, None, None))
+                if kind == "visits":
+                    records.append(record)
+                else:
+                    folder_records.append(record)
+            if kind != "visits":
+                rows, kept = _item_rows(rows, folder_records, window, recorded_before)
+                records += kept
+            cache.store(kind, scan, rows)
+        fresh_records = cache.fresh_records(
+            kind, fresh, decode, window if kind != "visits" else None, recorded_before
+        )
+        if fresh_records is None:
+            return None
+        records += fresh_records
+        return records, problems, irregular
+    finally:
+        cache.close()
+
+
+def _item_rows(
+    rows: list[Row], records: list[Any], window: Window | None, recorded_before: int | None
+) -> tuple[list[Row], list[Any]]:
+    """One folder's item and event-file rows with the opened and settled dates of the whole
+    history they belong to, and the records in the window. `rows[i]` is `records[i]`'s row."""
+    from wkb_tracker.store.event_files import join
+
+    joined, _orphans = join(records)
+    by_path = {item.path: item for item in joined}  # a copy of an item is judged on its own
+    by_id: dict[str, Rectification] = {}
+    for item in joined:  # the item its event files joined (see join)
+        if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
+            by_id[item.id] = item
+    filled: list[Row] = []
+    kept: list[Any] = []
+    for (name, row, *_dates), record in zip(rows, records, strict=True):
+        whole = (
+            by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
+        )
+        if whole is None:  # an event file without its item: always read, and reported
+            filled.append((name, row, None, None, None))
+            kept.append(record)
+            continue
+        settled = _iso(settled_on(whole))
+        filled.append((name, row, whole.opened.isoformat(), settled, last_recorded(whole)))
+        if in_window(whole, window, recorded_before):
+            kept.append(record)
+    return filled, kept
