@@ -154,3 +154,41 @@ def test_known_on__a_past_day_still_leaves_out_items_settled_before_the_period(
                         cache=cache)  # fmt: skip
         everything = load(generated, months=[(2026, 11)], known_on=date(2026, 11, 24), cache=cache)
         assert 0 < len(windowed.rectifications) < len(everything.rectifications)
+
+
+def validated(root: Path, *options: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--root", str(root), *options, "validate"])
+    set_language("zh")
+    return result.exit_code, result.stdout
+
+
+def test_validate__reused_parses_give_the_same_report_before_and_after_changes(
+    records: Path,
+) -> None:
+    """validate reads every byte and reuses only the parse of bytes it parsed before: its report
+    is the same with reuse (cold, then warm) and without (--no-cache), after every kind of
+    change — an edit in place keeping size and times, a broken file, a copy, a rename, a
+    removal — and a broken file is reported on every run, never remembered."""
+    plain = validated(records, "--no-cache")
+    assert plain[0] == 0
+    assert validated(records) == plain  # cold: remembers
+    assert validated(records) == plain  # warm: reuses
+    items = sorted((records / "data/rectifications").rglob("R*.yaml"))
+    visits = sorted((records / "data/visits/2026/10").glob("*.yaml"))
+    target = visits[0]
+    status = target.stat()
+    text = target.read_text(encoding="utf-8")
+    with target.open("r+", encoding="utf-8") as stream:  # same size, in place, times put back
+        stream.write(text.replace("date: 2026-10-", "date: 2025-10-", 1))
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    (items[0]).write_text("id: [unclosed\n", encoding="utf-8")
+    shutil.copy(visits[1], visits[1].with_name("copy-" + visits[1].name))  # a second copy
+    visits[2].rename(visits[2].with_name(visits[2].name.replace("_V", "_x_V")))
+    items[1].unlink()
+    changed = validated(records, "--no-cache")
+    assert changed[0] == 1 and changed != plain
+    assert "2025" in changed[1] and "unclosed" not in changed[1]
+    assert validated(records) == changed
+    assert validated(records) == changed
+    target.write_text(text, encoding="utf-8")  # the first bytes again: reused, and right
+    assert validated(records) == validated(records, "--no-cache")

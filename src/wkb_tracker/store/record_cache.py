@@ -37,10 +37,11 @@ _MICROSECOND = timedelta(microseconds=1)
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "7"  # 3: events carry their origin; event-file rows. 4: dates out of range
+SCHEMA_VERSION = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: items
-# carry when their history was last recorded (the knowledge cut of --known-on)
+# carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
+# `wkb validate` reuses (store/checked.py)
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -272,11 +273,14 @@ class RecordCache:
             self.db.executescript(
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
+                DROP TABLE IF EXISTS checked;
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
                     PRIMARY KEY(kind, folder, name));
                 CREATE INDEX record_window ON record(kind, folder, settled, opened);
+                CREATE TABLE checked(folder TEXT, name TEXT, digest BLOB, row TEXT,
+                    PRIMARY KEY(folder, name));
                 """
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))

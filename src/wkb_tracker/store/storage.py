@@ -382,6 +382,66 @@ class Document:
 def read_yaml(root: Path, rel: str) -> Document:
     """Read and parse `root/rel`, refusing symlinks that leave the root, anything but a regular
     file (FIFO, device, folder) and oversized files."""
+    data, problems = read_record_bytes(root, rel)
+    if data is None:
+        return Document(rel, b"", None, problems)
+    value, problems = parse_yaml(data, rel)
+    return Document(rel, data, value, problems)
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)  # a symlink fails to open: judged the slow way below
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def read_record_bytes(root: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of `root/rel`, or None and the problem: a symlink leaving the root, anything but
+    a regular file (FIFO, device, folder: never opened), an oversized file, a read error."""
+    path = f"{os.fspath(root)}/{rel}"  # not pathlib: 10-15% of a validate of small files
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return _read_slowly(root, rel)
+    if not stat.S_ISREG(status.st_mode) or not _OPEN_FLAGS & getattr(os, "O_NOFOLLOW", 0):
+        return _read_slowly(root, rel)  # a symlink, a FIFO, …: judged and reported there
+    if status.st_size > MAX_FILE_BYTES:
+        return None, [_too_large(rel, status.st_size)]
+    try:
+        # os.open and os.read, not a Python file object: a third of the cost of reading a
+        # small file. O_NOFOLLOW/O_NONBLOCK: swapped for a symlink or a FIFO since the lstat,
+        # the open fails or returns at once instead of following or waiting.
+        descriptor = os.open(path, _OPEN_FLAGS)
+        try:
+            data = os.read(descriptor, status.st_size + 1)
+            while len(data) <= MAX_FILE_BYTES and (more := os.read(descriptor, 65536)):
+                data += more  # grew since the lstat
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        message = say("无法读取:", "cannot read: ") + (error.strerror or str(error))
+        return None, [Problem(rel, 1, message)]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_large(rel, len(data))]
+    return data, []
+
+
+def _too_large(rel: str, size: int) -> Problem:
+    message = say(
+        "文件过大({size} 字节,上限 {limit}),未读取",
+        "file too large ({size} bytes, limit {limit}); not read",
+        size=size,
+        limit=MAX_FILE_BYTES,
+    )
+    return Problem(rel, 1, message)
+
+
+def _read_slowly(root: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    """`read_record_bytes` for a path that would not simply open: a symlink is followed only
+    inside the root; anything else reports why it cannot be read."""
     path = root / rel
     try:
         status = os.lstat(path)
@@ -392,26 +452,18 @@ def read_yaml(root: Path, rel: str) -> Document:
                     "符号链接指向记录根目录之外,已拒绝读取",
                     "symlink points outside the records root; refused",
                 )
-                return Document(rel, b"", None, [Problem(rel, 1, message)])
+                return None, [Problem(rel, 1, message)]
             status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):  # a FIFO would block the read, a device never end
+        if not stat.S_ISREG(status.st_mode):
             message = say("不是普通文件,未读取", "not a regular file; not read")
-            return Document(rel, b"", None, [Problem(rel, 1, message)])
-        size = status.st_size
-        if size > MAX_FILE_BYTES:
-            message = say(
-                "文件过大({size} 字节,上限 {limit}),未读取",
-                "file too large ({size} bytes, limit {limit}); not read",
-                size=size,
-                limit=MAX_FILE_BYTES,
-            )
-            return Document(rel, b"", None, [Problem(rel, 1, message)])
-        data = path.read_bytes()
+            return None, [Problem(rel, 1, message)]
+        if status.st_size > MAX_FILE_BYTES:
+            return None, [_too_large(rel, status.st_size)]
+        with open(path, "rb") as stream:
+            return stream.read(), []
     except OSError as error:
         message = say("无法读取:", "cannot read: ") + (error.strerror or str(error))
-        return Document(rel, b"", None, [Problem(rel, 1, message)])
-    value, problems = parse_yaml(data, rel)
-    return Document(rel, data, value, problems)
+        return None, [Problem(rel, 1, message)]
 
 
 def node_line(text: str, *keys: str | int) -> int:

@@ -43,6 +43,7 @@ def check_visit_names(data: Dataset) -> Iterator[Problem]:
     policy = data.policy
     names = {a.district: a.district_id for a in policy.assignments}
     leaders = set(policy.leaders)
+    day = today()
     for visit in data.visits:
         if visit.district not in names:
             yield _at(
@@ -111,7 +112,7 @@ def check_visit_names(data: Dataset) -> Iterator[Problem]:
                     "measures",
                     index,
                 )
-        if visit.date > today():
+        if visit.date > day:
             yield _at(
                 data.root,
                 visit.path,
