@@ -68,6 +68,7 @@ def test_config_list__shows_where_each_value_comes_from(wkb: Invoke, root: Path)
         "rectify_deadline_days": "default",
         "due_soon_days": "wkb.toml",
         "late_grace_days": "default",
+        "repeat_window_days": "default",
         "tracking_start": "default",
         "auto_commit": "wkb.toml",
         "lang": "env",

@@ -24,6 +24,7 @@ class Config:
     recorder: str = ""
     auto_commit: bool = False
     tracking_start: str | None = None  # YYYY-MM
+    repeat_window_days: int = 180  # wkb stats: a similar problem within this many days repeats
 
     @property
     def tracking_month(self) -> tuple[int, int] | None:

@@ -103,6 +103,15 @@ SCHEMA: tuple[Key, ...] = (
         maximum=366,
     ),
     Key(
+        "repeat_window_days",
+        int,
+        180,
+        "wkb stats:同类问题在多少天内再次出现算「重复问题」(第三条)",
+        "wkb stats: days within which a similar problem raised again counts as a repeat (measure 3)",
+        minimum=1,
+        maximum=3650,
+    ),
+    Key(
         "tracking_start",
         str,
         None,

@@ -309,6 +309,12 @@ def _write_new(root: Path, item: Rectification) -> Rectification:
     raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
 
 
+def write_new_item(root: Path, item: Rectification) -> Rectification:
+    """Create a checked item's file (from `build_item` or `items_for_visit`); returns it as
+    written (a fresh id on the rare collision)."""
+    return _write_new(root, item)
+
+
 def _new_item(
     *,
     problem: str,
@@ -407,6 +413,46 @@ def add_item(
     late_reason: str | None = None,
 ) -> Rectification:
     """Open one item from typed options (`wkb rectify add`); returns it as written.
+    What `build_item` refuses is refused before anything is written."""
+    return _write_new(
+        root,
+        build_item(
+            root,
+            problem=problem,
+            recorder=recorder,
+            visit=visit,
+            district=district,
+            source=source,
+            measure=measure,
+            department=department,
+            owner=owner,
+            opened=opened,
+            deadline=deadline,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
+    )
+
+
+def build_item(
+    root: Path,
+    *,
+    problem: str,
+    recorder: str,
+    visit: str | None = None,
+    district: str | None = None,
+    source: str | None = None,
+    measure: int | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    opened: str | None = None,
+    deadline: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+    policy: Policy | None = None,
+    config: Config | None = None,
+) -> Rectification:
+    """The item `rectify add` (and `wkb import`) would write, checked, not yet written.
 
     With `visit`, district, source and opened date come from the visit (conflicting options are
     refused). Without, `source` is required. The department defaults to the district's
@@ -416,8 +462,10 @@ def add_item(
     or before the district's first table entry; a deadline before the opened date; an opened
     date in a sealed month without both `late_reason` and `approved_by`.
     """
-    config, _problems = read_config(root)
-    policy = checked_policy(root)
+    if config is None:
+        config, _problems = read_config(root)
+    if policy is None:
+        policy = checked_policy(root)
     problem_text = check_problem_text(problem)
     measure = _measure(measure)
     if visit is not None:
@@ -518,14 +566,23 @@ def add_item(
         late_reason=approval["late_reason"] if sealed else None,
         late_approved_by=approval["approved_by"] if sealed else None,
     )
-    return _write_new(root, item)
+    return item
 
 
 def items_for_visit(
-    policy: Policy, config: Config, visit: Visit, *, recorder: str
+    policy: Policy,
+    config: Config,
+    visit: Visit,
+    *,
+    recorder: str,
+    deadline: str | None = None,
+    department: str | None = None,
+    owner: str | None = None,
 ) -> list[Rectification]:
     """The items a visit's problems open (not yet written): one per problem, source visit,
-    district and opened date from the visit, department and owner from the table that day."""
+    district and opened date from the visit, department and owner from the table that day
+    unless given (a 台账's 责任处室 column), the deadline `rectify_deadline_days` after the visit
+    unless given (checked as `rectify add --deadline` is)."""
     entry = policy.assignment_on(visit.district_id, visit.date)
     if entry is None:
         raise UserError(
@@ -544,10 +601,10 @@ def items_for_visit(
             source=VISIT_SOURCE,
             visit=visit.id,
             measure=None,
-            department=entry.department,
-            owner=entry.contact,
+            department=clean_text(department, "--department", required=False) or entry.department,
+            owner=clean_text(owner, "--owner", required=False) or entry.contact,
             opened=visit.date,
-            deadline=visit.date + timedelta(days=config.rectify_deadline_days),
+            deadline=_deadline(deadline, visit.date, config),
             recorder=recorder,
             # a visit added to a sealed month was approved as such: so are its items
             late_reason=visit.late_reason,
@@ -627,12 +684,26 @@ def _append(
     with storage.locked(root / rel):
         item = _whole_item(root, rel)
         event = make(item)
-        refusal = refuse_event(item, event, today=dates.today())
-        if refusal is not None:
-            raise UserError(refusal.message)
-        _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
+        check_event(root, item, event)
         event = _write_event(root, item, event)
     return replace(item, events=in_order([*item.events, event])), event
+
+
+def add_event_checked(root: Path, item_id: str, event: RectificationEvent) -> str:
+    """Add an event built in advance (`close_event`, `progress_event`) to the item, re-checked
+    under the item's lock against its history on disk; returns the event file's path."""
+    _item, written = _append(root, item_id, lambda _item: event)
+    return written.path
+
+
+def check_event(root: Path, item: Rectification, event: RectificationEvent) -> None:
+    """Refuse (UserError) an event the rules refuse after `item`'s history, or one dated in a
+    sealed month without an approver and a reason. The one check before any event is written
+    (and before `wkb import` plans one)."""
+    refusal = refuse_event(item, event, today=dates.today())
+    if refusal is not None:
+        raise UserError(refusal.message)
+    _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
 
 
 def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
@@ -657,10 +728,22 @@ def add_progress(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
+    event = progress_event(note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason)
+    return _append(root, item_id, lambda _item: event)
+
+
+def progress_event(
+    *,
+    note: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> RectificationEvent:
+    """A progress note from typed values (not yet checked against an item, not written)."""
     text = clean_text(note, "--note")
     on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(PROGRESS, on, by, note=text, **extra))
+    return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
 
 
 def extend(
@@ -700,10 +783,24 @@ def close(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Close an open item with its resolution. Refuses one already closed."""
+    event = close_event(
+        resolution=resolution, by=by, day=day, approved_by=approved_by, late_reason=late_reason
+    )
+    return _append(root, item_id, lambda _item: event)
+
+
+def close_event(
+    *,
+    resolution: str,
+    by: str,
+    day: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> RectificationEvent:
+    """A closure from typed values (not yet checked against an item, not written)."""
     text = clean_text(resolution, "--resolution")
     on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(CLOSE, on, by, resolution=text, **extra))
+    return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
 
 
 def reopen(

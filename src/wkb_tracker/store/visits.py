@@ -269,15 +269,19 @@ class NewVisit:
 
 
 def build_visit(
-    policy: Policy, request: VisitRequest, *, recorded_at: datetime | None = None
+    policy: Policy,
+    request: VisitRequest,
+    *,
+    recorded_at: datetime | None = None,
+    labels: dict[str, str] = OPTION_LABELS,
 ) -> NewVisit:
     """A checked Visit from typed values (aliases and prefixes resolved, defaults filled in).
 
-    Refuses (UserError naming the option) an unparseable or future date, a date before the
-    district's first table entry, an unknown or ambiguous district, an unknown leader, type or
-    mode, an empty entity, a measure outside 1–17, and any text over MAX_TEXT characters.
+    Refuses (UserError naming the option, or the field's name in `labels`: `wkb import` names
+    the column) an unparseable or future date, a date before the district's first table entry,
+    an unknown or ambiguous district, an unknown leader, type or mode, an empty entity, a measure
+    outside 1–17, and any text over MAX_TEXT characters.
     """
-    labels = OPTION_LABELS
     day = parse_visit_date(request.date, labels["date"])
     district_id = policy.resolve_district(request.district, field=labels["district"])
     district = policy.district_name(district_id)
@@ -360,12 +364,15 @@ def write_new(root: Path, visit: Visit) -> Visit:
 def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     """Check and write a new visit (nothing is written when anything is refused)."""
     built = build_visit(policy, request)
-    day = built.visit.date
-    # A sealed month (wkb month close) takes a visit only as a declared, approved late entry
-    # (封存后补录, issue 10.7): shown beside the official figures, never changing them.
-    if is_sealed(root, day.year, day.month) and not (
-        built.visit.late_reason and built.visit.late_approved_by
-    ):
+    refuse_sealed_entry(root, built.visit)
+    return NewVisit(write_new(root, built.visit), built.warnings)
+
+
+def refuse_sealed_entry(root: Path, visit: Visit) -> None:
+    """A sealed month (wkb month close) takes a visit only as a declared, approved late entry
+    (封存后补录, issue 10.7): shown beside the official figures, never changing them."""
+    day = visit.date
+    if is_sealed(root, day.year, day.month) and not (visit.late_reason and visit.late_approved_by):
         raise UserError(
             say(
                 "{m} 已封存,只能补录:请同时用 --late-reason 说明补录原因、--approved-by 写明批准人",
@@ -373,7 +380,6 @@ def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
                 m=f"{day:%Y-%m}",
             )
         )
-    return NewVisit(write_new(root, built.visit), built.warnings)
 
 
 # -- finding ----------------------------------------------------------------------------------
