@@ -300,7 +300,7 @@ def test_stream__flat_items_use_the_c_encoder_with_the_same_bytes(
     items: list[dict[str, Any]],
 ) -> None:
     """Flat mappings (every list view) are encoded by json's C encoder, not the pure-Python one
-    `indent=2` forces; the array is byte for byte what `to_json` gives."""
+    `indent=2` forces; the array is byte for byte what `json.dumps(indent=2)` gives."""
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding="utf-8")
     saved, sys.stdout = sys.stdout, stream
@@ -309,4 +309,8 @@ def test_stream__flat_items_use_the_c_encoder_with_the_same_bytes(
     finally:
         sys.stdout = saved
     stream.flush()
-    assert raw.getvalue() == (to_json(items) + "\n").encode("utf-8")
+    from wkb_tracker.report.render import _default
+
+    indented = json.dumps(items, ensure_ascii=False, indent=2, default=_default)
+    assert to_json(items) == indented
+    assert raw.getvalue() == (indented + "\n").encode("utf-8")

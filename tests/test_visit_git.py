@@ -150,3 +150,13 @@ def test_visit_add__two_clones_merge_without_conflict(origin: Path, tmp_path: Pa
         assert validate(data) == []
         assert sorted(v.id for v in data.visits) == sorted(mine + theirs)
         assert run(clone, "validate").exit_code == 0
+
+
+def test_rectify_add__commit_option_without_git_warns_as_visit_add_does(root) -> None:
+    """One commit helper (issue 12.2): the same warning, in one language, for every command."""
+    args = ("rectify", "add", "--district", "donghu", "--source", "自查", "--problem", "问题")
+    result = run(root, *args, "--commit")
+    assert result.exit_code == 0
+    assert result.stderr == "警告:记录根目录不是 git 仓库,未提交\n"
+    english = run(root, "--lang", "en", *args, "--commit")
+    assert english.stderr == "warning: the records root is not a git repository; not committed\n"

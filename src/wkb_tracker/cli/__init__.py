@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_cmds",
     "report": "report_cmds",
     "due": "report_cmds",
+    "bulletin": "bulletin_cmds",
     "stats": "stats_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",

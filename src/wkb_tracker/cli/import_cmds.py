@@ -75,7 +75,7 @@ def import_ledger(
     from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.ledger_files import read_table
     from wkb_tracker.store.loader import load
-    from wkb_tracker.store.rectification_store import checked_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
     if kind is Kind.entities:
         raise UserError(

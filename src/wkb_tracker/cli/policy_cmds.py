@@ -376,14 +376,10 @@ def leaders(
 
 
 def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    """The policy, refusing to go on when the policy files themselves are broken."""
-    from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.store.policy_files import load_policy
+    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(session(ctx).root())
-    if problems:
-        raise DataError("\n".join(str(p) for p in problems))
-    return policy
+    return checked_policy(session(ctx).root())
 
 
 # -- validate ----------------------------------------------------------------------------------

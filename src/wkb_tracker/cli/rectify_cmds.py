@@ -11,7 +11,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
     TextJson,
     as_of_and_known_on,
     begin_commit,
@@ -22,7 +21,9 @@ from wkb_tracker.cli.common import (
     session,
     warn_skipped,
 )
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import LIST_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -290,16 +291,17 @@ def list_items(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.domain.knowledge import items_known_on
-    from wkb_tracker.report.render import print_csv, print_json_array
     from wkb_tracker.store.rectification_store import load_items, select
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    most = row_limit(limit, everything, table=fmt == "table")
     # A department filter is checked against every item's department, so read them all then.
     # An item closed since a past day's knowledge may still have been open then: load_items
     # keeps every item with anything recorded after `known` (see record_cache.in_window).
@@ -318,8 +320,20 @@ def list_items(
         department=department,
     )
     shown = views[:most] if most is not None else views
-    if format is TableJsonCsv.json:
-        print_json_array(shown)
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import item_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        sheet = item_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     columns = [
         ("id", say("编号", "id")),
@@ -334,16 +348,6 @@ def list_items(
         ("status", say("状态", "status")),
         ("closed", say("关闭", "closed")),
     ]
-    if format is TableJsonCsv.csv:
-        print_csv(
-            [label for _key, label in columns] + [say("相关措施", "measure"), say("走访", "visit")],
-            (
-                [_status_word(v) if key == "status" else v[key] for key, _label in columns]
-                + [v["measure"], v["visit"]]
-                for v in shown
-            ),
-        )
-        return
     _print_table(columns, views, shown, day, status.value)
 
 
@@ -385,17 +389,17 @@ def show(
 
 
 def _policy(root: Path) -> Policy:
-    from wkb_tracker.store.rectification_store import checked_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
     return checked_policy(root)
 
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
+    from wkb_tracker.domain.text import clean_text
     from wkb_tracker.store.gitops import default_recorder
-    from wkb_tracker.store.rectification_store import clean_text
 
     if given is not None:
-        return clean_text(given, "--recorder") or ""
+        return clean_text(given, "--recorder", required=True)
     return default_recorder(session(ctx).root(), session(ctx).config().recorder)
 
 

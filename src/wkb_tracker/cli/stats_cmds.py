@@ -9,6 +9,8 @@ from enum import StrEnum
 import typer
 
 from wkb_tracker.cli.common import date_option_help, session
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.report.formats import LIST_FORMATS
 
 
 class By(StrEnum):
@@ -18,12 +20,6 @@ class By(StrEnum):
     type = "type"
     mode = "mode"
     tag = "tag"
-
-
-class StatsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +47,8 @@ def stats(
         max=3650,
         help="重复问题的回看天数(默认配置 repeat_window_days,180)/ repeat-problem window in days",
     ),
-    format: StatsFormat = typer.Option(StatsFormat.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """服务对象统计:走访了谁、几次、反映了什么问题、哪些问题重复出现(第三条)/ who was served.
 
@@ -63,6 +60,7 @@ def stats(
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.domain.dates import months_between, today
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day = today()
     period = _period(month, quarter, year, start, end, day)
     state = session(ctx)
@@ -83,17 +81,23 @@ def stats(
     from wkb_tracker.report.stats_view import stats_dict
 
     view = stats_dict(figures)
-    if format is StatsFormat.json:
-        from wkb_tracker.report.render import print_json
-
-        print_json(view)
-    elif format is StatsFormat.csv:
-        from wkb_tracker.report.render import print_csv
-        from wkb_tracker.report.stats_view import group_rows
-
-        header, rows = group_rows(view)
-        print_csv(header, rows)
-    else:
+    if fmt == "table":
         from wkb_tracker.report.stats_view import print_stats
 
         print_stats(view)
+        return
+    from wkb_tracker.cli.exporting import about
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.report.formats.cells import Column, Sheet
+    from wkb_tracker.report.formats.outputs import sheets_bytes
+    from wkb_tracker.report.stats_view import group_rows
+
+    header, rows = group_rows(view)
+    title = say("服务对象统计 {p}", "Who was served {p}", p=period.label)
+    sheet = Sheet(
+        say("统计", "Stats"), tuple(Column(h) for h in header), [list(r) for r in rows], title
+    )
+    data = sheets_bytes(
+        fmt, [sheet], title=title, about=lambda: about(ctx, day), json_value=lambda: view
+    )
+    deliver(ctx, data, fmt, output)

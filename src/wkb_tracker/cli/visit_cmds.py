@@ -16,7 +16,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
     TextJson,
     begin_commit,
     echo,
@@ -26,7 +25,9 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import LIST_FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -292,7 +293,7 @@ def _prompt_missing(
             default=entry.leader if entry else None,
         )
     if values["entity"] is None:
-        from wkb_tracker.store.visits import clean_text
+        from wkb_tracker.domain.text import clean_text
 
         values["entity"] = _ask(
             say("创新主体名称", "innovation entity"),
@@ -364,7 +365,8 @@ def list_visits(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
@@ -385,7 +387,8 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
     def skipped(problem: Problem) -> None:
@@ -397,10 +400,32 @@ def list_visits(
     # One month folder at a time, each view made as it is written (issue 11.15).
     visits = stream_visits(root, chosen, skipped, known_on=known)
     views = (visit_view(visit) for visit in islice(visits, most))
-    if format is TableJsonCsv.json:
+    if fmt == "json" and output is None:
         from wkb_tracker.report.render import print_json_array
 
-        print_json_array(views)
+        print_json_array(views)  # streamed: constant memory whatever the number of visits
+        return
+    if fmt == "csv" and output is None:
+        from wkb_tracker.report.formats.list_sheets import visit_cells, visit_columns
+        from wkb_tracker.report.render import print_csv
+
+        print_csv([c.title for c in visit_columns()], (visit_cells(view) for view in views))
+        return
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import visit_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        shown = list(views)
+        sheet = visit_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     header = [
         say("编号", "id"),
@@ -414,14 +439,6 @@ def list_visits(
         say("记录人", "recorder"),
         say("状态", "status"),
     ]
-    if format is TableJsonCsv.csv:
-        from wkb_tracker.report.render import print_csv
-
-        header += [say("作废原因", "void reason"), say("文件", "path")]
-        print_csv(
-            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
-        )
-        return
     from wkb_tracker.report.render import print_table
 
     rows, void = [], 0
@@ -590,10 +607,6 @@ def edit(
 
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
-    from wkb_tracker.domain.errors import DataError
-    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(problem) for problem in problems))
-    return policy
+    return checked_policy(root)

@@ -67,6 +67,18 @@ class Period:
     def months(self) -> list[tuple[int, int]]:
         return months_between(self.first, self.last)
 
+    def snapshot(self, as_of: date) -> date:
+        """The day whose state a report of the period shows: `as_of`, or the period's last day
+        when that is earlier."""
+        return min(as_of, self.last)
+
+    def records_window(self, as_of: date) -> tuple[date, date]:
+        """The rectification items a report of the period as of `as_of` can count: those not
+        settled before (first day, or the snapshot if earlier), opened by the snapshot. The
+        loader reads only these (store/record_cache.py answers it without reading files)."""
+        snapshot = self.snapshot(as_of)
+        return min(self.first, snapshot), snapshot
+
 
 def make_period(first: date, last: date, kind: str = RANGE) -> Period:
     """A Period with its label: 2026-11, 2026-Q3, 2026, or 2026-11-01..2026-11-20. Refuses one
@@ -384,7 +396,7 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
     policy = dataset.policy
     minimum = dataset.monthly_minimum
     grace = dataset.config.late_grace_days
-    snapshot = min(as_of, period.last)
+    snapshot = period.snapshot(as_of)
     tracked_from = dataset.config.tracking_month
 
     # Who held what in the period: leader → district → their entries for it.

@@ -38,6 +38,20 @@ MAX_TEXT = 2000  # longest free-text field accepted, in characters
 
 
 @dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a record kind, declared once: its key (in the file, the JSON view and the
+    cache row alike), its kind (str | text | int | ints | strs | date | any_date | datetime |
+    mapping | list; store/schema.py checks each), whether a file must have it, whether it may
+    hold null, and whether writing leaves it out while it is empty."""
+
+    name: str
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    omit_empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     numeral: str
     title: str
@@ -110,6 +124,32 @@ class Visit:
     @property
     def is_void(self) -> bool:
         return self.void is not None
+
+
+# A visit's fields in the order they are written (the on-disk format is a promise: add optional
+# fields, never rename). The file mapping (store/records.py), the public JSON view
+# (store/visits.visit_view) and the cache row are derived from this one list; `path` is where a
+# visit was read from, not a field of the file.
+VISIT_FIELDS = (
+    Field("id", "str"),
+    Field("date", "date"),
+    Field("district", "str"),
+    Field("district_id", "str"),
+    Field("leader", "str"),
+    Field("entity", "str"),
+    Field("type", "str"),
+    Field("mode", "str"),
+    Field("measures", "ints", required=False),
+    Field("summary", "text", required=False),
+    Field("problems", "strs", required=False),
+    Field("participants", "strs", required=False),
+    Field("recorder", "text", required=False),
+    Field("recorded_at", "datetime"),
+    Field("late_reason", "str", required=False, omit_empty=True),
+    Field("late_approved_by", "str", required=False, omit_empty=True),
+    Field("void", "mapping", required=False, omit_empty=True),
+)
+VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,13 @@ def clean_text(text: str, label: str, *, required: bool = False, multiline: bool
     return cleaned
 
 
+def optional_text(text: str | None, label: str, *, multiline: bool = False) -> str | None:
+    """None when `text` is absent or blank, else `text` cleaned by `clean_text`."""
+    if text is None or not text.strip():
+        return None
+    return clean_text(text, label, multiline=multiline)
+
+
 def has_surrogates(text: str) -> bool:
     """True when `text` cannot be written as UTF-8 (it holds a lone surrogate)."""
     try:

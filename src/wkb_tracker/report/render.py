@@ -57,6 +57,15 @@ def write_text(text: str) -> None:
 
 def to_json(data: Any) -> str:
     """Stable JSON: English keys, UTF-8 unescaped, two-space indent."""
+    if isinstance(data, list) and data:  # a list view: its flat items through the C encoder
+        parts = []
+        for item in data:
+            flat = _flat_json_in_array(item)
+            if flat is None:
+                break
+            parts.append(flat)
+        else:
+            return "[\n  " + ",\n  ".join(parts) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
@@ -99,7 +108,11 @@ def _flat_json_in_array(item: Any) -> str | None:
 
 
 def _csv_cell(cell: Any) -> Any:
-    return "" if cell is None else _default(cell) if isinstance(cell, date) else cell
+    """A CSV cell: numbers as they are, dates in ISO form, None empty, and every text cell
+    neutralised against formula injection (issue 13.5: one rule, report.formats.cells)."""
+    from wkb_tracker.report.formats.cells import plain
+
+    return plain(cell)
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:

@@ -216,7 +216,10 @@ def due_dict(due: DueReport) -> dict[str, Any]:
 
 
 def report_csv(report: Report, *, explain: bool = False) -> str:
-    """One row per leader × district × month, UTF-8 with a BOM (Excel reads the Chinese)."""
+    """One row per leader × district × month, UTF-8 with a BOM (Excel reads the Chinese), headers
+    in the display language. The last columns are the leader's figures for the whole period,
+    repeated on each of the leader's rows: rectification counts (measure 15), late entries (补录)
+    and, for a year, the assessment (measure 17). Columns are only ever added at the end."""
     header = [
         say("起始", "from"),
         say("截止", "to"),
@@ -224,11 +227,11 @@ def report_csv(report: Report, *, explain: bool = False) -> str:
         say("责任领导", "leader"),
         say("职务", "title"),
         say("分工区", "district"),
-        "district_id",
+        say("分工区代码", "district_id"),
         say("月份", "month"),
         say("联系次数", "contacts"),
         say("应联系次数", "required"),
-        "status",
+        say("状态代码", "status"),
         say("状态", "status_text"),
         say("分工天数", "days_covered"),
         say("当月天数", "days_in_month"),
@@ -236,8 +239,33 @@ def report_csv(report: Report, *, explain: bool = False) -> str:
     if explain:
         header.append(say("走访编号", "visit_ids"))
     header += [say("已封存", "sealed"), say("封存后补录", "after_seal")]
+    header += [
+        say("领导未结整改", "leader_open"),
+        say("领导逾期整改", "leader_overdue"),
+        say("领导按期办结", "leader_closed_on_time"),
+        say("领导超期办结", "leader_closed_late"),
+        say("领导补录", "leader_late_entries"),
+    ]
+    year = report.period.kind == "year"
+    if year:
+        header += [
+            say("领导达标月数", "leader_months_met"),
+            say("领导考核月数", "leader_months_assessed"),
+            say("领导按期办结率", "leader_on_time_rate"),
+        ]
     rows = []
     for leader in report.leaders:
+        counts = leader.rectifications.counts()
+        totals: list[object] = [
+            counts["open"],
+            counts["overdue"],
+            counts["closed_on_time"],
+            counts["closed_late"],
+            len(leader.late_entries),
+        ]
+        if year:
+            assessment = leader.assessment
+            totals += [assessment.months_met, assessment.months_assessed, assessment.on_time_rate]
         for district in leader.districts:
             for month in district.months:
                 row: list[object] = [
@@ -258,7 +286,7 @@ def report_csv(report: Report, *, explain: bool = False) -> str:
                 ]
                 if explain:
                     row.append(" ".join(month.visits))
-                row += [int(month.sealed), len(month.after_seal)]
+                row += [int(month.sealed), len(month.after_seal), *totals]
                 rows.append(row)
     return to_csv(header, rows)
 

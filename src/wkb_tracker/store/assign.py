@@ -19,6 +19,7 @@ from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.store.policy_files import (
     assignments_from_document,
+    checked_policy,
     leading_comments,
     load_policy,
     render_districts,
@@ -42,9 +43,7 @@ def assign(
     """Append a table entry; returns it. Refuses an unknown district, a start not after the
     district's latest entry or more than ASSIGN_AHEAD_MONTHS ahead of today, a new leader without
     a title, or a table that would not validate."""
-    policy, problems = load_policy(root)
-    if problems:
-        raise UserError("\n".join(str(p) for p in problems))
+    policy = checked_policy(root)
     district_id = policy.resolve_district(district)
     day = parse_date(start, field="--from")
     latest = policy.history(district_id)[-1]

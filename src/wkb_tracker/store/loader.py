@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,7 @@ from wkb_tracker.domain.model import EventFile, Rectification, Visit
 from wkb_tracker.store import settings
 from wkb_tracker.store.config import read_config
 from wkb_tracker.store.duplicates import one_per_id
+from wkb_tracker.store.parallel import in_two_halves
 from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     event_file_from_document,
@@ -314,7 +315,16 @@ def _load_kind(
     if checked is not None:  # validate: every file read, parses of unchanged bytes reused
         files, temps = record_files(root, directory, list(months) if months is not None else None)
         build = visit_from_doc if kind == "visits" else item_from_doc
-        records, problems = _read_some(root, files, checked.reader(kind, build))
+        # In this process only: the reuse table is read and written here (the reads it leaves
+        # are cheap; a forked half would send its new parses back pickled).
+        read_checked = checked.reader(kind, build)
+        records, problems = [], []
+        with _bulk():
+            for rel in files:
+                record, found = read_checked(root, rel)
+                problems += found
+                if record is not None:
+                    records.append(record)
     else:
         records, problems, temps = _load_files(
             root, directory, kind, read, months, window, cache, recorded_before
@@ -383,18 +393,14 @@ def _read_files(
     files: list[str],
     read: Callable[[Path, str], tuple[Any, list[Problem]]],
 ) -> tuple[list[Any], list[Problem], list[str]]:
-    """Read and check each file. Thousands of files are split between two forked processes
-    (YAML parsing is CPU-bound and the machines have two cores); results keep file order."""
-    if len(files) >= PARALLEL_FROM and settings.can_fork_helpers():
-        import multiprocessing
-
-        half = len(files) // 2
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            other = pool.apply_async(_read_some, (root, files[half:], read))
-            records, problems = _read_some(root, files[:half], read)
-            more, found = other.get()
-        return records + more, problems + found, []
-    records, problems = _read_some(root, files, read)
+    """Read and check each file (thousands are split between two processes, `parallel.py`);
+    the records that could be read, in file order, and the problems of the others."""
+    records: list[Any] = []
+    problems: list[Problem] = []
+    for record, found in _parse_many(root, files, read):
+        problems += found
+        if record is not None:
+            records.append(record)
     return records, problems, []
 
 
@@ -402,39 +408,13 @@ def _parse_many(
     root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
 ) -> list[tuple[Any, list[Problem]]]:
     """(record or None, problems) for each file, in order; thousands are split between two
-    forked processes, like `_read_files`."""
-    if len(files) >= PARALLEL_FROM and settings.can_fork_helpers():
-        import multiprocessing
+    processes (YAML parsing is CPU-bound and the machines have two cores)."""
 
-        half = len(files) // 2
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            other = pool.apply_async(_parse_some, (root, files[half:], read))
-            first = _parse_some(root, files[:half], read)
-            return first + other.get()
-    return _parse_some(root, files, read)
+    def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem]]]:
+        with _bulk():
+            return [read(root, rel) for rel in some]
 
-
-def _parse_some(
-    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
-) -> list[tuple[Any, list[Problem]]]:
-    with _bulk():
-        return [read(root, rel) for rel in files]
-
-
-def _read_some(
-    root: Path,
-    files: list[str],
-    read: Callable[[Path, str], tuple[Any, list[Problem]]],
-) -> tuple[list[Any], list[Problem]]:
-    records: list[Any] = []
-    problems: list[Problem] = []
-    with _bulk():
-        for rel in files:
-            record, found = read(root, rel)
-            problems += found
-            if record is not None:
-                records.append(record)
-    return records, problems
+    return in_two_halves(files, parse, from_size=PARALLEL_FROM)
 
 
 def load_visits(

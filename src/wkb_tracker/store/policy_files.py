@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from wkb_tracker.domain.errors import Problem
+from wkb_tracker.domain.errors import DataError, Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import Assignment, Measure, Section
 from wkb_tracker.domain.policy import Policy
@@ -342,6 +342,22 @@ def load_policy(root: Path, *, cache: bool = True) -> tuple[Policy, list[Problem
     if not problems and not more:
         policy_cache.write(root, key, policy)
     return policy, problems + more
+
+
+def refuse_broken_policy(problems: list[Problem]) -> None:
+    """Raise DataError (exit 1, every problem as `path:line: message`) when any of `problems` is
+    in a policy file: a figure computed from a broken table would be wrong, so every command
+    stops alike (a broken record, by contrast, is skipped with a warning)."""
+    broken = [p for p in problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
+    if broken:
+        raise DataError("\n".join(str(p) for p in broken))
+
+
+def checked_policy(root: Path) -> Policy:
+    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
+    policy, problems = load_policy(root)
+    refuse_broken_policy(problems)
+    return policy
 
 
 ENTRY_KEYS = ("district", "id", "leader", "title", "department", "contact", "from")

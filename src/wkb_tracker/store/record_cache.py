@@ -30,7 +30,7 @@ from typing import Any
 
 from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
 from wkb_tracker.domain.rectification import settled_on
-from wkb_tracker.store import settings
+from wkb_tracker.store.parallel import in_two_halves
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -215,29 +215,9 @@ def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
     """The signature of each folder (None: irregular). Statting every record file is what makes
     the cache exact, and most of a warm run's time: with many folders a forked child stats half
     of them on the other core."""
-    if len(folders) < SPLIT_SCAN_FROM or not settings.can_fork_helpers():
-        return [_signature(root, rel) for rel in folders]
-    half = len(folders) // 2
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the forked child
-        try:
-            os.close(reader)
-            with os.fdopen(writer, "w", encoding="utf-8") as stream:
-                json.dump([_signature(root, rel) for rel in folders[half:]], stream)
-        finally:
-            os._exit(0)
-    os.close(writer)
-    mine = [_signature(root, rel) for rel in folders[:half]]
-    with os.fdopen(reader, encoding="utf-8") as stream:
-        text = stream.read()
-    os.waitpid(child, 0)
-    theirs: list[str | None]
-    try:
-        theirs = json.loads(text)
-    except ValueError:  # the child died: do its half here
-        theirs = [_signature(root, rel) for rel in folders[half:]]
-    return mine + theirs
+    return in_two_halves(
+        folders, lambda some: [_signature(root, rel) for rel in some], from_size=SPLIT_SCAN_FROM
+    )
 
 
 def _signature(root: Path, rel: str) -> str | None:

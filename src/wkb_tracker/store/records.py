@@ -12,31 +12,19 @@ from typing import Any
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
-from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
-from wkb_tracker.store.schema import Field, check_mapping
-from wkb_tracker.store.storage import Document
-
-VISIT_FIELDS = (
-    Field("id", "str"),
-    Field("date", "date"),
-    Field("district", "str"),
-    Field("district_id", "str"),
-    Field("leader", "str"),
-    Field("entity", "str"),
-    Field("type", "str"),
-    Field("mode", "str"),
-    Field("measures", "ints", required=False),
-    Field("summary", "text", required=False),
-    Field("problems", "strs", required=False),
-    Field("participants", "strs", required=False),
-    Field("recorder", "text", required=False),
-    Field("recorded_at", "datetime"),
-    Field("late_reason", "str", required=False),
-    Field("late_approved_by", "str", required=False),
-    Field("void", "mapping", required=False),
+from wkb_tracker.domain.model import (
+    VISIT_FIELDS,
+    VOID_FIELDS,
+    EventFile,
+    Field,
+    Rectification,
+    RectificationEvent,
+    Visit,
+    VoidMark,
 )
-VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.store.schema import check_mapping
+from wkb_tracker.store.storage import Document
 
 RECTIFICATION_FIELDS = (
     Field("id", "str"),
@@ -148,28 +136,18 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
 
 
 def visit_to_mapping(visit: Visit) -> dict[str, Any]:
-    mapping: dict[str, Any] = {
-        "id": visit.id,
-        "date": visit.date,
-        "district": visit.district,
-        "district_id": visit.district_id,
-        "leader": visit.leader,
-        "entity": visit.entity,
-        "type": visit.type,
-        "mode": visit.mode,
-        "measures": list(visit.measures),
-        "summary": visit.summary,
-        "problems": list(visit.problems),
-        "participants": list(visit.participants),
-        "recorder": visit.recorder,
-        "recorded_at": visit.recorded_at,
-    }
-    if visit.late_reason:
-        mapping["late_reason"] = visit.late_reason
-    if visit.late_approved_by:
-        mapping["late_approved_by"] = visit.late_approved_by
-    if visit.void is not None:
-        mapping["void"] = {"reason": visit.void.reason, "by": visit.void.by, "at": visit.void.at}
+    """The mapping a visit file holds, in `VISIT_FIELDS` order; fields marked `omit_empty` only
+    when set (files written before they existed stay as they are)."""
+    mapping: dict[str, Any] = {}
+    for spec in VISIT_FIELDS:
+        value = getattr(visit, spec.name)
+        if spec.omit_empty and not value:
+            continue
+        if isinstance(value, VoidMark):
+            value = {f.name: getattr(value, f.name) for f in VOID_FIELDS}
+        elif isinstance(value, tuple):
+            value = list(value)
+        mapping[spec.name] = value
     return mapping
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain import dates, ids
-from wkb_tracker.domain import text as text_rules
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
 from wkb_tracker.domain.i18n import say
@@ -50,10 +49,11 @@ from wkb_tracker.domain.rectification import (
     standing,
     state_at,
 )
+from wkb_tracker.domain.text import clean_text, optional_text
 from wkb_tracker.store import records, storage
 from wkb_tracker.store.config import read_config
-from wkb_tracker.store.policy_files import load_policy
-from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
+from wkb_tracker.store.policy_files import checked_policy
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, is_sealed
 
 VISIT_SOURCE = "visit"
 STATUS_FILTERS = ("open", "overdue", "due-soon", "closed", "all")
@@ -63,20 +63,15 @@ _STATUS_RANK = {OVERDUE: 0, OPEN: 1, CLOSED: 2}
 # -- checking what people type ---------------------------------------------------------------
 
 
-def clean_text(value: str | None, field: str, *, required: bool = True) -> str | None:
-    """`value` cleaned by `text.clean_text` (line breaks allowed), or None when absent or blank
-    and optional."""
-    if value is None or (not required and not value.strip()):
-        return None
-    return text_rules.clean_text(value, field, required=True, multiline=True)
+def _prose(value: str, field: str) -> str:
+    """A required free text (problem, note, reason, resolution): line breaks allowed."""
+    return clean_text(value, field, required=True, multiline=True)
 
 
 def check_problem_text(text: str, field: str = "--problem") -> str:
     """A problem's text as it will be stored; refuses what `clean_text` refuses. Call it before
     writing a visit whose problems will become items, so a bad text stops the visit too."""
-    cleaned = clean_text(text, field)
-    assert cleaned is not None
-    return cleaned
+    return _prose(text, field)
 
 
 def parse_source(text: str) -> str:
@@ -139,14 +134,6 @@ def _day(text: str | None, field: str) -> date:
     return day
 
 
-def checked_policy(root: Path) -> Policy:
-    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(p) for p in problems))
-    return policy
-
-
 # -- finding records -------------------------------------------------------------------------
 
 
@@ -155,23 +142,6 @@ def _glob_one(root: Path, pattern: str) -> str | None:
         if path.is_file() and not path.name.startswith("."):
             return path.relative_to(root).as_posix()
     return None
-
-
-def find_visit(root: Path, text: str) -> Visit:
-    """The visit with the typed id. Refuses a malformed or unknown id (exit 2)."""
-    visit_id, year, month = ids.parse_id(text, ids.VISIT)
-    rel = _glob_one(root, f"{VISITS_DIR}/{year:04d}/{month:02d}/*_{visit_id}.yaml") or _glob_one(
-        root, f"{VISITS_DIR}/*/*/*_{visit_id}.yaml"
-    )
-    if rel is None:
-        raise UserError(
-            say("没有编号为 {i} 的走访记录", "there is no visit with id {i}", i=visit_id)
-        )
-    doc = storage.read_yaml(root, rel)
-    visit, problems = (None, doc.problems) if doc.problems else records.visit_from_document(doc)
-    if visit is None:
-        raise DataError("\n".join(str(p) for p in problems))
-    return visit
 
 
 def item_rel(root: Path, text: str) -> str:
@@ -469,6 +439,8 @@ def build_item(
     problem_text = check_problem_text(problem)
     measure = _measure(measure)
     if visit is not None:
+        from wkb_tracker.store.visits import find_visit
+
         found = find_visit(root, visit)
         if found.is_void:
             raise UserError(
@@ -526,8 +498,8 @@ def build_item(
     approval = _approval(approved_by, late_reason)
     _refuse_sealed(root, opened_on, approval["approved_by"], approval["late_reason"], opening=True)
     sealed = is_sealed(root, opened_on.year, opened_on.month)
-    department_text = clean_text(department, "--department", required=False)
-    owner_text = clean_text(owner, "--owner", required=False)
+    department_text = optional_text(department, "--department")
+    owner_text = optional_text(owner, "--owner")
     district_name: str | None = None
     if district_id is not None:
         entry = policy.assignment_on(district_id, opened_on)
@@ -601,8 +573,8 @@ def items_for_visit(
             source=VISIT_SOURCE,
             visit=visit.id,
             measure=None,
-            department=clean_text(department, "--department", required=False) or entry.department,
-            owner=clean_text(owner, "--owner", required=False) or entry.contact,
+            department=optional_text(department, "--department") or entry.department,
+            owner=optional_text(owner, "--owner") or entry.contact,
             opened=visit.date,
             deadline=_deadline(deadline, visit.date, config),
             recorder=recorder,
@@ -712,8 +684,8 @@ def _event(kind: str, day: date, by: str, **fields: Any) -> RectificationEvent:
 
 def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str | None]:
     return {
-        "approved_by": clean_text(approved_by, "--approved-by", required=False),
-        "late_reason": clean_text(late_reason, "--late-reason", required=False),
+        "approved_by": optional_text(approved_by, "--approved-by"),
+        "late_reason": optional_text(late_reason, "--late-reason", multiline=True),
     }
 
 
@@ -728,7 +700,9 @@ def add_progress(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
-    event = progress_event(note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason)
+    event = progress_event(
+        note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason
+    )
     return _append(root, item_id, lambda _item: event)
 
 
@@ -741,7 +715,7 @@ def progress_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A progress note from typed values (not yet checked against an item, not written)."""
-    text = clean_text(note, "--note")
+    text = _prose(note, "--note")
     on = _day(day, "--date")
     return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
 
@@ -760,7 +734,7 @@ def extend(
     """Extend an open item's deadline. A term (+15d, 2周, 1个月) counts from the deadline in force.
     Refuses a closed item, a deadline that is not later than the one in force, a term past the
     last date there is, and (without an approver) an extension after the deadline has passed."""
-    why = clean_text(reason, "--reason")
+    why = _prose(reason, "--reason")
     extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
@@ -798,7 +772,7 @@ def close_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A closure from typed values (not yet checked against an item, not written)."""
-    text = clean_text(resolution, "--resolution")
+    text = _prose(resolution, "--resolution")
     on = _day(day, "--date")
     return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
 
@@ -814,7 +788,7 @@ def reopen(
     late_reason: str | None = None,
 ) -> tuple[Rectification, RectificationEvent]:
     """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
-    why = clean_text(reason, "--reason")
+    why = _prose(reason, "--reason")
     on = _day(day, "--date")
     extra = _approval(approved_by, late_reason)
     return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))

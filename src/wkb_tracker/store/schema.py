@@ -6,14 +6,17 @@ hand-edited files and fixes the key order when writing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, in_range
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
+
+# The declarations are domain data (a record kind's fields, domain/model.py); this module checks
+# a parsed mapping against them. `Field` is named here too for the store modules declaring theirs.
 from wkb_tracker.domain.model import MAX_TEXT
+from wkb_tracker.domain.model import Field as Field
 from wkb_tracker.store.storage import Document
 
 # kind → (check, description zh, description en)
@@ -53,14 +56,6 @@ _KINDS: dict[str, tuple[Any, str, str]] = {
     "mapping": (lambda v: isinstance(v, dict), "映射(键: 值)", "a mapping (key: value)"),
     "list": (lambda v: isinstance(v, list), "列表", "a list"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    kind: str
-    required: bool = True
-    nullable: bool = False
 
 
 _MISSING = object()

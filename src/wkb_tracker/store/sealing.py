@@ -121,8 +121,8 @@ def reopen_month(
 
     Refuses a month that is not sealed, an unreadable manifest, and an empty reason or approver.
     """
+    from wkb_tracker.domain.text import clean_text
     from wkb_tracker.store.manifest import parse_manifest
-    from wkb_tracker.store.visits import clean_text
 
     label = f"{year:04d}-{month:02d}"
     reason = clean_text(reason, "--reason", required=True, multiline=True)

@@ -871,6 +871,20 @@ def replace_atomic(path: Path, text: str) -> None:
     _fsync_directory(path.parent)
 
 
+def replace_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` exactly as given (an export: CSV, xlsx, docx, HTML), replacing an
+    existing file in one rename: a reader sees the old file or the whole new one, never a part.
+    Refuses (RefusedWrite) a folder that cannot be created or written, as record writes do."""
+    ensure_folder(path)
+    temp = _write_temp(path.parent, data)
+    try:
+        replace_file(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
 def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
     """Read-modify-write `path` so that no concurrent update is lost.
 

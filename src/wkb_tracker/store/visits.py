@@ -22,13 +22,13 @@ from wkb_tracker.domain.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     MEASURE_NUMBERS,
+    VISIT_FIELDS,
+    VOID_FIELDS,
     Visit,
     VoidMark,
 )
 from wkb_tracker.domain.policy import Policy, did_you_mean
-from wkb_tracker.domain.text import (
-    clean_text as clean_text,  # the CLI's prompts clean through it too
-)
+from wkb_tracker.domain.text import clean_text, optional_text
 from wkb_tracker.store.records import visit_from_document, visit_path, visit_to_mapping
 from wkb_tracker.store.root import VISITS_DIR, is_sealed
 from wkb_tracker.store.storage import (
@@ -312,9 +312,7 @@ def build_visit(
         recorder=clean_text(request.recorder, labels["recorder"]),
         recorded_at=recorded_at or dates.now(),
         late_reason=late_reason or None,
-        late_approved_by=clean_text(request.approved_by, labels["late_approved_by"]) or None
-        if request.approved_by is not None
-        else None,
+        late_approved_by=optional_text(request.approved_by, labels["late_approved_by"]),
     )
     warnings = check_visit(policy, visit, labels)
     return NewVisit(visit, warnings)
@@ -511,30 +509,25 @@ def select(visits: Iterable[Visit], chosen: VisitFilter) -> list[Visit]:
 
 
 def visit_view(visit: Visit) -> dict[str, Any]:
-    """The public JSON shape of a visit (add, show, list, reports): plain JSON values only."""
-    return {
-        "id": visit.id,
-        "date": visit.date.isoformat(),
-        "district": visit.district,
-        "district_id": visit.district_id,
-        "leader": visit.leader,
-        "entity": visit.entity,
-        "type": visit.type,
-        "mode": visit.mode,
-        "measures": list(visit.measures),
-        "summary": visit.summary,
-        "problems": list(visit.problems),
-        "participants": list(visit.participants),
-        "recorder": visit.recorder,
-        "recorded_at": visit.recorded_at.isoformat() if visit.recorded_at else None,
-        "late_reason": visit.late_reason,
-        "late_approved_by": visit.late_approved_by,
-        "void": visit.is_void,
-        "void_reason": visit.void.reason if visit.void else None,
-        "void_by": visit.void.by if visit.void else None,
-        "void_at": visit.void.at.isoformat() if visit.void else None,
-        "path": visit.path,
-    }
+    """The public JSON shape of a visit (add, show, list, reports): plain JSON values only. The
+    keys are `VISIT_FIELDS` in order, the void mark spread into `void` (true/false) and
+    `void_reason`/`void_by`/`void_at`, then `path`."""
+    view: dict[str, Any] = {}
+    for spec in VISIT_FIELDS:
+        if spec.name != "void":
+            view[spec.name] = _json_value(getattr(visit, spec.name))
+    void = visit.void
+    view["void"] = void is not None
+    for spec in VOID_FIELDS:
+        view[f"void_{spec.name}"] = _json_value(getattr(void, spec.name)) if void else None
+    view["path"] = visit.path
+    return view
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
 
 
 # -- voiding ----------------------------------------------------------------------------------
