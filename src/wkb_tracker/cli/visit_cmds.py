@@ -262,7 +262,12 @@ def _prompt_missing(
     """Ask for each missing required value (showing what is valid), then the optional ones."""
     from wkb_tracker.domain.dates import today
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.visit_rules import (
+        parse_measure,
+        parse_visit_date,
+        resolve_mode,
+        resolve_type,
+    )
 
     err = sys.stderr
     if values["date"] is None:

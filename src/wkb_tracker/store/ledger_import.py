@@ -168,7 +168,7 @@ def _leader_text(policy: Policy, text: str | None) -> str | None:
 
 def _labels(columns: Columns, kind: str) -> dict[str, str]:
     """Field → the column header it was read from, to name in messages (「走访日期」 for date)."""
-    from wkb_tracker.store.visits import OPTION_LABELS
+    from wkb_tracker.domain.visit_rules import OPTION_LABELS
 
     by_field = {name: f"「{columns.headers[col]}」" for col, name in columns.fields.items()}
     if kind != VISITS:
@@ -235,7 +235,7 @@ def _build_item_row(
         )
     number: int | None = None
     if measures:
-        from wkb_tracker.store.visits import parse_measure
+        from wkb_tracker.domain.visit_rules import parse_measure
 
         number = parse_measure(measures[0], "measure")
     return build_item(
