@@ -63,6 +63,7 @@ class Command:
     argv: list[str]
     before: list[list[str]] = field(default_factory=list)
     after: Callable[[], None] | None = None
+    after_each: list[list[str]] = field(default_factory=list)  # unmeasured, after every run
     times: list[float] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
@@ -87,6 +88,10 @@ def run_once(command: Command, env: dict[str, str]) -> tuple[float, float, float
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1) or "Traceback" in error or "提交失败" in error:
         raise SystemExit(f"{' '.join(command.argv)} exited {code}: {error[-500:]}")
+    for argv in command.after_each:
+        subprocess.run(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
@@ -245,6 +250,16 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
     git_add_october = ["git", "-C", str(root), "add", ADDED_MONTH]
     undo = forget_added(root)
     report = [WKB, "report", "--month", MONTH, "--format", "json"]
+    warm_everything = [
+        WKB,
+        "report",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2049-12-31",
+        "--format",
+        "json",
+    ]
     commands = {
         "wkb --help": Command([WKB, "--help"]),
         "typer minimal app": Command(
@@ -255,7 +270,6 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
         "wkb validate --staged (the hook, 1 visit)": Command(
             [WKB, "validate", "--staged"], before=[stage_new_visit, git_add_october]
         ),
-        "wkb report --month (first run, builds cache)": Command(report, before=[drop_cache]),
         "wkb report --month (cold)": Command(
             [WKB, "--no-cache", "report", "--month", MONTH, "--format", "json"]
         ),
@@ -272,9 +286,13 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
         "wkb rectify list --status all --format json": Command(
             [WKB, "rectify", "list", "--status", "all", "--format", "json"]
         ),
-        # Last in a round: the cold run drops the cache (the next round's first run builds it).
+        # Last in a round, the runs that drop the cache; the last one warms it again (every
+        # month and item) for the next round's warm runs.
+        "wkb report --month (first run, builds cache)": Command(report, before=[drop_cache]),
         "wkb validate (cold)": Command([WKB, "validate"], before=[drop_cache]),
-        "wkb validate (1 new visit)": Command([WKB, "validate"], before=[stage_new_visit]),
+        "wkb validate (1 new visit)": Command(
+            [WKB, "validate"], before=[stage_new_visit], after_each=[warm_everything]
+        ),
         "floor: CSafeLoader loop": Command([sys.executable, str(HERE / "floor.py"), str(root)]),
     }
     commands["wkb visit add"].after = undo

@@ -16,7 +16,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TextJson,
     begin_commit,
     echo,
     finish_commit,
@@ -25,9 +24,15 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import LIST_FORMATS
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -115,7 +120,7 @@ def add(
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
     from wkb_tracker.store.gitops import default_recorder
@@ -166,7 +171,7 @@ def add(
     from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.visits import visit_view
 
@@ -481,7 +486,7 @@ def show(
     ctx: typer.Context,
     visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
@@ -502,7 +507,7 @@ def show(
             )
         )
     view = visit_view(visit)
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(view)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -392,6 +393,24 @@ def _plan_row(
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+LOCK_FILE = ".wkb-cache/import.lock"
+
+
+@contextmanager
+def import_lock(root: Path) -> Iterator[None]:
+    """Held from reading the records on disk to the last file written: two imports of one sheet
+    at the same time in one clone take turns, so the second sees the first one's records (and
+    writes nothing twice). A file of its own in the git-ignored cache folder, so no reader of a
+    record or of wkb.toml ever waits for it."""
+    from wkb_tracker.store.storage import ensure_folder, locked
+
+    path = root / LOCK_FILE
+    ensure_folder(path)
+    path.touch(exist_ok=True)
+    with locked(path):
+        yield
+
 
 
 def write(root: Path, planned: Plan, written: Written) -> None:

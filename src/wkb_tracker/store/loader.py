@@ -436,9 +436,12 @@ def load_rectifications(
     cache: bool = True,
     known_on: date | None = None,
     checked: CheckedFiles | None = None,
+    months: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
-    opened after → out)), the problems met, and leftover temp files.
+    opened after → out); those opened in `months` only, when given: items live in the folder of
+    their opened month, their event files beside them), the problems met, and leftover temp
+    files.
 
     With `known_on`, an item settled before the window is kept if anything in its history was
     recorded after that day: as known then, it may not have been settled (the caller applies
@@ -456,7 +459,7 @@ def load_rectifications(
         RECTIFICATIONS_DIR,
         "rectifications",
         _read_item,
-        None,
+        months,
         window,
         cache,
         recorded_before,

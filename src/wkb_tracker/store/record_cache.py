@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import keyword
 import os
 import sqlite3
 import stat
@@ -28,7 +29,15 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.domain.model import (
+    VISIT_FIELDS,
+    EventFile,
+    Field,
+    Rectification,
+    RectificationEvent,
+    Visit,
+    VoidMark,
+)
 from wkb_tracker.domain.rectification import settled_on
 from wkb_tracker.store.parallel import in_two_halves
 
@@ -37,7 +46,9 @@ _MICROSECOND = timedelta(microseconds=1)
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
+# visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).
+LAYOUT = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: items
 # carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
@@ -70,30 +81,90 @@ def _datetime(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 
 
-def encode_visit(visit: Visit) -> str:
-    void = [visit.void.reason, visit.void.by, _iso(visit.void.at)] if visit.void else None
-    return json.dumps(
-        [
-            visit.id, _iso(visit.date), visit.district, visit.district_id, visit.leader,
-            visit.entity, visit.type, visit.mode, list(visit.measures), visit.summary,
-            list(visit.problems), list(visit.participants), visit.recorder,
-            _iso(visit.recorded_at), visit.late_reason, void, visit.path, visit.late_approved_by,
-        ],
-        ensure_ascii=False,
-    )  # fmt: skip
+# -- visit rows, derived from the one visit field list (domain/model.VISIT_FIELDS) --------------
+# A row is the fields' values in that order, then the path the visit was read from. The encoder
+# and decoder are generated once from the list (as dataclasses generates __init__): a field added
+# to VISIT_FIELDS (and to Visit) flows into the cache, and into SCHEMA_VERSION, with no edit here.
+
+_ENCODE = {
+    "date": "(None if {v} is None else {v}.isoformat())",
+    "any_date": "(None if {v} is None else {v}.isoformat())",
+    "datetime": "(None if {v} is None else {v}.isoformat())",
+    "ints": "(None if {v} is None else list({v}))",
+    "strs": "(None if {v} is None else list({v}))",
+    "list": "(None if {v} is None else list({v}))",
+    "mapping": "_encode_mapping({v})",
+}
+_DECODE = {
+    "date": "(None if {v} is None else _date({v}))",
+    "any_date": "(None if {v} is None else _date({v}))",
+    "datetime": "(None if {v} is None else _datetime({v}))",
+    "ints": "(None if {v} is None else tuple({v}))",
+    "strs": "(None if {v} is None else tuple({v}))",
+    "list": "(None if {v} is None else tuple({v}))",
+    "mapping": "_decode_mapping({v})",
+}
 
 
-def decode_visit(text: str | list[Any]) -> Visit:
-    row = json.loads(text) if isinstance(text, str) else text
-    void = row[15]
-    return Visit(
-        id=row[0], date=date.fromisoformat(row[1]), district=row[2], district_id=row[3],
-        leader=row[4], entity=row[5], type=row[6], mode=row[7], measures=tuple(row[8]),
-        summary=row[9], problems=tuple(row[10]), participants=tuple(row[11]), recorder=row[12],
-        recorded_at=_datetime(row[13]), late_reason=row[14],
-        void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
-        path=row[16], late_approved_by=row[17] if len(row) > 17 else None,
-    )  # fmt: skip
+def _encode_mapping(value: Any) -> Any:
+    """A visit's void mark as [reason, by, at]; any other mapping as it is."""
+    if isinstance(value, VoidMark):
+        return [value.reason, value.by, value.at.isoformat()]
+    return value
+
+
+def _decode_mapping(value: Any) -> Any:
+    if isinstance(value, list):
+        return VoidMark(value[0], value[1], datetime.fromisoformat(value[2]))
+    return value
+
+
+def visit_attribute(name: str) -> str:
+    """The Visit attribute of a file key (`with` → `with_`, as Python spells a keyword)."""
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _visit_codec(fields: tuple[Field, ...]) -> tuple[Callable[[Visit], str], Callable[..., Visit]]:
+    attributes = [visit_attribute(spec.name) for spec in fields]
+    encoded = [
+        _ENCODE.get(spec.kind, "{v}").format(v=f"visit.{attribute}")
+        for spec, attribute in zip(fields, attributes, strict=True)
+    ]
+    decoded = [
+        f"{attribute}=" + _DECODE.get(spec.kind, "{v}").format(v=f"row[{index}]")
+        for index, (spec, attribute) in enumerate(zip(fields, attributes, strict=True))
+    ]
+    source = (
+        "def encode_visit(visit):\n"
+        f"    return _dumps([{', '.join(encoded)}, visit.path], ensure_ascii=False)\n"
+        "def decode_visit(text):\n"
+        "    row = _loads(text) if isinstance(text, str) else text\n"
+        f"    return Visit({', '.join(decoded)}, path=row[{len(fields)}])\n"
+    )
+    names: dict[str, Any] = {
+        "_dumps": json.dumps,
+        "_loads": json.loads,
+        "_date": date.fromisoformat,
+        "_datetime": datetime.fromisoformat,
+        "_encode_mapping": _encode_mapping,
+        "_decode_mapping": _decode_mapping,
+        "Visit": Visit,
+    }
+    exec(source, names)
+    return names["encode_visit"], names["decode_visit"]
+
+
+encode_visit, decode_visit = _visit_codec(VISIT_FIELDS)
+
+
+def schema_version(visit_fields: tuple[Field, ...] = VISIT_FIELDS) -> str:
+    """`LAYOUT` (the tables, the item rows) and a digest of the visit field list: a field added to
+    visits, or a kind changed, makes every existing cache rebuild itself."""
+    listed = repr([(spec.name, spec.kind, spec.nullable) for spec in visit_fields])
+    return f"{LAYOUT}-{blake2b(listed.encode(), digest_size=6).hexdigest()}"
+
+
+SCHEMA_VERSION = schema_version()
 
 
 def _encode_event(e: RectificationEvent) -> list[Any]:
