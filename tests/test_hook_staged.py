@@ -51,7 +51,8 @@ def test_staged__a_new_valid_visit_is_checked_alone(records: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["bad-names", "copy-in-month", "unknown-visit", "closed-twice", "broken-yaml"]
+    "case",
+    ["bad-names", "copy-in-month", "unknown-visit", "closed-twice", "broken-yaml", "no-entity"],
 )
 def test_staged__reports_what_validate_reports_for_the_staged_files(
     records: Path, case: str
@@ -64,6 +65,8 @@ def test_staged__reports_what_validate_reports_for_the_staged_files(
         copy = visits[0].with_name(visits[0].name.replace("donghu", "jiangan"))
         shutil.copy(visits[0], copy)
         rel = copy.relative_to(records).as_posix()
+    elif case == "no-entity":  # names an entity the register does not hold
+        rel = write_visit(records, make_visit(date(2026, 11, 6), entity_id="S20261106-AAAAAA"))
     elif case == "unknown-visit":
         made = make_item(date(2026, 11, 7), source="visit", visit="V20261107-AAAAAA")
         rel = write_item(records, made)

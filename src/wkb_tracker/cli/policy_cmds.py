@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -17,6 +18,10 @@ from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.errors import EXIT_PROBLEMS
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.domain.errors import Problem
 
 measures_app = typer.Typer(
     help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
@@ -410,6 +415,31 @@ def _validate_staged(root: Path) -> bool:
     return True
 
 
+def _validate_json(root: Path, data: Dataset, problems: list[Problem], fix: bool) -> None:
+    """`wkb validate --format json`: every problem with its code (exit 1 when there is one)."""
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.report.views import problem_view
+    from wkb_tracker.store.validation import problems_without_items
+
+    removed = 0
+    if data.temp_files and fix:
+        from wkb_tracker.store.leftovers import remove
+
+        removed, stuck = remove(root, data.temp_files)
+        problems = [*problems, *stuck]
+    print_json(
+        {
+            "ok": not problems,
+            "problems": [problem_view(problem) for problem in problems],
+            "visits_without_items": problems_without_items(data),
+            "temp_files": len(data.temp_files) - removed,
+            "removed_temp_files": removed,
+        }
+    )
+    if problems:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 def validate(
     ctx: typer.Context,
     fix: bool = typer.Option(
@@ -423,6 +453,7 @@ def validate(
         help="只检查 git 暂存的改动及其影响(pre-commit 钩子所用)/ check what git has staged and "
         "what it can affect (as the pre-commit hook does)",
     ),
+    format: str = view_format_option(),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
     from wkb_tracker.store.loader import load
@@ -431,7 +462,7 @@ def validate(
 
     session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
-    if staged and _validate_staged(root):
+    if staged and format != JSON and _validate_staged(root):  # JSON: the full report
         return
     # Every file is read, never taken from the cache; parses of unchanged bytes are reused.
     data = load(root, cache=False, reuse_checks=True)
@@ -444,6 +475,9 @@ def validate(
         from wkb_tracker.store.entity_links import visit_problems
 
         problems += visit_problems(root, register, data.visits)
+    if format == JSON:
+        _validate_json(root, data, problems, fix)
+        return
     for problem in problems:
         echo(str(problem))
     for visit_id in problems_without_items(data):

@@ -5,7 +5,8 @@ visit).
 What is checked, for the files staged in a records root (`git diff --cached`):
 
 - each staged visit, item and event file as `wkb validate` checks it (bytes, YAML, fields, names
-  against the table, id and place), with the parse of unchanged bytes reused (store/checked.py);
+  against the table, id and place, the entity a visit names), with the parse of unchanged bytes
+  reused (store/checked.py);
 - duplicate ids among the visits of each month a staged visit is in (an id carries its date, and
   a visit is only counted from the month folder of its date);
 - the whole history of each item a staged item or event file belongs to (its file and every event
@@ -15,7 +16,7 @@ What is checked, for the files staged in a records root (`git diff --cached`):
 Anything a staged change could break further away makes it a full `wkb validate`: a record file
 deleted or renamed (an item may name a deleted visit), a staged file in a sealed month or under
 `data/sealed/` (seals are checked against every sealed visit), the policy files, `wkb.toml`, or
-anything else under `data/`. `wkb validate` itself always checks everything.
+anything else under `data/` (the entity register among them). `wkb validate` itself always checks everything.
 """
 
 from __future__ import annotations
@@ -126,6 +127,13 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
         problems += found
     finally:
         checked.close()
+    staged_visits = [visit for visit in visits if visit.path in set(visits_staged)]
+    if any(visit.entity_id for visit in staged_visits):  # the entity each names must exist
+        from wkb_tracker.store.entity_links import visit_problems
+        from wkb_tracker.store.entity_store import load_register
+
+        register, _register_problems = load_register(root)  # the register's own: full validate
+        problems += visit_problems(root, register, staged_visits)
     data = Dataset(root, config, policy, visits=visits, rectifications=items, problems=problems)
     mine = set(files) | set(item_files)
     found_all = list(problems)
