@@ -52,7 +52,8 @@ LAYOUT = "8"  # 3: events carry their origin; event-file rows. 4: dates out of r
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: items
 # carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
-# `wkb validate` reuses (store/checked.py)
+# `wkb validate` reuses (store/checked.py). Visit fields (entity_id, joint_leaders, …) need no
+# bump: they change the derived part.
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
