@@ -68,14 +68,14 @@ def assign(
                 s=latest.start,
             )
         )
-    sealed = last_sealed(root)
-    if sealed is not None and (day.year, day.month) <= sealed:
+    sealed = sealed_through(root, day)
+    if sealed is not None:
         raise UserError(
             say(
                 "--from {d} 落在已封存的月份({m} 及以前已封存);分工调整只能从未封存的月份开始",
                 "--from {d} falls in a sealed month (months up to {m} are sealed); a revision can only start in an unsealed month",
                 d=day,
-                m=f"{sealed[0]:04d}-{sealed[1]:02d}",
+                m=sealed,
             )
         )
     name = leader.strip()
@@ -131,6 +131,15 @@ def last_sealed(root: Path) -> tuple[int, int] | None:
     return max((m for m in sealed_months(root) if m[0] in years), default=None)
 
 
+def sealed_through(root: Path, day: date) -> str | None:
+    """The last sealed month (YYYY-MM) when `day` falls in it or before it, else None: the
+    responsibility table may not change for a sealed month (measure 17)."""
+    sealed = last_sealed(root)
+    if sealed is None or (day.year, day.month) > sealed:
+        return None
+    return f"{sealed[0]:04d}-{sealed[1]:02d}"
+
+
 def _withdrawn(value: dict[str, object]) -> list[dict[str, object]]:
     found = value.get("withdrawn")
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
@@ -162,14 +171,14 @@ def withdraw(root: Path, district: str, *, start: str, reason: str, by: str) -> 
                 f=day,
             )
         )
-    sealed = last_sealed(root)
-    if sealed is not None and (day.year, day.month) <= sealed:
+    sealed = sealed_through(root, day)
+    if sealed is not None:
         raise UserError(
             say(
                 "{f} 落在已封存的月份({m} 及以前已封存),该分工不能撤回",
                 "{f} falls in a sealed month (months up to {m} are sealed); the entry cannot be withdrawn",
                 f=day,
-                m=f"{sealed[0]:04d}-{sealed[1]:02d}",
+                m=sealed,
             )
         )
     stamp = now()
