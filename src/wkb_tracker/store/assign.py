@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, add_months, now, parse_date, today
 from wkb_tracker.domain.errors import UserError
@@ -100,12 +101,7 @@ def assign(
     }
 
     def build(current: bytes) -> str:
-        value, found = parse_yaml(current, DISTRICTS_FILE)
-        if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
-            raise UserError(
-                "\n".join(str(p) for p in found)
-                or say("districts.yaml 结构有误", "districts.yaml is malformed")
-            )
+        value = _table(current)
         text = render_districts(
             leading_comments(current.decode("utf-8")),
             [*value["entries"], entry],
@@ -129,6 +125,17 @@ def last_sealed(root: Path) -> tuple[int, int] | None:
     here: it would otherwise freeze the table for good."""
     years = range(FIRST_DAY.year, LAST_DAY.year + 1)
     return max((m for m in sealed_months(root) if m[0] in years), default=None)
+
+
+def _table(current: bytes) -> dict[str, Any]:
+    """districts.yaml as it stands under the lock; refuses (exit 2) a file that is not a table."""
+    value, found = parse_yaml(current, DISTRICTS_FILE)
+    if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
+        raise UserError(
+            "\n".join(str(p) for p in found)
+            or say("districts.yaml 结构有误", "districts.yaml is malformed")
+        )
+    return value
 
 
 def sealed_through(root: Path, day: date) -> str | None:
@@ -185,12 +192,7 @@ def withdraw(root: Path, district: str, *, start: str, reason: str, by: str) -> 
     record: dict[str, object] = {}
 
     def build(current: bytes) -> str:
-        value, found = parse_yaml(current, DISTRICTS_FILE)
-        if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
-            raise UserError(
-                "\n".join(str(p) for p in found)
-                or say("districts.yaml 结构有误", "districts.yaml is malformed")
-            )
+        value = _table(current)
         entries: list[object] = value["entries"]
         mine = [
             (index, entry)

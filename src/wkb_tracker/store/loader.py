@@ -209,6 +209,11 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+def _numbered_folder(entry: os.DirEntry[str], digits: int) -> bool:
+    """A real folder (not a link) named by `digits` digits: YYYY or MM."""
+    return entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
+
+
 def _month_folders(
     root: Path, directory: str, months: Iterable[tuple[int, int]] | None
 ) -> list[str] | None:
@@ -241,21 +246,13 @@ def _month_folders(
             for year in years:
                 if year.name.startswith("."):
                     continue
-                if not (
-                    year.name.isdigit()
-                    and len(year.name) == 4
-                    and year.is_dir(follow_symlinks=False)
-                ):
+                if not _numbered_folder(year, 4):
                     return None
                 with os.scandir(year.path) as month_entries:
                     for month in month_entries:
                         if month.name.startswith("."):
                             continue
-                        if not (
-                            month.name.isdigit()
-                            and len(month.name) == 2
-                            and month.is_dir(follow_symlinks=False)
-                        ):
+                        if not _numbered_folder(month, 2):
                             return None
                         folders.append(f"{directory}/{year.name}/{month.name}")
     except FileNotFoundError:
