@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -47,7 +47,41 @@ _GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
 
 
 class WkbGroup(TyperGroup):
-    """Turns every WkbError raised below into its message on stderr and its exit code."""
+    """Turns every WkbError raised below into its message on stderr and its exit code, and
+    click's usage errors into wkb's own one-or-two-line messages (cli.usage)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's documented way to handle errors yourself: run with standalone_mode=False
+        (click then raises instead of printing its own box) and print wkb's message here."""
+        from wkb_tracker.cli import usage
+
+        argv = usage.hoist_global_options(sys.argv[1:] if args is None else args)
+        usage.tidy_help(self, usage.requested_language(argv))
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, False, **extra)
+        exceptions = usage.click_exceptions()
+        try:
+            result = super().main(argv, prog_name, complete_var, False, **extra)
+        except getattr(exceptions, "NoArgsIsHelpError", ()) as error:
+            sys.exit(error.exit_code)  # `wkb visit`: the help, printed already, is the answer
+        except exceptions.UsageError as error:
+            apply_language(usage.requested_language(argv))
+            sys.stderr.write(usage.usage_message(error, argv, self) + "\n")
+            sys.exit(EXIT_USAGE)
+        except exceptions.ClickException as error:  # e.g. a file click could not open
+            error.show()
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         tolerant_streams()  # a console that cannot show a character gets an escape, not a crash
