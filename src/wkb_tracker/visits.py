@@ -191,7 +191,7 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
                 f=first,
             )
         )
-    policy.resolve_leader(visit.leader, field=labels["leader"])
+    policy.resolve_leader(visit.leader, field=labels["leader"], prefix=False)  # as stored
     if visit.leader != visit.leader.strip():
         raise UserError(
             say("{label} 前后不能有空格", "{label} has blanks around it", label=labels["leader"])
