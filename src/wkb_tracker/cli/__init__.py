@@ -161,14 +161,16 @@ def version_text(root_option: str | None = None) -> str:
     if years is None:
         lines.append(say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed"))
     else:
+        from wkb_tracker.cli.holidays import upgrade_command
+
         lines.append(
             say(
-                "节假日数据(chinesecalendar):{a}–{b} 年;更晚的年份按周一至周五计算,"
-                "升级:pip install -U chinesecalendar",
+                "节假日数据(chinesecalendar):{a}–{b} 年;更晚的年份按周一至周五计算,升级:{c}",
                 "holidays (chinesecalendar): {a}–{b}; later years count Monday–Friday; "
-                "upgrade: pip install -U chinesecalendar",
+                "upgrade: {c}",
                 a=years[0],
                 b=years[1],
+                c=upgrade_command(),
             )
         )
     return "\n".join(lines)

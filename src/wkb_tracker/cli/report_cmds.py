@@ -110,7 +110,9 @@ def due(
     if format is TableJson.json:
         print_json(report_render.due_dict(result))
     else:
-        report_render.print_due(result)
+        from wkb_tracker.cli.holidays import calendar_line
+
+        report_render.print_due(result, calendar=calendar_line(day.year))
 
 
 def _period(
