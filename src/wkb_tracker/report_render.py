@@ -315,7 +315,7 @@ def _month_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[boo
         say("责任领导", "leader"),
         say("职务", "title"),
         say("分工区", "district"),
-        say("联系/应联系", "contacts/required"),
+        say("联系/应联系", "contacts / required"),
         say("状态", "status"),
         *_rect_headers(),
         say("补录", "late"),

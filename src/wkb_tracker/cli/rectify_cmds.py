@@ -543,6 +543,8 @@ def _print_table(
         [label for _name, label in columns],
         rows,
         keep=(0, 7, 8, 9, 10),
+        # Narrower consoles leave these out (closed, source, opened, department) before blocks.
+        drop=(10, 6, 7, 4),
         title=say("问题整改清单:{s}", "Rectification list: {s}", s=say(*_FILTER_WORDS[status])),
         caption=caption,
     )

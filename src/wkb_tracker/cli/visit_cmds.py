@@ -437,7 +437,8 @@ def list_visits(
         caption += "\n" + more_rows_note(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9))
+    # Narrower consoles leave out the recorder, the mode and the type before going to blocks.
+    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9), drop=(8, 6, 5))
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
