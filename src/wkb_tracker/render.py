@@ -218,6 +218,7 @@ def print_table(
     ends: Sequence[bool] | None = None,
     simple: bool = False,
     drop: Sequence[int] = (),
+    empty: str | None = None,
     out: Console | None = None,
 ) -> None:
     """A table of plain cells (strings, numbers, dates, None, or (words, style) pairs), none of
@@ -228,9 +229,17 @@ def print_table(
     at least PROSE_WIDTH cells, the `drop` columns (the least needed first) are left out one by
     one; if it still does not fit, each row is printed as a block instead, with every column:
     the `heading` cells on one line, then `header: value` pieces. `simple`: the lighter look of
-    the reports (rules under the header and between `ends` sections, title on the left)."""
+    the reports (rules under the header and between `ends` sections, title on the left).
+    No rows: the title and one line (`empty`, else "没有记录"), never an empty frame."""
     out = out or console()
     raw = [list(row) for row in rows]
+    if not raw:
+        from wkb_tracker.i18n import say
+
+        if title:
+            out.print(text(title), style="bold", soft_wrap=True)
+        out.print(text(empty or say("没有记录。", "Nothing to list.")), soft_wrap=True)
+        return
     kept = _kept(columns, raw, keep)
     shown = list(range(len(columns)))
     for column in drop:

@@ -545,6 +545,7 @@ def _print_table(
         keep=(0, 7, 8, 9, 10),
         # Narrower consoles leave these out (closed, source, opened, department) before blocks.
         drop=(10, 6, 7, 4),
+        empty=say("没有符合条件的整改事项。", "No rectification items match."),
         title=say("问题整改清单:{s}", "Rectification list: {s}", s=say(*_FILTER_WORDS[status])),
         caption=caption,
     )

@@ -438,7 +438,14 @@ def list_visits(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
     # Narrower consoles leave out the recorder, the mode and the type before going to blocks.
-    print_table(header, rows, caption=caption, keep=(0, 1, 7, 9), drop=(8, 6, 5))
+    print_table(
+        header,
+        rows,
+        caption=caption,
+        keep=(0, 1, 7, 9),
+        drop=(8, 6, 5),
+        empty=say("没有符合条件的走访记录。", "No visits match."),
+    )
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
