@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
     TableJson,
@@ -50,7 +51,12 @@ def report(
         None, "--from", help="起始日期 / first day; " + date_option_help()
     ),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
-    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="只看一位责任领导 / one leader only",
+        autocompletion=completion.leaders,
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
@@ -93,7 +99,12 @@ def due(
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
-    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="只看一位责任领导 / one leader only",
+        autocompletion=completion.leaders,
+    ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
