@@ -28,11 +28,16 @@ WAIT_SECONDS = 60.0
 
 def record_lock_file(path: Path) -> Path:
     """The lock file guarding the record file `path`: under the records root's .wkb-cache (the
-    nearest folder above holding wkb.toml), else beside the file."""
+    nearest folder above holding wkb.toml), else — a file outside any root — in the system's
+    temporary folder, named after the file's absolute path (never beside the file)."""
     for folder in path.parents:
         if (folder / "wkb.toml").is_file():
             return folder / LOCK_DIR / (path.relative_to(folder).as_posix() + ".lock")
-    return path.with_name(f".wkb-{path.name}.lock")
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256(str(path.absolute()).encode("utf-8", "surrogatepass")).hexdigest()
+    return Path(tempfile.gettempdir()) / "wkb-locks" / f"{digest[:32]}.lock"
 
 
 @contextmanager
