@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Set-up and checks with nothing but Python: `python3 tasks.py demo | test | test-lowest | bench | lint`.
+"""Set-up and checks with nothing but Python: `python3 tasks.py demo | test | test-lowest | bench | lint |
+check-outputs`.
 
 Builds a virtual environment in .venv from this project's own pyproject.toml (re-installed when
 pyproject.toml changes), then runs the task inside it. Works the same on Linux and Windows.
@@ -72,7 +73,10 @@ def ensure_venv() -> None:
     made_by = stamp.partition(" ")[2]  # empty in stamps written before the Python was recorded
     same_python = made_by in ("", wanted.partition(" ")[2])
     if VENV.exists() and not (stamp and same_python and venv_python_works()):
-        print("+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding", flush=True)
+        print(
+            "+ .venv 不完整或由其他 Python 创建,重建 / .venv is stale or broken: rebuilding",
+            flush=True,
+        )
         shutil.rmtree(VENV)
     if not PYTHON.exists():
         print("+ python -m venv .venv", flush=True)
@@ -91,10 +95,12 @@ def demo() -> None:
     env = {**os.environ, "WKB_ROOT": str(example)}
     env.setdefault("WKB_TODAY", "2026-11-25")
     print("== 示例数据 / example records: examples/records (fictional) ==", flush=True)
-    run(BIN / "wkb", "report", "--month", os.environ.get("WKB_DEMO_MONTH", "2026-10"), env=env)
+    month = os.environ.get("WKB_DEMO_MONTH", "2026-10")
+    run(BIN / "wkb", "report", "--month", month, env=env)
     run(BIN / "wkb", "report", env=env)
     run(BIN / "wkb", "due", env=env)
     run(BIN / "wkb", "validate", env=env)
+    demo_outputs(env, month)
     on_path = BIN / "wkb"
     print(
         f"\n== 在任何目录使用 wkb / to use wkb anywhere ==\n"
@@ -109,8 +115,36 @@ def demo() -> None:
     )
 
 
+DEMO_OUT = HERE / "demo-out"  # git-ignored
+
+
+def demo_outputs(env: dict[str, str], month: str) -> None:
+    """The office's files for the example month (issue 13): the workbook, the one-file HTML page
+    (also for the year, with its twelve-month heat map) and the Word 通报, in demo-out/."""
+    print(f"\n== 办公室文件 / office files: {DEMO_OUT.name}/ ==", flush=True)
+    DEMO_OUT.mkdir(exist_ok=True)
+    year = month[:4]
+    for args in (
+        ["report", "--month", month, "--output", str(DEMO_OUT / f"report-{month}.xlsx")],
+        ["report", "--month", month, "--output", str(DEMO_OUT / f"report-{month}.html")],
+        ["report", "--year", year, "--output", str(DEMO_OUT / f"report-{year}.html")],
+        ["bulletin", "--month", month, "--output", str(DEMO_OUT / f"bulletin-{month}.docx")],
+    ):
+        run(BIN / "wkb", *args, env=env)
+
+
+def check_outputs() -> None:
+    """demo-out/ opened as its readers would: headless Chromium for the HTML (a screenshot
+    beside it), LibreOffice → PDF → pdftotext for the workbook and the 通报, where installed."""
+    example = HERE / "examples" / "records"
+    env = {**os.environ, "WKB_ROOT": str(example)}
+    env.setdefault("WKB_TODAY", "2026-11-25")
+    demo_outputs(env, os.environ.get("WKB_DEMO_MONTH", "2026-10"))
+    run(PYTHON, "scripts/check_outputs.py", DEMO_OUT)
+
+
 def lint() -> None:
-    run(PYTHON, "-m", "ruff", "check", "src", "tests", "bench", "tasks.py")
+    run(PYTHON, "-m", "ruff", "check", "src", "tests", "bench", "scripts", "tasks.py")
     run(PYTHON, "-m", "mypy")
 
 
@@ -164,6 +198,7 @@ TASKS = {
     "lint": lint,
     "bench": bench,
     "wheel": wheel,
+    "check-outputs": check_outputs,
 }
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from wkb_tracker.dates import SHANGHAI, add_months, month_bounds, months_between
-from wkb_tracker.ids import ALPHABET, RECTIFICATION, VISIT
-from wkb_tracker.model import (
+from wkb_tracker.domain.dates import SHANGHAI, add_months, month_bounds, months_between
+from wkb_tracker.domain.ids import ALPHABET, RECTIFICATION, VISIT
+from wkb_tracker.domain.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     Rectification,
@@ -30,8 +30,8 @@ from wkb_tracker.model import (
     Visit,
     VoidMark,
 )
-from wkb_tracker.policy import load_policy
-from wkb_tracker.records import (
+from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.records import (
     event_file_mapping,
     event_path,
     rectification_path,
@@ -39,8 +39,8 @@ from wkb_tracker.records import (
     visit_path,
     visit_to_mapping,
 )
-from wkb_tracker.root import init_root
-from wkb_tracker.storage import dump_yaml
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.storage import dump_yaml
 
 ENTITIES = {
     "高校院所": [

@@ -107,7 +107,7 @@ def ensure_data(out: Path, size: int) -> Path:
 def write_journal(root: Path) -> None:
     """The same (non-void) visits as an hledger journal: one transaction per contact."""
     sys.path.insert(0, str(HERE.parent / "src"))
-    from wkb_tracker.loader import load_visits
+    from wkb_tracker.store.loader import load_visits
 
     visits, _problems, _temps = load_visits(root)
     lines = []

@@ -6,16 +6,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.ids import RECTIFICATION, VISIT, new_id
-from wkb_tracker.model import Rectification, Visit
-from wkb_tracker.records import (
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.ids import RECTIFICATION, VISIT, new_id
+from wkb_tracker.domain.model import Rectification, Visit
+from wkb_tracker.store.records import (
     rectification_path,
     rectification_to_mapping,
     visit_path,
     visit_to_mapping,
 )
-from wkb_tracker.storage import create_exclusive, dump_yaml
+from wkb_tracker.store.storage import create_exclusive, dump_yaml
 
 
 def make_visit(

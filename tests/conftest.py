@@ -10,8 +10,8 @@ from typer.testing import CliRunner, Result
 
 import budget  # noqa: F401  (loads the quick or thorough hypothesis profile)
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
-from wkb_tracker.root import init_root
+from wkb_tracker.domain.i18n import set_language
+from wkb_tracker.store.root import init_root
 
 TODAY = "2026-11-25"  # the pinned "today" of every test (WKB_TODAY)
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 VISIT = ("visit", "add", "--district", "东湖", "--entity", "武汉光谷实验室", "--type", "platform")
 

@@ -24,7 +24,7 @@ import typer
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 CHILD_FAILED = 70  # exit status of a child whose work raised instead of returning
 

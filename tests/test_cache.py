@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from wkb_tracker import compliance
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
-from wkb_tracker.loader import load
-from wkb_tracker.report_render import report_dict
+from wkb_tracker.domain import compliance
+from wkb_tracker.domain.i18n import set_language
+from wkb_tracker.report.report_render import report_dict
+from wkb_tracker.store.loader import load
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

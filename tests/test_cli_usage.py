@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from wkb_tracker.cli import app
 from wkb_tracker.cli.examples import EXAMPLES
 from wkb_tracker.cli.usage import hoist_global_options, walk
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 
 @pytest.mark.parametrize(
@@ -28,8 +28,8 @@ from wkb_tracker.i18n import set_language
         ),
         (
             ["report", "--format", "xml"],
-            "--format 的值 'xml' 无效;可选:table|json|csv|markdown",
-            "invalid value 'xml' for --format; choose from table|json|csv|markdown",
+            "--format 的值 'xml' 无效;可选:table|json|csv|markdown|xlsx|html",
+            "invalid value 'xml' for --format; choose from table|json|csv|markdown|xlsx|html",
         ),
         (["visit", "show"], "缺少参数 ID", "missing argument ID"),
         (["report", "--month"], "--month 需要一个值", "--month needs a value"),
@@ -70,7 +70,7 @@ def test_usage_error__english_with_lang_after_the_command(wkb) -> None:
     result = wkb("report", "--format", "xml", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "invalid value 'xml' for --format; choose from table|json|csv|markdown",
+        "invalid value 'xml' for --format; choose from table|json|csv|markdown|xlsx|html",
         "usage: wkb report -h",
     ]
 

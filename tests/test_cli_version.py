@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from wkb_tracker import __version__
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
-from wkb_tracker.root import init_root
-from wkb_tracker.workdays import covered_years
+from wkb_tracker.domain.i18n import set_language
+from wkb_tracker.domain.workdays import covered_years
+from wkb_tracker.store.root import init_root
 
 
 def _run(*args: str) -> tuple[int, str]:

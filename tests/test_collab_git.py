@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from gitrepo import VISIT, clean, git, init, ok, subjects, without_identity, wkb
-from wkb_tracker import gitops
-from wkb_tracker.loader import load
-from wkb_tracker.root import init_root
-from wkb_tracker.validation import validate
+from wkb_tracker.store import gitops
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.validation import validate
 
 FIRST_COMMIT = {
     ".gitattributes",

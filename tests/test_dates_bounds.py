@@ -19,11 +19,11 @@ from budget import examples
 from builders import make_item, make_visit, write_item, write_visit
 from conftest import Invoke
 from inprocess import invoke, snapshot
-from wkb_tracker import compliance
-from wkb_tracker.dates import FIRST_DAY, LAST_DAY, MAX_PERIOD_MONTHS, parse_deadline
-from wkb_tracker.errors import UserError
-from wkb_tracker.loader import load
-from wkb_tracker.root import init_root
+from wkb_tracker.domain import compliance
+from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, MAX_PERIOD_MONTHS, parse_deadline
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.root import init_root
 
 OUT_OF_RANGE_DAYS = [
     "0000-01-01",
@@ -192,7 +192,7 @@ BAD_STAMPS = [
 def test_visit_file__timestamp_out_of_range_is_a_problem_not_a_crash(
     wkb: Invoke, root: Path, field: str, stamp: datetime
 ) -> None:
-    from wkb_tracker.model import VoidMark
+    from wkb_tracker.domain.model import VoidMark
 
     good = make_visit(date(2026, 11, 4))
     write_visit(root, good)
@@ -240,7 +240,7 @@ def assert_reported_and_left_out(wkb: Invoke, root: Path, rel: str, field: str) 
 def test_rectification_file__date_out_of_range_is_a_problem_not_a_crash(
     wkb: Invoke, root: Path, field: str, value: date
 ) -> None:
-    from wkb_tracker.model import RectificationEvent
+    from wkb_tracker.domain.model import RectificationEvent
 
     opened = date(2026, 11, 2)
     event = RectificationEvent(

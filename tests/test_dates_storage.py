@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wkb_tracker.dates import (
+from wkb_tracker.domain.dates import (
     FIRST_DAY,
     LAST_DAY,
     parse_date,
@@ -18,8 +18,8 @@ from wkb_tracker.dates import (
     parse_month,
     parse_quarter,
 )
-from wkb_tracker.errors import UserError
-from wkb_tracker.storage import create_exclusive, dump_yaml, parse_yaml, update_locked
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.store.storage import create_exclusive, dump_yaml, parse_yaml, update_locked
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import yaml
 
 from conftest import Invoke
 from inprocess import snapshot
-from wkb_tracker.root import DISTRICTS_FILE
+from wkb_tracker.store.root import DISTRICTS_FILE
 
 TODAY = "2026-11-25"  # conftest's pinned WKB_TODAY
 A_YEAR_AHEAD = "2027-11-25"
@@ -203,7 +203,10 @@ def test_districts_withdraw__repairs_a_table_with_a_far_revision(wkb: Invoke, ro
     checked = wkb("validate")
     assert checked.exit_code == 1 and f"{DISTRICTS_FILE}:" in checked.stdout
     assert wkb("report").exit_code == 1
-    refused(wkb, root, "districts", "assign", "东湖", "--leader", "刘红", "--from", "2027-03-01")
+    before = path.read_bytes()
+    blocked = wkb("districts", "assign", "东湖", "--leader", "刘红", "--from", "2027-03-01")
+    assert blocked.exit_code == 1  # broken policy files: exit 1 everywhere (one guard, issue 12)
+    assert f"{DISTRICTS_FILE}:" in blocked.stderr and path.read_bytes() == before
 
     result = wkb("districts", "withdraw", "东湖", "--from", "9999-12-31", "--reason", "年份错录")
 

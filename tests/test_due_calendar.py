@@ -9,7 +9,7 @@ import pytest
 
 from conftest import Invoke
 from wkb_tracker.cli import holidays
-from wkb_tracker.workdays import covered_years
+from wkb_tracker.domain.workdays import covered_years
 
 
 def test_due__names_the_years_the_calendar_covers(wkb: Invoke) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from test_report_support import add_item, add_visit
-from wkb_tracker.workdays import CHINESE_CALENDAR, WEEKDAYS, left_in_month, working_days
+from wkb_tracker.domain.workdays import CHINESE_CALENDAR, WEEKDAYS, left_in_month, working_days
 
 
 def test_due__working_days_follow_the_chinese_calendar() -> None:

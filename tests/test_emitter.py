@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from wkb_tracker.storage import dump_yaml
+from wkb_tracker.store.storage import dump_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

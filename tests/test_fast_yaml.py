@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from wkb_tracker.storage import dump_yaml, parse_yaml
+from wkb_tracker.store.storage import dump_yaml, parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,7 +101,7 @@ def test_parse_yaml__our_dumped_documents_match(mapping: dict[str, object]) -> N
 
 def test_parse_yaml__fast_path_is_taken_for_records(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every example record is read by the fast path: the standard loader is never asked."""
-    from wkb_tracker import storage
+    from wkb_tracker.store import storage
 
     def refuse(data: bytes, rel: str) -> object:
         raise AssertionError(f"{rel}: the fast path gave up")

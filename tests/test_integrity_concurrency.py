@@ -17,8 +17,8 @@ import pytest
 
 from builders import make_item, write_item
 from inprocess import command, fork, gate, invoke, run, wait
-from wkb_tracker.loader import load, record_files
-from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR, init_root
+from wkb_tracker.store.loader import load, record_files
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, init_root
 
 RECORDED = re.compile(r"^已记录走访 (V\d{8}-[0-9A-Z]{6}):", re.MULTILINE)
 DISTRICTS = ("donghu", "hanyang", "jiangxia", "wuchang", "hongshan")

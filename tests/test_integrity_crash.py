@@ -26,17 +26,17 @@ import pytest
 from budget import THOROUGH
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import command, die, fork, invoke, kill_after, run, wait
-from wkb_tracker.loader import record_files
-from wkb_tracker.model import RectificationEvent
-from wkb_tracker.records import (
+from wkb_tracker.domain.model import RectificationEvent
+from wkb_tracker.store.loader import record_files
+from wkb_tracker.store.records import (
     event_file_from_document,
     is_event_file,
     rectification_from_document,
     visit_from_document,
 )
-from wkb_tracker.rectification_store import find_item
-from wkb_tracker.root import RECTIFICATIONS_DIR, VISITS_DIR
-from wkb_tracker.storage import read_yaml
+from wkb_tracker.store.rectification_store import find_item
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
+from wkb_tracker.store.storage import read_yaml
 
 DISTRICTS = ("donghu", "hanyang", "jiangxia", "wuchang", "hongshan")
 # The thorough profile (tests/budget.py) kills 200 adds and 150 closes; the quick one a third.

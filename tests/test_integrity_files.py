@@ -31,12 +31,12 @@ import pytest
 
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import Outcome, fork, invoke, run, snapshot
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.errors import RefusedWrite
-from wkb_tracker.leftovers import EDIT_DIR
-from wkb_tracker.model import RectificationEvent, Visit
-from wkb_tracker.records import rectification_to_mapping, visit_to_mapping
-from wkb_tracker.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, replace_atomic
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.errors import RefusedWrite
+from wkb_tracker.domain.model import RectificationEvent, Visit
+from wkb_tracker.store.leftovers import EDIT_DIR
+from wkb_tracker.store.records import rectification_to_mapping, visit_to_mapping
+from wkb_tracker.store.storage import MAX_FILE_BYTES, create_exclusive, dump_yaml, replace_atomic
 
 DAY = date(2026, 11, 3)
 BAD = "\udc85"  # what an undecodable byte 0x85 becomes in argv (surrogateescape)

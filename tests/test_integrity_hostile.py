@@ -22,9 +22,9 @@ import pytest
 
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import Outcome, invoke, snapshot
-from wkb_tracker.records import rectification_to_mapping, visit_path, visit_to_mapping
-from wkb_tracker.root import init_root
-from wkb_tracker.storage import MAX_FILE_BYTES, dump_yaml
+from wkb_tracker.store.records import rectification_to_mapping, visit_path, visit_to_mapping
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.storage import MAX_FILE_BYTES, dump_yaml
 
 DAY = date(2026, 11, 3)
 VISITS = "data/visits/2026/11"

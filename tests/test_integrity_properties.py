@@ -35,9 +35,9 @@ from hypothesis import strategies as st
 
 from budget import examples
 from inprocess import invoke, snapshot
-from wkb_tracker.dates import FIRST_DAY, LAST_DAY
-from wkb_tracker.ids import ALPHABET, new_event_id
-from wkb_tracker.model import (
+from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY
+from wkb_tracker.domain.ids import ALPHABET, new_event_id
+from wkb_tracker.domain.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     RECTIFICATION_SOURCES,
@@ -47,7 +47,8 @@ from wkb_tracker.model import (
     Visit,
     VoidMark,
 )
-from wkb_tracker.records import (
+from wkb_tracker.domain.rectification import in_order
+from wkb_tracker.store.records import (
     EVENT_REQUIRES,
     event_file_from_document,
     event_file_mapping,
@@ -59,9 +60,8 @@ from wkb_tracker.records import (
     visit_path,
     visit_to_mapping,
 )
-from wkb_tracker.rectification import in_order
-from wkb_tracker.root import bundled_policy_file, init_root
-from wkb_tracker.storage import Document, dump_yaml, parse_yaml
+from wkb_tracker.store.root import bundled_policy_file, init_root
+from wkb_tracker.store.storage import Document, dump_yaml, parse_yaml
 
 CLI = settings(
     max_examples=examples(1200),

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import Invoke
-from wkb_tracker.errors import UserError
-from wkb_tracker.policy import load_policy
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.store.policy_files import load_policy
 
 
 def test_resolve_leader__exact_prefix_ambiguous_unknown(root: Path) -> None:

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker import gitops, locks, storage
-from wkb_tracker.errors import ConcurrentChange
-from wkb_tracker.hook import install_hook
-from wkb_tracker.root import init_root
+from wkb_tracker.domain.errors import ConcurrentChange
+from wkb_tracker.store import gitops, locks, storage
+from wkb_tracker.store.hook import install_hook
+from wkb_tracker.store.root import init_root
 
 # A second process that takes a lock, says so, and keeps it until told (or killed).
 HOLDER = """
 import sys
 from pathlib import Path
-from wkb_tracker.locks import hold
+from wkb_tracker.store.locks import hold
 with hold(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.readline()
@@ -31,7 +31,7 @@ with hold(Path(sys.argv[1])):
 APPENDER = """
 import sys
 from pathlib import Path
-from wkb_tracker.storage import update_locked
+from wkb_tracker.store.storage import update_locked
 for n in range(int(sys.argv[3])):
     update_locked(Path(sys.argv[1]), lambda old: old.decode() + sys.argv[2] + str(n) + "\\n")
 """

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from inprocess import invoke_raw, run
-from wkb_tracker.root import init_root
+from wkb_tracker.store.root import init_root
 
 # Not in ASCII, and (✗, 🚀) not in GBK either: every console in the tests lacks some of it.
 ENTITY = "光谷✗实验室🚀"

@@ -23,13 +23,13 @@ import pytest
 
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import Outcome, invoke
-from wkb_tracker import listing
 from wkb_tracker.cli import common
-from wkb_tracker.errors import Problem
-from wkb_tracker.loader import load
-from wkb_tracker.render import print_csv, print_json_array, to_csv, to_json
-from wkb_tracker.root import init_root
-from wkb_tracker.visits import VisitFilter, select, visit_view
+from wkb_tracker.domain.errors import Problem
+from wkb_tracker.report.render import print_csv, print_json_array, to_csv, to_json
+from wkb_tracker.store import listing
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.visits import VisitFilter, select, visit_view
 
 # (day, district id, leader) — the bundled table: 胡军 has 东湖 and 汉阳, 赵峰 武汉开发区 and 江夏.
 VISITS = [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from inprocess import invoke
-from wkb_tracker.root import init_root
+from wkb_tracker.store.root import init_root
 
 HOSTILE = [
     "[/bold]",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.policy import load_policy
+from wkb_tracker.store.policy_files import load_policy
 
 REPO = Path(__file__).resolve().parents[1]
 NOTICE = (REPO / "docs" / "notice.txt").read_text(encoding="utf-8")
@@ -135,6 +135,25 @@ def test_policy_files__carry_no_page_artefacts() -> None:
 
 @pytest.mark.parametrize("name", ["measures.yaml", "districts.yaml"])
 def test_bundled_copy__is_the_repository_data(name: str) -> None:
-    from wkb_tracker.root import bundled_policy_file
+    from wkb_tracker.store.root import bundled_policy_file
 
     assert bundled_policy_file(name) == (REPO / "data" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("districts", "assign", "汉阳", "--leader", "赵峰", "--from", "2027-01-01"),
+        ("visit", "add", "--date", "2026-11-03", "--district", "donghu", "--entity", "光谷"),
+        ("rectify", "add", "--district", "donghu", "--source", "自查", "--problem", "问题"),
+        ("report",),
+        ("due",),
+        ("leaders",),
+    ],
+)
+def test_broken_policy_file__stops_every_command_with_exit_1(wkb, root: Path, args) -> None:
+    """One policy guard (issue 12.2): `districts assign` exited 2 here while the others exit 1."""
+    (root / "data" / "districts.yaml").write_text("entries: 3\n", encoding="utf-8")
+    result = wkb(*args)
+    assert result.exit_code == 1, result.stderr
+    assert "data/districts.yaml:1:" in result.stderr

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from builders import make_item, make_visit, write_item, write_visit
 from wkb_tracker.cli import app, completion, prompting
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 
 class _Ctx:

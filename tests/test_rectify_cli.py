@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from builders import make_visit, write_visit
 from conftest import Invoke
 
 ITEM_KEYS = {
@@ -760,3 +762,43 @@ def test_rectify__validate_stays_clean(wkb: Invoke) -> None:
         assert wkb("rectify", *args).exit_code == 0
     result = wkb("validate")
     assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("option", ["--recorder", "--department", "--owner"])
+def test_rectify_add__a_name_is_one_line_as_in_visit_add(wkb, root: Path, option: str) -> None:
+    """One text cleaner (issue 12.2): names are single-line everywhere; rectify add let a line
+    break through where visit add refused it."""
+    args = ("rectify", "add", "--district", "donghu", "--source", "自查", "--problem", "问题")
+    result = wkb(*args, option, "张\n三")
+    assert result.exit_code == 2 and "控制字符" in result.stderr
+    assert not (root / "data" / "rectifications").exists() or not any(
+        (root / "data" / "rectifications").rglob("*.yaml")
+    )
+    visit = wkb(
+        "visit",
+        "add",
+        "--date",
+        "2026-11-03",
+        "--district",
+        "donghu",
+        "--entity",
+        "光谷",
+        "--type",
+        "科技企业",
+        "--recorder",
+        "张\n三",
+    )
+    assert visit.exit_code == 2 and "控制字符" in visit.stderr
+
+
+def test_rectify_add__visit_id_held_by_two_files_is_refused_as_in_visit_show(
+    wkb, root: Path
+) -> None:
+    """One visit lookup (issue 12.2): rectify add took the first of two files with the id."""
+    visit = make_visit(date(2026, 11, 3))
+    rel = write_visit(root, visit)
+    (root / rel.replace("_donghu_", "_hanyang_")).write_bytes((root / rel).read_bytes())
+    args = ("rectify", "add", "--visit", visit.id, "--problem", "问题", "--source", "visit")
+    result = wkb(*args)
+    assert result.exit_code == 2 and "多个文件" in result.stderr, result.stderr
+    assert "多个文件" in wkb("visit", "show", visit.id).stderr

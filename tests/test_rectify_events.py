@@ -16,8 +16,8 @@ import pytest
 from builders import make_item, write_item
 from conftest import Invoke
 from inprocess import invoke
-from wkb_tracker.rectification_store import find_item
-from wkb_tracker.root import init_root
+from wkb_tracker.store.rectification_store import find_item
+from wkb_tracker.store.root import init_root
 
 
 def git(*args: str | Path) -> str:

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.model import Rectification, RectificationEvent
-from wkb_tracker.rectification import (
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.model import Rectification, RectificationEvent
+from wkb_tracker.domain.rectification import (
     Refusal,
     history_refusals,
     in_order,

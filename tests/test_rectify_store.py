@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from conftest import Invoke
-from wkb_tracker import rectification_store, storage
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.errors import UserError
-from wkb_tracker.ids import VISIT, new_id
-from wkb_tracker.model import Visit, VoidMark
-from wkb_tracker.records import visit_path, visit_to_mapping
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.domain.ids import VISIT, new_id
+from wkb_tracker.domain.model import Visit, VoidMark
+from wkb_tracker.store import rectification_store, storage
+from wkb_tracker.store.records import visit_path, visit_to_mapping
 
 
 def write_visit(root: Path, day: date = date(2026, 11, 3), **fields: Any) -> Visit:
@@ -180,7 +180,7 @@ def test_rectify_add__unknown_malformed_or_void_visit(wkb: Invoke, root: Path) -
 _APPEND_NOTES = """
 import sys
 from pathlib import Path
-from wkb_tracker.rectification_store import add_progress
+from wkb_tracker.store.rectification_store import add_progress
 root, item_id, who = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 for n in range(10):
     add_progress(root, item_id, note=f"{who}-{n}", by=who)

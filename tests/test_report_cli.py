@@ -341,17 +341,23 @@ def test_report__csv_read_back(small: Path, wkb: Any) -> None:
         "责任领导": "胡军",
         "职务": "副局长",
         "分工区": "汉阳区",
-        "district_id": "hanyang",
+        "分工区代码": "hanyang",
         "月份": "2026-10",
         "联系次数": "1",
         "应联系次数": "2",
-        "status": "short",
+        "状态代码": "short",
         "状态": "未达标",
         "分工天数": "31",
         "当月天数": "31",
         "走访编号": "V20261012-000004",
         "已封存": "0",
         "封存后补录": "0",
+        # the leader's figures for the period, on each of the leader's rows (issue 13.5)
+        "领导未结整改": "1",
+        "领导逾期整改": "1",
+        "领导按期办结": "0",
+        "领导超期办结": "1",
+        "领导补录": "1",
     }
 
 

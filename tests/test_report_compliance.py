@@ -3,6 +3,7 @@ about one: the reassignment goes through `wkb districts assign`)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from test_report_support import (
     month_report,
     range_report,
 )
-from wkb_tracker.compliance import QUARTER, YEAR, required_contacts
+from wkb_tracker.domain.compliance import QUARTER, YEAR, required_contacts
 
 
 def test_report__month_boundaries_first_and_last_day(root: Path) -> None:
@@ -313,3 +314,17 @@ def test_report__config_overrides_minimum(root: Path, wkb: Any) -> None:
     assert report.minimum_per_month == 3
     assert figure(report, "胡军", "donghu").months[0].required == 3
     assert figure(report, "胡军", "donghu").status == "short"
+
+
+def test_period_records_window__is_the_first_day_to_the_snapshot() -> None:
+    """One place turns a period into the records window (issue 12.2): report and due use it."""
+    from wkb_tracker.domain.compliance import make_period, month_of
+
+    quarter = make_period(date(2026, 7, 1), date(2026, 9, 30), "quarter")
+    assert quarter.records_window(date(2026, 11, 25)) == (date(2026, 7, 1), date(2026, 9, 30))
+    assert quarter.records_window(date(2026, 8, 10)) == (date(2026, 7, 1), date(2026, 8, 10))
+    assert quarter.records_window(date(2026, 6, 1)) == (date(2026, 6, 1), date(2026, 6, 1))
+    assert month_of(date(2026, 11, 25)).records_window(date(2026, 11, 25)) == (
+        date(2026, 11, 1),
+        date(2026, 11, 25),
+    )

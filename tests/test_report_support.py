@@ -7,19 +7,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.compliance import MONTH, RANGE, Report, compute, make_period
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.ids import RECTIFICATION, VISIT, new_id
-from wkb_tracker.loader import load
-from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark
-from wkb_tracker.policy import load_policy
-from wkb_tracker.records import (
+from wkb_tracker.domain.compliance import MONTH, RANGE, Report, compute, make_period
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.ids import RECTIFICATION, VISIT, new_id
+from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.records import (
     rectification_path,
     rectification_to_mapping,
     visit_path,
     visit_to_mapping,
 )
-from wkb_tracker.storage import create_exclusive, dump_yaml
+from wkb_tracker.store.storage import create_exclusive, dump_yaml
 
 
 def _day(text: str | date) -> date:

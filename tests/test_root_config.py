@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.errors import RootNotFound
-from wkb_tracker.root import find_root
+from wkb_tracker.domain.errors import RootNotFound
+from wkb_tracker.store.root import find_root
 
 runner = CliRunner()
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from builders import make_visit, write_visit
-from wkb_tracker.records import visit_to_mapping
-from wkb_tracker.storage import dump_yaml
+from wkb_tracker.store.records import visit_to_mapping
+from wkb_tracker.store.storage import dump_yaml
 
 
 def test_month_close__writes_a_manifest_and_status_shows_it(wkb, root: Path) -> None:

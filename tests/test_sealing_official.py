@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 
 from budget import examples
 from builders import make_visit, write_visit
-from wkb_tracker import compliance
-from wkb_tracker.loader import load
-from wkb_tracker.manifest import read_seal_book
-from wkb_tracker.official import apply_seals
-from wkb_tracker.records import visit_to_mapping
-from wkb_tracker.storage import dump_yaml
+from wkb_tracker.domain import compliance
+from wkb_tracker.domain.dates import today
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.manifest import read_seal_book
+from wkb_tracker.store.official import apply_seals
+from wkb_tracker.store.records import visit_to_mapping
+from wkb_tracker.store.storage import dump_yaml
 
 LATE = ["--late-reason", "纸质台账漏录", "--approved-by", "办公室主任"]
 
@@ -67,7 +68,8 @@ def test_report__late_entries_do_not_change_a_sealed_months_official_figures(
     assert "封存后补录 2 条" in markdown
     rows = wkb("report", *period, "--format", "csv").stdout.lstrip("\ufeff").splitlines()
     donghu = next(row for row in rows if "东湖高新区" in row and ",2026-09," in row)
-    assert donghu.split(",")[8:11] == ["0", "2", "short"] and donghu.endswith(",1,2")
+    cells = donghu.split(",")
+    assert cells[8:11] == ["0", "2", "short"] and cells[14:16] == ["1", "2"]
 
 
 def test_report__month_table_shows_the_late_entries_beside_the_official_figure(
@@ -79,7 +81,7 @@ def test_report__month_table_shows_the_late_entries_beside_the_official_figure(
 
 def test_apply_seals__known_on_before_sealing_shows_the_records(root: Path) -> None:
     write_visit(root, make_visit(date(2026, 9, 3)))
-    from wkb_tracker.sealing import month_figures, seal_month
+    from wkb_tracker.store.sealing import month_figures, seal_month
 
     seal_month(root, 2026, 9, by="办公室", figures=month_figures(root, date(2026, 9, 1)))
     write_visit(root, make_visit(date(2026, 9, 4), late_reason="补录", late_approved_by="主任"))
@@ -142,7 +144,7 @@ def test_report__known_on_before_the_seal_shows_the_records(wkb, root: Path) -> 
     """`--known-on D` reproduces the report of day D: a seal made after D is not applied."""
     rel = write_visit(root, make_visit(date(2026, 9, 3)))
     visit_id = rel.rsplit("_", 1)[1].removesuffix(".yaml")
-    from wkb_tracker.manifest import file_hash
+    from wkb_tracker.store.manifest import file_hash
 
     (root / "data/sealed/2026-09.yaml").write_text(
         "month: 2026-09\nsealed_by: 办公室\nsealed_at: 2026-10-08 09:00:00+08:00\n"
@@ -433,7 +435,7 @@ def test_hostile_history_file__reported(wkb, root: Path, name: str) -> None:
 
 def test_seal_dates_are_shanghai_days() -> None:
     """`sealed_on` is the Shanghai day: 20:00 UTC on 10-07 is already 10-08 in Wuhan."""
-    from wkb_tracker.manifest import Seal
+    from wkb_tracker.store.manifest import Seal
 
     seal = Seal(2026, 9, "x", datetime(2026, 10, 7, 20, 0, tzinfo=UTC), (), "p")
     assert seal.sealed_on == date(2026, 10, 8)
@@ -497,7 +499,7 @@ FIELDS = st.fixed_dictionaries(
 def test_any_manifest__read_checked_and_applied_without_a_crash(root: Path, manifest: dict) -> None:
     import yaml
 
-    from wkb_tracker.seal_checks import check_sealed_months
+    from wkb_tracker.store.seal_checks import check_sealed_months
 
     (root / "data/sealed/2026-09.yaml").write_text(
         yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8"
@@ -512,7 +514,7 @@ def test_any_manifest__read_checked_and_applied_without_a_crash(root: Path, mani
 
 def test_month_seals__the_version_in_force_on_a_known_on_day() -> None:
     """v1 sealed 10-08 and reopened 10-20, v2 sealed 10-25 (Shanghai days)."""
-    from wkb_tracker.manifest import MonthSeals, Reopening, Seal
+    from wkb_tracker.store.manifest import MonthSeals, Reopening, Seal
 
     def at(day: int) -> datetime:
         return datetime(2026, 10, day, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -539,3 +541,30 @@ def test_validate_fix__removes_a_temp_file_left_in_the_sealing_history(wkb, root
     assert wkb("validate", "--fix").exit_code == 0
     assert not leftover.exists()
     assert (root / "data/sealed/history/2026-09.v1.yaml").exists()
+
+
+def test_month_figures__agree_with_the_report_json_of_the_month(root: Path) -> None:
+    """The sealed figures come from the domain report, not from the JSON view (issue 12.1): they
+    still say exactly what `wkb report --json` says for the month."""
+    from wkb_tracker.report.report_render import report_dict
+    from wkb_tracker.store.sealing import month_figures
+
+    write_visit(root, make_visit(date(2026, 9, 3)))
+    write_visit(root, make_visit(date(2026, 9, 8)))
+    figures = month_figures(root, date(2026, 9, 1))
+    dataset = load(root, months=[(2026, 9)])
+    month = compliance.month_of(date(2026, 9, 1))
+    shown = report_dict(compliance.compute(dataset, month, today()))
+    assert figures["summary"] == shown["summary"] and "not_tracked" in figures["summary"]
+    assert figures["minimum_per_month"] == shown["minimum_per_month"]
+    assert [(f["leader"], f["status"], f["contacts"]) for f in figures["leaders"]] == [
+        (s["leader"], s["status"], s["contacts"]) for s in shown["leaders"]
+    ]
+    assert [
+        [(d["district"], d["contacts"], d["required"]) for d in f["districts"]]
+        for f in figures["leaders"]
+    ] == [
+        [(d["district"], d["contacts"], d["required"]) for d in s["districts"]]
+        for s in shown["leaders"]
+    ]
+    assert sum(leader["contacts"] for leader in figures["leaders"]) == 2

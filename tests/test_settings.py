@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from budget import examples
 from conftest import Invoke
 from wkb_tracker.cli import app
-from wkb_tracker.config import KEYS, LOCAL_FILE, SCHEMA, read_toml, resolve
+from wkb_tracker.store.config import KEYS, LOCAL_FILE, SCHEMA, read_toml, resolve
 
 runner = CliRunner()
 
@@ -68,6 +68,7 @@ def test_config_list__shows_where_each_value_comes_from(wkb: Invoke, root: Path)
         "rectify_deadline_days": "default",
         "due_soon_days": "wkb.toml",
         "late_grace_days": "default",
+        "repeat_window_days": "default",
         "tracking_start": "default",
         "auto_commit": "wkb.toml",
         "lang": "env",
@@ -446,9 +447,9 @@ def test_knowledge__filters_on_the_model_at_the_end_of_the_day_in_shanghai() -> 
     from datetime import UTC, date, datetime, timedelta
 
     from builders import make_item, make_visit
-    from wkb_tracker.dates import SHANGHAI
-    from wkb_tracker.knowledge import item_known_on, visit_known_on
-    from wkb_tracker.model import RectificationEvent, VoidMark
+    from wkb_tracker.domain.dates import SHANGHAI
+    from wkb_tracker.domain.knowledge import item_known_on, visit_known_on
+    from wkb_tracker.domain.model import RectificationEvent, VoidMark
 
     day = date(2026, 11, 10)
     late_evening = datetime(2026, 11, 10, 23, 59, tzinfo=SHANGHAI)

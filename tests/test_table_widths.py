@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
+from wkb_tracker.domain.i18n import set_language
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "records"
 ITEM = "R20260918-WKDJ70"  # an overdue item of the example records, with history

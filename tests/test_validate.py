@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from wkb_tracker.dates import SHANGHAI
-from wkb_tracker.model import Visit
-from wkb_tracker.records import visit_path, visit_to_mapping
-from wkb_tracker.storage import dump_yaml
+from wkb_tracker.domain.dates import SHANGHAI
+from wkb_tracker.domain.model import Visit
+from wkb_tracker.store.records import visit_path, visit_to_mapping
+from wkb_tracker.store.storage import dump_yaml
 
 
 def write_visit(root: Path, **changes: object) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker import visits
-from wkb_tracker.loader import load
-from wkb_tracker.policy import load_policy
-from wkb_tracker.validation import validate
+from wkb_tracker.store import visits
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.validation import validate
 
 BASE = (
     "visit",

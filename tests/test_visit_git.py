@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from wkb_tracker.cli import app
-from wkb_tracker.i18n import set_language
-from wkb_tracker.loader import load
-from wkb_tracker.root import init_root
-from wkb_tracker.validation import validate
+from wkb_tracker.domain.i18n import set_language
+from wkb_tracker.store.loader import load
+from wkb_tracker.store.root import init_root
+from wkb_tracker.store.validation import validate
 
 ADD = ("visit", "add", "--district", "东湖", "--entity", "武汉光谷实验室", "--type", "platform")
 
@@ -150,3 +150,13 @@ def test_visit_add__two_clones_merge_without_conflict(origin: Path, tmp_path: Pa
         assert validate(data) == []
         assert sorted(v.id for v in data.visits) == sorted(mine + theirs)
         assert run(clone, "validate").exit_code == 0
+
+
+def test_rectify_add__commit_option_without_git_warns_as_visit_add_does(root) -> None:
+    """One commit helper (issue 12.2): the same warning, in one language, for every command."""
+    args = ("rectify", "add", "--district", "donghu", "--source", "自查", "--problem", "问题")
+    result = run(root, *args, "--commit")
+    assert result.exit_code == 0
+    assert result.stderr == "警告:记录根目录不是 git 仓库,未提交\n"
+    english = run(root, "--lang", "en", *args, "--commit")
+    assert english.stderr == "warning: the records root is not a git repository; not committed\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.records import visit_path
+from wkb_tracker.store.records import visit_path
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker import storage
-from wkb_tracker.errors import RefusedWrite
+from wkb_tracker.domain.errors import RefusedWrite
+from wkb_tracker.store import storage
 
 
 @pytest.fixture

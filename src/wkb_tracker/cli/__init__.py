@@ -20,11 +20,11 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from wkb_tracker import settings
 from wkb_tracker.cli.common import Session, apply_language, reset_warnings
-from wkb_tracker.errors import EXIT_USAGE, WkbError
-from wkb_tracker.i18n import say
-from wkb_tracker.streams import tolerant_streams
+from wkb_tracker.domain.errors import EXIT_USAGE, WkbError
+from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.streams import tolerant_streams
+from wkb_tracker.store import settings
 
 # Top-level command → the module that registers it, in the order `wkb --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -37,8 +37,11 @@ COMMANDS: dict[str, str] = {
     "check": "policy_cmds",
     "visit": "visit_cmds",
     "rectify": "rectify_cmds",
+    "import": "import_cmds",
     "report": "report_cmds",
     "due": "report_cmds",
+    "bulletin": "bulletin_cmds",
+    "stats": "stats_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",
     "sync": "sync_cmds",
@@ -104,10 +107,16 @@ def _global_options(
     ctx: typer.Context,
     # --root and --lang are eager so that `wkb --root R --lang en --version` honours them.
     root: str | None = typer.Option(
-        None, "--root", is_eager=True, help="记录根目录 / records root (else $WKB_ROOT, else search upwards)"
+        None,
+        "--root",
+        is_eager=True,
+        help="记录根目录 / records root (else $WKB_ROOT, else search upwards)",
     ),
     lang: str | None = typer.Option(
-        None, "--lang", is_eager=True, help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)"
+        None,
+        "--lang",
+        is_eager=True,
+        help="显示语言 zh|en / display language (else $WKB_LANG, else wkb.toml)",
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="不用也不写缓存 .wkb-cache / bypass the derived-data cache"
@@ -144,12 +153,12 @@ def version_text(root_option: str | None = None) -> str:
     import platform
 
     from wkb_tracker import __version__
-    from wkb_tracker.workdays import covered_years
+    from wkb_tracker.domain.workdays import covered_years
 
     lines = [f"wkb {__version__}", f"Python {platform.python_version()} ({sys.executable})"]
     try:
-        from wkb_tracker.gitops import run_git
-        from wkb_tracker.root import find_root
+        from wkb_tracker.store.gitops import run_git
+        from wkb_tracker.store.root import find_root
 
         root = find_root(root_option)
         head = run_git(root, "rev-parse", "--short=12", "HEAD")
@@ -159,7 +168,9 @@ def version_text(root_option: str | None = None) -> str:
         lines.append(say("记录根目录:未找到", "records root: none found"))
     years = covered_years()
     if years is None:
-        lines.append(say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed"))
+        lines.append(
+            say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed")
+        )
     else:
         from wkb_tracker.cli.holidays import upgrade_command
 

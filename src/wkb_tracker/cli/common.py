@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.i18n import env_language, say, set_language
+from wkb_tracker.domain.i18n import env_language, say, set_language
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from wkb_tracker.config import Config
-    from wkb_tracker.gitops import PendingCommit
+    from wkb_tracker.domain.dataset import Config
+    from wkb_tracker.store.gitops import PendingCommit
 
 
 COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
@@ -56,7 +56,7 @@ class Session:
 
     def root(self) -> Path:
         if self._root is None:
-            from wkb_tracker.root import find_root
+            from wkb_tracker.store.root import find_root
 
             self._root = find_root(self.root_option)
             config = self.config()  # read by every command: a broken config is named in each
@@ -66,7 +66,7 @@ class Session:
 
     def config(self) -> Config:
         if self._config is None:
-            from wkb_tracker.config import read_config
+            from wkb_tracker.store.config import read_config
 
             self._config, problems = read_config(self.root())
             if not self.quiet_config:  # a broken wkb.toml is named in every command
@@ -120,7 +120,7 @@ def row_limit(limit: int | None, everything: bool, *, table: bool) -> int | None
         return None
     if limit is not None:
         if limit < 1:
-            from wkb_tracker.errors import UserError
+            from wkb_tracker.domain.errors import UserError
 
             raise UserError(
                 say(
@@ -159,8 +159,8 @@ def as_of_and_known_on(as_of: str | None, known_on: str | None) -> tuple[date, d
     """(as-of day, known-on day). Both default to today (WKB_TODAY pins both); `--known-on D`
     alone also moves the as-of day to D: the output as it could have been produced on D.
     Refuses a known-on day after today (nothing is known about the future)."""
-    from wkb_tracker.dates import parse_date, today
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.dates import parse_date, today
+    from wkb_tracker.domain.errors import UserError
 
     now = today()
     known = parse_date(known_on, field="--known-on") if known_on else now
@@ -186,7 +186,7 @@ def warn_skipped(problems: list[object]) -> None:
 def begin_commit(ctx: typer.Context, wanted: bool | None) -> PendingCommit:
     """Before a command writes: will its change be committed (`--commit/--no-commit`, else the
     `auto_commit` config)? Refuses (exit 2, nothing written) when git has no identity."""
-    from wkb_tracker.gitops import prepare_commit
+    from wkb_tracker.store.gitops import prepare_commit
 
     state = session(ctx)
     return prepare_commit(state.root(), wanted, state.config().auto_commit)

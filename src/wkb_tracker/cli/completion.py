@@ -19,7 +19,7 @@ _DATE_PREFIX = re.compile(r"^[VR](?P<year>\d{4})(?P<month>\d{2})?")
 
 
 def _root(ctx: Any) -> Path:
-    from wkb_tracker.root import find_root
+    from wkb_tracker.store.root import find_root
 
     return find_root(ctx.find_root().params.get("root"))
 
@@ -36,7 +36,7 @@ def districts(ctx: Any, incomplete: str) -> list[str]:
 
     def work() -> Iterator[str]:
         from wkb_tracker.cli.prompting import matches
-        from wkb_tracker.policy import load_policy
+        from wkb_tracker.store.policy_files import load_policy
 
         policy, _problems = load_policy(_root(ctx))
         names = [policy.district_name(i) for i in policy.district_ids]
@@ -50,7 +50,7 @@ def leaders(ctx: Any, incomplete: str) -> list[str]:
 
     def work() -> Iterator[str]:
         from wkb_tracker.cli.prompting import matches
-        from wkb_tracker.policy import load_policy
+        from wkb_tracker.store.policy_files import load_policy
 
         policy, _problems = load_policy(_root(ctx))
         return iter(matches(policy.leaders, incomplete))

@@ -144,6 +144,18 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("wkb month reopen 2026-10 --reason 补录核实 --approved-by 局长", "重开", "reopen"),
     ),
     "month status": (("wkb month status", "封存、版本、重开记录", "seals, versions, reopenings"),),
+    "import": (
+        ("wkb import 台账.xlsx --dry-run", "先看会写入什么", "see what would be written"),
+        ("wkb import 台账.xlsx", "全部有效才写入", "written only if every row is valid"),
+    ),
+    "bulletin": (
+        ("wkb bulletin --month 2026-10 --output 通报.docx", "月度通报", "the month's bulletin"),
+        ("wkb bulletin --init-template", "写出可编辑的措辞模板", "write the editable wording"),
+    ),
+    "stats": (
+        ("wkb stats --quarter 2026-Q4 --by leader", "按责任领导统计", "by leader"),
+        ("wkb stats --year 2026 --by entity --format csv > 统计.csv", "导出", "export"),
+    ),
     "hook": (("wkb hook install", "提交前运行 wkb validate", "run wkb validate before commits"),),
     "hook install": (("wkb hook install", "安装 pre-commit 钩子", "install the pre-commit hook"),),
 }

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wkb_tracker.i18n import say
-from wkb_tracker.workdays import covered_years
+from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.workdays import covered_years
 
 DISTRIBUTION = "wkb-tracker"
 

@@ -30,15 +30,15 @@ def month_close(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
-    from wkb_tracker.dates import parse_month
-    from wkb_tracker.gitops import commit_message, default_recorder
-    from wkb_tracker.i18n import say
-    from wkb_tracker.sealing import month_figures, seal_month
+    from wkb_tracker.domain.dates import parse_month
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.sealing import month_figures, seal_month
 
     current = session(ctx)
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
-    from wkb_tracker.text import clean_text
+    from wkb_tracker.domain.text import clean_text
 
     given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
     sealer = given or default_recorder(root, current.config().recorder)
@@ -80,11 +80,11 @@ def month_reopen(
 ) -> None:
     """重开已封存的月份(改动正式数字的唯一途径)/ reopen a sealed month: the only way to change
     its official figures. The manifest is kept as a version; a new close writes the next one."""
-    from wkb_tracker.dates import parse_month
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.gitops import commit_message, default_recorder
-    from wkb_tracker.i18n import say
-    from wkb_tracker.sealing import reopen_month
+    from wkb_tracker.domain.dates import parse_month
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.sealing import reopen_month
 
     missing = [name for name, value in (("--reason", reason), ("--approved-by", approved_by))
                if not (value or "").strip()]  # fmt: skip
@@ -143,9 +143,9 @@ def month_status(
 ) -> None:
     """各月份是否已封存 / months with sealed or unsealed, who sealed and when."""
     from wkb_tracker.cli.common import warn_skipped
-    from wkb_tracker.i18n import say
-    from wkb_tracker.render import print_json, print_table
-    from wkb_tracker.sealing import month_statuses
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.report.render import print_json, print_table
+    from wkb_tracker.store.sealing import month_statuses
 
     rows, problems = month_statuses(session(ctx).root())
     warn_skipped(list(problems))
@@ -203,8 +203,8 @@ def hook_install(
     ),
 ) -> None:
     """安装 pre-commit 钩子:提交前运行 wkb validate / install a pre-commit hook running wkb validate."""
-    from wkb_tracker.hook import install_hook
-    from wkb_tracker.i18n import say
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.store.hook import install_hook
 
     target = install_hook(session(ctx).root(), force=force)
     echo(say("已安装 pre-commit 钩子:{p}", "installed the pre-commit hook: {p}", p=target))

@@ -15,8 +15,8 @@ from wkb_tracker.cli.common import (
     finish_commit,
     session,
 )
-from wkb_tracker.errors import EXIT_PROBLEMS
-from wkb_tracker.i18n import say
+from wkb_tracker.domain.errors import EXIT_PROBLEMS
+from wkb_tracker.domain.i18n import say
 
 measures_app = typer.Typer(
     help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
@@ -43,8 +43,8 @@ def init(
 ) -> None:
     """新建记录根目录 / create a fresh records root with the bundled policy data."""
     from wkb_tracker.cli.common import warn
-    from wkb_tracker.dates import today
-    from wkb_tracker.root import create_root
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.store.root import create_root
 
     # Months before the root existed were never recorded here: they show as 未开始跟踪.
     created, warning = create_root(directory, git=not no_git, tracking_start=f"{today():%Y-%m}")
@@ -59,7 +59,7 @@ def init(
 @config_app.command("get")
 def config_get(ctx: typer.Context, key: str = typer.Argument(..., help="配置项 / key")) -> None:
     """显示一个配置项 / print one key's value."""
-    from wkb_tracker.config import lookup
+    from wkb_tracker.store.config import lookup
 
     lookup(key)
     value = getattr(session(ctx).config(), key)
@@ -76,8 +76,8 @@ def config_set(
     """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml(并提交)/
     set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
     wkb.toml (committed with auto_commit)."""
-    from wkb_tracker.config import SHARED, lookup, set_value
-    from wkb_tracker.gitops import commit_message, default_recorder
+    from wkb_tracker.store.config import SHARED, lookup, set_value
+    from wkb_tracker.store.gitops import commit_message, default_recorder
 
     current = session(ctx)
     current.quiet_config = True  # a broken file being written to is refused below, by name
@@ -117,9 +117,9 @@ def config_list(
     ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
 ) -> None:
     """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
-    from wkb_tracker.config import SCHEMA, resolve
-    from wkb_tracker.i18n import language
-    from wkb_tracker.render import print_json, print_table
+    from wkb_tracker.domain.i18n import language
+    from wkb_tracker.report.render import print_json, print_table
+    from wkb_tracker.store.config import SCHEMA, resolve
 
     current = session(ctx)
     current.config()  # names a broken file once, on stderr
@@ -174,8 +174,8 @@ def measures(
     """列出 17 条措施 / list the 17 measures."""
     if ctx.invoked_subcommand is not None:
         return
-    from wkb_tracker.render import print_json, print_table
-    from wkb_tracker.views import measures_view
+    from wkb_tracker.report.render import print_json, print_table
+    from wkb_tracker.report.views import measures_view
 
     view = measures_view(_policy(ctx))
     if format is TableJson.json:
@@ -196,8 +196,8 @@ def measures_show(
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
     """显示一条措施全文 / print one measure in full."""
-    from wkb_tracker.render import print_json
-    from wkb_tracker.views import measures_view
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.report.views import measures_view
 
     policy = _policy(ctx)
     measure = policy.measure(number)
@@ -223,9 +223,9 @@ def districts(
     """显示某日有效的责任分工表 / the responsibility table in force on a date."""
     if ctx.invoked_subcommand is not None:
         return
-    from wkb_tracker.dates import parse_date, today
-    from wkb_tracker.render import print_json, print_table
-    from wkb_tracker.views import districts_view
+    from wkb_tracker.domain.dates import parse_date, today
+    from wkb_tracker.report.render import print_json, print_table
+    from wkb_tracker.report.views import districts_view
 
     day = parse_date(as_of, field="--as-of") if as_of else today()
     view = districts_view(_policy(ctx), day)
@@ -279,9 +279,9 @@ def districts_assign(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
-    from wkb_tracker.assign import assign
-    from wkb_tracker.gitops import commit_message, default_recorder
-    from wkb_tracker.root import DISTRICTS_FILE
+    from wkb_tracker.store.assign import assign
+    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -332,9 +332,9 @@ def districts_withdraw(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """撤回尚未生效的分工调整(留有记录)/ withdraw a revision that has not taken effect yet."""
-    from wkb_tracker.assign import withdraw
-    from wkb_tracker.gitops import commit_message, default_recorder
-    from wkb_tracker.root import DISTRICTS_FILE
+    from wkb_tracker.store.assign import withdraw
+    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
     who = by if by is not None else default_recorder(root, session(ctx).config().recorder)
@@ -370,9 +370,9 @@ def leaders(
     format: TableJson = typer.Option(TableJson.table, "--format"),
 ) -> None:
     """责任领导及其分工区 / leaders and their districts on a date."""
-    from wkb_tracker.dates import parse_date, today
-    from wkb_tracker.render import print_json, print_table
-    from wkb_tracker.views import leaders_view
+    from wkb_tracker.domain.dates import parse_date, today
+    from wkb_tracker.report.render import print_json, print_table
+    from wkb_tracker.report.views import leaders_view
 
     day = parse_date(as_of, field="--as-of") if as_of else today()
     view = leaders_view(_policy(ctx), day)
@@ -387,14 +387,10 @@ def leaders(
 
 
 def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    """The policy, refusing to go on when the policy files themselves are broken."""
-    from wkb_tracker.errors import DataError
-    from wkb_tracker.policy import load_policy
+    """The policy, refusing to go on (exit 1) when the policy files themselves are broken."""
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(session(ctx).root())
-    if problems:
-        raise DataError("\n".join(str(p) for p in problems))
-    return policy
+    return checked_policy(session(ctx).root())
 
 
 # -- validate ----------------------------------------------------------------------------------
@@ -409,9 +405,9 @@ def validate(
     ),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
-    from wkb_tracker.loader import load
-    from wkb_tracker.validation import problems_without_items
-    from wkb_tracker.validation import validate as run_validators
+    from wkb_tracker.store.loader import load
+    from wkb_tracker.store.validation import problems_without_items
+    from wkb_tracker.store.validation import validate as run_validators
 
     session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
@@ -429,7 +425,7 @@ def validate(
         )
     if data.temp_files:
         if fix:
-            from wkb_tracker.leftovers import remove
+            from wkb_tracker.store.leftovers import remove
 
             removed, stuck = remove(root, data.temp_files)
             echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=removed))

@@ -78,7 +78,7 @@ def print_choices(heading: str, options: Sequence[str]) -> None:
     from rich.columns import Columns
     from rich.text import Text
 
-    from wkb_tracker.render import console
+    from wkb_tracker.report.render import console
 
     out = console(stderr=True)
     out.print(Text(heading), soft_wrap=True)

@@ -12,7 +12,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
     TextJson,
     as_of_and_known_on,
     begin_commit,
@@ -23,15 +22,17 @@ from wkb_tracker.cli.common import (
     session,
     warn_skipped,
 )
-from wkb_tracker.i18n import say, term
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import LIST_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.gitops import PendingCommit
-    from wkb_tracker.model import Rectification, RectificationEvent
-    from wkb_tracker.policy import Policy
+    from wkb_tracker.domain.model import Rectification, RectificationEvent
+    from wkb_tracker.domain.policy import Policy
+    from wkb_tracker.store.gitops import PendingCommit
 
 rectify_app = typer.Typer(
     help="问题整改清单(第十五条)/ the rectification list with deadlines (measure 15)",
@@ -113,7 +114,7 @@ def add(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
-    from wkb_tracker.rectification_store import add_item
+    from wkb_tracker.store.rectification_store import add_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -166,7 +167,7 @@ def progress(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """记录整改进展 / record progress on an item."""
-    from wkb_tracker.rectification_store import add_progress
+    from wkb_tracker.store.rectification_store import add_progress
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -202,7 +203,7 @@ def extend(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
-    from wkb_tracker.rectification_store import extend as extend_item
+    from wkb_tracker.store.rectification_store import extend as extend_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -234,7 +235,7 @@ def close(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """整改完成,关闭事项 / close an item."""
-    from wkb_tracker.rectification_store import close as close_item
+    from wkb_tracker.store.rectification_store import close as close_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -265,7 +266,7 @@ def reopen(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
-    from wkb_tracker.rectification_store import reopen as reopen_item
+    from wkb_tracker.store.rectification_store import reopen as reopen_item
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
@@ -309,16 +310,17 @@ def list_items(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
-    from wkb_tracker.knowledge import in_the_past, items_known_on
-    from wkb_tracker.rectification_store import load_items, select
-    from wkb_tracker.render import print_csv, print_json_array
+    from wkb_tracker.domain.knowledge import in_the_past, items_known_on
+    from wkb_tracker.store.rectification_store import load_items, select
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    most = row_limit(limit, everything, table=fmt == "table")
     # A department filter is checked against every item's department, so read them all then;
     # so too for a past day's knowledge: an item closed since may still have been open then.
     open_only = (
@@ -340,8 +342,20 @@ def list_items(
         department=department,
     )
     shown = views[:most] if most is not None else views
-    if format is TableJsonCsv.json:
-        print_json_array(shown)
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import item_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        sheet = item_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     columns = [
         ("id", say("编号", "id")),
@@ -356,16 +370,6 @@ def list_items(
         ("status", say("状态", "status")),
         ("closed", say("关闭", "closed")),
     ]
-    if format is TableJsonCsv.csv:
-        print_csv(
-            [label for _key, label in columns] + [say("相关措施", "measure"), say("走访", "visit")],
-            (
-                [_status_word(v) if key == "status" else v[key] for key, _label in columns]
-                + [v["measure"], v["visit"]]
-                for v in shown
-            ),
-        )
-        return
     _print_table(columns, views, shown, day, status.value)
 
 
@@ -382,9 +386,9 @@ def show(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """显示一个事项及其全部历史 / show an item and its whole history."""
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.knowledge import item_known_on
-    from wkb_tracker.rectification_store import find_item
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.knowledge import item_known_on
+    from wkb_tracker.store.rectification_store import find_item
 
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
@@ -409,17 +413,17 @@ def show(
 
 
 def _policy(root: Path) -> Policy:
-    from wkb_tracker.rectification_store import checked_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
     return checked_policy(root)
 
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.rectification_store import clean_text
+    from wkb_tracker.domain.text import clean_text
+    from wkb_tracker.store.gitops import default_recorder
 
     if given is not None:
-        return clean_text(given, "--recorder") or ""
+        return clean_text(given, "--recorder", required=True)
     return default_recorder(session(ctx).root(), session(ctx).config().recorder)
 
 
@@ -427,7 +431,7 @@ def _commit(
     pending: PendingCommit, item: Rectification, action: str, by: str, paths: tuple[str, ...] = ()
 ) -> None:
     """Commit the item's file (and `paths`, e.g. an event's own file) alone when asked."""
-    from wkb_tracker.gitops import commit_message
+    from wkb_tracker.store.gitops import commit_message
 
     finish_commit(
         pending,
@@ -447,8 +451,8 @@ def _changed(
     if format is TextJson.json:
         _print_detail(ctx, item)
         return
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification import state_at
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.rectification import state_at
 
     state = state_at(item, today(), due_soon_days=session(ctx).config().due_soon_days)
     echo(
@@ -472,9 +476,9 @@ def _changed(
 
 
 def _print_detail(ctx: typer.Context, item: Rectification, day: date | None = None) -> None:
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification_store import detail_view
-    from wkb_tracker.render import print_json
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.store.rectification_store import detail_view
 
     print_json(
         detail_view(
@@ -526,7 +530,7 @@ def _print_table(
     status: str,
 ) -> None:
     """The table of `shown` (the first rows of `views`); the caption counts all of `views`."""
-    from wkb_tracker.render import print_table
+    from wkb_tracker.report.render import print_table
 
     rows = []
     for view in shown:
@@ -597,8 +601,8 @@ def _event_text(event: RectificationEvent) -> str:
 
 
 def _print_history(ctx: typer.Context, item: Rectification, day: date) -> None:
-    from wkb_tracker.dates import today
-    from wkb_tracker.rectification import leader_of, state_at, walk
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.rectification import leader_of, state_at, walk
 
     policy = _policy(session(ctx).root())
     state = state_at(item, day, due_soon_days=session(ctx).config().due_soon_days)

@@ -5,7 +5,6 @@ this month). Options are parsed here; the figures come from `compliance`, the ou
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,26 +12,20 @@ import typer
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
-    TableJson,
     as_of_and_known_on,
     date_option_help,
     session,
     warn,
 )
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.report.formats import LIST_FORMATS, REPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.compliance import Period, Report
-    from wkb_tracker.loader import Dataset
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+    from wkb_tracker.domain.compliance import Period, Report
+    from wkb_tracker.domain.dataset import Dataset
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +54,8 @@ def report(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: ReportFormat = typer.Option(ReportFormat.table, "--format"),
+    format: str | None = format_option(*REPORT_FORMATS),
+    output: str | None = output_option(),
     explain: bool = typer.Option(
         False,
         "--explain",
@@ -69,29 +63,23 @@ def report(
     ),
 ) -> None:
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
-    from wkb_tracker import compliance, report_render
-    from wkb_tracker.render import print_json
+    from wkb_tracker.report import report_render
 
+    fmt = chosen_format(ctx, format, output, REPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
-    root = session(ctx).root()
-    # Items settled before the period or opened after its snapshot cannot count (record_cache).
-    snapshot = min(day, period.last)
-    dataset = _load(root, period.months(), (min(period.first, snapshot), snapshot), known)
-    name = dataset.policy.resolve_leader(leader) if leader is not None else None
-    dataset, set_aside = _set_aside_after_seal(root, dataset)
-    result = compliance.compute(dataset, period, day, leader=name)
-    result = _official(root, result, known)
-    if set_aside:
-        result = replace(result, problems=(*result.problems, *set_aside))
-    if format is ReportFormat.json:
-        print_json(report_render.report_dict(result, explain=explain))
-    elif format is ReportFormat.csv:
-        _write(report_render.report_csv(result, explain=explain))
-    elif format is ReportFormat.markdown:
-        _write(report_render.report_markdown(result, explain=explain))
-    else:
+    dataset, result = compute_report(ctx, period, day, known, leader)
+    if fmt == "table":
         report_render.print_report(result, explain=explain)
+        return
+    from wkb_tracker.cli.exporting import about
+    from wkb_tracker.report.formats.outputs import needs_items, report_bytes
+
+    items = report_items(ctx, dataset, result) if needs_items(fmt) else []
+    data = report_bytes(
+        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
+    )
+    deliver(ctx, data, fmt, output)
 
 
 def due(
@@ -106,24 +94,74 @@ def due(
         autocompletion=completion.leaders,
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJson = typer.Option(TableJson.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
-    from wkb_tracker import compliance, report_render
-    from wkb_tracker.render import print_json
+    from wkb_tracker.domain import compliance
+    from wkb_tracker.report import report_render
 
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     root = session(ctx).root()
-    dataset = _load(root, [(day.year, day.month)], (day.replace(day=1), day), known)
+    month = compliance.month_of(day)
+    dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     result = compliance.due(dataset, day, leader=name)
-    if format is TableJson.json:
-        print_json(report_render.due_dict(result))
-    else:
+    if fmt == "table":
         from wkb_tracker.cli.holidays import calendar_line
 
         report_render.print_due(result, calendar=calendar_line(day.year))
+        return
+    from wkb_tracker.cli.exporting import about
+    from wkb_tracker.report.formats.list_sheets import due_sheets
+    from wkb_tracker.report.formats.outputs import sheets_bytes
+
+    data = sheets_bytes(
+        fmt,
+        due_sheets(report_render.due_dict(result)),
+        title=report_render.due_lines(result),
+        about=lambda: about(ctx, known),
+        json_value=lambda: report_render.due_dict(result),
+    )
+    deliver(ctx, data, fmt, output)
+
+
+def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[dict[str, object]]:
+    """The views, at the report's snapshot, of the items the report counts (its 整改 sheet)."""
+    from wkb_tracker.report.formats.report_sheets import report_item_ids
+    from wkb_tracker.report.report_render import report_dict
+    from wkb_tracker.store.rectification_store import item_view
+
+    wanted = report_item_ids(report_dict(result, explain=True))
+    by_id = {item.id: item for item in dataset.rectifications}
+    days = session(ctx).config().due_soon_days
+    views = []
+    for item_id in wanted:
+        item = by_id.get(item_id)
+        view = item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        if view is not None:
+            views.append(view)
+    return views
+
+
+def compute_report(
+    ctx: typer.Context, period: Period, day: date, known: date, leader: str | None = None
+) -> tuple[Dataset, Report]:
+    """The report of `period` as of `day`, as known on `known` (sealed months' official figures
+    applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
+    from wkb_tracker.domain import compliance
+
+    root = session(ctx).root()
+    dataset = _load(root, period.months(), period.records_window(day), known)
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    dataset, set_aside = _set_aside_after_seal(root, dataset)
+    result = compliance.compute(dataset, period, day, leader=name)
+    result = _official(root, result, known)
+    if set_aside:
+        result = replace(result, problems=(*result.problems, *set_aside))
+    return dataset, result
 
 
 def _period(
@@ -135,10 +173,10 @@ def _period(
     as_of: date,
 ) -> Period:
     """The one period asked for; refuses two at once or half a range."""
-    from wkb_tracker.compliance import MONTH, QUARTER, RANGE, YEAR, make_period, month_of
-    from wkb_tracker.dates import parse_date, parse_month, parse_quarter, parse_year
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.i18n import say
+    from wkb_tracker.domain.compliance import MONTH, QUARTER, RANGE, YEAR, make_period, month_of
+    from wkb_tracker.domain.dates import parse_date, parse_month, parse_quarter, parse_year
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.i18n import say
 
     given = [
         name
@@ -192,14 +230,11 @@ def _load(
     """The policy, config, the visits of `months` only, and the rectification items the period
     can count (`window`: not settled before its first day, opened by its snapshot). Broken
     policy files stop the command (exit 1); a broken record is skipped with a warning naming it."""
-    from wkb_tracker.errors import DataError
-    from wkb_tracker.loader import load
-    from wkb_tracker.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.store.loader import load
+    from wkb_tracker.store.policy_files import refuse_broken_policy
 
     dataset = load(root, months=months, window=window, known_on=known_on)
-    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
-    if policy_problems:
-        raise DataError("\n".join(str(p) for p in policy_problems))
+    refuse_broken_policy(dataset.problems)
     for problem in dataset.problems:
         warn(str(problem))
     return dataset
@@ -208,11 +243,11 @@ def _load(
 def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
     """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
     made after that day. Unreadable sealing files are warned about, never applied."""
-    from wkb_tracker.root import has_sealing_files
+    from wkb_tracker.store.root import has_sealing_files
 
     if not has_sealing_files(root):  # a root that never sealed: no manifest to read
         return report
-    from wkb_tracker.official import official_report
+    from wkb_tracker.store.official import official_report
 
     applied, problems = official_report(root, report, known_on=known_on)
     for problem in problems:
@@ -224,11 +259,11 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     """A rectification event (or item) merged into a sealed month without approval is not
     counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
     warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
-    from wkb_tracker.root import has_sealing_files
+    from wkb_tracker.store.root import has_sealing_files
 
     if not has_sealing_files(root):  # nothing sealed, nothing to set aside (no import to pay)
         return dataset, []
-    from wkb_tracker.seal_checks import set_aside_after_seal
+    from wkb_tracker.store.seal_checks import set_aside_after_seal
 
     items, problems = set_aside_after_seal(root, dataset.rectifications)
     found = [str(problem) for problem in problems]
@@ -236,8 +271,3 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
         warn(problem)
     return (replace(dataset, rectifications=items) if found else dataset), found
 
-
-def _write(text: str) -> None:
-    from wkb_tracker.render import write_text
-
-    write_text(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-from wkb_tracker.i18n import env_language, say
+from wkb_tracker.domain.i18n import env_language, say
 
 # The options the top-level callback takes. They are accepted after the command too
 # (`wkb report --lang en`): main() moves them in front of the command before click parses.
@@ -181,7 +181,10 @@ def _choices(param: Any) -> list[str]:
         choices = getattr(holder, "choices", None)
         if choices:
             return [str(getattr(choice, "value", choice)) for choice in choices]
-    return []
+    # An option that checks its value itself and shows the choices as its metavar
+    # (`--format [table|json|csv]`, cli.exporting).
+    shown = re.fullmatch(r"[\[<]([\w-]+(?:\|[\w-]+)+)[\]>]", str(getattr(param, "metavar", "")))
+    return shown.group(1).split("|") if shown else []
 
 
 def _given_value(param: Any, args: Sequence[str]) -> str | None:
@@ -236,7 +239,7 @@ def _other(error: Any, ctx: Any) -> str:
         name = unknown.group("name")
         line = say("没有命令 {n}", "no such command: {n}", n=name)
         commands = list(ctx.command.list_commands(ctx)) if ctx is not None else []
-        close = difflib.get_close_matches(name, commands, n=2, cutoff=0.5)
+        close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
         if close:
             line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=", ".join(close))
         elif commands:

@@ -1,7 +1,7 @@
 """`wkb visit add | list | show | void | edit`: clerks record each contact (measure 14).
 
 Only typer and cli.common are imported at start-up (`wkb visit add` start-up time is benchmarked);
-the library (`wkb_tracker.visits`) and everything heavy is imported inside each command.
+the library (`wkb_tracker.store.visits`) and everything heavy is imported inside each command.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TableJsonCsv,
     TextJson,
     begin_commit,
     echo,
@@ -27,15 +26,17 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.i18n import say, term
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats import LIST_FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from wkb_tracker.errors import Problem
-    from wkb_tracker.model import Visit
-    from wkb_tracker.policy import Policy
+    from wkb_tracker.domain.errors import Problem
+    from wkb_tracker.domain.model import Visit
+    from wkb_tracker.domain.policy import Policy
 
 visit_app = typer.Typer(
     help="走访记录(第十四条)/ visit records: contacts with innovation entities (measure 14)",
@@ -123,8 +124,8 @@ def add(
     format: TextJson = typer.Option(TextJson.text, "--format"),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import VisitRequest, add_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import VisitRequest, add_visit
 
     state = session(ctx)
     root = state.root()
@@ -168,12 +169,12 @@ def add(
         # `wkb validate` lists (with the command that opens them); nothing half-written.
         opened = _open_rectifications(root, visit, request.recorder)
         paths += [path for _item_id, path, _problem in opened]
-    from wkb_tracker.visits import commit_message
+    from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
     if format is TextJson.json:
-        from wkb_tracker.render import print_json
-        from wkb_tracker.visits import visit_view
+        from wkb_tracker.report.render import print_json
+        from wkb_tracker.store.visits import visit_view
 
         print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
         return
@@ -196,7 +197,7 @@ def add(
 
 
 def _usage_error(missing: list[str]) -> Exception:
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     options = "、".join(f"--{name}" for name in missing)
     return UserError(
@@ -211,9 +212,9 @@ def _usage_error(missing: list[str]) -> Exception:
 
 def _open_rectifications(root: Path, visit: Visit, recorder: str) -> list[tuple[str, str, str]]:
     """Open one linked rectification item per problem (issue 4); (id, path, problem) of each."""
-    from wkb_tracker.errors import WkbError
-    from wkb_tracker.records import rectification_path
-    from wkb_tracker.rectification_store import open_for_visit
+    from wkb_tracker.domain.errors import WkbError
+    from wkb_tracker.store.records import rectification_path
+    from wkb_tracker.store.rectification_store import open_for_visit
 
     try:
         items = open_for_visit(root, visit, recorder=recorder)
@@ -243,7 +244,7 @@ def _ask(
     """Ask until `check(answer)` accepts it; each refusal's message is shown and the question
     repeated. Tab completes from `complete` where the terminal edits lines (cli.prompting)."""
     from wkb_tracker.cli.prompting import completing
-    from wkb_tracker.errors import UserError
+    from wkb_tracker.domain.errors import UserError
 
     while True:
         with completing(complete):
@@ -267,9 +268,9 @@ def _prompt_missing(
 ) -> None:
     """Ask for each missing required value (showing what is valid), then the optional ones."""
     from wkb_tracker.cli.prompting import line_editing, print_choices
-    from wkb_tracker.dates import today
-    from wkb_tracker.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
+    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
 
     line_editing()  # ←/→ edit the answer instead of typing "^[[D" into it
     if values["date"] is None:
@@ -293,7 +294,7 @@ def _prompt_missing(
             complete=[*names, *policy.district_ids],
         )
     if not leader_given:
-        from wkb_tracker.dates import parse_date
+        from wkb_tracker.domain.dates import parse_date
 
         entry = policy.assignment_on(
             policy.resolve_district(values["district"]), parse_date(values["date"])
@@ -305,7 +306,7 @@ def _prompt_missing(
             complete=policy.leaders,
         )
     if values["entity"] is None:
-        from wkb_tracker.visits import clean_text
+        from wkb_tracker.domain.text import clean_text
 
         values["entity"] = _ask(
             say("创新主体名称", "innovation entity"),
@@ -383,15 +384,16 @@ def list_visits(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TableJsonCsv = typer.Option(TableJsonCsv.table, "--format"),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
 
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.listing import stream_visits
-    from wkb_tracker.policy import load_policy
-    from wkb_tracker.visits import make_filter, visit_view
+    from wkb_tracker.store.listing import stream_visits
+    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.visits import make_filter, visit_view
 
     root = session(ctx).root()
     policy, _problems = load_policy(root)
@@ -404,7 +406,8 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    most = row_limit(limit, everything, table=format is TableJsonCsv.table)
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
     def skipped(problem: Problem) -> None:
@@ -416,10 +419,32 @@ def list_visits(
     # One month folder at a time, each view made as it is written (issue 11.15).
     visits = stream_visits(root, chosen, skipped, known_on=known)
     views = (visit_view(visit) for visit in islice(visits, most))
-    if format is TableJsonCsv.json:
-        from wkb_tracker.render import print_json_array
+    if fmt == "json" and output is None:
+        from wkb_tracker.report.render import print_json_array
 
-        print_json_array(views)
+        print_json_array(views)  # streamed: constant memory whatever the number of visits
+        return
+    if fmt == "csv" and output is None:
+        from wkb_tracker.report.formats.list_sheets import visit_cells, visit_columns
+        from wkb_tracker.report.render import print_csv
+
+        print_csv([c.title for c in visit_columns()], (visit_cells(view) for view in views))
+        return
+    if fmt != "table":
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.report.formats.list_sheets import visit_sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        shown = list(views)
+        sheet = visit_sheet(shown)
+        data = sheets_bytes(
+            fmt,
+            [sheet],
+            title=sheet.title,
+            about=lambda: about(ctx, known),
+            json_value=lambda: shown,
+        )
+        deliver(ctx, data, fmt, output)
         return
     header = [
         say("编号", "id"),
@@ -433,15 +458,7 @@ def list_visits(
         say("记录人", "recorder"),
         say("状态", "status"),
     ]
-    if format is TableJsonCsv.csv:
-        from wkb_tracker.render import print_csv
-
-        header += [say("作废原因", "void reason"), say("文件", "path")]
-        print_csv(
-            header, ([*_visit_row(view), view["void_reason"], view["path"]] for view in views)
-        )
-        return
-    from wkb_tracker.render import print_table
+    from wkb_tracker.report.render import print_table
 
     rows, void = [], 0
     for view in views:
@@ -492,9 +509,9 @@ def show(
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
-    from wkb_tracker.errors import UserError
-    from wkb_tracker.knowledge import visit_known_on
-    from wkb_tracker.visits import find_visit, visit_view
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.domain.knowledge import visit_known_on
+    from wkb_tracker.store.visits import find_visit, visit_view
 
     _day, known = as_of_and_known_on(None, known_on)
     found = find_visit(session(ctx).root(), visit_id)
@@ -510,7 +527,7 @@ def show(
         )
     view = visit_view(visit)
     if format is TextJson.json:
-        from wkb_tracker.render import print_json
+        from wkb_tracker.report.render import print_json
 
         print_json(view)
         return
@@ -567,8 +584,8 @@ def void(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import commit_message, void_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import commit_message, void_visit
 
     state = session(ctx)
     root = state.root()
@@ -599,8 +616,8 @@ def edit(
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
-    from wkb_tracker.gitops import default_recorder
-    from wkb_tracker.visits import commit_message, edit_visit
+    from wkb_tracker.store.gitops import default_recorder
+    from wkb_tracker.store.visits import commit_message, edit_visit
 
     state = session(ctx)
     root = state.root()
@@ -623,10 +640,6 @@ def edit(
 
 def _policy(root: Path) -> Policy:
     """The policy; a broken policy file stops the command (exit 1) with every problem."""
-    from wkb_tracker.errors import DataError
-    from wkb_tracker.policy import load_policy
+    from wkb_tracker.store.policy_files import checked_policy
 
-    policy, problems = load_policy(root)
-    if problems:
-        raise DataError("\n".join(str(problem) for problem in problems))
-    return policy
+    return checked_policy(root)

@@ -1,0 +1,103 @@
+"""`wkb stats`: visits per entity, entities visited once or repeatedly, problems per entity,
+repeat problems (measure 3) and items by source, for a period, grouped (issue 14.4). The figures
+come from `stats` (pure counting); the records from the loader and its cache."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from wkb_tracker.cli.common import date_option_help, session
+from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.report.formats import LIST_FORMATS
+
+
+class By(StrEnum):
+    district = "district"
+    leader = "leader"
+    entity = "entity"
+    type = "type"
+    mode = "mode"
+    tag = "tag"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats)
+
+
+def stats(
+    ctx: typer.Context,
+    month: str | None = typer.Option(None, "--month", help="月份 YYYY-MM(默认本月)/ month"),
+    quarter: str | None = typer.Option(None, "--quarter", help="季度 / quarter, YYYY-Qn"),
+    year: str | None = typer.Option(None, "--year", help="年度 / year, YYYY"),
+    start: str | None = typer.Option(
+        None, "--from", help="起始日期 / first day; " + date_option_help()
+    ),
+    end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
+    by: By = typer.Option(
+        By.district,
+        "--by",
+        help="分组:district|leader|entity|type|mode|tag(措施) / group by",
+    ),
+    window: int | None = typer.Option(
+        None,
+        "--window",
+        min=1,
+        max=3650,
+        help="重复问题的回看天数(默认配置 repeat_window_days,180)/ repeat-problem window in days",
+    ),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
+) -> None:
+    """服务对象统计:走访了谁、几次、反映了什么问题、哪些问题重复出现(第三条)/ who was served.
+
+    Example: wkb stats --quarter 2026-Q4 --by leader ; wkb stats --year 2026 --format json
+    """
+    from datetime import timedelta
+
+    from wkb_tracker.cli.report_cmds import _load, _period
+    from wkb_tracker.domain import stats as counting
+    from wkb_tracker.domain.dates import months_between, today
+
+    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    day = today()
+    period = _period(month, quarter, year, start, end, day)
+    state = session(ctx)
+    root = state.root()
+    days = window if window is not None else state.config().repeat_window_days
+    earliest = period.first - timedelta(days=days)  # repeats look back before the period
+    dataset = _load(
+        root, months_between(earliest, period.last), (period.first, period.last), day
+    )
+    figures = counting.compute(
+        dataset.visits,
+        dataset.rectifications,
+        period.first,
+        period.last,
+        by=by.value,
+        window_days=days,
+    )
+    from wkb_tracker.report.stats_view import stats_dict
+
+    view = stats_dict(figures)
+    if fmt == "table":
+        from wkb_tracker.report.stats_view import print_stats
+
+        print_stats(view)
+        return
+    from wkb_tracker.cli.exporting import about
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.report.formats.cells import Column, Sheet
+    from wkb_tracker.report.formats.outputs import sheets_bytes
+    from wkb_tracker.report.stats_view import group_rows
+
+    header, rows = group_rows(view)
+    title = say("服务对象统计 {p}", "Who was served {p}", p=period.label)
+    sheet = Sheet(
+        say("统计", "Stats"), tuple(Column(h) for h in header), [list(r) for r in rows], title
+    )
+    data = sheets_bytes(
+        fmt, [sheet], title=title, about=lambda: about(ctx, day), json_value=lambda: view
+    )
+    deliver(ctx, data, fmt, output)

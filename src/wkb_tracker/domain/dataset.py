@@ -1,0 +1,53 @@
+"""The records as the domain sees them: the root's settings (`Config`) and everything loaded
+(`Dataset`). Plain data: the store fills them (store/config.py, store/loader.py), compliance and
+knowledge read them, and a test can build them in memory without a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from wkb_tracker.domain.errors import Problem
+from wkb_tracker.domain.model import Rectification, Visit
+from wkb_tracker.domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class Config:
+    monthly_minimum: int | None = None
+    rectify_deadline_days: int = 30
+    due_soon_days: int = 7
+    late_grace_days: int = 5
+    lang: str = "zh"
+    recorder: str = ""
+    auto_commit: bool = False
+    tracking_start: str | None = None  # YYYY-MM
+    repeat_window_days: int = 180  # wkb stats: a similar problem within this many days repeats
+
+    @property
+    def tracking_month(self) -> tuple[int, int] | None:
+        """(year, month) of `tracking_start`; None when every month is tracked."""
+        if self.tracking_start is None:
+            return None
+        return int(self.tracking_start[:4]), int(self.tracking_start[5:7])
+
+
+@dataclass
+class Dataset:
+    root: Path
+    config: Config
+    policy: Policy
+    visits: list[Visit] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    temp_files: list[str] = field(default_factory=list)
+    # The day whose knowledge this holds (records made later are left out, see knowledge.py);
+    # None: everything on disk.
+    known_on: date | None = None
+
+    @property
+    def monthly_minimum(self) -> int:
+        """Measure 14's minimum contacts per leader, district and month (config may override)."""
+        return self.config.monthly_minimum or self.policy.monthly_minimum

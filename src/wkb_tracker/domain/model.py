@@ -1,0 +1,207 @@
+"""Plain data: the policy (measures, responsibility table) and the records (visits, rectifications).
+
+No imports from the package, no I/O. Every record carries the path (relative to the records root)
+it was read from, so any figure can be traced back to a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# The notice's four kinds of innovation entity (创新主体), with English aliases.
+ENTITY_TYPES: dict[str, str] = {
+    "高校院所": "institute",
+    "平台载体": "platform",
+    "科技企业": "enterprise",
+    "创新团队": "team",
+}
+# How a contact was made (对口联系的方式).
+CONTACT_MODES: dict[str, str] = {
+    "实地走访": "visit",
+    "座谈交流": "meeting",
+    "电话联系": "phone",
+    "线上交流": "online",
+}
+# Where a rectification item came from, besides a visit (measure 15; 好差评 is measure 4).
+RECTIFICATION_SOURCES: dict[str, str] = {
+    "visit": "visit",
+    "自查": "self-check",
+    "督查": "inspection",
+    "考核": "assessment",
+    "好差评": "review",
+    "其他": "other",
+}
+MEASURE_NUMBERS = range(1, 18)
+Day = date  # for annotations inside classes that have a field named `date`
+MAX_TEXT = 2000  # longest free-text field accepted, in characters
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a record kind, declared once: its key (in the file, the JSON view and the
+    cache row alike), its kind (str | text | int | ints | strs | date | any_date | datetime |
+    mapping | list; store/schema.py checks each), whether a file must have it, whether it may
+    hold null, and whether writing leaves it out while it is empty."""
+
+    name: str
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    omit_empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    numeral: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    number: int
+    numeral: str
+    section: str
+    section_title: str
+    title: str
+    text: str
+    rule: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One row of the responsibility table (包区服务责任分工表), in force from `start` until `end`.
+
+    `end` is the day before the next entry for the same district starts, or None while in force.
+    """
+
+    district_id: str
+    district: str
+    leader: str
+    title: str
+    department: str
+    contact: str
+    start: date
+    end: date | None
+    path: str
+    line: int
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class VoidMark:
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A contact with an innovation entity: the proof behind measure 14."""
+
+    id: str
+    date: date
+    district: str
+    district_id: str
+    leader: str
+    entity: str
+    type: str
+    mode: str
+    measures: tuple[int, ...] = ()
+    summary: str = ""
+    problems: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    recorder: str = ""
+    recorded_at: datetime | None = None
+    late_reason: str | None = None
+    # Who approved an entry into a sealed month (封存后补录, issue 10.7); older files have none.
+    late_approved_by: str | None = None
+    void: VoidMark | None = None
+    path: str = ""
+
+    @property
+    def is_void(self) -> bool:
+        return self.void is not None
+
+
+# A visit's fields in the order they are written (the on-disk format is a promise: add optional
+# fields, never rename). The file mapping (store/records.py), the public JSON view
+# (store/visits.visit_view) and the cache row are derived from this one list; `path` is where a
+# visit was read from, not a field of the file.
+VISIT_FIELDS = (
+    Field("id", "str"),
+    Field("date", "date"),
+    Field("district", "str"),
+    Field("district_id", "str"),
+    Field("leader", "str"),
+    Field("entity", "str"),
+    Field("type", "str"),
+    Field("mode", "str"),
+    Field("measures", "ints", required=False),
+    Field("summary", "text", required=False),
+    Field("problems", "strs", required=False),
+    Field("participants", "strs", required=False),
+    Field("recorder", "text", required=False),
+    Field("recorded_at", "datetime"),
+    Field("late_reason", "str", required=False, omit_empty=True),
+    Field("late_approved_by", "str", required=False, omit_empty=True),
+    Field("void", "mapping", required=False, omit_empty=True),
+)
+VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
+
+
+@dataclass(frozen=True, slots=True)
+class RectificationEvent:
+    """One step in an item's history. `kind` is progress | extend | close | reopen."""
+
+    kind: str
+    date: date
+    by: str
+    at: datetime
+    note: str | None = None  # progress
+    deadline: Day | None = None  # extend
+    reason: str | None = None  # extend, reopen
+    approved_by: str | None = None  # extend (a late one); any kind dated in a sealed month
+    resolution: str | None = None  # close
+    late_reason: str | None = None  # any kind dated in a sealed month
+    # Where the event was read from: its own file (`id` set, `path` that file) or, in the format
+    # before one file per event, the item's file (`id` None, `index` its place in `events`).
+    id: str | None = None
+    path: str = ""
+    index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rectification:
+    """An entry on the problem list (问题整改清单, measure 15). Status is derived, never stored."""
+
+    id: str
+    problem: str
+    district: str | None
+    district_id: str | None
+    source: str
+    visit: str | None
+    measure: int | None
+    department: str
+    owner: str
+    opened: date
+    deadline: date  # the deadline set when opened; extensions live in `events`
+    created_by: str = ""
+    created_at: datetime | None = None
+    events: tuple[RectificationEvent, ...] = field(default_factory=tuple)
+    path: str = ""
+    # Opened on a day of a month already sealed (measure 17): why it is recorded now, and who
+    # approved it (as for a visit added to a sealed month).
+    late_reason: str | None = None
+    late_approved_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventFile:
+    """A rectification event read from its own file, before it joins its item (by `item` id)."""
+
+    item: str
+    event: RectificationEvent
+    path: str

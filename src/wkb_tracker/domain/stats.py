@@ -1,0 +1,290 @@
+"""`wkb stats`: who was served, not only how many contacts (issue 14.4). Pure counting, no I/O.
+
+Counted for a period (first … last day), from visits that are not void:
+
+- **visits per entity** and the entities visited once vs repeatedly (two or more visits);
+- **problems per entity**: the problems raised on those visits (one per line of a visit's
+  `problems`);
+- **repeat problems** (measure 3: 「同类问题不再重复发生」): a problem raised in the period is a
+  repeat when a similar problem was raised up to `window_days` days before it (on an earlier
+  visit, possibly before the period) — by the same entity (`scope: entity`: its problem came
+  back) or by another (`scope: bureau`: the same kind of problem elsewhere). Texts are similar
+  when difflib's `SequenceMatcher.ratio()` of their normalised forms (NFKC, lower case, no
+  blanks or punctuation) is at least SIMILARITY (0.6: 「实验用房不足」 and 「实验室用房紧张」 are
+  0.62, 「实验用房不足」 and 「人才公寓不足」 0.33);
+- **items by source**: rectification items opened in the period, by source (visit, 自查, 督查 …);
+- grouped `by` district, leader, entity, type, mode or tag (the measures a visit serves, 第N条).
+
+An entity is known by its normalised name (full-width/half-width, blanks, case), so
+「武汉光谷实验室」 and 「武汉 光谷实验室」 are one; the name shown is the one most recently used.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from wkb_tracker.domain.model import Rectification, Visit
+
+SIMILARITY = 0.6
+GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
+
+
+def entity_key(name: str) -> str:
+    """An entity's name as compared: NFKC (full-width → half-width), no blanks, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+
+
+def problem_key(text: str) -> str:
+    """A problem's text as compared for similarity: NFKC, lower case, letters and digits only."""
+    cleaned = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LN")
+
+
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """One problem raised on one visit."""
+
+    seq: int  # order of raising: date, then recording time, then visit id, then line
+    date: date
+    visit: str
+    entity: str  # entity key
+    entity_name: str
+    text: str
+    key: str  # problem_key(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    problem: Raised
+    earlier: Raised
+    scope: str  # entity | bureau
+    ratio: float
+
+
+@dataclass
+class EntityFigures:
+    entity: str
+    visits: int = 0
+    first: date | None = None
+    last: date | None = None
+    districts: set[str] = field(default_factory=set)
+    leaders: set[str] = field(default_factory=set)
+    problems: int = 0
+    repeat_problems: int = 0
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    visits: int = 0
+    entities: Counter[str] = field(default_factory=Counter)
+    problems: int = 0
+    repeat_problems: int = 0
+
+
+@dataclass
+class Stats:
+    first: date
+    last: date
+    by: str
+    window_days: int
+    entities: list[EntityFigures]
+    groups: list[GroupFigures]
+    repeats: list[Repeat]
+    items_by_source: dict[str, int]
+    visits: int
+    problems: int
+
+
+def _group_keys(visit: Visit, by: str, names: dict[str, str]) -> list[str]:
+    if by == "district":
+        return [visit.district]
+    if by == "leader":
+        return [visit.leader]
+    if by == "entity":
+        return [names[entity_key(visit.entity)]]
+    if by == "type":
+        return [visit.type]
+    if by == "mode":
+        return [visit.mode]
+    if by == "tag":
+        return [f"第{number}条" for number in visit.measures] or ["—"]
+    raise ValueError(by)
+
+
+def raised_problems(visits: Iterable[Visit]) -> list[Raised]:
+    """Every problem of these (non-void) visits, in the order they were raised."""
+    ordered = sorted(
+        (v for v in visits if not v.is_void and v.problems),
+        key=lambda v: (v.date, v.recorded_at.isoformat() if v.recorded_at else "", v.id),
+    )
+    found: list[Raised] = []
+    for visit in ordered:
+        for text in visit.problems:
+            found.append(
+                Raised(
+                    len(found),
+                    visit.date,
+                    visit.id,
+                    entity_key(visit.entity),
+                    visit.entity,
+                    text,
+                    problem_key(text),
+                )
+            )
+    return found
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _similar_texts(keys: Sequence[str], threshold: float) -> dict[str, list[tuple[str, float]]]:
+    """For each distinct text, the texts similar to it (itself included, ratio 1.0).
+
+    Only pairs sharing a character pair (bigram) are compared: two texts with none in common
+    cannot reach the threshold unless very short, and comparing every pair would be quadratic in
+    the number of distinct problems."""
+    index: dict[str, list[int]] = defaultdict(list)
+    grams = [_bigrams(key) for key in keys]
+    for number, found in enumerate(grams):
+        for gram in found:
+            index[gram].append(number)
+    similar: dict[str, list[tuple[str, float]]] = {key: [(key, 1.0)] for key in keys}
+    for number, key in enumerate(keys):
+        candidates = {other for gram in grams[number] for other in index[gram] if other > number}
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(key)
+        for other in candidates:
+            matcher.set_seq1(keys[other])
+            if (
+                matcher.real_quick_ratio() >= threshold
+                and matcher.quick_ratio() >= threshold
+                and (ratio := matcher.ratio()) >= threshold
+            ):
+                similar[key].append((keys[other], ratio))
+                similar[keys[other]].append((key, ratio))
+    return similar
+
+
+def find_repeats(
+    raised: Sequence[Raised],
+    first: date,
+    last: date,
+    window_days: int,
+    threshold: float = SIMILARITY,
+) -> list[Repeat]:
+    """The problems raised in first…last that repeat an earlier similar one within the window
+    (the nearest earlier one, the same entity's first)."""
+    by_text: dict[str, list[Raised]] = defaultdict(list)
+    by_text_entity: dict[tuple[str, str], list[Raised]] = defaultdict(list)
+    for one in raised:  # already in order of raising
+        by_text[one.key].append(one)
+        by_text_entity[(one.key, one.entity)].append(one)
+    similar = _similar_texts(list(by_text), threshold)
+    repeats: list[Repeat] = []
+    window = timedelta(days=window_days)
+    for problem in raised:
+        if not first <= problem.date <= last:
+            continue
+        best: Repeat | None = None
+        for text, ratio in similar[problem.key]:
+            for scope, pool in (
+                ("entity", by_text_entity.get((text, problem.entity), [])),
+                ("bureau", by_text[text]),
+            ):
+                earlier = _latest_before(pool, problem, window)
+                if earlier is None:
+                    continue
+                candidate = Repeat(problem, earlier, scope, round(ratio, 3))
+                if best is None or _better(candidate, best):
+                    best = candidate
+                break  # the entity's own earlier problem outranks another's of this text
+        if best is not None:
+            repeats.append(best)
+    return repeats
+
+
+def _better(a: Repeat, b: Repeat) -> bool:
+    """Same entity first, then the nearer earlier problem, then the closer text."""
+    return (a.scope == "entity", a.earlier.seq, a.ratio) > (b.scope == "entity", b.earlier.seq, b.ratio)
+
+
+def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -> Raised | None:
+    """The latest of `pool` (in order of raising) raised before `problem`, within `window`."""
+    position = bisect_left(pool, problem.seq, key=lambda one: one.seq)
+    while position > 0:
+        earlier = pool[position - 1]
+        if earlier.visit == problem.visit:  # two lines of one visit are one raising
+            position -= 1
+            continue
+        return earlier if problem.date - earlier.date <= window else None
+    return None
+
+
+def compute(
+    visits: Iterable[Visit],
+    items: Iterable[Rectification],
+    first: date,
+    last: date,
+    *,
+    by: str = "district",
+    window_days: int = 180,
+    threshold: float = SIMILARITY,
+) -> Stats:
+    """The figures of first…last. `visits` may include visits before `first` (the window of
+    repeat problems looks back `window_days`) and void ones (never counted)."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    live = [visit for visit in visits if not visit.is_void]
+    in_period = sorted(
+        (visit for visit in live if first <= visit.date <= last),
+        key=lambda v: (v.date, v.recorded_at.isoformat() if v.recorded_at else "", v.id),
+    )
+    names: dict[str, str] = {}
+    for visit in in_period:  # the most recently used spelling names the entity
+        names[entity_key(visit.entity)] = visit.entity
+    start = first - timedelta(days=window_days)
+    raised = raised_problems(v for v in live if start <= v.date <= last)
+    repeats = find_repeats(raised, first, last, window_days, threshold)
+    repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
+    entities: dict[str, EntityFigures] = {}
+    groups: dict[str, GroupFigures] = {}
+    problems = 0
+    for visit in in_period:
+        key = entity_key(visit.entity)
+        figures = entities.setdefault(key, EntityFigures(names[key]))
+        figures.visits += 1
+        figures.first = figures.first or visit.date
+        figures.last = visit.date
+        figures.districts.add(visit.district)
+        figures.leaders.add(visit.leader)
+        figures.problems += len(visit.problems)
+        figures.repeat_problems += repeated_visits[visit.id]
+        problems += len(visit.problems)
+        for group_key in _group_keys(visit, by, names):
+            group = groups.setdefault(group_key, GroupFigures(group_key))
+            group.visits += 1
+            group.entities[key] += 1
+            group.problems += len(visit.problems)
+            group.repeat_problems += repeated_visits[visit.id]
+    sources = Counter(item.source for item in items if first <= item.opened <= last)
+    return Stats(
+        first=first,
+        last=last,
+        by=by,
+        window_days=window_days,
+        entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity)),
+        groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key)),
+        repeats=repeats,
+        items_by_source=dict(sorted(sources.items(), key=lambda pair: (-pair[1], pair[0]))),
+        visits=len(in_period),
+        problems=problems,
+    )

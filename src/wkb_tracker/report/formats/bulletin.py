@@ -1,0 +1,336 @@
+"""The 通报 (bulletin) for a month or quarter (issue 13.3): what it says, from the report's JSON view
+and the overdue items, in wording the office can edit. Pure: the template's text comes in, the
+bulletin's parts go out; `docx_bulletin` lays them out (GB/T 9704-2012), `bulletin_markdown` gives
+a plain preview.
+
+The wording lives in `templates/bulletin.toml` in the records root (`wkb bulletin --init-template`
+writes the default below there). Each key is one part of the document; a key the file leaves out
+keeps its default, so the office may change only the title. Placeholders are written `{name}`
+(PLACEHOLDERS lists them); a name wkb does not know is left as typed and warned about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+TEMPLATE_FILE = "templates/bulletin.toml"
+
+# Every placeholder, with what it holds (the README's table is made from the same words).
+PLACEHOLDERS: dict[str, str] = {
+    "period_name": "统计期的称呼:2026年10月 / 2026年第三季度",
+    "year": "年份,如 2026",
+    "month": "月份数字(季度通报为该季度最后一个月)",
+    "quarter": "季度中文数字:一、二、三、四(月度通报为所在季度)",
+    "from": "统计期第一天,如 2026年10月1日",
+    "to": "统计期最后一天",
+    "as_of": "统计截至日",
+    "minimum": "每区每月最低联系次数(第十四条,默认 2)",
+    "leaders": "责任领导人数",
+    "districts": "涉及的区(开发区)个数",
+    "assignments": "分工(责任领导 × 区)项数;met/short/pending 按分工计",
+    "contacts": "联系创新主体总次数",
+    "required": "应联系总次数",
+    "met": "达标的分工项数",
+    "short": "未达标的分工项数",
+    "pending": "尚在进行中的分工项数",
+    "open": "未结整改事项数(含逾期)",
+    "overdue": "逾期整改事项数",
+    "closed_on_time": "期内按期办结数",
+    "closed_late": "期内超期办结数",
+    "late_entries": "补录次数",
+    "date": "成文日期,如 2026年11月25日",
+    # in `short_item` only
+    "leader": "(short_item)责任领导",
+    "title": "(short_item)职务",
+    "district": "(short_item / overdue_item)分工区",
+    "month_name": "(short_item)月份,如 10月",
+    "missing": "(short_item)尚差次数",
+    # in `overdue_item` only
+    "id": "(overdue_item)事项编号",
+    "problem": "(overdue_item)问题",
+    "department": "(overdue_item)责任部门",
+    "owner": "(overdue_item)责任人",
+    "deadline": "(overdue_item)期限",
+    "days": "(overdue_item)逾期天数",
+}
+
+DEFAULT_TEMPLATE = '''\
+# wkb 通报模板 / the wording of `wkb bulletin` (issue 13.3). Edit freely; a key left out keeps
+# wkb's default. Placeholders are written {name}; see README「通报」for the list:
+# {period_name} {year} {month} {quarter} {from} {to} {as_of} {minimum} {leaders} {districts}
+# {assignments} {contacts} {required} {met} {short} {pending} {open} {overdue} {closed_on_time} {closed_late}
+# {late_entries} {date}; in short_item also {leader} {title} {district} {month_name} {contacts}
+# {required} {missing}; in overdue_item also {id} {problem} {district} {department} {owner}
+# {deadline} {days}.
+
+title = "关于{period_name}包区服务工作情况的通报"
+
+addressee = "局机关各处室、各直属单位:"
+
+opening = """\
+为落实《市科技局关于以创新主体需求为导向持续优化科技领域营商环境的通知》(武科函〔2021〕10号)\
+第十四条“每月对口联系区内创新主体不少于{minimum}次”的要求,现将{period_name}包区服务工作情况通报如下:\
+{leaders}位局领导带队对口联系{districts}个区(开发区),共联系创新主体{contacts}次(应联系{required}次);\
+{assignments}项分工中,{met}项达到最低联系次数,{short}项未达到,{pending}项尚在进行中。\
+问题整改清单中未结事项{open}项,其中逾期{overdue}项;期内按期办结{closed_on_time}项,超期办结{closed_late}项。"""
+
+table_heading = "一、各分工区对口联系情况"
+
+short_heading = "二、未达到最低联系次数的分工区"
+short_item = "{leader}同志({title})对口联系{district},{month_name}联系{contacts}次,应联系{required}次,尚差{missing}次。"
+short_none = "本期各分工区均达到最低联系次数。"
+
+overdue_heading = "三、逾期未办结的整改事项"
+overdue_item = "{district}:{problem}(编号{id},责任部门{department},期限{deadline},已逾期{days}天)。"
+overdue_none = "截至{as_of},问题整改清单中没有逾期事项。"
+
+closing = """\
+请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,逾期事项限期办结,并及时在台账中如实录入。\
+有呼必应、无事不扰,持续优化科技领域营商环境。"""
+
+signature = "武汉市科学技术局办公室"
+
+date_line = "{date}"
+'''
+
+KEYS = (
+    "title",
+    "addressee",
+    "opening",
+    "table_heading",
+    "short_heading",
+    "short_item",
+    "short_none",
+    "overdue_heading",
+    "overdue_item",
+    "overdue_none",
+    "closing",
+    "signature",
+    "date_line",
+)
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_QUARTERS = "一二三四"
+
+
+def default_template() -> dict[str, str]:
+    import tomllib
+
+    parsed = tomllib.loads(DEFAULT_TEMPLATE)
+    return {key: str(parsed[key]) for key in KEYS}
+
+
+def parse_template(text: str, rel: str = TEMPLATE_FILE) -> tuple[dict[str, str], list[str]]:
+    """The template's parts (defaults for those the file leaves out) and `rel: message` warnings
+    for what wkb cannot use (a TOML error keeps every default; an unknown key, a non-text value
+    or an unknown placeholder is named and left out / left as typed)."""
+    import tomllib
+
+    parts = default_template()
+    warnings: list[str] = []
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return parts, [f"{rel}: {error}; 使用默认措辞 / the default wording is used"]
+    for key, value in parsed.items():
+        if key not in parts:
+            warnings.append(f"{rel}: 未知的键 {key};可用:{'、'.join(KEYS)} / unknown key {key}")
+            continue
+        if not isinstance(value, str):
+            warnings.append(f"{rel}: {key} 应为文本 / {key} must be text")
+            continue
+        for name in _PLACEHOLDER.findall(value):
+            if name not in PLACEHOLDERS:
+                warnings.append(
+                    f"{rel}: {key} 中的占位符 {{{name}}} 未知,原样保留 / unknown placeholder {{{name}}}"
+                )
+        parts[key] = value
+    return parts, warnings
+
+
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """`{name}` replaced by its value; an unknown name stays as typed (never an error, never an
+    attribute lookup: `{x.__class__}` is not a placeholder, it is left alone)."""
+    return _PLACEHOLDER.sub(
+        lambda match: str(values[match[1]]) if match[1] in values else match[0], text
+    )
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """The parts of a 通报, in reading order, every text final."""
+
+    title: str
+    addressee: str
+    opening: str
+    table_heading: str
+    table_header: tuple[str, ...]
+    table_rows: list[tuple[str, ...]]
+    table_statuses: list[str]  # each row's status key (met/short/pending/not_tracked)
+    short_heading: str
+    short_lines: list[str]
+    overdue_heading: str
+    overdue_lines: list[str]
+    closing: str
+    signature: str
+    date_line: str
+    made_on: date
+    figures: dict[str, Any] = field(default_factory=dict)  # the placeholder values (for tests)
+
+
+def period_name(report: Mapping[str, Any]) -> str:
+    period = report["period"]
+    first = date.fromisoformat(period["from"])
+    last = date.fromisoformat(period["to"])
+    if period["kind"] == "month":
+        return f"{first.year}年{first.month}月"
+    if period["kind"] == "quarter":
+        return f"{first.year}年第{_QUARTERS[(first.month - 1) // 3]}季度"
+    if period["kind"] == "year":
+        return f"{first.year}年"
+    return f"{chinese_date(first)}至{chinese_date(last)}"
+
+
+def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
+    """The placeholder values of the whole bulletin, from the report's JSON view."""
+    period = report["period"]
+    first = date.fromisoformat(period["from"])
+    last = date.fromisoformat(period["to"])
+    district_statuses = [d["status"] for leader in report["leaders"] for d in leader["districts"]]
+    counts = dict.fromkeys(("open", "overdue", "closed_on_time", "closed_late"), 0)
+    for part in [leader["rectifications"] for leader in report["leaders"]] + [
+        report["bureau"]["rectifications"]
+    ]:
+        for key in counts:
+            counts[key] += part[key]
+    return {
+        "period_name": period_name(report),
+        "year": first.year,
+        "month": last.month,
+        "quarter": _QUARTERS[(last.month - 1) // 3],
+        "from": chinese_date(first),
+        "to": chinese_date(last),
+        "as_of": chinese_date(date.fromisoformat(report["snapshot"])),
+        "minimum": report["minimum_per_month"],
+        "leaders": len(report["leaders"]),
+        "districts": len(
+            {d["district_id"] for leader in report["leaders"] for d in leader["districts"]}
+        ),
+        "assignments": len(district_statuses),
+        "contacts": sum(leader["contacts"] for leader in report["leaders"]),
+        "required": sum(d["required"] for leader in report["leaders"] for d in leader["districts"]),
+        "met": district_statuses.count("met"),
+        "short": district_statuses.count("short"),
+        "pending": district_statuses.count("pending"),
+        **counts,
+        "late_entries": sum(leader["late_entries"] for leader in report["leaders"]),
+        "date": chinese_date(made_on),
+    }
+
+
+def make_bulletin(
+    report: Mapping[str, Any],
+    overdue_items: Sequence[Mapping[str, Any]],
+    template: Mapping[str, str],
+    made_on: date,
+) -> Bulletin:
+    """The bulletin of `report` (its JSON view): the figures in the opening paragraph, a row per
+    leader × district, a line per district-month short of the minimum, a line per overdue item."""
+    from wkb_tracker.report.formats.report_sheets import status_word
+
+    values = figures(report, made_on)
+    rows: list[tuple[str, ...]] = []
+    statuses: list[str] = []
+    short_lines: list[str] = []
+    for leader in report["leaders"]:
+        for district in leader["districts"]:
+            rows.append(
+                (
+                    leader["leader"],
+                    leader["title"],
+                    district["district"],
+                    str(district["contacts"]),
+                    str(district["required"]),
+                    status_word(district["status"]),
+                )
+            )
+            statuses.append(district["status"])
+            for month in district["months"]:
+                if month["status"] != "short":
+                    continue
+                short_lines.append(
+                    fill(
+                        template["short_item"],
+                        {
+                            **values,
+                            "leader": leader["leader"],
+                            "title": leader["title"],
+                            "district": district["district"],
+                            "month_name": f"{int(month['month'][5:])}月",
+                            "contacts": month["contacts"],
+                            "required": month["required"],
+                            "missing": month["required"] - month["contacts"],
+                        },
+                    )
+                )
+    overdue_lines = [
+        fill(
+            template["overdue_item"],
+            {
+                **values,
+                "id": item["id"],
+                "problem": item["problem"],
+                "district": item.get("district") or "局内",
+                "department": item.get("department") or "",
+                "owner": item.get("owner") or "",
+                "deadline": chinese_date(_as_date(item["deadline"])),
+                "days": item.get("overdue_days") or 0,
+            },
+        )
+        for item in overdue_items
+    ]
+    return Bulletin(
+        title=fill(template["title"], values),
+        addressee=fill(template["addressee"], values),
+        opening=fill(template["opening"], values),
+        table_heading=fill(template["table_heading"], values),
+        table_header=("责任领导", "职务", "分工区", "联系次数", "应联系次数", "状态"),
+        table_rows=rows,
+        table_statuses=statuses,
+        short_heading=fill(template["short_heading"], values),
+        short_lines=short_lines or [fill(template["short_none"], values)],
+        overdue_heading=fill(template["overdue_heading"], values),
+        overdue_lines=overdue_lines or [fill(template["overdue_none"], values)],
+        closing=fill(template["closing"], values),
+        signature=fill(template["signature"], values),
+        date_line=fill(template["date_line"], values),
+        made_on=made_on,
+        figures=values,
+    )
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def bulletin_markdown(bulletin: Bulletin) -> bytes:
+    """A plain preview of the bulletin (the office sends the .docx)."""
+    lines = [f"# {bulletin.title}", "", bulletin.addressee, "", bulletin.opening, ""]
+    lines += [f"## {bulletin.table_heading}", ""]
+    lines.append("| " + " | ".join(bulletin.table_header) + " |")
+    lines.append("|" + "|".join(" --- " for _ in bulletin.table_header) + "|")
+    lines += ["| " + " | ".join(row) + " |" for row in bulletin.table_rows]
+    lines += ["", f"## {bulletin.short_heading}", ""]
+    lines += [part for line in bulletin.short_lines for part in (line, "")]
+    lines += [f"## {bulletin.overdue_heading}", ""]
+    lines += [part for line in bulletin.overdue_lines for part in (line, "")]
+    lines += [bulletin.closing, "", bulletin.signature, bulletin.date_line]
+    return ("\n".join(lines) + "\n").encode("utf-8")

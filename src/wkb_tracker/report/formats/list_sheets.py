@@ -1,0 +1,189 @@
+"""The lists as sheets — `visit list`, `rectify list`, `due` — for CSV, Markdown, xlsx and HTML.
+Columns and their order are those the CSV of each list has always had (CSV headers are words, not
+a contract, but scripts read them by position too); dates are dates and counts are numbers, so a
+workbook sorts and sums them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats.cells import DATE, INTEGER, STATUS, Cell, Column, Sheet, Styled
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value == "" or isinstance(value, date):
+        return value or None
+    return date.fromisoformat(str(value)[:10])
+
+
+def visit_columns() -> tuple[Column, ...]:
+    return (
+        Column(say("编号", "id")),
+        Column(say("日期", "date"), DATE),
+        Column(say("区", "district")),
+        Column(say("责任领导", "leader")),
+        Column(say("创新主体", "entity")),
+        Column(say("类型", "type")),
+        Column(say("方式", "mode")),
+        Column(say("措施", "measures")),
+        Column(say("记录人", "recorder")),
+        Column(say("状态", "status"), STATUS),
+        Column(say("作废原因", "void reason")),
+        Column(say("文件", "path")),
+    )
+
+
+def visit_cells(view: Mapping[str, Any]) -> list[Cell]:
+    void = bool(view["void"])
+    return [
+        view["id"],
+        _day(view["date"]),
+        view["district"],
+        view["leader"],
+        view["entity"],
+        term(view["type"]),
+        term(view["mode"]),
+        ",".join(str(number) for number in view["measures"]),
+        view["recorder"],
+        Styled(say("已作废", "void"), "short") if void else Styled(say("有效", "valid"), "met"),
+        view["void_reason"],
+        view["path"],
+    ]
+
+
+def visit_sheet(views: Iterable[Mapping[str, Any]]) -> Sheet:
+    return Sheet(
+        say("走访", "Visits"),
+        visit_columns(),
+        [visit_cells(view) for view in views],
+        say("走访记录(第十四条)", "Visits (measure 14)"),
+    )
+
+
+ITEM_KEYS = (
+    ("id", "编号", "id", ""),
+    ("problem", "问题", "problem", ""),
+    ("district", "区", "district", ""),
+    ("leader", "责任领导", "leader", ""),
+    ("department", "责任部门", "department", ""),
+    ("owner", "责任人", "owner", ""),
+    ("source", "来源", "source", ""),
+    ("opened", "立项", "opened", DATE),
+    ("deadline", "期限", "deadline", DATE),
+    ("status", "状态", "status", STATUS),
+    ("closed", "关闭", "closed", DATE),
+    ("measure", "相关措施", "measure", INTEGER),
+    ("visit", "走访", "visit", ""),
+)
+
+
+def item_columns() -> tuple[Column, ...]:
+    return tuple(Column(say(zh, en), kind or "text") for _key, zh, en, kind in ITEM_KEYS)
+
+
+# The words `rectify list` has always shown, and the fill each gets.
+LIST_WORDS = {
+    "open": ("进行中", "open", "open"),
+    "due_soon": ("即将到期", "due soon", "due_soon"),
+    "overdue": ("逾期", "overdue", "overdue"),
+    "closed": ("已关闭", "closed", "closed_on_time"),
+    "closed_late": ("逾期关闭", "closed late", "closed_late"),
+}
+
+
+def item_word(view: Mapping[str, Any]) -> Styled:
+    status = view.get("status") or "open"
+    if status == "open" and view.get("due_soon"):
+        status = "due_soon"
+    elif status == "closed" and view.get("closed_late"):
+        status = "closed_late"
+    zh, en, key = LIST_WORDS.get(status, LIST_WORDS["open"])
+    return Styled(say(zh, en), key)
+
+
+def item_cells(view: Mapping[str, Any]) -> list[Cell]:
+    cells: list[Cell] = []
+    for key, _zh, _en, kind in ITEM_KEYS:
+        value = view.get(key)
+        if key == "status":
+            cells.append(item_word(view))
+        elif kind == DATE:
+            cells.append(_day(value))
+        elif key == "source" and value:
+            cells.append(term(value))
+        else:
+            cells.append(value)
+    return cells
+
+
+def item_sheet(views: Iterable[Mapping[str, Any]]) -> Sheet:
+    return Sheet(
+        say("整改", "Rectifications"),
+        item_columns(),
+        [item_cells(view) for view in views],
+        say("问题整改清单(第十五条)", "Rectification list (measure 15)"),
+    )
+
+
+def due_sheets(due: Mapping[str, Any]) -> list[Sheet]:
+    """`wkb due` (its JSON view): the districts still short this month, then the items overdue
+    or due soon."""
+    districts = Sheet(
+        say("尚未达标", "Still short"),
+        (
+            Column(say("责任领导", "leader")),
+            Column(say("职务", "title")),
+            Column(say("分工区", "district")),
+            Column(say("已联系", "contacts"), INTEGER),
+            Column(say("应联系", "required"), INTEGER),
+            Column(say("尚缺", "missing"), INTEGER),
+        ),
+        [
+            [
+                row["leader"],
+                row["title"],
+                row["district"],
+                row["contacts"],
+                row["required"],
+                row["missing"],
+            ]
+            for row in due["districts"]
+        ],
+        say("{m} 尚未达标的分工区", "Districts still short in {m}", m=due["month"]),
+    )
+    items = Sheet(
+        say("临期整改", "Due items"),
+        (
+            Column(say("编号", "id")),
+            Column(say("问题", "problem")),
+            Column(say("分工区", "district")),
+            Column(say("责任领导", "leader")),
+            Column(say("负责人", "owner")),
+            Column(say("期限", "deadline"), DATE),
+            Column(say("状态", "status"), STATUS),
+            Column(say("逾期天数", "days overdue"), INTEGER),
+            Column(say("剩余天数", "days left"), INTEGER),
+        ),
+        [
+            [
+                item["id"],
+                item["problem"],
+                item["district"] or say("(局内)", "(bureau)"),
+                item["leader"] or "",
+                item["owner"],
+                _day(item["deadline"]),
+                Styled(say("逾期", "overdue"), "overdue")
+                if item["status"] == "overdue"
+                else Styled(say("即将到期", "due soon"), "due_soon"),
+                item["days_overdue"],
+                item["days_left"],
+            ]
+            for item in due["rectifications"]
+        ],
+        say("逾期或即将到期的整改事项", "Rectifications overdue or due soon"),
+    )
+    return [districts, items]

@@ -1,0 +1,312 @@
+"""The compliance report as sheets (issue 13.2): 汇总 per leader, 明细 leader × district × month,
+整改 the rectification items the report counts, 考核 the measure-17 assessment, 说明 what the
+figures are and where they come from. Built from the report's JSON view only, so every format
+shows the JSON's figures (issue 13.6); the xlsx workbook and the HTML page are made from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.report.formats.cells import (
+    DATE,
+    INTEGER,
+    RATE,
+    STATUS,
+    Cell,
+    Column,
+    Sheet,
+    Styled,
+)
+
+# Measure 15 (限期整改): how a closure is judged; the same rule `wkb report --explain` states.
+LATENESS_RULE = (
+    "关闭日期晚于当时有效的期限计为超期办结;逾期后才延期的事项(须经批准)关闭时一律计为超期办结。",
+    "A closure after the deadline in force counts as closed late; an item extended only after it "
+    "was overdue (which needs an approver) counts as closed late whenever it closes.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """What the 说明 sheet (and the HTML footer, the 通报's date) say about how a file was made."""
+
+    version: str  # wkb's version
+    commit: str | None  # the records root's git commit (None outside git or before any commit)
+    made_on: date  # the day the output is dated (the known-on day: WKB_TODAY pins it)
+    due_soon_days: int = 7
+
+
+def status_word(status: str) -> str:
+    from wkb_tracker.report.report_render import status_word as word
+
+    return word(status)
+
+
+def item_word(view: Mapping[str, Any]) -> Styled:
+    """An item's standing as words and a colour key: 逾期 / 进行中 / 按期办结 / 超期办结."""
+    status = view.get("status")
+    if status == "closed":
+        if view.get("closed_late"):
+            return Styled(say("超期办结", "closed late"), "closed_late")
+        return Styled(say("按期办结", "closed on time"), "closed_on_time")
+    if status == "overdue":
+        return Styled(say("逾期", "overdue"), "overdue")
+    if view.get("due_soon"):
+        return Styled(say("即将到期", "due soon"), "due_soon")
+    return Styled(say("进行中", "open"), "open")
+
+
+def report_item_ids(report: Mapping[str, Any]) -> list[str]:
+    """The ids of the items a report (JSON with `--explain`) counts: open at its snapshot (overdue
+    included) or closed within its period, leaders' and bureau-wide, each once, in order."""
+    seen: dict[str, None] = {}
+    groups = [leader.get("rectification_ids", {}) for leader in report["leaders"]]
+    groups.append(report["bureau"].get("rectification_ids", {}))
+    for ids in groups:
+        for key in ("open", "closed_on_time", "closed_late"):
+            for item_id in ids.get(key, []):
+                seen.setdefault(item_id, None)
+    return list(seen)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _styled(status: str) -> Styled:
+    return Styled(status_word(status), status)
+
+
+def summary_sheet(report: Mapping[str, Any]) -> Sheet:
+    columns = (
+        Column(say("责任领导", "leader")),
+        Column(say("职务", "title")),
+        Column(say("状态", "status"), STATUS),
+        Column(say("联系次数", "contacts"), INTEGER),
+        Column(say("应联系次数", "required"), INTEGER),
+        Column(say("未结整改", "open"), INTEGER),
+        Column(say("逾期", "overdue"), INTEGER),
+        Column(say("按期办结", "closed on time"), INTEGER),
+        Column(say("超期办结", "closed late"), INTEGER),
+        Column(say("补录", "late entries"), INTEGER),
+        Column(say("封存后补录", "after seal"), INTEGER),
+    )
+    rows: list[list[Cell]] = []
+    for leader in report["leaders"]:
+        counts = leader["rectifications"]
+        rows.append(
+            [
+                leader["leader"],
+                leader["title"],
+                _styled(leader["status"]),
+                leader["contacts"],
+                sum(district["required"] for district in leader["districts"]),
+                counts["open"],
+                counts["overdue"],
+                counts["closed_on_time"],
+                counts["closed_late"],
+                leader["late_entries"],
+                leader["after_seal"],
+            ]
+        )
+    return Sheet(say("汇总", "Summary"), columns, rows, _heading(report))
+
+
+def detail_sheet(report: Mapping[str, Any]) -> Sheet:
+    columns = (
+        Column(say("责任领导", "leader")),
+        Column(say("职务", "title")),
+        Column(say("分工区", "district")),
+        Column(say("月份", "month")),
+        Column(say("联系次数", "contacts"), INTEGER),
+        Column(say("应联系次数", "required"), INTEGER),
+        Column(say("状态", "status"), STATUS),
+        Column(say("分工天数", "days held"), INTEGER),
+        Column(say("当月天数", "days in month"), INTEGER),
+        Column(say("已封存", "sealed")),
+        Column(say("封存后补录", "after seal"), INTEGER),
+    )
+    rows: list[list[Cell]] = []
+    for leader in report["leaders"]:
+        for district in leader["districts"]:
+            for month in district["months"]:
+                rows.append(
+                    [
+                        leader["leader"],
+                        leader["title"],
+                        district["district"],
+                        month["month"],
+                        month["contacts"],
+                        month["required"],
+                        _styled(month["status"]),
+                        month["days_covered"],
+                        month["days_in_month"],
+                        say("是", "yes") if month["sealed"] else "",
+                        month["after_seal"],
+                    ]
+                )
+    return Sheet(
+        say("明细", "Detail"),
+        columns,
+        rows,
+        say("明细:责任领导 × 分工区 × 月份", "Detail: leader × district × month"),
+    )
+
+
+def items_sheet(items: Iterable[Mapping[str, Any]]) -> Sheet:
+    columns = (
+        Column(say("编号", "id")),
+        Column(say("问题", "problem")),
+        Column(say("分工区", "district")),
+        Column(say("责任领导", "leader")),
+        Column(say("责任部门", "department")),
+        Column(say("责任人", "owner")),
+        Column(say("来源", "source")),
+        Column(say("立项日期", "opened"), DATE),
+        Column(say("期限", "deadline"), DATE),
+        Column(say("状态", "status"), STATUS),
+        Column(say("逾期天数", "days overdue"), INTEGER),
+        Column(say("关闭日期", "closed"), DATE),
+        Column(say("延期次数", "extensions"), INTEGER),
+    )
+    rows: list[list[Cell]] = [
+        [
+            view["id"],
+            view["problem"],
+            view.get("district") or say("(局内)", "(bureau)"),
+            view.get("leader") or "",
+            view.get("department") or "",
+            view.get("owner") or "",
+            term(view["source"]) if view.get("source") else "",
+            _day(view["opened"]),
+            _day(view["deadline"]),
+            item_word(view),
+            view.get("overdue_days") or 0,
+            _day(view.get("closed")),
+            view.get("extensions") or 0,
+        ]
+        for view in items
+    ]
+    return Sheet(
+        say("整改", "Rectifications"),
+        columns,
+        rows,
+        say("问题整改清单(第十五条)", "Rectification list (measure 15)"),
+    )
+
+
+def assessment_sheet(report: Mapping[str, Any]) -> Sheet:
+    columns = (
+        Column(say("责任领导", "leader")),
+        Column(say("职务", "title")),
+        Column(say("达标月数", "months met"), INTEGER),
+        Column(say("考核月数", "months assessed"), INTEGER),
+        Column(say("联系次数", "contacts"), INTEGER),
+        Column(say("按期办结", "closed on time"), INTEGER),
+        Column(say("超期办结", "closed late"), INTEGER),
+        Column(say("按期办结率", "on-time rate"), RATE),
+        Column(say("补录", "late entries"), INTEGER),
+    )
+    rows: list[list[Cell]] = []
+    for leader in report["leaders"]:
+        figures = leader["assessment"]
+        rows.append(
+            [
+                leader["leader"],
+                leader["title"],
+                figures["months_met"],
+                figures["months_assessed"],
+                figures["contacts"],
+                figures["closed_on_time"],
+                figures["closed_late"],
+                figures["on_time_rate"],
+                figures["late_entries"],
+            ]
+        )
+    return Sheet(
+        say("考核", "Assessment"),
+        columns,
+        rows,
+        say("考核材料(第十七条)", "Assessment material (measure 17)"),
+    )
+
+
+def about_sheet(report: Mapping[str, Any], about: About) -> Sheet:
+    period = report["period"]
+    rows: list[list[Cell]] = [
+        [say("统计期", "period"), period["label"]],
+        [say("起始", "from"), _day(period["from"])],
+        [say("截止", "to"), _day(period["to"])],
+        [say("统计日(as-of)", "as of"), _day(report["as_of"])],
+        [say("快照日", "snapshot"), _day(report["snapshot"])],
+        [say("所知截至(known-on)", "known on"), _day(report.get("known_on"))],
+        [
+            say("联系次数规则(第十四条)", "contacts rule (measure 14)"),
+            say(
+                "每位责任领导每月对口联系每个分工区的创新主体不少于 {n} 次;部分月份按分工天数折算,向上取整",
+                "at least {n} contacts per leader, per district, per month; part months "
+                "pro-rated by days held, rounded up",
+                n=report["minimum_per_month"],
+            ),
+        ],
+        [
+            say("补录(登记宽限)", "late entry (grace)"),
+            say(
+                "月末后超过 {n} 天录入的走访计为补录,照常计数",
+                "a visit recorded more than {n} days after its month ended is a late entry "
+                "(it still counts)",
+                n=report["late_grace_days"],
+            ),
+        ],
+        [say("整改口径(第十五条)", "rectification rule (measure 15)"), say(*LATENESS_RULE)],
+        [
+            say("即将到期", "due soon"),
+            say("{n} 天内到期", "deadline within {n} days", n=about.due_soon_days),
+        ],
+        [say("开始跟踪", "tracking start"), report.get("tracking_start") or ""],
+        [
+            say("已封存月份(正式数字)", "sealed months (official figures)"),
+            "、".join(f"{s['month']} v{s['version']}" for s in report.get("sealed_months", [])),
+        ],
+        [say("生成", "made by"), f"wkb {about.version}"],
+        [say("记录库提交", "records commit"), about.commit or say("(无)", "(none)")],
+        [say("生成日期", "made on"), about.made_on],
+    ]
+    for problem in report.get("problems", []):
+        rows.append([say("警告", "warning"), problem])
+    return Sheet(
+        say("说明", "About"),
+        (Column(say("项目", "item")), Column(say("内容", "value"))),
+        rows,
+        say("说明", "About these figures"),
+    )
+
+
+def _heading(report: Mapping[str, Any]) -> str:
+    return say(
+        "包区服务合规报告 {p}(截至 {d};每区每月不少于 {n} 次)",
+        "District liaison compliance {p} (as of {d}; at least {n} contacts per district a month)",
+        p=report["period"]["label"],
+        d=report["snapshot"],
+        n=report["minimum_per_month"],
+    )
+
+
+def report_sheets(
+    report: Mapping[str, Any], items: Iterable[Mapping[str, Any]], about: About
+) -> list[Sheet]:
+    """汇总, 明细, 整改, 考核, 说明 — in that order (the workbook's tabs)."""
+    return [
+        summary_sheet(report),
+        detail_sheet(report),
+        items_sheet(items),
+        assessment_sheet(report),
+        about_sheet(report, about),
+    ]

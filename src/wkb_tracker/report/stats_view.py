@@ -1,0 +1,168 @@
+"""The public JSON of `wkb stats` and its tables (issue 14.4), from `domain.stats.Stats`.
+
+JSON keys are a contract: only ever added, never renamed or dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.stats import SIMILARITY, Raised, Stats
+
+
+def _counts(entities: Counter[str]) -> dict[str, int]:
+    return {
+        "entities": len(entities),
+        "entities_once": sum(1 for n in entities.values() if n == 1),
+        "entities_repeated": sum(1 for n in entities.values() if n >= 2),
+    }
+
+
+def _raised_view(one: Raised) -> dict[str, Any]:
+    return {"date": one.date.isoformat(), "visit": one.visit, "entity": one.entity_name, "problem": one.text}
+
+
+def stats_dict(stats: Stats) -> dict[str, Any]:
+    """The public JSON of `wkb stats` (keys are only ever added, never renamed)."""
+    all_entities: Counter[str] = Counter({e.entity: e.visits for e in stats.entities})
+    same = sum(1 for r in stats.repeats if r.scope == "entity")
+    return {
+        "period": {"from": stats.first.isoformat(), "to": stats.last.isoformat()},
+        "by": stats.by,
+        "repeat_window_days": stats.window_days,
+        "similarity_threshold": SIMILARITY,
+        "totals": {
+            "visits": stats.visits,
+            **_counts(all_entities),
+            "problems": stats.problems,
+            "repeat_problems": len(stats.repeats),
+            "repeat_problems_same_entity": same,
+            "repeat_problems_other_entity": len(stats.repeats) - same,
+            "rectifications": sum(stats.items_by_source.values()),
+        },
+        "groups": [
+            {
+                "key": group.key,
+                "visits": group.visits,
+                **_counts(group.entities),
+                "problems": group.problems,
+                "repeat_problems": group.repeat_problems,
+            }
+            for group in stats.groups
+        ],
+        "entities": [
+            {
+                "entity": e.entity,
+                "visits": e.visits,
+                "first": e.first.isoformat() if e.first else None,
+                "last": e.last.isoformat() if e.last else None,
+                "districts": sorted(e.districts),
+                "leaders": sorted(e.leaders),
+                "problems": e.problems,
+                "repeat_problems": e.repeat_problems,
+            }
+            for e in stats.entities
+        ],
+        "repeat_problems": [
+            {
+                **_raised_view(r.problem),
+                "scope": r.scope,
+                "similarity": r.ratio,
+                "earlier": _raised_view(r.earlier),
+            }
+            for r in stats.repeats
+        ],
+        "rectifications_by_source": stats.items_by_source,
+    }
+
+
+def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The `--by` table with a total row: one header language (`--lang`)."""
+    header = [
+        say("分组", "group") + f"({view['by']})",
+        say("走访次数", "visits"),
+        say("主体数", "entities"),
+        say("走访一次", "visited once"),
+        say("多次走访", "visited repeatedly"),
+        say("问题数", "problems"),
+        say("重复问题", "repeat problems"),
+    ]
+    keys = ("visits", "entities", "entities_once", "entities_repeated", "problems", "repeat_problems")
+    rows = [[group["key"], *(group[k] for k in keys)] for group in view["groups"]]
+    totals = view["totals"]
+    rows.append([say("合计", "total"), *(totals[k] for k in keys)])
+    return header, rows
+
+
+def print_stats(view: dict[str, Any]) -> None:
+    from wkb_tracker.report.render import print_table
+
+    period = view["period"]
+    header, rows = group_rows(view)
+    print_table(
+        header,
+        rows,
+        title=say(
+            "服务对象统计 {a} 至 {b}", "who was served, {a} to {b}", a=period["from"], b=period["to"]
+        ),
+        simple=True,
+    )
+    if view["entities"]:
+        print_table(
+            [
+                say("创新主体", "entity"),
+                say("走访次数", "visits"),
+                say("首次", "first"),
+                say("最近", "last"),
+                say("问题数", "problems"),
+                say("重复问题", "repeats"),
+            ],
+            [
+                [e["entity"], e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
+                for e in view["entities"]
+            ],
+            title=say("各主体走访与问题", "visits and problems per entity"),
+            simple=True,
+        )
+    repeats = view["repeat_problems"]
+    if repeats:
+        print_table(
+            [
+                say("日期", "date"),
+                say("创新主体", "entity"),
+                say("问题", "problem"),
+                say("此前", "earlier"),
+                say("范围", "scope"),
+                say("相似度", "similarity"),
+            ],
+            [
+                [
+                    r["date"],
+                    r["entity"],
+                    r["problem"],
+                    f"{r['earlier']['date']} {r['earlier']['entity']}:{r['earlier']['problem']}",
+                    say("同一主体", "same entity")
+                    if r["scope"] == "entity"
+                    else say("其他主体", "another entity"),
+                    r["similarity"],
+                ]
+                for r in repeats
+            ],
+            title=say(
+                "重复问题({n} 天内相似度 ≥ {t},第三条「同类问题不再重复发生」)",
+                "repeat problems (similarity ≥ {t} within {n} days; measure 3)",
+                n=view["repeat_window_days"],
+                t=view["similarity_threshold"],
+            ),
+            simple=True,
+        )
+    sources = view["rectifications_by_source"]
+    print_table(
+        [say("整改来源", "source"), say("期内立项", "opened in the period")],
+        [[term(source), count] for source, count in sources.items()]
+        or [[say("(无)", "(none)"), 0]],
+        title=say("整改事项来源", "rectification items by source"),
+        simple=True,
+    )

@@ -1,0 +1,61 @@
+"""Where an export (`--output FILE`) may be written, and the write itself (issue 13.1).
+
+An export is never a record: it must not land inside the records (`data/`, the git folder, the
+cache) nor replace the root's configuration, where it would be read back as data or clobber a
+record. Anywhere else, it is written atomically (a reader never sees half a workbook) and an
+existing export is replaced — the caller says so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from wkb_tracker.domain.errors import RefusedWrite
+from wkb_tracker.domain.i18n import say
+
+# Inside the records root, these hold records or wkb's own state: never an export's place.
+PROTECTED_FOLDERS = ("data", ".git", ".wkb-cache")
+PROTECTED_FILES = ("wkb.toml", "wkb.local.toml")
+
+
+def export_target(root: Path, given: str | Path) -> Path:
+    """The absolute path `given` names, checked: refuses (RefusedWrite, exit 2) a folder, a place
+    inside the records' own folders (data/, .git/, .wkb-cache/) or the root's config files."""
+    path = Path(os.path.abspath(Path(given).expanduser()))
+    real = path.resolve()
+    home = root.resolve()
+    inside = [home / name for name in PROTECTED_FOLDERS]
+    if real.is_dir():
+        raise RefusedWrite(
+            say(
+                "--output {p} 是文件夹;请给出文件名,如 {p}/报告.xlsx",
+                "--output {p} is a folder; give a file name, e.g. {p}/report.xlsx",
+                p=given,
+            )
+        )
+    where = next(
+        (f"{folder.name}/" for folder in inside if real == folder or real.is_relative_to(folder)),
+        next((name for name in PROTECTED_FILES if real == home / name), None),
+    )
+    if where is not None:
+        raise RefusedWrite(
+            say(
+                "--output {p} 在记录根目录的 {d} 中:导出文件不写入记录、git 与缓存所在的位置,"
+                "也不覆盖配置;请换一个位置。未写入任何内容",
+                "--output {p} is in the records root's {d}: exports never go where records, git "
+                "or the cache live, nor over the config; choose another place. Nothing written",
+                p=given,
+                d=where,
+            )
+        )
+    return path
+
+
+def write_export(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` atomically (exact bytes); True when it replaced an existing file."""
+    from wkb_tracker.store.storage import replace_bytes_atomic
+
+    existed = os.path.lexists(path)
+    replace_bytes_atomic(path, data)
+    return existed

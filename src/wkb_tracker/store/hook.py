@@ -1,0 +1,124 @@
+"""`wkb hook install`: a git pre-commit hook that runs `wkb validate` and blocks a bad commit.
+
+The hook validates the working tree of every records root the commit carries — each folder
+holding a `wkb.toml` that git tracks or is about to (a root may be a sub-folder of a larger
+repository, or there may be several) — so a commit that would add an invalid record or change a
+sealed month is refused.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from wkb_tracker.domain.errors import UserError
+from wkb_tracker.domain.i18n import say
+
+MARKER = "# installed by wkb hook install"
+
+
+def hook_script(python: str) -> str:
+    return f"""#!/bin/sh
+{MARKER}
+# Runs `wkb validate` on every records root in the commit; a non-zero exit blocks the commit.
+exec {shlex.quote(python)} -m wkb_tracker.store.hook
+"""
+
+
+def records_roots(top: Path) -> list[Path]:
+    """The records roots inside the work tree at `top`: folders of every `wkb.toml` in git's
+    index (tracked or staged), the top-level one included."""
+    listed = subprocess.run(
+        ["git", "-C", str(top), "ls-files", "-z", "--", ":(glob)**/wkb.toml"],
+        capture_output=True,
+        check=False,
+    )
+    names = [name for name in listed.stdout.decode("utf-8", "replace").split("\0") if name]
+    roots = [(top / name).parent for name in names]
+    return [root for root in roots if (root / "wkb.toml").is_file()]
+
+
+def run_hook() -> int:
+    """The pre-commit hook itself: validate each root in the repository; 1 blocks the commit."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0:
+        sys.stderr.write(found.stderr)
+        return 1
+    failed = False
+    top = Path(found.stdout.strip())
+    roots = records_roots(top)
+    for root in roots:
+        # Problems are `path:line` inside their root: name the root first.
+        sys.stderr.write(f"wkb validate {root.relative_to(top).as_posix()}\n")
+        sys.stderr.flush()
+        checked = subprocess.run(
+            [sys.executable, "-m", "wkb_tracker", "--root", str(root), "validate"],
+            stdout=sys.stderr.fileno(),
+            check=False,
+        )
+        failed = failed or checked.returncode != 0
+    if failed:
+        _speak_as(roots)
+        # One line starting `wkb:`: the line `wkb visit add` & co. quote when their commit fails.
+        sys.stderr.write(
+            say(
+                "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
+                "(或 git commit --no-verify)",
+                "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
+                " problems above (or git commit --no-verify)",
+            )
+            + "\n"
+        )
+        return 1
+    return 0
+
+
+def _speak_as(roots: list[Path]) -> None:
+    """The language of the validate runs: WKB_LANG, else the first root's configured `lang`."""
+    from wkb_tracker.domain.i18n import env_language, set_language
+    from wkb_tracker.store.config import read_config
+
+    lang = env_language() or (read_config(roots[0])[0].lang if roots else None)
+    set_language(lang or "zh")
+
+
+def install_hook(root: Path, *, force: bool = False) -> Path:
+    """Write the pre-commit hook (`core.hooksPath` respected) of the repository holding `root`;
+    refuse to replace a foreign hook unless `force`."""
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--git-path", "hooks"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        raise UserError(say("{r} 不在 git 仓库中", "{r} is not in a git repository", r=root))
+    hooks = Path(found.stdout.strip())
+    if not hooks.is_absolute():
+        hooks = (root / hooks).resolve()  # `records/../.git/hooks` is said as `.git/hooks`
+    hooks.mkdir(parents=True, exist_ok=True)
+    target = hooks / "pre-commit"
+    if (
+        target.exists()
+        and MARKER not in target.read_text(encoding="utf-8", errors="replace")
+        and not force
+    ):
+        raise UserError(
+            say(
+                "{p} 已有其他 pre-commit 钩子,未覆盖;确需替换请加 --force",
+                "{p} already holds another pre-commit hook; not replaced (use --force)",
+                p=target,
+            )
+        )
+    # Bytes with LF endings: Git for Windows runs hooks with its sh, which chokes on "\r".
+    target.write_bytes(hook_script(sys.executable).encode("utf-8"))
+    target.chmod(0o755)
+    return target
+
+
+if __name__ == "__main__":
+    sys.exit(run_hook())

@@ -1,0 +1,424 @@
+"""`wkb import`: an office 台账 (xlsx/csv) → visits and rectification items, checked by the rules
+`wkb visit add` and `wkb rectify add` apply (their own functions, called here: no second copy).
+
+Two steps, so that nothing is written unless every row is good:
+
+1. `plan` reads every row and builds the records it would write, collecting each refusal as a
+   `file:row: message` problem (row = the spreadsheet's row number). A row is recognised as
+   already imported by its **key**, derived from the record's own fields after they were
+   parsed and resolved (see `visit_key`, `item_key`), and matched against the records on disk.
+2. `write` writes the planned records, one file each, atomically (the store's exclusive create),
+   in row order: a visit, then the items its problems open, then their events.
+
+Why keys derived from record fields, not an `import_key:` stored in each record: the record format
+stays what every earlier wkb reads; the key is computed after parsing, so a re-exported sheet
+(columns moved, dates typed 2026/11/3 instead of a date cell, a full-width space, 东湖 for
+东湖高新区) gives the same keys; a visit a clerk already typed with `wkb visit add` is recognised
+too (the same contact imported again would count twice for measure 14); a void visit still
+counts as present (a voided duplicate does not come back); edits of a summary or participants do
+not change the key. After a crash midway, a re-run finds what was written and adds only the rest
+(a visit written without its items gets them). Rows with the same key are matched one for one:
+two rows for two visits to one entity on one day by one leader stay two visits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from wkb_tracker.domain import dates
+from wkb_tracker.domain.dataset import Config
+from wkb_tracker.domain.errors import UserError, WkbError
+from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.ledger_columns import (
+    RECTIFICATIONS,
+    VISITS,
+    Columns,
+    find_columns,
+    item_closed,
+    measure_numbers,
+    normalise_text,
+    row_values,
+    split_list,
+    split_problems,
+)
+from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
+from wkb_tracker.domain.policy import Policy
+from wkb_tracker.store.ledger_files import Table
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    file: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}: {self.message}"
+
+
+@dataclass
+class PlannedItem:
+    item: Rectification
+    events: list[RectificationEvent] = field(default_factory=list)
+    exists: bool = False  # already on disk (only its missing events are planned)
+
+
+@dataclass
+class PlannedRow:
+    """One data row: the record it gives (new or found on disk) and what is still to write."""
+
+    row: int
+    kind: str
+    visit: Visit | None = None
+    visit_exists: bool = False
+    items: list[PlannedItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def new_files(self) -> int:
+        return (
+            int(self.visit is not None and not self.visit_exists)
+            + sum(not planned.exists for planned in self.items)
+            + sum(len(planned.events) for planned in self.items)
+        )
+
+
+@dataclass
+class Plan:
+    file: str
+    kind: str
+    columns: Columns
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+
+@dataclass
+class Written:
+    paths: list[str] = field(default_factory=list)
+    visits: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    events: int = 0
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+def visit_key(visit: Visit) -> tuple[str, ...]:
+    """What makes a row the same contact again: date, district, leader and the entity's name
+    (normalised: full-width/half-width, blanks, case)."""
+    return (visit.date.isoformat(), visit.district_id, visit.leader, normalise_text(visit.entity))
+
+
+def item_key(item: Rectification) -> tuple[str, ...]:
+    """What makes a row the same problem again: for an item opened by a visit, that visit and
+    the problem's text; otherwise opened date, district, source and text (all normalised)."""
+    text = normalise_text(item.problem)
+    if item.visit is not None:
+        return ("visit", item.visit, text)
+    return ("item", item.opened.isoformat(), item.district_id or "", item.source, text)
+
+
+class _Pool:
+    """Records on disk by key; each one can be claimed by one row only."""
+
+    def __init__(self, records: Sequence[Any], key: Callable[[Any], tuple[str, ...]]) -> None:
+        self._by_key: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+        for record in sorted(records, key=lambda r: r.id):
+            self._by_key[key(record)].append(record)
+
+    def claim(self, key: tuple[str, ...]) -> Any | None:
+        found = self._by_key.get(key)
+        return found.pop(0) if found else None
+
+
+# -- reading a row ----------------------------------------------------------------------------
+
+
+_TIME = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?$")
+
+
+def _day_text(text: str | None) -> str | None:
+    """A date cell's text without a time of day (`2026-11-03 14:30` → `2026-11-03`)."""
+    if text is None:
+        return None
+    match = _TIME.match(text.strip())
+    return match.group(1) if match else text
+
+
+def _leader_text(policy: Policy, text: str | None) -> str | None:
+    """A leader cell as the table names the leader: `胡军副局长`, `胡军(副局长)` → `胡军`."""
+    if text is None:
+        return None
+    cleaned = re.sub(r"\s+", "", text)
+    for name in policy.leaders:
+        rest = re.sub(r"^[((]|[))]$", "", cleaned[len(name) :])
+        if cleaned.startswith(name) and (
+            not rest or rest in {entry.title for entry in policy.assignments}
+        ):
+            return name
+    return text
+
+
+def _labels(columns: Columns, kind: str) -> dict[str, str]:
+    """Field → the column header it was read from, to name in messages (「走访日期」 for date)."""
+    from wkb_tracker.store.visits import OPTION_LABELS
+
+    by_field = {name: f"「{columns.headers[col]}」" for col, name in columns.fields.items()}
+    if kind != VISITS:
+        return by_field
+    labels = {name: by_field.get(name, label) for name, label in OPTION_LABELS.items()}
+    labels["district_id"] = labels["district"]
+    labels["late_approved_by"] = by_field.get("approved_by", labels["late_approved_by"])
+    labels["participants"] = by_field.get("participants", labels["participants"])
+    return labels
+
+
+def _build_visit_row(
+    root: Path,
+    policy: Policy,
+    config: Config,
+    values: dict[str, str],
+    labels: dict[str, str],
+    recorder: str,
+) -> tuple[Visit, list[Rectification], list[tuple[str | None, str | None]], list[str]]:
+    """The visit a row gives, the items its problems open, each item's (status, resolution)
+    cells, and warnings. Refuses what `visit add --problem` refuses."""
+    from wkb_tracker.store.rectification_store import items_for_visit
+    from wkb_tracker.store.visits import VisitRequest, build_visit, refuse_sealed_entry
+
+    request = VisitRequest(
+        date=_day_text(values.get("date", "")) or "",
+        district=values.get("district", ""),
+        entity=values.get("entity", ""),
+        type=values.get("type", ""),
+        leader=_leader_text(policy, values.get("leader")),
+        mode=values.get("mode"),
+        measures=measure_numbers(values.get("measures", "")),
+        summary=values.get("summary", ""),
+        problems=split_problems(values.get("problems", "")),
+        participants=split_list(values.get("participants", "")),
+        recorder=values.get("recorder", recorder),
+        late_reason=values.get("late_reason"),
+        approved_by=values.get("approved_by"),
+    )
+    built = build_visit(policy, request, labels=labels)
+    visit = built.visit
+    refuse_sealed_entry(root, visit)
+    items = items_for_visit(
+        policy,
+        config,
+        visit,
+        recorder=visit.recorder,
+        deadline=_day_text(values.get("deadline")),
+        department=values.get("department"),
+        owner=values.get("owner"),
+    )
+    return visit, items, [(values.get("status"), values.get("resolution"))] * len(items), built.warnings
+
+
+def _build_item_row(
+    root: Path, policy: Policy, config: Config, values: dict[str, str], recorder: str
+) -> Rectification:
+    from wkb_tracker.store.rectification_store import build_item
+
+    measures = measure_numbers(values.get("measure", ""))
+    if len(measures) > 1:
+        raise UserError(
+            say("一个整改事项只关联一条措施,收到 {m}", "an item names one measure, got {m}", m=values["measure"])
+        )
+    number: int | None = None
+    if measures:
+        from wkb_tracker.store.visits import parse_measure
+
+        number = parse_measure(measures[0], "measure")
+    return build_item(
+        root,
+        problem=values.get("problem", ""),
+        recorder=values.get("recorder", recorder),
+        visit=values.get("visit"),
+        district=values.get("district"),
+        source=values.get("source"),
+        measure=number,
+        department=values.get("department"),
+        owner=values.get("owner"),
+        opened=_day_text(values.get("opened")),
+        deadline=_day_text(values.get("deadline")),
+        approved_by=values.get("approved_by"),
+        late_reason=values.get("late_reason"),
+        policy=policy,
+        config=config,
+    )
+
+
+def _events(
+    root: Path,
+    item: Rectification,
+    status: str | None,
+    resolution: str | None,
+    closed_on: str | None,
+    values: dict[str, str],
+) -> list[RectificationEvent]:
+    """The events a row's 状态 / 整改措施 / 办结日期 cells add to `item` (as it is now), checked by
+    the rules `rectify close` and `rectify progress` apply. A closed item needs its 办结日期: wkb
+    never invents the day a problem was fixed (it decides on-time or late, measure 17)."""
+    from wkb_tracker.domain.rectification import CLOSE, PROGRESS, standing
+    from wkb_tracker.store.rectification_store import check_event, close_event, progress_event
+
+    closed = item_closed(status) if status is not None else closed_on is not None
+    done = standing(item, today=dates.today())
+    if closed:
+        if done.closed:
+            return []
+        if closed_on is None:
+            raise UserError(
+                say(
+                    "状态为已办结,但没有办结日期;请填写「办结日期」列",
+                    "the status says closed but no closing date is given; fill in a 办结日期 column",
+                )
+            )
+        event = close_event(
+            resolution=resolution or say("已办结", "closed"),
+            by=item.created_by,
+            day=_day_text(closed_on),
+            approved_by=values.get("approved_by"),
+            late_reason=values.get("late_reason"),
+        )
+        check_event(root, item, event)
+        assert event.kind == CLOSE
+        return [event]
+    if resolution and not any(
+        e.kind == PROGRESS and e.note == resolution.strip() for e in item.events
+    ):
+        event = progress_event(note=resolution, by=item.created_by)
+        check_event(root, item, event)
+        return [event]
+    return []
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+
+def plan(
+    root: Path,
+    table: Table,
+    kind: str,
+    *,
+    mapping: dict[str, str],
+    defaults: dict[str, str],
+    recorder: str,
+    visits: Sequence[Visit],
+    items: Sequence[Rectification],
+    policy: Policy,
+    config: Config,
+) -> Plan:
+    """What importing `table` would write, every row checked; nothing is written.
+
+    `visits` and `items` are the records on disk (void visits included); a row whose key
+    matches one of them is "already imported". Refuses (UserError) a sheet without a header or
+    without a required column; every refused row is a `RowProblem`.
+    """
+    columns = find_columns(kind, table.rows, mapping)
+    result = Plan(table.name, kind, columns, warnings=list(table.warnings), sheet=table.sheet)
+    labels = _labels(columns, kind)
+    visit_pool = _Pool(visits, visit_key)
+    item_pool = _Pool(items, item_key)
+    for index in range(columns.header_row, len(table.rows)):
+        number = index + 1
+        values = row_values(columns, table.rows[index])
+        if not values:
+            continue  # a blank line between blocks of a 台账
+        values = {**defaults, **values}
+        try:
+            planned = _plan_row(
+                root, policy, config, kind, values, labels, recorder, visit_pool, item_pool
+            )
+        except WkbError as error:
+            for line in error.message.splitlines() or [""]:
+                result.problems.append(RowProblem(table.name, number, line))
+            continue
+        planned.row = number
+        result.rows.append(planned)
+        result.warnings += [f"{table.name}:{number}: {warning}" for warning in planned.warnings]
+    return result
+
+
+def _plan_row(
+    root: Path,
+    policy: Policy,
+    config: Config,
+    kind: str,
+    values: dict[str, str],
+    labels: dict[str, str],
+    recorder: str,
+    visit_pool: _Pool,
+    item_pool: _Pool,
+) -> PlannedRow:
+    closed_on = values.get("closed")
+    if kind == RECTIFICATIONS:
+        item = _build_item_row(root, policy, config, values, recorder)
+        found = item_pool.claim(item_key(item))
+        target = found if found is not None else item
+        events = _events(root, target, values.get("status"), values.get("resolution"), closed_on, values)
+        return PlannedRow(0, kind, items=[PlannedItem(target, events, exists=found is not None)])
+    visit, new_items, cells, warnings = _build_visit_row(
+        root, policy, config, values, labels, recorder
+    )
+    found_visit = visit_pool.claim(visit_key(visit))
+    row = PlannedRow(
+        0,
+        kind,
+        visit=found_visit or visit,
+        visit_exists=found_visit is not None,
+        warnings=warnings if found_visit is None else [],
+    )
+    for item, (status, resolution) in zip(new_items, cells, strict=True):
+        if found_visit is not None:
+            item = replace(item, visit=found_visit.id)
+            on_disk = item_pool.claim(item_key(item))
+            if on_disk is not None:
+                events = _events(root, on_disk, status, resolution, closed_on, values)
+                row.items.append(PlannedItem(on_disk, events, exists=True))
+                continue
+        events = _events(root, item, status, resolution, closed_on, values)
+        row.items.append(PlannedItem(item, events))
+    return row
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def write(root: Path, planned: Plan, written: Written) -> None:
+    """Write every new record of `planned`, row by row, into `written` as it goes (so a failure
+    midway still tells the caller what to commit). Each file is created atomically and
+    exclusively; an item opened by a new visit is linked to the id the visit got on disk."""
+    from wkb_tracker.store.rectification_store import add_event_checked, write_new_item
+    from wkb_tracker.store.visits import write_new
+
+    for row in planned.rows:
+        visit_id: str | None = None
+        if row.visit is not None:
+            visit = row.visit
+            if not row.visit_exists:
+                visit = row.visit = write_new(root, visit)
+                written.paths.append(visit.path)
+                written.visits.append(visit.id)
+            visit_id = visit.id
+        for entry in row.items:
+            item = entry.item
+            if not entry.exists:
+                if visit_id is not None:
+                    item = replace(item, visit=visit_id)
+                item = entry.item = write_new_item(root, item)
+                written.paths.append(item.path)
+                written.items.append(item.id)
+            for event in entry.events:
+                path = add_event_checked(root, item.id, event)
+                written.paths.append(path)
+                written.events += 1

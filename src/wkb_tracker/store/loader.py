@@ -1,0 +1,489 @@
+"""The one way in: a records root → a Dataset (policy, config, records) plus every Problem found.
+
+Bad files never stop a load: they become Problems and are left out of the Dataset. So does a
+record outside the month folder of its date: a one-month reader would never see it there.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wkb_tracker.domain.dataset import Dataset
+from wkb_tracker.domain.errors import Problem
+from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.model import EventFile, Rectification, Visit
+from wkb_tracker.store import settings
+from wkb_tracker.store.config import read_config
+from wkb_tracker.store.duplicates import one_per_id
+from wkb_tracker.store.parallel import in_two_halves
+from wkb_tracker.store.policy_files import load_policy
+from wkb_tracker.store.records import (
+    event_file_from_document,
+    is_event_file,
+    rectification_from_document,
+    rectification_path,
+    visit_from_document,
+    visit_path,
+)
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
+from wkb_tracker.store.storage import Document, is_temp_file, read_yaml
+
+if TYPE_CHECKING:
+    from wkb_tracker.store.record_cache import Window
+
+
+def record_files(
+    root: Path, directory: str, months: Iterable[tuple[int, int]] | None = None
+) -> tuple[list[str], list[str]]:
+    """(record files, leftover temp files) under `directory`, relative to root, sorted.
+
+    With `months`, only the `YYYY/MM` folders of those months are listed: a month's report never
+    touches other months' files. A folder that cannot be read as one is never entered; it is
+    listed among the records instead, so that reading it reports it rather than its contents
+    being counted by some commands and not by others (or by none, silently): a symlinked folder
+    (anywhere from `data/` down), a folder that cannot be listed (no permission), and a file
+    where a `YYYY` or `MM` folder belongs.
+    """
+    if months is not None:
+        tops = [f"{directory}/{year:04d}/{month:02d}" for year, month in months]
+    else:
+        tops = [directory]
+    records: set[str] = set()
+    temps: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None:
+            records.add(Path(os.fsdecode(error.filename)).relative_to(root).as_posix())
+
+    for top in tops:
+        odd = odd_folder(root, top)
+        if odd is not None:
+            records.add(odd)
+            continue
+        base = root / top
+        if not os.path.isdir(base):
+            continue
+        for folder, subfolders, names in os.walk(base, onerror=unreadable):
+            rel_folder = Path(folder).relative_to(root).as_posix()
+            kept = []
+            for name in subfolders:
+                if name.startswith("."):
+                    if is_temp_file(name):  # not wkb's making, but `validate --fix` must see it
+                        temps.append(f"{rel_folder}/{name}")
+                    continue
+                if os.path.islink(os.path.join(folder, name)):
+                    records.add(f"{rel_folder}/{name}")
+                else:
+                    kept.append(name)
+            subfolders[:] = kept
+            level = rel_folder.count("/") - 1  # 0: data/<kind>, 1: a YYYY folder, 2: MM
+            for name in names:
+                if is_temp_file(name):
+                    temps.append(f"{rel_folder}/{name}")
+                elif name.startswith("."):
+                    continue
+                elif name.endswith(".yaml") or (level < 2 and name.isdigit()):
+                    records.add(f"{rel_folder}/{name}")
+    return sorted(records), sorted(temps)
+
+
+def odd_folder(root: Path, top: str) -> str | None:
+    """The first folder from `data/` down to `top` (relative) that exists but cannot be read as
+    a real folder (a symlink, a file, unreadable); None when all are folders or `top` is absent."""
+    rel = ""
+    for part in top.split("/"):
+        rel = f"{rel}/{part}" if rel else part
+        try:
+            status = os.lstat(root / rel)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return rel
+        if not stat.S_ISDIR(status.st_mode):  # a symlink (even to a folder) or a file
+            return rel
+    return None
+
+
+def _odd_entry(root: Path, rel: str) -> Problem | None:
+    """Why a listed path that is not a `.yaml` record cannot be read: an unreadable folder, or a
+    file where a folder belongs. (Symlinks are left to `read_yaml`, which says where they point.)"""
+    path = root / rel
+    if rel.endswith(".yaml") or os.path.islink(path):
+        return None
+    try:
+        folder = stat.S_ISDIR(os.stat(path).st_mode)
+        if folder:
+            with os.scandir(path):
+                pass
+    except OSError as error:  # no permission on it, or on the folder holding it
+        message = say("无法读取文件夹:", "cannot read this folder: ") + (
+            error.strerror or str(error)
+        )
+        return Problem(rel, 1, message)
+    if folder:
+        return None
+    message = say(
+        "此处应为文件夹(记录放在 YYYY/MM 文件夹中),却是文件;未读取",
+        "a file where a folder belongs (records go in YYYY/MM folders); not read",
+    )
+    return Problem(rel, 1, message)
+
+
+def folder_problems(root: Path, rel: str) -> list[Problem]:
+    """A problem when `rel` exists but cannot be read as a real folder of the root: reported,
+    never taken for an empty (or absent) folder."""
+    odd = odd_folder(root, rel)
+    if odd is not None:
+        if os.path.islink(root / odd):
+            message = say("是符号链接,未读取", "is a symlink; not read")
+            return [Problem(odd, 1, message)]
+        found = _odd_entry(root, odd)
+        return [found] if found is not None else []
+    try:
+        with os.scandir(root / rel):
+            pass
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        why = error.strerror or str(error)
+        return [Problem(rel, 1, say("无法读取文件夹:", "cannot read this folder: ") + why)]
+    return []
+
+
+def _read_doc(root: Path, rel: str) -> Document:
+    odd = _odd_entry(root, rel)
+    if odd is not None:
+        return Document(rel, b"", None, [odd])
+    return read_yaml(root, rel)
+
+
+def month_folder(directory: str, day: date) -> str:
+    """`data/visits/YYYY/MM`: where the record of `day` belongs."""
+    return f"{directory}/{day.year:04d}/{day.month:02d}"
+
+
+def _visit_misplaced(doc: Document, visit: Visit) -> list[Problem]:
+    """A visit outside the month folder of its date is left out rather than counted by some
+    readers and missed by others (a one-month reader only looks in that month's folder)."""
+    folder = month_folder(VISITS_DIR, visit.date)
+    if doc.rel.startswith(folder + "/"):
+        return []
+    message = say(
+        "文件不在其日期对应的月份目录({f})",
+        "file is not in the month folder of its date ({f})",
+        f=folder,
+    )
+    return [doc.problem(message, "date")]
+
+
+def _item_misplaced(doc: Document, item: Rectification) -> list[Problem]:
+    folder = month_folder(RECTIFICATIONS_DIR, item.opened)
+    if doc.rel.startswith(folder + "/"):
+        return []
+    message = say(
+        "文件不在其立项日期对应的月份目录({f})",
+        "file is not in the month folder of its opened date ({f})",
+        f=folder,
+    )
+    return [doc.problem(message, "opened")]
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while thousands of small acyclic records are built:
+    it would otherwise rescan them again and again (up to 1.6x slower on large loads)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _month_folders(
+    root: Path, directory: str, months: Iterable[tuple[int, int]] | None
+) -> list[str] | None:
+    """The `YYYY/MM` folders to read, or None when the tree has anything else in it (a stray
+    file, a symlink, an oddly named or unreadable folder): then every file is read the slow way
+    and reported."""
+    base = root / directory
+    if odd_folder(root, directory) is not None:
+        return None
+    if months is not None:
+        folders = []
+        for number, month_number in months:
+            month_rel = f"{directory}/{number:04d}/{month_number:02d}"
+            try:
+                if not stat.S_ISDIR(os.lstat(root / month_rel).st_mode):
+                    return None  # a symlink or a file: the slow way reports it
+            except FileNotFoundError:
+                if odd_folder(root, month_rel) is not None:
+                    return None  # the YYYY folder is a symlink
+                continue
+            except OSError:
+                return None  # NotADirectoryError (YYYY is a file), no permission
+            if os.path.islink(root / month_rel.rsplit("/", 1)[0]):
+                return None
+            folders.append(month_rel)
+        return folders
+    folders = []
+    try:
+        with os.scandir(base) as years:
+            for year in years:
+                if year.name.startswith("."):
+                    continue
+                if not (
+                    year.name.isdigit()
+                    and len(year.name) == 4
+                    and year.is_dir(follow_symlinks=False)
+                ):
+                    return None
+                with os.scandir(year.path) as month_entries:
+                    for month in month_entries:
+                        if month.name.startswith("."):
+                            continue
+                        if not (
+                            month.name.isdigit()
+                            and len(month.name) == 2
+                            and month.is_dir(follow_symlinks=False)
+                        ):
+                            return None
+                        folders.append(f"{directory}/{year.name}/{month.name}")
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    return sorted(folders)
+
+
+def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
+    doc = _read_doc(root, rel)
+    if doc.problems:
+        return None, list(doc.problems)
+    visit, found = visit_from_document(doc)
+    if visit is not None and (misplaced := _visit_misplaced(doc, visit)):
+        return None, misplaced
+    return visit, found
+
+
+def _read_item(root: Path, rel: str) -> tuple[Rectification | EventFile | None, list[Problem]]:
+    """An item, or one event from its own file (joined with its item by `event_files.join`)."""
+    doc = _read_doc(root, rel)
+    if doc.problems:
+        return None, list(doc.problems)
+    if is_event_file(rel.rsplit("/", 1)[-1]):
+        return event_file_from_document(doc)
+    item, found = rectification_from_document(doc)
+    if item is not None and (misplaced := _item_misplaced(doc, item)):
+        return None, misplaced
+    return item, found
+
+
+def _load_kind(
+    root: Path,
+    directory: str,
+    kind: str,
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    months: Iterable[tuple[int, int]] | None,
+    window: Window | None,
+    cache: bool,
+) -> tuple[list[Any], list[Problem], list[str]]:
+    """Records of one kind, one per id (a copied file is reported, not counted twice)."""
+    records, problems, temps = _load_files(root, directory, kind, read, months, window, cache)
+    if kind == "visits":
+        records, copies = one_per_id(
+            root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
+        )
+    else:  # before event files join their item: they must join the copy that counts
+        items = [record for record in records if not isinstance(record, EventFile)]
+        kept, copies = one_per_id(
+            root, items, lambda r: rectification_path(r.id, r.opened), check_homes=True
+        )
+        if copies:
+            counted = {id(item) for item in kept}
+            records = [r for r in records if isinstance(r, EventFile) or id(r) in counted]
+    return records, problems + copies, temps
+
+
+def _load_files(
+    root: Path,
+    directory: str,
+    kind: str,
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    months: Iterable[tuple[int, int]] | None,
+    window: Window | None,
+    cache: bool,
+) -> tuple[list[Any], list[Problem], list[str]]:
+    """Records of one kind: through the cache where it can serve them, else file by file."""
+    month_list = list(months) if months is not None else None
+    with _bulk():
+        if cache and settings.cache_enabled():
+            folders = _month_folders(root, directory, month_list)
+            if folders is not None:
+                from wkb_tracker.store.record_cache import cached_load
+
+                try:
+                    done = cached_load(
+                        root, kind, folders, lambda rels: _parse_many(root, rels, read), window
+                    )
+                except (ValueError, TypeError, LookupError):  # a damaged row: read the files
+                    done = None
+                if done is not None:
+                    records, problems, irregular = done
+                    for rel in irregular:  # a folder holding a symlink or a subfolder
+                        more, found, _temps = _read_files(root, record_files(root, rel)[0], read)
+                        records += more
+                        problems += found
+                    return records, problems, []
+        files, temps = record_files(root, directory, month_list)
+        records, problems, _none = _read_files(root, files, read)
+        return records, problems, temps
+
+
+PARALLEL_FROM = 4000  # files; below this a second process costs more than it saves
+
+
+def _read_files(
+    root: Path,
+    files: list[str],
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+) -> tuple[list[Any], list[Problem], list[str]]:
+    """Read and check each file (thousands are split between two processes, `parallel.py`);
+    the records that could be read, in file order, and the problems of the others."""
+    records: list[Any] = []
+    problems: list[Problem] = []
+    for record, found in _parse_many(root, files, read):
+        problems += found
+        if record is not None:
+            records.append(record)
+    return records, problems, []
+
+
+def _parse_many(
+    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+) -> list[tuple[Any, list[Problem]]]:
+    """(record or None, problems) for each file, in order; thousands are split between two
+    processes (YAML parsing is CPU-bound and the machines have two cores)."""
+
+    def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem]]]:
+        with _bulk():
+            return [read(root, rel) for rel in some]
+
+    return in_two_halves(files, parse, from_size=PARALLEL_FROM)
+
+
+def load_visits(
+    root: Path, months: Iterable[tuple[int, int]] | None = None, *, cache: bool = True
+) -> tuple[list[Visit], list[Problem], list[str]]:
+    """Visits of the given months (all when None), the problems met, and leftover temp files."""
+    return _load_kind(root, VISITS_DIR, "visits", _read_visit, months, None, cache)
+
+
+def load_rectifications(
+    root: Path, *, window: Window | None = None, cache: bool = True
+) -> tuple[list[Rectification], list[Problem], list[str]]:
+    """Rectification items (those in `window` only, when given: (settled before → out,
+    opened after → out)), the problems met, and leftover temp files."""
+    from wkb_tracker.store.event_files import join
+    from wkb_tracker.store.record_cache import in_window
+
+    records, problems, temps = _load_kind(
+        root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache
+    )
+    # Events in their own files join their items first: only the whole history says whether an
+    # item is in the window (an event file may reopen an item its own file shows closed).
+    items, orphans = join(records)
+    if window is not None:
+        items = [item for item in items if in_window(item, window)]
+    return items, problems + orphans + _merged_conflicts(root, items), temps
+
+
+def _merged_conflicts(root: Path, items: list[Rectification]) -> list[Problem]:
+    """Histories merged from event files that the rules refuse in part (two clones both closed an
+    item): warned about by every reader, as `wkb validate` reports them. Items with only embedded
+    events were checked when each event was written."""
+    from wkb_tracker.domain.dates import today
+    from wkb_tracker.store.event_files import history_problems
+
+    day = today()
+    problems: list[Problem] = []
+    for item in items:
+        if any(event.id is not None for event in item.events):
+            problems += history_problems(root, item, today=day)
+    return problems
+
+
+def other_temp_files(root: Path) -> list[str]:
+    """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
+    and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
+    found = []
+    for folder in ("", "data", "data/sealed", "data/sealed/history", ".wkb-cache"):
+        try:
+            names = os.listdir(root / folder) if folder else os.listdir(root)
+        except OSError:
+            continue
+        found += [f"{folder}/{name}" if folder else name for name in names if is_temp_file(name)]
+    from wkb_tracker.store.leftovers import editor_copies
+
+    return sorted(found) + editor_copies(root)
+
+
+def load(
+    root: Path,
+    *,
+    visits: bool = True,
+    rectifications: bool = True,
+    months: Iterable[tuple[int, int]] | None = None,
+    window: Window | None = None,
+    cache: bool = True,
+    known_on: date | None = None,
+) -> Dataset:
+    """Load what a command needs: the policy and config always, records on request.
+
+    `months` limits visits to those month folders; `window` limits rectification items to those
+    a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
+    `known_on` keeps only what was recorded by the end of that day (knowledge.py).
+    """
+    if known_on is not None and window is not None:
+        from wkb_tracker.domain.knowledge import in_the_past
+
+        if in_the_past(known_on):  # an item settled now may not have been settled on that day
+            window = (None, window[1])
+    config, problems = read_config(root)
+    policy, policy_problems = load_policy(root, cache=cache)
+    dataset = Dataset(root, config, policy, problems=problems + policy_problems)
+    dataset.problems += folder_problems(root, SEALED_DIR)  # seals are read by path, not listed
+    if visits:
+        dataset.visits, found, temps = load_visits(root, months, cache=cache)
+        dataset.problems += found
+        dataset.temp_files += temps
+    if rectifications:
+        dataset.rectifications, found, temps = load_rectifications(root, window=window, cache=cache)
+        dataset.problems += found
+        dataset.temp_files += temps
+    if visits and rectifications and months is None and not cache:  # a full check: validate
+        dataset.temp_files += other_temp_files(root)
+    if known_on is not None:
+        from wkb_tracker.domain.knowledge import as_known_on
+
+        return as_known_on(dataset, known_on)
+    return dataset
+
+
+def visit_months(root: Path) -> list[tuple[int, int]] | None:
+    """The (year, month) folders under data/visits, in order; None when anything there is not a
+    plain YYYY/MM folder (a stray file, a symlink, month 13): read everything at once then, so
+    every oddity is reported as usual."""
+    folders = _month_folders(root, VISITS_DIR, None)
+    if folders is None:
+        return None
+    months = [(int(rel[-7:-3]), int(rel[-2:])) for rel in folders]
+    return months if all(1 <= month <= 12 for _year, month in months) else None

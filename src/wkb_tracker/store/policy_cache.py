@@ -1,0 +1,114 @@
+"""A derived copy of the parsed policy files in `.wkb-cache/policy.json`.
+
+Keyed by the size, mtime, ctime (ns) and inode of measures.yaml and districts.yaml: any change to either makes
+the key differ and the files are parsed again. Missing, corrupt or stale → silently rebuilt.
+Only a policy without problems is cached, so `wkb validate` always sees the files themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wkb_tracker.domain.model import Assignment, Measure, Section
+from wkb_tracker.store import settings
+from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.policy import Policy
+
+CACHE_DIR = ".wkb-cache"
+FILE = f"{CACHE_DIR}/policy.json"
+VERSION = 3  # 3: table entries with dates out of range are problems
+
+
+def key(root: Path) -> list[int] | None:
+    try:
+        stats = [(root / rel).stat() for rel in (MEASURES_FILE, DISTRICTS_FILE)]
+    except OSError:
+        return None
+    return [
+        VERSION,
+        *(part for st in stats for part in (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)),
+    ]
+
+
+def read(root: Path, wanted: list[int] | None) -> Policy | None:
+    if wanted is None or not settings.cache_enabled():
+        return None
+    try:
+        if not stat.S_ISREG(os.lstat(root / FILE).st_mode):
+            return None  # a pipe or link where the cache should be: never read it
+        raw = json.loads((root / FILE).read_text(encoding="utf-8"))
+        if raw["key"] != wanted:
+            return None
+        return _decode(raw)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # missing or corrupt: parse the YAML instead
+
+
+def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
+    if wanted is None or not settings.cache_enabled():
+        return
+    from wkb_tracker.domain.errors import RefusedWrite
+    from wkb_tracker.store.storage import replace_atomic
+
+    raw = {
+        "key": wanted,
+        "minimum": policy.monthly_minimum,
+        "sections": [[s.numeral, s.title] for s in policy.sections],
+        "measures": [
+            [m.number, m.numeral, m.section, m.section_title, m.title, m.text, m.rule]
+            for m in policy.measures
+        ],
+        "assignments": [
+            [
+                a.district_id,
+                a.district,
+                a.leader,
+                a.title,
+                a.department,
+                a.contact,
+                a.start.isoformat(),
+                a.end.isoformat() if a.end else None,
+                a.path,
+                a.line,
+            ]
+            for a in policy.assignments
+        ],
+    }
+    try:
+        (root / CACHE_DIR).mkdir(exist_ok=True)
+        replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False))
+    except (OSError, RefusedWrite):
+        pass  # a read-only root (or a linked .wkb-cache) simply goes without the cache
+
+
+def _decode(raw: dict[str, Any]) -> Policy:
+    from wkb_tracker.domain.policy import Policy
+
+    assignments = tuple(
+        Assignment(
+            district_id=row[0],
+            district=row[1],
+            leader=row[2],
+            title=row[3],
+            department=row[4],
+            contact=row[5],
+            start=date.fromisoformat(row[6]),
+            end=date.fromisoformat(row[7]) if row[7] else None,
+            path=row[8],
+            line=row[9],
+        )
+        for row in raw["assignments"]
+    )
+    return Policy(
+        tuple(Section(*row) for row in raw["sections"]),
+        tuple(Measure(*row) for row in raw["measures"]),
+        assignments,
+        int(raw["minimum"]),
+    )

@@ -1,0 +1,452 @@
+"""Issue 13: `--output FILE`, one `--format` vocabulary, the xlsx workbook, the Word 通报, the
+one-file HTML page, and safe CSV — and the same figures in every format (13.6)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inprocess import invoke_raw, run
+from wkb_tracker.report.formats.cells import neutralise, plain
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "records"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+# -- 13.5: the one neutralising rule -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_neutralise__owasp_starts_get_an_apostrophe(start: str) -> None:
+    assert neutralise(start + "1+1") == "'" + start + "1+1"
+
+
+def test_neutralise__other_text_and_numbers_unchanged() -> None:
+    assert neutralise("光谷实验室 =1") == "光谷实验室 =1"
+    assert neutralise("") == ""
+    # Only text cells: a negative number stays a number, a date an ISO date.
+    assert plain(-3) == -3 and plain(-0.5) == -0.5
+    assert plain(date(2026, 10, 1)) == "2026-10-01"
+    assert plain("-3") == "'-3"
+
+
+def test_visit_list__formula_entity_is_text_in_csv_and_xlsx(wkb: Any, tmp_path: Path) -> None:
+    ok(
+        wkb(
+            "visit", "add", "--date", "2026-11-03", "--district", "东湖", "--entity",
+            "=HYPERLINK(\"http://x\",\"y\")", "--type", "team", "--no-rectify",
+        )
+    )  # fmt: skip
+    listed = ok(wkb("visit", "list", "--format", "csv")).stdout
+    assert ",\"'=HYPERLINK(" in listed and ',"=HYPERLINK(' not in listed
+    out = tmp_path / "visits.xlsx"
+    ok(wkb("visit", "list", "--output", str(out)))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).worksheets[0]
+    row = [cell for cell in sheet[2]]
+    assert row[4].value == '\'=HYPERLINK("http://x","y")' and row[4].data_type == "s"
+    assert row[1].value == datetime(2026, 11, 3)  # a date is a date
+    assert sheet.freeze_panes == "A2"
+
+
+# -- 13.1: --output and the one --format vocabulary ---------------------------------------------
+
+
+def test_output__format_from_extension_unless_format_says(wkb: Any, tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    wrote = ok(wkb("report", "--month", "2026-10", "--output", str(target)))
+    assert wrote.stdout == f"已写入 {target}(json,{target.stat().st_size} 字节)\n"
+    assert json.loads(target.read_text(encoding="utf-8"))["period"]["label"] == "2026-10"
+    again = ok(wkb("report", "--month", "2026-10", "-o", str(target), "--format", "csv"))
+    assert again.stdout.startswith(f"已覆盖 {target}(csv,")  # an export is replaced, and said so
+    assert target.read_bytes().startswith("\ufeff".encode())
+    english = ok(wkb("--lang", "en", "due", "-o", str(tmp_path / "due.md")))
+    assert english.stdout.startswith("wrote ") and "(markdown, " in english.stdout
+
+
+def test_output__csv_file_holds_exactly_the_bytes_of_stdout(
+    root: Path, wkb: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "q.csv"
+    ok(wkb("report", "--quarter", "2026-Q4", "-o", str(target)))
+    code, stdout, _err, error = invoke_raw(
+        ["--root", str(root), "report", "--quarter", "2026-Q4", "--format", "csv"]
+    )
+    assert (code, error) == (0, None)
+    data = target.read_bytes()
+    assert data == stdout
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\r\n" not in data
+    assert data.count(b"\n") == data.count(b"\r\n") > 1
+
+
+@pytest.mark.parametrize(
+    ("where", "args"),
+    [
+        ("data/x.csv", []),
+        ("data/visits/2026/x.json", []),
+        (".wkb-cache/x.csv", []),
+        ("wkb.toml", ["--format", "csv"]),
+        ("out.pdf", []),  # no format for that extension
+        ("out.txt", []),
+        ("table.csv", ["--format", "table"]),  # the terminal's table is not for a file
+    ],
+)
+def test_output__refused_exit_2_nothing_written(
+    root: Path, wkb: Any, where: str, args: list[str]
+) -> None:
+    from inprocess import snapshot
+
+    before = snapshot(root)
+    result = wkb("report", "-o", str(root / where), *args)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.count("\n") <= 2 and "Traceback" not in result.stderr
+    assert snapshot(root) == before
+
+
+def test_output__a_folder_is_refused(wkb: Any, tmp_path: Path) -> None:
+    result = wkb("report", "-o", str(tmp_path), "--format", "csv")
+    assert result.exit_code == 2 and "文件夹" in result.stderr
+
+
+def test_format__one_vocabulary_with_old_values_kept(wkb: Any) -> None:
+    assert ok(wkb("report", "--format", "text")).stdout == ok(wkb("report")).stdout
+    assert ok(wkb("report", "--format", "JSON")).stdout.startswith("{")
+    refused = wkb("visit", "list", "--format", "docx")
+    assert refused.exit_code == 2
+    assert "'table', 'json', 'csv', 'markdown', 'xlsx', 'html'" in refused.stderr
+    for args in (["due"], ["rectify", "list"], ["visit", "list"], ["report"], ["stats"]):
+        assert "[table|json|csv|markdown|xlsx|html]" in ok(wkb(*args, "-h")).stdout
+
+
+def test_output__windows_console_never_touches_machine_formats(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redirected Chinese Windows stdout: GBK, text mode turning "\\n" into "\\r\\n". A workbook
+    sent to it arrives as the workbook's bytes; a file written with --output holds exact bytes
+    and the console gets one line it can show."""
+    monkeypatch.setattr(os, "linesep", "\r\n")
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="gbk", newline="\r\n", write_through=True)
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert run(["--root", str(root), "report", "--format", "xlsx"]) == 0
+    stream.flush()
+    book = raw.getvalue()
+    assert zipfile.ZipFile(io.BytesIO(book)).testzip() is None
+    raw.seek(0), raw.truncate()
+    target = tmp_path / "r.csv"
+    assert run(["--root", str(root), "report", "-o", str(target)]) == 0
+    stream.flush()
+    assert raw.getvalue().decode("gbk").startswith(f"已写入 {target}")
+    assert b"\r\r\n" not in target.read_bytes()
+
+
+# -- 13.6: the same figures in every format ----------------------------------------------------
+
+
+class Tables(HTMLParser):
+    """The text of every table cell, by table id, and every SVG rect's data attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.rects: list[dict[str, str]] = []
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key: value or "" for key, value in attrs}
+        if tag == "table":
+            self._table = found.get("id", "")
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table is not None:
+            self.tables[self._table].append([])
+        elif tag == "td" and self._table is not None:
+            self._cell = []
+        elif tag == "rect" and "data-contacts" in found:
+            self.rects.append(found)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None and self._table is not None:
+            self.tables[self._table][-1].append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every format of the example records' year 2026 and October 2026 (today 2026-11-25)."""
+    out = tmp_path_factory.mktemp("exports")
+    made: dict[str, Any] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WKB_TODAY", "2026-11-25")
+        for period in (["--month", "2026-10"], ["--year", "2026"]):
+            key = period[1]
+            base = ["--root", str(EXAMPLES)]
+            code, stdout, err, error = invoke_raw(
+                [*base, "report", *period, "--format", "json", "--explain"]
+            )
+            assert (code, error) == (0, None), err
+            made[key, "json"] = json.loads(stdout)
+            for fmt in ("csv", "markdown", "xlsx", "html"):
+                target = out / f"{key}.{fmt}"
+                code, _out, err, error = invoke_raw(
+                    [*base, "report", *period, "--format", fmt, "-o", str(target)]
+                )
+                assert (code, error) == (0, None), err
+                made[key, fmt] = target
+        target = out / "bulletin.docx"
+        code, _out, err, error = invoke_raw(
+            ["--root", str(EXAMPLES), "bulletin", "--month", "2026-10", "-o", str(target)]
+        )
+        assert (code, error) == (0, None), err
+        made["2026-10", "docx"] = target
+    return made
+
+
+PERIODS = ["2026-10", "2026"]
+
+
+def leader_figures(report: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    return {
+        leader["leader"]: (
+            leader["contacts"],
+            sum(district["required"] for district in leader["districts"]),
+            leader["rectifications"]["open"],
+            leader["rectifications"]["overdue"],
+            leader["rectifications"]["closed_on_time"],
+            leader["rectifications"]["closed_late"],
+            leader["late_entries"],
+        )
+        for leader in report["leaders"]
+    }
+
+
+def month_figures(report: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int, str]]:
+    return {
+        (leader["leader"], district["district"], month["month"]): (
+            month["contacts"],
+            month["required"],
+            month["status"],
+        )
+        for leader in report["leaders"]
+        for district in leader["districts"]
+        for month in district["months"]
+    }
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_same_figures__csv(exported: dict[str, Any], period: str) -> None:
+    report = exported[period, "json"]
+    text = exported[period, "csv"].read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {
+        (r["责任领导"], r["分工区"], r["月份"]): (
+            int(r["联系次数"]),
+            int(r["应联系次数"]),
+            r["状态代码"],
+        )
+        for r in rows
+    } == month_figures(report)
+    leaders = leader_figures(report)
+    for row in rows:
+        figures = leaders[row["责任领导"]]
+        assert (
+            int(row["领导未结整改"]),
+            int(row["领导逾期整改"]),
+            int(row["领导按期办结"]),
+            int(row["领导超期办结"]),
+            int(row["领导补录"]),
+        ) == figures[2:]
+    if period == "2026":
+        by_leader = {leader["leader"]: leader["assessment"] for leader in report["leaders"]}
+        for row in rows:
+            assessment = by_leader[row["责任领导"]]
+            assert int(row["领导达标月数"]) == assessment["months_met"]
+            assert int(row["领导考核月数"]) == assessment["months_assessed"]
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_same_figures__xlsx(exported: dict[str, Any], period: str) -> None:
+    from openpyxl import load_workbook
+
+    report = exported[period, "json"]
+    book = load_workbook(exported[period, "xlsx"])
+    assert book.sheetnames == ["汇总", "明细", "整改", "考核", "说明"]
+    summary = {
+        row[0]: tuple(row[3:10]) for row in book["汇总"].iter_rows(min_row=2, values_only=True)
+    }
+    assert summary == leader_figures(report)
+    detail = {
+        (row[0], row[2], row[3]): (row[4], row[5])
+        for row in book["明细"].iter_rows(min_row=2, values_only=True)
+    }
+    assert detail == {key: value[:2] for key, value in month_figures(report).items()}
+    assessment = {
+        row[0]: (row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+        for row in book["考核"].iter_rows(min_row=2, values_only=True)
+    }
+    assert assessment == {
+        leader["leader"]: tuple(
+            leader["assessment"][key]
+            for key in (
+                "months_met", "months_assessed", "contacts", "closed_on_time", "closed_late",
+                "on_time_rate", "late_entries",
+            )
+        )
+        for leader in report["leaders"]
+    }  # fmt: skip
+    ids = {row[0] for row in book["整改"].iter_rows(min_row=2, values_only=True)}
+    counted = {
+        item
+        for part in [leader["rectification_ids"] for leader in report["leaders"]]
+        + [report["bureau"]["rectification_ids"]]
+        for key in ("open", "closed_on_time", "closed_late")
+        for item in part[key]
+    }
+    assert ids == counted
+    sheet = book["汇总"]
+    assert sheet.freeze_panes == "A2" and sheet.print_title_rows == "$1:$1"
+    assert (
+        sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    )  # A4
+    assert isinstance(sheet["D2"].value, int)  # numbers are numbers
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_same_figures__html(exported: dict[str, Any], period: str) -> None:
+    report = exported[period, "json"]
+    page = Tables()
+    page.feed(exported[period, "html"].read_text(encoding="utf-8"))
+    rows = page.tables["leader-table"][1:]
+    assert {row[0]: tuple(int(cell) for cell in row[3:10]) for row in rows} == leader_figures(
+        report
+    )
+    detail = page.tables["detail-table"][1:]
+    assert {(r[0], r[2], r[3]): (int(r[4]), int(r[5])) for r in detail} == {
+        key: value[:2] for key, value in month_figures(report).items()
+    }
+    heat = [rect for rect in page.rects if "data-leader" in rect]
+    for leader in report["leaders"]:
+        mine = [rect for rect in heat if rect["data-leader"] == leader["leader"]]
+        assert sum(int(rect["data-contacts"]) for rect in mine) == leader["contacts"]
+    bars = [rect for rect in page.rects if "data-district" in rect]
+    assert sum(int(rect["data-contacts"]) for rect in bars) == report["summary"]["contacts"]
+    assert ("assessment-table" in page.tables) == (period == "2026")
+
+
+def test_same_figures__markdown(exported: dict[str, Any]) -> None:
+    report = exported["2026-10", "json"]
+    text = exported["2026-10", "markdown"].read_text(encoding="utf-8")
+    for (_leader, district, _month), (contacts, required, _status) in month_figures(report).items():
+        assert f"| {district} | {contacts}/{required}" in text
+
+
+def test_same_figures__docx_bulletin(exported: dict[str, Any]) -> None:
+    from docx import Document
+
+    report = exported["2026-10", "json"]
+    document = Document(str(exported["2026-10", "docx"]))
+    table = document.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert {(r[0], r[2]): (int(r[3]), int(r[4])) for r in rows} == {
+        (leader, district): value[:2]
+        for (leader, district, _m), value in month_figures(report).items()
+    }
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    total = report["summary"]["contacts"]
+    required = sum(leader_figures(report)[name][1] for name in leader_figures(report))
+    assert f"共联系创新主体{total}次(应联系{required}次)" in text
+
+
+# -- 13.3: the 通报 ------------------------------------------------------------------------------
+
+
+def test_bulletin__official_layout(exported: dict[str, Any]) -> None:
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    document = Document(str(exported["2026-10", "docx"]))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    title = document.paragraphs[0]
+    assert title.text == "关于2026年10月包区服务工作情况的通报"
+    run_fonts = title.runs[0]._element.rPr.rFonts
+    assert run_fonts.get(W + "eastAsia") == "方正小标宋简体" and title.runs[0].font.size.pt == 22
+    body = next(p for p in document.paragraphs if p.text.startswith("为落实"))
+    assert body.runs[0]._element.rPr.rFonts.get(W + "eastAsia") == "仿宋_GB2312"
+    assert body.runs[0].font.size.pt == 16
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "— " in footer and 'w:val="28"' in footer  # 4号 = 14 pt
+    assert document.settings.odd_and_even_pages_header_footer
+    fonts = document.part.part_related_by(RT.FONT_TABLE).blob.decode("utf-8")
+    assert 'w:name="仿宋_GB2312"' in fonts and 'w:altName w:val="仿宋"' in fonts
+    assert document.paragraphs[-1].text == "2026年11月25日"
+
+
+def test_bulletin__template_init_edit_and_warnings(root: Path, wkb: Any, tmp_path: Path) -> None:
+    made = ok(wkb("bulletin", "--init-template"))
+    template = root / "templates" / "bulletin.toml"
+    assert "templates/bulletin.toml" in made.stdout and template.is_file()
+    assert wkb("bulletin", "--init-template").exit_code == 2  # never over the office's edits
+    template.write_text(
+        'title = "{period_name}对口联系通报"\nsignature = "{nope}办公室"\nextra = 1\n',
+        encoding="utf-8",
+    )
+    preview = ok(wkb("bulletin", "--format", "markdown"))  # default: last month
+    assert preview.stdout.startswith("# 2026年10月对口联系通报\n")
+    assert "{nope}办公室" in preview.stdout  # an unknown placeholder stays as typed …
+    assert "{nope}" in preview.stderr and "extra" in preview.stderr  # … and is named
+    quarter = ok(wkb("bulletin", "--quarter", "2026-Q3", "--format", "md"))
+    assert quarter.stdout.startswith("# 2026年第三季度对口联系通报\n")
+    assert wkb("bulletin", "--month", "2026-10", "--quarter", "2026-Q3").exit_code == 2
+
+
+# -- 13.4: the one-file HTML page ----------------------------------------------------------------
+
+
+def test_html__self_contained_and_deterministic(exported: dict[str, Any]) -> None:
+    page = exported["2026", "html"].read_bytes()
+    again = invoke_raw(["--root", str(EXAMPLES), "report", "--year", "2026", "--format", "html"])[1]
+    assert again == page  # same figures, same bytes
+    text = page.decode("utf-8").lower()
+    for outside in ("<script", "<link", "@import", "url(", "src=", "https://"):
+        assert outside not in text
+    assert text.count("http://") == text.count('xmlns="http://www.w3.org/2000/svg"') == 2
+    assert "@page { size: a4" in text and "<svg" in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_html__renders_in_headless_chromium(exported: dict[str, Any]) -> None:
+    page = exported["2026-10", "html"]
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    dom = subprocess.run(
+        ["chromium", *flags, "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout  # fmt: skip
+    assert 'id="heatmap"' in dom and "胡军" in dom and "整改事项" in dom
+    # The PNG screenshot (and the LibreOffice checks) are in scripts/check_outputs.py.

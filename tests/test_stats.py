@@ -1,0 +1,138 @@
+"""`wkb stats` against figures counted by hand on a small fixture (issue 14.4)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from builders import make_item, make_visit, write_item, write_visit
+from conftest import Invoke
+from wkb_tracker.domain import stats
+from wkb_tracker.domain.model import Visit, VoidMark
+from wkb_tracker.report.stats_view import stats_dict
+
+JIANGAN = {"district": "江岸区", "district_id": "jiangan", "leader": "徐涛"}
+NOV = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def fixture_visits() -> list[Visit]:
+    """Counted by hand for November 2026 (window 180 days):
+
+    entity A 武汉光谷实验室: 10-20 (before the period) 实验用房不足; 11-03 实验室用房紧张 + 融资难;
+      11-10 (written 「武汉 光谷实验室」: the same entity) no problem
+    entity B 某科技公司: 11-12 融资困难
+    entity C 某研究院: 11-15 人才公寓不足; 11-16 void (not counted)
+    an April visit of A with 人才公寓不足 lies outside the window of C's 11-15 problem.
+
+    → visits 4; entities 3 (A twice, B and C once); problems 4; repeats 2: A's 用房 (same entity,
+      0.615 against 10-20) and B's 融资困难 (another entity, 0.857 against A's 融资难 of 11-03).
+    """
+    a = {"entity": "武汉光谷实验室"}
+    return [
+        make_visit(date(2026, 4, 1), **a, problems=("人才公寓不足",)),
+        make_visit(date(2026, 10, 20), **a, problems=("实验用房不足",)),
+        make_visit(date(2026, 11, 3), **a, measures=(14,), problems=("实验室用房紧张", "融资难")),
+        make_visit(date(2026, 11, 10), entity="武汉 光谷实验室", measures=(), mode="座谈交流"),
+        make_visit(
+            date(2026, 11, 12),
+            **JIANGAN,
+            entity="某科技公司",
+            type="科技企业",
+            measures=(14, 15),
+            problems=("融资困难",),
+        ),
+        make_visit(date(2026, 11, 15), **JIANGAN, entity="某研究院", measures=(), problems=("人才公寓不足",)),
+        make_visit(
+            date(2026, 11, 16),
+            **JIANGAN,
+            entity="某研究院",
+            problems=("人才公寓不足",),
+            void=VoidMark("重复录入", "测试员", make_visit(date(2026, 11, 16)).recorded_at),  # type: ignore[arg-type]
+        ),
+    ]
+
+
+def fixture_items() -> list:  # type: ignore[type-arg]
+    return [
+        make_item(date(2026, 10, 1)),
+        make_item(date(2026, 11, 5)),
+        make_item(date(2026, 11, 20), source="督查"),
+    ]
+
+
+def test_stats__hand_counted_figures_by_district() -> None:
+    view = stats_dict(stats.compute(fixture_visits(), fixture_items(), *NOV, window_days=180))
+
+    assert view["totals"] == {
+        "visits": 4,
+        "entities": 3,
+        "entities_once": 2,
+        "entities_repeated": 1,
+        "problems": 4,
+        "repeat_problems": 2,
+        "repeat_problems_same_entity": 1,
+        "repeat_problems_other_entity": 1,
+        "rectifications": 2,
+    }
+    assert view["groups"] == [
+        {"key": "东湖高新区", "visits": 2, "entities": 1, "entities_once": 0,
+         "entities_repeated": 1, "problems": 2, "repeat_problems": 1},
+        {"key": "江岸区", "visits": 2, "entities": 2, "entities_once": 2,
+         "entities_repeated": 0, "problems": 2, "repeat_problems": 1},
+    ]
+    assert [(e["entity"], e["visits"], e["problems"], e["repeat_problems"]) for e in view["entities"]] == [
+        ("武汉 光谷实验室", 2, 2, 1),
+        ("某研究院", 1, 1, 0),
+        ("某科技公司", 1, 1, 1),
+    ]
+    repeats = [
+        (r["date"], r["problem"], r["scope"], r["similarity"], r["earlier"]["date"], r["earlier"]["problem"])
+        for r in view["repeat_problems"]
+    ]
+    assert repeats == [
+        ("2026-11-03", "实验室用房紧张", "entity", 0.615, "2026-10-20", "实验用房不足"),
+        ("2026-11-12", "融资困难", "bureau", 0.857, "2026-11-03", "融资难"),
+    ]
+    assert view["rectifications_by_source"] == {"督查": 1, "自查": 1}
+
+
+def test_stats__a_shorter_window_and_other_groupings() -> None:
+    narrow = stats_dict(stats.compute(fixture_visits(), [], *NOV, window_days=10))
+    assert [r["problem"] for r in narrow["repeat_problems"]] == ["融资困难"]  # 9 days back; 10-20 is 14
+
+    by_tag = stats_dict(stats.compute(fixture_visits(), [], *NOV, by="tag"))
+    assert [(g["key"], g["visits"]) for g in by_tag["groups"]] == [
+        ("—", 2),
+        ("第14条", 2),
+        ("第15条", 1),
+    ]
+    by_mode = stats_dict(stats.compute(fixture_visits(), [], *NOV, by="mode"))
+    assert [(g["key"], g["visits"]) for g in by_mode["groups"]] == [("实地走访", 3), ("座谈交流", 1)]
+
+
+def test_stats__two_lines_of_one_visit_are_not_a_repeat_of_each_other() -> None:
+    visit = make_visit(date(2026, 11, 3), problems=("融资难", "融资困难"))
+    assert stats.compute([visit], [], *NOV).repeats == []
+
+
+def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
+    for visit in fixture_visits():
+        write_visit(root, visit)
+    for item in fixture_items():
+        write_item(root, item)
+
+    result = wkb("stats", "--month", "2026-11", "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    view = json.loads(result.stdout)
+    assert view["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
+    assert view["totals"]["repeat_problems"] == 2 and view["repeat_window_days"] == 180
+    csv_text = wkb("stats", "--month", "2026-11", "--by", "leader", "--format", "csv").stdout
+    assert csv_text.splitlines()[1:] == ["徐涛,2,2,2,0,2,1", "胡军,2,1,0,1,2,1", "合计,4,3,2,1,4,2"]
+    wkb("config", "set", "repeat_window_days", "10")
+    assert json.loads(wkb("stats", "--month", "2026-11", "--format", "json").stdout)["totals"][
+        "repeat_problems"
+    ] == 1
+    table = wkb("stats", "--month", "2026-11").stdout
+    assert "重复问题" in table and "融资困难" in table
