@@ -74,6 +74,8 @@ CASES: list[tuple[tuple[str, ...], Wanted]] = [
     (("districts",), lambda d: values(d, "id", "name", "leader", "contact")),
     (("leaders",), lambda d: values(d, "name", "title")),
     (("measures",), lambda d: values(d, "title")),
+    (("stats", "--year", "2026"), lambda d: values(d, "key", "visits", "entities")),
+    (("stats", "--year", "2026", "--by", "leader"), lambda d: values(d, "key", "problems")),
 ]
 
 
