@@ -1,4 +1,5 @@
-"""Tiny builders that write records straight through the on-disk format (no CLI)."""
+"""The one set of test builders: records and a policy in memory (`make_*`), and records written
+straight through the on-disk format (`write_*`, no CLI). Domain tests use only the first."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.dataset import Config, Dataset
 from wkb_tracker.domain.dates import SHANGHAI
 from wkb_tracker.domain.ids import RECTIFICATION, VISIT, new_id
-from wkb_tracker.domain.model import Rectification, Visit
+from wkb_tracker.domain.model import Assignment, Rectification, Visit
+from wkb_tracker.domain.policy import Policy
 from wkb_tracker.store.records import (
     rectification_path,
     rectification_to_mapping,
@@ -75,3 +78,40 @@ def make_item(opened: date, **fields: Any) -> Rectification:
 def write_item(root: Path, item: Rectification) -> str:
     create_exclusive(root / item.path, dump_yaml(rectification_to_mapping(item)))
     return item.path
+
+
+def make_policy(*rows: tuple[str, str, str, date], minimum: int = 2) -> Policy:
+    """A responsibility table in memory: (district id, district, leader, from) rows in table
+    order, each entry ending the day before the district's next one. Default: 东湖高新区 胡军
+    and 汉阳区 赵峰, both from 2021-03-01 (the notice's date)."""
+    rows = rows or (
+        ("donghu", "东湖高新区", "胡军", date(2021, 3, 1)),
+        ("hanyang", "汉阳区", "赵峰", date(2021, 3, 1)),
+    )
+    entries = []
+    for index, (district_id, district, leader, start) in enumerate(rows):
+        later = [r[3] for r in rows[index + 1 :] if r[0] == district_id]
+        end = min(later) - timedelta(days=1) if later else None
+        entries.append(
+            Assignment(
+                district_id, district, leader, "副局长", "高新处", "彭华魁", start, end, "", 0
+            )
+        )
+    return Policy((), (), tuple(entries), minimum)
+
+
+def make_dataset(
+    visits: list[Visit] | None = None,
+    items: list[Rectification] | None = None,
+    *,
+    policy: Policy | None = None,
+    config: Config | None = None,
+) -> Dataset:
+    """A Dataset in memory, as the loader would give it (no files)."""
+    return Dataset(
+        Path("/nonexistent"),
+        config or Config(),
+        policy or make_policy(),
+        visits=list(visits or []),
+        rectifications=list(items or []),
+    )

@@ -64,3 +64,15 @@ def test_leader_option__ambiguous_prefix_names_the_candidates(wkb: Invoke) -> No
     assert result.exit_code == 2
     assert result.stderr == "--leader '胡' 有歧义,可能是:胡军、胡明\n"
     assert wkb("report", "--leader", "胡明").exit_code == 0
+
+
+def test_validate__a_stored_leader_must_be_the_full_name(wkb: Invoke, root: Path) -> None:
+    """A prefix is for what a clerk types; a record holding "胡" is reported, not read as 胡军."""
+    from datetime import date
+
+    from builders import make_visit, write_visit
+
+    write_visit(root, make_visit(date(2026, 11, 3), leader="胡"))
+    result = wkb("validate")
+    assert result.exit_code == 1
+    assert "'胡'" in result.stdout + result.stderr

@@ -137,6 +137,34 @@ def test_format__one_vocabulary_with_old_values_kept(wkb: Any) -> None:
         assert "[table|json|csv|markdown|xlsx|html]" in ok(wkb(*args, "-h")).stdout
 
 
+def test_format__show_and_add_commands_keep_text(wkb: Any) -> None:
+    """`--format text`, the old default of the show/add/status commands, is `table` now."""
+    added = ok(wkb("rectify", "add", "--problem", "用地", "--source", "自查", "--district", "东湖"))
+    assert (
+        ok(wkb("month", "status", "--format", "text")).stdout == ok(wkb("month", "status")).stdout
+    )
+    item = json.loads(ok(wkb("rectify", "list", "--format", "json")).stdout)[0]["id"]
+    shown = ok(wkb("rectify", "show", item, "--format", "text")).stdout
+    assert shown == ok(wkb("rectify", "show", item, "--format", "table")).stdout and added.stdout
+    assert "[table|json]" in ok(wkb("visit", "show", "-h")).stdout
+
+
+class Terminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_output__a_workbook_is_not_sent_to_a_terminal(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", Terminal(raw, encoding="utf-8", write_through=True))
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert run(["--root", str(root), "report", "--format", "xlsx"]) == 2
+    assert raw.getvalue() == b""
+    assert "--output" in sys.stderr.getvalue()
+
+
 def test_output__windows_console_never_touches_machine_formats(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -78,7 +78,7 @@ def test_hook_install__blocks_a_commit_with_an_invalid_record(wkb, root: Path) -
     subprocess.run([*git, "add", bad], check=True)
     blocked = subprocess.run([*git, "commit", "-qm", "bad"], capture_output=True, text=True)
     assert blocked.returncode != 0
-    assert "未知的责任领导 无名氏" in blocked.stderr
+    assert "未知的责任领导 leader '无名氏'" in blocked.stderr
 
 
 def test_hook_install__keeps_a_foreign_hook(wkb, root: Path) -> None:

@@ -128,6 +128,7 @@ def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
     view = json.loads(result.stdout)
     assert view["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
     assert view["totals"]["repeat_problems"] == 2 and view["repeat_window_days"] == 180
+    assert view["rectifications_by_source"] == {"督查": 1, "自查": 1}  # the October item is not read
     csv_text = wkb("stats", "--month", "2026-11", "--by", "leader", "--format", "csv").stdout
     assert csv_text.splitlines()[1:] == ["徐涛,2,2,2,0,2,1", "胡军,2,1,0,1,2,1", "合计,4,3,2,1,4,2"]
     wkb("config", "set", "repeat_window_days", "10")

@@ -56,10 +56,11 @@ def test_validate__unknown_district_leader_type_and_measure_at_their_lines(wkb, 
     result = wkb("validate")
     assert result.exit_code == 1
     out = result.stdout
-    assert f"{rel}:{line_of(root, rel, 'district:')}: 未知的区 东湖区" in out
-    assert f"{rel}:{line_of(root, rel, 'leader:')}: 未知的责任领导 胡君" in out
-    assert f"{rel}:{line_of(root, rel, 'type:')}: 未知的主体类型 企业" in out
-    assert f"{rel}:{line_of(root, rel, '- 18')}: 措施编号 18 超出 1–17" in out
+    # The same rules and words as `visit add` / `visit edit` (one visit rule set, issue 12.2).
+    assert f"{rel}:{line_of(root, rel, 'district:')}: 未知的区 district '东湖区'" in out
+    assert f"{rel}:{line_of(root, rel, 'leader:')}: 未知的责任领导 leader '胡君'" in out
+    assert f"{rel}:{line_of(root, rel, 'type:')}: 未知的主体类型 type '企业'" in out
+    assert f"{rel}:{line_of(root, rel, '- 18')}: measures 须为 1–17 的措施编号,收到 '18'" in out
     assert "发现 4 个问题" in out
 
 
@@ -128,8 +129,8 @@ def test_validate__reports_every_problem_in_one_run(wkb, root) -> None:
     result = wkb("validate")
     assert result.exit_code == 1
     assert "wkb.toml:2: 未知配置项 colour" in result.stdout
-    assert "未知的责任领导 无名" in result.stdout
-    assert "未知的主体类型 企业" in result.stdout
+    assert "未知的责任领导 leader '无名'" in result.stdout
+    assert "未知的主体类型 type '企业'" in result.stdout
 
 
 def _edit_districts(root: Path, old: str, new: str) -> None:
@@ -178,7 +179,7 @@ def test_validate__district_missing_a_field(wkb, root) -> None:
 def test_validate__english_messages(wkb, root) -> None:
     write_visit(root, district="东湖区")
     out = wkb("--lang", "en", "validate").stdout
-    assert "unknown district 东湖区" in out
+    assert "unknown district district '东湖区'" in out
     assert "1 problems found" in out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from wkb_tracker.domain import visit_rules
 from wkb_tracker.store import visits
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.policy_files import load_policy
@@ -375,7 +376,7 @@ def test_build_visit__check_visit_accepts_what_it_builds(root) -> None:
     built = visits.build_visit(policy, request)
     assert built.visit.date == date(2026, 11, 3)
     assert (built.visit.leader, built.visit.district_id) == ("盛继亮", "hongshan")
-    assert visits.check_visit(policy, built.visit) == []
+    assert visit_rules.check_visit(policy, built.visit) == []
 
 
 def test_visit_add__validate_stays_clean_after_many_adds(wkb, root) -> None:

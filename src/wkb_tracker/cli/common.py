@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
 
 
+# Superseded by the one vocabulary of cli.exporting (format_option, view_format_option); kept so
+# that code written against them still imports.
 class TableJson(StrEnum):
     table = "table"
     json = "json"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.report.formats import ALL, BINARY, TABLE, canonical, from_extension
+from wkb_tracker.report.formats import ALL, BINARY, JSON, TABLE, canonical, from_extension
 
 if TYPE_CHECKING:
     from datetime import date
@@ -56,6 +56,17 @@ def format_option(*allowed: str, default: str | None = None, help: str = FORMAT_
 
     return typer.Option(
         default, "--format", parser=parse, metavar="[" + "|".join(names) + "]", help=help
+    )
+
+
+def view_format_option() -> Any:
+    """`--format table|json` of a command that shows or changes one thing (visit show, rectify
+    add, month status, …): the same vocabulary, `text` (their old default) still accepted."""
+    return format_option(
+        TABLE,
+        JSON,
+        default=TABLE,
+        help="输出格式:table(默认,旧值 text 同义)或 json / table (default; `text` still works) or json",
     )
 
 

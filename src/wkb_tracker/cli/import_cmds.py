@@ -7,14 +7,17 @@ file, no header, unknown --map field), nothing written.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import COMMIT_HELP, TextJson, begin_commit, echo, session, warn
+from wkb_tracker.cli.common import COMMIT_HELP, begin_commit, echo, session, warn
+from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
     from wkb_tracker.store.ledger_import import Plan, Written
@@ -62,7 +65,7 @@ def import_ledger(
         None, "--recorder", help="记录人(表中无「记录人」列时;默认取配置或 git user.name)"
     ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """从 Excel/CSV 台账导入走访或整改事项 / import visits or rectification items from a ledger.
 
@@ -91,36 +94,38 @@ def import_ledger(
     pending = None if dry_run else begin_commit(ctx, commit)  # refused before anything is read
     table = read_table(file, sheet=sheet)
     policy = checked_policy(root)
-    dataset = load(root, rectifications=True)
-    for problem in dataset.problems:
-        warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
     who = recorder if recorder is not None else default_recorder(root, state.config().recorder)
-    planned = ledger_import.plan(
-        root,
-        table,
-        kind.value,
-        mapping=columns,
-        defaults=defaults,
-        recorder=who,
-        visits=dataset.visits,
-        items=dataset.rectifications,
-        policy=policy,
-        config=dataset.config,
-    )
-    for message in planned.warnings:
-        warn(message)
-    blocked = bool(planned.problems) and not skip_invalid and not dry_run
     written = ledger_import.Written()
-    if not dry_run and not blocked:
-        try:
-            ledger_import.write(root, planned, written)
-        finally:
-            if pending is not None and written.paths:
-                from wkb_tracker.cli.common import finish_commit
-                from wkb_tracker.store.gitops import commit_message
+    with nullcontext() if dry_run else ledger_import.import_lock(root):
+        dataset = load(root, rectifications=True)
+        for problem in dataset.problems:
+            warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
+        planned = ledger_import.plan(
+            root,
+            table,
+            kind.value,
+            mapping=columns,
+            defaults=defaults,
+            recorder=who,
+            visits=dataset.visits,
+            items=dataset.rectifications,
+            policy=policy,
+            config=dataset.config,
+        )
+        for message in planned.warnings:
+            warn(message)
+        blocked = bool(planned.problems) and not skip_invalid and not dry_run
+        if not dry_run and not blocked:
+            try:
+                ledger_import.write(root, planned, written)
+            finally:
+                if pending is not None and written.paths:
+                    from wkb_tracker.cli.common import finish_commit
+                    from wkb_tracker.store.gitops import commit_message
 
-                finish_commit(pending, written.paths, commit_message("import", _subject(file, written), who))
-    if format is TextJson.json:
+                    message = commit_message("import", _subject(file, written), who)
+                    finish_commit(pending, written.paths, message)
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(_view(planned, written, dry_run=dry_run, blocked=blocked))

@@ -6,12 +6,13 @@ import typer
 
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
-    TableJson,
     begin_commit,
     echo,
     finish_commit,
     session,
 )
+from wkb_tracker.cli.exporting import view_format_option
+from wkb_tracker.report.formats import JSON
 
 month_app = typer.Typer(help="月份封存 / sealing finished months", no_args_is_help=True)
 hook_app = typer.Typer(help="git 钩子 / git hook", no_args_is_help=True)
@@ -139,7 +140,7 @@ def month_reopen(
 
 @month_app.command("status")
 def month_status(
-    ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
+    ctx: typer.Context, format: str = view_format_option()
 ) -> None:
     """各月份是否已封存 / months with sealed or unsealed, who sealed and when."""
     from wkb_tracker.cli.common import warn_skipped
@@ -149,7 +150,7 @@ def month_status(
 
     rows, problems = month_statuses(session(ctx).root())
     warn_skipped(list(problems))
-    if format is TableJson.json:
+    if format == JSON:
         print_json(rows)
         return
     states = {

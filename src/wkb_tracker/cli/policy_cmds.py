@@ -9,14 +9,15 @@ import typer
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
-    TableJson,
     begin_commit,
     echo,
     finish_commit,
     session,
 )
+from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.errors import EXIT_PROBLEMS
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.formats import JSON
 
 measures_app = typer.Typer(
     help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
@@ -114,7 +115,7 @@ def config_set(
 
 @config_app.command("list")
 def config_list(
-    ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
+    ctx: typer.Context, format: str = view_format_option()
 ) -> None:
     """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
     from wkb_tracker.domain.i18n import language
@@ -135,7 +136,7 @@ def config_list(
         )
         for key in SCHEMA
     ]
-    if format is TableJson.json:
+    if format == JSON:
         data: dict[str, object] = {name: value for name, value, _s, _d, _h in rows}
         data["source"] = {name: source for name, _v, source, _d, _h in rows}
         print_json(data)
@@ -169,7 +170,7 @@ def _show(value: object, name: str = "monthly_minimum") -> str:
 
 @measures_app.callback()
 def measures(
-    ctx: typer.Context, format: TableJson = typer.Option(TableJson.table, "--format")
+    ctx: typer.Context, format: str = view_format_option()
 ) -> None:
     """列出 17 条措施 / list the 17 measures."""
     if ctx.invoked_subcommand is not None:
@@ -178,7 +179,7 @@ def measures(
     from wkb_tracker.report.views import measures_view
 
     view = measures_view(_policy(ctx))
-    if format is TableJson.json:
+    if format == JSON:
         print_json(view)
         return
     print_table(
@@ -193,7 +194,7 @@ def measures(
 def measures_show(
     ctx: typer.Context,
     number: int = typer.Argument(..., help="措施编号 1–17 / measure number"),
-    format: TableJson = typer.Option(TableJson.table, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一条措施全文 / print one measure in full."""
     from wkb_tracker.report.render import print_json
@@ -202,7 +203,7 @@ def measures_show(
     policy = _policy(ctx)
     measure = policy.measure(number)
     view = next(m for m in measures_view(policy) if m["number"] == measure.number)
-    if format is TableJson.json:
+    if format == JSON:
         print_json(view)
         return
     echo(f"({view['numeral']}){view['title']}")
@@ -218,7 +219,7 @@ def measures_show(
 def districts(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="日期 / date (default today)"),
-    format: TableJson = typer.Option(TableJson.table, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示某日有效的责任分工表 / the responsibility table in force on a date."""
     if ctx.invoked_subcommand is not None:
@@ -229,7 +230,7 @@ def districts(
 
     day = parse_date(as_of, field="--as-of") if as_of else today()
     view = districts_view(_policy(ctx), day)
-    if format is TableJson.json:
+    if format == JSON:
         print_json(view)
         return
     print_table(
@@ -367,7 +368,7 @@ def districts_withdraw(
 def leaders(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="日期 / date (default today)"),
-    format: TableJson = typer.Option(TableJson.table, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """责任领导及其分工区 / leaders and their districts on a date."""
     from wkb_tracker.domain.dates import parse_date, today
@@ -376,7 +377,7 @@ def leaders(
 
     day = parse_date(as_of, field="--as-of") if as_of else today()
     view = leaders_view(_policy(ctx), day)
-    if format is TableJson.json:
+    if format == JSON:
         print_json(view)
         return
     print_table(

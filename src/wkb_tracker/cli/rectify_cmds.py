@@ -12,7 +12,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TextJson,
     as_of_and_known_on,
     begin_commit,
     echo,
@@ -22,9 +21,15 @@ from wkb_tracker.cli.common import (
     session,
     warn_skipped,
 )
-from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import LIST_FORMATS
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -111,7 +116,7 @@ def add(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
     from wkb_tracker.store.rectification_store import add_item
@@ -134,7 +139,7 @@ def add(
         late_reason=late_reason,
     )
     _commit(pending, item, "add", item.created_by)
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item)
         return
     echo(
@@ -164,7 +169,7 @@ def progress(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """记录整改进展 / record progress on an item."""
     from wkb_tracker.store.rectification_store import add_progress
@@ -200,7 +205,7 @@ def extend(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
     from wkb_tracker.store.rectification_store import extend as extend_item
@@ -232,7 +237,7 @@ def close(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """整改完成,关闭事项 / close an item."""
     from wkb_tracker.store.rectification_store import close as close_item
@@ -263,7 +268,7 @@ def reopen(
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
     from wkb_tracker.store.rectification_store import reopen as reopen_item
@@ -383,7 +388,7 @@ def show(
         None, "--as-of", help="截至日期,默认今天 / as of (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一个事项及其全部历史 / show an item and its whole history."""
     from wkb_tracker.domain.errors import UserError
@@ -403,7 +408,7 @@ def show(
                 d=known,
             )
         )
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item, day)
         return
     _print_history(ctx, item, day)
@@ -443,12 +448,12 @@ def _commit(
 def _changed(
     ctx: typer.Context,
     pending: PendingCommit,
-    format: TextJson,
+    format: str,
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
     _commit(pending, item, event.kind, event.by, (event.path,))
-    if format is TextJson.json:
+    if format == JSON:
         _print_detail(ctx, item)
         return
     from wkb_tracker.domain.dates import today

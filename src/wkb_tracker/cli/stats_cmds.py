@@ -56,9 +56,13 @@ def stats(
     """
     from datetime import timedelta
 
-    from wkb_tracker.cli.report_cmds import _load, _period
+    from wkb_tracker.cli.common import warn
+    from wkb_tracker.cli.report_cmds import _period
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.domain.dates import months_between, today
+    from wkb_tracker.domain.errors import DataError
+    from wkb_tracker.store.loader import load, load_rectifications
+    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 
     fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day = today()
@@ -67,12 +71,18 @@ def stats(
     root = state.root()
     days = window if window is not None else state.config().repeat_window_days
     earliest = period.first - timedelta(days=days)  # repeats look back before the period
-    dataset = _load(
-        root, months_between(earliest, period.last), (period.first, period.last), day
-    )
+    # Only the month folders the figures need: visits from the repeat window's start, items
+    # opened in the period (an item lives in the folder of its opened month).
+    dataset = load(root, months=months_between(earliest, period.last), rectifications=False)
+    items, problems, _temps = load_rectifications(root, months=period.months())
+    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
+    if policy_problems:
+        raise DataError("\n".join(str(p) for p in policy_problems))
+    for problem in dataset.problems + problems:
+        warn(str(problem))
     figures = counting.compute(
         dataset.visits,
-        dataset.rectifications,
+        items,
         period.first,
         period.last,
         by=by.value,

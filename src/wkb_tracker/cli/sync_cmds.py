@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from wkb_tracker.cli.common import TextJson, echo, session
+from wkb_tracker.cli.common import echo, session
+from wkb_tracker.cli.exporting import view_format_option
+from wkb_tracker.report.formats import JSON
 
 
 def register(app: typer.Typer) -> None:
     app.command("sync")(sync)
 
 
-def sync(ctx: typer.Context, format: TextJson = typer.Option(TextJson.text, "--format")) -> None:
+def sync(ctx: typer.Context, format: str = view_format_option()) -> None:
     """与共享仓库同步:收取他人记录并推送自己的 / share records with the office's remote.
 
     退出码 / exit: 0 已同步 synced; 2 拒绝 refused; 3 无法连接远程 remote unreachable;
@@ -23,7 +25,7 @@ def sync(ctx: typer.Context, format: TextJson = typer.Option(TextJson.text, "--f
     state = session(ctx)
     root = state.root()
     result = run_sync(root, person=default_recorder(root, state.config().recorder))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(result.view())

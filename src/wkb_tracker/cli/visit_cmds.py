@@ -17,7 +17,6 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
-    TextJson,
     begin_commit,
     echo,
     finish_commit,
@@ -26,9 +25,15 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import LIST_FORMATS
+from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -121,7 +126,7 @@ def add(
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
     from wkb_tracker.store.gitops import default_recorder
@@ -172,7 +177,7 @@ def add(
     from wkb_tracker.store.visits import commit_message
 
     finish_commit(pending, paths, commit_message(visit))
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.visits import visit_view
 
@@ -270,7 +275,12 @@ def _prompt_missing(
     from wkb_tracker.cli.prompting import line_editing, print_choices
     from wkb_tracker.domain.dates import today
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
-    from wkb_tracker.store.visits import parse_measure, parse_visit_date, resolve_mode, resolve_type
+    from wkb_tracker.domain.visit_rules import (
+        parse_measure,
+        parse_visit_date,
+        resolve_mode,
+        resolve_type,
+    )
 
     line_editing()  # ←/→ edit the answer instead of typing "^[[D" into it
     if values["date"] is None:
@@ -505,7 +515,7 @@ def show(
         ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: TextJson = typer.Option(TextJson.text, "--format"),
+    format: str = view_format_option(),
 ) -> None:
     """显示一条走访记录 / print one visit."""
     from wkb_tracker.cli.common import as_of_and_known_on
@@ -526,7 +536,7 @@ def show(
             )
         )
     view = visit_view(visit)
-    if format is TextJson.json:
+    if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(view)

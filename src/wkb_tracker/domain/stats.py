@@ -28,7 +28,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from wkb_tracker.domain.model import Rectification, Visit
 
@@ -36,6 +37,7 @@ SIMILARITY = 0.6
 GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
 
 
+@lru_cache(maxsize=4096)
 def entity_key(name: str) -> str:
     """An entity's name as compared: NFKC (full-width → half-width), no blanks, lower case."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
@@ -45,6 +47,14 @@ def problem_key(text: str) -> str:
     """A problem's text as compared for similarity: NFKC, lower case, letters and digits only."""
     cleaned = unicodedata.normalize("NFKC", text).lower()
     return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LN")
+
+
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _order(visit: Visit) -> tuple[date, datetime, str]:
+    """Visits in the order they were made: date, then recording time, then id."""
+    return (visit.date, visit.recorded_at or _EARLIEST, visit.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +133,7 @@ def raised_problems(visits: Iterable[Visit]) -> list[Raised]:
     """Every problem of these (non-void) visits, in the order they were raised."""
     ordered = sorted(
         (v for v in visits if not v.is_void and v.problems),
-        key=lambda v: (v.date, v.recorded_at.isoformat() if v.recorded_at else "", v.id),
+        key=_order,
     )
     found: list[Raised] = []
     for visit in ordered:
@@ -244,10 +254,7 @@ def compute(
     if by not in GROUPS:
         raise ValueError(by)
     live = [visit for visit in visits if not visit.is_void]
-    in_period = sorted(
-        (visit for visit in live if first <= visit.date <= last),
-        key=lambda v: (v.date, v.recorded_at.isoformat() if v.recorded_at else "", v.id),
-    )
+    in_period = sorted((visit for visit in live if first <= visit.date <= last), key=_order)
     names: dict[str, str] = {}
     for visit in in_period:  # the most recently used spelling names the entity
         names[entity_key(visit.entity)] = visit.entity

@@ -78,6 +78,25 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
     }
 
 
+DETAIL_ROWS = 50  # rows of the per-entity and repeat tables on a screen; JSON has them all
+
+
+def _more(shown: int, total: int) -> None:
+    if shown < total:
+        from wkb_tracker.report.render import console
+
+        console().print(
+            say(
+                "仅显示前 {k} 行,共 {n} 行;全部见 --format json",
+                "showing {k} of {n} rows; --format json has them all",
+                k=shown,
+                n=total,
+            ),
+            markup=False,
+            highlight=False,
+        )
+
+
 def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The `--by` table with a total row: one header language (`--lang`)."""
     header = [
@@ -110,6 +129,7 @@ def print_stats(view: dict[str, Any]) -> None:
         simple=True,
     )
     if view["entities"]:
+        entities = view["entities"][:DETAIL_ROWS]
         print_table(
             [
                 say("创新主体", "entity"),
@@ -121,12 +141,13 @@ def print_stats(view: dict[str, Any]) -> None:
             ],
             [
                 [e["entity"], e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
-                for e in view["entities"]
+                for e in entities
             ],
             title=say("各主体走访与问题", "visits and problems per entity"),
             simple=True,
         )
-    repeats = view["repeat_problems"]
+        _more(len(entities), len(view["entities"]))
+    repeats = view["repeat_problems"][:DETAIL_ROWS]
     if repeats:
         print_table(
             [
@@ -158,6 +179,7 @@ def print_stats(view: dict[str, Any]) -> None:
             ),
             simple=True,
         )
+        _more(len(repeats), len(view["repeat_problems"]))
     sources = view["rectifications_by_source"]
     print_table(
         [say("整改来源", "source"), say("期内立项", "opened in the period")],

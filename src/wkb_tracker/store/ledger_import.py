@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ def _leader_text(policy: Policy, text: str | None) -> str | None:
 
 def _labels(columns: Columns, kind: str) -> dict[str, str]:
     """Field → the column header it was read from, to name in messages (「走访日期」 for date)."""
-    from wkb_tracker.store.visits import OPTION_LABELS
+    from wkb_tracker.domain.visit_rules import OPTION_LABELS
 
     by_field = {name: f"「{columns.headers[col]}」" for col, name in columns.fields.items()}
     if kind != VISITS:
@@ -235,7 +236,7 @@ def _build_item_row(
         )
     number: int | None = None
     if measures:
-        from wkb_tracker.store.visits import parse_measure
+        from wkb_tracker.domain.visit_rules import parse_measure
 
         number = parse_measure(measures[0], "measure")
     return build_item(
@@ -392,6 +393,24 @@ def _plan_row(
 
 
 # -- writing ------------------------------------------------------------------------------------
+
+LOCK_FILE = ".wkb-cache/import.lock"
+
+
+@contextmanager
+def import_lock(root: Path) -> Iterator[None]:
+    """Held from reading the records on disk to the last file written: two imports of one sheet
+    at the same time in one clone take turns, so the second sees the first one's records (and
+    writes nothing twice). A file of its own in the git-ignored cache folder, so no reader of a
+    record or of wkb.toml ever waits for it."""
+    from wkb_tracker.store.storage import ensure_folder, locked
+
+    path = root / LOCK_FILE
+    ensure_folder(path)
+    path.touch(exist_ok=True)
+    with locked(path):
+        yield
+
 
 
 def write(root: Path, planned: Plan, written: Written) -> None:

@@ -388,15 +388,21 @@ def load_visits(
 
 
 def load_rectifications(
-    root: Path, *, window: Window | None = None, cache: bool = True
+    root: Path,
+    *,
+    window: Window | None = None,
+    cache: bool = True,
+    months: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
-    opened after → out)), the problems met, and leftover temp files."""
+    opened after → out); those opened in `months` only, when given: items live in the folder of
+    their opened month, their event files beside them), the problems met, and leftover temp
+    files."""
     from wkb_tracker.store.event_files import join
     from wkb_tracker.store.record_cache import in_window
 
     records, problems, temps = _load_kind(
-        root, RECTIFICATIONS_DIR, "rectifications", _read_item, None, window, cache
+        root, RECTIFICATIONS_DIR, "rectifications", _read_item, months, window, cache
     )
     # Events in their own files join their items first: only the whole history says whether an
     # item is in the window (an event file may reopen an item its own file shows closed).

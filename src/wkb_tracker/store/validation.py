@@ -16,12 +16,8 @@ from wkb_tracker.domain.dates import today
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.ids import RECTIFICATION, VISIT, is_valid_id
-from wkb_tracker.domain.model import (
-    CONTACT_MODES,
-    ENTITY_TYPES,
-    MEASURE_NUMBERS,
-    RECTIFICATION_SOURCES,
-)
+from wkb_tracker.domain.model import MEASURE_NUMBERS, RECTIFICATION_SOURCES
+from wkb_tracker.domain.visit_rules import visit_findings
 from wkb_tracker.store.event_files import event_problem, history_problems
 from wkb_tracker.store.records import rectification_path
 from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
@@ -38,86 +34,13 @@ def _at(root: Path, rel: str, message: str, *keys: str | int) -> Problem:
     return Problem(rel, node_line(text, *keys), message)
 
 
-def check_visit_names(data: Dataset) -> Iterator[Problem]:
-    """District, leader, type, mode and measures of each visit must exist in the policy."""
-    policy = data.policy
-    names = {a.district: a.district_id for a in policy.assignments}
-    leaders = set(policy.leaders)
+def check_visit_rules(data: Dataset) -> Iterator[Problem]:
+    """Every visit against the one visit rule set (domain/visit_rules.py): what `visit add` and
+    `visit edit` refuse is reported here at the line of the field."""
+    day = today()
     for visit in data.visits:
-        if visit.district not in names:
-            yield _at(
-                data.root,
-                visit.path,
-                say("未知的区 {d}", "unknown district {d}", d=visit.district),
-                "district",
-            )
-        elif names[visit.district] != visit.district_id:
-            yield _at(
-                data.root,
-                visit.path,
-                say("district_id 应为 {i}", "district_id should be {i}", i=names[visit.district]),
-                "district_id",
-            )
-        else:
-            history = policy.history(visit.district_id)
-            if history and visit.date < history[0].start:
-                yield _at(
-                    data.root,
-                    visit.path,
-                    say(
-                        "日期早于该区第一条分工({d})",
-                        "date is before the district's first table entry ({d})",
-                        d=history[0].start,
-                    ),
-                    "date",
-                )
-        if visit.leader not in leaders:
-            yield _at(
-                data.root,
-                visit.path,
-                say("未知的责任领导 {l}", "unknown leader {l}", l=visit.leader),
-                "leader",
-            )
-        if visit.type not in ENTITY_TYPES:
-            yield _at(
-                data.root,
-                visit.path,
-                say(
-                    "未知的主体类型 {t};可选:{v}",
-                    "unknown entity type {t}; valid: {v}",
-                    t=visit.type,
-                    v="、".join(ENTITY_TYPES),
-                ),
-                "type",
-            )
-        if visit.mode not in CONTACT_MODES:
-            yield _at(
-                data.root,
-                visit.path,
-                say(
-                    "未知的联系方式 {m};可选:{v}",
-                    "unknown contact mode {m}; valid: {v}",
-                    m=visit.mode,
-                    v="、".join(CONTACT_MODES),
-                ),
-                "mode",
-            )
-        for index, number in enumerate(visit.measures):
-            if number not in MEASURE_NUMBERS:
-                yield _at(
-                    data.root,
-                    visit.path,
-                    say("措施编号 {n} 超出 1–17", "measure {n} is outside 1–17", n=number),
-                    "measures",
-                    index,
-                )
-        if visit.date > today():
-            yield _at(
-                data.root,
-                visit.path,
-                say("日期 {d} 在未来", "date {d} is in the future", d=visit.date),
-                "date",
-            )
+        for where, message in visit_findings(data.policy, visit, today=day):
+            yield _at(data.root, visit.path, message, *where)
 
 
 def check_visit_places(data: Dataset) -> Iterator[Problem]:
@@ -233,9 +156,9 @@ def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
 
 
 Validator = Callable[[Dataset], Iterable[Problem]]
-NEEDS_POLICY: set[Validator] = {check_visit_names, check_rectification_fields}
+NEEDS_POLICY: set[Validator] = {check_visit_rules, check_rectification_fields}
 VALIDATORS: list[Validator] = [
-    check_visit_names,
+    check_visit_rules,
     check_visit_places,
     check_rectification_fields,
     check_rectification_histories,

@@ -19,16 +19,23 @@ from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.errors import ConcurrentChange, DataError, UserError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import (
-    CONTACT_MODES,
-    ENTITY_TYPES,
-    MEASURE_NUMBERS,
     VISIT_FIELDS,
     VOID_FIELDS,
     Visit,
     VoidMark,
 )
-from wkb_tracker.domain.policy import Policy, did_you_mean
+from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text, optional_text
+from wkb_tracker.domain.visit_rules import (
+    FILE_LABELS,
+    OPTION_LABELS,
+    check_visit,
+    clean_list,
+    parse_measure,
+    parse_visit_date,
+    resolve_mode,
+    resolve_type,
+)
 from wkb_tracker.store.records import visit_from_document, visit_path, visit_to_mapping
 from wkb_tracker.store.root import VISITS_DIR, is_sealed
 from wkb_tracker.store.storage import (
@@ -43,202 +50,6 @@ from wkb_tracker.store.storage import (
 
 DEFAULT_MODE = "实地走访"
 CREATE_ATTEMPTS = 8  # fresh ids to try when a file name is taken (practically never more than 1)
-
-# How each field is named in messages: the option a clerk typed, or the key in the file they edited.
-OPTION_LABELS = {
-    "id": "id",
-    "date": "--date",
-    "district": "--district",
-    "district_id": "--district",
-    "leader": "--leader",
-    "entity": "--entity",
-    "type": "--type",
-    "mode": "--mode",
-    "measures": "--measure",
-    "summary": "--summary",
-    "problems": "--problem",
-    "participants": "--participant",
-    "recorder": "--recorder",
-    "late_reason": "--late-reason",
-    "late_approved_by": "--approved-by",
-    "recorded_at": "recorded_at",
-    "void": "void",
-}
-FILE_LABELS = {name: name for name in OPTION_LABELS}
-_MULTILINE = frozenset({"summary", "problems", "late_reason"})
-
-
-# -- typed values → canonical values -----------------------------------------------------------
-
-
-def _choice(
-    text: str, table: dict[str, str], label: str, what: tuple[str, str], *, aliases: bool = True
-) -> str:
-    """The Chinese value a user means: the value itself or (unless strict) its English alias."""
-    wanted = text.strip() if aliases else text
-    if wanted in table:
-        return wanted
-    for value, alias in table.items():
-        if aliases and wanted.lower() == alias:
-            return value
-    choices = [*table, *table.values()]
-    raise UserError(
-        say(
-            "未知的{what_zh} {label} {text!r}{hint}。可选:{valid}",
-            "unknown {what_en} {label} {text!r}{hint}. Valid: {valid}",
-            what_zh=what[0],
-            what_en=what[1],
-            label=label,
-            text=text,
-            hint=did_you_mean(wanted.strip(), choices),
-            valid=" | ".join(
-                f"{value} ({alias})" if aliases else value for value, alias in table.items()
-            ),
-        )
-    )
-
-
-def resolve_type(text: str, label: str = "--type", *, aliases: bool = True) -> str:
-    """One of the notice's four kinds of innovation entity (高校院所 | 平台载体 | 科技企业 | 创新团队)."""
-    return _choice(text, ENTITY_TYPES, label, ("主体类型", "entity type"), aliases=aliases)
-
-
-def resolve_mode(text: str, label: str = "--mode", *, aliases: bool = True) -> str:
-    """How the contact was made (实地走访 | 座谈交流 | 电话联系 | 线上交流)."""
-    return _choice(text, CONTACT_MODES, label, ("联系方式", "contact mode"), aliases=aliases)
-
-
-def parse_measure(text: str | int, label: str = "--measure") -> int:
-    """A measure number 1–17 of the notice; refuses anything else."""
-    cleaned = str(text).strip()
-    if cleaned.isascii() and cleaned.isdigit() and int(cleaned) in MEASURE_NUMBERS:
-        return int(cleaned)
-    raise UserError(
-        say(
-            "{label} 须为 1–17 的措施编号,收到 {text!r}",
-            "{label} must be a measure number from 1 to 17, got {text!r}",
-            label=label,
-            text=str(text),
-        )
-    )
-
-
-def _clean_list(values: Iterable[str], label: str, *, multiline: bool) -> tuple[str, ...]:
-    return tuple(clean_text(value, label, required=True, multiline=multiline) for value in values)
-
-
-def parse_visit_date(text: str, label: str = "--date") -> date:
-    """A date in one of the clerk forms, not in the future (Asia/Shanghai)."""
-    day = dates.parse_date(text, field=label)
-    _check_not_future(day, label)
-    return day
-
-
-def _check_not_future(day: date, label: str) -> None:
-    today = dates.today()
-    if day > today:
-        raise UserError(
-            say(
-                "{label} {d} 在未来(今天是 {t});只能记录已经发生的联系",
-                "{label} {d} is in the future (today is {t}); record contacts that happened",
-                label=label,
-                d=day,
-                t=today,
-            )
-        )
-
-
-# -- checking a whole visit --------------------------------------------------------------------
-
-
-def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABELS) -> list[str]:
-    """Refuse (UserError) a visit that `wkb validate` would flag; return the warnings it deserves.
-
-    The same checks run on a new visit and on an edited file, so neither can write what the other
-    would refuse. The one warning: a leader who is not responsible for the district on that date
-    (the visit is kept but does not count toward that district's measure-14 requirement).
-    """
-    _check_not_future(visit.date, labels["date"])
-    names = {a.district: a.district_id for a in policy.assignments}
-    if visit.district not in names:
-        raise UserError(
-            say(
-                "未知的区 {label} {text!r}{hint}。可选:{valid}",
-                "unknown district {label} {text!r}{hint}. Valid: {valid}",
-                label=labels["district"],
-                text=visit.district,
-                hint=did_you_mean(visit.district, list(names)),
-                valid="、".join(names),
-            )
-        )
-    if names[visit.district] != visit.district_id:
-        raise UserError(
-            say(
-                "district_id 应为 {i}({d})",
-                "district_id should be {i} ({d})",
-                i=names[visit.district],
-                d=visit.district,
-            )
-        )
-    history = policy.history(visit.district_id)
-    if not history or visit.date < history[0].start:
-        first = history[0].start if history else None
-        raise UserError(
-            say(
-                "{label} {d} 早于 {n} 在责任分工表中的第一条分工(自 {f} 起)",
-                "{label} {d} is before {n}'s first entry in the responsibility table (from {f})",
-                label=labels["date"],
-                d=visit.date,
-                n=visit.district,
-                f=first,
-            )
-        )
-    policy.resolve_leader(visit.leader, field=labels["leader"], prefix=False)  # as stored
-    if visit.leader != visit.leader.strip():
-        raise UserError(
-            say("{label} 前后不能有空格", "{label} has blanks around it", label=labels["leader"])
-        )
-    resolve_type(visit.type, labels["type"], aliases=False)
-    resolve_mode(visit.mode, labels["mode"], aliases=False)
-    for number in visit.measures:
-        parse_measure(number, labels["measures"])
-    for name in ("entity", "summary", "recorder", "late_reason", "late_approved_by"):
-        value = getattr(visit, name)
-        if value is None:
-            continue
-        required = name in ("entity", "late_reason", "late_approved_by")
-        cleaned = clean_text(value, labels[name], required=required, multiline=name in _MULTILINE)
-        if cleaned != value:
-            raise UserError(
-                say("{label} 前后不能有空格", "{label} has blanks around it", label=labels[name])
-            )
-    for name in ("problems", "participants"):
-        values = getattr(visit, name)
-        if _clean_list(values, labels[name], multiline=name in _MULTILINE) != values:
-            raise UserError(
-                say("{label} 前后不能有空格", "{label} has blanks around it", label=labels[name])
-            )
-    if visit.void is not None:
-        clean_text(visit.void.reason, "void.reason", required=True, multiline=True)
-    return _leader_warnings(policy, visit)
-
-
-def _leader_warnings(policy: Policy, visit: Visit) -> list[str]:
-    entry = policy.assignment_on(visit.district_id, visit.date)
-    if entry is None or entry.leader == visit.leader:
-        return []
-    return [
-        say(
-            "{l} 在 {d} 不是 {n} 的责任领导(当日为 {r});此次联系照常记录,但不计入 {n} 的第十四条每月要求",
-            "{l} was not {n}'s responsible leader on {d} ({r} was); the visit is recorded but does "
-            "not count toward {n}'s measure-14 monthly requirement",
-            l=visit.leader,
-            d=visit.date,
-            n=visit.district,
-            r=entry.leader,
-        )
-    ]
-
 
 # -- a new visit ------------------------------------------------------------------------------
 
@@ -307,8 +118,8 @@ def build_visit(
         mode=resolve_mode(request.mode, labels["mode"]) if request.mode else DEFAULT_MODE,
         measures=measures,
         summary=clean_text(request.summary, labels["summary"], multiline=True),
-        problems=_clean_list(request.problems, labels["problems"], multiline=True),
-        participants=_clean_list(request.participants, labels["participants"], multiline=False),
+        problems=clean_list(request.problems, labels["problems"], multiline=True),
+        participants=clean_list(request.participants, labels["participants"], multiline=False),
         recorder=clean_text(request.recorder, labels["recorder"]),
         recorded_at=recorded_at or dates.now(),
         late_reason=late_reason or None,
