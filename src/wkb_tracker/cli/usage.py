@@ -9,7 +9,6 @@ classes are found from `typer.BadParameter` (public in both) rather than importe
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -154,6 +153,8 @@ def _close_options(typed: str, ctx: Any) -> list[str]:
         for opt in (*param.opts, *param.secondary_opts)
         if opt.startswith("--")
     ]
+    import difflib  # only when a usage error is shown
+
     return difflib.get_close_matches(typed, names, n=2, cutoff=0.6)
 
 
@@ -239,6 +240,8 @@ def _other(error: Any, ctx: Any) -> str:
         name = unknown.group("name")
         line = say("没有命令 {n}", "no such command: {n}", n=name)
         commands = list(ctx.command.list_commands(ctx)) if ctx is not None else []
+        import difflib
+
         close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
         if close:
             line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=", ".join(close))
