@@ -100,6 +100,9 @@ def demo() -> None:
     run(BIN / "wkb", "report", env=env)
     run(BIN / "wkb", "due", env=env)
     run(BIN / "wkb", "validate", env=env)
+    print("\n== 创新主体登记册 / the entity register (issue 14) ==", flush=True)
+    run(BIN / "wkb", "entity", "list", env=env)
+    run(BIN / "wkb", "entity", "show", "长江数智", env=env)
     demo_outputs(env, month)
     on_path = BIN / "wkb"
     print(

@@ -14,6 +14,9 @@ The story, January–November 2026 (visits dated up to 2026-11-20):
 - in October 金开红 also visits 武昌区 (王振旭's district: shown bureau-wide, not counted) and a
   mistaken 江汉区 visit is voided; a September visit of 刘红 was entered late (补录);
 - November is under way: some districts already met, others still short (`wkb due`);
+- a register of the example entities (issue 14) since 2026-07-01: visits from July on carry their
+  entity's id, earlier ones do not (`wkb entity link` proposes them); a short-named duplicate
+  registered in July was merged into 长江数智软件有限公司(示例) (two July visits point to it);
 - rectification items in every state: closed on time, closed late, extended then closed, overdue,
   due soon, open, and two without a district (bureau-internal).
 """
@@ -30,20 +33,24 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))  # use this checkout's wkb even without installing it
 
-from wkb_tracker.assign import assign  # noqa: E402
-from wkb_tracker.config import write_config  # noqa: E402
-from wkb_tracker.dates import SHANGHAI, month_bounds  # noqa: E402
-from wkb_tracker.ids import ALPHABET  # noqa: E402
-from wkb_tracker.model import Rectification, RectificationEvent, Visit, VoidMark  # noqa: E402
-from wkb_tracker.policy import Policy, load_policy  # noqa: E402
-from wkb_tracker.records import (  # noqa: E402
+from wkb_tracker.domain.credit_code import complete  # noqa: E402
+from wkb_tracker.domain.dates import SHANGHAI, month_bounds  # noqa: E402
+from wkb_tracker.domain.entities import Entity  # noqa: E402
+from wkb_tracker.domain.ids import ALPHABET  # noqa: E402
+from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit, VoidMark  # noqa: E402
+from wkb_tracker.domain.policy import Policy  # noqa: E402
+from wkb_tracker.store.assign import assign  # noqa: E402
+from wkb_tracker.store.config import write_config  # noqa: E402
+from wkb_tracker.store.entity_store import entity_path, entity_to_mapping  # noqa: E402
+from wkb_tracker.store.policy_files import load_policy  # noqa: E402
+from wkb_tracker.store.records import (  # noqa: E402
     rectification_path,
     rectification_to_mapping,
     visit_path,
     visit_to_mapping,
 )
-from wkb_tracker.root import init_root  # noqa: E402
-from wkb_tracker.storage import create_exclusive, dump_yaml  # noqa: E402
+from wkb_tracker.store.root import init_root  # noqa: E402
+from wkb_tracker.store.storage import create_exclusive, dump_yaml  # noqa: E402
 
 TARGET = HERE / "records"
 MARKER = "README.md"
@@ -80,6 +87,24 @@ ENTITIES = {
     "平台载体": ["光谷某科技企业孵化器", "某区大学生创业园", "某产业创新联合体"],
     "创新团队": ["新型显示材料创新团队", "北斗应用创新团队"],
 }
+# The register (issue 14): one entry per example entity, with a fictional credit code whose check
+# characters are valid (organisation-code part "EX" + a number: the form of a code, belonging to
+# no one), its district, tags from measures 8, 11, 12, and a contact. (registration authority and
+# kind code, district, alias, tags) per name; teams are not legal persons and have no code.
+REGISTER: dict[str, tuple[str | None, str, tuple[str, ...], tuple[str, ...]]] = {
+    "楚天光电科技有限公司": ("91", "donghu", ("楚天光电",), ("高企培育库",)),
+    "江城智能装备有限公司": ("91", "wuhankaifa", (), ("高企培育库", "联络员单位")),
+    "汉江生物医药有限公司": ("91", "hanyang", (), ()),
+    "长江数智软件有限公司": ("91", "jiangan", (), ("联络员单位",)),
+    "武汉某大学产业技术研究院": ("12", "hongshan", (), ("联络员单位",)),
+    "华中某研究所成果转化中心": ("12", "wuchang", (), ()),
+    "光谷某科技企业孵化器": ("52", "donghu", ("光谷孵化器",), ("孵化器", "孵化载体")),
+    "某区大学生创业园": ("52", "jiangxia", (), ("孵化载体",)),
+    "某产业创新联合体": ("52", "qiaokou", (), ()),
+    "新型显示材料创新团队": (None, "donghu", (), ()),
+    "北斗应用创新团队": (None, "jiangan", (), ()),
+}
+REGISTER_START = date(2026, 7, 1)  # visits from this day on carry the entity's id
 MODES = ["实地走访", "实地走访", "座谈交流", "电话联系", "线上交流"]
 SUMMARIES = [
     "了解企业研发投入和高企申报准备情况,宣讲科技创新政策。",
@@ -176,6 +201,66 @@ def _visits(policy: Policy, rng: random.Random) -> list[Visit]:
         _visit(policy, rng, "linkonggang", date(2026, 9, 22), recorded=_at(date(2026, 10, 12), 10))
     )
     return visits
+
+
+def _entities(policy: Policy) -> tuple[list[Entity], dict[str, str]]:
+    """The example register and name → id. Its own random sequence, so the visits and items drawn
+    from the main one stay as they were. One extra entry, registered twice by mistake under a
+    short name and then merged (`wkb entity merge`), shows how a merged entry is kept."""
+    rng = random.Random(14)
+    kinds = {name: kind for kind, names in ENTITIES.items() for name in names}
+    entities: list[Entity] = []
+    registered = _at(date(2026, 6, 30), 9)
+    for number, (name, (authority, district_id, aliases, tags)) in enumerate(REGISTER.items(), 1):
+        code = complete(f"{authority}420100EX{number:06d}") if authority else None
+        entities.append(
+            Entity(
+                id=_id("S", registered.date(), rng),
+                name=name + "(示例)",
+                aliases=tuple(alias + "(示例)" for alias in aliases),
+                credit_code=code,
+                district=policy.district_name(district_id),
+                district_id=district_id,
+                type=kinds[name],
+                tags=tags,
+                contact="示例联系人",
+                created_by=RECORDER,
+                created_at=registered,
+            )
+        )
+    kept = entities[3]  # 长江数智软件有限公司(示例)
+    merged_at = _at(date(2026, 8, 3), 11)
+    duplicate = Entity(
+        id=_id("S", date(2026, 7, 20), rng),
+        name="长江数智(示例)",
+        type="科技企业",
+        created_by=RECORDER,
+        created_at=_at(date(2026, 7, 20), 15),
+        merged_into=kept.id,
+        merged_by=RECORDER,
+        merged_at=merged_at,
+    )
+    entities[3] = replace(kept, aliases=(*kept.aliases, duplicate.name))
+    entities.append(duplicate)
+    ids = {entity.name: entity.id for entity in entities}
+    return entities, ids
+
+
+def _linked(visits: list[Visit], ids: dict[str, str]) -> list[Visit]:
+    """Visits from REGISTER_START on carry their entity's id, as `wkb visit add` records it once
+    the register exists; earlier ones have none (`wkb entity link` proposes them). Two July
+    visits point to the entry later merged away: they count for the kept one when read."""
+    linked: list[Visit] = []
+    merged_left = 2
+    for visit in visits:
+        if visit.date >= REGISTER_START:
+            entity_id = ids[visit.entity]
+            if visit.entity == "长江数智软件有限公司(示例)" and visit.date.month == 7 and merged_left:
+                visit = replace(visit, entity="长江数智(示例)")
+                entity_id, merged_left = ids[visit.entity], merged_left - 1
+            visit = replace(visit, entity_id=entity_id)
+        linked.append(visit)
+    return linked
 
 
 def _with_problem(visits: list[Visit], district_id: str, month: str, problem: str) -> Visit:
@@ -289,13 +374,24 @@ def _items(policy: Policy, visits: list[Visit], rng: random.Random) -> list[Rect
 
 
 def main() -> None:
-    if TARGET.exists():
-        if not (TARGET / MARKER).is_file() or not (TARGET / "wkb.toml").is_file():
-            sys.exit(f"{TARGET} exists but is not the example root; not touching it")
-        shutil.rmtree(TARGET)
-    init_root(TARGET, git=False)
-    write_config(TARGET, {"lang": "zh", "auto_commit": False, "recorder": RECORDER})
-    (TARGET / MARKER).write_text(
+    if TARGET.exists() and not ((TARGET / MARKER).is_file() and (TARGET / "wkb.toml").is_file()):
+        sys.exit(f"{TARGET} exists but is not the example root; not touching it")
+    # Built in a temporary folder, then moved into place: this checkout is itself a records root,
+    # and `wkb init` (rightly) refuses a root inside another one.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        built = Path(scratch) / "records"
+        _build(built)
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.move(str(built), TARGET)
+
+
+def _build(target: Path) -> None:
+    init_root(target, git=False)
+    write_config(target, {"lang": "zh", "auto_commit": False, "recorder": RECORDER})
+    (target / MARKER).write_text(
         "# 示例数据 / Example data\n\n"
         "本目录是 wkb 的**虚构示例数据**(走访、整改事项均为编造,不是真实记录),"
         "由 `examples/make_examples.py` 生成,请勿手工修改。\n\n"
@@ -304,24 +400,32 @@ def main() -> None:
         "```\nWKB_ROOT=examples/records wkb report --month 2026-10\n"
         "WKB_ROOT=examples/records wkb report --quarter 2026-Q3\n"
         "WKB_ROOT=examples/records wkb report --year 2026\n"
-        "WKB_ROOT=examples/records WKB_TODAY=2026-11-25 wkb due\n```\n",
+        "WKB_ROOT=examples/records WKB_TODAY=2026-11-25 wkb due\n"
+        "WKB_ROOT=examples/records wkb entity list\n```\n",
         encoding="utf-8",
     )
     # A mid-year revision of the table: 江夏区 passes from 赵峰 to 徐涛 on 2026-07-16.
-    assign(TARGET, "江夏区", leader="徐涛", start="2026-07-16")
-    policy, problems = load_policy(TARGET)
+    assign(target, "江夏区", leader="徐涛", start="2026-07-16")
+    policy, problems = load_policy(target)
     if problems:
         sys.exit("\n".join(str(p) for p in problems))
     rng = random.Random(20211210)
     visits = _visits(policy, rng)
     items = _items(policy, visits, rng)
+    entities, ids = _entities(policy)
+    visits = _linked(visits, ids)
+    for entity in entities:
+        create_exclusive(target / entity_path(entity.id), dump_yaml(entity_to_mapping(entity)))
     for visit in visits:
-        path = TARGET / visit_path(visit.id, visit.date, visit.district_id)
+        path = target / visit_path(visit.id, visit.date, visit.district_id)
         create_exclusive(path, dump_yaml(visit_to_mapping(visit)))
     for rectification in items:
-        path = TARGET / rectification_path(rectification.id, rectification.opened)
+        path = target / rectification_path(rectification.id, rectification.opened)
         create_exclusive(path, dump_yaml(rectification_to_mapping(rectification)))
-    print(f"wrote {len(visits)} visits and {len(items)} rectification items to {TARGET}")
+    print(
+        f"wrote {len(visits)} visits, {len(items)} rectification items and {len(entities)} "
+        f"register entries to {target}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ def messy_workbook(path: Path) -> Path:
     sheet.append([3, "2026/11/40", "江岸区", "", "某科技公司", "科技企业"])  # no such day
     sheet.append([4, "2026年11月5日", "江岸区", "", "", "科技企业"])  # no entity
     sheet.append([5, "2026.11.6", "江汉区", "", "某研究院", "高校院所", "实地走访"])
+    sheet.append(["合计", None, None, None, "5 家"])  # a total line: skipped, with a warning
     book.save(path)
     return path
 
@@ -72,6 +73,7 @@ def test_import__dry_run_lists_rows_and_problems_and_writes_nothing(
     assert "表头第 3 行" in result.stdout
     assert f"{ledger}:4: 新走访+2 个整改事项 2026-11-03 胡军 东湖高新区 · 武汉光谷实验室" in result.stdout
     assert "将新增 3 行,已导入 0 行,无效 2 行" in result.stdout
+    assert f"{ledger}:10: 合计行,已跳过" in result.stderr
 
 
 def test_import__one_bad_row_and_nothing_is_written(wkb: Invoke, root: Path, ledger: Path) -> None:

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from budget import examples
 from inprocess import invoke_raw, run
 from wkb_tracker.report.formats.cells import neutralise, plain
 
@@ -45,6 +48,25 @@ def test_neutralise__other_text_and_numbers_unchanged() -> None:
     assert plain(-3) == -3 and plain(-0.5) == -0.5
     assert plain(date(2026, 10, 1)) == "2026-10-01"
     assert plain("-3") == "'-3"
+
+
+@settings(max_examples=examples(500))
+@given(st.text(max_size=12), st.lists(st.text(max_size=6) | st.integers(-99, 99), max_size=4))
+def test_csv__every_text_cell_safe_and_read_back(first: str, rest: list[str | int]) -> None:
+    """Whatever the cells: no text cell of the CSV starts a formula, each reads back as written
+    (less the apostrophe), numbers stay numbers, and rows end in exactly one \r\n."""
+    from wkb_tracker.report.formats.tabular import csv_text
+
+    row: list[Any] = [first, *rest]
+    text = csv_text(["a"] * len(row), [row])
+    assert text.startswith("\ufeff") and "\r\r\n" not in text
+    (read,) = list(csv.reader(io.StringIO(text[1:], newline="")))[1:]
+    for written, cell in zip(row, read, strict=True):
+        if isinstance(written, int):
+            assert cell == str(written)  # -5 stays -5: only text cells are touched
+        else:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+            assert cell == written or cell == "'" + written
 
 
 def test_visit_list__formula_entity_is_text_in_csv_and_xlsx(wkb: Any, tmp_path: Path) -> None:
@@ -479,3 +501,26 @@ def test_html__renders_in_headless_chromium(exported: dict[str, Any]) -> None:
     ).stdout  # fmt: skip
     assert 'id="heatmap"' in dom and "胡军" in dom and "整改事项" in dom
     # The PNG screenshot (and the LibreOffice checks) are in scripts/check_outputs.py.
+
+
+@pytest.mark.parametrize("key", [("2026-10", "xlsx"), ("2026-10", "docx")])
+def test_office_files__dated_by_their_day_not_the_clock(
+    exported: dict[str, Any], key: tuple[str, str]
+) -> None:
+    """Every zip member and the document's created/modified carry the output's day (today,
+    pinned): the same figures give the same bytes whenever they are made."""
+    archive = zipfile.ZipFile(exported[key])
+    assert {info.date_time for info in archive.infolist()} == {(2026, 11, 25, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode("utf-8")
+    assert core.count("2026-11-25T00:00:00Z") == 2
+
+
+def test_report_csv__english_headers_in_english(wkb: Any) -> None:
+    header = ok(wkb("--lang", "en", "report", "--year", "2026", "--format", "csv")).stdout
+    columns = header.removeprefix("\ufeff").splitlines()[0].split(",")
+    assert columns[:3] == ["from", "to", "as_of"] and "district_id" in columns
+    assert columns[-8:] == [
+        "leader_open", "leader_overdue", "leader_closed_on_time", "leader_closed_late",
+        "leader_late_entries", "leader_months_met", "leader_months_assessed", "leader_on_time_rate",
+    ]  # fmt: skip
+    assert all(column.isascii() for column in columns)

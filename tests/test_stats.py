@@ -137,3 +137,26 @@ def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
     ] == 1
     table = wkb("stats", "--month", "2026-11").stdout
     assert "重复问题" in table and "融资困难" in table
+
+
+def test_stats_cli__workbook_has_every_table_with_the_json_figures(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    for visit in fixture_visits():
+        write_visit(root, visit)
+    target = tmp_path / "统计.xlsx"
+
+    result = wkb("stats", "--month", "2026-11", "--output", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[:4] == ["分组统计", "创新主体", "重复问题", "整改来源"]
+    groups = [[cell.value for cell in row] for row in book["分组统计"].iter_rows(min_row=2)]
+    assert ["合计", 4, 3, 2, 1, 4, 2] in groups
+    repeats = list(book["重复问题"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[3]) for r in repeats if r[0] is not None] == [
+        ("武汉光谷实验室", "实验室用房紧张", "同一主体"),
+        ("某科技公司", "融资困难", "其他主体"),
+    ]

@@ -59,6 +59,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "district_id": "donghu",
         "leader": "胡军",
         "entity": "武汉光谷实验室",
+        "entity_id": None,  # no register entry (issue 14.2): the key is there, empty
         "type": "平台载体",
         "mode": "实地走访",
         "measures": [],
@@ -75,6 +76,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "void_at": None,
         "path": f"data/visits/2026/11/2026-11-03_donghu_{view['id']}.yaml",
         "rectifications": [],
+        "entity_match": "none",  # issue 14.2: how --entity was found in the register
     }
     assert view["id"].startswith("V20261103-") and len(view["id"]) == 16
     assert visit_files(root) == [view["path"]]

@@ -25,7 +25,13 @@ def test_visit_fields__name_every_field_of_the_visit_but_its_path() -> None:
 def test_visit_to_mapping__writes_the_declared_order_and_leaves_out_empty_optional_fields() -> None:
     plain = visit_to_mapping(make_visit(date(2026, 11, 3)))
     assert list(plain) == [spec.name for spec in VISIT_FIELDS if not spec.omit_empty]
-    late = make_visit(date(2026, 11, 3), late_reason="漏录", late_approved_by="主任", void=VOIDED)
+    late = make_visit(
+        date(2026, 11, 3),
+        late_reason="漏录",
+        late_approved_by="主任",
+        void=VOIDED,
+        entity_id="S20261101-AAAAAA",
+    )
     full = visit_to_mapping(late)
     assert list(full) == [spec.name for spec in VISIT_FIELDS]
     assert full["void"] == {"reason": "重复录入", "by": "测试员", "at": VOIDED.at}
@@ -40,6 +46,7 @@ def test_visit_file__round_trips_every_field() -> None:
         late_reason="漏录",
         late_approved_by="主任",
         void=VOIDED,
+        entity_id="S20261101-AAAAAA",
         path="data/visits/2026/11/x.yaml",
     )
     data = dump_yaml(visit_to_mapping(visit)).encode("utf-8")

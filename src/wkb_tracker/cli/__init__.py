@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "check": "policy_cmds",
     "visit": "visit_cmds",
     "rectify": "rectify_cmds",
+    "entity": "entity_cmds",
     "import": "import_cmds",
     "report": "report_cmds",
     "due": "report_cmds",

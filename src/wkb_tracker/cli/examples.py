@@ -144,6 +144,39 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("wkb month reopen 2026-10 --reason 补录核实 --approved-by 局长", "重开", "reopen"),
     ),
     "month status": (("wkb month status", "封存、版本、重开记录", "seals, versions, reopenings"),),
+    "entity": (
+        ("wkb entity list", "登记的创新主体", "the registered entities"),
+        ("wkb entity show 楚天光电", "名称、别名或前缀均可", "name, alias or prefix"),
+    ),
+    "entity add": (
+        (
+            "wkb entity add 楚天光电科技有限公司 --district 东湖 --type enterprise",
+            "登记一个主体",
+            "register an entity",
+        ),
+    ),
+    "entity list": (
+        (
+            "wkb entity list --tag 孵化载体 --format csv > 孵化载体.csv",
+            "按标签导出",
+            "export by tag",
+        ),
+    ),
+    "entity show": (("wkb entity show 楚天光电", "名称、别名或前缀均可", "name, alias or prefix"),),
+    "entity edit": (
+        ("wkb entity edit 楚天光电 --name 楚天光电科技股份有限公司", "改名,原名留作别名", "rename"),
+    ),
+    "entity merge": (
+        (
+            "wkb entity merge 武汉光谷实验室 光谷实验室",
+            "后者并入前者",
+            "merge the second into the first",
+        ),
+    ),
+    "entity link": (
+        ("wkb entity link", "为旧走访建议编号(只列出)", "propose ids for old visits"),
+        ("wkb entity link --apply", "写入并提交", "write them and commit"),
+    ),
     "import": (
         ("wkb import 台账.xlsx --dry-run", "先看会写入什么", "see what would be written"),
         ("wkb import 台账.xlsx", "全部有效才写入", "written only if every row is valid"),

@@ -414,6 +414,14 @@ def validate(
     root = session(ctx).root()
     data = load(root, cache=False)  # validate reads every file itself, never the cache
     problems = run_validators(data)
+    from wkb_tracker.store.entity_store import check_register
+
+    register, entity_problems = check_register(root, data.policy)
+    problems += entity_problems
+    if len(register) or any(visit.entity_id for visit in data.visits):
+        from wkb_tracker.store.entity_links import visit_problems
+
+        problems += visit_problems(root, register, data.visits)
     for problem in problems:
         echo(str(problem))
     for visit_id in problems_without_items(data):

@@ -98,16 +98,13 @@ def stats(
         return
     from wkb_tracker.cli.exporting import about
     from wkb_tracker.domain.i18n import say
-    from wkb_tracker.report.formats.cells import Column, Sheet
+    from wkb_tracker.report.formats import CSV
     from wkb_tracker.report.formats.outputs import sheets_bytes
-    from wkb_tracker.report.stats_view import group_rows
+    from wkb_tracker.report.stats_view import stats_sheets
 
-    header, rows = group_rows(view)
     title = say("服务对象统计 {p}", "Who was served {p}", p=period.label)
-    sheet = Sheet(
-        say("统计", "Stats"), tuple(Column(h) for h in header), [list(r) for r in rows], title
-    )
+    sheets = stats_sheets(view, every_table=fmt != CSV)
     data = sheets_bytes(
-        fmt, [sheet], title=title, about=lambda: about(ctx, day), json_value=lambda: view
+        fmt, sheets, title=title, about=lambda: about(ctx, day), json_value=lambda: view
     )
     deliver(ctx, data, fmt, output)

@@ -32,6 +32,7 @@ from wkb_tracker.cli.exporting import (
     output_option,
     view_format_option,
 )
+from wkb_tracker.cli.visit_entity import REGISTER_HELP
 from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
@@ -125,6 +126,7 @@ def add(
         "--no-rectify",
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
+    register_entity: bool | None = typer.Option(None, "--register/--no-register", help=REGISTER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -148,6 +150,9 @@ def add(
         "problems": list(problem or []),
         "participants": list(participant or []),
     }
+    from wkb_tracker.cli.visit_entity import EntityStep
+
+    entity_step = EntityStep.start(root, values)  # the register fills --type/--district it knows
     missing = [name for name in ("date", "district", "entity", "type") if values[name] is None]
     if missing:
         if not interactive():
@@ -155,6 +160,7 @@ def add(
         _prompt_missing(
             policy, values, leader_given=leader is not None, mode_given=mode is not None
         )
+    register_now = entity_step.finish(values, register_entity, interactive())
     request = VisitRequest(
         **values,
         recorder=recorder
@@ -162,12 +168,15 @@ def add(
         else default_recorder(root, state.config().recorder),
         late_reason=late_reason,
         approved_by=approved_by,
+        entity_id=entity_step.entity_id,
     )
+    if register_now:
+        request = entity_step.register_new(policy, request)
     added = add_visit(policy, root, request)
     visit = added.visit
     for message in added.warnings:
         warn(message)
-    paths = [visit.path]
+    paths = [visit.path, *entity_step.paths]
     opened: list[tuple[str, str, str]] = []
     if visit.problems and not no_rectify:
         # After the visit: a crash in between leaves a visit whose problems have no item, which
@@ -181,7 +190,13 @@ def add(
         from wkb_tracker.report.render import print_json
         from wkb_tracker.store.visits import visit_view
 
-        print_json({**visit_view(visit), "rectifications": [item_id for item_id, _p, _t in opened]})
+        print_json(
+            {
+                **visit_view(visit),
+                "rectifications": [item_id for item_id, _p, _t in opened],
+                "entity_match": entity_step.how(),
+            }
+        )
         return
     echo(
         say(
@@ -197,6 +212,8 @@ def add(
         )
     )
     echo(say("文件:{p}", "file: {p}", p=visit.path))
+    if visit.entity_id:
+        echo(entity_step.line())
     for item_id, _path, text in opened:
         echo(say("已开立整改事项 {i}:{t}", "opened rectification item {i}: {t}", i=item_id, t=text))
 
@@ -428,7 +445,14 @@ def list_visits(
 
     # One month folder at a time, each view made as it is written (issue 11.15).
     visits = stream_visits(root, chosen, skipped, known_on=known)
-    views = (visit_view(visit) for visit in islice(visits, most))
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(root)
+    views = (
+        {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
+        for visit in islice(visits, most)
+    )
     if fmt == "json" and output is None:
         from wkb_tracker.report.render import print_json_array
 
@@ -470,10 +494,14 @@ def list_visits(
     ]
     from wkb_tracker.report.render import print_table
 
-    rows, void = [], 0
+    rows, void, linked = [], 0, []
     for view in views:
         rows.append(_visit_row(view))
+        linked.append(id_text(entities, view["entity_id"]))
         void += view["void"]
+    if any(linked):  # the register is in use: which entry each visit counts for
+        header.insert(5, say("主体编号", "entity id"))
+        rows = [[*row[:5], entity_id, *row[5:]] for row, entity_id in zip(rows, linked, strict=True)]
     total = len(rows)
     for visit in visits:  # the rows past the table's bound are only counted
         total, void = total + 1, void + visit.is_void
@@ -482,13 +510,15 @@ def list_visits(
         caption += "\n" + more_rows_note(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    # Narrower consoles leave out the recorder, the mode and the type before going to blocks.
+    # Narrower consoles leave out the recorder, the mode and the type before going to blocks
+    # (with the entity register in use, its id column sits before the type: one further on).
+    shift = 1 if any(linked) else 0
     print_table(
         header,
         rows,
         caption=caption,
-        keep=(0, 1, 7, 9),
-        drop=(8, 6, 5),
+        keep=(0, 1, 7 + shift, 9 + shift),
+        drop=(8 + shift, 6 + shift, 5 + shift),
         empty=say("没有符合条件的走访记录。", "No visits match."),
     )
 
@@ -535,13 +565,19 @@ def show(
                 d=known,
             )
         )
-    view = visit_view(visit)
+    from wkb_tracker.cli.entity_cmds import _register
+    from wkb_tracker.cli.visit_entity import current, id_text
+
+    entities = _register(session(ctx).root())
+    view = {**visit_view(visit), "entity_current": current(entities, visit.entity_id)}
     if format == JSON:
         from wkb_tracker.report.render import print_json
 
         print_json(view)
         return
     _print_view(view)
+    if visit.entity_id:  # after the fixed lines, so their order stays as it was
+        echo(say("主体编号", "entity id") + ": " + id_text(entities, visit.entity_id))
 
 
 def _print_view(view: dict[str, Any]) -> None:

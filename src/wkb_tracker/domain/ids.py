@@ -17,7 +17,10 @@ from wkb_tracker.domain.i18n import say
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 VISIT = "V"
 RECTIFICATION = "R"
-_ID = re.compile(r"^([VR])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
+# An innovation entity of the register (主体, "subject"): `S20261201-7KQF2M`, dated the day it
+# was registered. Not E: event ids already start with E.
+ENTITY = "S"
+_ID = re.compile(r"^([VRS])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
 
 
 def new_id(kind: str, day: date) -> str:

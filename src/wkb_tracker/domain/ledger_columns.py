@@ -272,6 +272,17 @@ def row_values(columns: Columns, cells: Sequence[str]) -> dict[str, str]:
     return values
 
 
+TOTALS = frozenset({"合计", "总计", "小计", "total"})
+
+
+def is_total_row(cells: Sequence[str]) -> bool:
+    """A 合计/总计/小计 line at the foot of a block (its first non-blank cell says so)."""
+    for cell in cells:
+        if cell.strip():
+            return normalise_header(cell) in TOTALS
+    return False
+
+
 _LIST_SPLIT = re.compile(r"[\n、,,;;/]+")
 
 

@@ -107,6 +107,9 @@ class Visit:
     district_id: str
     leader: str
     entity: str
+    # The register entry `entity` was resolved to (issue 14.2); older files have none. Keyword
+    # only, so it can stand beside `entity` (the file's order) ahead of the required fields.
+    entity_id: str | None = field(default=None, kw_only=True)
     type: str
     mode: str
     measures: tuple[int, ...] = ()
@@ -137,6 +140,8 @@ VISIT_FIELDS = (
     Field("district_id", "str"),
     Field("leader", "str"),
     Field("entity", "str"),
+    # The register entry `entity` was resolved to (issue 14.2): written only when known.
+    Field("entity_id", "str", required=False, omit_empty=True),
     Field("type", "str"),
     Field("mode", "str"),
     Field("measures", "ints", required=False),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
-from wkb_tracker.domain import dates
+from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, Visit
@@ -28,6 +28,7 @@ OPTION_LABELS = {
     "district_id": "--district",
     "leader": "--leader",
     "entity": "--entity",
+    "entity_id": "--entity",
     "type": "--type",
     "mode": "--mode",
     "measures": "--measure",
@@ -209,6 +210,13 @@ def visit_findings(
         message = _refusal(lambda: parse_measure(number, labels["measures"]))  # noqa: B023
         if message is not None:
             yield ("measures", index), message
+    if visit.entity_id is not None and not ids.is_valid_id(visit.entity_id, ids.ENTITY):
+        yield ("entity_id",), say(
+            "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
+            "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
+            label=labels["entity_id"],
+            i=visit.entity_id,
+        )
     for name in _TEXTS:
         value = getattr(visit, name)
         if value is not None:

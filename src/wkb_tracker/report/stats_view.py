@@ -188,3 +188,93 @@ def print_stats(view: dict[str, Any]) -> None:
         title=say("整改事项来源", "rectification items by source"),
         simple=True,
     )
+
+
+def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
+    """The tables of `wkb stats` for the file formats: the `--by` table with its total (alone in
+    a CSV, one table a program can read), and for a workbook, page or document also the
+    entities, the repeat problems (measure 3) and the items by source."""
+    from wkb_tracker.report.formats.cells import DATE, INTEGER, Column, Sheet
+
+    header, rows = group_rows(view)
+    period = view["period"]
+    span = f"{period['from']} – {period['to']}"
+    groups = Sheet(
+        say("分组统计", "Groups"),
+        (Column(header[0]), *(Column(h, INTEGER) for h in header[1:])),
+        [list(row) for row in rows],
+        say("服务对象统计 {p}", "Who was served {p}", p=span),
+    )
+    if not every_table:
+        return [groups]
+    from datetime import date
+
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    entities = Sheet(
+        say("创新主体", "Entities"),
+        (
+            Column(say("创新主体", "entity")),
+            Column(say("走访次数", "visits"), INTEGER),
+            Column(say("首次", "first"), DATE),
+            Column(say("最近", "last"), DATE),
+            Column(say("区", "districts")),
+            Column(say("责任领导", "leaders")),
+            Column(say("问题数", "problems"), INTEGER),
+            Column(say("重复问题", "repeat problems"), INTEGER),
+        ),
+        [
+            [
+                e["entity"],
+                e["visits"],
+                day(e["first"]),
+                day(e["last"]),
+                "、".join(e["districts"]),
+                "、".join(e["leaders"]),
+                e["problems"],
+                e["repeat_problems"],
+            ]
+            for e in view["entities"]
+        ],
+        say("各主体走访与问题", "Visits and problems per entity"),
+    )
+    repeats = Sheet(
+        say("重复问题", "Repeat problems"),
+        (
+            Column(say("日期", "date"), DATE),
+            Column(say("创新主体", "entity")),
+            Column(say("问题", "problem")),
+            Column(say("范围", "scope")),
+            Column(say("相似度", "similarity")),
+            Column(say("此前日期", "earlier date"), DATE),
+            Column(say("此前主体", "earlier entity")),
+            Column(say("此前问题", "earlier problem")),
+        ),
+        [
+            [
+                day(r["date"]),
+                r["entity"],
+                r["problem"],
+                say("同一主体", "same entity") if r["scope"] == "entity" else say("其他主体", "another entity"),
+                f"{r['similarity']:.3f}",
+                day(r["earlier"]["date"]),
+                r["earlier"]["entity"],
+                r["earlier"]["problem"],
+            ]
+            for r in view["repeat_problems"]
+        ],
+        say(
+            "重复问题({n} 天内相似度 ≥ {t},第三条)",
+            "Repeat problems (similarity ≥ {t} within {n} days, measure 3)",
+            n=view["repeat_window_days"],
+            t=view["similarity_threshold"],
+        ),
+    )
+    sources = Sheet(
+        say("整改来源", "Sources"),
+        (Column(say("整改来源", "source")), Column(say("期内立项", "opened in the period"), INTEGER)),
+        [[term(source), count] for source, count in view["rectifications_by_source"].items()],
+        say("整改事项来源", "Rectification items by source"),
+    )
+    return [groups, entities, repeats, sources]

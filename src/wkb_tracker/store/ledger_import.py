@@ -40,6 +40,7 @@ from wkb_tracker.domain.ledger_columns import (
     VISITS,
     Columns,
     find_columns,
+    is_total_row,
     item_closed,
     measure_numbers,
     normalise_text,
@@ -335,6 +336,11 @@ def plan(
         values = row_values(columns, table.rows[index])
         if not values:
             continue  # a blank line between blocks of a 台账
+        if is_total_row(table.rows[index]):
+            result.warnings.append(
+                f"{table.name}:{number}: " + say("合计行,已跳过", "a total line, skipped")
+            )
+            continue
         values = {**defaults, **values}
         try:
             planned = _plan_row(

@@ -116,6 +116,7 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             district_id=raw["district_id"],
             leader=raw["leader"],
             entity=raw["entity"],
+            entity_id=raw.get("entity_id"),
             type=raw["type"],
             mode=raw["mode"],
             measures=tuple(raw.get("measures") or ()),

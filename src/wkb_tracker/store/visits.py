@@ -71,6 +71,7 @@ class VisitRequest:
     recorder: str = ""
     late_reason: str | None = None
     approved_by: str | None = None  # who approved an entry into a sealed month
+    entity_id: str | None = None  # the register entry `entity` was resolved to (issue 14.2)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def build_visit(
         district_id=district_id,
         leader=leader,
         entity=clean_text(request.entity, labels["entity"], required=True),
+        entity_id=request.entity_id,
         type=resolve_type(request.type, labels["type"]),
         mode=resolve_mode(request.mode, labels["mode"]) if request.mode else DEFAULT_MODE,
         measures=measures,
@@ -172,9 +174,15 @@ def write_new(root: Path, visit: Visit) -> Visit:
 
 def add_visit(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
     """Check and write a new visit (nothing is written when anything is refused)."""
+    built = check_new(policy, root, request)
+    return NewVisit(write_new(root, built.visit), built.warnings)
+
+
+def check_new(policy: Policy, root: Path, request: VisitRequest) -> NewVisit:
+    """The checked visit `add_visit` would write, without writing it: refuses all it refuses."""
     built = build_visit(policy, request)
     refuse_sealed_entry(root, built.visit)
-    return NewVisit(write_new(root, built.visit), built.warnings)
+    return built
 
 
 def refuse_sealed_entry(root: Path, visit: Visit) -> None:

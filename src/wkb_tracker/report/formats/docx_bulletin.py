@@ -186,7 +186,7 @@ def _table(document: Any, bulletin: Bulletin) -> None:
 
 
 def bulletin_docx(bulletin: Bulletin) -> bytes:
-    """The bulletin as .docx bytes."""
+    """The bulletin as .docx bytes, the same for the same bulletin on any day."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm
@@ -242,4 +242,6 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
 
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    from wkb_tracker.report.formats.zipped import reproducible
+
+    return reproducible(buffer.getvalue(), bulletin.made_on)

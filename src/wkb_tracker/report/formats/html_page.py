@@ -10,11 +10,12 @@ the moment of writing goes in: the same figures give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from html import escape
 from typing import Any
 
 from wkb_tracker.domain.i18n import language, say
-from wkb_tracker.report.formats.cells import INTEGER, RATE, Cell, Sheet, Styled, shown
+from wkb_tracker.report.formats.cells import DATE, INTEGER, RATE, Cell, Sheet, Styled, shown
 from wkb_tracker.report.formats.report_sheets import (
     About,
     assessment_sheet,
@@ -87,9 +88,12 @@ def _td(cell: Cell, kind: str) -> str:
         classes.append(f"s-{cell.key}")
     if kind in (INTEGER, RATE) or (isinstance(cell, int | float) and not isinstance(cell, bool)):
         classes.append("num")
-    text = "" if cell is None else shown(cell) if kind != RATE or cell is None else f"{cell:.0%}"
-    if kind == RATE and cell is None:
-        text = "-"
+    elif kind == DATE or isinstance(cell, date):
+        classes.append("date")  # never broken over two lines
+    if kind == RATE:  # a fraction, or None when there was nothing to rate
+        text = "-" if cell is None else f"{cell:.0%}" if isinstance(cell, float) else shown(cell)
+    else:
+        text = shown(cell)
     attribute = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{attribute}>{_e(text)}</td>"
 

@@ -34,6 +34,7 @@ def visit_columns() -> tuple[Column, ...]:
         Column(say("状态", "status"), STATUS),
         Column(say("作废原因", "void reason")),
         Column(say("文件", "path")),
+        Column(say("主体编号", "entity id")),
     )
 
 
@@ -52,7 +53,15 @@ def visit_cells(view: Mapping[str, Any]) -> list[Cell]:
         Styled(say("已作废", "void"), "short") if void else Styled(say("有效", "valid"), "met"),
         view["void_reason"],
         view["path"],
+        _entity_id(view),
     ]
+
+
+def _entity_id(view: Mapping[str, Any]) -> str:
+    """The register entry a visit counts for now (`entity_current`, followed through merges),
+    else the id its file holds, else empty (issue 14.2)."""
+    current = view.get("entity_current")
+    return str(current["id"]) if current else str(view.get("entity_id") or "")
 
 
 def visit_sheet(views: Iterable[Mapping[str, Any]]) -> Sheet:

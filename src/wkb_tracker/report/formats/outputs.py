@@ -48,7 +48,10 @@ def report_bytes(
         from wkb_tracker.report.formats.report_sheets import report_sheets
         from wkb_tracker.report.formats.xlsx_book import workbook_bytes
 
-        return workbook_bytes(report_sheets(view, items, about()), title=_title(view))
+        made = about()
+        return workbook_bytes(
+            report_sheets(view, items, made), title=_title(view), made_on=made.made_on
+        )
     if fmt == HTML:
         from wkb_tracker.report.formats.html_page import report_html
 
@@ -95,7 +98,7 @@ def sheets_bytes(
     if fmt == XLSX:
         from wkb_tracker.report.formats.xlsx_book import workbook_bytes
 
-        return workbook_bytes(sheets, title=title)
+        return workbook_bytes(sheets, title=title, made_on=about().made_on)
     if fmt == HTML:
         from wkb_tracker.report.formats.html_page import sheets_html
 

@@ -87,8 +87,11 @@ def _safe_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def workbook_bytes(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
-    """The workbook as .xlsx bytes: one worksheet per sheet, in order."""
+def workbook_bytes(
+    sheets: Sequence[Sheet], *, title: str = "", made_on: date | None = None
+) -> bytes:
+    """The workbook as .xlsx bytes: one worksheet per sheet, in order; dated `made_on` (then the
+    same sheets give the same bytes on any day, see zipped.reproducible)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -147,4 +150,8 @@ def workbook_bytes(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
         ws.oddFooter.center.text = "&P / &N"
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    if made_on is None:
+        return buffer.getvalue()
+    from wkb_tracker.report.formats.zipped import reproducible
+
+    return reproducible(buffer.getvalue(), made_on)
