@@ -66,13 +66,17 @@ class WkbGroup(TyperGroup):
         (click then raises instead of printing its own box) and print wkb's message here."""
         from wkb_tracker.cli import usage
 
-        argv = usage.hoist_global_options(sys.argv[1:] if args is None else args)
+        given = list(sys.argv[1:] if args is None else args)
+        argv = usage.hoist_global_options(given)
         usage.tidy_help(self, usage.requested_language(argv))
+        # Unchanged argv from the command line goes on as None: click then expands wildcards
+        # itself on Windows (cmd.exe does not), as it would without this method.
+        passed = None if args is None and argv == given else argv
         if not standalone_mode:
-            return super().main(argv, prog_name, complete_var, False, **extra)
+            return super().main(passed, prog_name, complete_var, False, **extra)
         exceptions = usage.click_exceptions()
         try:
-            result = super().main(argv, prog_name, complete_var, False, **extra)
+            result = super().main(passed, prog_name, complete_var, False, **extra)
         except getattr(exceptions, "NoArgsIsHelpError", ()) as error:
             sys.exit(error.exit_code)  # `wkb visit`: the help, printed already, is the answer
         except exceptions.UsageError as error:
