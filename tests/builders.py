@@ -46,9 +46,12 @@ def make_visit(
     return Visit(**values)
 
 
-def write_visit(root: Path, visit: Visit) -> str:
-    rel = visit_path(visit.id, visit.date, visit.district_id)
-    create_exclusive(root / rel, dump_yaml(visit_to_mapping(visit)))
+def write_visit(root: Path, visit: Visit, **raw: Any) -> str:
+    """Write `visit` as its file would hold it; `raw` replaces keys of the written mapping as
+    they stand (for files wkb would refuse: wrong types, unknown names). Returns the path."""
+    mapping = {**visit_to_mapping(visit), **raw}
+    rel = visit_path(str(mapping["id"]), visit.date, visit.district_id)
+    create_exclusive(root / rel, dump_yaml(mapping))
     return rel
 
 

@@ -12,34 +12,19 @@ from typing import Any
 
 import pytest
 
+import builders
+from builders import make_visit
 from conftest import Invoke
 from wkb_tracker.domain.dates import SHANGHAI
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.ids import VISIT, new_id
 from wkb_tracker.domain.model import Visit, VoidMark
 from wkb_tracker.store import rectification_store, storage
-from wkb_tracker.store.records import visit_path, visit_to_mapping
 
 
 def write_visit(root: Path, day: date = date(2026, 11, 3), **fields: Any) -> Visit:
     """A visit to 东湖高新区 by 胡军, written straight through the on-disk format."""
-    values: dict[str, Any] = {
-        "id": new_id(VISIT, day),
-        "date": day,
-        "district": "东湖高新区",
-        "district_id": "donghu",
-        "leader": "胡军",
-        "entity": "武汉光谷实验室",
-        "type": "平台载体",
-        "mode": "实地走访",
-        "measures": (14,),
-        "recorder": "测试员",
-        "recorded_at": datetime(day.year, day.month, day.day, 18, 0, tzinfo=SHANGHAI),
-        **fields,
-    }
-    visit = Visit(**values)
-    rel = visit_path(visit.id, visit.date, visit.district_id)
-    storage.create_exclusive(root / rel, storage.dump_yaml(visit_to_mapping(visit)))
+    visit = make_visit(day, **{"summary": "", **fields})
+    builders.write_visit(root, visit)
     return visit
 
 

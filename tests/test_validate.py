@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from wkb_tracker.domain.dates import SHANGHAI
-from wkb_tracker.domain.model import Visit
-from wkb_tracker.store.records import visit_path, visit_to_mapping
-from wkb_tracker.store.storage import dump_yaml
+import builders
+from builders import make_visit
 
 
 def write_visit(root: Path, **changes: object) -> str:
     """A valid visit file (胡军, 东湖高新区, 2026-11-03) with `changes` applied; returns its path."""
-    visit = Visit(
-        id="V20261103-7KQF2M",
-        date=date(2026, 11, 3),
-        district="东湖高新区",
-        district_id="donghu",
-        leader="胡军",
-        entity="武汉光谷实验室",
-        type="平台载体",
-        mode="实地走访",
-        measures=(14,),
-        summary="了解需求",
-        recorder="测试员",
-        recorded_at=datetime(2026, 11, 3, 18, 0, tzinfo=SHANGHAI),
+    return builders.write_visit(
+        root, make_visit(date(2026, 11, 3), id="V20261103-7KQF2M"), **changes
     )
-    mapping = visit_to_mapping(visit)
-    mapping.update(changes)
-    rel = visit_path(str(mapping["id"]), visit.date, visit.district_id)
-    (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    (root / rel).write_text(dump_yaml(mapping), encoding="utf-8")
-    return rel
 
 
 def line_of(root: Path, rel: str, start: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +19,10 @@ from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.errors import EXIT_PROBLEMS
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.domain.errors import Problem
 
 measures_app = typer.Typer(
     help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
@@ -397,6 +402,31 @@ def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
 # -- validate ----------------------------------------------------------------------------------
 
 
+def _validate_json(root: Path, data: Dataset, problems: list[Problem], fix: bool) -> None:
+    """`wkb validate --format json`: every problem with its code (exit 1 when there is one)."""
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.report.views import problem_view
+    from wkb_tracker.store.validation import problems_without_items
+
+    removed = 0
+    if data.temp_files and fix:
+        from wkb_tracker.store.leftovers import remove
+
+        removed, stuck = remove(root, data.temp_files)
+        problems = [*problems, *stuck]
+    print_json(
+        {
+            "ok": not problems,
+            "problems": [problem_view(problem) for problem in problems],
+            "visits_without_items": problems_without_items(data),
+            "temp_files": len(data.temp_files) - removed,
+            "removed_temp_files": removed,
+        }
+    )
+    if problems:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 def validate(
     ctx: typer.Context,
     fix: bool = typer.Option(
@@ -404,6 +434,7 @@ def validate(
         "--fix",
         help="清理崩溃遗留的临时文件(不动记录)/ remove temp files left by a crash (never records)",
     ),
+    format: str = view_format_option(),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
     from wkb_tracker.store.loader import load
@@ -422,6 +453,9 @@ def validate(
         from wkb_tracker.store.entity_links import visit_problems
 
         problems += visit_problems(root, register, data.visits)
+    if format == JSON:
+        _validate_json(root, data, problems, fix)
+        return
     for problem in problems:
         echo(str(problem))
     for visit_id in problems_without_items(data):

@@ -56,5 +56,24 @@ class Problem:
     line: int
     message: str
 
+    @property
+    def code(self) -> str:
+        """What kind of problem this is, in no language ("unknown-district", "yaml-error"): a
+        key for scripts, shown beside the message in JSON."""
+        code = getattr(self.message, "code", None)
+        return code if isinstance(code, str) else "problem"
+
+    def shown(self, lang: str | None = None) -> str:
+        """The message in `lang` (default: the language being shown), translated only now."""
+        from wkb_tracker.domain.i18n import Phrase, language
+
+        if isinstance(self.message, Phrase):
+            return self.message.in_language(lang or language())
+        return self.message
+
+    def text(self, lang: str | None = None) -> str:
+        """`path:line: message` in `lang` (default: the language being shown)."""
+        return f"{self.path}:{self.line}: {self.shown(lang)}"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return self.text()

@@ -7,6 +7,7 @@ both texts next to the rule; `say` picks one for the current language.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 LANGUAGES = ("zh", "en")
@@ -31,10 +32,53 @@ def env_language() -> str | None:
     return None
 
 
+class Phrase(str):
+    """A message as `say` made it: the text in the language of the moment, which also keeps both
+    texts and their values (`source`), so that it can be shown again in the other language
+    (`in_language`) and named by a code. A Problem found while loading is thus translated when
+    it is shown, not when it was found."""
+
+    source: tuple[str, str, dict[str, Any]]  # (zh, en, values): one attribute, cheap to make
+
+    def in_language(self, lang: str) -> str:
+        """The message in `lang` (zh | en), with its values filled in."""
+        source: tuple[str, str, dict[str, Any]] | None = getattr(self, "source", None)
+        if source is None:  # made by hand: only its text is known
+            return str(self)
+        zh, en, values = source
+        text: str = zh if lang == "zh" else en
+        return text.format(**values) if values else text
+
+    @property
+    def code(self) -> str:
+        """A stable, language-free name of the message: its English wording up to the first
+        value or punctuation, as lowercase words joined by '-' ("unknown-district")."""
+        source: tuple[str, str, dict[str, Any]] | None = getattr(self, "source", None)
+        return message_code(source[1]) if source is not None else "problem"
+
+    def __add__(self, other: str) -> Phrase:
+        """A phrase followed by untranslated text (a parser's detail) stays a phrase."""
+        phrase = Phrase(str.__add__(self, other))
+        phrase.source = (self.in_language("zh") + other, self.in_language("en") + other, {})
+        return phrase
+
+
+def message_code(template: str) -> str:
+    """The code of an English message template (see `Phrase.code`); "problem" if it has none."""
+    head = re.split(r"[{.:;,(]", template.replace("_", " "), maxsplit=1)[0]
+    if not head.strip():  # the template begins with a value: take the words after it
+        head = re.split(r"[.:;,(]", re.sub(r"\{[^}]*\}", " ", template), maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9]+", head.lower())
+    return "-".join(words[:6]) or "problem"
+
+
 def say(zh: str, en: str, /, **values: Any) -> str:
-    """Return the message in the current language, with `{name}` fields filled in."""
+    """Return the message in the current language, with `{name}` fields filled in (a `Phrase`:
+    it remembers both languages)."""
     text = zh if _current == "zh" else en
-    return text.format(**values) if values else text
+    phrase = Phrase(text.format(**values) if values else text)
+    phrase.source = (zh, en, values)
+    return phrase
 
 
 def term(value: str) -> str:

@@ -1,10 +1,12 @@
-"""Plain-data views of the policy for the read commands (the JSON shapes are public)."""
+"""Plain-data views of the policy and of data problems for the read commands (the JSON shapes
+are public)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.policy import Policy
 
 
@@ -46,3 +48,15 @@ def leaders_view(policy: Policy, day: date) -> list[dict[str, Any]]:
         entry = leaders.setdefault(a.leader, {"name": a.leader, "title": a.title, "districts": []})
         entry["districts"].append(a.district)
     return list(leaders.values())
+
+
+def problem_view(problem: Problem) -> dict[str, Any]:
+    """One data problem: where, what kind (`code`, the same in every language) and the message
+    in the language shown; `text` is the `path:line: message` line validate prints."""
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "code": problem.code,
+        "message": problem.shown(),
+        "text": problem.text(),
+    }

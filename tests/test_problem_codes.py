@@ -1,0 +1,60 @@
+"""Problems carry a code and are translated when shown (issue 12.4); validate's JSON carries the
+code beside the message."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import date
+from pathlib import Path
+
+from builders import make_visit, write_visit
+from wkb_tracker.domain.errors import Problem
+from wkb_tracker.domain.i18n import message_code, say, set_language
+
+
+def test_problem__found_in_one_language_is_shown_in_the_other() -> None:
+    problem = Problem("a.yaml", 3, say("未知的区 {d}", "unknown district {d}", d="东湖"))
+    assert str(problem) == "a.yaml:3: 未知的区 东湖"
+    set_language("en")
+    try:
+        assert str(problem) == "a.yaml:3: unknown district 东湖"
+        assert problem.text("zh") == "a.yaml:3: 未知的区 东湖"
+    finally:
+        set_language("zh")
+    assert problem.code == "unknown-district"
+
+
+def test_problem__code_survives_a_detail_and_a_second_process() -> None:
+    problem = Problem("a.yaml", 1, say("YAML 语法错误:", "YAML error: ") + "line {x}")
+    assert problem.code == "yaml-error" and problem.shown("en") == "YAML error: line {x}"
+    again = pickle.loads(pickle.dumps(problem))  # the loader's helper process sends problems back
+    assert again == problem and again.code == "yaml-error" and again.shown("en").startswith("YAML")
+    assert Problem("b.yaml", 1, "plain text").code == "problem"
+
+
+def test_message_code__is_the_english_wording_before_the_first_value() -> None:
+    assert message_code("unknown leader {field} {text!r}{hint}. Valid: {valid}") == "unknown-leader"
+    assert message_code("{label} {d} is in the future (today is {t})") == "is-in-the-future"
+    assert message_code("district_id should be {i} ({d})") == "district-id-should-be"
+
+
+def test_validate_json__each_problem_with_path_line_code_and_message(wkb, root: Path) -> None:
+    rel = write_visit(root, make_visit(date(2026, 11, 3), district="东湖区"))
+    result = wkb("--lang", "en", "validate", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["temp_files"] == 0
+    (problem,) = data["problems"]
+    assert problem["path"] == rel and problem["line"] == 3
+    assert problem["code"] == "unknown-district"
+    assert problem["message"].startswith("unknown district district '东湖区'")
+    assert problem["text"] == f"{rel}:3: {problem['message']}"
+    chinese = json.loads(wkb("validate", "--format", "json").stdout)["problems"][0]
+    assert chinese["code"] == "unknown-district" and chinese["message"].startswith("未知的区")
+
+
+def test_validate_json__a_clean_root_is_ok(wkb) -> None:
+    result = wkb("validate", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["ok"] is True
