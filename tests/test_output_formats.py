@@ -143,6 +143,14 @@ def test_output__refused_exit_2_nothing_written(
     assert snapshot(root) == before
 
 
+def test_output__a_link_into_the_records_is_refused(root: Path, wkb: Any, tmp_path: Path) -> None:
+    link = tmp_path / "looks-harmless.csv"
+    link.symlink_to(root / "data" / "districts.yaml")
+    before = (root / "data" / "districts.yaml").read_bytes()
+    assert wkb("report", "-o", str(link)).exit_code == 2
+    assert (root / "data" / "districts.yaml").read_bytes() == before
+
+
 def test_output__a_folder_is_refused(wkb: Any, tmp_path: Path) -> None:
     result = wkb("report", "-o", str(tmp_path), "--format", "csv")
     assert result.exit_code == 2 and "文件夹" in result.stderr

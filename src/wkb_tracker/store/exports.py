@@ -35,8 +35,8 @@ def export_target(root: Path, given: str | Path) -> Path:
             )
         )
     where = next(
-        (f"{folder.name}/" for folder in inside if real == folder or real.is_relative_to(folder)),
-        next((name for name in PROTECTED_FILES if real == home / name), None),
+        (f"{folder.name}/" for folder in inside if _within(real, folder)),
+        next((name for name in PROTECTED_FILES if _same(real, home / name)), None),
     )
     if where is not None:
         raise RefusedWrite(
@@ -50,6 +50,19 @@ def export_target(root: Path, given: str | Path) -> Path:
             )
         )
     return path
+
+
+def _key(path: Path) -> str:
+    # Windows ignores case in paths: DATA/x.csv there is data/x.csv (normcase lowers it).
+    return os.path.normcase(str(path))
+
+
+def _same(path: Path, other: Path) -> bool:
+    return _key(path) == _key(other)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return _same(path, folder) or _key(path).startswith(_key(folder) + os.sep)
 
 
 def write_export(path: Path, data: bytes) -> bool:

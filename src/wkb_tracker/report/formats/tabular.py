@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import IO
 
 from wkb_tracker.report.formats.cells import Cell, Sheet, plain, shown
 
@@ -23,11 +24,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, bom: bool
     return (BOM if bom else "") + buffer.getvalue()
 
 
-def write_csv(
-    stream: io.TextIOBase | object, header: Sequence[str], rows: Iterable[Sequence[Cell]]
-) -> None:
+def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
     """Rows written to `stream` one by one as they are produced (constant memory)."""
-    writer = csv.writer(stream, lineterminator="\r\n")  # type: ignore[arg-type]
+    writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([plain(title) for title in header])
     for row in rows:
         writer.writerow([plain(cell) for cell in row])
