@@ -177,6 +177,11 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         ("wkb entity link", "为旧走访建议编号(只列出)", "propose ids for old visits"),
         ("wkb entity link --apply", "写入并提交", "write them and commit"),
     ),
+    "remind": (
+        ("wkb remind --dry-run", "看将发送的提醒", "see the reminders that would be sent"),
+        ("wkb remind --send", "发送到群机器人", "post them to the group robot"),
+    ),
+    "rules": (("wkb rules --on 2026-07-01", "某日适用的计数规则", "the counting rules on a day"),),
     "import": (
         ("wkb import 台账.xlsx --dry-run", "先看会写入什么", "see what would be written"),
         ("wkb import 台账.xlsx", "全部有效才写入", "written only if every row is valid"),
