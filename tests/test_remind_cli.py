@@ -120,3 +120,12 @@ def test_remind__send_without_a_robot_is_refused(month: Path, wkb: Any) -> None:
     assert result.exit_code == 2
     assert "remind_webhook" in result.stderr
     assert wkb("remind", "--leader", "胡军", "--office").exit_code == 2
+
+
+def test_remind__unsatisfied_return_visit_is_in_the_leaders_digest(month: Path, wkb: Any) -> None:
+    item = make_item(date(2026, 11, 2))
+    write_item(month, item)
+    closed = wkb("rectify", "close", item.id, "--resolution", "已办", "--satisfaction", "不满意")
+    assert closed.exit_code == 0, closed.stderr
+    text = wkb("remind", "--leader", "胡军").stdout
+    assert "回访不满意,需跟进" in text and item.id in text
