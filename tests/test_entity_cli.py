@@ -132,7 +132,7 @@ def test_entity_show__by_id_name_alias_and_prefix(wkb) -> None:
         assert f"编号: {view['id']}" in result.stdout
         assert f"统一社会信用代码: {CODE}" in result.stdout
     shown = json.loads(wkb("entity", "show", "光谷实验室", "--format", "json").stdout)
-    assert shown == view
+    assert shown == {**view, "visits": []}  # show adds the visits that count for it
     missing = wkb("entity", "show", "武汉光谷实验")
     assert missing.exit_code == 0  # a unique prefix
     unknown = wkb("entity", "show", "汉江生物")
@@ -228,3 +228,13 @@ def test_validate__reports_broken_and_duplicate_entity_files(wkb, root: Path) ->
         "data/entities/S20261101-CCCCCC.yaml:3: 统一社会信用代码无效:应为 18 位,实际 17 位",
         "发现 4 个问题",
     ]
+
+
+def test_validate__counts_and_fixes_temp_files_a_crash_left_in_the_register(wkb, root: Path) -> None:
+    add(wkb, "甲有限公司")
+    (root / "data/entities/.wkb-crash.tmp").write_text("id: S", encoding="utf-8")
+    result = wkb("validate")
+    assert "1 个崩溃遗留的临时文件" in result.stdout
+    fixed = wkb("validate", "--fix")
+    assert "已清理 1 个临时文件" in fixed.stdout
+    assert not (root / "data/entities/.wkb-crash.tmp").exists()

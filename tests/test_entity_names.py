@@ -115,3 +115,12 @@ def test_canonical__follows_merges_and_stops_at_cycles() -> None:
     )
     assert looped.canonical("S20261201-EEEEEE") is None
     assert register.canonical("S20991231-ZZZZZZ") is None
+
+
+def test_stats__groups_entities_by_the_same_key() -> None:
+    """One normalisation everywhere: `wkb stats` counts 「…有限公司」 and 「…股份有限公司」 as one entity."""
+    from wkb_tracker.domain.stats import entity_key
+
+    assert entity_key("楚天光电科技有限公司") == entity_key("楚天光电科技（股份有限公司）") == name_key(
+        "楚天光电科技"
+    )

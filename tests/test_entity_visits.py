@@ -219,6 +219,9 @@ def test_merge__visits_of_the_merged_entry_count_for_the_kept_one(wkb, root: Pat
     assert f"主体编号: {gone['id']} → {keep['id']}(武汉光谷实验室)" in shown
     listed = json.loads(wkb("visit", "list", "--format", "json").stdout)
     assert [v["entity_current"]["id"] for v in listed] == [keep["id"], keep["id"]]
+    shown = json.loads(wkb("entity", "show", keep["id"], "--format", "json").stdout)
+    assert sorted(shown["visits"]) == sorted([old["id"], new["id"]])
+    assert wkb("entity", "show", keep["id"]).stdout.splitlines()[-1].startswith("走访: 2 条(")
     assert wkb("validate").exit_code == 0
 
 
@@ -237,3 +240,31 @@ def test_old_visit_files__read_without_entity_id_and_format_keeps_the_key_option
     assert next(f for f in VISIT_FIELDS if f.name == "entity_id").required is False
     listed = json.loads(wkb("visit", "list", "--format", "json").stdout)
     assert (listed[0]["entity_id"], listed[0]["entity_current"]) == (None, None)
+
+
+def test_report_explain__names_the_registered_entity(wkb, root: Path, lab: dict) -> None:
+    linked = visit(wkb, "--entity", "光谷实验室")
+    plain = visit(wkb, "--entity", "某某公司", "--district", "donghu", "--type", "team")
+    table = wkb("report", "--month", "2026-11", "--explain")
+    assert table.exit_code == 0, table.stderr
+    line = next(x for x in table.stdout.splitlines() if x.startswith("  胡军 东湖高新区 2026-11"))
+    assert f"{linked['id']}(武汉光谷实验室)" in line
+    assert f"{plain['id']}(" not in line and plain["id"] in line  # unregistered: the id alone
+    data = json.loads(wkb("report", "--month", "2026-11", "--explain", "--format", "json").stdout)
+    assert data["visit_entities"] == {
+        linked["id"]: {"entity_id": lab["id"], "name": "武汉光谷实验室"}
+    }
+    without = json.loads(wkb("report", "--month", "2026-11", "--format", "json").stdout)
+    assert "visit_entities" not in without  # only with --explain, as the *_ids keys
+
+
+def test_register_cache__a_changed_file_is_read_again(wkb, root: Path, lab: dict) -> None:
+    assert wkb("entity", "list").exit_code == 0  # writes .wkb-cache/entities.json
+    assert (root / ".wkb-cache/entities.json").is_file()
+    path = root / lab["path"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name: 武汉光谷实验室", "name: 武汉光谷实验中心"),
+        encoding="utf-8",
+    )
+    shown = json.loads(wkb("entity", "show", lab["id"], "--format", "json").stdout)
+    assert shown["name"] == "武汉光谷实验中心"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from wkb_tracker.domain.entities import Entity, Register
+    from wkb_tracker.domain.model import Visit
 
 entity_app = typer.Typer(
     help="创新主体登记册 / the register of innovation entities (who the bureau serves)",
@@ -223,11 +224,13 @@ def show(
     """显示一个主体 / print one entity."""
     from wkb_tracker.store.entity_store import find_entity
 
-    found = _register(session(ctx).root())
+    root = session(ctx).root()
+    found = _register(root)
     entity = find_entity(found, wanted)
     current = found.canonical(entity.id)
+    visits = _visits_of(root, found, current.id if current else entity.id)
     if format == JSON:
-        _print_json(entity)
+        _print_json(entity, visits=[visit.id for visit in visits])
         return
     lines = [
         (say("编号", "id"), entity.id),
@@ -253,8 +256,34 @@ def show(
             )
         )
     lines.append((say("文件", "file"), entity.path))
+    shown = ", ".join(f"{visit.date} {visit.id}" for visit in visits[-SHOWN_VISITS:])
+    more = "… " if len(visits) > SHOWN_VISITS else ""
+    lines.append(
+        (
+            say("走访", "visits"),
+            say("{n} 条", "{n}", n=len(visits)) + (f"({more}{shown})" if visits else ""),
+        )
+    )
     for label, value in lines:
         echo(f"{label}: {value}")
+
+
+SHOWN_VISITS = 10  # the latest ones; `--format json` lists every id
+
+
+def _visits_of(root: Path, register: Register, entity_id: str) -> list[Visit]:
+    """The non-void visits that count for the entry `entity_id`: those whose `entity_id` is it,
+    or an entry merged into it, by date."""
+    from wkb_tracker.store.loader import load_visits
+
+    visits, _problems, _temps = load_visits(root)
+    counted = []
+    for visit in visits:
+        if visit.entity_id and not visit.is_void:
+            current = register.canonical(visit.entity_id)
+            if current is not None and current.id == entity_id:
+                counted.append(visit)
+    return sorted(counted, key=lambda v: (v.date, v.id))
 
 
 # -- edit and merge -------------------------------------------------------------------------------

@@ -63,6 +63,8 @@ def report(
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     dataset, result = compute_report(ctx, period, day, known, leader)
+    if explain:
+        result = replace(result, entities=visit_entities(ctx, dataset))
     if fmt == "table":
         report_render.print_report(result, explain=explain)
         return
@@ -113,6 +115,22 @@ def due(
         json_value=lambda: report_render.due_dict(result),
     )
     deliver(ctx, data, fmt, output)
+
+
+def visit_entities(ctx: typer.Context, dataset: Dataset) -> dict[str, tuple[str, str]]:
+    """Visit id → (entity id, registered name), followed through merges, for the visits whose
+    `entity_id` the register knows (issue 14.5); empty without a register."""
+    from wkb_tracker.store.entity_store import load_register
+
+    register, _problems = load_register(session(ctx).root())
+    found: dict[str, tuple[str, str]] = {}
+    if not len(register):
+        return found
+    for visit in dataset.visits:
+        entity = register.canonical(visit.entity_id)
+        if entity is not None:
+            found[visit.id] = (entity.id, entity.name)
+    return found
 
 
 def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[dict[str, object]]:

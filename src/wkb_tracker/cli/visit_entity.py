@@ -34,7 +34,7 @@ REGISTER_HELP = (
 @dataclass
 class EntityStep:
     root: Path
-    register: Register
+    register: Register | None  # None: the root has no register (nothing of it is even imported)
     match: Match | None = None
     registered: Entity | None = None
     paths: list[str] = field(default_factory=list)
@@ -43,6 +43,12 @@ class EntityStep:
     def start(cls, root: Path, values: dict[str, Any]) -> EntityStep:
         """Load the register; resolve a typed --entity before anything is asked, so the entry's
         type and district fill in what was not given."""
+        import os
+
+        from wkb_tracker.store.root import ENTITIES_DIR
+
+        if not os.path.lexists(root / ENTITIES_DIR):  # no register: visit add as before
+            return cls(root, None)
         from wkb_tracker.cli.entity_cmds import _register
 
         step = cls(root, _register(root))
@@ -53,6 +59,8 @@ class EntityStep:
     def _resolve(self, values: dict[str, Any]) -> None:
         from wkb_tracker.domain.entities import choose
 
+        if self.register is None:
+            return
         self.match = choose(self.register, values["entity"])
         self._take(values)
 
@@ -69,6 +77,8 @@ class EntityStep:
     def finish(self, values: dict[str, Any], wanted: bool | None, ask: bool) -> bool:
         """After the prompts: resolve a prompted name, offer near misses in a terminal. Returns
         whether an unknown name is to be registered (`--register`, or yes to the question)."""
+        if self.register is None:
+            return bool(wanted)  # no register: only --register starts one; never a question
         if self.match is None:
             self._resolve(values)
         match = self.match
@@ -125,6 +135,10 @@ class EntityStep:
         from wkb_tracker.store.visits import check_new
 
         visit = check_new(policy, self.root, request).visit  # refuses before anything is written
+        if self.register is None:
+            from wkb_tracker.domain.entities import Register
+
+            self.register = Register()
         self.registered = add_entity(
             self.root,
             policy,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -287,6 +287,9 @@ class Report:
     known_on: date | None = None  # the day whose knowledge the report reproduces (knowledge.py)
     tracking_start: str | None = None  # YYYY-MM; earlier months are not tracked
     sealed_months: tuple[SealedMonth, ...] = ()  # months shown with their official figures
+    # Visit id → (entity id, registered name) for the visits whose entity is in the register
+    # (issue 14.5): `--explain` names who was served. Filled by the CLI, which reads the register.
+    entities: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:

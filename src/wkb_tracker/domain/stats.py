@@ -15,14 +15,14 @@ Counted for a period (first … last day), from visits that are not void:
 - **items by source**: rectification items opened in the period, by source (visit, 自查, 督查 …);
 - grouped `by` district, leader, entity, type, mode or tag (the measures a visit serves, 第N条).
 
-An entity is known by its normalised name (full-width/half-width, blanks, case), so
-「武汉光谷实验室」 and 「武汉 光谷实验室」 are one; the name shown is the one most recently used.
+An entity is known by its normalised name (entity_names.name_key, the register's one rule:
+full-width/half-width, blanks, case, brackets, 有限公司-style suffixes), so 「武汉光谷实验室」 and
+「武汉 光谷实验室」 are one; the name shown is the one most recently used.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.model import Rectification, Visit
 
 SIMILARITY = 0.6
@@ -39,8 +40,10 @@ GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
 
 @lru_cache(maxsize=4096)
 def entity_key(name: str) -> str:
-    """An entity's name as compared: NFKC (full-width → half-width), no blanks, lower case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+    """An entity's name as compared: the register's one rule (entity_names.name_key: NFKC,
+    no blanks, lower case, brackets and 有限公司-style suffixes folded), so stats and the entity
+    register never disagree about which names are one entity."""
+    return name_key(name)
 
 
 def problem_key(text: str) -> str:

@@ -135,6 +135,12 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
     if explain:
         bureau["rectification_ids"] = report.bureau.rectifications.ids()
         bureau["void_visit_ids"] = list(report.bureau.void_visits)
+    extra: dict[str, Any] = {}
+    if explain:  # issue 14.5: the registered entity of each visit the register knows
+        extra["visit_entities"] = {
+            visit_id: {"entity_id": entity_id, "name": name}
+            for visit_id, (entity_id, name) in sorted(report.entities.items())
+        }
     return {
         "period": {
             "from": report.period.first.isoformat(),
@@ -162,6 +168,7 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         ],
         "known_on": _iso(report.known_on),
         "tracking_start": report.tracking_start,
+        **extra,
     }
 
 
@@ -606,6 +613,17 @@ LATENESS_RULE = (
 )
 
 
+def _visit_ids(ids: tuple[str, ...] | list[str], report: Report) -> str:
+    """Visit ids, each followed by its entity's registered name where the register knows it
+    (issue 14.5: who was served, not only how many contacts)."""
+    if not ids:
+        return "-"
+    return ", ".join(
+        f"{visit_id}({report.entities[visit_id][1]})" if visit_id in report.entities else visit_id
+        for visit_id in ids
+    )
+
+
 def explain_lines(report: Report) -> list[str]:
     """The record ids behind every figure, one line each."""
     lines = [say("依据(记录编号):", "Behind each figure (record ids):")]
@@ -626,7 +644,7 @@ def explain_lines(report: Report) -> list[str]:
             for month in district.months:
                 lines.append(
                     f"  {leader.leader} {district.district} {month.month} "
-                    f"{month.contacts}/{month.required}: {_ids(month.visits)}"
+                    f"{month.contacts}/{month.required}: {_visit_ids(month.visits, report)}"
                 )
                 if month.sealed:
                     lines.append(

@@ -35,6 +35,7 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import ENTITY_TYPES, Field
 from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
+from wkb_tracker.store.root import ENTITIES_DIR
 from wkb_tracker.store.schema import check_mapping
 from wkb_tracker.store.storage import (
     Document,
@@ -46,7 +47,6 @@ from wkb_tracker.store.storage import (
     update_locked,
 )
 
-ENTITIES_DIR = "data/entities"
 CREATE_ATTEMPTS = 8
 
 # The on-disk format (a promise: later versions read every file an earlier one wrote).

@@ -431,7 +431,7 @@ def other_temp_files(root: Path) -> list[str]:
     """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
     and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
     found = []
-    for folder in ("", "data", "data/sealed", "data/sealed/history", ".wkb-cache"):
+    for folder in ("", "data", "data/sealed", "data/sealed/history", "data/entities", ".wkb-cache"):
         try:
             names = os.listdir(root / folder) if folder else os.listdir(root)
         except OSError:

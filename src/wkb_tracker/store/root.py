@@ -16,6 +16,7 @@ MEASURES_FILE = "data/measures.yaml"
 DISTRICTS_FILE = "data/districts.yaml"
 VISITS_DIR = "data/visits"
 RECTIFICATIONS_DIR = "data/rectifications"
+ENTITIES_DIR = "data/entities"  # the entity register, one file per entity (issue 14)
 SEALED_DIR = "data/sealed"
 POLICY_FILES = ("measures.yaml", "districts.yaml")
 
