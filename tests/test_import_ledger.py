@@ -91,6 +91,14 @@ def test_import__skip_invalid_writes_the_good_rows_then_a_rerun_writes_nothing(
 
     assert first.exit_code == 1  # rows were skipped: scripts can tell
     report = json.loads(first.stdout)
+    assert list(report) == [  # the JSON contract: keys are only ever added
+        "file", "sheet", "kind", "dry_run", "written", "header_row", "columns", "ignored_columns",
+        "rows", "problems", "warnings", "visits_written", "rectifications_written",
+        "events_written", "entities_written", "paths",
+    ]
+    assert list(report["rows"][0]) == [
+        "row", "status", "visit", "rectifications", "new_files", "entity"
+    ]
     assert len(report["visits_written"]) == 3 and len(report["rectifications_written"]) == 2
     assert [p["row"] for p in report["problems"]] == [7, 8]
     visits = json.loads(wkb("visit", "list", "--format", "json").stdout)
@@ -316,3 +324,50 @@ def test_files__cells_and_encodings() -> None:
     assert decode_csv("\ufeff区".encode(), "f") == ("区", [])
     text, warnings = decode_csv("区".encode("gbk"), "f")
     assert text == "区" and len(warnings) == 1
+
+
+def test_import__entities_into_the_register_then_visits_resolve_through_it(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    from wkb_tracker.domain.credit_code import complete
+
+    code = complete("91420100MA4K1234")
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    register = tmp_path / "名录.csv"
+    register.write_text(
+        "企业名称,统一社会信用代码,所属区,主体类型,标签,简称\n"
+        f"武汉光谷实验室有限公司,{code},东湖,平台载体,高企培育库、孵化器,光谷实验室\n"
+        "某研究院,,江岸,高校院所,,\n"
+        "某 研究院,,江岸,高校院所,,\n"  # the same name again: one entry
+        f"坏代码公司,{wrong},江岸,科技企业,,\n",
+        encoding="utf-8",
+    )
+
+    refused = wkb("import", str(register), "--kind", "entities")
+    assert refused.exit_code == 1 and f"{register}:5: 「统一社会信用代码」 " in refused.stderr
+    done = wkb("import", str(register), "--kind", "entities", "--skip-invalid")
+    assert "已登记 2 个创新主体;已登记过 1 行;跳过无效的 1 行" in done.stdout
+    entities = json.loads(wkb("entity", "list", "--format", "json").stdout)
+    assert sorted(e["name"] for e in entities) == ["某研究院", "武汉光谷实验室有限公司"]
+    again = wkb("import", str(register), "--kind", "entities", "--skip-invalid")
+    assert "已登记 0 个创新主体;已登记过 3 行" in again.stdout
+
+    visits = tmp_path / "台账.csv"
+    visits.write_text(  # no type column: the register's entry gives it
+        "日期,区,单位名称\n2026-11-03,东湖,光谷实验室\n", encoding="utf-8"
+    )
+    assert wkb("import", str(visits)).exit_code == 0
+    visit = json.loads(wkb("visit", "list", "--format", "json").stdout)[0]
+    lab = next(e for e in entities if e["name"] == "武汉光谷实验室有限公司")
+    assert (visit["entity"], visit["entity_id"], visit["type"]) == (
+        "武汉光谷实验室有限公司",
+        lab["id"],
+        "平台载体",
+    )
+    renamed = tmp_path / "再导出.csv"  # the full name without 有限公司, and by credit code
+    renamed.write_text(
+        f"日期,区,单位名称,统一社会信用代码,类型\n2026-11-03,东湖,武汉光谷实验室,{code},平台载体\n",
+        encoding="utf-8",
+    )
+    result = wkb("import", str(renamed), "--format", "json")
+    assert [row["status"] for row in json.loads(result.stdout)["rows"]] == ["existing"]

@@ -204,6 +204,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                     "district_id": "donghu",
                     "leader": "徐涛",
                     "responsible_leader": "胡军",
+                    "reason": "not_responsible",  # issue 15.1
                 }
             ],
             "rectifications": {
@@ -219,6 +220,18 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
         "sealed_months": [],
         "known_on": "2026-11-25",
         "tracking_start": None,
+        "counting_rules": [  # issue 15.1: the default rule, as wkb always counted
+            {
+                "month": "2026-10",
+                "per": "leader_district_month",
+                "minimum": 2,
+                "counted_modes": None,
+                "one_per_entity_per_day": False,
+                "rounding": "ceil",
+                "min_days_held": 1,
+                "joint": "responsible",
+            }
+        ],
     }
 
 

@@ -73,6 +73,9 @@ def test_config_list__shows_where_each_value_comes_from(wkb: Invoke, root: Path)
         "auto_commit": "wkb.toml",
         "lang": "env",
         "recorder": "wkb.toml",
+        "remind_webhook": "default",  # issue 15.3
+        "remind_kind": "default",
+        "remind_secret": "default",
     }
     table = wkb("config", "list").stdout
     assert "来源" in table and "wkb.toml" in table

@@ -74,7 +74,10 @@ def test_stats__hand_counted_figures_by_district() -> None:
         "repeat_problems_same_entity": 1,
         "repeat_problems_other_entity": 1,
         "rectifications": 2,
+        "registered": None,  # no register: the never-visited part is left out
+        "registered_never_visited": None,
     }
+    assert view["never_visited"] is None
     assert view["groups"] == [
         {"key": "东湖高新区", "visits": 2, "entities": 1, "entities_once": 0,
          "entities_repeated": 1, "problems": 2, "repeat_problems": 1},
@@ -126,6 +129,10 @@ def test_stats_cli__json_and_csv(wkb: Invoke, root: Path) -> None:
 
     assert result.exit_code == 0, result.stderr
     view = json.loads(result.stdout)
+    assert list(view) == [  # the JSON contract: keys are only ever added
+        "period", "by", "repeat_window_days", "similarity_threshold", "totals", "groups",
+        "entities", "repeat_problems", "rectifications_by_source", "never_visited",
+    ]
     assert view["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
     assert view["totals"]["repeat_problems"] == 2 and view["repeat_window_days"] == 180
     assert view["rectifications_by_source"] == {"督查": 1, "自查": 1}  # the October item is not read
@@ -160,3 +167,32 @@ def test_stats_cli__workbook_has_every_table_with_the_json_figures(
         ("武汉光谷实验室", "实验室用房紧张", "同一主体"),
         ("某科技公司", "融资困难", "其他主体"),
     ]
+
+
+def test_stats__with_a_register(wkb: Invoke, root: Path) -> None:
+    """Registered: A 武汉光谷实验室 (东湖, 高企培育库, alias 光谷实验室), B 某科技公司 (江岸), D 某孵化器
+    (江岸, 孵化器) and E 洪山某公司 (洪山). The fixture visits A (as 「武汉 光谷实验室」 too) and B;
+    C 某研究院 is not registered. Never visited in November: D (江岸区, 徐涛) and E (洪山区, 盛继亮)."""
+    for args in (
+        ("武汉光谷实验室", "--district", "东湖", "--tag", "高企培育库", "--alias", "光谷实验室"),
+        ("某科技公司", "--district", "江岸"),
+        ("某孵化器", "--district", "江岸", "--tag", "孵化器"),
+        ("洪山某公司", "--district", "洪山"),
+    ):
+        assert wkb("entity", "add", *args).exit_code == 0
+    for visit in fixture_visits():
+        write_visit(root, visit)
+
+    view = json.loads(wkb("stats", "--month", "2026-11", "--by", "tag", "--format", "json").stdout)
+
+    assert (view["totals"]["registered"], view["totals"]["registered_never_visited"]) == (4, 2)
+    assert view["totals"]["entities"] == 3 and view["totals"]["repeat_problems"] == 2
+    assert [(b["district"], b["leader"], [e["name"] for e in b["entities"]]) for b in view["never_visited"]] == [
+        ("江岸区", "徐涛", ["某孵化器"]),
+        ("洪山区", "盛继亮", ["洪山某公司"]),
+    ]
+    a = next(e for e in view["entities"] if e["entity"] == "武汉光谷实验室")
+    assert a["visits"] == 2 and a["id"] is not None
+    assert ("高企培育库", 2) in [(g["key"], g["visits"]) for g in view["groups"]]
+    table = wkb("stats", "--month", "2026-11").stdout
+    assert "名录中期内未走访的创新主体(共 2 个)" in table and "某孵化器" in table

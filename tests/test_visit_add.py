@@ -76,6 +76,7 @@ def test_visit_add__minimal_fills_defaults_and_writes_one_block_style_file(wkb, 
         "void_at": None,
         "path": f"data/visits/2026/11/2026-11-03_donghu_{view['id']}.yaml",
         "rectifications": [],
+        "joint_leaders": [],  # added by issue 15.2 (keys only grow)
         "entity_match": "none",  # issue 14.2: how --entity was found in the register
     }
     assert view["id"].startswith("V20261103-") and len(view["id"]) == 16

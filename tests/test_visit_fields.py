@@ -30,6 +30,7 @@ def test_visit_to_mapping__writes_the_declared_order_and_leaves_out_empty_option
         late_reason="漏录",
         late_approved_by="主任",
         void=VOIDED,
+        joint_leaders=("赵峰",),  # issue 15.2
         entity_id="S20261101-AAAAAA",
     )
     full = visit_to_mapping(late)
@@ -46,6 +47,7 @@ def test_visit_file__round_trips_every_field() -> None:
         late_reason="漏录",
         late_approved_by="主任",
         void=VOIDED,
+        joint_leaders=("赵峰", "盛继亮"),
         entity_id="S20261101-AAAAAA",
         path="data/visits/2026/11/x.yaml",
     )

@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "report": "report_cmds",
     "due": "report_cmds",
     "bulletin": "bulletin_cmds",
+    "remind": "remind_cmds",
+    "rules": "rules_cmds",
     "stats": "stats_cmds",
     "month": "month_cmds",
     "hook": "month_cmds",

@@ -37,7 +37,9 @@ def import_ledger(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="台账文件 .xlsx 或 .csv / the ledger, .xlsx or .csv"),
     kind: Kind = typer.Option(
-        Kind.visits, "--kind", help="导入什么 / what the rows are: visits | rectifications"
+        Kind.visits,
+        "--kind",
+        help="导入什么 / what the rows are: visits | rectifications | entities(创新主体名录)",
     ),
     mapping: list[str] | None = typer.Option(
         None,
@@ -72,21 +74,14 @@ def import_ledger(
     Example: wkb import 台账.xlsx --dry-run ; wkb import 台账.xlsx ;
     wkb import 整改清单.csv --kind rectifications --default 来源=督查
     """
-    from wkb_tracker.domain.errors import UserError
     from wkb_tracker.domain.ledger_columns import parse_mapping
     from wkb_tracker.store import ledger_import
+    from wkb_tracker.store.entity_store import load_register
     from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.ledger_files import read_table
     from wkb_tracker.store.loader import load
     from wkb_tracker.store.policy_files import checked_policy
 
-    if kind is Kind.entities:
-        raise UserError(
-            say(
-                "--kind entities 需要创新主体名录(wkb entity),此版本尚未提供",
-                "--kind entities needs the entity register (wkb entity), not in this version",
-            )
-        )
     state = session(ctx)
     root = state.root()
     columns = parse_mapping(kind.value, list(mapping or []))
@@ -97,9 +92,12 @@ def import_ledger(
     who = recorder if recorder is not None else default_recorder(root, state.config().recorder)
     written = ledger_import.Written()
     with nullcontext() if dry_run else ledger_import.import_lock(root):
-        dataset = load(root, rectifications=True)
+        dataset = load(root, rectifications=kind is Kind.rectifications or kind is Kind.visits)
         for problem in dataset.problems:
             warn(say("已跳过有问题的文件 {p}", "skipped a broken file: {p}", p=problem))
+        register, broken = load_register(root)
+        for problem in broken:
+            warn(say("已跳过有问题的主体文件 {p}", "skipped a broken entity file: {p}", p=problem))
         planned = ledger_import.plan(
             root,
             table,
@@ -111,6 +109,7 @@ def import_ledger(
             items=dataset.rectifications,
             policy=policy,
             config=dataset.config,
+            register=register,
         )
         for message in planned.warnings:
             warn(message)
@@ -157,6 +156,8 @@ def _defaults(kind: str, pairs: list[str]) -> dict[str, str]:
 
 
 def _subject(file: Path, written: Written) -> str:
+    if written.entities:
+        return f"{file.name} {len(written.entities)} entities"
     return (
         f"{file.name} {len(written.visits)} visits, {len(written.items)} rectification items, "
         f"{written.events} events"
@@ -164,6 +165,9 @@ def _subject(file: Path, written: Written) -> str:
 
 
 def _row_text(row: Any) -> str:
+    if row.entity is not None:
+        entity = row.entity
+        return f"{entity.name} {entity.district or ''} {entity.credit_code or ''}".rstrip()
     if row.visit is not None:
         visit = row.visit
         text = f"{visit.date} {visit.leader} {visit.district} · {visit.entity}"
@@ -178,6 +182,8 @@ def _status(row: Any) -> str:
     events = sum(len(entry.events) for entry in row.items)
     if row.new_files == 0:
         return say("已导入", "already imported")
+    if row.entity is not None:
+        return say("新主体", "new entity")
     parts = []
     if row.visit is not None and not row.visit_exists:
         parts.append(say("新走访", "new visit"))
@@ -227,6 +233,20 @@ def _print(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> 
             )
         )
         return
+    skipped = (
+        say(";跳过无效的 {b} 行", "; skipped {b} invalid row(s)", b=bad_rows) if bad_rows else ""
+    )
+    if planned.kind == "entities":
+        echo(
+            say(
+                "已登记 {n} 个创新主体;已登记过 {k} 行{s}",
+                "registered {n} entities; {k} row(s) were already registered{s}",
+                n=len(written.entities),
+                k=known,
+                s=skipped,
+            )
+        )
+        return
     echo(
         say(
             "已导入 {v} 条走访、{i} 个整改事项、{e} 个整改事件;已导入过 {k} 行{s}",
@@ -253,6 +273,7 @@ def _view(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> d
                 "visit": row.visit.id if row.visit is not None else None,
                 "rectifications": [entry.item.id for entry in row.items],
                 "new_files": row.new_files,
+                "entity": row.entity.id if row.entity is not None else None,
             }
         )
     return {
@@ -275,5 +296,6 @@ def _view(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> d
         "visits_written": written.visits,
         "rectifications_written": written.items,
         "events_written": written.events,
+        "entities_written": written.entities,
         "paths": written.paths,
     }

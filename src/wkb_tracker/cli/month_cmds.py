@@ -34,7 +34,7 @@ def month_close(
     from wkb_tracker.domain.dates import parse_month
     from wkb_tracker.domain.i18n import say
     from wkb_tracker.store.gitops import commit_message, default_recorder
-    from wkb_tracker.store.sealing import month_figures, seal_month
+    from wkb_tracker.store.sealing import month_figures, month_rule, seal_month
 
     current = session(ctx)
     root = current.root()
@@ -44,7 +44,14 @@ def month_close(
     given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
     sealer = given or default_recorder(root, current.config().recorder)
     pending = begin_commit(ctx, commit)
-    seal = seal_month(root, first.year, first.month, by=sealer, figures=month_figures(root, first))
+    seal = seal_month(
+        root,
+        first.year,
+        first.month,
+        by=sealer,
+        figures=month_figures(root, first),
+        rule=month_rule(root, first),
+    )
     finish_commit(
         pending,
         [seal.path],

@@ -5,7 +5,7 @@ this month). Options are parsed here; the figures come from `compliance`, the ou
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from wkb_tracker.domain.compliance import Period, Report
+    from wkb_tracker.domain.compliance import DueReport, Period, Report
     from wkb_tracker.domain.dataset import Dataset
 
 
@@ -89,17 +89,11 @@ def due(
     output: str | None = output_option(),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
-    from wkb_tracker.domain import compliance
     from wkb_tracker.report import report_render
 
     fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
-    root = session(ctx).root()
-    month = compliance.month_of(day)
-    dataset = _load(root, month.months(), month.records_window(day), known)
-    dataset, _set_aside = _set_aside_after_seal(root, dataset)
-    name = dataset.policy.resolve_leader(leader) if leader is not None else None
-    result = compliance.due(dataset, day, leader=name)
+    result = due_report(session(ctx).root(), day, known, leader)
     if fmt == "table":
         report_render.print_due(result)
         return
@@ -162,11 +156,33 @@ def compute_report(
     dataset = _load(root, period.months(), period.records_window(day), known)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     dataset, set_aside = _set_aside_after_seal(root, dataset)
-    result = compliance.compute(dataset, period, day, leader=name)
-    result = _official(root, result, known)
+    seals = _seal_book(root, period)
+    rules = None
+    if seals is not None:  # a sealed month keeps the counting rule it was sealed under (15.1)
+        from wkb_tracker.store.official import sealed_rules
+
+        rules = sealed_rules(
+            seals[0],
+            known_on=known,
+            fallback_minimum=dataset.monthly_minimum,
+            override=dataset.config.monthly_minimum,
+        )
+    result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
+    result = _official(root, result, known, seals)
     if set_aside:
         result = replace(result, problems=(*result.problems, *set_aside))
     return dataset, result
+
+
+def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
+    """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
+    from wkb_tracker.domain import compliance
+
+    month = compliance.month_of(day)
+    dataset = _load(root, month.months(), month.records_window(day), known)
+    dataset, _set_aside = _set_aside_after_seal(root, dataset)
+    name = dataset.policy.resolve_leader(leader) if leader is not None else None
+    return compliance.due(dataset, day, leader=name)
 
 
 def _period(
@@ -245,16 +261,30 @@ def _load(
     return dataset
 
 
-def _official(root: Path, report: Report, known_on: date | None = None) -> Report:
-    """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
-    made after that day. Unreadable sealing files are warned about, never applied."""
+def _seal_book(root: Path, period: Period) -> tuple[Any, list[Any]] | None:
+    """The seals of the period's months, None for a root that never sealed (nothing read)."""
     from wkb_tracker.store.root import has_sealing_files
 
-    if not has_sealing_files(root):  # a root that never sealed: no manifest to read
+    if not has_sealing_files(root):
+        return None
+    from wkb_tracker.store.manifest import read_seal_book
+
+    return read_seal_book(root, period.months())
+
+
+def _official(
+    root: Path,
+    report: Report,
+    known_on: date | None = None,
+    seals: tuple[Any, list[Any]] | None = None,
+) -> Report:
+    """Sealed months show their official figures (issue 10.7); `known_on` leaves out seals
+    made after that day. Unreadable sealing files are warned about, never applied."""
+    if seals is None:  # a root that never sealed: no manifest to read
         return report
     from wkb_tracker.store.official import official_report
 
-    applied, problems = official_report(root, report, known_on=known_on)
+    applied, problems = official_report(root, report, known_on=known_on, read=seals)
     for problem in problems:
         warn(problem)
     return applied

@@ -80,6 +80,11 @@ def stats(
         raise DataError("\n".join(str(p) for p in policy_problems))
     for problem in dataset.problems + problems:
         warn(str(problem))
+    from wkb_tracker.store.entity_store import load_register
+
+    register, broken = load_register(root)
+    for problem in broken:
+        warn(str(problem))
     figures = counting.compute(
         dataset.visits,
         items,
@@ -87,6 +92,8 @@ def stats(
         period.last,
         by=by.value,
         window_days=days,
+        register=register,
+        policy=dataset.policy,
     )
     from wkb_tracker.report.stats_view import stats_dict
 

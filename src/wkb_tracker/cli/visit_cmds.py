@@ -115,6 +115,12 @@ def add(
         "--approved-by",
         help="批准人(补录进已封存月份时必填)/ who approved a late entry into a sealed month",
     ),
+    joint: list[str] | None = typer.Option(
+        None,
+        "--with",
+        help="陪同的局领导,可重复;其为当日该区责任领导时计入其要求 / another leader present, "
+        "repeatable; counts for him where he is the district's responsible leader that day",
+    ),
     no_rectify: bool = typer.Option(
         False,
         "--no-rectify",
@@ -143,6 +149,7 @@ def add(
         "summary": summary,
         "problems": list(problem or []),
         "participants": list(participant or []),
+        "joint_leaders": list(joint or []),
     }
     from wkb_tracker.cli.visit_entity import EntityStep
 
@@ -565,6 +572,8 @@ def _print_view(view: dict[str, Any]) -> None:
         (say("记录人", "recorder"), view["recorder"]),
         (say("记录时间", "recorded at"), view["recorded_at"]),
     ]
+    if view.get("joint_leaders"):
+        lines.append((say("陪同领导", "with leaders"), "、".join(view["joint_leaders"])))
     if view["late_reason"]:
         lines.append((say("补录原因", "late reason"), view["late_reason"]))
     if view.get("late_approved_by"):

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from wkb_tracker.domain.counting import LEAD, NOT_RESPONSIBLE, Decision, decide
+from wkb_tracker.domain.counting_rule import PER_LEADER, CountingRule, RuleBook, allocate
 from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import SHANGHAI, check_period, month_bounds, months_between
 from wkb_tracker.domain.model import Assignment, Rectification, Visit
@@ -116,6 +118,8 @@ class MonthFigure:
     # `visits` the sealed ones, and `after_seal` the visits added since (封存后补录), not counted.
     sealed: bool = False
     after_seal: tuple[str, ...] = ()
+    # Counted because the district's responsible leader was present (陪同, issue 15.2).
+    joint: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +256,9 @@ class StrayVisit:
     district_id: str
     leader: str
     responsible: str | None
+    # Why it counts for nobody (counting.REASONS): the leader was not responsible (always so
+    # before rules were data), or the rule in force leaves its mode or a same-day repeat out.
+    reason: str = NOT_RESPONSIBLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +294,10 @@ class Report:
     known_on: date | None = None  # the day whose knowledge the report reproduces (knowledge.py)
     tracking_start: str | None = None  # YYYY-MM; earlier months are not tracked
     sealed_months: tuple[SealedMonth, ...] = ()  # months shown with their official figures
+    # Measure 14's rule each month of the period was counted under (issue 15.1), and who each
+    # visit counted for and why (counting.decide), for --explain.
+    rules: tuple[tuple[str, CountingRule], ...] = ()
+    decisions: tuple[Decision, ...] = ()
     # Visit id → (entity id, registered name) for the visits whose entity is in the register
     # (issue 14.5): `--explain` names who was served. Filled by the CLI, which reads the register.
     entities: Mapping[str, tuple[str, str]] = field(default_factory=dict)
@@ -389,17 +400,44 @@ def _rectification_figures(
     )
 
 
-def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None = None) -> Report:
+def _days_held(first: date, last: date, entries: Iterable[Assignment]) -> int:
+    """Days of first..last on which at least one of `entries` was in force (a leader holding two
+    districts at once holds the month once, for `per: leader_month`)."""
+    days: set[int] = set()
+    for entry in entries:
+        start = max(first, entry.start)
+        end = last if entry.end is None else min(last, entry.end)
+        days.update(range(start.toordinal(), end.toordinal() + 1))
+    return len(days)
+
+
+def compute(
+    dataset: Dataset,
+    period: Period,
+    as_of: date,
+    *,
+    leader: str | None = None,
+    sealed_rules: Mapping[str, CountingRule] | None = None,
+) -> Report:
     """The compliance report for `period` as of `as_of` (optionally one leader only).
 
     `dataset` must hold at least the visits of the period's months and all rectifications
     (`loader.load(root, months=period.months())`). Leaders come in the order of the
     responsibility table; a leader appears if they held any district on any day of the period.
+    Each month is counted under measure 14's rule in force on its first day, or, for a sealed
+    month, the rule it was sealed under (`sealed_rules`, by YYYY-MM): a later rule never moves it.
     """
     policy = dataset.policy
-    minimum = dataset.monthly_minimum
-    grace = dataset.config.late_grace_days
+    book: RuleBook = dataset.rule_book
+    sealed_rules = sealed_rules or {}
+
+    def rule_of(year: int, month: int) -> CountingRule:
+        return sealed_rules.get(f"{year:04d}-{month:02d}") or book.for_month(year, month)
+
     snapshot = period.snapshot(as_of)
+    in_force = max(snapshot, period.first)  # an as-of day before the period: its first month
+    minimum = rule_of(in_force.year, in_force.month).minimum
+    grace = dataset.config.late_grace_days
     tracked_from = dataset.config.tracking_month
 
     # Who held what in the period: leader → district → their entries for it.
@@ -409,19 +447,29 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
             held[entry.leader][entry.district_id].append(entry)
 
     counted: dict[tuple[str, str, str], list[Visit]] = defaultdict(list)
+    joint: set[str] = set()
     strays: list[StrayVisit] = []
     voids: list[str] = []
+    live: list[Visit] = []
     for visit in sorted(dataset.visits, key=lambda v: (v.date, v.id)):
         if not (period.first <= visit.date <= snapshot):
             continue
-        if leader is not None and visit.leader != leader:
-            continue
         if visit.is_void:
-            voids.append(visit.id)
+            if leader is None or visit.leader == leader:
+                voids.append(visit.id)
             continue
-        holder = policy.assignment_on(visit.district_id, visit.date)
-        if holder is not None and holder.leader == visit.leader:
-            counted[(visit.leader, visit.district_id, f"{visit.date:%Y-%m}")].append(visit)
+        live.append(visit)
+    decisions = []
+    for decision in decide(live, policy, lambda day: rule_of(day.year, day.month)):
+        visit = decision.visit
+        # With --leader: the visits he led, and those that count for him as present (陪同).
+        if leader is not None and leader not in (visit.leader, decision.leader):
+            continue
+        decisions.append(decision)
+        if decision.leader is not None:
+            counted[(decision.leader, visit.district_id, f"{visit.date:%Y-%m}")].append(visit)
+            if decision.role != LEAD:
+                joint.add(visit.id)
         else:
             strays.append(
                 StrayVisit(
@@ -430,7 +478,8 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
                     visit.district,
                     visit.district_id,
                     visit.leader,
-                    holder.leader if holder is not None else None,
+                    decision.responsible,
+                    decision.reason or NOT_RESPONSIBLE,
                 )
             )
 
@@ -445,6 +494,9 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
         districts = []
         late: list[str] = []
         post_seal: list[str] = []
+        pooled = _pooled_requirements(
+            name, held[name], counted, period, rule_of, policy.district_ids
+        )
         for district_id in policy.district_ids:
             entries = held[name].get(district_id)
             if not entries:
@@ -459,7 +511,11 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
                 key = f"{year:04d}-{month:02d}"
                 visits = counted.get((name, district_id, key), [])
                 days_in_month = calendar.monthrange(year, month)[1]
-                required = required_contacts(minimum, covered, days_in_month)
+                rule = rule_of(year, month)
+                if rule.per == PER_LEADER:
+                    required = pooled[(key, district_id)]
+                else:
+                    required = rule.required(covered, days_in_month)
                 if tracked_from is not None and (year, month) < tracked_from:
                     # Before tracking started nothing was required of anyone: shown, not judged.
                     required, status = 0, NOT_TRACKED
@@ -481,6 +537,7 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
                         status,
                         tuple(v.id for v in visits),
                         month_last < as_of,
+                        joint=tuple(v.id for v in visits if v.id in joint),
                     )
                 )
                 late += [v.id for v in visits if is_late_entry(v, grace)]
@@ -527,7 +584,49 @@ def compute(dataset: Dataset, period: Period, as_of: date, *, leader: str | None
         problems=tuple(str(problem) for problem in dataset.problems),
         known_on=dataset.known_on,
         tracking_start=dataset.config.tracking_start,
+        rules=tuple(
+            (f"{year:04d}-{month:02d}", rule_of(year, month)) for year, month in period.months()
+        ),
+        decisions=tuple(decisions),
     )
+
+
+def _pooled_requirements(
+    name: str,
+    entries_by_district: Mapping[str, list[Assignment]],
+    counted: Mapping[tuple[str, str, str], list[Visit]],
+    period: Period,
+    rule_of: Callable[[int, int], CountingRule],
+    district_ids: list[str],
+) -> dict[tuple[str, str], int]:
+    """For months counted `per: leader_month`: the leader's requirement for the month (the
+    minimum pro-rated over the days he held any district), split over his district rows
+    (counting_rule.allocate) so that each row still adds up. (month, district id) → required."""
+    result: dict[tuple[str, str], int] = {}
+    for year, month in period.months():
+        rule = rule_of(year, month)
+        if rule.per != PER_LEADER:
+            continue
+        month_first, month_last = month_bounds(year, month)
+        first, last = max(month_first, period.first), min(month_last, period.last)
+        key = f"{year:04d}-{month:02d}"
+        rows = []
+        for district_id in district_ids:
+            entries = entries_by_district.get(district_id)
+            if not entries:
+                continue
+            covered = sum(_overlap(first, last, entry) for entry in entries)
+            if covered:
+                contacts = len(counted.get((name, district_id, key), []))
+                rows.append((district_id, contacts, covered))
+        if not rows:
+            continue
+        held = _days_held(first, last, [e for d, _c, _v in rows for e in entries_by_district[d]])
+        total = rule.required(held, calendar.monthrange(year, month)[1])
+        shares = allocate(total, [(contacts, covered) for _d, contacts, covered in rows])
+        for (district_id, _contacts, _covered), share in zip(rows, shares, strict=True):
+            result[(key, district_id)] = share
+    return result
 
 
 # -- what is still due this month ------------------------------------------------------------

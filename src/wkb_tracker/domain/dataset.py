@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.model import Rectification, Visit
 from wkb_tracker.domain.policy import Policy
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.counting_rule import RuleBook
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,11 @@ class Config:
     auto_commit: bool = False
     tracking_start: str | None = None  # YYYY-MM
     repeat_window_days: int = 180  # wkb stats: a similar problem within this many days repeats
+    # wkb remind's group robot (issue 15.3). The URL carries the robot's key and the secret signs
+    # messages: both may live in wkb.local.toml (git-ignored) or the environment.
+    remind_webhook: str = ""
+    remind_kind: str = "wecom"  # wecom (企业微信) | dingtalk (钉钉)
+    remind_secret: str = ""
 
     @property
     def tracking_month(self) -> tuple[int, int] | None:
@@ -51,3 +60,9 @@ class Dataset:
     def monthly_minimum(self) -> int:
         """Measure 14's minimum contacts per leader, district and month (config may override)."""
         return self.config.monthly_minimum or self.policy.monthly_minimum
+
+    @property
+    def rule_book(self) -> RuleBook:
+        """Measure 14's dated counting rules; the config key `monthly_minimum` overrides every
+        rule's minimum, as it always overrode measures.yaml's."""
+        return self.policy.rule_book.with_minimum(self.config.monthly_minimum)

@@ -123,6 +123,8 @@ class Visit:
     late_approved_by: str | None = None
     void: VoidMark | None = None
     path: str = ""
+    # Other leaders present (陪同, issue 15.2): `wkb visit add --with`; older files have none.
+    joint_leaders: tuple[str, ...] = ()
 
     @property
     def is_void(self) -> bool:
@@ -153,6 +155,9 @@ VISIT_FIELDS = (
     Field("late_reason", "str", required=False, omit_empty=True),
     Field("late_approved_by", "str", required=False, omit_empty=True),
     Field("void", "mapping", required=False, omit_empty=True),
+    # Other leaders present (陪同, issue 15.2): written only when given, so a visit without them
+    # stays readable by earlier versions (they refuse unknown keys).
+    Field("joint_leaders", "strs", required=False, omit_empty=True),
 )
 VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
 

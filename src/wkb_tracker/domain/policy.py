@@ -8,9 +8,10 @@ reads it from `data/measures.yaml` and `data/districts.yaml`.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from wkb_tracker.domain.counting_rule import RuleBook
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import Assignment, Measure, Section
@@ -22,6 +23,8 @@ class Policy:
     measures: tuple[Measure, ...]
     assignments: tuple[Assignment, ...]  # in file order; `end` filled in per district
     monthly_minimum: int  # measure 14's rule, before any config override
+    # Measure 14's counting rules, dated (issue 15.1); the defaults when measures.yaml has none.
+    rule_book: RuleBook = field(default_factory=RuleBook)
 
     # -- districts -----------------------------------------------------------------------
     @property

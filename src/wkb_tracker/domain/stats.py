@@ -15,9 +15,12 @@ Counted for a period (first … last day), from visits that are not void:
 - **items by source**: rectification items opened in the period, by source (visit, 自查, 督查 …);
 - grouped `by` district, leader, entity, type, mode or tag (the measures a visit serves, 第N条).
 
-An entity is known by its normalised name (entity_names.name_key, the register's one rule:
-full-width/half-width, blanks, case, brackets, 有限公司-style suffixes), so 「武汉光谷实验室」 and
-「武汉 光谷实验室」 are one; the name shown is the one most recently used.
+With an entity register, an entity is its entry (the visit's `entity_id` followed through
+merges, else its name resolved as `visit add` resolves one) and the entries **never visited** in
+the period are listed by district, with the district's responsible leader on the period's last
+day; `tag` groups also by the entry's tags (高企培育库, 孵化器 …). Without one, or for a name the
+register does not know, an entity is its name key (entity_names.name_key: full-width/half-width,
+blanks, brackets, 有限公司), and the name shown is the one most recently used.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from wkb_tracker.domain.entities import Entity, Register
 from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.model import Rectification, Visit
+from wkb_tracker.domain.policy import Policy
 
 SIMILARITY = 0.6
 GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
@@ -44,6 +49,33 @@ def entity_key(name: str) -> str:
     no blanks, lower case, brackets and 有限公司-style suffixes folded), so stats and the entity
     register never disagree about which names are one entity."""
     return name_key(name)
+
+
+class Identities:
+    """Who each visit's entity is: with a register, the entry it stands for now (its
+    `entity_id` followed through merges, else its name resolved as `visit add` resolves one);
+    otherwise, or for a name the register does not know, its name key."""
+
+    def __init__(self, register: Register | None) -> None:
+        self.register = register if register is not None and len(register) else None
+        self._by_name: dict[str, Entity | None] = {}
+
+    def entry(self, visit: Visit) -> Entity | None:
+        if self.register is None:
+            return None
+        if visit.entity_id:
+            current = self.register.canonical(visit.entity_id)
+            if current is not None:
+                return current
+        if visit.entity not in self._by_name:
+            match = self.register.resolve(visit.entity)
+            found = self.register.canonical(match.entity.id) if match.entity else None
+            self._by_name[visit.entity] = found
+        return self._by_name[visit.entity]
+
+    def key(self, visit: Visit) -> str:
+        found = self.entry(visit)
+        return "id:" + found.id if found is not None else "name:" + entity_key(visit.entity)
 
 
 def problem_key(text: str) -> str:
@@ -84,6 +116,7 @@ class Repeat:
 @dataclass
 class EntityFigures:
     entity: str
+    id: str | None = None  # the register entry, when there is one
     visits: int = 0
     first: date | None = None
     last: date | None = None
@@ -114,26 +147,46 @@ class Stats:
     items_by_source: dict[str, int]
     visits: int
     problems: int
+    # Registered entries not visited in the period (None without a register), and how many
+    # entries the register holds (active ones).
+    never_visited: list[NeverVisited] | None = None
+    registered: int | None = None
 
 
-def _group_keys(visit: Visit, by: str, names: dict[str, str]) -> list[str]:
+@dataclass
+class NeverVisited:
+    """The registered entities of one district not visited in the period, and the leader
+    responsible for the district on the period's last day (measure 14: they are whom to visit)."""
+
+    district: str | None
+    district_id: str | None
+    leader: str | None
+    entities: list[Entity]
+
+
+def _group_keys(visit: Visit, by: str, name: str, entry: Entity | None) -> list[str]:
+    """The groups a visit counts in; for `tag`, each measure it serves (第N条) and each tag of
+    its registered entity (高企培育库, 孵化器 …), "—" when it has none."""
     if by == "district":
         return [visit.district]
     if by == "leader":
         return [visit.leader]
     if by == "entity":
-        return [names[entity_key(visit.entity)]]
+        return [name]
     if by == "type":
         return [visit.type]
     if by == "mode":
         return [visit.mode]
     if by == "tag":
-        return [f"第{number}条" for number in visit.measures] or ["—"]
+        tags = [f"第{number}条" for number in visit.measures]
+        tags += list(entry.tags) if entry is not None else []
+        return list(dict.fromkeys(tags)) or ["—"]
     raise ValueError(by)
 
 
-def raised_problems(visits: Iterable[Visit]) -> list[Raised]:
+def raised_problems(visits: Iterable[Visit], identities: Identities | None = None) -> list[Raised]:
     """Every problem of these (non-void) visits, in the order they were raised."""
+    who = identities or Identities(None)
     ordered = sorted(
         (v for v in visits if not v.is_void and v.problems),
         key=_order,
@@ -146,7 +199,7 @@ def raised_problems(visits: Iterable[Visit]) -> list[Raised]:
                     len(found),
                     visit.date,
                     visit.id,
-                    entity_key(visit.entity),
+                    who.key(visit),
                     visit.entity,
                     text,
                     problem_key(text),
@@ -251,26 +304,35 @@ def compute(
     by: str = "district",
     window_days: int = 180,
     threshold: float = SIMILARITY,
+    register: Register | None = None,
+    policy: Policy | None = None,
 ) -> Stats:
     """The figures of first…last. `visits` may include visits before `first` (the window of
-    repeat problems looks back `window_days`) and void ones (never counted)."""
+    repeat problems looks back `window_days`) and void ones (never counted). With a `register`
+    (and the `policy` naming each district's leader), entities are its entries and the entries
+    never visited in the period are listed by district."""
     if by not in GROUPS:
         raise ValueError(by)
+    identities = Identities(register)
     live = [visit for visit in visits if not visit.is_void]
     in_period = sorted((visit for visit in live if first <= visit.date <= last), key=_order)
     names: dict[str, str] = {}
-    for visit in in_period:  # the most recently used spelling names the entity
-        names[entity_key(visit.entity)] = visit.entity
+    for visit in in_period:  # the register's name, else the most recently used spelling
+        entry = identities.entry(visit)
+        names[identities.key(visit)] = entry.name if entry is not None else visit.entity
     start = first - timedelta(days=window_days)
-    raised = raised_problems(v for v in live if start <= v.date <= last)
+    raised = raised_problems((v for v in live if start <= v.date <= last), identities)
     repeats = find_repeats(raised, first, last, window_days, threshold)
     repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
     entities: dict[str, EntityFigures] = {}
     groups: dict[str, GroupFigures] = {}
     problems = 0
     for visit in in_period:
-        key = entity_key(visit.entity)
-        figures = entities.setdefault(key, EntityFigures(names[key]))
+        key = identities.key(visit)
+        entry = identities.entry(visit)
+        figures = entities.setdefault(
+            key, EntityFigures(names[key], entry.id if entry is not None else None)
+        )
         figures.visits += 1
         figures.first = figures.first or visit.date
         figures.last = visit.date
@@ -279,7 +341,7 @@ def compute(
         figures.problems += len(visit.problems)
         figures.repeat_problems += repeated_visits[visit.id]
         problems += len(visit.problems)
-        for group_key in _group_keys(visit, by, names):
+        for group_key in _group_keys(visit, by, names[key], entry):
             group = groups.setdefault(group_key, GroupFigures(group_key))
             group.visits += 1
             group.entities[key] += 1
@@ -297,4 +359,34 @@ def compute(
         items_by_source=dict(sorted(sources.items(), key=lambda pair: (-pair[1], pair[0]))),
         visits=len(in_period),
         problems=problems,
+        never_visited=_never_visited(identities, entities, last, policy),
+        registered=len(identities.register.active()) if identities.register else None,
     )
+
+
+def _never_visited(
+    identities: Identities, visited: dict[str, EntityFigures], last: date, policy: Policy | None
+) -> list[NeverVisited] | None:
+    if identities.register is None:
+        return None
+    by_district: dict[str | None, list[Entity]] = defaultdict(list)
+    for entity in identities.register.active():
+        if "id:" + entity.id not in visited:
+            by_district[entity.district_id].append(entity)
+    found = []
+    order: dict[str | None, int] = (
+        {district: n for n, district in enumerate(policy.district_ids)} if policy else {}
+    )
+    for district_id, entries in sorted(
+        by_district.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0] or "")
+    ):
+        entry = policy.assignment_on(district_id, last) if policy and district_id else None
+        found.append(
+            NeverVisited(
+                entries[0].district,
+                district_id,
+                entry.leader if entry is not None else None,
+                sorted(entries, key=lambda e: e.name),
+            )
+        )
+    return found

@@ -40,6 +40,7 @@ OPTION_LABELS = {
     "late_approved_by": "--approved-by",
     "recorded_at": "recorded_at",
     "void": "void",
+    "joint_leaders": "--with",
 }
 FILE_LABELS = {name: name for name in OPTION_LABELS}
 _MULTILINE = frozenset({"summary", "problems", "late_reason"})
@@ -197,6 +198,19 @@ def visit_findings(
         message = _blanks(labels["leader"])
     if message is not None:
         yield ("leader",), message
+    for index, name in enumerate(visit.joint_leaders):  # 陪同 (issue 15.2): leaders of the table
+        message = _refusal(
+            lambda: policy.resolve_leader(name, field=labels["joint_leaders"])  # noqa: B023
+        )
+        if message is None and (name == visit.leader or name in visit.joint_leaders[:index]):
+            message = say(
+                "{label} 不能重复,也不能是带队的 {l} 本人",
+                "{label} names a leader twice, or the leading leader {l} himself",
+                label=labels["joint_leaders"],
+                l=visit.leader,
+            )
+        if message is not None:
+            yield ("joint_leaders", index), message
     message = _refusal(lambda: resolve_type(visit.type, labels["type"], aliases=False))
     if message is not None:
         yield ("type",), message
@@ -251,6 +265,10 @@ def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABE
 def _leader_warnings(policy: Policy, visit: Visit) -> list[str]:
     entry = policy.assignment_on(visit.district_id, visit.date)
     if entry is None or entry.leader == visit.leader:
+        return []
+    if entry.leader in visit.joint_leaders:
+        # Led by another leader with the responsible one present (陪同): the rule's `joint` field
+        # decides; by default it counts for him (issue 15.2), so no warning.
         return []
     return [
         say(

@@ -23,6 +23,13 @@ from wkb_tracker.domain.compliance import (
     RectificationFigures,
     Report,
 )
+from wkb_tracker.domain.counting import (
+    MODE_NOT_COUNTED,
+    NOT_RESPONSIBLE,
+    SAME_ENTITY_SAME_DAY,
+    why,
+)
+from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.i18n import language, say
 from wkb_tracker.domain.workdays import CHINESE_CALENDAR
 from wkb_tracker.report.render import to_csv
@@ -71,6 +78,7 @@ def _month_dict(month: MonthFigure, explain: bool) -> dict[str, Any]:
     if explain:
         data["visits"] = list(month.visits)
         data["after_seal_visits"] = list(month.after_seal)
+        data["joint_visits"] = list(month.joint)  # counted as 陪同 (issue 15.2)
     return data
 
 
@@ -126,6 +134,7 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
                 "district_id": stray.district_id,
                 "leader": stray.leader,
                 "responsible_leader": stray.responsible,
+                "reason": stray.reason,  # issue 15.1: not_responsible | mode_not_counted | …
             }
             for stray in report.bureau.visits_not_counted
         ],
@@ -168,8 +177,30 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         ],
         "known_on": _iso(report.known_on),
         "tracking_start": report.tracking_start,
+        # Measure 14's rule each month was counted under (issue 15.1).
+        "counting_rules": [{"month": month, **rule.to_mapping()} for month, rule in report.rules],
+        **({"counting": _counting(report)} if explain else {}),
         **extra,
     }
+
+
+def _counting(report: Report) -> list[dict[str, Any]]:
+    """--explain: each visit of the period, who it counted for, in which role, or why not."""
+    return [
+        {
+            "id": decision.visit.id,
+            "date": decision.visit.date.isoformat(),
+            "district": decision.visit.district,
+            "leader": decision.visit.leader,
+            "joint_leaders": list(decision.visit.joint_leaders),
+            "mode": decision.visit.mode,
+            "counted_for": decision.leader,
+            "role": decision.role,
+            "reason": decision.reason,
+            "why": why(decision),
+        }
+        for decision in report.decisions
+    ]
 
 
 def _iso(day: date | None) -> str | None:
@@ -556,8 +587,15 @@ def summary_lines(report: Report) -> list[str]:
         )
     bureau = report.bureau
     if bureau.visits_not_counted:
+        by_rule = any(stray.reason != NOT_RESPONSIBLE for stray in bureau.visits_not_counted)
         lines.append(
             say(
+                "未计入的联系 {n} 次(联系人不是当日该区的责任领导,或按计数口径不计):",
+                "{n} contacts not counted (the visiting leader was not responsible for the district that day, or the counting rule leaves them out):",
+                n=len(bureau.visits_not_counted),
+            )
+            if by_rule
+            else say(
                 "未计入的联系 {n} 次(联系人不是当日该区的责任领导):",
                 "{n} contacts not counted (the visiting leader was not responsible for the district that day):",
                 n=len(bureau.visits_not_counted),
@@ -575,6 +613,7 @@ def summary_lines(report: Report) -> list[str]:
                     l=stray.leader,
                     r=stray.responsible or say("无", "none"),
                 )
+                + (f"  {_reason_text(stray.reason)}" if stray.reason != NOT_RESPONSIBLE else "")
             )
     counts = bureau.rectifications.counts()
     if any(counts.values()):
@@ -613,6 +652,25 @@ LATENESS_RULE = (
 )
 
 
+def _rule_lines(report: Report) -> list[str]:
+    """Measure 14's rule per month, shown when any month is counted otherwise than by default."""
+    if all(rule == CountingRule(minimum=rule.minimum) for _month, rule in report.rules):
+        return []
+    lines = []
+    for month, rule in report.rules:
+        fields = ", ".join(f"{key}={value}" for key, value in rule.to_mapping().items())
+        lines.append("  " + say("计数口径 {m}:{f}", "counting rule {m}: {f}", m=month, f=fields))
+    return lines
+
+
+def _reason_text(reason: str) -> str:
+    if reason == MODE_NOT_COUNTED:
+        return say("联系方式不在 counted_modes 中", "mode not in counted_modes")
+    if reason == SAME_ENTITY_SAME_DAY:
+        return say("同一创新主体同一天只计一次", "same entity same day")
+    return reason
+
+
 def _visit_ids(ids: tuple[str, ...] | list[str], report: Report) -> str:
     """Visit ids, each followed by its entity's registered name where the register knows it
     (issue 14.5: who was served, not only how many contacts)."""
@@ -627,6 +685,7 @@ def _visit_ids(ids: tuple[str, ...] | list[str], report: Report) -> str:
 def explain_lines(report: Report) -> list[str]:
     """The record ids behind every figure, one line each."""
     lines = [say("依据(记录编号):", "Behind each figure (record ids):")]
+    decisions = {decision.visit.id: decision for decision in report.decisions}
     names = {
         "open": say("未结", "open"),
         "overdue": say("逾期", "overdue"),
@@ -646,6 +705,8 @@ def explain_lines(report: Report) -> list[str]:
                     f"  {leader.leader} {district.district} {month.month} "
                     f"{month.contacts}/{month.required}: {_visit_ids(month.visits, report)}"
                 )
+                for visit_id in month.joint:  # counted as 陪同 (issue 15.2): say why
+                    lines.append(f"    {visit_id}: {why(decisions[visit_id])}")
                 if month.sealed:
                     lines.append(
                         "    "
@@ -665,6 +726,11 @@ def explain_lines(report: Report) -> list[str]:
                 f"{_ids(leader.post_seal_entries)}"
             )
     bureau = report.bureau
+    for decision in report.decisions:
+        if decision.reason is not None:
+            visit = decision.visit
+            lines.append(f"  {visit.id} {visit.date} {visit.district}: {why(decision)}")
+    lines += _rule_lines(report)
     lines.append(rect_line(say("局级", "bureau"), bureau.rectifications))
     lines.append(say(*LATENESS_RULE))
     if bureau.void_visits:

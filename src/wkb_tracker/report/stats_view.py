@@ -41,6 +41,13 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
             "repeat_problems_same_entity": same,
             "repeat_problems_other_entity": len(stats.repeats) - same,
             "rectifications": sum(stats.items_by_source.values()),
+            # with a register only (null without one)
+            "registered": stats.registered,
+            "registered_never_visited": (
+                sum(len(block.entities) for block in stats.never_visited)
+                if stats.never_visited is not None
+                else None
+            ),
         },
         "groups": [
             {
@@ -62,6 +69,7 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
                 "leaders": sorted(e.leaders),
                 "problems": e.problems,
                 "repeat_problems": e.repeat_problems,
+                "id": e.id,
             }
             for e in stats.entities
         ],
@@ -75,6 +83,21 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
             for r in stats.repeats
         ],
         "rectifications_by_source": stats.items_by_source,
+        "never_visited": None
+        if stats.never_visited is None
+        else [
+            {
+                "district": block.district,
+                "district_id": block.district_id,
+                "leader": block.leader,
+                "count": len(block.entities),
+                "entities": [
+                    {"id": e.id, "name": e.name, "type": e.type, "tags": list(e.tags)}
+                    for e in block.entities
+                ],
+            }
+            for block in stats.never_visited
+        ],
     }
 
 
@@ -180,6 +203,27 @@ def print_stats(view: dict[str, Any]) -> None:
             simple=True,
         )
         _more(len(repeats), len(view["repeat_problems"]))
+    never = view["never_visited"]
+    if never:
+        rows = [
+            [
+                block["district"] or say("(未填区)", "(no district)"),
+                block["leader"] or "",
+                block["count"],
+                "、".join(e["name"] for e in block["entities"][:DETAIL_ROWS]),
+            ]
+            for block in never
+        ]
+        print_table(
+            [say("区", "district"), say("责任领导", "leader"), say("未走访", "not visited"), say("创新主体", "entities")],
+            rows,
+            title=say(
+                "名录中期内未走访的创新主体(共 {n} 个)",
+                "registered entities not visited in the period ({n})",
+                n=view["totals"]["registered_never_visited"],
+            ),
+            simple=True,
+        )
     sources = view["rectifications_by_source"]
     print_table(
         [say("整改来源", "source"), say("期内立项", "opened in the period")],
@@ -277,4 +321,32 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
         [[term(source), count] for source, count in view["rectifications_by_source"].items()],
         say("整改事项来源", "Rectification items by source"),
     )
-    return [groups, entities, repeats, sources]
+    sheets = [groups, entities, repeats, sources]
+    if view["never_visited"] is not None:
+        sheets.append(
+            Sheet(
+                say("未走访", "Not visited"),
+                (
+                    Column(say("区", "district")),
+                    Column(say("责任领导", "leader")),
+                    Column(say("创新主体", "entity")),
+                    Column(say("编号", "id")),
+                    Column(say("主体类型", "type")),
+                    Column(say("标签", "tags")),
+                ),
+                [
+                    [
+                        block["district"] or "",
+                        block["leader"] or "",
+                        e["name"],
+                        e["id"],
+                        e["type"] or "",
+                        "、".join(e["tags"]),
+                    ]
+                    for block in view["never_visited"]
+                    for e in block["entities"]
+                ],
+                say("名录中期内未走访的创新主体", "Registered entities not visited in the period"),
+            )
+        )
+    return sheets

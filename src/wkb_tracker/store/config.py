@@ -128,8 +128,35 @@ SCHEMA: tuple[Key, ...] = (
     ),
     Key("lang", str, "zh", "显示语言", "display language", choices=LANGUAGES, scope=PERSONAL),
     Key("recorder", str, "", "默认记录人", "default recorder name", scope=PERSONAL),
+    Key(
+        "remind_webhook",
+        str,
+        "",
+        "wkb remind --send 的群机器人 webhook 地址(含密钥,宜写在 wkb.local.toml 或环境变量 WKB_REMIND_WEBHOOK)",
+        "wkb remind --send: the group robot's webhook URL (it holds the key: keep it in wkb.local.toml or WKB_REMIND_WEBHOOK)",
+        scope=PERSONAL,
+    ),
+    Key(
+        "remind_kind",
+        str,
+        "wecom",
+        "群机器人类型:wecom(企业微信)或 dingtalk(钉钉)",
+        "the robot: wecom (企业微信) or dingtalk (钉钉)",
+        choices=("wecom", "dingtalk"),
+        scope=PERSONAL,
+    ),
+    Key(
+        "remind_secret",
+        str,
+        "",
+        "钉钉机器人加签密钥(SEC…;宜写在 wkb.local.toml 或环境变量 WKB_REMIND_SECRET)",
+        "DingTalk signing secret (SEC…; keep it in wkb.local.toml or WKB_REMIND_SECRET)",
+        scope=PERSONAL,
+    ),
 )
 KEYS = {key.name: key for key in SCHEMA}
+# Environment variables that override a key (the secrets of wkb remind stay out of every file).
+REMIND_ENV = {"remind_webhook": "WKB_REMIND_WEBHOOK", "remind_secret": "WKB_REMIND_SECRET"}
 
 
 @dataclass(frozen=True)
@@ -338,6 +365,10 @@ def resolve(root: Path) -> Resolved:
     if lang is not None:
         values["lang"] = lang
         sources["lang"] = ENV
+    for name, variable in REMIND_ENV.items():  # secrets kept out of every file (issue 15.3)
+        if os.environ.get(variable):
+            values[name] = os.environ[variable]
+            sources[name] = ENV
     return Resolved(Config(**values), sources, problems)
 
 

@@ -33,9 +33,12 @@ from typing import Any
 
 from wkb_tracker.domain import dates
 from wkb_tracker.domain.dataset import Config
+from wkb_tracker.domain.entities import Entity, Register
+from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import UserError, WkbError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.ledger_columns import (
+    ENTITIES,
     RECTIFICATIONS,
     VISITS,
     Columns,
@@ -80,11 +83,14 @@ class PlannedRow:
     visit_exists: bool = False
     items: list[PlannedItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    entity: Entity | None = None  # --kind entities: the register entry of the row
+    entity_exists: bool = False
 
     @property
     def new_files(self) -> int:
         return (
-            int(self.visit is not None and not self.visit_exists)
+            int(self.entity is not None and not self.entity_exists)
+            + int(self.visit is not None and not self.visit_exists)
             + sum(not planned.exists for planned in self.items)
             + sum(len(planned.events) for planned in self.items)
         )
@@ -107,15 +113,44 @@ class Written:
     visits: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
     events: int = 0
+    entities: list[str] = field(default_factory=list)
 
 
 # -- keys ---------------------------------------------------------------------------------------
 
 
-def visit_key(visit: Visit) -> tuple[str, ...]:
-    """What makes a row the same contact again: date, district, leader and the entity's name
-    (normalised: full-width/half-width, blanks, case)."""
-    return (visit.date.isoformat(), visit.district_id, visit.leader, normalise_text(visit.entity))
+class EntityIdentity:
+    """Who a visit's entity is, for recognising a row again: the register entry it stands for
+    now (by its `entity_id`, followed through merges, else by its name: exact, alias, normalised
+    or unique prefix), else its name key (entity_names.name_key: full-width/half-width, blanks,
+    brackets, 有限公司). So a visit imported before the register existed, or before two entries
+    were merged, is still the same contact as the row naming the registered entry."""
+
+    def __init__(self, register: Register | None) -> None:
+        self.register = register if register is not None and len(register) else None
+        self._by_name: dict[str, str] = {}
+
+    def __call__(self, name: str, entity_id: str | None) -> str:
+        if self.register is None:
+            return "name:" + name_key(name)
+        if entity_id:
+            current = self.register.canonical(entity_id)
+            if current is not None:
+                return "id:" + current.id
+        known = self._by_name.get(name)
+        if known is None:
+            match = self.register.resolve(name)
+            current = self.register.canonical(match.entity.id) if match.entity else None
+            known = "id:" + current.id if current is not None else "name:" + name_key(name)
+            self._by_name[name] = known
+        return known
+
+
+def visit_key(visit: Visit, identity: EntityIdentity | None = None) -> tuple[str, ...]:
+    """What makes a row the same contact again: date, district, leader and the entity (see
+    EntityIdentity)."""
+    who = (identity or EntityIdentity(None))(visit.entity, visit.entity_id)
+    return (visit.date.isoformat(), visit.district_id, visit.leader, who)
 
 
 def item_key(item: Rectification) -> tuple[str, ...]:
@@ -182,6 +217,29 @@ def _labels(columns: Columns, kind: str) -> dict[str, str]:
     return labels
 
 
+def _registered(
+    register: Register | None, values: dict[str, str], labels: dict[str, str]
+) -> Entity | None:
+    """The register entry a visit row names, as `wkb visit add --entity` resolves it (exact
+    name, alias, normalised name, unique prefix; an ambiguous name is refused), or by its
+    统一社会信用代码 when the row gives one (checked by GB 32100-2015). None: an unknown name,
+    kept as written (a visit may name an entity not registered yet), or no register."""
+    if register is None or not len(register):
+        return None
+    from wkb_tracker.domain.credit_code import parse_code
+    from wkb_tracker.domain.entities import choose
+
+    code = values.get("credit_code")
+    if code:
+        found = register.by_code(parse_code(code, labels.get("credit_code", "credit_code")))
+        if found is not None:
+            return register.canonical(found.id) or found
+    name = values.get("entity", "")
+    if not name.strip():
+        return None
+    return choose(register, name, labels.get("entity", "--entity")).entity
+
+
 def _build_visit_row(
     root: Path,
     policy: Policy,
@@ -189,16 +247,25 @@ def _build_visit_row(
     values: dict[str, str],
     labels: dict[str, str],
     recorder: str,
+    register: Register | None = None,
 ) -> tuple[Visit, list[Rectification], list[tuple[str | None, str | None]], list[str]]:
     """The visit a row gives, the items its problems open, each item's (status, resolution)
     cells, and warnings. Refuses what `visit add --problem` refuses."""
     from wkb_tracker.store.rectification_store import items_for_visit
     from wkb_tracker.store.visits import VisitRequest, build_visit, refuse_sealed_entry
 
+    entity = _registered(register, values, labels)
+    if entity is not None:  # the register's name and id; its type and district fill blanks
+        values = {**values, "entity": entity.name}
+        if entity.type and "type" not in values:
+            values["type"] = entity.type
+        if entity.district_id and "district" not in values:
+            values["district"] = entity.district_id
     request = VisitRequest(
         date=_day_text(values.get("date", "")) or "",
         district=values.get("district", ""),
         entity=values.get("entity", ""),
+        entity_id=entity.id if entity is not None else None,
         type=values.get("type", ""),
         leader=_leader_text(policy, values.get("leader")),
         mode=values.get("mode"),
@@ -319,6 +386,7 @@ def plan(
     items: Sequence[Rectification],
     policy: Policy,
     config: Config,
+    register: Register | None = None,
 ) -> Plan:
     """What importing `table` would write, every row checked; nothing is written.
 
@@ -329,7 +397,10 @@ def plan(
     columns = find_columns(kind, table.rows, mapping)
     result = Plan(table.name, kind, columns, warnings=list(table.warnings), sheet=table.sheet)
     labels = _labels(columns, kind)
-    visit_pool = _Pool(visits, visit_key)
+    if register is None:
+        register = Register()
+    identity = EntityIdentity(register)
+    visit_pool = _Pool(visits, lambda visit: visit_key(visit, identity))
     item_pool = _Pool(items, item_key)
     for index in range(columns.header_row, len(table.rows)):
         number = index + 1
@@ -343,9 +414,13 @@ def plan(
             continue
         values = {**defaults, **values}
         try:
-            planned = _plan_row(
-                root, policy, config, kind, values, labels, recorder, visit_pool, item_pool
-            )
+            if kind == ENTITIES:
+                planned = _plan_entity_row(policy, register, values, labels, recorder)
+            else:
+                planned = _plan_row(
+                    root, policy, config, kind, values, labels, recorder, visit_pool, item_pool,
+                    register, identity,
+                )
         except WkbError as error:
             for line in error.message.splitlines() or [""]:
                 result.problems.append(RowProblem(table.name, number, line))
@@ -366,6 +441,8 @@ def _plan_row(
     recorder: str,
     visit_pool: _Pool,
     item_pool: _Pool,
+    register: Register | None,
+    identity: EntityIdentity,
 ) -> PlannedRow:
     closed_on = values.get("closed")
     if kind == RECTIFICATIONS:
@@ -375,9 +452,9 @@ def _plan_row(
         events = _events(root, target, values.get("status"), values.get("resolution"), closed_on, values)
         return PlannedRow(0, kind, items=[PlannedItem(target, events, exists=found is not None)])
     visit, new_items, cells, warnings = _build_visit_row(
-        root, policy, config, values, labels, recorder
+        root, policy, config, values, labels, recorder, register
     )
-    found_visit = visit_pool.claim(visit_key(visit))
+    found_visit = visit_pool.claim(visit_key(visit, identity))
     row = PlannedRow(
         0,
         kind,
@@ -396,6 +473,45 @@ def _plan_row(
         events = _events(root, item, status, resolution, closed_on, values)
         row.items.append(PlannedItem(item, events))
     return row
+
+
+def _plan_entity_row(
+    policy: Policy,
+    register: Register,
+    values: dict[str, str],
+    labels: dict[str, str],
+    recorder: str,
+) -> PlannedRow:
+    """A register entry from a row, checked as `wkb entity add` checks one. A row naming an
+    entry already registered (same 统一社会信用代码, or a name or alias with the same name key) is
+    recognised and writes nothing; an entry planned from an earlier row of the sheet counts too."""
+    from wkb_tracker.domain.credit_code import parse_code
+    from wkb_tracker.store.entity_store import EntityRequest, build_entity
+
+    code_text = values.get("credit_code")
+    code = parse_code(code_text, labels.get("credit_code", "--code")) if code_text else None
+    found = register.by_code(code) if code else None
+    if found is None:
+        same = register.same_name(values.get("name", ""))
+        found = same[0] if len(same) == 1 else None
+    if found is not None:
+        return PlannedRow(0, ENTITIES, entity=found, entity_exists=True)
+    entity = build_entity(
+        policy,
+        register,
+        EntityRequest(
+            name=values.get("name", ""),
+            aliases=split_list(values.get("aliases", "")),
+            code=code,
+            district=values.get("district"),
+            type=values.get("type"),
+            tags=split_list(values.get("tags", "")),
+            contact=values.get("contact", ""),
+        ),
+        by=recorder,
+    )
+    register.include(entity)  # the sheet's later rows see it (a name given twice is one entry)
+    return PlannedRow(0, ENTITIES, entity=entity)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -427,6 +543,12 @@ def write(root: Path, planned: Plan, written: Written) -> None:
     from wkb_tracker.store.visits import write_new
 
     for row in planned.rows:
+        if row.entity is not None and not row.entity_exists:
+            from wkb_tracker.store.entity_store import write_new as write_entity
+
+            row.entity = write_entity(root, row.entity)
+            written.paths.append(row.entity.path)
+            written.entities.append(row.entity.id)
         visit_id: str | None = None
         if row.visit is not None:
             visit = row.visit

@@ -16,11 +16,12 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.counting_rule import RULE_KEYS, CountingRule, parse_rule
 from wkb_tracker.domain.dates import SHANGHAI
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
@@ -42,6 +43,9 @@ MANIFEST_FIELDS = (
     Field("hash_scheme", "str", required=False),
     Field("visits", "list"),
     Field("figures", "mapping", required=False),
+    # Measure 14's rule the month was counted under (issue 15.1); manifests written before
+    # rules were data have none and were counted under the default rule.
+    Field("rule", "mapping", required=False),
 )
 ENTRY_FIELDS = (Field("id", "str"), Field("path", "str"), Field("sha256", "str"))
 FIGURES_FIELDS = (
@@ -91,6 +95,20 @@ class Seal:
     figures_line: int = 1
     version: int = 1
     hash_scheme: str | None = None  # None: raw bytes (manifests written before 10.10)
+    rule: CountingRule | None = None  # None: sealed before rules were data (the default rule)
+
+    def counting_rule(self, fallback_minimum: int, override: int | None = None) -> CountingRule:
+        """The rule this month was counted under: the stored one; for a manifest written before
+        rules were data, the default rule with the minimum its figures were sealed with. The
+        config key `monthly_minimum` (`override`) still overrides the minimum, as it always did."""
+        if self.rule is not None:
+            rule = self.rule
+        else:
+            minimum = (self.figures or {}).get("minimum_per_month")
+            if not (isinstance(minimum, int) and not isinstance(minimum, bool) and minimum >= 1):
+                minimum = fallback_minimum
+            rule = CountingRule(minimum=minimum)
+        return rule if override is None else replace(rule, minimum=override)
 
     @property
     def label(self) -> str:
@@ -349,6 +367,10 @@ def parse_manifest(
         if bad:
             problems += bad
             figures = None
+    rule = None
+    if raw.get("rule") is not None:
+        rule, wrong = parse_rule(raw["rule"], CountingRule(), RULE_KEYS)
+        problems += [doc.problem(p.message, "rule", *p.keys) for p in wrong]
     seal = Seal(
         month[0],
         month[1],
@@ -360,6 +382,7 @@ def parse_manifest(
         figures_line,
         number,
         scheme,
+        rule,
     )
     return seal, problems
 

@@ -28,7 +28,9 @@ from wkb_tracker.domain.compliance import (
     Report,
     SealedMonth,
 )
+from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.dates import month_bounds
+from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store.manifest import MonthSeals, Seal
 
 
@@ -63,6 +65,23 @@ def _sealed_month(
         sealed=True,
         after_seal=after,
     )
+
+
+def sealed_rules(
+    book: dict[tuple[int, int], MonthSeals],
+    *,
+    known_on: date | None = None,
+    fallback_minimum: int,
+    override: int | None = None,
+) -> dict[str, CountingRule]:
+    """YYYY-MM → measure 14's rule each sealed month was counted under (issue 15.1), for
+    `compliance.compute`: a rule dated later, or changed afterwards, never moves a sealed month."""
+    rules = {}
+    for seals in book.values():
+        seal = seals.official(known_on)
+        if seal is not None:
+            rules[seal.label] = seal.counting_rule(fallback_minimum, override)
+    return rules
 
 
 def apply_seals(
@@ -106,14 +125,18 @@ def apply_seals(
 
 
 def official_report(
-    root: Path, report: Report, *, known_on: date | None = None
+    root: Path,
+    report: Report,
+    *,
+    known_on: date | None = None,
+    read: tuple[dict[tuple[int, int], MonthSeals], list[Problem]] | None = None,
 ) -> tuple[Report, list[str]]:
-    """Read the seals of `root` and apply them. Sealing files that cannot be read come back as
-    `path:line: message` warnings, also added to the report's problems (a broken manifest is
-    never applied, and never a crash)."""
+    """Read the seals of `root` (unless `read` already holds them) and apply them. Sealing
+    files that cannot be read come back as `path:line: message` warnings, also added to the
+    report's problems (a broken manifest is never applied, and never a crash)."""
     from wkb_tracker.store.manifest import read_seal_book
 
-    book, problems = read_seal_book(root, report.period.months())
+    book, problems = read if read is not None else read_seal_book(root, report.period.months())
     found = [str(problem) for problem in problems]
     applied = apply_seals(report, book, known_on=known_on)
     if found:

@@ -60,6 +60,7 @@ def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
     raw = {
         "key": wanted,
         "minimum": policy.monthly_minimum,
+        "rules": policy.rule_book.to_json(),
         "sections": [[s.numeral, s.title] for s in policy.sections],
         "measures": [
             [m.number, m.numeral, m.section, m.section_title, m.title, m.text, m.rule]
@@ -83,12 +84,14 @@ def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
     }
     try:
         (root / CACHE_DIR).mkdir(exist_ok=True)
-        replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False))
+        # `default=str`: a rule's `changes` carry dates (kept as ISO text; only shown).
+        replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False, default=str))
     except (OSError, RefusedWrite):
         pass  # a read-only root (or a linked .wkb-cache) simply goes without the cache
 
 
 def _decode(raw: dict[str, Any]) -> Policy:
+    from wkb_tracker.domain.counting_rule import RuleBook
     from wkb_tracker.domain.policy import Policy
 
     assignments = tuple(
@@ -111,4 +114,5 @@ def _decode(raw: dict[str, Any]) -> Policy:
         tuple(Measure(*row) for row in raw["measures"]),
         assignments,
         int(raw["minimum"]),
+        RuleBook.from_json(raw["rules"]),
     )

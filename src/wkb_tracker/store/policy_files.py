@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from wkb_tracker.domain.counting_rule import RuleBook, RuleProblem, parse_rule_book
 from wkb_tracker.domain.errors import DataError, Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import Assignment, Measure, Section
@@ -40,15 +41,18 @@ ENTRY_FIELDS = (
 )
 
 
-def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[Problem]]:
+def _load_measures(
+    root: Path,
+) -> tuple[list[Section], list[Measure], int, RuleBook, list[Problem]]:
     doc = read_yaml(root, MEASURES_FILE)
     problems = list(doc.problems)
     sections: list[Section] = []
     measures: list[Measure] = []
     minimum = DEFAULT_MONTHLY_MINIMUM
+    book = RuleBook()
     value = doc.value
     if doc.problems:
-        return sections, measures, minimum, problems
+        return sections, measures, minimum, book, problems
     if (
         not isinstance(value, dict)
         or not isinstance(value.get("sections"), list)
@@ -62,7 +66,7 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
                 )
             )
         )
-        return sections, measures, minimum, problems
+        return sections, measures, minimum, book, problems
     for index, raw in enumerate(value["sections"]):
         found = check_mapping(doc, raw, SECTION_FIELDS, "sections", index)
         problems += found
@@ -99,21 +103,22 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
         rule = raw.get("rule")
         if isinstance(rule, dict) and rule.get("kind") == "monthly_contacts":
             rule_found = True
-            declared = rule.get("minimum_per_month")
-            if isinstance(declared, int) and not isinstance(declared, bool) and declared >= 1:
-                minimum = declared
-            else:
-                problems.append(
-                    doc.problem(
+            # Every field of the rule is read and checked (counting_rule); the minimum of the
+            # rule in force from the beginning is the policy's `monthly_minimum`, as before.
+            book, rule_problems = parse_rule_book(rule)
+            if "minimum_per_month" not in rule and "minimum" not in rule:
+                rule_problems.insert(
+                    0,
+                    RuleProblem(
+                        ("minimum_per_month",),
                         say(
                             "minimum_per_month 须为正整数",
                             "minimum_per_month must be a positive integer",
                         ),
-                        *where,
-                        "rule",
-                        "minimum_per_month",
-                    )
+                    ),
                 )
+            minimum = book.rules[0].minimum
+            problems += [doc.problem(p.message, *where, "rule", *p.keys) for p in rule_problems]
         measures.append(
             Measure(
                 number,
@@ -142,7 +147,7 @@ def _load_measures(root: Path) -> tuple[list[Section], list[Measure], int, list[
                 "measures",
             )
         )
-    return sections, measures, minimum, problems
+    return sections, measures, minimum, book, problems
 
 
 def _end_dates(rows: list[tuple[int, dict[str, object]]]) -> dict[int, date | None]:
@@ -336,9 +341,9 @@ def load_policy(root: Path, *, cache: bool = True) -> tuple[Policy, list[Problem
     cached = policy_cache.read(root, key)
     if cached is not None:
         return cached, []
-    sections, measures, minimum, problems = _load_measures(root)
+    sections, measures, minimum, book, problems = _load_measures(root)
     assignments, more = _load_assignments(root)
-    policy = Policy(tuple(sections), tuple(measures), tuple(assignments), minimum)
+    policy = Policy(tuple(sections), tuple(measures), tuple(assignments), minimum, book)
     if not problems and not more:
         policy_cache.write(root, key, policy)
     return policy, problems + more

@@ -34,10 +34,10 @@ from wkb_tracker.store.parallel import in_two_halves
 
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "7"  # 3: events carry their origin; event-file rows. 4: dates out of range
+SCHEMA_VERSION = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: a
-# visit's entity_id
+# visit's entity_id. 8: its joint_leaders (a file with them was a problem to earlier versions)
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -61,6 +61,7 @@ def encode_visit(visit: Visit) -> str:
             list(visit.problems), list(visit.participants), visit.recorder,
             _iso(visit.recorded_at), visit.late_reason, void, visit.path, visit.late_approved_by,
             visit.entity_id,
+            list(visit.joint_leaders),
         ],
         ensure_ascii=False,
     )  # fmt: skip
@@ -77,6 +78,7 @@ def decode_visit(text: str | list[Any]) -> Visit:
         void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
         path=row[16], late_approved_by=row[17] if len(row) > 17 else None,
         entity_id=row[18] if len(row) > 18 else None,
+        joint_leaders=tuple(row[19]) if len(row) > 19 else (),
     )  # fmt: skip
 
 

@@ -131,6 +131,7 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             if isinstance(void, dict)
             else None,
             path=doc.rel,
+            joint_leaders=_strings(raw.get("joint_leaders")),
         ),
         [],
     )

@@ -268,7 +268,12 @@ def _check_seal(
         sealed_visits = [visit for visit in present.values() if visit.id in sealed_ids]
         month_data = Dataset(data.root, data.config, data.policy, visits=sealed_visits)
         changes = figure_changes(
-            seal.figures, figures_of(month_data, date(seal.year, seal.month, 1))
+            seal.figures,
+            figures_of(
+                month_data,
+                date(seal.year, seal.month, 1),
+                seal.counting_rule(data.monthly_minimum, data.config.monthly_minimum),
+            ),
         )
         if changes:
             yield Problem(

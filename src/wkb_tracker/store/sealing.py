@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import month_bounds, now, today
 from wkb_tracker.domain.errors import Problem, UserError
@@ -57,9 +58,16 @@ def _next_version(book: dict[tuple[int, int], MonthSeals], year: int, month: int
 
 
 def seal_month(
-    root: Path, year: int, month: int, *, by: str, figures: dict[str, Any] | None = None
+    root: Path,
+    year: int,
+    month: int,
+    *,
+    by: str,
+    figures: dict[str, Any] | None = None,
+    rule: CountingRule | None = None,
 ) -> Seal:
-    """Seal a finished month. Refuses an unfinished month and one already sealed."""
+    """Seal a finished month, with measure 14's rule it is counted under (`rule`), so that a
+    later rule never moves it. Refuses an unfinished month and one already sealed."""
     label = f"{year:04d}-{month:02d}"
     last_day = month_bounds(year, month)[1]
     if last_day >= today():
@@ -102,6 +110,8 @@ def seal_month(
     }
     if figures is not None:
         manifest["figures"] = figures
+    if rule is not None:
+        manifest["rule"] = rule.to_mapping()
     try:
         create_exclusive(root / rel, dump_yaml(manifest))
     except FileExistsError:
@@ -109,7 +119,7 @@ def seal_month(
             say("{m} 已经封存({p})", "{m} is already sealed ({p})", m=label, p=rel)
         ) from None
     visits = tuple(SealedVisit(e["id"], e["path"], e["sha256"], 0) for e in entries)
-    return Seal(year, month, by, sealed_at, visits, rel, figures, 1, version, HASH_LF)
+    return Seal(year, month, by, sealed_at, visits, rel, figures, 1, version, HASH_LF, rule)
 
 
 def reopen_month(
@@ -193,12 +203,24 @@ def month_figures(root: Path, first: date) -> dict[str, Any]:
     return figures_of(load(root, months=[(first.year, first.month)]), first)
 
 
-def figures_of(dataset: Dataset, first: date) -> dict[str, Any]:
+def month_rule(root: Path, first: date) -> CountingRule:
+    """Measure 14's rule in force for the month starting `first` (what a new seal stores)."""
+    from wkb_tracker.store.config import read_config
+    from wkb_tracker.store.policy_files import load_policy
+
+    policy, _problems = load_policy(root)
+    config, _found = read_config(root)
+    return Dataset(root, config, policy).rule_book.for_month(first.year, first.month)
+
+
+def figures_of(dataset: Dataset, first: date, rule: CountingRule | None = None) -> dict[str, Any]:
     """The measure-14 figures of the month starting `first`, from records already loaded: taken
-    from the domain report itself (the same numbers `wkb report --json` shows for the month)."""
+    from the domain report itself (the same numbers `wkb report --json` shows for the month),
+    counted under `rule` (default: the rule in force for the month)."""
     from wkb_tracker.domain import compliance
 
-    report = compliance.compute(dataset, compliance.month_of(first), today())
+    sealed = {f"{first:%Y-%m}": rule} if rule is not None else None
+    report = compliance.compute(dataset, compliance.month_of(first), today(), sealed_rules=sealed)
     return {
         "minimum_per_month": report.minimum_per_month,
         "summary": report.summary_counts(),

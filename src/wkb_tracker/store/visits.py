@@ -71,6 +71,7 @@ class VisitRequest:
     recorder: str = ""
     late_reason: str | None = None
     approved_by: str | None = None  # who approved an entry into a sealed month
+    joint_leaders: Sequence[str] = ()  # --with: other leaders present (陪同)
     entity_id: str | None = None  # the register entry `entity` was resolved to (issue 14.2)
 
 
@@ -126,6 +127,12 @@ def build_visit(
         recorded_at=recorded_at or dates.now(),
         late_reason=late_reason or None,
         late_approved_by=optional_text(request.approved_by, labels["late_approved_by"]),
+        joint_leaders=tuple(
+            dict.fromkeys(
+                policy.resolve_leader(name, field=labels["joint_leaders"])
+                for name in request.joint_leaders
+            )
+        ),
     )
     warnings = check_visit(policy, visit, labels)
     return NewVisit(visit, warnings)
@@ -523,6 +530,7 @@ def _stripped(visit: Visit) -> Visit:
         summary=visit.summary.strip(),
         problems=tuple(problem.strip() for problem in visit.problems),
         participants=tuple(name.strip() for name in visit.participants),
+        joint_leaders=tuple(name.strip() for name in visit.joint_leaders),
         recorder=visit.recorder.strip(),
         late_reason=visit.late_reason.strip() if visit.late_reason else visit.late_reason,
         late_approved_by=(

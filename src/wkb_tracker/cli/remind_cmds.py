@@ -1,0 +1,180 @@
+"""`wkb remind`: digests of what is due, printed or posted to a group robot (issue 15.3).
+
+Never writes a record: it reads like `wkb due` and, with `--send`, makes HTTP requests."""
+
+from __future__ import annotations
+
+import sys
+import urllib.parse
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import typer
+
+from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session
+from wkb_tracker.domain.i18n import say
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from wkb_tracker.domain.dataset import Config
+    from wkb_tracker.report.remind import Digest
+
+
+class RemindFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)
+
+
+def remind(
+    ctx: typer.Context,
+    leader: str | None = typer.Option(None, "--leader", help="只给一位责任领导 / one leader only"),
+    office: bool = typer.Option(False, "--office", help="只给办公室 / the office's digest only"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
+    ),
+    known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
+    format: RemindFormat = typer.Option(RemindFormat.text, "--format"),
+    send: bool = typer.Option(
+        False, "--send", help="发送到配置的群机器人 / post to the configured group robot"
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="只显示将发送的内容,不发送 / show what would be sent, send nothing"
+    ),
+) -> None:
+    """催办提醒:每位领导一份、办公室一份 / what is due, one digest per leader and one for the office.
+
+    例 / e.g.:  wkb remind --format markdown;  wkb remind --send --dry-run;  wkb remind --send
+    """
+    from wkb_tracker.cli.report_cmds import due_report
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.report.remind import digest_dict, digests, lines
+    from wkb_tracker.report.render import print_json
+
+    if leader is not None and office:
+        raise UserError(
+            say("--leader 与 --office 只能选一个", "give --leader or --office, not both")
+        )
+    current = session(ctx)
+    root = current.root()
+    day, known = as_of_and_known_on(as_of, known_on)
+    due = due_report(root, day, known, leader)
+    config = current.config()
+    from wkb_tracker.store.policy_files import checked_policy
+
+    policy = checked_policy(root)
+    leaders = [entry.leader for entry in policy.table_on(day)]
+    chosen = digests(
+        due,
+        list(dict.fromkeys(leaders)),
+        months_to_seal(root, day, config.late_grace_days, config.tracking_start),
+        leader=due.leader_filter,
+        office=office,
+    )
+    if send or dry_run:
+        _deliver(chosen, config, dry_run=dry_run or not send)
+        return
+    if format is RemindFormat.json:
+        print_json(
+            {
+                "as_of": day.isoformat(),
+                "month": due.month,
+                "digests": [digest_dict(digest) for digest in chosen],
+            }
+        )
+        return
+    markdown = format is RemindFormat.markdown
+    echo("\n\n".join("\n".join(lines(digest, markdown=markdown)) for digest in chosen))
+
+
+def months_to_seal(root: Path, day: date, grace: int, tracking_start: str | None) -> list[str]:
+    """Months not sealed whose 补录 window (`late_grace_days` after the month's end) has closed,
+    from `tracking_start` on, newest last (at most the last 12)."""
+    from datetime import timedelta
+
+    from wkb_tracker.domain.dates import month_bounds
+    from wkb_tracker.store.sealing import month_statuses
+
+    rows, _problems = month_statuses(root)
+    ready = []
+    for row in rows:
+        year, month = int(row["month"][:4]), int(row["month"][5:7])
+        if row["state"] == "sealed" or (tracking_start and row["month"] < tracking_start):
+            continue
+        if month_bounds(year, month)[1] + timedelta(days=grace) < day:
+            ready.append(row["month"])
+    return sorted(ready)[-12:]
+
+
+def _masked(url: str) -> str:
+    """The URL with its query values hidden (a robot's key or token is a secret)."""
+    parts = urllib.parse.urlsplit(url)
+    query = "&".join(
+        f"{name}=…" for name, _value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urllib.parse.urlunsplit(parts._replace(query=query))
+
+
+def _deliver(chosen: list[Digest], config: Config, *, dry_run: bool) -> None:
+    """Post each digest (or, dry, show what would be posted). One line per failure on stderr
+    and exit 1 when any failed; never a write to the records."""
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.report.remind import lines, title
+    from wkb_tracker.report.render import print_json
+    from wkb_tracker.store import webhook
+
+    url = config.remind_webhook
+    if not url and not dry_run:
+        raise UserError(
+            say(
+                "未配置群机器人:wkb config set remind_webhook URL(写入 wkb.local.toml,不进 git),"
+                "或设置环境变量 WKB_REMIND_WEBHOOK",
+                "no group robot configured: wkb config set remind_webhook URL (kept in "
+                "wkb.local.toml, out of git), or set WKB_REMIND_WEBHOOK",
+            )
+        )
+    failed = 0
+    shown = []
+    for digest in chosen:
+        delivery = webhook.build(
+            config.remind_kind,
+            url or "https://robot.invalid/not-configured",
+            title(digest),
+            "\n".join(lines(digest, markdown=True)),
+            secret=config.remind_secret or None,
+        )
+        if dry_run:
+            shown.append({"to": digest.to, "url": _masked(delivery.url), "body": delivery.body})
+            continue
+        try:
+            attempts = webhook.send(delivery)
+        except webhook.DeliveryError as error:
+            failed += 1
+            sys.stderr.write(
+                say(
+                    "发送失败({to}):{e}\n",
+                    "not delivered ({to}): {e}\n",
+                    to=digest.to,
+                    e=error,
+                )
+            )
+            continue
+        echo(
+            say(
+                "已发送:{to}({k},第 {n} 次尝试成功)",
+                "sent: {to} ({k}, attempt {n})",
+                to=digest.to,
+                k=config.remind_kind,
+                n=attempts,
+            )
+        )
+    if dry_run:
+        print_json({"dry_run": True, "kind": config.remind_kind, "messages": shown})
+    if failed:
+        raise typer.Exit(1)
