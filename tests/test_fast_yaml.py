@@ -111,3 +111,39 @@ def test_parse_yaml__fast_path_is_taken_for_records(monkeypatch: pytest.MonkeyPa
     for path in files:
         value, problems = parse_yaml(path.read_bytes(), path.name)
         assert problems == [] and value is not None
+
+
+def test_parse_yaml__ampersand_and_asterisk_in_text_take_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: any "&" or "*" in a file ("R&D" in a summary) sent it to the standard
+    loader, about three times slower; only a real alias has to be looked at."""
+    from wkb_tracker.store import storage
+
+    def refuse(data: bytes, rel: str) -> object:
+        raise AssertionError(f"{rel}: the fast path gave up")
+
+    monkeypatch.setattr(storage, "_standard_load", refuse)
+    data = "entity: R&D 中心\nsummary: '*重点* & 难点'\nproblems: [a*b, '&c']\n".encode()
+    assert parse_yaml(data, "x.yaml") == (yaml.load(data, Loader=yaml.CSafeLoader), [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "entity: &e 某企业\nsummary: *e\n",  # an alias of a plain value
+        "a: &a [1, 2]\nb: *a\n",  # of a list
+        "a: &a {k: v}\nb: [*a]\n",  # of a mapping
+        "a: &a [*a]\n",  # of itself
+        "entity: &e 某企业\nsummary: *e\ndate: 2026-02-30\n",  # the fast path gives up: same
+    ],
+)
+def test_parse_yaml__every_alias_is_reported(text: str) -> None:
+    """The README promises anchors/aliases are reported: an alias of a plain value too."""
+    value, problems = parse_yaml(text.encode(), "x.yaml")
+    assert value is None
+    assert [p.message for p in problems] == ["不允许 YAML 锚点和别名"]
+
+
+def test_parse_yaml__an_anchor_nothing_refers_to_reads_as_its_value() -> None:
+    assert parse_yaml(b"entity: &e x\n", "x.yaml") == ({"entity": "x"}, [])

@@ -179,6 +179,14 @@ def _deny_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    real_open = os.open
+
+    def os_open(name: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        if os.fspath(name) == os.fspath(path):  # records are read with os.open (storage.py)
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
 
 
 def _file_instead_of_folder(_monkeypatch: pytest.MonkeyPatch, path: Path) -> None:

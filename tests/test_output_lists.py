@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from budget import examples
 from builders import make_item, make_visit, write_item, write_visit
 from inprocess import Outcome, invoke
 from wkb_tracker.cli import common
@@ -283,3 +286,35 @@ def test_stream__a_problem_of_every_month_is_warned_once(
     visits = list(listing.stream_visits(root, VisitFilter(), seen.append))
     assert [visit.date.month for visit in visits] == [9, 10, 11]
     assert seen == [Problem("data/measures.yaml", 1, "x")]
+
+
+_FLAT_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+    st.dates(),
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(st.dictionaries(st.text(), _FLAT_VALUES, max_size=6), max_size=4))
+def test_stream__flat_items_use_the_c_encoder_with_the_same_bytes(
+    items: list[dict[str, Any]],
+) -> None:
+    """Flat mappings (every list view) are encoded by json's C encoder, not the pure-Python one
+    `indent=2` forces; the array is byte for byte what `json.dumps(indent=2)` gives."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    saved, sys.stdout = sys.stdout, stream
+    try:
+        print_json_array(iter(items))
+    finally:
+        sys.stdout = saved
+    stream.flush()
+    from wkb_tracker.report.render import _default
+
+    indented = json.dumps(items, ensure_ascii=False, indent=2, default=_default)
+    assert to_json(items) == indented
+    assert raw.getvalue() == (indented + "\n").encode("utf-8")

@@ -175,3 +175,14 @@ def test_validate__temp_files_are_not_records_and_fix_removes_them(wkb, root) ->
     assert wkb("validate", "--fix").exit_code == 0
     assert not temp.exists()
     assert (root / rel).exists()
+
+
+def test_validate__an_alias_of_a_plain_value_is_reported(wkb, root) -> None:
+    """The README says anchors/aliases are reported; an alias of a plain value passed before."""
+    rel = write_visit(root)
+    text = (root / rel).read_text(encoding="utf-8")
+    text = text.replace("entity: 武汉光谷实验室", "entity: &e 武汉光谷实验室")
+    (root / rel).write_text(text.replace("summary: 了解需求", "summary: *e"), encoding="utf-8")
+    result = wkb("validate")
+    assert result.exit_code == 1
+    assert f"{rel}:1: 不允许 YAML 锚点和别名" in result.stdout

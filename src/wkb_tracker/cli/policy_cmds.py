@@ -391,6 +391,30 @@ def _policy(ctx: typer.Context):  # type: ignore[no-untyped-def]
 # -- validate ----------------------------------------------------------------------------------
 
 
+def _validate_staged(root: Path) -> bool:
+    """`validate --staged`: the staged records and what they can affect (store/staged.py). False
+    when the staged change needs the full validate instead; exit 1 on problems."""
+    from wkb_tracker.store.staged import check_staged, staged_changes
+
+    changes = staged_changes(root)
+    if changes.full:
+        return False
+    problems, count = check_staged(root, changes.files)
+    for problem in problems:
+        echo(str(problem))
+    if problems:
+        echo(say("发现 {n} 个问题", "{n} problems found", n=len(problems)))
+        raise typer.Exit(EXIT_PROBLEMS)
+    echo(
+        say(
+            "检查通过:暂存的 {n} 条记录及其影响,未发现问题",
+            "ok: checked the {n} staged records and what they affect; no problems",
+            n=count,
+        )
+    )
+    return True
+
+
 def _validate_json(root: Path, data: Dataset, problems: list[Problem], fix: bool) -> None:
     """`wkb validate --format json`: every problem with its code (exit 1 when there is one)."""
     from wkb_tracker.report.render import print_json
@@ -423,6 +447,12 @@ def validate(
         "--fix",
         help="清理崩溃遗留的临时文件(不动记录)/ remove temp files left by a crash (never records)",
     ),
+    staged: bool = typer.Option(
+        False,
+        "--staged",
+        help="只检查 git 暂存的改动及其影响(pre-commit 钩子所用)/ check what git has staged and "
+        "what it can affect (as the pre-commit hook does)",
+    ),
     format: str = view_format_option(),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
@@ -432,7 +462,10 @@ def validate(
 
     session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
-    data = load(root, cache=False)  # validate reads every file itself, never the cache
+    if staged and format != JSON and _validate_staged(root):  # JSON: the full report
+        return
+    # Every file is read, never taken from the cache; parses of unchanged bytes are reused.
+    data = load(root, cache=False, reuse_checks=True)
     problems = run_validators(data)
     from wkb_tracker.store.entity_store import check_register
 

@@ -300,21 +300,18 @@ def list_items(
     output: str | None = output_option(),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
-    from wkb_tracker.domain.knowledge import in_the_past, items_known_on
+    from wkb_tracker.domain.knowledge import items_known_on
     from wkb_tracker.store.rectification_store import load_items, select
 
     fmt = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
     most = row_limit(limit, everything, table=fmt == "table")
-    # A department filter is checked against every item's department, so read them all then;
-    # so too for a past day's knowledge: an item closed since may still have been open then.
-    open_only = (
-        status.value in ("open", "overdue", "due-soon")
-        and department is None
-        and not in_the_past(known)
-    )
-    items, problems = load_items(root, as_of=day, open_only=open_only)
+    # A department filter is checked against every item's department, so read them all then.
+    # An item closed since a past day's knowledge may still have been open then: load_items
+    # keeps every item with anything recorded after `known` (see record_cache.in_window).
+    open_only = status.value in ("open", "overdue", "due-soon") and department is None
+    items, problems = load_items(root, as_of=day, open_only=open_only, known_on=known)
     items = items_known_on(items, known)
     warn_skipped(list(problems))
     views = select(

@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from wkb_tracker.domain.dataset import Dataset
 
 
-def in_the_past(day: date) -> bool:
-    """Whether `day` is before the wall clock's day (not WKB_TODAY). Only then can records made
-    after it exist, and shortcuts that trust the current state of a record (the cache's
-    "settled before" window) must be skipped."""
-    return day < datetime.now(SHANGHAI).date()
-
-
 def end_of(day: date) -> datetime:
     """The first instant after `day` in Asia/Shanghai (capped at the calendar's last instant)."""
     if day == date.max:

@@ -1,9 +1,11 @@
-"""`wkb hook install`: a git pre-commit hook that runs `wkb validate` and blocks a bad commit.
+"""`wkb hook install`: a git pre-commit hook that validates a commit and blocks a bad one.
 
-The hook validates the working tree of every records root the commit carries — each folder
-holding a `wkb.toml` that git tracks or is about to (a root may be a sub-folder of a larger
-repository, or there may be several) — so a commit that would add an invalid record or change a
-sealed month is refused.
+The hook checks every records root the commit carries — each folder holding a `wkb.toml` that git
+tracks or is about to (a root may be a sub-folder of a larger repository, or there may be
+several) — so a commit that would add an invalid record or change a sealed month is refused. It
+checks what the commit stages and what that can break (store/staged.py: `wkb validate --staged`),
+in its own process; a commit that deletes or renames records, or touches a sealed month, the
+table or `wkb.toml`, runs the full `wkb validate`.
 """
 
 from __future__ import annotations
@@ -51,18 +53,10 @@ def run_hook() -> int:
     failed = False
     top = Path(found.stdout.strip())
     roots = records_roots(top)
+    _speak_as(roots)
     for root in roots:
-        # Problems are `path:line` inside their root: name the root first.
-        sys.stderr.write(f"wkb validate {root.relative_to(top).as_posix()}\n")
-        sys.stderr.flush()
-        checked = subprocess.run(
-            [sys.executable, "-m", "wkb_tracker", "--root", str(root), "validate"],
-            stdout=sys.stderr.fileno(),
-            check=False,
-        )
-        failed = failed or checked.returncode != 0
+        failed = not _check_root(top, root) or failed
     if failed:
-        _speak_as(roots)
         # One line starting `wkb:`: the line `wkb visit add` & co. quote when their commit fails.
         sys.stderr.write(
             say(
@@ -75,6 +69,32 @@ def run_hook() -> int:
         )
         return 1
     return 0
+
+
+def _check_root(top: Path, root: Path) -> bool:
+    """Check what the commit stages in `root` (store/staged.py), here in the hook's process; a
+    change a per-file check cannot vouch for runs the full `wkb validate`. True when clean."""
+    from wkb_tracker.store.staged import check_staged, staged_changes
+
+    # Problems are `path:line` inside their root: name the root first.
+    name = root.relative_to(top).as_posix()
+    changes = staged_changes(root)
+    if changes.full:
+        sys.stderr.write(f"wkb validate {name}\n")
+        sys.stderr.flush()
+        checked = subprocess.run(
+            [sys.executable, "-m", "wkb_tracker", "--root", str(root), "validate"],
+            stdout=sys.stderr.fileno(),
+            check=False,
+        )
+        return checked.returncode == 0
+    if not changes.files:
+        return True
+    sys.stderr.write(f"wkb validate --staged {name}\n")
+    problems, _count = check_staged(root, changes.files)
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+    return not problems
 
 
 def _speak_as(roots: list[Path]) -> None:

@@ -36,6 +36,7 @@ from wkb_tracker.store.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 from wkb_tracker.store.storage import Document, is_temp_file, read_yaml
 
 if TYPE_CHECKING:
+    from wkb_tracker.store.checked import CheckedFiles
     from wkb_tracker.store.record_cache import Window
 
 
@@ -114,8 +115,10 @@ def odd_folder(root: Path, top: str) -> str | None:
 def _odd_entry(root: Path, rel: str) -> Problem | None:
     """Why a listed path that is not a `.yaml` record cannot be read: an unreadable folder, or a
     file where a folder belongs. (Symlinks are left to `read_yaml`, which says where they point.)"""
+    if rel.endswith(".yaml"):
+        return None
     path = root / rel
-    if rel.endswith(".yaml") or os.path.islink(path):
+    if os.path.islink(path):
         return None
     try:
         folder = stat.S_ISDIR(os.stat(path).st_mode)
@@ -157,7 +160,8 @@ def folder_problems(root: Path, rel: str) -> list[Problem]:
     return []
 
 
-def _read_doc(root: Path, rel: str) -> Document:
+def read_doc(root: Path, rel: str) -> Document:
+    """A listed path read as a document (an odd entry: no value, its problem)."""
     odd = _odd_entry(root, rel)
     if odd is not None:
         return Document(rel, b"", None, [odd])
@@ -265,7 +269,12 @@ def _month_folders(
 
 
 def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
-    doc = _read_doc(root, rel)
+    return visit_from_doc(read_doc(root, rel))
+
+
+def visit_from_doc(doc: Document) -> tuple[Visit | None, list[Problem]]:
+    """The visit a read document holds (None and the problems if it holds none), checked as every
+    reader checks it: only its bytes and its path matter."""
     if doc.problems:
         return None, list(doc.problems)
     visit, found = visit_from_document(doc)
@@ -276,10 +285,14 @@ def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
 
 def _read_item(root: Path, rel: str) -> tuple[Rectification | EventFile | None, list[Problem]]:
     """An item, or one event from its own file (joined with its item by `event_files.join`)."""
-    doc = _read_doc(root, rel)
+    return item_from_doc(read_doc(root, rel))
+
+
+def item_from_doc(doc: Document) -> tuple[Rectification | EventFile | None, list[Problem]]:
+    """Like `visit_from_doc`, for an item or an event file."""
     if doc.problems:
         return None, list(doc.problems)
-    if is_event_file(rel.rsplit("/", 1)[-1]):
+    if is_event_file(doc.rel.rsplit("/", 1)[-1]):
         return event_file_from_document(doc)
     item, found = rectification_from_document(doc)
     if item is not None and (misplaced := _item_misplaced(doc, item)):
@@ -295,9 +308,27 @@ def _load_kind(
     months: Iterable[tuple[int, int]] | None,
     window: Window | None,
     cache: bool,
+    recorded_before: int | None = None,
+    checked: CheckedFiles | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind, one per id (a copied file is reported, not counted twice)."""
-    records, problems, temps = _load_files(root, directory, kind, read, months, window, cache)
+    if checked is not None:  # validate: every file read, parses of unchanged bytes reused
+        files, temps = record_files(root, directory, list(months) if months is not None else None)
+        build = visit_from_doc if kind == "visits" else item_from_doc
+        # In this process only: the reuse table is read and written here (the reads it leaves
+        # are cheap; a forked half would send its new parses back pickled).
+        read_checked = checked.reader(kind, build)
+        records, problems = [], []
+        with _bulk():
+            for rel in files:
+                record, found = read_checked(root, rel)
+                problems += found
+                if record is not None:
+                    records.append(record)
+    else:
+        records, problems, temps = _load_files(
+            root, directory, kind, read, months, window, cache, recorded_before
+        )
     if kind == "visits":
         records, copies = one_per_id(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
@@ -321,6 +352,7 @@ def _load_files(
     months: Iterable[tuple[int, int]] | None,
     window: Window | None,
     cache: bool,
+    recorded_before: int | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind: through the cache where it can serve them, else file by file."""
     month_list = list(months) if months is not None else None
@@ -332,7 +364,12 @@ def _load_files(
 
                 try:
                     done = cached_load(
-                        root, kind, folders, lambda rels: _parse_many(root, rels, read), window
+                        root,
+                        kind,
+                        folders,
+                        lambda rels: _parse_many(root, rels, read),
+                        window,
+                        recorded_before,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -381,10 +418,15 @@ def _parse_many(
 
 
 def load_visits(
-    root: Path, months: Iterable[tuple[int, int]] | None = None, *, cache: bool = True
+    root: Path,
+    months: Iterable[tuple[int, int]] | None = None,
+    *,
+    cache: bool = True,
+    checked: CheckedFiles | None = None,
 ) -> tuple[list[Visit], list[Problem], list[str]]:
-    """Visits of the given months (all when None), the problems met, and leftover temp files."""
-    return _load_kind(root, VISITS_DIR, "visits", _read_visit, months, None, cache)
+    """Visits of the given months (all when None), the problems met, and leftover temp files.
+    With `checked`, every file is read and the parses of unchanged bytes are reused."""
+    return _load_kind(root, VISITS_DIR, "visits", _read_visit, months, None, cache, checked=checked)
 
 
 def load_rectifications(
@@ -392,23 +434,42 @@ def load_rectifications(
     *,
     window: Window | None = None,
     cache: bool = True,
+    known_on: date | None = None,
+    checked: CheckedFiles | None = None,
     months: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
     opened after → out); those opened in `months` only, when given: items live in the folder of
     their opened month, their event files beside them), the problems met, and leftover temp
-    files."""
-    from wkb_tracker.store.event_files import join
-    from wkb_tracker.store.record_cache import in_window
+    files.
 
+    With `known_on`, an item settled before the window is kept if anything in its history was
+    recorded after that day: as known then, it may not have been settled (the caller applies
+    the knowledge filter)."""
+    from wkb_tracker.store.event_files import join
+    from wkb_tracker.store.record_cache import in_window, recorded_key
+
+    recorded_before = None
+    if known_on is not None and window is not None:
+        from wkb_tracker.domain.knowledge import end_of
+
+        recorded_before = recorded_key(end_of(known_on))
     records, problems, temps = _load_kind(
-        root, RECTIFICATIONS_DIR, "rectifications", _read_item, months, window, cache
+        root,
+        RECTIFICATIONS_DIR,
+        "rectifications",
+        _read_item,
+        months,
+        window,
+        cache,
+        recorded_before,
+        checked,
     )
     # Events in their own files join their items first: only the whole history says whether an
     # item is in the window (an event file may reopen an item its own file shows closed).
     items, orphans = join(records)
     if window is not None:
-        items = [item for item in items if in_window(item, window)]
+        items = [item for item in items if in_window(item, window, recorded_before)]
     return items, problems + orphans + _merged_conflicts(root, items), temps
 
 
@@ -451,28 +512,50 @@ def load(
     window: Window | None = None,
     cache: bool = True,
     known_on: date | None = None,
+    reuse_checks: bool = False,
 ) -> Dataset:
     """Load what a command needs: the policy and config always, records on request.
 
     `months` limits visits to those month folders; `window` limits rectification items to those
     a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
-    `known_on` keeps only what was recorded by the end of that day (knowledge.py).
+    `known_on` keeps only what was recorded by the end of that day (knowledge.py);
+    `reuse_checks` (validate, with `cache=False`) reads every file but reuses the parse of bytes
+    it parsed before (store/checked.py).
     """
-    if known_on is not None and window is not None:
-        from wkb_tracker.domain.knowledge import in_the_past
+    checked = None
+    if reuse_checks and settings.cache_enabled():
+        from wkb_tracker.store.checked import CheckedFiles
 
-        if in_the_past(known_on):  # an item settled now may not have been settled on that day
-            window = (None, window[1])
+        checked = CheckedFiles(root)
+    try:
+        return _load(root, visits, rectifications, months, window, cache, known_on, checked)
+    finally:
+        if checked is not None:
+            checked.close()
+
+
+def _load(
+    root: Path,
+    visits: bool,
+    rectifications: bool,
+    months: Iterable[tuple[int, int]] | None,
+    window: Window | None,
+    cache: bool,
+    known_on: date | None,
+    checked: CheckedFiles | None,
+) -> Dataset:
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=cache)
     dataset = Dataset(root, config, policy, problems=problems + policy_problems)
     dataset.problems += folder_problems(root, SEALED_DIR)  # seals are read by path, not listed
     if visits:
-        dataset.visits, found, temps = load_visits(root, months, cache=cache)
+        dataset.visits, found, temps = load_visits(root, months, cache=cache, checked=checked)
         dataset.problems += found
         dataset.temp_files += temps
     if rectifications:
-        dataset.rectifications, found, temps = load_rectifications(root, window=window, cache=cache)
+        dataset.rectifications, found, temps = load_rectifications(
+            root, window=window, cache=cache, known_on=known_on, checked=checked
+        )
         dataset.problems += found
         dataset.temp_files += temps
     if visits and rectifications and months is None and not cache:  # a full check: validate

@@ -19,29 +19,59 @@ from __future__ import annotations
 
 import contextlib
 import json
+import keyword
 import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent, Visit, VoidMark
+from wkb_tracker.domain.model import (
+    VISIT_FIELDS,
+    EventFile,
+    Field,
+    Rectification,
+    RectificationEvent,
+    Visit,
+    VoidMark,
+)
 from wkb_tracker.domain.rectification import settled_on
 from wkb_tracker.store.parallel import in_two_halves
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
 CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-SCHEMA_VERSION = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
+# visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).
+LAYOUT = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
-# given twice in one mapping is a problem (rows cached before read the last value). 7: a
-# visit's entity_id. 8: its joint_leaders (a file with them was a problem to earlier versions)
+# given twice in one mapping is a problem (rows cached before read the last value). 7: items
+# carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
+# `wkb validate` reuses (store/checked.py). Visit fields (entity_id, joint_leaders, …) need no
+# bump: they change the derived part.
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
 Window = tuple[date | None, date | None]
+
+
+def recorded_key(moment: datetime) -> int:
+    """A recording instant as whole microseconds since the epoch (sortable in SQL)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def last_recorded(item: Rectification) -> int | None:
+    """When the item's history was last added to (its creation or latest event), as a
+    `recorded_key`; None when nothing in it carries a time."""
+    moments = [event.at for event in item.events]
+    if item.created_at is not None:
+        moments.append(item.created_at)
+    return recorded_key(max(moments)) if moments else None
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -52,34 +82,90 @@ def _datetime(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text is not None else None
 
 
-def encode_visit(visit: Visit) -> str:
-    void = [visit.void.reason, visit.void.by, _iso(visit.void.at)] if visit.void else None
-    return json.dumps(
-        [
-            visit.id, _iso(visit.date), visit.district, visit.district_id, visit.leader,
-            visit.entity, visit.type, visit.mode, list(visit.measures), visit.summary,
-            list(visit.problems), list(visit.participants), visit.recorder,
-            _iso(visit.recorded_at), visit.late_reason, void, visit.path, visit.late_approved_by,
-            visit.entity_id,
-            list(visit.joint_leaders),
-        ],
-        ensure_ascii=False,
-    )  # fmt: skip
+# -- visit rows, derived from the one visit field list (domain/model.VISIT_FIELDS) --------------
+# A row is the fields' values in that order, then the path the visit was read from. The encoder
+# and decoder are generated once from the list (as dataclasses generates __init__): a field added
+# to VISIT_FIELDS (and to Visit) flows into the cache, and into SCHEMA_VERSION, with no edit here.
+
+_ENCODE = {
+    "date": "(None if {v} is None else {v}.isoformat())",
+    "any_date": "(None if {v} is None else {v}.isoformat())",
+    "datetime": "(None if {v} is None else {v}.isoformat())",
+    "ints": "(None if {v} is None else list({v}))",
+    "strs": "(None if {v} is None else list({v}))",
+    "list": "(None if {v} is None else list({v}))",
+    "mapping": "_encode_mapping({v})",
+}
+_DECODE = {
+    "date": "(None if {v} is None else _date({v}))",
+    "any_date": "(None if {v} is None else _date({v}))",
+    "datetime": "(None if {v} is None else _datetime({v}))",
+    "ints": "(None if {v} is None else tuple({v}))",
+    "strs": "(None if {v} is None else tuple({v}))",
+    "list": "(None if {v} is None else tuple({v}))",
+    "mapping": "_decode_mapping({v})",
+}
 
 
-def decode_visit(text: str | list[Any]) -> Visit:
-    row = json.loads(text) if isinstance(text, str) else text
-    void = row[15]
-    return Visit(
-        id=row[0], date=date.fromisoformat(row[1]), district=row[2], district_id=row[3],
-        leader=row[4], entity=row[5], type=row[6], mode=row[7], measures=tuple(row[8]),
-        summary=row[9], problems=tuple(row[10]), participants=tuple(row[11]), recorder=row[12],
-        recorded_at=_datetime(row[13]), late_reason=row[14],
-        void=VoidMark(void[0], void[1], datetime.fromisoformat(void[2])) if void else None,
-        path=row[16], late_approved_by=row[17] if len(row) > 17 else None,
-        entity_id=row[18] if len(row) > 18 else None,
-        joint_leaders=tuple(row[19]) if len(row) > 19 else (),
-    )  # fmt: skip
+def _encode_mapping(value: Any) -> Any:
+    """A visit's void mark as [reason, by, at]; any other mapping as it is."""
+    if isinstance(value, VoidMark):
+        return [value.reason, value.by, value.at.isoformat()]
+    return value
+
+
+def _decode_mapping(value: Any) -> Any:
+    if isinstance(value, list):
+        return VoidMark(value[0], value[1], datetime.fromisoformat(value[2]))
+    return value
+
+
+def visit_attribute(name: str) -> str:
+    """The Visit attribute of a file key (`with` → `with_`, as Python spells a keyword)."""
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def _visit_codec(fields: tuple[Field, ...]) -> tuple[Callable[[Visit], str], Callable[..., Visit]]:
+    attributes = [visit_attribute(spec.name) for spec in fields]
+    encoded = [
+        _ENCODE.get(spec.kind, "{v}").format(v=f"visit.{attribute}")
+        for spec, attribute in zip(fields, attributes, strict=True)
+    ]
+    decoded = [
+        f"{attribute}=" + _DECODE.get(spec.kind, "{v}").format(v=f"row[{index}]")
+        for index, (spec, attribute) in enumerate(zip(fields, attributes, strict=True))
+    ]
+    source = (
+        "def encode_visit(visit):\n"
+        f"    return _dumps([{', '.join(encoded)}, visit.path], ensure_ascii=False)\n"
+        "def decode_visit(text):\n"
+        "    row = _loads(text) if isinstance(text, str) else text\n"
+        f"    return Visit({', '.join(decoded)}, path=row[{len(fields)}])\n"
+    )
+    names: dict[str, Any] = {
+        "_dumps": json.dumps,
+        "_loads": json.loads,
+        "_date": date.fromisoformat,
+        "_datetime": datetime.fromisoformat,
+        "_encode_mapping": _encode_mapping,
+        "_decode_mapping": _decode_mapping,
+        "Visit": Visit,
+    }
+    exec(source, names)
+    return names["encode_visit"], names["decode_visit"]
+
+
+encode_visit, decode_visit = _visit_codec(VISIT_FIELDS)
+
+
+def schema_version(visit_fields: tuple[Field, ...] = VISIT_FIELDS) -> str:
+    """`LAYOUT` (the tables, the item rows) and a digest of the visit field list: a field added to
+    visits, or a kind changed, makes every existing cache rebuild itself."""
+    listed = repr([(spec.name, spec.kind, spec.nullable) for spec in visit_fields])
+    return f"{LAYOUT}-{blake2b(listed.encode(), digest_size=6).hexdigest()}"
+
+
+SCHEMA_VERSION = schema_version()
 
 
 def _encode_event(e: RectificationEvent) -> list[Any]:
@@ -126,22 +212,34 @@ def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     )  # fmt: skip
 
 
-def decode_many(decode: Callable[[str], Any], rows: list[str]) -> list[Any]:
-    """Decode many rows; one JSON parse for all of them is several times cheaper than one each."""
-    if not rows:
-        return []
-    parsed = json.loads("[" + ",".join(rows) + "]")
-    return [decode(row) for row in parsed]
+DECODE_CHUNK = 1000  # rows per JSON parse: most of the saving, without a copy of every row
 
 
-def in_window(item: Rectification, window: Window | None) -> bool:
+def in_window(
+    item: Rectification, window: Window | None, recorded_before: int | None = None
+) -> bool:
+    """Whether a period with this window can count the item (its whole history).
+
+    `recorded_before` (a `recorded_key`) is the knowledge cut of `--known-on`: an item settled
+    before the window whose history gained anything at or after the cut may not have been
+    settled as known then, so it is kept (the knowledge filter then judges it)."""
     if window is None:
         return True
     settled_before, opened_until = window
     if opened_until is not None and item.opened > opened_until:
         return False
     settled = settled_on(item) if settled_before is not None else None
-    return settled is None or settled_before is None or settled >= settled_before
+    if settled is None or settled_before is None or settled >= settled_before:
+        return True
+    if recorded_before is None:
+        return False
+    last = last_recorded(item)
+    return last is not None and last >= recorded_before
+
+
+# A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
+# only for rectification items and event files (see _item_rows).
+Row = tuple[str, str, str | None, str | None, int | None]
 
 
 class FolderScan:
@@ -227,10 +325,14 @@ class RecordCache:
             self.db.executescript(
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
+                DROP TABLE IF EXISTS checked;
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
-                    opened TEXT, settled TEXT, row TEXT, PRIMARY KEY(kind, folder, name));
+                    opened TEXT, settled TEXT, recorded INT, row TEXT,
+                    PRIMARY KEY(kind, folder, name));
                 CREATE INDEX record_window ON record(kind, folder, settled, opened);
+                CREATE TABLE checked(folder TEXT, name TEXT, digest BLOB, row TEXT,
+                    PRIMARY KEY(folder, name));
                 """
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -272,44 +374,59 @@ class RecordCache:
             self._reset()
             return {}
 
-    def fresh_rows(self, kind: str, folders: list[str], window: Window | None) -> list[str] | None:
-        """The rows of unchanged folders (within the window, for items); None if unreadable."""
+    def fresh_records(
+        self,
+        kind: str,
+        folders: list[str],
+        decode: Callable[[Any], Any],
+        window: Window | None,
+        recorded_before: int | None = None,
+    ) -> list[Any] | None:
+        """The decoded records of unchanged folders (within the window, for items, as
+        `in_window` judges); None if unreadable. Rows are fetched and decoded a chunk at a time,
+        so only one chunk's text is in memory beside the records."""
         if self.db is None or not folders:
             return [] if self.db is not None else None
         settled_before, opened_until = window if window is not None else (None, None)
-        rows: list[str] = []
+        records: list[Any] = []
         try:
             for start in range(0, len(folders), 500):
                 chunk = folders[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
                 values: list[Any] = [kind, *chunk]
-                if settled_before is not None:
+                if settled_before is not None and recorded_before is not None:
+                    query += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
+                    values += [settled_before.isoformat(), recorded_before]
+                elif settled_before is not None:
                     query += " AND (settled IS NULL OR settled >= ?)"
                     values.append(settled_before.isoformat())
                 if opened_until is not None:
                     query += " AND (opened IS NULL OR opened <= ?)"
                     values.append(opened_until.isoformat())
-                rows += [row for (row,) in self.db.execute(query, values)]
+                cursor = self.db.execute(query, values)
+                while fetched := cursor.fetchmany(DECODE_CHUNK):
+                    text = "[" + ",".join([cell for (cell,) in fetched]) + "]"
+                    del fetched
+                    records += [decode(row) for row in json.loads(text)]
         except sqlite3.Error:
             self._reset()
             return None
-        return rows
+        return records
 
-    def store(
-        self, kind: str, scan: FolderScan, rows: list[tuple[str, str, str | None, str | None]]
-    ) -> None:
-        """Replace a folder's cached rows: (name, row, opened, settled) for every good file."""
+    def store(self, kind: str, scan: FolderScan, rows: list[Row]) -> None:
+        """Replace a folder's cached rows: (name, row, opened, settled, recorded) for every good
+        file."""
         if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
             self.db.executemany(
-                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?)",
+                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
                 [
-                    (kind, scan.rel, name, *scan.files[name], opened, settled, row)
-                    for name, row, opened, settled in rows
+                    (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
+                    for name, row, opened, settled, recorded in rows
                 ],
             )
             self.db.execute(
@@ -330,6 +447,7 @@ def cached_load(
     folders: list[str],
     parse_files: Callable[[list[str]], list[tuple[Any, list[Any]]]],
     window: Window | None,
+    recorded_before: int | None = None,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
     """Load the records of these month folders through the cache.
 
@@ -371,7 +489,7 @@ def cached_load(
         records: list[Any] = []
         problems: list[Any] = []
         for scan, old in stale:
-            rows: list[tuple[str, str, str | None, str | None]] = []
+            rows: list[Row] = []
             folder_records: list[Any] = []
             for name in scan.files:
                 record: Any
@@ -385,28 +503,29 @@ def cached_load(
                     if record is None:
                         continue
                     row = encode(record)
+                rows.append((name, row, None, None, None))
                 if kind == "visits":
-                    rows.append((name, row, None, None))
                     records.append(record)
                 else:
-                    rows.append((name, row, None, None))
                     folder_records.append(record)
             if kind != "visits":
-                rows, kept = _item_rows(rows, folder_records, window)
+                rows, kept = _item_rows(rows, folder_records, window, recorded_before)
                 records += kept
             cache.store(kind, scan, rows)
-        fresh_rows = cache.fresh_rows(kind, fresh, window if kind != "visits" else None)
-        if fresh_rows is None:
+        fresh_records = cache.fresh_records(
+            kind, fresh, decode, window if kind != "visits" else None, recorded_before
+        )
+        if fresh_records is None:
             return None
-        records += decode_many(decode, fresh_rows)
+        records += fresh_records
         return records, problems, irregular
     finally:
         cache.close()
 
 
 def _item_rows(
-    rows: list[tuple[str, str, str | None, str | None]], records: list[Any], window: Window | None
-) -> tuple[list[tuple[str, str, str | None, str | None]], list[Any]]:
+    rows: list[Row], records: list[Any], window: Window | None, recorded_before: int | None
+) -> tuple[list[Row], list[Any]]:
     """One folder's item and event-file rows with the opened and settled dates of the whole
     history they belong to, and the records in the window. `rows[i]` is `records[i]`'s row."""
     from wkb_tracker.store.event_files import join
@@ -417,17 +536,18 @@ def _item_rows(
     for item in joined:  # the item its event files joined (see join)
         if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
             by_id[item.id] = item
-    filled: list[tuple[str, str, str | None, str | None]] = []
+    filled: list[Row] = []
     kept: list[Any] = []
-    for (name, row, _opened, _settled), record in zip(rows, records, strict=True):
+    for (name, row, *_dates), record in zip(rows, records, strict=True):
         whole = (
             by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
         )
         if whole is None:  # an event file without its item: always read, and reported
-            filled.append((name, row, None, None))
+            filled.append((name, row, None, None, None))
             kept.append(record)
             continue
-        filled.append((name, row, whole.opened.isoformat(), _iso(settled_on(whole))))
-        if in_window(whole, window):
+        settled = _iso(settled_on(whole))
+        filled.append((name, row, whole.opened.isoformat(), settled, last_recorded(whole)))
+        if in_window(whole, window, recorded_before):
             kept.append(record)
     return filled, kept

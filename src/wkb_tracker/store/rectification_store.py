@@ -216,18 +216,23 @@ def find_item(root: Path, text: str) -> Rectification:
 
 
 def load_items(
-    root: Path, *, as_of: date | None = None, open_only: bool = False
+    root: Path,
+    *,
+    as_of: date | None = None,
+    open_only: bool = False,
+    known_on: date | None = None,
 ) -> tuple[list[Rectification], list[Problem]]:
     """Readable items, and the problems of the files that could not be read.
 
     With `as_of`, items opened after it are left out; with `open_only` too, so are items whose
-    history had ended closed by then (the cache answers such a question without reading them)."""
+    history had ended closed by then (the cache answers such a question without reading them),
+    unless part of that history was recorded after `known_on` (it may have been open then)."""
     from wkb_tracker.store.loader import load_rectifications
 
     window = None
     if as_of is not None:
         window = (as_of + timedelta(days=1) if open_only else None, as_of)
-    items, problems, _temps = load_rectifications(root, window=window)
+    items, problems, _temps = load_rectifications(root, window=window, known_on=known_on)
     # What reports leave out, lists leave out too: an unapproved entry merged into a sealed
     # month is counted nowhere until it is fixed (measure 17), and is warned about.
     from wkb_tracker.store.root import has_sealing_files

@@ -1,0 +1,173 @@
+"""The pre-commit check: validate what a commit changes, and the invariants those changes can
+break, instead of the whole records root (issue 17.3: the hook must not cost a clerk seconds per
+visit).
+
+What is checked, for the files staged in a records root (`git diff --cached`):
+
+- each staged visit, item and event file as `wkb validate` checks it (bytes, YAML, fields, names
+  against the table, id and place, the entity a visit names), with the parse of unchanged bytes
+  reused (store/checked.py);
+- duplicate ids among the visits of each month a staged visit is in (an id carries its date, and
+  a visit is only counted from the month folder of its date);
+- the whole history of each item a staged item or event file belongs to (its file and every event
+  file beside it), and that a staged item's visit exists;
+- the problems reported are those of the staged files (and of the histories they join).
+
+Anything a staged change could break further away makes it a full `wkb validate`: a record file
+deleted or renamed (an item may name a deleted visit), a staged file in a sealed month or under
+`data/sealed/` (seals are checked against every sealed visit), the policy files, `wkb.toml`, or
+anything else under `data/` (the entity register among them). `wkb validate` itself always checks everything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from wkb_tracker.domain.errors import Problem
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
+
+_RECORD_DIRS = (f"{VISITS_DIR}/", f"{RECTIFICATIONS_DIR}/")
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The record files a commit adds or changes (root-relative), or `full` when the commit
+    touches anything a per-file check cannot vouch for."""
+
+    files: tuple[str, ...]
+    full: bool
+
+
+def staged_changes(root: Path) -> Staged:
+    """What the index holds for `root` beyond HEAD (everything, in a repository without commits)."""
+    listed = subprocess.run(
+        ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "--cached",
+         "--name-status", "-z", "--no-renames", "--relative", "--", "."],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if listed.returncode != 0:  # no HEAD yet, or no git: check everything
+        return Staged((), True)
+    fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    files: list[str] = []
+    for status, rel in zip(fields[0::2], fields[1::2], strict=False):
+        if not rel:
+            continue
+        if not rel.startswith("data/") and rel != "wkb.toml":
+            continue  # not read by wkb (README, scripts, …)
+        if status[:1] not in ("A", "M") or not _is_record_path(rel):
+            return Staged((), True)
+        if _in_sealed_month(root, rel):
+            return Staged((), True)
+        files.append(rel)
+    return Staged(tuple(sorted(files)), False)
+
+
+def _is_record_path(rel: str) -> bool:
+    """`data/visits/YYYY/MM/NAME.yaml` or the same under data/rectifications."""
+    if not rel.startswith(_RECORD_DIRS) or not rel.endswith(".yaml"):
+        return False
+    parts = rel.split("/")
+    return (
+        len(parts) == 5
+        and len(parts[2]) == 4
+        and parts[2].isdigit()
+        and len(parts[3]) == 2
+        and parts[3].isdigit()
+    )
+
+
+def _in_sealed_month(root: Path, rel: str) -> bool:
+    parts = rel.split("/")
+    return is_sealed(root, int(parts[2]), int(parts[3]))
+
+
+def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int]:
+    """The problems of the staged record `files` (see the module docstring), sorted, and how
+    many records were checked."""
+    from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.store.checked import CheckedFiles
+    from wkb_tracker.store.config import read_config
+    from wkb_tracker.store.event_files import join
+    from wkb_tracker.store.loader import item_from_doc, load_visits, visit_from_doc
+    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.seal_checks import check_sealed_months
+    from wkb_tracker.store.validation import VALIDATORS
+
+    config, problems = read_config(root)
+    policy, policy_problems = load_policy(root)
+    problems += policy_problems
+    checked = CheckedFiles(root)
+    try:
+        read_visit = checked.reader("visits", visit_from_doc)
+        read_item = checked.reader("rectifications", item_from_doc)
+        visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
+        # Every staged visit, read (and reported) as validate reads it.
+        for rel in visits_staged:
+            _record, found = read_visit(root, rel)
+            problems += found
+        # The months of the staged visits, through the record cache (their duplicates), and of
+        # the visits staged items name (whether those exist).
+        months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
+        item_files = _item_histories(root, files)
+        records = []
+        for rel in item_files:
+            record, found = read_item(root, rel)
+            problems += found
+            if record is not None:
+                records.append(record)
+        items, orphans = join(records)
+        problems += orphans
+        for item in items:
+            if item.visit and len(item.visit) >= 9 and item.visit[1:9].isdigit():
+                months.add((int(item.visit[1:5]), int(item.visit[5:7])))
+        visits, found, _temps = load_visits(root, sorted(months))
+        problems += found
+    finally:
+        checked.close()
+    staged_visits = [visit for visit in visits if visit.path in set(visits_staged)]
+    if any(visit.entity_id for visit in staged_visits):  # the entity each names must exist
+        from wkb_tracker.store.entity_links import visit_problems
+        from wkb_tracker.store.entity_store import load_register
+
+        register, _register_problems = load_register(root)  # the register's own: full validate
+        problems += visit_problems(root, register, staged_visits)
+    data = Dataset(root, config, policy, visits=visits, rectifications=items, problems=problems)
+    mine = set(files) | set(item_files)
+    found_all = list(problems)
+    for validator in VALIDATORS:
+        if validator is not check_sealed_months:  # a sealed month's change is a full validate
+            found_all += validator(data)
+    # Other records of those months were read for context; their problems were the commits'
+    # that added them. Problems not about a record (the table, wkb.toml) are always shown.
+    kept = sorted({p for p in found_all if p.path in mine or not p.path.startswith(_RECORD_DIRS)})
+    return kept, len(visits_staged) + len(items)
+
+
+def _item_histories(root: Path, files: tuple[str, ...]) -> list[str]:
+    """The files of every item a staged item or event file belongs to: `ID.yaml` and each
+    `ID.E….yaml` beside it, in their month folder."""
+    from wkb_tracker.store.records import is_event_file
+
+    wanted: dict[str, set[str]] = {}
+    for rel in files:
+        if not rel.startswith(RECTIFICATIONS_DIR + "/"):
+            continue
+        folder, _slash, name = rel.rpartition("/")
+        item_id = name.split(".", 1)[0]
+        wanted.setdefault(folder, set()).add(item_id)
+    found = {rel for rel in files if rel.startswith(RECTIFICATIONS_DIR + "/")}
+    for folder, ids in wanted.items():
+        try:
+            names = [entry.name for entry in (root / folder).iterdir()]
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith(".yaml"):
+                continue
+            stem = name.split(".", 1)[0]
+            if stem in ids and (name == f"{stem}.yaml" or is_event_file(name)):
+                found.add(f"{folder}/{name}")
+    return sorted(found)

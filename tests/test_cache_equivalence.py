@@ -1,0 +1,194 @@
+"""The cache and the reuse give the same answers as reading every file: cached, uncached and
+reused answers compared before and after edits, renames, deletions, a `git checkout` of another
+branch, a clock moved backwards, and for a past day's knowledge (`--known-on`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wkb_tracker.cli import app
+from wkb_tracker.domain.i18n import set_language
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+from gitrepo import git  # noqa: E402
+
+QUERIES = [
+    ["report", "--month", "2026-10", "--explain"],
+    ["report", "--month", "2026-11", "--known-on", "2026-11-24", "--explain"],
+    ["report", "--year", "2026", "--known-on", "2026-11-24"],
+    ["due", "--known-on", "2026-11-24"],
+    ["rectify", "list", "--known-on", "2026-11-24"],
+    ["rectify", "list", "--status", "all"],
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("gen") / "records"
+    generate(root, 400, seed=5, end=date(2026, 10, 31))
+    return root
+
+
+@pytest.fixture
+def records(generated: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".wkb-cache"))
+    return root
+
+
+def run(root: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, ["--root", str(root), *args])
+    set_language("zh")
+    assert result.exit_code == 0, (args, result.stderr)
+    return result.stdout
+
+
+def answers(root: Path, *options: str) -> list[str]:
+    return [run(root, *options, *query, "--format", "json") for query in QUERIES]
+
+
+def same_everywhere(root: Path) -> list[str]:
+    """Uncached, then cached twice (the second reuses what the first stored): all equal."""
+    uncached = answers(root, "--no-cache")
+    assert answers(root) == uncached
+    assert answers(root) == uncached
+    return uncached
+
+
+def open_ids(report: dict[str, object]) -> set[str]:
+    groups = [leader["rectification_ids"] for leader in report["leaders"]]  # type: ignore[attr-defined]
+    bureau = report["bureau"]["rectification_ids"]  # type: ignore[index]
+    return {i for ids in [*groups, bureau] for i in ids["open"]}
+
+
+def test_known_on__an_item_closed_after_that_day_counts_as_open_then(records: Path) -> None:
+    """Regression: a report whose knowledge day is before the wall clock's day left the cache's
+    "settled before the period" window out altogether (slow), and without that fallback an item
+    closed in October but recorded closed on 11-25 would be missed as known on 11-24."""
+    same_everywhere(records)
+    open_then = json.loads(
+        run(records, "rectify", "list", "--as-of", "2026-10-31", "--format", "json")
+    )
+    item = open_then[0]["id"]
+    run(records, "rectify", "close", item, "--resolution", "已整改", "--date", "2026-10-20")
+    same_everywhere(records)
+
+    def november_open(*options: str) -> set[str]:
+        report = json.loads(
+            run(records, *options, "report", "--month", "2026-11", "--known-on", "2026-11-24",
+                "--explain", "--format", "json")
+        )  # fmt: skip
+        return open_ids(report)
+
+    assert item in november_open() == november_open("--no-cache")
+    now = run(records, "report", "--month", "2026-11", "--explain", "--format", "json")
+    assert item not in open_ids(json.loads(now))
+    listed = json.loads(
+        run(records, "rectify", "list", "--known-on", "2026-11-24", "--format", "json")
+    )
+    assert item in {view["id"] for view in listed}
+
+
+def test_cache__renames_deletions_and_a_clock_moved_backwards(records: Path) -> None:
+    same_everywhere(records)
+    items = sorted((records / "data/rectifications").rglob("*.yaml"))
+    visits = sorted((records / "data/visits/2026/10").glob("*.yaml"))
+    # a rename within its folder (still a valid record name? no: reported, in every reading)
+    visits[0].rename(visits[0].with_name("x" + visits[0].name))
+    items[1].unlink()
+    same_everywhere(records)
+    # An edit of the same size whose times are put back (cp -p, touch -r) and a clock moved back:
+    # the file's ctime still changes, and so does the answer.
+    target = items[2]
+    status = target.stat()
+    text = target.read_text(encoding="utf-8")
+    changed = text.replace("problem: ", "problem: 改", 1)[: len(text)]
+    with target.open("r+", encoding="utf-8") as stream:
+        stream.write(changed)
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.utime(target.parent, ns=(status.st_atime_ns, target.parent.stat().st_mtime_ns - 10**12))
+    same_everywhere(records)
+
+
+def test_cache__git_checkout_of_another_branch(records: Path) -> None:
+    git(records, "init", "-q", "-b", "main")
+    git(records, "add", "-A")
+    git(records, "commit", "-q", "-m", "data")
+    before = same_everywhere(records)
+    git(records, "checkout", "-q", "-b", "other")
+    open_items = json.loads(run(records, "rectify", "list", "--format", "json"))
+    for view in open_items[:3]:
+        run(records, "rectify", "close", view["id"], "--resolution", "已整改", "--no-commit")
+    sorted((records / "data/visits/2026/10").glob("*.yaml"))[0].unlink()
+    git(records, "add", "-A")
+    git(records, "commit", "-q", "-m", "closed")
+    after = same_everywhere(records)
+    assert after != before
+    git(records, "checkout", "-q", "main")
+    assert same_everywhere(records) == before
+    git(records, "checkout", "-q", "other")
+    assert same_everywhere(records) == after
+
+
+def test_known_on__a_past_day_still_leaves_out_items_settled_before_the_period(
+    generated: Path,
+) -> None:
+    """Regression (speed): with a knowledge day before the wall clock's day every item was read,
+    settled or not (the whole history at every report)."""
+    from wkb_tracker.store.loader import load
+
+    window = (date(2026, 11, 1), date(2026, 11, 24))
+    for cache in (False, True, True):
+        windowed = load(generated, months=[(2026, 11)], window=window, known_on=date(2026, 11, 24),
+                        cache=cache)  # fmt: skip
+        everything = load(generated, months=[(2026, 11)], known_on=date(2026, 11, 24), cache=cache)
+        assert 0 < len(windowed.rectifications) < len(everything.rectifications)
+
+
+def validated(root: Path, *options: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--root", str(root), *options, "validate"])
+    set_language("zh")
+    return result.exit_code, result.stdout
+
+
+def test_validate__reused_parses_give_the_same_report_before_and_after_changes(
+    records: Path,
+) -> None:
+    """validate reads every byte and reuses only the parse of bytes it parsed before: its report
+    is the same with reuse (cold, then warm) and without (--no-cache), after every kind of
+    change — an edit in place keeping size and times, a broken file, a copy, a rename, a
+    removal — and a broken file is reported on every run, never remembered."""
+    plain = validated(records, "--no-cache")
+    assert plain[0] == 0
+    assert validated(records) == plain  # cold: remembers
+    assert validated(records) == plain  # warm: reuses
+    items = sorted((records / "data/rectifications").rglob("R*.yaml"))
+    visits = sorted((records / "data/visits/2026/10").glob("*.yaml"))
+    target = visits[0]
+    status = target.stat()
+    text = target.read_text(encoding="utf-8")
+    with target.open("r+", encoding="utf-8") as stream:  # same size, in place, times put back
+        stream.write(text.replace("date: 2026-10-", "date: 2025-10-", 1))
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    (items[0]).write_text("id: [unclosed\n", encoding="utf-8")
+    shutil.copy(visits[1], visits[1].with_name("copy-" + visits[1].name))  # a second copy
+    visits[2].rename(visits[2].with_name(visits[2].name.replace("_V", "_x_V")))
+    items[1].unlink()
+    changed = validated(records, "--no-cache")
+    assert changed[0] == 1 and changed != plain
+    assert "2025" in changed[1] and "unclosed" not in changed[1]
+    assert validated(records) == changed
+    assert validated(records) == changed
+    target.write_text(text, encoding="utf-8")  # the first bytes again: reused, and right
+    assert validated(records) == validated(records, "--no-cache")
