@@ -322,9 +322,9 @@ def test_visit_add__prompts_for_what_is_missing_in_a_terminal(wkb, root, monkeyp
         "visit", "add", "--no-rectify", "--format", "json", input="\n".join(answers) + "\n"
     )
     assert result.exit_code == 0, result.stderr
-    assert "可选的区:1.东湖高新区  2.武汉开发区" in result.stderr
+    assert "可选的区:\n1.东湖高新区  2.武汉开发区" in result.stderr
     assert "未知的区 --district '东胡'" in result.stderr
-    assert "主体类型:1.高校院所  2.平台载体  3.科技企业  4.创新团队" in result.stderr
+    assert "主体类型:\n1.高校院所  2.平台载体  3.科技企业  4.创新团队" in result.stderr
     assert "责任领导 [胡军]" in result.stderr
     # CliRunner echoes the typed answers to stdout (a terminal would show them as typed).
     view = json.loads(result.stdout[result.stdout.index("{") :])

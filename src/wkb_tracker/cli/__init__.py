@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -53,7 +53,45 @@ _GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
 
 
 class WkbGroup(TyperGroup):
-    """Turns every WkbError raised below into its message on stderr and its exit code."""
+    """Turns every WkbError raised below into its message on stderr and its exit code, and
+    click's usage errors into wkb's own one-or-two-line messages (cli.usage)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's documented way to handle errors yourself: run with standalone_mode=False
+        (click then raises instead of printing its own box) and print wkb's message here."""
+        from wkb_tracker.cli import usage
+
+        given = list(sys.argv[1:] if args is None else args)
+        argv = usage.hoist_global_options(given)
+        usage.tidy_help(self, usage.requested_language(argv))
+        # Unchanged argv from the command line goes on as None: click then expands wildcards
+        # itself on Windows (cmd.exe does not), as it would without this method.
+        passed = None if args is None and argv == given else argv
+        if not standalone_mode:
+            return super().main(passed, prog_name, complete_var, False, **extra)
+        exceptions = usage.click_exceptions()
+        try:
+            result = super().main(passed, prog_name, complete_var, False, **extra)
+        except getattr(exceptions, "NoArgsIsHelpError", ()) as error:
+            sys.exit(error.exit_code)  # `wkb visit`: the help, printed already, is the answer
+        except exceptions.UsageError as error:
+            apply_language(usage.requested_language(argv))
+            sys.stderr.write(usage.usage_message(error, argv, self) + "\n")
+            sys.exit(EXIT_USAGE)
+        except exceptions.ClickException as error:  # e.g. a file click could not open
+            error.show()
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         tolerant_streams()  # a console that cannot show a character gets an escape, not a crash
@@ -141,14 +179,16 @@ def version_text(root_option: str | None = None) -> str:
             say("节假日数据:未安装 chinesecalendar", "holidays: chinesecalendar not installed")
         )
     else:
+        from wkb_tracker.cli.holidays import upgrade_command
+
         lines.append(
             say(
-                "节假日数据(chinesecalendar):{a}–{b} 年;更晚的年份按周一至周五计算,"
-                "升级:pip install -U chinesecalendar",
+                "节假日数据(chinesecalendar):{a}–{b} 年;更晚的年份按周一至周五计算,升级:{c}",
                 "holidays (chinesecalendar): {a}–{b}; later years count Monday–Friday; "
-                "upgrade: pip install -U chinesecalendar",
+                "upgrade: {c}",
                 a=years[0],
                 b=years[1],
+                c=upgrade_command(),
             )
         )
     return "\n".join(lines)

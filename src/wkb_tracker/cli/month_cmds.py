@@ -199,6 +199,7 @@ def month_status(
             for row in rows
         ],
         keep=(0, 2, 4),
+        empty=say("还没有任何月份的走访记录。", "No month has visits yet."),
     )
 
 

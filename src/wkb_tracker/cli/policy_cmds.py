@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
     begin_commit,
@@ -267,8 +268,14 @@ def districts(
 @districts_app.command("assign")
 def districts_assign(
     ctx: typer.Context,
-    district: str = typer.Argument(..., help="区名、id 或唯一前缀 / district name, id or prefix"),
-    leader: str = typer.Option(..., "--leader", help="责任领导 / responsible leader"),
+    district: str = typer.Argument(
+        ...,
+        help="区名、id 或唯一前缀 / district name, id or prefix",
+        autocompletion=completion.districts,
+    ),
+    leader: str = typer.Option(
+        ..., "--leader", help="责任领导 / responsible leader", autocompletion=completion.leaders
+    ),
     start: str = typer.Option(..., "--from", help="生效日期 / date the entry takes effect"),
     title: str | None = typer.Option(
         None, "--title", help="职务(新领导必填)/ title (required for a new leader)"
@@ -320,7 +327,11 @@ def districts_assign(
 @districts_app.command("withdraw")
 def districts_withdraw(
     ctx: typer.Context,
-    district: str = typer.Argument(..., help="区名、id 或唯一前缀 / district name, id or prefix"),
+    district: str = typer.Argument(
+        ...,
+        help="区名、id 或唯一前缀 / district name, id or prefix",
+        autocompletion=completion.districts,
+    ),
     start: str = typer.Option(..., "--from", help="要撤回的调整的生效日期 / start of the revision"),
     reason: str = typer.Option(..., "--reason", help="撤回理由 / why it is withdrawn"),
     by: str | None = typer.Option(None, "--by", help="撤回人(默认记录人)/ who (default: recorder)"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
@@ -76,10 +77,16 @@ def add(
     ctx: typer.Context,
     problem: str = typer.Option(..., "--problem", help="问题 / the problem"),
     visit: str | None = typer.Option(
-        None, "--visit", help="关联走访编号(区、来源、立项日期取自走访)/ visit id"
+        None,
+        "--visit",
+        help="关联走访编号(区、来源、立项日期取自走访)/ visit id",
+        autocompletion=completion.visit_ids,
     ),
     district: str | None = typer.Option(
-        None, "--district", help="区名、id 或唯一前缀;局内问题可不填 / district (optional)"
+        None,
+        "--district",
+        help="区名、id 或唯一前缀;局内问题可不填 / district (optional)",
+        autocompletion=completion.districts,
     ),
     source: str | None = typer.Option(
         None,
@@ -153,7 +160,9 @@ def add(
 @rectify_app.command("progress")
 def progress(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
@@ -182,7 +191,9 @@ def progress(
 @rectify_app.command("extend")
 def extend(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     deadline: str = typer.Option(
         ...,
         "--deadline",
@@ -217,7 +228,9 @@ def extend(
 @rectify_app.command("close")
 def close(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
@@ -246,7 +259,9 @@ def close(
 @rectify_app.command("reopen")
 def reopen(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
@@ -286,8 +301,12 @@ def list_items(
     as_of: str | None = typer.Option(
         None, "--as-of", help="截至日期,默认今天 / as of (default today)"
     ),
-    district: str | None = typer.Option(None, "--district", help="区 / district"),
-    leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
+    district: str | None = typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    ),
+    leader: str | None = typer.Option(
+        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
+    ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     limit: int | None = typer.Option(
         None, "--limit", help=f"最多列出 N 项(表格默认 {TABLE_ROWS})/ at most N rows"
@@ -359,7 +378,9 @@ def list_items(
 @rectify_app.command("show")
 def show(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="截至日期,默认今天 / as of (default today)"
     ),
@@ -549,6 +570,9 @@ def _print_table(
         [label for _name, label in columns],
         rows,
         keep=(0, 7, 8, 9, 10),
+        # Narrower consoles leave these out (closed, source, opened, department) before blocks.
+        drop=(10, 6, 7, 4),
+        empty=say("没有符合条件的整改事项。", "No rectification items match."),
         title=say("问题整改清单:{s}", "Rectification list: {s}", s=say(*_FILTER_WORDS[status])),
         caption=caption,
     )

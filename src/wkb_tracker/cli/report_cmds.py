@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
     as_of_and_known_on,
@@ -43,7 +44,12 @@ def report(
         None, "--from", help="起始日期 / first day; " + date_option_help()
     ),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
-    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="只看一位责任领导 / one leader only",
+        autocompletion=completion.leaders,
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
@@ -83,7 +89,12 @@ def due(
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
-    leader: str | None = typer.Option(None, "--leader", help="只看一位责任领导 / one leader only"),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="只看一位责任领导 / one leader only",
+        autocompletion=completion.leaders,
+    ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*LIST_FORMATS),
     output: str | None = output_option(),
@@ -95,7 +106,9 @@ def due(
     day, known = as_of_and_known_on(as_of, known_on)
     result = due_report(session(ctx).root(), day, known, leader)
     if fmt == "table":
-        report_render.print_due(result)
+        from wkb_tracker.cli.holidays import calendar_line
+
+        report_render.print_due(result, calendar=calendar_line(day.year))
         return
     from wkb_tracker.cli.exporting import about
     from wkb_tracker.report.formats.list_sheets import due_sheets

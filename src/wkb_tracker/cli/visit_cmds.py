@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
@@ -36,6 +37,7 @@ from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats import JSON, LIST_FORMATS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from wkb_tracker.domain.errors import Problem
@@ -72,12 +74,16 @@ def add(
         help="联系日期(必填)/ date (required): 2026-11-03, 2026/11/3, 2026年11月3日, 今天, 昨天",
     ),
     district: str | None = typer.Option(
-        None, "--district", help="区名、id 或唯一前缀(必填)/ district name, id or prefix (required)"
+        None,
+        "--district",
+        help="区名、id 或唯一前缀(必填)/ district name, id or prefix (required)",
+        autocompletion=completion.districts,
     ),
     leader: str | None = typer.Option(
         None,
         "--leader",
         help="责任领导(默认取当日分工表)/ leader (default: the table on that date)",
+        autocompletion=completion.leaders,
     ),
     entity: str | None = typer.Option(
         None, "--entity", help="创新主体名称(必填)/ innovation entity (required)"
@@ -261,20 +267,21 @@ def _open_rectifications(root: Path, visit: Visit, recorder: str) -> list[tuple[
 # -- prompts ------------------------------------------------------------------------------------
 
 
-def _ask(label: str, check: Any, *, default: str | None = None) -> Any:
-    """Ask until `check(answer)` accepts it; each refusal's message is shown and the question repeated."""
+def _ask(
+    label: str, check: Any, *, default: str | None = None, complete: Sequence[str] = ()
+) -> Any:
+    """Ask until `check(answer)` accepts it; each refusal's message is shown and the question
+    repeated. Tab completes from `complete` where the terminal edits lines (cli.prompting)."""
+    from wkb_tracker.cli.prompting import completing
     from wkb_tracker.domain.errors import UserError
 
     while True:
-        answer = typer.prompt(label, default=default, err=True, show_default=bool(default))
+        with completing(complete):
+            answer = typer.prompt(label, default=default, err=True, show_default=bool(default))
         try:
             return check(answer)
         except UserError as error:
             sys.stderr.write(error.message + "\n")
-
-
-def _numbered(options: list[str]) -> str:
-    return "  ".join(f"{number}.{option}" for number, option in enumerate(options, 1))
 
 
 def _pick(options: list[str], answer: str, fallback: Any) -> Any:
@@ -289,6 +296,7 @@ def _prompt_missing(
     policy: Policy, values: dict[str, Any], *, leader_given: bool, mode_given: bool
 ) -> None:
     """Ask for each missing required value (showing what is valid), then the optional ones."""
+    from wkb_tracker.cli.prompting import line_editing, print_choices
     from wkb_tracker.domain.dates import today
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES
     from wkb_tracker.domain.visit_rules import (
@@ -298,7 +306,7 @@ def _prompt_missing(
         resolve_type,
     )
 
-    err = sys.stderr
+    line_editing()  # ←/→ edit the answer instead of typing "^[[D" into it
     if values["date"] is None:
         day = _ask(
             say("联系日期(如 2026-11-03、今天、昨天)", "date (e.g. 2026-11-03, today, yesterday)"),
@@ -308,12 +316,16 @@ def _prompt_missing(
         values["date"] = day.isoformat()
     if values["district"] is None:
         names = [policy.district_name(i) for i in policy.district_ids]
-        err.write(say("可选的区:", "districts: ") + _numbered(names) + "\n")
+        print_choices(say("可选的区:", "districts:"), names)
         values["district"] = _ask(
-            say("区(填编号或名称)", "district (number or name)"),
+            say(
+                "区(填编号、名称或前缀,Tab 补全)",
+                "district (number, name or prefix; Tab completes)",
+            ),
             lambda answer: policy.district_name(
                 _pick(policy.district_ids, answer, policy.resolve_district)
             ),
+            complete=[*names, *policy.district_ids],
         )
     if not leader_given:
         from wkb_tracker.domain.dates import parse_date
@@ -325,6 +337,7 @@ def _prompt_missing(
             say("责任领导", "leader"),
             policy.resolve_leader,
             default=entry.leader if entry else None,
+            complete=policy.leaders,
         )
     if values["entity"] is None:
         from wkb_tracker.domain.text import clean_text
@@ -335,18 +348,20 @@ def _prompt_missing(
         )
     if values["type"] is None:
         kinds = list(ENTITY_TYPES)
-        err.write(say("主体类型:", "entity types: ") + _numbered(kinds) + "\n")
+        print_choices(say("主体类型:", "entity types:"), kinds)
         values["type"] = _ask(
             say("主体类型(填编号或名称)", "entity type (number or name)"),
             lambda answer: _pick(kinds, answer, resolve_type),
+            complete=[*kinds, *ENTITY_TYPES.values()],
         )
     if not mode_given:
         modes = list(CONTACT_MODES)
-        err.write(say("联系方式:", "contact modes: ") + _numbered(modes) + "\n")
+        print_choices(say("联系方式:", "contact modes:"), modes)
         values["mode"] = _ask(
             say("联系方式(填编号或名称)", "contact mode (number or name)"),
             lambda answer: _pick(modes, answer, resolve_mode),
             default=modes[0],
+            complete=[*modes, *CONTACT_MODES.values()],
         )
     if not values["measures"]:
         values["measures"] = _ask(
@@ -389,8 +404,12 @@ def list_visits(
     month: str | None = typer.Option(None, "--month", help="月份 YYYY-MM / month"),
     start: str | None = typer.Option(None, "--from", help="起始日期 / first date"),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last date"),
-    leader: str | None = typer.Option(None, "--leader", help="责任领导 / leader"),
-    district: str | None = typer.Option(None, "--district", help="区 / district"),
+    leader: str | None = typer.Option(
+        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
+    ),
+    district: str | None = typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    ),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     limit: int | None = typer.Option(
         None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
@@ -498,7 +517,17 @@ def list_visits(
         caption += "\n" + more_rows_note(
             len(rows), total, "--month, --from/--to, --district, --leader, --type"
         )
-    print_table(header, rows, caption=caption, keep=(0, 1, 8, 10) if any(linked) else (0, 1, 7, 9))
+    # Narrower consoles leave out the recorder, the mode and the type before going to blocks
+    # (with the entity register in use, its id column sits before the type: one further on).
+    shift = 1 if any(linked) else 0
+    print_table(
+        header,
+        rows,
+        caption=caption,
+        keep=(0, 1, 7 + shift, 9 + shift),
+        drop=(8 + shift, 6 + shift, 5 + shift),
+        empty=say("没有符合条件的走访记录。", "No visits match."),
+    )
 
 
 def _visit_row(view: dict[str, Any]) -> list[Any]:
@@ -519,7 +548,9 @@ def _visit_row(view: dict[str, Any]) -> list[Any]:
 @visit_app.command("show")
 def show(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    visit_id: str = typer.Argument(
+        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
+    ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -600,7 +631,9 @@ def _print_view(view: dict[str, Any]) -> None:
 @visit_app.command("void")
 def void(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    visit_id: str = typer.Argument(
+        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
+    ),
     reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
@@ -632,7 +665,9 @@ def void(
 @visit_app.command("edit")
 def edit(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(..., metavar="ID", help="走访编号 / visit id"),
+    visit_id: str = typer.Argument(
+        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
+    ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""

@@ -102,10 +102,31 @@ class Policy:
         """Every leader ever in the table, in order of first appearance."""
         return list(dict.fromkeys(a.leader for a in self.assignments))
 
-    def resolve_leader(self, text: str, *, field: str = "--leader") -> str:
+    def leaders_starting(self, text: str) -> list[str]:
+        """The leaders whose name starts with `text` (stripped), in table order."""
+        wanted = text.strip()
+        return [name for name in self.leaders if wanted and name.startswith(wanted)]
+
+    def resolve_leader(self, text: str, *, field: str = "--leader", prefix: bool = True) -> str:
+        """The leader a user means: the exact name, else (with `prefix`) the one leader whose name
+        starts with `text`, as districts accept a unique prefix (`--leader 胡` → 胡军). Refuses an
+        ambiguous prefix (naming the candidates) and an unknown name (naming the valid ones)."""
         wanted = text.strip()
         if wanted in self.leaders:
             return wanted
+        matches = self.leaders_starting(wanted) if prefix else []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UserError(
+                say(
+                    "{field} {text!r} 有歧义,可能是:{options}",
+                    "{field} {text!r} is ambiguous; it could be: {options}",
+                    field=field,
+                    text=text,
+                    options="、".join(matches),
+                )
+            )
         raise UserError(
             say(
                 "未知的责任领导 {field} {text!r}{hint}。可选:{valid}",

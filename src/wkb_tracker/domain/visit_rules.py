@@ -193,7 +193,10 @@ def visit_findings(
                 n=visit.district,
                 f=history[0].start if history else None,
             )
-    message = _refusal(lambda: policy.resolve_leader(visit.leader, field=labels["leader"]))
+    # As stored: the exact name (a prefix is for what a clerk types, not for a record).
+    message = _refusal(
+        lambda: policy.resolve_leader(visit.leader, field=labels["leader"], prefix=False)
+    )
     if message is None and visit.leader != visit.leader.strip():
         message = _blanks(labels["leader"])
     if message is not None:

@@ -34,6 +34,12 @@ if TYPE_CHECKING:
 
 PIPED_WIDTH = 200
 MIN_TEXT_WIDTH = 4  # cells a wrapping text column keeps in a table (two Chinese characters)
+# A column whose every cell is at most this wide (six Chinese characters: 临空港开发区) holds
+# names, not prose: it is never wrapped. Longer text (a problem, an entity) may wrap.
+SHORT_TEXT = 12
+# Prose folded narrower than this (eight Chinese characters a line) is hard to read: a table
+# that cannot give it this much is printed as blocks instead.
+PROSE_WIDTH = 16
 
 
 def _default(value: Any) -> Any:
@@ -177,11 +183,13 @@ def _is_figure(cell: Any) -> bool:
 
 
 def _kept(columns: Sequence[str], rows: list[list[Any]], keep: Collection[int]) -> set[int]:
-    """The columns never cut: those asked for, and any holding numbers or dates."""
+    """The columns never cut: those asked for, any holding numbers or dates, and any of short
+    words only — names, districts, titles, states (issue 16: "王建 / 平" is not a name)."""
     return set(keep) | {
         index
         for index in range(len(columns))
         if any(_is_figure(row[index]) for row in rows if index < len(row))
+        or _widest(None, [text(row[index]) for row in rows if index < len(row)]) <= SHORT_TEXT
     }
 
 
@@ -194,11 +202,17 @@ def _widest(header: Text | None, cells: list[Text]) -> int:
 
 
 def _kept_width(header: Text, cells: list[Text]) -> int:
-    """A kept column is as wide as its widest cell; its header folds into that width (but gets
-    at least MIN_TEXT_WIDTH cells, two Chinese characters a line)."""
+    """A kept column is as wide as its widest cell; its header wraps into that width between
+    words (an English header keeps its longest word whole: "closed / on / time", never
+    "clos / ed"), a Chinese one folds but keeps MIN_TEXT_WIDTH cells, two characters a line."""
     from rich.cells import cell_len
 
-    return max(_widest(None, cells), min(cell_len(header.plain), MIN_TEXT_WIDTH))
+    words = header.plain.split()
+    if header.plain.isascii() and words:
+        floor = max(cell_len(word) for word in words)
+    else:
+        floor = min(cell_len(header.plain), MIN_TEXT_WIDTH)
+    return max(_widest(None, cells), floor)
 
 
 def fits(
@@ -209,9 +223,9 @@ def fits(
     *,
     whole_headers: bool = False,
 ) -> bool:
-    """Whether a table of these cells fits the console with the `keep` columns (ids, figures)
-    at full width (and their headers on one line, with `whole_headers`) and every other column
-    at least MIN_TEXT_WIDTH cells wide."""
+    """Whether a table of these cells fits the console with the `keep` columns (ids, figures,
+    names) at full width (and their headers on one line, with `whole_headers`) and every other
+    column at least PROSE_WIDTH cells wide."""
     raw = [list(row) for row in rows]
     kept = _kept(columns, raw, keep)
     needed = len(columns) + 1  # the box's vertical lines
@@ -222,7 +236,7 @@ def fits(
         elif index in kept:
             needed += _kept_width(text(column), cells) + 2
         else:
-            needed += min(_widest(None, cells), MIN_TEXT_WIDTH) + 2
+            needed += min(_widest(None, cells), PROSE_WIDTH) + 2
     return needed <= out.width
 
 
@@ -237,26 +251,76 @@ def print_table(
     heading: Sequence[int] = (0,),
     ends: Sequence[bool] | None = None,
     simple: bool = False,
+    drop: Sequence[int] = (),
+    empty: str | None = None,
     out: Console | None = None,
 ) -> None:
     """A table of plain cells (strings, numbers, dates, None, or (words, style) pairs), none of
     them read as markup.
 
-    Columns in `keep` (and any column of numbers or dates) hold ids and figures: they are never
-    wrapped or cut. When the console is too narrow to give them their full width and every other
-    column at least MIN_TEXT_WIDTH cells, each row is printed as a block instead: the `heading`
-    cells on one line, then `header: value` for each other non-empty cell. `simple`: the lighter
-    look of the reports (rules under the header and between `ends` sections, title on the left)."""
+    Columns in `keep` (and any column of numbers, dates or short names) are never wrapped or
+    cut. When the console is too narrow to give them their full width and every other column
+    at least PROSE_WIDTH cells, the `drop` columns (the least needed first) are left out one by
+    one; if it still does not fit, each row is printed as a block instead, with every column:
+    the `heading` cells on one line, then `header: value` pieces. `simple`: the lighter look of
+    the reports (rules under the header and between `ends` sections, title on the left).
+    No rows: the title and one line (`empty`, else "没有记录"), never an empty frame."""
+    out = out or console()
+    raw = [list(row) for row in rows]
+    if not raw:
+        from wkb_tracker.domain.i18n import say
+
+        if title:
+            out.print(text(title), style="bold", soft_wrap=True)
+        out.print(text(empty or say("没有记录。", "Nothing to list.")), soft_wrap=True)
+        return
+    kept = _kept(columns, raw, keep)
+    shown = list(range(len(columns)))
+    for column in drop:
+        if fits(out, [columns[i] for i in shown], _pick(raw, shown), _renumber(kept, shown)):
+            break
+        shown.remove(column)
+    if not fits(out, [columns[i] for i in shown], _pick(raw, shown), _renumber(kept, shown)):
+        cells = [[text(cell) for cell in row] for row in raw]
+        _print_stacked(out, [text(column) for column in columns], cells, title, caption, heading)
+        return
+    _print_grid(
+        out,
+        [columns[i] for i in shown],
+        _pick(raw, shown),
+        _renumber(kept, shown),
+        title=title,
+        caption=caption,
+        justify={shown.index(i): how for i, how in (justify or {}).items() if i in shown},
+        ends=ends,
+        simple=simple,
+    )
+
+
+def _pick(rows: list[list[Any]], shown: list[int]) -> list[list[Any]]:
+    return [[row[i] for i in shown if i < len(row)] for row in rows]
+
+
+def _renumber(indices: Collection[int], shown: list[int]) -> set[int]:
+    return {shown.index(i) for i in indices if i in shown}
+
+
+def _print_grid(
+    out: Console,
+    columns: Sequence[str],
+    raw: list[list[Any]],
+    kept: set[int],
+    *,
+    title: str | None,
+    caption: str | None,
+    justify: dict[int, str],
+    ends: Sequence[bool] | None,
+    simple: bool,
+) -> None:
     from rich import box
     from rich.table import Table
 
-    out = out or console()
-    raw = [list(row) for row in rows]
     cells = [[text(cell) for cell in row] for row in raw]
-    kept = _kept(columns, raw, keep)
-    if not fits(out, columns, raw, kept):
-        _print_stacked(out, [text(column) for column in columns], cells, title, caption, heading)
-        return
     headers = [text(column) for column in columns]
     # Fold the headers of kept columns only when the table cannot have them whole.
     fold = not fits(out, columns, raw, kept, whole_headers=True)
@@ -273,7 +337,7 @@ def print_table(
         header.no_wrap, header.overflow = False, "fold"  # a header may wrap, its cells never
         table.add_column(
             header,
-            justify=(justify or {}).get(index, "left"),  # type: ignore[arg-type]
+            justify=justify.get(index, "left"),  # type: ignore[arg-type]
             overflow="ellipsis" if index in kept else "fold",
             no_wrap=index in kept,
             min_width=width,
@@ -292,8 +356,10 @@ def _print_stacked(
     caption: str | None,
     heading: Sequence[int],
 ) -> None:
-    """The narrow layout: per row, its heading cells, then one `header: value` line per cell.
-    Lines are printed unwrapped (soft wrap): the terminal may fold a long one, wkb never cuts."""
+    """The narrow layout: per row, its heading cells on one line, then its other cells as
+    `header: value` pieces, as many to a line as the width holds. A piece is never broken:
+    one wider than the console gets a line of its own, which the terminal may fold."""
+    from rich.cells import cell_len
     from rich.text import Text
 
     if title:
@@ -302,13 +368,23 @@ def _print_stacked(
         head = [row[index] for index in heading if index < len(row) and row[index].plain]
         if head:
             out.print(Text(" ").join(head), style="bold", soft_wrap=True)
+        line = Text("  ")
         for index, cell in enumerate(row):
             if index in heading or not cell.plain:
                 continue
-            line = Text("  ")
-            line.append_text(headers[index])
-            line.append(": ")
-            line.append_text(cell)
+            piece = Text()
+            piece.append_text(headers[index])
+            piece.append(": ")
+            piece.append_text(cell)
+            if "\n" in piece.plain:  # several lines (a history): a line of its own each
+                piece = Text(" ").join(piece.split("\n"))
+            if line.plain.strip() and cell_len(line.plain) + 2 + cell_len(piece.plain) > out.width:
+                out.print(line, soft_wrap=True)
+                line = Text("  ")
+            if line.plain.strip():
+                line.append("  ")
+            line.append_text(piece)
+        if line.plain.strip():
             out.print(line, soft_wrap=True)
     if caption:
         out.print(text(caption), soft_wrap=True)

@@ -375,7 +375,7 @@ def _month_layout(report: Report) -> tuple[list[str], list[list[Cell]], list[boo
         say("责任领导", "leader"),
         say("职务", "title"),
         say("分工区", "district"),
-        say("联系/应联系", "contacts/required"),
+        say("联系/应联系", "contacts / required"),
         say("状态", "status"),
         *_rect_headers(),
         say("补录", "late"),
@@ -969,14 +969,17 @@ def due_lines(due: DueReport) -> str:
     )
 
 
-def print_due(due: DueReport) -> None:
-    """`wkb due` for people: the heading, districts still short, rectifications overdue/due soon."""
+def print_due(due: DueReport, *, calendar: str | None = None) -> None:
+    """`wkb due` for people: the heading (and the `calendar` line: which years the holiday data
+    covers, or how to upgrade it), districts still short, rectifications overdue/due soon."""
     from rich.text import Text
 
     from wkb_tracker.report.render import console
 
     out = console()
     out.print(Text(due_lines(due), style="bold"), soft_wrap=True)
+    if calendar:
+        out.print(Text(calendar, style="dim"), soft_wrap=True)
     if due.districts:
         rows: list[list[Cell]] = [
             [

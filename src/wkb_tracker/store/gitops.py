@@ -116,19 +116,25 @@ def require_identity(where: Path) -> None:
 
 
 @contextmanager
-def _taking_turns(git_dir: Path) -> Iterator[None]:
-    """Serialise wkb's own git work on one repository (POSIX flock; elsewhere only the retries)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: index.lock retries alone
+def taking_turns(git_dir: Path) -> Iterator[None]:
+    """Serialise wkb's own git work on one repository — commits, and `wkb sync`'s rebase — under
+    one lock in the git folder (wkb_tracker.store.locks; Windows included). git's own index.lock is
+    still retried: another git program may hold it."""
+    from wkb_tracker.store.locks import hold
+
+    with hold(git_dir / _OWN_LOCK):
+        yield
+
+
+@contextmanager
+def repository_locked(root: Path) -> Iterator[None]:
+    """`taking_turns` for the repository holding `root` (nothing to lock outside git)."""
+    git_dir = _git_dir_of_work_tree(root)
+    if git_dir is None:
         yield
         return
-    with open(git_dir / _OWN_LOCK, "a+b") as stream:
-        fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+    with taking_turns(git_dir):
+        yield
 
 
 def _retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -162,7 +168,7 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
     if git_dir is None:
         return say("记录根目录不是 git 仓库", "the records root is not a git repository")
     paths = list(dict.fromkeys(paths))
-    with _taking_turns(git_dir):
+    with taking_turns(git_dir):
         present = [path for path in paths if os.path.lexists(root / path)]
         gone = [path for path in paths if path not in present]
         if gone:  # a record moved away (visit edit): commit its removal when git knew it

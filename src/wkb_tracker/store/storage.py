@@ -13,7 +13,6 @@ import errno
 import os
 import re
 import stat
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -888,36 +887,18 @@ def replace_bytes_atomic(path: Path, data: bytes) -> None:
 def update_locked(path: Path, build: Callable[[bytes], str]) -> str:
     """Read-modify-write `path` so that no concurrent update is lost.
 
-    `build` gets the file's current bytes (re-read under the lock) and returns the new text, or
-    raises to refuse. On POSIX an exclusive flock on the file serialises writers; a writer that
-    wakes up on a file that was replaced meanwhile starts over on the new one. Refuses what
+    `build` gets the file's current bytes (read under the record's lock, wkb_tracker.store.locks) and
+    returns the new text, or raises to refuse. Writers take turns on every system (the lock is
+    the operating system's, on Windows too); the file is replaced atomically. Refuses what
     `_checked` refuses (the folders are checked before the file is even opened).
     """
-    ensure_folder(path)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: optimistic check instead of a lock
-        before = path.read_bytes()
-        text = build(before)
-        if path.read_bytes() != before:
-            from wkb_tracker.domain.errors import ConcurrentChange
+    from wkb_tracker.store.locks import record_locked
 
-            raise ConcurrentChange(
-                say(
-                    "记录刚被他人修改,请重试",
-                    "the record was just changed by someone else; try again",
-                )
-            ) from None
+    ensure_folder(path)
+    with record_locked(path):
+        text = build(path.read_bytes())
         replace_atomic(path, text)
         return text
-    while True:
-        with open(path, "rb") as stream:
-            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-            if os.fstat(stream.fileno()).st_ino != os.stat(path).st_ino:
-                continue  # replaced while we waited: lock the new file instead
-            text = build(stream.read())
-            replace_atomic(path, text)
-            return text
 
 
 def is_temp_file(name: str) -> bool:
@@ -926,25 +907,11 @@ def is_temp_file(name: str) -> bool:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the existing file `path` (never written through it) while the
-    block runs: read, check and add files that depend on it without a concurrent writer between.
+    """Hold the lock of the existing file `path` (never written through it) while the block
+    runs: read, check and add files that depend on it without a concurrent writer between.
+    The same lock as `update_locked`'s (wkb_tracker.store.locks), on every system."""
+    from wkb_tracker.store.locks import record_locked
 
-    POSIX: flock on the file. Windows: msvcrt's lock on its first byte (retried for ~10 s)."""
-    with open(path, "rb") as stream:
-        if sys.platform == "win32":  # pragma: no cover - Windows
-            import msvcrt
-
-            msvcrt.locking(stream.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                stream.seek(0)
-                msvcrt.locking(stream.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+    path.stat()  # FileNotFoundError for a missing file, as before
+    with record_locked(path):
+        yield

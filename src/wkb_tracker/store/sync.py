@@ -435,7 +435,8 @@ def sync(root: Path, *, person: str) -> SyncResult:
             base = _out(root, "merge-base", "HEAD", upstream)
             if base:
                 _add(result.received, _received(root, prefix, base, upstream))
-            _rebase(root, prefix, upstream)
+            with gitops.repository_locked(root):  # a commit by another wkb waits, and v.v.
+                _rebase(root, prefix, upstream)
         ahead = int(
             _out(root, "rev-list", "--count", f"{upstream}..HEAD" if exists else "HEAD") or 0
         )
