@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, add_months, now, parse_date, today
 from wkb_tracker.domain.errors import UserError
@@ -68,14 +69,14 @@ def assign(
                 s=latest.start,
             )
         )
-    sealed = last_sealed(root)
-    if sealed is not None and (day.year, day.month) <= sealed:
+    sealed = sealed_through(root, day)
+    if sealed is not None:
         raise UserError(
             say(
                 "--from {d} 落在已封存的月份({m} 及以前已封存);分工调整只能从未封存的月份开始",
                 "--from {d} falls in a sealed month (months up to {m} are sealed); a revision can only start in an unsealed month",
                 d=day,
-                m=f"{sealed[0]:04d}-{sealed[1]:02d}",
+                m=sealed,
             )
         )
     name = leader.strip()
@@ -103,12 +104,7 @@ def assign(
     }
 
     def build(current: bytes) -> str:
-        value, found = parse_yaml(current, DISTRICTS_FILE)
-        if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
-            raise UserError(
-                "\n".join(str(p) for p in found)
-                or say("districts.yaml 结构有误", "districts.yaml is malformed")
-            )
+        value = _table(current)
         text = render_districts(
             leading_comments(current.decode("utf-8")),
             [*value["entries"], entry],
@@ -132,6 +128,26 @@ def last_sealed(root: Path) -> tuple[int, int] | None:
     here: it would otherwise freeze the table for good."""
     years = range(FIRST_DAY.year, LAST_DAY.year + 1)
     return max((m for m in sealed_months(root) if m[0] in years), default=None)
+
+
+def _table(current: bytes) -> dict[str, Any]:
+    """districts.yaml as it stands under the lock; refuses (exit 2) a file that is not a table."""
+    value, found = parse_yaml(current, DISTRICTS_FILE)
+    if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
+        raise UserError(
+            "\n".join(str(p) for p in found)
+            or say("districts.yaml 结构有误", "districts.yaml is malformed")
+        )
+    return value
+
+
+def sealed_through(root: Path, day: date) -> str | None:
+    """The last sealed month (YYYY-MM) when `day` falls in it or before it, else None: the
+    responsibility table may not change for a sealed month (measure 17)."""
+    sealed = last_sealed(root)
+    if sealed is None or (day.year, day.month) > sealed:
+        return None
+    return f"{sealed[0]:04d}-{sealed[1]:02d}"
 
 
 def _withdrawn(value: dict[str, object]) -> list[dict[str, object]]:
@@ -165,26 +181,21 @@ def withdraw(root: Path, district: str, *, start: str, reason: str, by: str) -> 
                 f=day,
             )
         )
-    sealed = last_sealed(root)
-    if sealed is not None and (day.year, day.month) <= sealed:
+    sealed = sealed_through(root, day)
+    if sealed is not None:
         raise UserError(
             say(
                 "{f} 落在已封存的月份({m} 及以前已封存),该分工不能撤回",
                 "{f} falls in a sealed month (months up to {m} are sealed); the entry cannot be withdrawn",
                 f=day,
-                m=f"{sealed[0]:04d}-{sealed[1]:02d}",
+                m=sealed,
             )
         )
     stamp = now()
     record: dict[str, object] = {}
 
     def build(current: bytes) -> str:
-        value, found = parse_yaml(current, DISTRICTS_FILE)
-        if found or not isinstance(value, dict) or not isinstance(value.get("entries"), list):
-            raise UserError(
-                "\n".join(str(p) for p in found)
-                or say("districts.yaml 结构有误", "districts.yaml is malformed")
-            )
+        value = _table(current)
         entries: list[object] = value["entries"]
         mine = [
             (index, entry)

@@ -42,8 +42,11 @@ class CheckedFiles:
     """The remembered parses, looked up a month folder at a time (files are read in folder
     order), and the new ones, written in one transaction by `close`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, by_folder: bool = True) -> None:
+        """`by_folder`: look rows up a month folder at a time (validate reads every file);
+        else one query per file (the pre-commit check reads a few)."""
         self.cache = RecordCache(root)
+        self.by_folder = by_folder
         self.folder: str | None = None
         self.known: dict[str, tuple[bytes, Any]] = {}
         self.new: list[tuple[str, str, bytes, str]] = []
@@ -51,11 +54,24 @@ class CheckedFiles:
     def lookup(self, rel: str, digest: bytes) -> Any:
         """The remembered row (parsed JSON) of `rel` if its bytes are the ones remembered."""
         folder, _slash, name = rel.rpartition("/")
+        if not self.by_folder:
+            return self._one_row(folder, name, digest)
         if folder != self.folder:
             self.folder = folder
             self.known = self._folder_rows(folder)
         found = self.known.get(name)
         return found[1] if found is not None and found[0] == digest else None
+
+    def _one_row(self, folder: str, name: str, digest: bytes) -> Any:
+        db = self.cache.db
+        if db is None:
+            return None
+        try:
+            query = "SELECT row FROM checked WHERE folder=? AND name=? AND digest=?"
+            found = db.execute(query, (folder, name, digest)).fetchone()
+            return json.loads(found[0]) if found is not None else None
+        except (sqlite3.Error, ValueError):
+            return None
 
     def _folder_rows(self, folder: str) -> dict[str, tuple[bytes, Any]]:
         db = self.cache.db

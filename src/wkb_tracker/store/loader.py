@@ -173,30 +173,31 @@ def month_folder(directory: str, day: date) -> str:
     return f"{directory}/{day.year:04d}/{day.month:02d}"
 
 
-def _visit_misplaced(doc: Document, visit: Visit) -> list[Problem]:
-    """A visit outside the month folder of its date is left out rather than counted by some
-    readers and missed by others (a one-month reader only looks in that month's folder)."""
-    folder = month_folder(VISITS_DIR, visit.date)
+def _misplaced(
+    doc: Document, directory: str, day: date, key: str, what: tuple[str, str]
+) -> list[Problem]:
+    """A record outside the month folder of its date (`key`: date for a visit, opened for an
+    item) is left out rather than counted by some readers and missed by others (a one-month
+    reader only looks in that month's folder)."""
+    folder = month_folder(directory, day)
     if doc.rel.startswith(folder + "/"):
         return []
     message = say(
-        "文件不在其日期对应的月份目录({f})",
-        "file is not in the month folder of its date ({f})",
+        "文件不在其{wz}对应的月份目录({f})",
+        "file is not in the month folder of its {we} ({f})",
+        wz=what[0],
+        we=what[1],
         f=folder,
     )
-    return [doc.problem(message, "date")]
+    return [doc.problem(message, key)]
+
+
+def _visit_misplaced(doc: Document, visit: Visit) -> list[Problem]:
+    return _misplaced(doc, VISITS_DIR, visit.date, "date", ("日期", "date"))
 
 
 def _item_misplaced(doc: Document, item: Rectification) -> list[Problem]:
-    folder = month_folder(RECTIFICATIONS_DIR, item.opened)
-    if doc.rel.startswith(folder + "/"):
-        return []
-    message = say(
-        "文件不在其立项日期对应的月份目录({f})",
-        "file is not in the month folder of its opened date ({f})",
-        f=folder,
-    )
-    return [doc.problem(message, "opened")]
+    return _misplaced(doc, RECTIFICATIONS_DIR, item.opened, "opened", ("立项日期", "opened date"))
 
 
 @contextmanager
@@ -210,6 +211,11 @@ def _bulk() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _numbered_folder(entry: os.DirEntry[str], digits: int) -> bool:
+    """A real folder (not a link) named by `digits` digits: YYYY or MM."""
+    return entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
 
 
 def _month_folders(
@@ -244,21 +250,13 @@ def _month_folders(
             for year in years:
                 if year.name.startswith("."):
                     continue
-                if not (
-                    year.name.isdigit()
-                    and len(year.name) == 4
-                    and year.is_dir(follow_symlinks=False)
-                ):
+                if not _numbered_folder(year, 4):
                     return None
                 with os.scandir(year.path) as month_entries:
                     for month in month_entries:
                         if month.name.startswith("."):
                             continue
-                        if not (
-                            month.name.isdigit()
-                            and len(month.name) == 2
-                            and month.is_dir(follow_symlinks=False)
-                        ):
+                        if not _numbered_folder(month, 2):
                             return None
                         folders.append(f"{directory}/{year.name}/{month.name}")
     except FileNotFoundError:

@@ -99,7 +99,7 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root)
     problems += policy_problems
-    checked = CheckedFiles(root)
+    checked = CheckedFiles(root, by_folder=False)  # a few files: one query each
     try:
         read_visit = checked.reader("visits", visit_from_doc)
         read_item = checked.reader("rectifications", item_from_doc)
@@ -134,7 +134,15 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
 
         register, _register_problems = load_register(root)  # the register's own: full validate
         problems += visit_problems(root, register, staged_visits)
-    data = Dataset(root, config, policy, visits=visits, rectifications=items, problems=problems)
+    # The checks run on the staged visits and the visits staged items name; the other visits of
+    # those months were read for their ids (duplicates, above), their own checks were their
+    # commits'. Every validator is per record but for the visit ids items name.
+    named = {item.visit for item in items if item.visit}
+    wanted = set(visits_staged)
+    checked_visits = [visit for visit in visits if visit.path in wanted or visit.id in named]
+    data = Dataset(
+        root, config, policy, visits=checked_visits, rectifications=items, problems=problems
+    )
     mine = set(files) | set(item_files)
     found_all = list(problems)
     for validator in VALIDATORS:
