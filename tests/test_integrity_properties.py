@@ -433,6 +433,7 @@ def events(draw: Callable[[Any], Any]) -> RectificationEvent:
         "approved_by": draw(st.none() | TEXT),
         "resolution": draw(st.none() | WORD),
         "late_reason": draw(st.none() | WORD),
+        "satisfaction": draw(st.none() | WORD),  # issue 15.4 (followup events)
     }
     for name in EVENT_REQUIRES[kind]:
         if fields[name] is None:

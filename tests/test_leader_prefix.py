@@ -32,6 +32,7 @@ def test_resolve_leader__exact_prefix_ambiguous_unknown(root: Path) -> None:
         ("due",),
         ("visit", "list"),
         ("rectify", "list"),
+        ("remind",),
     ],
 )
 def test_leader_option__prefix_in_every_reading_command(wkb: Invoke, args: tuple[str, ...]) -> None:

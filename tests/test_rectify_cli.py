@@ -14,6 +14,9 @@ from builders import make_visit, write_visit
 from conftest import Invoke
 
 ITEM_KEYS = {
+    "satisfaction",  # issue 15.4: the latest return visit, follow-up needed, 好差评 review
+    "needs_followup",
+    "review",
     "id",
     "problem",
     "district",

@@ -120,3 +120,24 @@ def test_remind__send_without_a_robot_is_refused(month: Path, wkb: Any) -> None:
     assert result.exit_code == 2
     assert "remind_webhook" in result.stderr
     assert wkb("remind", "--leader", "胡军", "--office").exit_code == 2
+
+
+def test_remind__unsatisfied_return_visit_is_in_the_leaders_digest(month: Path, wkb: Any) -> None:
+    item = make_item(date(2026, 11, 2))
+    write_item(month, item)
+    closed = wkb("rectify", "close", item.id, "--resolution", "已办", "--satisfaction", "不满意")
+    assert closed.exit_code == 0, closed.stderr
+    text = wkb("remind", "--leader", "胡军").stdout
+    assert "回访不满意,需跟进" in text and item.id in text
+
+
+def test_config_list__hides_the_robot_key_and_secret(month: Path, wkb: Any) -> None:
+    (month / "wkb.local.toml").write_text(
+        'remind_webhook = "https://oapi.dingtalk.com/robot/send?access_token=abc"\n'
+        'remind_secret = "SEC123"\n',
+        encoding="utf-8",
+    )
+    listed = json.loads(wkb("config", "list", "--format", "json").stdout)
+    assert listed["remind_webhook"] == "https://oapi.dingtalk.com/robot/send?…"
+    assert listed["remind_secret"] == "(已设置)"
+    assert "SEC123" not in wkb("config", "list").stdout

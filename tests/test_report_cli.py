@@ -136,6 +136,13 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                     "closed_late": 1,
                     "on_time_rate": 0.0,
                     "late_entries": 1,
+                    "satisfaction": {  # issue 15.4
+                        "satisfied": 0,
+                        "basically_satisfied": 0,
+                        "unsatisfied": 0,
+                        "no_followup": 1,
+                    },
+                    "needs_followup": 0,
                 },
             },
             {
@@ -183,6 +190,13 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
                     "closed_late": 0,
                     "on_time_rate": None,
                     "late_entries": 0,
+                    "satisfaction": {
+                        "satisfied": 0,
+                        "basically_satisfied": 0,
+                        "unsatisfied": 0,
+                        "no_followup": 0,
+                    },
+                    "needs_followup": 0,
                 },
             },
         ],

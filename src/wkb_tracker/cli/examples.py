@@ -127,7 +127,21 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
             "15 more days",
         ),
     ),
-    "rectify close": (("wkb rectify close R20261103-ABCDEF --resolution 已办结", "关闭", "close"),),
+    "rectify close": (
+        ("wkb rectify close R20261103-ABCDEF --resolution 已办结", "关闭", "close"),
+        (
+            "wkb rectify close R20261103-ABCDEF --resolution 已办结 --satisfaction 满意",
+            "关闭并记录回访",
+            "close and record a return visit",
+        ),
+    ),
+    "rectify followup": (
+        (
+            "wkb rectify followup R20261103-ABCDEF --satisfaction 不满意 --note 仍未解决",
+            "回访:不满意,需跟进",
+            "a return visit: unsatisfied, to follow up",
+        ),
+    ),
     "rectify reopen": (
         ("wkb rectify reopen R20261103-ABCDEF --reason 问题复发", "重新打开", "reopen"),
     ),

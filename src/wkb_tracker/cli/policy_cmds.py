@@ -118,6 +118,16 @@ def config_set(
     echo(say("{k} = {v}(已写入 {f})", "{k} = {v} (written to {f})", k=key, v=shown, f=written))
 
 
+def _shown(name: str, value: object) -> object:
+    """What `config list` prints: the robot's URL with its key hidden, the secret as set or not
+    (issue 15.3: both are secrets; `config get` still prints them)."""
+    if name == "remind_secret" and value:
+        return say("(已设置)", "(set)")
+    if name == "remind_webhook" and isinstance(value, str) and "?" in value:
+        return value.split("?", 1)[0] + "?…"
+    return value
+
+
 @config_app.command("list")
 def config_list(
     ctx: typer.Context, format: str = view_format_option()
@@ -134,7 +144,7 @@ def config_list(
     rows = [
         (
             key.name,
-            getattr(config, key.name),
+            _shown(key.name, getattr(config, key.name)),
             resolved.sources[key.name],
             key.default,
             key.help_zh if language() == "zh" else key.help_en,

@@ -115,6 +115,11 @@ def add(
     ),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    review: str | None = typer.Option(
+        None,
+        "--review",
+        help="好差评来源的评价(编号或文字,仅 --source 好差评)/ the 好差评 review it came from",
+    ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -137,6 +142,7 @@ def add(
         deadline=deadline,
         approved_by=approved_by,
         late_reason=late_reason,
+        review=review,
     )
     _commit(pending, item, "add", item.created_by)
     if format == JSON:
@@ -236,20 +242,116 @@ def close(
     approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
     late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    satisfaction: str | None = typer.Option(
+        None, "--satisfaction", help="回访满意度 / return visit: 满意|基本满意|不满意"
+    ),
+    followup_date: str | None = typer.Option(
+        None, "--followup-date", help="回访日期(默认关闭日期)/ return visit date"
+    ),
+    followup_by: str | None = typer.Option(
+        None, "--followup-by", help="回访人(默认记录人)/ who made the return visit"
+    ),
+    followup_note: str | None = typer.Option(
+        None, "--followup-note", help="回访情况 / what the entity said"
+    ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
 ) -> None:
-    """整改完成,关闭事项 / close an item."""
+    """整改完成,关闭事项(可同时记录回访)/ close an item (and record a return visit)."""
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.store.rectification_store import (
+        add_event_checked,
+        close_event,
+        find_item,
+        followup_event,
+    )
     from wkb_tracker.store.rectification_store import close as close_item
 
     root = session(ctx).root()
+    given = [followup_date, followup_by, followup_note]
+    if satisfaction is None and any(value is not None for value in given):
+        raise UserError(
+            say(
+                "记录回访须给出 --satisfaction(满意|基本满意|不满意)",
+                "a return visit needs --satisfaction (满意|基本满意|不满意)",
+            )
+        )
     pending = begin_commit(ctx, commit)
+    by = _recorder(ctx, recorder)
+    after = None
+    if satisfaction is not None:
+        # Both events are built and checked before either is written: a return visit that would
+        # be refused leaves the item open, nothing written.
+        closing = close_event(
+            resolution=resolution,
+            by=by,
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        )
+        after = followup_event(
+            satisfaction=satisfaction,
+            by=followup_by or by,
+            day=followup_date or closing.date.isoformat(),
+            note=followup_note,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        )
+        from wkb_tracker.domain.dates import today
+        from wkb_tracker.domain.rectification import refuse_event
+
+        current = find_item(root, item_id)
+        for prior, event in (((*current.events,), closing), ((*current.events, closing), after)):
+            refusal = refuse_event(current, event, today=today(), prior=prior)
+            if refusal is not None:
+                raise UserError(refusal.message)
     item, event = close_item(
         root,
         item_id,
         resolution=resolution,
-        by=_recorder(ctx, recorder),
+        by=by,
         day=date,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
+    paths = [event.path]
+    if after is not None:
+        paths.append(add_event_checked(root, item.id, after))
+        item = find_item(root, item.id)
+    _commit(pending, item, event.kind, event.by, tuple(paths))
+    _changed(ctx, None, format, item, event)
+
+
+@rectify_app.command("followup")
+def followup(
+    ctx: typer.Context,
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    satisfaction: str = typer.Option(
+        ..., "--satisfaction", help="满意度 / satisfaction: 满意|基本满意|不满意"
+    ),
+    note: str | None = typer.Option(None, "--note", help="回访情况 / what the entity said"),
+    date: str | None = typer.Option(None, "--date", help="回访日期 / date; " + _DATE_HELP),
+    by: str | None = typer.Option(None, "--by", help="回访人(默认记录人)/ who made it"),
+    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    format: str = view_format_option(),
+) -> None:
+    """回访已关闭的事项,记录创新主体满意度 / record a return visit to a closed item.
+
+    例 / e.g.: wkb rectify followup R20261103-ABCDEF --satisfaction 不满意 --note "仍未解决"
+    """
+    from wkb_tracker.store.rectification_store import followup as followup_item
+
+    root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
+    item, event = followup_item(
+        root,
+        item_id,
+        satisfaction=satisfaction,
+        by=by or _recorder(ctx, None),
+        day=date,
+        note=note,
         approved_by=approved_by,
         late_reason=late_reason,
     )
@@ -444,12 +546,13 @@ def _commit(
 
 def _changed(
     ctx: typer.Context,
-    pending: PendingCommit,
+    pending: PendingCommit | None,
     format: str,
     item: Rectification,
     event: RectificationEvent,
 ) -> None:
-    _commit(pending, item, event.kind, event.by, (event.path,))
+    if pending is not None:  # None: the caller committed already (close with a return visit)
+        _commit(pending, item, event.kind, event.by, (event.path,))
     if format == JSON:
         _print_detail(ctx, item)
         return
@@ -599,6 +702,8 @@ def _event_text(event: RectificationEvent) -> str:
         return text
     if event.kind == "close":
         return say("关闭:{r}", "closure: {r}", r=event.resolution)
+    if event.kind == "followup":
+        return say("回访:{s}", "return visit: {s}", s=event.satisfaction)
     return say("重新打开,理由:{r}", "reopening, reason: {r}", r=event.reason)
 
 

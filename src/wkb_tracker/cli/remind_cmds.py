@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session
 from wkb_tracker.domain.i18n import say
 
@@ -34,7 +35,12 @@ def register(app: typer.Typer) -> None:
 
 def remind(
     ctx: typer.Context,
-    leader: str | None = typer.Option(None, "--leader", help="只给一位责任领导 / one leader only"),
+    leader: str | None = typer.Option(
+        None,
+        "--leader",
+        help="只给一位责任领导 / one leader only",
+        autocompletion=completion.leaders,
+    ),
     office: bool = typer.Option(False, "--office", help="只给办公室 / the office's digest only"),
     as_of: str | None = typer.Option(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"

@@ -39,8 +39,21 @@ from wkb_tracker.domain.counting import LEAD, NOT_RESPONSIBLE, Decision, decide
 from wkb_tracker.domain.counting_rule import PER_LEADER, CountingRule, RuleBook, allocate
 from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import SHANGHAI, check_period, month_bounds, months_between
-from wkb_tracker.domain.model import Assignment, Rectification, Visit
-from wkb_tracker.domain.rectification import CLOSED, OVERDUE, state_at
+from wkb_tracker.domain.model import SATISFACTION, UNSATISFIED, Assignment, Rectification, Visit
+from wkb_tracker.domain.rectification import (
+    CLOSED,
+    OVERDUE,
+    needs_followup,
+    satisfaction_at,
+    state_at,
+)
+
+# The return visit's satisfaction (SATISFACTION) as JSON keys, and closures with none yet.
+SATISFACTION_KEY = dict(
+    zip(SATISFACTION, ("satisfied", "basically_satisfied", "unsatisfied"), strict=True)
+)
+NO_FOLLOWUP = "no_followup"
+SATISFACTION_KEYS = (*SATISFACTION_KEY.values(), NO_FOLLOWUP)
 
 MET = "met"
 SHORT = "short"
@@ -154,6 +167,15 @@ class RectificationFigures:
     due_soon: tuple[str, ...] = ()
     closed_on_time: tuple[str, ...] = ()  # closed within the period, up to the snapshot
     closed_late: tuple[str, ...] = ()
+    # Issue 15.4 (回访): items closed within the period by the latest return visit's satisfaction
+    # (满意 | 基本满意 | 不满意 | none yet), and every item closed at the snapshot whose latest
+    # return visit found the entity 不满意 (it needs a follow-up).
+    satisfaction: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    needs_followup: tuple[str, ...] = ()
+
+    def satisfaction_counts(self) -> dict[str, int]:
+        found = dict(self.satisfaction)
+        return {key: len(found.get(key, ())) for key in SATISFACTION_KEYS}
 
     def counts(self) -> dict[str, int]:
         return {
@@ -185,6 +207,10 @@ class Assessment:
     closed_late: int
     on_time_rate: float | None  # closed_on_time / all closures in the period; None if none
     late_entries: int
+    # Issue 15.4: closures of the period by the return visit's satisfaction, and items needing
+    # a follow-up (closed, latest return visit 不满意).
+    satisfaction: dict[str, int] = field(default_factory=dict)
+    needs_followup: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +268,8 @@ class LeaderFigure:
             closed_late=late,
             on_time_rate=round(on_time / (on_time + late), 4) if on_time + late else None,
             late_entries=len(self.late_entries),
+            satisfaction=self.rectifications.satisfaction_counts(),
+            needs_followup=len(self.rectifications.needs_followup),
         )
 
 
@@ -383,8 +411,12 @@ def _rectification_figures(
         if state is None:
             continue
         if state.status == CLOSED:
+            satisfaction = satisfaction_at(item, snapshot)
+            if satisfaction == UNSATISFIED:
+                lists["needs_followup"].append(item.id)
             if state.closed is not None and period.first <= state.closed <= snapshot:
                 lists["closed_late" if state.closed_late else "closed_on_time"].append(item.id)
+                lists[SATISFACTION_KEY.get(satisfaction or "", NO_FOLLOWUP)].append(item.id)
             continue
         lists["open"].append(item.id)
         if state.status == OVERDUE:
@@ -397,6 +429,8 @@ def _rectification_figures(
         due_soon=tuple(lists["due_soon"]),
         closed_on_time=tuple(lists["closed_on_time"]),
         closed_late=tuple(lists["closed_late"]),
+        satisfaction=tuple((key, tuple(lists[key])) for key in SATISFACTION_KEYS),
+        needs_followup=tuple(lists["needs_followup"]),
     )
 
 
@@ -675,6 +709,9 @@ class DueReport:
     leader_filter: str | None = None
     problems: tuple[str, ...] = ()
     known_on: date | None = None
+    # Closed items whose latest return visit found the entity 不满意 (issue 15.4): status
+    # `followup`, `days` since that return visit.
+    followups: tuple[DueItem, ...] = ()
 
 
 def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueReport:
@@ -703,11 +740,14 @@ def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueRepor
         if month.contacts < month.required
     ]
     items: list[DueItem] = []
+    followups: list[DueItem] = []
     for item in dataset.rectifications:
         owner = item_leader(dataset, item)
         if leader is not None and owner != leader:
             continue
         state = state_at(item, as_of, due_soon_days=dataset.config.due_soon_days)
+        if state is not None and state.status == CLOSED and needs_followup(item, as_of):
+            followups.append(_due_item(item, owner, state.deadline, "followup", as_of))
         if state is None or state.status == CLOSED:
             continue
         if state.status == OVERDUE:
@@ -725,6 +765,7 @@ def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueRepor
         minimum_per_month=report.minimum_per_month,
         districts=tuple(rows),
         items=tuple(items),
+        followups=tuple(sorted(followups, key=lambda i: i.id)),
         leader_filter=leader,
         problems=report.problems,
         known_on=dataset.known_on,
@@ -735,6 +776,8 @@ def _due_item(
     item: Rectification, owner: str | None, deadline: date, status: str, as_of: date
 ) -> DueItem:
     days = (as_of - deadline).days if status == "overdue" else (deadline - as_of).days
+    if status == "followup":  # closed: its deadline no longer counts down
+        days = 0
     return DueItem(
         item.id,
         item.problem,

@@ -47,9 +47,8 @@ class Decision:
 
 def entity_key(visit: Visit) -> str:
     """One entity, whatever spaces or case the clerk typed (the register's id when known)."""
-    known = getattr(visit, "entity_id", None)
-    if isinstance(known, str) and known:
-        return known
+    if visit.entity_id:
+        return visit.entity_id
     return "".join(visit.entity.split()).casefold()
 
 

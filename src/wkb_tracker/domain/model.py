@@ -32,6 +32,9 @@ RECTIFICATION_SOURCES: dict[str, str] = {
     "好差评": "review",
     "其他": "other",
 }
+# The entity's satisfaction at a return visit (回访) after an item is closed (issue 15.4).
+SATISFACTION = ("满意", "基本满意", "不满意")
+UNSATISFIED = "不满意"
 MEASURE_NUMBERS = range(1, 18)
 Day = date  # for annotations inside classes that have a field named `date`
 MAX_TEXT = 2000  # longest free-text field accepted, in characters
@@ -181,6 +184,9 @@ class RectificationEvent:
     id: str | None = None
     path: str = ""
     index: int | None = None
+    # A return visit after the closure (回访, issue 15.4; measure 4's 好差评 loop): the entity's
+    # satisfaction. Only in events of kind `followup`, which only have their own files.
+    satisfaction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +212,8 @@ class Rectification:
     # approved it (as for a visit added to a sealed month).
     late_reason: str | None = None
     late_approved_by: str | None = None
+    # The review an item of source 好差评 came from (measure 4): free text or an id (issue 15.4).
+    review: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.model import Rectification, RectificationEvent
+from wkb_tracker.domain.model import (
+    SATISFACTION,
+    UNSATISFIED,
+    Rectification,
+    RectificationEvent,
+)
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.policy import Policy
@@ -41,6 +46,7 @@ PROGRESS = "progress"
 EXTEND = "extend"
 CLOSE = "close"
 REOPEN = "reopen"
+FOLLOWUP = "followup"  # 回访 after a closure (issue 15.4): not a change of status
 STATUS_CHANGES = (EXTEND, CLOSE, REOPEN)
 
 
@@ -226,12 +232,15 @@ def settled_on(item: Rectification) -> date | None:
     """The date of the last change of status of an item whose history ends closed; else None.
 
     From that date on the item is closed whatever the as-of date, so a report whose period starts
-    after it has nothing to count for the item (the cache leaves such items out)."""
+    after it has nothing to count for the item (the cache leaves such items out). An item whose
+    latest return visit found the entity 不满意 is not settled: it needs a follow-up (15.4)."""
     done = walk(item)
+    if done.closed and needs_followup(item):
+        return None
     return done.since if done.closed else None
 
 
-_KIND_ZH = {PROGRESS: "进展", EXTEND: "延期", CLOSE: "关闭", REOPEN: "重新打开"}
+_KIND_ZH = {PROGRESS: "进展", EXTEND: "延期", CLOSE: "关闭", REOPEN: "重新打开", FOLLOWUP: "回访"}
 
 
 def kind_label(kind: str) -> str:
@@ -277,6 +286,8 @@ def _refusal(
             "date",
             say("日期 {d} 在未来", "date {d} is in the future", d=event.date),
         )
+    if event.kind == FOLLOWUP:
+        return _followup_refusal(item, now, event)
     if event.kind not in STATUS_CHANGES:
         return None
     if event.kind in (CLOSE, EXTEND) and now.closed:
@@ -354,6 +365,67 @@ def _refusal(
             ),
         )
     return None
+
+
+def _followup_refusal(
+    item: Rectification, now: _State, event: RectificationEvent
+) -> Refusal | None:
+    """A return visit (回访) follows a closure: refused while the item is open, before the
+    closure's date, or with a satisfaction other than 满意 | 基本满意 | 不满意."""
+    if event.satisfaction not in SATISFACTION:
+        return Refusal(
+            "bad_satisfaction",
+            "satisfaction",
+            say(
+                "满意度 {s!r} 无效;可选:{v}",
+                "satisfaction {s!r} is not valid; valid: {v}",
+                s=event.satisfaction,
+                v=" | ".join(SATISFACTION),
+            ),
+        )
+    if not now.closed:
+        return Refusal(
+            "not_closed",
+            "kind",
+            say(
+                "{i} 尚未关闭;回访记录在关闭之后",
+                "{i} is not closed; a return visit follows the closure",
+                i=item.id,
+            ),
+        )
+    if now.closed_on is not None and event.date < now.closed_on:
+        return Refusal(
+            "before_closure",
+            "date",
+            say(
+                "回访日期 {d} 早于关闭日期 {c}",
+                "the return visit's date {d} is before the closure, {c}",
+                d=event.date,
+                c=now.closed_on,
+            ),
+        )
+    return None
+
+
+def satisfaction_at(item: Rectification, as_of: date | None = None) -> str | None:
+    """The entity's satisfaction at the latest return visit since the item's last closure, as of
+    `as_of` (default: everything recorded); None while open or before any return visit. A
+    reopening clears it; events the rules refuse are skipped, as in `walk`."""
+    refused = {index for index, _refusal in walk(item, as_of=as_of).refused}
+    found: str | None = None
+    for index, event in enumerate(item.events):
+        if (as_of is not None and event.date > as_of) or index in refused:
+            continue
+        if event.kind in (CLOSE, REOPEN):
+            found = None
+        elif event.kind == FOLLOWUP:
+            found = event.satisfaction
+    return found
+
+
+def needs_followup(item: Rectification, as_of: date | None = None) -> bool:
+    """Closed, and the latest return visit found the entity 不满意 (issue 15.4)."""
+    return satisfaction_at(item, as_of) == UNSATISFIED
 
 
 def history_refusals(item: Rectification, *, today: date) -> list[tuple[int, Refusal]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wkb_tracker.domain.compliance import DueReport
+from wkb_tracker.domain.compliance import DueItem, DueReport
 from wkb_tracker.domain.i18n import say
 
 OFFICE = "office"
@@ -33,8 +33,8 @@ class Digest:
         return not (self.due.districts or self.due.items or self.months_to_seal or self.followups)
 
     @property
-    def followups(self) -> tuple[Any, ...]:
-        return tuple(getattr(self.due, "followups", ()))
+    def followups(self) -> tuple[DueItem, ...]:
+        return self.due.followups
 
 
 def digests(
@@ -55,7 +55,7 @@ def digests(
                 districts=tuple(row for row in due.districts if row.leader == name),
                 items=tuple(item for item in due.items if item.leader == name),
                 leader_filter=name,
-                **_followups_of(due, name),
+                followups=tuple(item for item in due.followups if item.leader == name),
             )
             digest = Digest(LEADER, name, cut)
             if leader is not None or not digest.empty:
@@ -63,13 +63,6 @@ def digests(
     if leader is None:
         chosen.append(Digest(OFFICE, say("办公室", "the office"), due, tuple(months_to_seal)))
     return chosen
-
-
-def _followups_of(due: DueReport, name: str) -> dict[str, Any]:
-    found = getattr(due, "followups", None)
-    if found is None:
-        return {}
-    return {"followups": tuple(item for item in found if item.leader == name)}
 
 
 def title(digest: Digest) -> str:

@@ -113,12 +113,16 @@ def _leader_dict(leader: LeaderFigure, explain: bool) -> dict[str, Any]:
             "closed_late": assessment.closed_late,
             "on_time_rate": assessment.on_time_rate,
             "late_entries": assessment.late_entries,
+            # Issue 15.4 (回访): closures of the period by satisfaction, follow-ups needed.
+            "satisfaction": assessment.satisfaction,
+            "needs_followup": assessment.needs_followup,
         },
     }
     if explain:
         data["rectification_ids"] = leader.rectifications.ids()
         data["late_entry_ids"] = list(leader.late_entries)
         data["post_seal_entry_ids"] = list(leader.post_seal_entries)
+        data["needs_followup_ids"] = list(leader.rectifications.needs_followup)
         data["after_seal_ids"] = list(leader.after_seal)
     return data
 
@@ -247,6 +251,18 @@ def due_dict(due: DueReport) -> dict[str, Any]:
         ],
         "problems": list(due.problems),
         "known_on": _iso(due.known_on),
+        # Issue 15.4: closed items whose latest return visit found the entity 不满意.
+        "followups": [
+            {
+                "id": item.id,
+                "problem": item.problem,
+                "district": item.district,
+                "leader": item.leader,
+                "department": item.department,
+                "owner": item.owner,
+            }
+            for item in due.followups
+        ],
     }
 
 
@@ -583,6 +599,17 @@ def summary_lines(report: Report) -> list[str]:
                 "封存后补录(带补录原因)的走访 {n} 条,已计入。",
                 "{n} visits entered after their month was sealed (with a reason), counted.",
                 n=post_seal,
+            )
+        )
+    followups = [i for leader in report.leaders for i in leader.rectifications.needs_followup]
+    followups += list(report.bureau.rectifications.needs_followup)
+    if followups:  # issue 15.4: closed, but the entity was 不满意 at the return visit
+        lines.append(
+            say(
+                "回访不满意、需跟进的整改事项 {n} 项:{i}",
+                "{n} closed items need a follow-up (return visit: 不满意): {i}",
+                n=len(followups),
+                i=", ".join(followups),
             )
         )
     bureau = report.bureau
@@ -1055,4 +1082,17 @@ def print_due(due: DueReport, *, calendar: str | None = None) -> None:
     else:
         out.print(
             Text(say("没有逾期或即将到期的整改事项。", "No rectification is overdue or due soon."))
+        )
+    if due.followups:  # issue 15.4: closed, but the entity was 不满意 at the return visit
+        out.print(
+            Text(
+                say(
+                    "回访不满意、需跟进的整改事项 {n} 项:{i}",
+                    "{n} closed items need a follow-up (return visit: 不满意): {i}",
+                    n=len(due.followups),
+                    i=", ".join(item.id for item in due.followups),
+                ),
+                style="bold red",
+            ),
+            soft_wrap=True,
         )

@@ -48,12 +48,13 @@ CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
 # The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
 # visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).
-LAYOUT = "8"  # 3: events carry their origin; event-file rows. 4: dates out of range
+LAYOUT = "9"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: items
 # carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
-# `wkb validate` reuses (store/checked.py). Visit fields (entity_id, joint_leaders, …) need no
-# bump: they change the derived part.
+# `wkb validate` reuses (store/checked.py). 9: an event's satisfaction (回访, issue 15.4) and an
+# item's review. Visit fields (entity_id, joint_leaders, …) need no bump: they change the
+# derived part.
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
@@ -171,7 +172,7 @@ SCHEMA_VERSION = schema_version()
 def _encode_event(e: RectificationEvent) -> list[Any]:
     return [
         e.kind, _iso(e.date), e.by, _iso(e.at), e.note, _iso(e.deadline), e.reason,
-        e.approved_by, e.resolution, e.late_reason, e.id, e.path, e.index,
+        e.approved_by, e.resolution, e.late_reason, e.id, e.path, e.index, e.satisfaction,
     ]  # fmt: skip
 
 
@@ -180,11 +181,12 @@ def _decode_event(e: list[Any]) -> RectificationEvent:
     return RectificationEvent(
         e[0], fromisoformat(e[1]), e[2], datetime.fromisoformat(e[3]), e[4],
         fromisoformat(e[5]) if e[5] else None, e[6], e[7], e[8], e[9], e[10], e[11], e[12],
+        e[13] if len(e) > 13 else None,
     )  # fmt: skip
 
 
 def encode_item(item: Rectification | EventFile) -> str:
-    """An item's row (17 values), or an event file's row ([item id, event, path])."""
+    """An item's row (18 values), or an event file's row ([item id, event, path])."""
     if isinstance(item, EventFile):
         return json.dumps([item.item, _encode_event(item.event), item.path], ensure_ascii=False)
     events = [_encode_event(e) for e in item.events]
@@ -193,7 +195,7 @@ def encode_item(item: Rectification | EventFile) -> str:
             item.id, item.problem, item.district, item.district_id, item.source, item.visit,
             item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
             item.created_by, _iso(item.created_at), events, item.path, item.late_reason,
-            item.late_approved_by,
+            item.late_approved_by, item.review,
         ],
         ensure_ascii=False,
     )  # fmt: skip
@@ -208,7 +210,7 @@ def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     return Rectification(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
         fromisoformat(row[9]), fromisoformat(row[10]), row[11], _datetime(row[12]), events, row[14],
-        row[15], row[16],
+        row[15], row[16], row[17] if len(row) > 17 else None,
     )  # fmt: skip
 
 

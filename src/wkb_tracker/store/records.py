@@ -43,8 +43,12 @@ RECTIFICATION_FIELDS = (
     Field("events", "list", required=False),
     Field("late_reason", "str", required=False),
     Field("late_approved_by", "text", required=False),
+    # 好差评 (measure 4): the review an item came from; written only when given (issue 15.4).
+    Field("review", "str", required=False),
 )
-EVENT_KINDS = ("progress", "extend", "close", "reopen")
+# `followup` (回访, issue 15.4) is only ever written in its own file: an earlier version reports
+# that file as a problem and skips it (no crash); the closure beside it still counts.
+EVENT_KINDS = ("progress", "extend", "close", "reopen", "followup")
 EVENT_FIELDS = (
     Field("kind", "str"),
     Field("date", "date"),
@@ -56,17 +60,27 @@ EVENT_FIELDS = (
     Field("approved_by", "text", required=False),
     Field("resolution", "str", required=False),
     Field("late_reason", "str", required=False),
+    Field("satisfaction", "str", required=False),
 )
 # An event in its own file (`<item id>.<event id>.yaml` beside the item): the same fields, after
 # the event's id and its item's id.
 EVENT_FILE_FIELDS = (Field("id", "str"), Field("item", "str"), *EVENT_FIELDS)
-_EVENT_VALUES = ("note", "deadline", "reason", "approved_by", "resolution", "late_reason")
+_EVENT_VALUES = (
+    "note",
+    "deadline",
+    "reason",
+    "approved_by",
+    "resolution",
+    "late_reason",
+    "satisfaction",
+)
 # What each kind of event must carry besides kind/date/by/at.
 EVENT_REQUIRES = {
     "progress": ("note",),
     "extend": ("deadline", "reason"),
     "close": ("resolution",),
     "reopen": ("reason",),
+    "followup": ("satisfaction",),
 }
 
 
@@ -194,6 +208,7 @@ def _event(raw: dict[str, Any], **origin: Any) -> RectificationEvent:
         approved_by=raw.get("approved_by"),
         resolution=raw.get("resolution"),
         late_reason=raw.get("late_reason"),
+        satisfaction=raw.get("satisfaction"),
         **origin,
     )
 
@@ -234,6 +249,7 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
             path=doc.rel,
             late_reason=raw.get("late_reason"),
             late_approved_by=raw.get("late_approved_by"),
+            review=raw.get("review"),
         ),
         [],
     )
@@ -299,4 +315,6 @@ def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
         mapping["late_reason"] = item.late_reason
     if item.late_approved_by:
         mapping["late_approved_by"] = item.late_approved_by
+    if item.review:
+        mapping["review"] = item.review
     return mapping

@@ -39,13 +39,16 @@ from wkb_tracker.domain.rectification import (
     CLOSE,
     CLOSED,
     EXTEND,
+    FOLLOWUP,
     OPEN,
     OVERDUE,
     PROGRESS,
     REOPEN,
     in_order,
     leader_of,
+    needs_followup,
     refuse_event,
+    satisfaction_at,
     standing,
     state_at,
 )
@@ -381,27 +384,39 @@ def add_item(
     deadline: str | None = None,
     approved_by: str | None = None,
     late_reason: str | None = None,
+    review: str | None = None,
 ) -> Rectification:
     """Open one item from typed options (`wkb rectify add`); returns it as written.
-    What `build_item` refuses is refused before anything is written."""
-    return _write_new(
+    What `build_item` refuses is refused before anything is written; so is `review` (the 好差评
+    review an item came from, measure 4) on an item of another source."""
+    item = build_item(
         root,
-        build_item(
-            root,
-            problem=problem,
-            recorder=recorder,
-            visit=visit,
-            district=district,
-            source=source,
-            measure=measure,
-            department=department,
-            owner=owner,
-            opened=opened,
-            deadline=deadline,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        ),
+        problem=problem,
+        recorder=recorder,
+        visit=visit,
+        district=district,
+        source=source,
+        measure=measure,
+        department=department,
+        owner=owner,
+        opened=opened,
+        deadline=deadline,
+        approved_by=approved_by,
+        late_reason=late_reason,
     )
+    if review is not None:
+        if item.source != REVIEW_SOURCE:
+            raise UserError(
+                say(
+                    "--review 只用于来源为 好差评 的事项(加 --source 好差评)",
+                    "--review is for items of source 好差评 only (add --source 好差评)",
+                )
+            )
+        item = replace(item, review=_prose(review, "--review"))
+    return _write_new(root, item)
+
+
+REVIEW_SOURCE = "好差评"  # measure 4
 
 
 def build_item(
@@ -777,6 +792,64 @@ def close_event(
     return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
 
 
+def followup(
+    root: Path,
+    item_id: str,
+    *,
+    satisfaction: str,
+    by: str,
+    day: str | None = None,
+    note: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> tuple[Rectification, RectificationEvent]:
+    """Record a return visit (回访) to a closed item: the entity's satisfaction and a note.
+    Refuses an open item, a date before the closure and an unknown satisfaction."""
+    event = followup_event(
+        satisfaction=satisfaction,
+        by=by,
+        day=day,
+        note=note,
+        approved_by=approved_by,
+        late_reason=late_reason,
+    )
+    return _append(root, item_id, lambda _item: event)
+
+
+def followup_event(
+    *,
+    satisfaction: str,
+    by: str,
+    day: str | None = None,
+    note: str | None = None,
+    approved_by: str | None = None,
+    late_reason: str | None = None,
+) -> RectificationEvent:
+    """A return visit from typed values (not yet checked against an item, not written)."""
+    from wkb_tracker.domain.model import SATISFACTION
+
+    wanted = satisfaction.strip()
+    if wanted not in SATISFACTION:
+        raise UserError(
+            say(
+                "--satisfaction {s!r} 无效;可选:{v}",
+                "--satisfaction {s!r} is not valid; valid: {v}",
+                s=satisfaction,
+                v=" | ".join(SATISFACTION),
+            )
+        )
+    text = _prose(note, "--followup-note") if note else None
+    on = _day(day, "--followup-date")
+    return _event(
+        FOLLOWUP,
+        on,
+        by,
+        note=text,
+        satisfaction=wanted,
+        **_approval(approved_by, late_reason),
+    )
+
+
 def reopen(
     root: Path,
     item_id: str,
@@ -826,6 +899,11 @@ def item_view(
         "extensions": state.extensions,
         "path": item.path,
         "extended_late": state.extended_late,
+        # Issue 15.4: the latest return visit's satisfaction, whether it needs a follow-up,
+        # and the 好差评 review the item came from.
+        "satisfaction": satisfaction_at(item, as_of),
+        "needs_followup": needs_followup(item, as_of),
+        "review": item.review,
     }
 
 
