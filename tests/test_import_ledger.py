@@ -371,3 +371,11 @@ def test_import__entities_into_the_register_then_visits_resolve_through_it(
     )
     result = wkb("import", str(renamed), "--format", "json")
     assert [row["status"] for row in json.loads(result.stdout)["rows"]] == ["existing"]
+
+
+def test_rows__date_cells_in_the_forms_sheets_hold_them() -> None:
+    from wkb_tracker.store.ledger_import import _day_text
+
+    assert _day_text("46329") == "2026-11-03"  # an Excel serial day in a format openpyxl misses
+    assert _day_text("2026-11-03 14:30") == "2026-11-03"
+    assert _day_text("12") == "12" and _day_text("2026年11月3日") == "2026年11月3日"

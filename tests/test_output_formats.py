@@ -532,3 +532,13 @@ def test_report_csv__english_headers_in_english(wkb: Any) -> None:
         "leader_late_entries", "leader_months_met", "leader_months_assessed", "leader_on_time_rate",
     ]  # fmt: skip
     assert all(column.isascii() for column in columns)
+
+
+def test_entity_list__exports_like_every_list(wkb: Any, tmp_path: Path) -> None:
+    ok(wkb("entity", "add", "=楚天光电"))
+    target = tmp_path / "主体.xlsx"
+    assert ok(wkb("entity", "list", "-o", str(target))).stdout.startswith(f"已写入 {target}")
+    from openpyxl import load_workbook
+
+    assert load_workbook(target).worksheets[0]["B2"].value == "'=楚天光电"
+    assert "'=楚天光电" in ok(wkb("entity", "list", "--format", "csv")).stdout

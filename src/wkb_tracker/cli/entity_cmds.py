@@ -18,9 +18,15 @@ from wkb_tracker.cli.common import (
     session,
     warn,
 )
-from wkb_tracker.cli.exporting import format_option, view_format_option
+from wkb_tracker.cli.exporting import (
+    chosen_format,
+    deliver,
+    format_option,
+    output_option,
+    view_format_option,
+)
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import CSV, JSON, TABLE
+from wkb_tracker.report.formats import CSV, JSON, LIST_FORMATS, TABLE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,12 +130,14 @@ def list_entities(
     everything: bool = typer.Option(
         False, "--all", help="含已并入其他主体的条目 / include entries merged into another"
     ),
-    format: str = format_option(TABLE, JSON, CSV, default=TABLE),
+    format: str | None = format_option(*LIST_FORMATS),
+    output: str | None = output_option(),
 ) -> None:
     """列出登记的创新主体(按名称)/ list registered entities (by name)."""
     from wkb_tracker.store.entity_store import entity_view
     from wkb_tracker.store.policy_files import load_policy
 
+    format = chosen_format(ctx, format, output, LIST_FORMATS)
     root = session(ctx).root()
     found = _register(root)
     district_id = load_policy(root)[0].resolve_district(district) if district else None
@@ -145,7 +153,7 @@ def list_entities(
         and (kind is None or entity.type == kind)
         and (tag is None or tag.strip() in entity.tags)
     ]
-    if format == JSON:
+    if format == JSON and output is None:
         from wkb_tracker.report.render import print_json
 
         print_json([entity_view(entity) for entity in chosen])
@@ -163,10 +171,27 @@ def list_entities(
     if everything:
         header.append(say("并入", "merged into"))
     rows = [_row(entity, everything) for entity in chosen]
-    if format == CSV:
+    if format == CSV and output is None:
         from wkb_tracker.report.render import print_csv
 
         print_csv(header, rows)
+        return
+    if format != TABLE:  # a file (--output), or Markdown/xlsx/HTML: the shared writers
+        from wkb_tracker.cli.exporting import about
+        from wkb_tracker.domain.dates import today
+        from wkb_tracker.report.formats.cells import Column, Sheet
+        from wkb_tracker.report.formats.outputs import sheets_bytes
+
+        title = say("创新主体登记册", "Register of innovation entities")
+        sheet = Sheet(say("主体", "Entities"), tuple(Column(h) for h in header), rows, title)
+        data = sheets_bytes(
+            format,
+            [sheet],
+            title=title,
+            about=lambda: about(ctx, today()),
+            json_value=lambda: [entity_view(entity) for entity in chosen],
+        )
+        deliver(ctx, data, format, output)
         return
     from wkb_tracker.report.render import print_table
 

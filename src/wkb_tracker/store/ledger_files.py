@@ -32,6 +32,7 @@ from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
 
 MAX_ROWS = 200_000  # a 台账 is thousands of rows; this bounds memory on a hostile file
+MAX_BYTES = 100_000_000  # the file itself (a CSV is read whole)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -73,6 +74,15 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UserError(say("找不到文件 {p}", "no such file: {p}", p=path))
+    if path.stat().st_size > MAX_BYTES:
+        raise UserError(
+            say(
+                "{p} 超过 {m} MB,请拆分后分别导入",
+                "{p} is larger than {m} MB; split it and import the parts",
+                p=path,
+                m=MAX_BYTES // 1_000_000,
+            )
+        )
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):

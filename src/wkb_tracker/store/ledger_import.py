@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,11 +183,22 @@ _TIME = re.compile(r"^(\S+)\s+\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 def _day_text(text: str | None) -> str | None:
-    """A date cell's text without a time of day (`2026-11-03 14:30` → `2026-11-03`)."""
+    """A date cell's text without a time of day (`2026-11-03 14:30` → `2026-11-03`). A bare
+    Excel serial day number (a date cell whose custom Chinese format, say WPS's [DBNum1],
+    openpyxl does not know as a date, reads as 46329) becomes its date: day 1 is 1900-01-01 in
+    Excel's 1900 date system, whose 1900-02-29 makes 1899-12-30 the day before day 1 from March
+    1900 on. Only numbers in 2000…2100 are read so: anything else stays as written."""
     if text is None:
         return None
-    match = _TIME.match(text.strip())
+    cleaned = text.strip()
+    if cleaned.isdigit() and _SERIAL_FIRST <= int(cleaned) <= _SERIAL_LAST:
+        return (date(1899, 12, 30) + timedelta(days=int(cleaned))).isoformat()
+    match = _TIME.match(cleaned)
     return match.group(1) if match else text
+
+
+_SERIAL_FIRST = 36526  # 2000-01-01
+_SERIAL_LAST = 73415  # 2100-12-31
 
 
 def _leader_text(policy: Policy, text: str | None) -> str | None:
