@@ -379,3 +379,40 @@ def test_rows__date_cells_in_the_forms_sheets_hold_them() -> None:
     assert _day_text("46329") == "2026-11-03"  # an Excel serial day in a format openpyxl misses
     assert _day_text("2026-11-03 14:30") == "2026-11-03"
     assert _day_text("12") == "12" and _day_text("2026年11月3日") == "2026年11月3日"
+
+
+def test_import__a_rerun_after_the_month_is_sealed_says_already_imported(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    """Review 2026-12-01: after `month close`, re-running the same import refused every row
+    already in as "the month is sealed" (exit 1) instead of recognising it; a new row in the
+    sealed month is still refused."""
+    visits = tmp_path / "走访.csv"
+    visits.write_text(
+        "日期,区,领导,企业名称,类型,问题\n2026-10-22,新洲,余文珠,新洲农科公司,科技企业,缺少场地\n",
+        encoding="utf-8",
+    )
+    items = tmp_path / "整改.csv"
+    items.write_text(
+        "问题描述,所属区,问题来源,立项日期\n孵化器用地审批慢,东湖,督查,2026-10-08\n",
+        encoding="utf-8",
+    )
+    assert wkb("import", str(visits)).exit_code == 0
+    assert wkb("import", str(items), "--kind", "rectifications").exit_code == 0
+    assert wkb("month", "close", "2026-10", "--by", "办公室").exit_code == 0
+    files = record_files(root)
+
+    again = wkb("import", str(visits))
+    again_items = wkb("import", str(items), "--kind", "rectifications")
+
+    assert (again.exit_code, again.stderr) == (0, "")
+    assert "已导入过 1 行" in again.stdout
+    assert (again_items.exit_code, again_items.stderr) == (0, "")
+    assert "已导入过 1 行" in again_items.stdout
+    assert record_files(root) == files
+    with visits.open("a", encoding="utf-8") as sheet:
+        sheet.write("2026-10-23,新洲,余文珠,另一公司,科技企业,\n")
+    refused = wkb("import", str(visits))
+    assert refused.exit_code == 1
+    assert f"{visits}:3: 2026-10 已封存,只能补录" in refused.stderr
+    assert record_files(root) == files

@@ -264,7 +264,7 @@ def _build_visit_row(
     """The visit a row gives, the items its problems open, each item's (status, resolution)
     cells, and warnings. Refuses what `visit add --problem` refuses."""
     from wkb_tracker.store.rectification_store import items_for_visit
-    from wkb_tracker.store.visits import VisitRequest, build_visit, refuse_sealed_entry
+    from wkb_tracker.store.visits import VisitRequest, build_visit
 
     entity = _registered(register, values, labels)
     if entity is not None:  # the register's name and id; its type and district fill blanks
@@ -290,8 +290,7 @@ def _build_visit_row(
         approved_by=values.get("approved_by"),
     )
     built = build_visit(policy, request, labels=labels)
-    visit = built.visit
-    refuse_sealed_entry(root, visit)
+    visit = built.visit  # a sealed month is checked once the row is known to be new (_plan_row)
     items = items_for_visit(
         policy,
         config,
@@ -335,6 +334,7 @@ def _build_item_row(
         late_reason=values.get("late_reason"),
         policy=policy,
         config=config,
+        check_sealed=False,  # after the already-imported check (_plan_row)
     )
 
 
@@ -457,9 +457,16 @@ def _plan_row(
     identity: EntityIdentity,
 ) -> PlannedRow:
     closed_on = values.get("closed")
+    from wkb_tracker.store.rectification_store import refuse_sealed_item
+    from wkb_tracker.store.visits import refuse_sealed_entry
+
+    # A row already imported is recognised before the sealed-month rule is applied: re-running
+    # an import after `month close` must say "already imported", not refuse the sealed month.
     if kind == RECTIFICATIONS:
         item = _build_item_row(root, policy, config, values, recorder)
         found = item_pool.claim(item_key(item))
+        if found is None:
+            refuse_sealed_item(root, item)
         target = found if found is not None else item
         events = _events(root, target, values.get("status"), values.get("resolution"), closed_on, values)
         return PlannedRow(0, kind, items=[PlannedItem(target, events, exists=found is not None)])
@@ -467,6 +474,8 @@ def _plan_row(
         root, policy, config, values, labels, recorder, register
     )
     found_visit = visit_pool.claim(visit_key(visit, identity))
+    if found_visit is None:
+        refuse_sealed_entry(root, visit)
     row = PlannedRow(
         0,
         kind,
@@ -482,6 +491,7 @@ def _plan_row(
                 events = _events(root, on_disk, status, resolution, closed_on, values)
                 row.items.append(PlannedItem(on_disk, events, exists=True))
                 continue
+        refuse_sealed_item(root, item)
         events = _events(root, item, status, resolution, closed_on, values)
         row.items.append(PlannedItem(item, events))
     return row

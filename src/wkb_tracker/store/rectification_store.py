@@ -436,6 +436,7 @@ def build_item(
     late_reason: str | None = None,
     policy: Policy | None = None,
     config: Config | None = None,
+    check_sealed: bool = True,
 ) -> Rectification:
     """The item `rectify add` (and `wkb import`) would write, checked, not yet written.
 
@@ -445,7 +446,9 @@ def build_item(
     district both are required. The deadline defaults to opened + `rectify_deadline_days`.
     Refuses: an unknown visit (or a void one), district or source; an opened date in the future
     or before the district's first table entry; a deadline before the opened date; an opened
-    date in a sealed month without both `late_reason` and `approved_by`.
+    date in a sealed month without both `late_reason` and `approved_by` (unless `check_sealed`
+    is off: `wkb import` first looks whether the row is already imported, then applies
+    `refuse_sealed_item`).
     """
     if config is None:
         config, _problems = read_config(root)
@@ -511,7 +514,10 @@ def build_item(
             say("立项日期 {d} 在未来", "the opened date {d} is in the future", d=opened_on)
         )
     approval = _approval(approved_by, late_reason)
-    _refuse_sealed(root, opened_on, approval["approved_by"], approval["late_reason"], opening=True)
+    if check_sealed:
+        _refuse_sealed(
+            root, opened_on, approval["approved_by"], approval["late_reason"], opening=True
+        )
     sealed = is_sealed(root, opened_on.year, opened_on.month)
     department_text = optional_text(department, "--department")
     owner_text = optional_text(owner, "--owner")
@@ -631,6 +637,11 @@ def _write_event(root: Path, item: Rectification, event: RectificationEvent) -> 
         except FileExistsError:
             continue
     raise UserError(say("无法生成唯一编号,请重试", "could not draw a unique id; try again"))
+
+
+def refuse_sealed_item(root: Path, item: Rectification) -> None:
+    """Refuse a new item opened in a sealed month without its late reason and approver."""
+    _refuse_sealed(root, item.opened, item.late_approved_by, item.late_reason, opening=True)
 
 
 def _refuse_sealed(
