@@ -130,3 +130,14 @@ def test_rectify_add__review_links_a_haochaping_item(root: Path, wkb: Any) -> No
     plain = json.loads(wkb(*args, "--source", "自查").stdout)
     assert plain["review"] is None
     assert "review" not in (root / plain["path"]).read_text(encoding="utf-8")
+
+
+def test_show__a_return_visit_line_carries_its_note(root: Path, wkb: Any) -> None:
+    """Review 2026-12-01: `rectify show` printed 回访:不满意 without what the entity said."""
+    item = open_item(root)
+    wkb("rectify", "close", item, "--resolution", "已协调", "--date", "2026-11-10")
+    assert wkb("rectify", "followup", item, "--satisfaction", "不满意", "--note", "利率太高").exit_code == 0
+
+    shown = wkb("rectify", "show", item).stdout
+
+    assert "回访:不满意,利率太高" in shown

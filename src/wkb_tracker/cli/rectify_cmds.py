@@ -703,7 +703,10 @@ def _event_text(event: RectificationEvent) -> str:
     if event.kind == "close":
         return say("关闭:{r}", "closure: {r}", r=event.resolution)
     if event.kind == "followup":
-        return say("回访:{s}", "return visit: {s}", s=event.satisfaction)
+        text = say("回访:{s}", "return visit: {s}", s=event.satisfaction)
+        if event.note:  # what the entity said is the point of a return visit
+            text += say(",{n}", ", {n}", n=event.note)
+        return text
     return say("重新打开,理由:{r}", "reopening, reason: {r}", r=event.reason)
 
 
