@@ -141,3 +141,14 @@ def test_config_list__hides_the_robot_key_and_secret(month: Path, wkb: Any) -> N
     assert listed["remind_webhook"] == "https://oapi.dingtalk.com/robot/send?…"
     assert listed["remind_secret"] == "(已设置)"
     assert "SEC123" not in wkb("config", "list").stdout
+
+
+def test_remind__format_takes_the_one_vocabulary(month: Path, wkb: Any) -> None:
+    """Review 2026-12-01: `wkb remind --format table` was refused (remind knew only `text`),
+    while every other command's --format says table, with `text` as the old name."""
+    table = wkb("remind", "--office", "--format", "table")
+    text = wkb("remind", "--office", "--format", "text")
+
+    assert table.exit_code == 0, table.stderr
+    assert table.stdout == text.stdout == wkb("remind", "--office").stdout
+    assert table.stdout.startswith("包区服务提醒 · 办公室")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import sys
 import urllib.parse
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session
+from wkb_tracker.cli.exporting import format_option
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.report.formats import JSON, MARKDOWN, TABLE
 
 if TYPE_CHECKING:
     from datetime import date
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
 
     from wkb_tracker.domain.dataset import Config
     from wkb_tracker.report.remind import Digest
-
-
-class RemindFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +41,15 @@ def remind(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: RemindFormat = typer.Option(RemindFormat.text, "--format"),
+    # the one vocabulary (cli.exporting): table, with `text` (remind's first name for it) kept
+    format: str = format_option(
+        TABLE,
+        JSON,
+        MARKDOWN,
+        default=TABLE,
+        help="输出格式:table(默认,旧值 text 同义)、json 或 markdown / table (default; `text` "
+        "still works), json or markdown",
+    ),
     send: bool = typer.Option(
         False, "--send", help="发送到配置的群机器人 / post to the configured group robot"
     ),
@@ -86,7 +89,7 @@ def remind(
     if send or dry_run:
         _deliver(chosen, config, dry_run=dry_run or not send)
         return
-    if format is RemindFormat.json:
+    if format == JSON:
         print_json(
             {
                 "as_of": day.isoformat(),
@@ -95,7 +98,7 @@ def remind(
             }
         )
         return
-    markdown = format is RemindFormat.markdown
+    markdown = format == MARKDOWN
     echo("\n\n".join("\n".join(lines(digest, markdown=markdown)) for digest in chosen))
 
 
