@@ -196,3 +196,17 @@ def test_stats__with_a_register(wkb: Invoke, root: Path) -> None:
     assert ("高企培育库", 2) in [(g["key"], g["visits"]) for g in view["groups"]]
     table = wkb("stats", "--month", "2026-11").stdout
     assert "名录中期内未走访的创新主体(共 2 个)" in table and "某孵化器" in table
+
+
+def test_stats_cli__the_group_header_is_in_one_language(wkb: Invoke, root: Path) -> None:
+    """Review 2026-12-01: the Chinese header read 分组(district), the English key in a Chinese
+    table and CSV."""
+    for visit in fixture_visits():
+        write_visit(root, visit)
+
+    zh = wkb("stats", "--month", "2026-11", "--by", "leader", "--format", "csv").stdout
+    en = wkb("stats", "--month", "2026-11", "--lang", "en", "--format", "csv").stdout
+
+    assert zh.lstrip("\ufeff").splitlines()[0].startswith("分组(责任领导),走访次数")
+    assert en.lstrip("\ufeff").splitlines()[0].startswith("group (district),visits")
+    assert "分组(区)" in wkb("stats", "--month", "2026-11").stdout

@@ -120,10 +120,26 @@ def _more(shown: int, total: int) -> None:
         )
 
 
+_BY_WORDS = {
+    "district": ("区", "district"),
+    "leader": ("责任领导", "leader"),
+    "entity": ("创新主体", "entity"),
+    "type": ("主体类型", "type"),
+    "mode": ("联系方式", "mode"),
+    "tag": ("措施", "tag"),
+}
+
+
+def _group_heading(by: str) -> str:
+    """分组(区) / group (district): the `--by` dimension in the header's own language."""
+    zh, en = _BY_WORDS.get(by, (by, by))
+    return say("分组({w})", "group ({w})", w=say(zh, en))
+
+
 def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The `--by` table with a total row: one header language (`--lang`)."""
     header = [
-        say("分组", "group") + f"({view['by']})",
+        _group_heading(view["by"]),
         say("走访次数", "visits"),
         say("主体数", "entities"),
         say("走访一次", "visited once"),
