@@ -107,6 +107,29 @@ def test_shell_completion__through_the_shell_protocol(root: Path) -> None:
     assert result.stdout.split() == ["盛继亮"]
 
 
+def test_shell_completion__entity_ids_and_every_district_leader_and_id_option(
+    wkb, root: Path
+) -> None:
+    for name in ("光谷实验室", "楚天光电科技有限公司"):
+        assert wkb("entity", "add", name, "--district", "东湖", "--type", "平台载体").exit_code == 0
+    ids = completion.entity_ids(_Ctx(root), "s")
+    assert len(ids) == 2 and all(i.startswith("S") for i in ids)
+    assert completion.entity_ids(_Ctx(root / "nowhere"), "S") == []  # silent without a root
+
+    def offered(words: str) -> list[str]:
+        env = {"_WKB_COMPLETE": "complete_bash", "COMP_WORDS": f"wkb --root {root} {words}"}
+        env["COMP_CWORD"] = str(len(words.split()) + 2)
+        result = CliRunner().invoke(app, [], env=env, prog_name="wkb")
+        set_language("zh")
+        return result.stdout.split()
+
+    assert offered("entity show S") == ids
+    assert offered("entity merge S") == ids
+    assert offered("entity add X --district 江") == ["江岸区", "江汉区", "江夏区"]
+    assert offered("entity list --district 江") == ["江岸区", "江汉区", "江夏区"]
+    assert offered("visit add --with 盛") == ["盛继亮"]
+
+
 def test_visit_add__district_list_in_columns(wkb, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WKB_INTERACTIVE", "1")
     monkeypatch.setenv("COLUMNS", "60")

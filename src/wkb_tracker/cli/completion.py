@@ -93,3 +93,18 @@ def visit_ids(ctx: Any, incomplete: str) -> list[str]:
 def item_ids(ctx: Any, incomplete: str) -> list[str]:
     """Rectification item ids that `incomplete` begins (R20261103-…)."""
     return _quietly(lambda: _ids(_root(ctx), "rectifications", incomplete))
+
+
+def entity_ids(ctx: Any, incomplete: str) -> list[str]:
+    """Entity register ids that `incomplete` begins (S20261201-…): one flat folder, one file each."""
+
+    def work() -> Iterator[str]:
+        from wkb_tracker.store.root import ENTITIES_DIR
+
+        wanted = incomplete.strip().upper()
+        for name in sorted(_names(_root(ctx) / ENTITIES_DIR)):
+            stem = name[: -len(".yaml")] if name.endswith(".yaml") else ""
+            if stem and not name.startswith(".") and stem.startswith(wanted):
+                yield stem
+
+    return _quietly(work)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     COMMIT_HELP,
     begin_commit,
@@ -76,7 +77,10 @@ def add(
         None, "--code", help="统一社会信用代码(18 位,校验)/ unified social credit code"
     ),
     district: str | None = typer.Option(
-        None, "--district", help="所在区:名称、id 或唯一前缀 / district name, id or prefix"
+        None,
+        "--district",
+        help="所在区:名称、id 或唯一前缀 / district name, id or prefix",
+        autocompletion=completion.districts,
     ),
     entity_type: str | None = typer.Option(None, "--type", help=TYPE_HELP),
     tag: list[str] | None = typer.Option(None, "--tag", help=TAGS_HELP),
@@ -124,7 +128,9 @@ def _print_json(entity: Entity, **extra: Any) -> None:
 @entity_app.command("list")
 def list_entities(
     ctx: typer.Context,
-    district: str | None = typer.Option(None, "--district", help="区 / district"),
+    district: str | None = typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    ),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     tag: str | None = typer.Option(None, "--tag", help="标签 / tag"),
     everything: bool = typer.Option(
@@ -218,7 +224,9 @@ def _row(entity: Entity, merged_column: bool) -> list[Any]:
 @entity_app.command("show")
 def show(
     ctx: typer.Context,
-    wanted: str = typer.Argument(..., metavar="ID|NAME", help="编号或名称 / id or name"),
+    wanted: str = typer.Argument(
+        ..., metavar="ID|NAME", help="编号或名称 / id or name", autocompletion=completion.entity_ids
+    ),
     format: str = view_format_option(),
 ) -> None:
     """显示一个主体 / print one entity."""
@@ -292,7 +300,9 @@ def _visits_of(root: Path, register: Register, entity_id: str) -> list[Visit]:
 @entity_app.command("edit")
 def edit(
     ctx: typer.Context,
-    wanted: str = typer.Argument(..., metavar="ID|NAME", help="编号或名称 / id or name"),
+    wanted: str = typer.Argument(
+        ..., metavar="ID|NAME", help="编号或名称 / id or name", autocompletion=completion.entity_ids
+    ),
     name: str | None = typer.Option(
         None,
         "--name",
@@ -306,7 +316,10 @@ def edit(
         None, "--code", help="统一社会信用代码(空字符串清除)/ credit code ('' clears it)"
     ),
     district: str | None = typer.Option(
-        None, "--district", help="所在区(空字符串清除)/ district ('' clears it)"
+        None,
+        "--district",
+        help="所在区(空字符串清除)/ district ('' clears it)",
+        autocompletion=completion.districts,
     ),
     entity_type: str | None = typer.Option(None, "--type", help=TYPE_HELP),
     tag: list[str] | None = typer.Option(None, "--tag", help="增加标签 / add a tag"),
@@ -360,9 +373,17 @@ def edit(
 @entity_app.command("merge")
 def merge(
     ctx: typer.Context,
-    keep: str = typer.Argument(..., metavar="KEEP", help="保留的主体(编号或名称)/ the entry kept"),
+    keep: str = typer.Argument(
+        ...,
+        metavar="KEEP",
+        help="保留的主体(编号或名称)/ the entry kept",
+        autocompletion=completion.entity_ids,
+    ),
     gone: str = typer.Argument(
-        ..., metavar="MERGED", help="并入前者的主体(编号或名称)/ the entry merged into it"
+        ...,
+        metavar="MERGED",
+        help="并入前者的主体(编号或名称)/ the entry merged into it",
+        autocompletion=completion.entity_ids,
     ),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who merges"),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
@@ -404,7 +425,9 @@ def merge(
 def link(
     ctx: typer.Context,
     apply: bool = typer.Option(
-        False, "--apply", help="写入建议的编号并提交(默认只列出)/ write the proposed ids (default: list only)"
+        False,
+        "--apply",
+        help="写入建议的编号并提交(默认只列出)/ write the proposed ids (default: list only)",
     ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
 ) -> None:

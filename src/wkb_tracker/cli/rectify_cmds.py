@@ -325,7 +325,9 @@ def close(
 @rectify_app.command("followup")
 def followup(
     ctx: typer.Context,
-    item_id: str = typer.Argument(..., metavar="ID", help="事项编号 / item id"),
+    item_id: str = typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    ),
     satisfaction: str = typer.Option(
         ..., "--satisfaction", help="满意度 / satisfaction: 满意|基本满意|不满意"
     ),

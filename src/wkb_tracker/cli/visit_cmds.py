@@ -126,13 +126,16 @@ def add(
         "--with",
         help="陪同的局领导,可重复;其为当日该区责任领导时计入其要求 / another leader present, "
         "repeatable; counts for him where he is the district's responsible leader that day",
+        autocompletion=completion.leaders,
     ),
     no_rectify: bool = typer.Option(
         False,
         "--no-rectify",
         help="不为 --problem 开立整改事项 / don't open rectification items for --problem",
     ),
-    register_entity: bool | None = typer.Option(None, "--register/--no-register", help=REGISTER_HELP),
+    register_entity: bool | None = typer.Option(
+        None, "--register/--no-register", help=REGISTER_HELP
+    ),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -508,7 +511,9 @@ def list_visits(
         void += view["void"]
     if any(linked):  # the register is in use: which entry each visit counts for
         header.insert(5, say("主体编号", "entity id"))
-        rows = [[*row[:5], entity_id, *row[5:]] for row, entity_id in zip(rows, linked, strict=True)]
+        rows = [
+            [*row[:5], entity_id, *row[5:]] for row, entity_id in zip(rows, linked, strict=True)
+        ]
     total = len(rows)
     for visit in visits:  # the rows past the table's bound are only counted
         total, void = total + 1, void + visit.is_void
