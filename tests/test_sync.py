@@ -68,6 +68,8 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
             "rectification_events": {},
             "reopened": [],
             "removed": [],
+            "entities_added": 0,
+            "entities_changed": 0,
         },
         "pushed": 0,
     }
@@ -102,8 +104,14 @@ def _item(root: Path) -> str:
             " 1 rectification closures, 1 rectification reopenings",
             {"close": 1, "extend": 1, "reopen": 1},
         ),
+        (  # review 2026-12-01: a return visit was told as "1 条其他整改事件"
+            [("close", "--resolution", "已办结", "--satisfaction", "满意")],
+            "1 条走访、1 个整改事项、1 次整改关闭、1 次回访",
+            "1 visits, 1 rectification items, 1 rectification closures, 1 return visits",
+            {"close": 1, "followup": 1},
+        ),
     ],
-    ids=["item", "progress", "extend-close-reopen"],
+    ids=["item", "progress", "extend-close-reopen", "close-followup"],
 )
 def test_sync__tells_new_items_from_their_events(
     office: tuple[Path, Path],
@@ -123,10 +131,30 @@ def test_sync__tells_new_items_from_their_events(
     english = json.loads(ok(zhang, "--lang", "en", "sync", "--format", "json").stdout)
     assert english["received"]["rectification_items"] == 1
     assert english["received"]["rectification_events"] == events
-    assert english["received"]["rectifications"] == 1 + len(changes)  # files, as before
+    # files, as before (one item file and one file per event)
+    assert english["received"]["rectifications"] == 1 + sum(events.values())
     git(zhang, "reset", "-q", "--hard", "before")
     assert ok(zhang, "--lang", "en", "sync").stdout == (
         f"synced with origin/main: received {en} from 李四; nothing to push\n"
+    )
+
+
+def test_sync__entity_register_files_are_told_as_entities(office: tuple[Path, Path]) -> None:
+    """Review 2026-12-01: registered and merged entities came in as "N 个其他文件(data/entities/…)"."""
+    zhang, li = office
+    ok(li, "entity", "add", "武汉光谷实验室", "--district", "东湖", "--type", "platform")
+    ok(li, "sync")
+    ok(zhang, "sync")
+    ok(li, "entity", "add", "光谷实验室", "--district", "东湖", "--type", "platform")
+    ok(li, "entity", "merge", "武汉光谷实验室", "光谷实验室")
+    ok(li, "sync")
+
+    result = json.loads(ok(zhang, "sync", "--format", "json").stdout)["received"]
+
+    assert (result["entities_added"], result["entities_changed"], result["other"]) == (1, 1, [])
+    git(zhang, "reset", "-q", "--hard", "HEAD~2")
+    assert ok(zhang, "sync").stdout == (
+        "已同步 origin/main:收到 1 个新登记主体、1 个主体登记改动,来自 李四;无需推送\n"
     )
 
 

@@ -30,7 +30,7 @@ from typing import Any
 from wkb_tracker.domain.errors import UserError, WkbError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.store import gitops
-from wkb_tracker.store.root import DATA, RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
+from wkb_tracker.store.root import DATA, ENTITIES_DIR, RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 
 EXIT_UNREACHABLE = 3
 EXIT_CONFLICT = 4
@@ -67,6 +67,9 @@ class Received:
     rectification_events: dict[str, int] = field(default_factory=dict)  # new events by kind
     reopened: list[str] = field(default_factory=list)  # months reopened (`wkb month reopen`)
     removed: list[str] = field(default_factory=list)  # record files removed (by hand: git rm)
+    # the entity register (data/entities/, one file per entry): registered, or edited / merged
+    entities_added: int = 0
+    entities_changed: int = 0
 
     def view(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,8 @@ class Received:
             "rectification_events": dict(sorted(self.rectification_events.items())),
             "reopened": self.reopened,
             "removed": self.removed,
+            "entities_added": self.entities_added,
+            "entities_changed": self.entities_changed,
         }
 
 
@@ -276,6 +281,7 @@ def _recorders_in(documents: dict[str, Any]) -> list[str]:
         void = value.get("void")
         names = [value.get(key) for key in ("recorder", "by", "created_by")]
         names += [value.get("sealed_by"), value.get("reopened_by")]  # a seal or a reopening
+        names.append(value.get("merged_by"))  # an entity entry merged into another
         if isinstance(void, dict):  # a void made on another clone: the voider sent it
             names.append(void.get("by"))
         events = value.get("events")
@@ -324,6 +330,12 @@ def _received(root: Path, prefix: str, base: str, upstream: str) -> Received:
             else:
                 received.rectification_items_changed += 1
             people.append(path)
+        elif rel.startswith(ENTITIES_DIR + "/") and rel.endswith(".yaml"):
+            if status == "A":
+                received.entities_added += 1
+            else:
+                received.entities_changed += 1
+            people.append(path)
         elif rel.startswith(SEALED_DIR + "/history/") and rel.endswith(".reopen.yaml"):
             # a reopening: its record, beside the kept version (which goes without saying)
             received.reopened.append(rel.rsplit("/", 1)[-1].split(".", 1)[0])
@@ -359,6 +371,8 @@ def _add(total: Received, more: Received) -> None:
     total.visits_changed += more.visits_changed
     total.rectification_items += more.rectification_items
     total.rectification_items_changed += more.rectification_items_changed
+    total.entities_added += more.entities_added
+    total.entities_changed += more.entities_changed
     for kind, count in more.rectification_events.items():
         total.rectification_events[kind] = total.rectification_events.get(kind, 0) + count
     total.sealed = sorted({*total.sealed, *more.sealed})
@@ -466,6 +480,7 @@ _EVENT_WORDS = {
     "extend": ("{n} 次整改延期", "{n} rectification extensions"),
     "close": ("{n} 次整改关闭", "{n} rectification closures"),
     "reopen": ("{n} 次整改重新打开", "{n} rectification reopenings"),
+    "followup": ("{n} 次回访", "{n} return visits"),
     "other": ("{n} 条其他整改事件", "{n} other rectification events"),
 }
 
@@ -492,6 +507,10 @@ def summary(result: SyncResult) -> str:
     for kind, (zh, en) in _EVENT_WORDS.items():
         if got.rectification_events.get(kind):
             parts.append(say(zh, en, n=got.rectification_events[kind]))
+    if got.entities_added:
+        parts.append(say("{n} 个新登记主体", "{n} registered entities", n=got.entities_added))
+    if got.entities_changed:
+        parts.append(say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed))
     if got.reopened:
         parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
     if got.sealed:
