@@ -499,6 +499,19 @@ def test_html__self_contained_and_deterministic(exported: dict[str, Any]) -> Non
     assert "@page { size: a4" in text and "<svg" in text
 
 
+def test_html__record_ids_and_headers_never_break(exported: dict[str, Any]) -> None:
+    """A record id is copied whole into `wkb rectify show`; a narrow 来源 header must not stand
+    one character a line (both were seen broken in the demo's screenshot)."""
+    import re
+
+    page = exported["2026-10", "html"].read_text(encoding="utf-8")
+    ids = re.findall(r"<td[^>]*>([VRS]\d{8}-[0-9A-Z]{6})</td>", page)
+    assert ids, "the month's page lists rectification items by id"
+    for record_id in ids:
+        assert f'<td class="id">{record_id}</td>' in page
+    assert "td.id { white-space: nowrap;" in page and "th { white-space: nowrap; }" in page
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_html__renders_in_headless_chromium(exported: dict[str, Any]) -> None:
     page = exported["2026-10", "html"]

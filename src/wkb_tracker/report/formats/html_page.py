@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from wkb_tracker.domain.i18n import language, say
+from wkb_tracker.domain.ids import id_date
 from wkb_tracker.report.formats.cells import DATE, INTEGER, RATE, Cell, Sheet, Styled, shown
 from wkb_tracker.report.formats.report_sheets import (
     About,
@@ -53,6 +54,8 @@ th, td { border: 1px solid #bfbfbf; padding: 3px 6px; text-align: left; vertical
 th { background: #d9e1f2; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.date { white-space: nowrap; }
+td.id { white-space: nowrap; font-variant-numeric: tabular-nums; }
+th { white-space: nowrap; }  /* short words (来源, 状态): never one character a line */
 """
     + "".join(
         f"td.s-{key} {{ background: {fill}; color: {ink}; }}\n"
@@ -90,6 +93,8 @@ def _td(cell: Cell, kind: str) -> str:
         classes.append("num")
     elif kind == DATE or isinstance(cell, date):
         classes.append("date")  # never broken over two lines
+    elif isinstance(cell, str) and id_date(cell) is not None:
+        classes.append("id")  # a record id is copied whole into `wkb … show`: never broken
     if kind == RATE:  # a fraction, or None when there was nothing to rate
         text = "-" if cell is None else f"{cell:.0%}" if isinstance(cell, float) else shown(cell)
     else:
