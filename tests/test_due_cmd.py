@@ -124,6 +124,24 @@ def test_due__table(root: Path, wkb: Any) -> None:
     assert "赵峰" not in result.stdout
 
 
+def test_due__owner_header_is_the_one_every_item_view_uses(root: Path, wkb: Any) -> None:
+    # `owner` is 责任人 in the ledger import, `rectify list` and the report; `due` said 负责人.
+    from wkb_tracker.report.formats.list_sheets import due_sheets, item_columns
+
+    add_item(root, "2026-10-01", "2026-11-20", "hanyang", id="R20261001-000001")
+    owner = item_columns()[5].title
+    assert owner == "责任人"
+
+    table = wkb("due", "--leader", "胡军")
+    assert table.exit_code == 0
+    header = next(line for line in table.stdout.splitlines() if "期限" in line).split()
+    assert owner in header and "负责人" not in table.stdout
+
+    view = json.loads(wkb("due", "--format", "json").stdout)
+    titles = [column.title for sheet in due_sheets(view) for column in sheet.columns]
+    assert owner in titles and "负责人" not in titles
+
+
 def test_due__nothing_due(root: Path, wkb: Any) -> None:
     for district in ("donghu", "hanyang"):
         add_visit(root, "2026-11-03", district)

@@ -1071,7 +1071,7 @@ def print_due(due: DueReport, *, calendar: str | None = None) -> None:
                 say("问题", "problem"),
                 say("分工区", "district"),
                 say("责任领导", "leader"),
-                say("负责人", "owner"),
+                say("责任人", "owner"),
                 say("期限", "deadline"),
                 say("状态", "status"),
             ],

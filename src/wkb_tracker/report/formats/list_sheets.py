@@ -171,7 +171,7 @@ def due_sheets(due: Mapping[str, Any]) -> list[Sheet]:
             Column(say("问题", "problem")),
             Column(say("分工区", "district")),
             Column(say("责任领导", "leader")),
-            Column(say("负责人", "owner")),
+            Column(say("责任人", "owner")),
             Column(say("期限", "deadline"), DATE),
             Column(say("状态", "status"), STATUS),
             Column(say("逾期天数", "days overdue"), INTEGER),
