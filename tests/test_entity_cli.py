@@ -69,6 +69,7 @@ def test_entity_add__json_view_and_file(wkb, root: Path) -> None:
             "--code '9135010' 不是有效的统一社会信用代码:应为 18 位,实际 7 位\n",
         ),
         (("甲公司", "--type", "公司"), None),
+        (("  ",), "NAME 不能为空\n"),
         (("甲公司", "--district", "不存在"), None),
     ],
 )

@@ -422,7 +422,8 @@ def build_entity(
     """A checked new Entity. Refuses (UserError naming the option): an empty name, an invalid
     credit code (GB 32100-2015 and GB 11714 check characters), a name, alias or code another
     active entry holds, an unknown or ambiguous district, an unknown type, control characters."""
-    name = clean_text(request.name, "--name", required=True)
+    # NAME: `wkb entity add` takes the name as its argument (there is no --name option there)
+    name = clean_text(request.name, "NAME", required=True)
     aliases = tuple(a for a in _names(request.aliases, "--alias") if a != name)
     code = parse_code(request.code) if request.code and request.code.strip() else None
     _refuse_taken(register, (name, *aliases), code)
