@@ -465,8 +465,16 @@ def compute(
     book: RuleBook = dataset.rule_book
     sealed_rules = sealed_rules or {}
 
+    # Asked once per visit (counting.decide) and per leader-district-month: each month's rule
+    # is looked up (seal manifest, then the rule book) once, not formatted and scanned every time.
+    rules: dict[tuple[int, int], CountingRule] = {}
+
     def rule_of(year: int, month: int) -> CountingRule:
-        return sealed_rules.get(f"{year:04d}-{month:02d}") or book.for_month(year, month)
+        found = rules.get((year, month))
+        if found is None:
+            key = f"{year:04d}-{month:02d}"
+            found = rules[(year, month)] = sealed_rules.get(key) or book.for_month(year, month)
+        return found
 
     snapshot = period.snapshot(as_of)
     in_force = max(snapshot, period.first)  # an as-of day before the period: its first month
