@@ -10,18 +10,15 @@ reads the files themselves.
 
 from __future__ import annotations
 
-import json
 import os
-import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain.entities import Entity
-from wkb_tracker.store import settings
+from wkb_tracker.store import json_cache
 
-CACHE_DIR = ".wkb-cache"
-FILE = f"{CACHE_DIR}/entities.json"
+FILE = f"{json_cache.CACHE_DIR}/entities.json"
 VERSION = 2  # 2: each entry's name keys kept beside it
 
 
@@ -34,7 +31,9 @@ def key(root: Path, folder: str) -> str | None:
         with os.scandir(root / folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 st = entry.stat(follow_symlinks=False)
-                line = f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                line = (
+                    f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                )
                 digest.update(line.encode("utf-8", "surrogateescape"))
     except FileNotFoundError:
         return "empty"
@@ -45,39 +44,32 @@ def key(root: Path, folder: str) -> str | None:
 
 def read(root: Path, wanted: str | None) -> tuple[list[Entity], dict[str, list[str]]] | None:
     """The cached entries and each one's name keys (entity_names.name_key of its names)."""
-    if wanted is None or not settings.cache_enabled():
+    raw = json_cache.load(root, FILE, wanted)
+    if raw is None:
         return None
     try:
-        if not stat.S_ISREG(os.lstat(root / FILE).st_mode):
-            return None  # a pipe or link where the cache should be: never read it
-        raw = json.loads((root / FILE).read_text(encoding="utf-8"))
-        if raw["key"] != wanted:
-            return None
         entities = [_decode(row) for row in raw["entities"]]
-        keys = {entity.id: list(row[15]) for entity, row in zip(entities, raw["entities"], strict=True)}
+        keys = {
+            entity.id: list(row[15]) for entity, row in zip(entities, raw["entities"], strict=True)
+        }
         return entities, keys
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None  # missing or corrupt: parse the YAML instead
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None  # corrupt: parse the YAML instead
 
 
 def write(root: Path, wanted: str | None, entities: list[Entity]) -> None:
-    if wanted is None or not settings.cache_enabled():
+    if wanted is None:
         return
-    from wkb_tracker.domain.entity_names import name_key
-    from wkb_tracker.domain.errors import RefusedWrite
-    from wkb_tracker.store.storage import replace_atomic
 
-    raw = {
-        "key": wanted,
-        "entities": [
+    def build() -> dict[str, Any]:
+        from wkb_tracker.domain.entity_names import name_key
+
+        rows = [
             [*_encode(entity), [name_key(name) for name in entity.names]] for entity in entities
-        ],
-    }
-    try:
-        (root / CACHE_DIR).mkdir(exist_ok=True)
-        replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False))
-    except (OSError, RefusedWrite):
-        pass  # a read-only root (or a linked .wkb-cache) simply goes without the cache
+        ]
+        return {"key": wanted, "entities": rows}
+
+    json_cache.save(root, FILE, build)
 
 
 def _time(value: datetime | None) -> str | None:

@@ -7,22 +7,18 @@ Only a policy without problems is cached, so `wkb validate` always sees the file
 
 from __future__ import annotations
 
-import json
-import os
-import stat
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.domain.model import Assignment, Measure, Section
-from wkb_tracker.store import settings
+from wkb_tracker.store import json_cache
 from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.policy import Policy
 
-CACHE_DIR = ".wkb-cache"
-FILE = f"{CACHE_DIR}/policy.json"
+FILE = f"{json_cache.CACHE_DIR}/policy.json"
 VERSION = 3  # 3: table entries with dates out of range are problems
 
 
@@ -38,26 +34,23 @@ def key(root: Path) -> list[int] | None:
 
 
 def read(root: Path, wanted: list[int] | None) -> Policy | None:
-    if wanted is None or not settings.cache_enabled():
+    raw = json_cache.load(root, FILE, wanted)
+    if raw is None:
         return None
     try:
-        if not stat.S_ISREG(os.lstat(root / FILE).st_mode):
-            return None  # a pipe or link where the cache should be: never read it
-        raw = json.loads((root / FILE).read_text(encoding="utf-8"))
-        if raw["key"] != wanted:
-            return None
         return _decode(raw)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None  # missing or corrupt: parse the YAML instead
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None  # corrupt: parse the YAML instead
 
 
 def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
-    if wanted is None or not settings.cache_enabled():
+    if wanted is None:
         return
-    from wkb_tracker.domain.errors import RefusedWrite
-    from wkb_tracker.store.storage import replace_atomic
+    json_cache.save(root, FILE, lambda: _encode(wanted, policy))
 
-    raw = {
+
+def _encode(wanted: list[int], policy: Policy) -> dict[str, Any]:
+    return {
         "key": wanted,
         "minimum": policy.monthly_minimum,
         "rules": policy.rule_book.to_json(),
@@ -82,12 +75,6 @@ def write(root: Path, wanted: list[int] | None, policy: Policy) -> None:
             for a in policy.assignments
         ],
     }
-    try:
-        (root / CACHE_DIR).mkdir(exist_ok=True)
-        # `default=str`: a rule's `changes` carry dates (kept as ISO text; only shown).
-        replace_atomic(root / FILE, json.dumps(raw, ensure_ascii=False, default=str))
-    except (OSError, RefusedWrite):
-        pass  # a read-only root (or a linked .wkb-cache) simply goes without the cache
 
 
 def _decode(raw: dict[str, Any]) -> Policy:

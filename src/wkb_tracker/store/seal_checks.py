@@ -134,8 +134,6 @@ def _suspects(
     root: Path, items: list[Rectification]
 ) -> list[tuple[Rectification, RectificationEvent | None, Problem]]:
     """See `unapproved_after_seal`."""
-    from wkb_tracker.store.manifest import read_seal_book
-
     latest: dict[tuple[int, int], Any] = {}  # per month: the latest recording of a suspect
     for _item, _event, day, at in _unapproved_in_sealed_months(items, None):
         key = (day.year, day.month)

@@ -565,7 +565,6 @@ def _quoted(text: str) -> str:
 def _refuse_surrogate() -> None:
     """Text that is not UTF-8 is refused rather than written as a `\\uDC85` escape that reads
     back as the same undecodable character (and later breaks output and git)."""
-    from wkb_tracker.domain.errors import RefusedWrite
     from wkb_tracker.domain.text import not_utf8
 
     raise RefusedWrite(not_utf8(say("要写入的文本", "the text to write")).message)
@@ -669,8 +668,6 @@ def _write_temp(directory: Path, data: bytes) -> Path:
     try:
         handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     except OSError as error:  # a folder without write permission, a read-only file system
-        from wkb_tracker.domain.errors import RefusedWrite
-
         raise RefusedWrite(
             say(
                 "无法在 {p} 中写入:{e};未写入任何内容",
@@ -702,7 +699,6 @@ ROOT_MARKER = "wkb.toml"  # config.CONFIG_FILE; named here so that storage impor
 
 def _encoded(path: Path, text: str) -> bytes:
     """`text` as the bytes to write; refuses what a reader would refuse afterwards."""
-    from wkb_tracker.domain.errors import RefusedWrite
     from wkb_tracker.domain.text import not_utf8
 
     try:
@@ -729,7 +725,6 @@ def ensure_folder(path: Path) -> None:
     the records root and it is a symlink or not a folder: a write must never follow a link out of
     the root (readers never read through one either). Outside any records root (no wkb.toml above
     `path`) the folder is simply created."""
-    from wkb_tracker.domain.errors import RefusedWrite
 
     folder = path.parent
     offending: tuple[Path, str] | None = None
