@@ -297,6 +297,10 @@ def test_import__usage_mistakes_exit_2(wkb: Invoke, tmp_path: Path) -> None:
     result = wkb("import", str(sheet))
     assert result.exit_code == 2 and "找不到表头" in result.stderr
     assert "没有字段 'nothing'" in wkb("import", str(sheet), "--map", "a=nothing").stderr
+    # a --default without a field is reported as a --default mistake, not as one in --map
+    nameless = wkb("import", str(sheet), "--default", "=科技企业")
+    assert nameless.exit_code == 2
+    assert nameless.stderr == "--default 须写作 字段=值,收到 '=科技企业'\n"
 
 
 # -- the pure parts --------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def _defaults(kind: str, pairs: list[str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not value.strip():
+        if not sep or not name.strip() or not value.strip():
             raise UserError(
                 say(
                     "--default 须写作 字段=值,收到 {p!r}",
