@@ -212,10 +212,18 @@ def _git_head(root: Path) -> str | None:
 
 
 def ensure_git(root: Path) -> None:
-    """The data as a git repository with the pre-commit hook installed (once per data set), for
-    the commit and hook measurements. (A real records root is a git repository.)"""
-    if _git_head(root) is not None:
-        return
+    """The data as a git repository (once per data set) with the pre-commit hook of this
+    installation, for the commit and hook measurements. (A real records root is a git
+    repository.) The hook is installed on every run: it names the Python that installed it, and
+    data kept from an earlier run may hold the hook of a virtual environment since removed."""
+    if _git_head(root) is None:
+        _commit_all(root)
+    subprocess.run(
+        [WKB, "--root", str(root), "hook", "install"], stdout=subprocess.DEVNULL, check=True
+    )
+
+
+def _commit_all(root: Path) -> None:
     print(f"committing {root} to git (once) …", file=sys.stderr, flush=True)
     for args in (
         ("init", "-q", "-b", "main"),
@@ -225,9 +233,6 @@ def ensure_git(root: Path) -> None:
         ("commit", "-q", "-m", "bench data"),
     ):
         subprocess.run(["git", "-C", str(root), *args], stdout=subprocess.DEVNULL, check=True)
-    subprocess.run(
-        [WKB, "--root", str(root), "hook", "install"], stdout=subprocess.DEVNULL, check=True
-    )
 
 
 def visit_add(*options: str) -> list[str]:

@@ -196,6 +196,47 @@ def test_hook__a_blocked_commit_is_named_in_the_users_language(
     assert git(records, "diff", "--cached", "--name-only") == ""  # nothing left staged
 
 
+@pytest.mark.parametrize("wkb_on_path", [True, False], ids=["python-on-path", "none"])
+def test_hook__its_python_gone_falls_back_to_path_or_blocks_with_the_repair(
+    records: Path, tmp_path: Path, wkb_on_path: bool
+) -> None:
+    """A hook installed by a virtual environment that was since removed (rebuilt, moved, or the
+    records copied from another machine) must not fail with `exec: …: not found`."""
+    hook = Path(ok(records, "hook", "install").stdout.split(":", 1)[1].strip())
+    gone = str(tmp_path / "removed-venv/bin/python")
+    hook.write_bytes(hook.read_bytes().replace(sys.executable.encode(), gone.encode()))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if wkb_on_path:  # a python3 on PATH that has wkb (a wrapper: a venv needs its own path)
+        wrapper = bin_dir / "python3"
+        wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+    for name in ("git", "sh", "cat"):  # PATH holds no other Python (nor one with wkb)
+        found = subprocess.run(["which", name], capture_output=True, text=True, check=True)
+        (bin_dir / name).symlink_to(found.stdout.strip())
+    bad = records / "data/visits/2026/11/bad.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: V20261103-AAAAAA\n", encoding="utf-8")
+    git(records, "add", "data/visits/2026/11/bad.yaml")
+    env = {**os.environ, "PATH": str(bin_dir)}
+    blocked = subprocess.run(
+        ["git", "commit", "-qm", "bad"],
+        cwd=records,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert blocked.returncode != 0
+    assert "not found" not in blocked.stderr
+    if wkb_on_path:  # the record was validated by the Python found on PATH
+        assert "data/visits/2026/11/bad.yaml:1: 缺少字段" in blocked.stderr
+    else:
+        assert blocked.stderr.startswith(
+            f"wkb: pre-commit 钩子找不到安装它的 Python({gone}),请重新运行 wkb hook install\n"
+        )
+
+
 def test_hook__nothing_to_validate_outside_roots_passes(tmp_path: Path) -> None:
     repo = tmp_path / "plain"
     repo.mkdir()

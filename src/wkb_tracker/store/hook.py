@@ -22,10 +22,26 @@ MARKER = "# installed by wkb hook install"
 
 
 def hook_script(python: str) -> str:
+    """The hook names the Python that installed it (a clerk's commit must not depend on PATH);
+    when that Python is gone — the virtual environment was rebuilt or moved, or the records were
+    copied from another machine — it falls back to a `python3`/`python` on PATH that has wkb,
+    and otherwise blocks the commit saying how to repair it (a line in Chinese, one in English)."""
     return f"""#!/bin/sh
 {MARKER}
 # Runs `wkb validate` on every records root in the commit; a non-zero exit blocks the commit.
-exec {shlex.quote(python)} -m wkb_tracker.store.hook
+py={shlex.quote(python)}
+if [ ! -x "$py" ]; then
+  gone=$py
+  for py in python3 python ""; do
+    [ -n "$py" ] && "$py" -c "import wkb_tracker" >/dev/null 2>&1 && break
+  done
+  if [ -z "$py" ]; then
+    echo "wkb: pre-commit 钩子找不到安装它的 Python($gone),请重新运行 wkb hook install" >&2
+    echo "wkb: the pre-commit hook's Python ($gone) is gone: run wkb hook install again" >&2
+    exit 1
+  fi
+fi
+exec "$py" -m wkb_tracker.store.hook
 """
 
 
