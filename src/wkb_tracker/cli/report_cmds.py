@@ -78,9 +78,7 @@ def report(
     from wkb_tracker.report.formats.outputs import needs_items, report_bytes
 
     items = report_items(ctx, dataset, result) if needs_items(fmt) else []
-    data = report_bytes(
-        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
-    )
+    data = report_bytes(fmt, result, explain=explain, items=items, about=lambda: about(ctx, known))
     deliver(ctx, data, fmt, output)
 
 
@@ -152,7 +150,9 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
     views = []
     for item_id in wanted:
         item = by_id.get(item_id)
-        view = item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        view = (
+            item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        )
         if view is not None:
             views.append(view)
     return views
@@ -164,6 +164,7 @@ def compute_report(
     """The report of `period` as of `day`, as known on `known` (sealed months' official figures
     applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     root = session(ctx).root()
     dataset = _load(root, period.months(), period.records_window(day), known)
@@ -180,6 +181,8 @@ def compute_report(
             fallback_minimum=dataset.monthly_minimum,
             override=dataset.config.monthly_minimum,
         )
+    counted_under = [*dataset.rule_book.rules, *(rules or {}).values()]
+    dataset = with_counting_register(root, dataset, counted_under)
     result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
     result = _official(root, result, known, seals)
     if set_aside:
@@ -190,10 +193,12 @@ def compute_report(
 def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
     """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     month = compliance.month_of(day)
     dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
+    dataset = with_counting_register(root, dataset, dataset.rule_book.rules)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     return compliance.due(dataset, day, leader=name)
 
@@ -318,4 +323,3 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     for problem in found:
         warn(problem)
     return (replace(dataset, rectifications=items) if found else dataset), found
-

@@ -198,9 +198,12 @@ def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
 def month_figures(root: Path, first: date) -> dict[str, Any]:
     """The month's report figures at sealing time: per leader and district, contacts, required
     and status (measure 14), so a later report can be compared with what was sealed."""
+    from wkb_tracker.store.entity_store import with_counting_register
     from wkb_tracker.store.loader import load
 
-    return figures_of(load(root, months=[(first.year, first.month)]), first)
+    dataset = load(root, months=[(first.year, first.month)])
+    rule = dataset.rule_book.for_month(first.year, first.month)
+    return figures_of(with_counting_register(root, dataset, [rule]), first)
 
 
 def month_rule(root: Path, first: date) -> CountingRule:
