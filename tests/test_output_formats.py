@@ -164,7 +164,18 @@ def test_format__one_vocabulary_with_old_values_kept(wkb: Any) -> None:
     # wkb's one-line usage error (cli.usage) names the valid choices
     assert "'docx' 无效;可选:table|json|csv|markdown|xlsx|html" in refused.stderr
     for args in (["due"], ["rectify", "list"], ["visit", "list"], ["report"], ["stats"]):
-        assert "[table|json|csv|markdown|xlsx|html]" in ok(wkb(*args, "-h")).stdout
+        shown = ok(wkb(*args, "-h")).stdout
+        assert "[table|json|csv|markdown|xlsx|html]" in shown
+        assert ".docx" not in shown  # --output names only the extensions the command writes
+    assert ".docx" in ok(wkb("bulletin", "-h")).stdout
+
+
+def test_output_help__extensions_of_the_formats_a_command_writes() -> None:
+    from wkb_tracker.cli.exporting import extensions
+    from wkb_tracker.report.formats import BULLETIN_FORMATS, EXPORT_FORMATS
+
+    assert extensions(EXPORT_FORMATS) == ".json .csv .md .xlsx .html"
+    assert extensions(BULLETIN_FORMATS) == ".md .docx"
 
 
 def test_format__show_and_add_commands_keep_text(wkb: Any) -> None:

@@ -41,7 +41,7 @@ def bulletin(
         help="输出格式,默认 docx;markdown 为纯文本预览 / output format: docx (default), or "
         "markdown for a plain preview",
     ),
-    output: str | None = output_option(),
+    output: str | None = output_option(*BULLETIN_FORMATS),
     init_template: bool = typer.Option(
         False,
         "--init-template",

@@ -29,7 +29,7 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
     from datetime import date
@@ -419,14 +419,14 @@ def list_items(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.domain.knowledge import items_known_on
     from wkb_tracker.store.rectification_store import load_items, select
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
     most = row_limit(limit, everything, table=fmt == "table")

@@ -18,7 +18,7 @@ from wkb_tracker.cli.common import (
     warn,
 )
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.report.formats import LIST_FORMATS, REPORT_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -54,8 +54,8 @@ def report(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*REPORT_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
     explain: bool = typer.Option(
         False,
         "--explain",
@@ -65,7 +65,7 @@ def report(
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, REPORT_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     dataset, result = compute_report(ctx, period, day, known, leader)
@@ -94,13 +94,13 @@ def due(
         autocompletion=completion.leaders,
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     result = due_report(session(ctx).root(), day, known, leader)
     if fmt == "table":

@@ -34,7 +34,7 @@ from wkb_tracker.cli.exporting import (
 )
 from wkb_tracker.cli.visit_entity import REGISTER_HELP
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -421,8 +421,8 @@ def list_visits(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
@@ -443,7 +443,7 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
