@@ -280,18 +280,12 @@ SHOWN_VISITS = 10  # the latest ones; `--format json` lists every id
 
 
 def _visits_of(root: Path, register: Register, entity_id: str) -> list[Visit]:
-    """The non-void visits that count for the entry `entity_id`: those whose `entity_id` is it,
-    or an entry merged into it, by date."""
+    """The non-void visits that count for the entry `entity_id` (domain/identity's rule)."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.loader import load_visits
 
     visits, _problems, _temps = load_visits(root)
-    counted = []
-    for visit in visits:
-        if visit.entity_id and not visit.is_void:
-            current = register.canonical(visit.entity_id)
-            if current is not None and current.id == entity_id:
-                counted.append(visit)
-    return sorted(counted, key=lambda v: (v.date, v.id))
+    return Identities(register).visits_of(visits, entity_id)
 
 
 # -- edit and merge -------------------------------------------------------------------------------

@@ -123,19 +123,21 @@ def due(
 
 
 def visit_entities(ctx: typer.Context, dataset: Dataset) -> dict[str, tuple[str, str]]:
-    """Visit id → (entity id, registered name), followed through merges, for the visits whose
-    `entity_id` the register knows (issue 14.5); empty without a register."""
+    """Visit id → (entity id, registered name) of the entry each visit served now
+    (domain/identity's rule: its id followed through merges, else its name resolved), for
+    `--explain` (issue 14.5); empty without a register."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.entity_store import load_register
 
-    register, _problems = load_register(session(ctx).root())
-    found: dict[str, tuple[str, str]] = {}
-    if not len(register):
-        return found
-    for visit in dataset.visits:
-        entity = register.canonical(visit.entity_id)
-        if entity is not None:
-            found[visit.id] = (entity.id, entity.name)
-    return found
+    register = dataset.register
+    if register is None:
+        register, _problems = load_register(session(ctx).root())
+    who = Identities(register)
+    return {
+        visit.id: (found.id, found.name)
+        for visit in dataset.visits
+        if (found := who.entry(visit)) is not None
+    }
 
 
 def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[dict[str, object]]:

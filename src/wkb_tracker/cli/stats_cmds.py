@@ -60,9 +60,8 @@ def stats(
     from wkb_tracker.cli.report_cmds import _period
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.domain.dates import months_between, today
-    from wkb_tracker.domain.errors import DataError
     from wkb_tracker.store.loader import load, load_rectifications
-    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.store.policy_files import refuse_broken_policy
 
     fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day = today()
@@ -75,9 +74,7 @@ def stats(
     # opened in the period (an item lives in the folder of its opened month).
     dataset = load(root, months=months_between(earliest, period.last), rectifications=False)
     items, problems, _temps = load_rectifications(root, months=period.months())
-    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
-    if policy_problems:
-        raise DataError("\n".join(str(p) for p in policy_problems))
+    refuse_broken_policy(dataset.problems)
     for problem in dataset.problems + problems:
         warn(str(problem))
     from wkb_tracker.store.entity_store import load_register

@@ -17,9 +17,11 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
+    approved_by_option,
     begin_commit,
     echo,
     finish_commit,
+    late_reason_option,
     more_rows_note,
     row_limit,
     session,
@@ -113,14 +115,8 @@ def add(
     recorder: str | None = typer.Option(
         None, "--recorder", help="记录人(默认取配置或 git user.name)/ recorder"
     ),
-    late_reason: str | None = typer.Option(
-        None, "--late-reason", help="补录原因 / reason for a late entry (补录)"
-    ),
-    approved_by: str | None = typer.Option(
-        None,
-        "--approved-by",
-        help="批准人(补录进已封存月份时必填)/ who approved a late entry into a sealed month",
-    ),
+    late_reason: str | None = late_reason_option(),
+    approved_by: str | None = approved_by_option(),
     joint: list[str] | None = typer.Option(
         None,
         "--with",

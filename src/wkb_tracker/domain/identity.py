@@ -5,10 +5,14 @@ followed through merges (a merged entry counts for the one that stayed), else it
 as `visit add` resolves one (Register.resolve). Without a register, or for a name the register
 does not know, it is the name's key (entity_names.name_key: width, blanks, case, brackets,
 有限公司-style suffixes). `wkb stats` groups by this key and measure 14's
-`one_per_entity_per_day` counts one contact per key and day, so the two never disagree.
+`one_per_entity_per_day` counts one contact per key and day, `wkb entity show` lists the visits
+of an entry, `report --explain` names who each visit served and `wkb import` recognises a row
+again by this key: none of them can disagree about which visits are one entity's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from wkb_tracker.domain.entities import Entity, Register
 from wkb_tracker.domain.entity_names import name_key
@@ -43,3 +47,17 @@ class Identities:
         entity."""
         found = self.entry(visit)
         return "id:" + found.id if found is not None else "name:" + name_key(visit.entity)
+
+    def visits_of(self, visits: Iterable[Visit], entity_id: str) -> list[Visit]:
+        """The non-void `visits` whose entity is the entry `entity_id` now (recorded with its
+        id or an id merged into it, or by a name that resolves to it), by date and id."""
+        return sorted(
+            (
+                visit
+                for visit in visits
+                if not visit.is_void
+                and (found := self.entry(visit)) is not None
+                and found.id == entity_id
+            ),
+            key=lambda visit: (visit.date, visit.id),
+        )

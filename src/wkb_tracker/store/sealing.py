@@ -13,7 +13,7 @@ record (who, when, why, approved by), and the next `month close` writes a new ve
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,21 @@ def figure_changes(sealed: dict[str, Any], now: dict[str, Any]) -> list[str]:
                 )
             )
     return changes
+
+
+def months_to_seal(root: Path, day: date, grace: int, tracking_start: str | None) -> list[str]:
+    """Months not sealed whose 补录 window (`late_grace_days` after the month's end) has closed
+    by `day`, from `tracking_start` on, oldest first (at most the last 12): what `wkb remind`
+    asks the office to seal."""
+    rows, _problems = month_statuses(root)
+    ready = []
+    for row in rows:
+        year, month = int(row["month"][:4]), int(row["month"][5:7])
+        if row["state"] == "sealed" or (tracking_start and row["month"] < tracking_start):
+            continue
+        if month_bounds(year, month)[1] + timedelta(days=grace) < day:
+            ready.append(row["month"])
+    return sorted(ready)[-12:]
 
 
 def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:

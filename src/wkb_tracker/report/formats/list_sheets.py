@@ -117,16 +117,26 @@ REPORT_WORDS = {
 }
 
 
+def standing(status: str | None, due_soon: bool | None, closed_late: bool | None) -> str:
+    """An item's standing, a key of LIST_WORDS: its status (open | overdue | closed), with
+    open items due soon and closures after the deadline told apart."""
+    if status == "open" and due_soon:
+        return "due_soon"
+    if status == "closed" and closed_late:
+        return "closed_late"
+    return status if status in LIST_WORDS else "open"
+
+
+def view_standing(view: Mapping[str, Any]) -> str:
+    """`standing` of an item's view (rectification_store.item_view)."""
+    return standing(view.get("status"), view.get("due_soon"), view.get("closed_late"))
+
+
 def item_word(
     view: Mapping[str, Any], words: Mapping[str, tuple[str, str, str]] = LIST_WORDS
 ) -> Styled:
-    """An item's standing (its view's status, `due_soon`, `closed_late`) as words and a colour."""
-    status = view.get("status") or "open"
-    if status == "open" and view.get("due_soon"):
-        status = "due_soon"
-    elif status == "closed" and view.get("closed_late"):
-        status = "closed_late"
-    zh, en, key = words.get(status, words["open"])
+    """An item's standing as words and a colour key."""
+    zh, en, key = words[view_standing(view)]
     return Styled(say(zh, en), key)
 
 
