@@ -10,18 +10,17 @@ from pathlib import Path
 
 from builders import make_visit, write_visit
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.i18n import message_code, say, set_language
+from wkb_tracker.domain.i18n import message_code, say
+from wkb_tracker.domain.settings import Settings, using
 
 
 def test_problem__found_in_one_language_is_shown_in_the_other() -> None:
     problem = Problem("a.yaml", 3, say("未知的区 {d}", "unknown district {d}", d="东湖"))
     assert str(problem) == "a.yaml:3: 未知的区 东湖"
-    set_language("en")
-    try:
+    with using(Settings(lang="en")):
         assert str(problem) == "a.yaml:3: unknown district 东湖"
         assert problem.text("zh") == "a.yaml:3: 未知的区 东湖"
-    finally:
-        set_language("zh")
+    assert str(problem) == "a.yaml:3: 未知的区 东湖"
     assert problem.code == "unknown-district"
 
 
