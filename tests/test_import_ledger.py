@@ -101,6 +101,9 @@ def test_import__skip_invalid_writes_the_good_rows_then_a_rerun_writes_nothing(
     ]
     assert len(report["visits_written"]) == 3 and len(report["rectifications_written"]) == 2
     assert [p["row"] for p in report["problems"]] == [7, 8]
+    assert [list(p) for p in report["problems"]] == [["row", "code", "message", "text"]] * 2
+    # issue 12.4: a language-free code beside the message
+    assert [p["code"] for p in report["problems"]] == ["is-not-a-valid-date", "must-not-be-empty"]
     visits = json.loads(wkb("visit", "list", "--format", "json").stdout)
     assert [(v["date"], v["leader"], v["entity"], v["summary"]) for v in visits] == [
         ("2026-11-03", "胡军", "武汉光谷实验室", "了解用地需求"),

@@ -57,3 +57,40 @@ def test_validate_json__a_clean_root_is_ok(wkb) -> None:
     result = wkb("validate", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["ok"] is True
+
+
+def _broken_visit(root: Path) -> str:
+    rel = "data/visits/2026/11/2026-11-03_broken.yaml"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text("id: V20261103-AAAAAA\ndate: [\n", encoding="utf-8")
+    return rel
+
+
+def test_report_and_due_json__problems_stay_strings_and_details_carry_the_code(
+    wkb, root: Path
+) -> None:
+    """`problems` keeps its type (a list of `path:line: message` strings, a public contract);
+    `problem_details` adds each problem's path, line, language-free code and shown message."""
+    rel = _broken_visit(root)
+    for command in (("report", "--month", "2026-11"), ("due",)):
+        english = json.loads(wkb("--lang", "en", *command, "--format", "json").stdout)
+        (text,) = english["problems"]
+        assert text.startswith(f"{rel}:3: YAML error: ")
+        assert english["problem_details"] == [
+            {
+                "path": rel,
+                "line": 3,
+                "code": "yaml-error",
+                "message": text.removeprefix(f"{rel}:3: "),
+                "text": text,
+            }
+        ]
+        chinese = json.loads(wkb(*command, "--format", "json").stdout)
+        (detail,) = chinese["problem_details"]
+        assert detail["code"] == "yaml-error" and detail["message"].startswith("YAML 语法错误")
+        assert chinese["problems"] == [detail["text"]]
+
+
+def test_report_json__a_clean_root_has_empty_details(wkb) -> None:
+    data = json.loads(wkb("report", "--month", "2026-11", "--format", "json").stdout)
+    assert data["problems"] == [] and data["problem_details"] == []
