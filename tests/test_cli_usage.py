@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from wkb_tracker.cli import app
 from wkb_tracker.cli.examples import EXAMPLES
 from wkb_tracker.cli.usage import hoist_global_options, walk
-from wkb_tracker.domain.i18n import set_language
 
 
 @pytest.mark.parametrize(
@@ -112,7 +111,6 @@ def test_hoist_global_options__moves_only_globals_and_stops_at_double_dash() -> 
 
 def _help(*args: str) -> str:
     result = CliRunner().invoke(app, list(args))
-    set_language("zh")
     assert result.exit_code == 0, result.output
     return result.stdout
 

@@ -101,6 +101,9 @@ def test_import__skip_invalid_writes_the_good_rows_then_a_rerun_writes_nothing(
     ]
     assert len(report["visits_written"]) == 3 and len(report["rectifications_written"]) == 2
     assert [p["row"] for p in report["problems"]] == [7, 8]
+    assert [list(p) for p in report["problems"]] == [["row", "code", "message", "text"]] * 2
+    # issue 12.4: a language-free code beside the message
+    assert [p["code"] for p in report["problems"]] == ["is-not-a-valid-date", "must-not-be-empty"]
     visits = json.loads(wkb("visit", "list", "--format", "json").stdout)
     assert [(v["date"], v["leader"], v["entity"], v["summary"]) for v in visits] == [
         ("2026-11-03", "胡军", "武汉光谷实验室", "了解用地需求"),
@@ -420,3 +423,27 @@ def test_import__a_rerun_after_the_month_is_sealed_says_already_imported(
     assert refused.exit_code == 1
     assert f"{visits}:3: 2026-10 已封存,只能补录" in refused.stderr
     assert record_files(root) == files
+
+
+def test_import__a_formula_saved_without_its_result_is_named_not_silently_empty(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    """A workbook made by a program holds formulas Excel/WPS never computed: openpyxl reads them
+    as empty, so the row was refused as "empty" with no word of the formula."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["走访日期", "所属区", "带队领导", "走访对象", "主体类型"])
+    sheet.append(["2026-11-03", "东湖", "胡军", "=\"武汉\"&\"光谷实验室\"", "平台载体"])
+    sheet.append(["2026-11-04", "东湖", "胡军", "某科技公司", "科技企业"])
+    path = tmp_path / "公式.xlsx"
+    book.save(path)
+
+    result = wkb("import", str(path), "--dry-run")
+
+    assert f"{path}:1 个单元格是未保存计算结果的公式(D2),按空白读取" in result.stderr
+    assert f"{path}:2: 「走访对象」 不能为空" in result.stderr
+    english = wkb("--lang", "en", "import", str(path), "--dry-run")
+    assert "1 cells hold a formula saved without its result (D2) and read as empty" in (
+        english.stderr
+    )
+    assert record_files(root) == []

@@ -485,6 +485,20 @@ def test_bulletin__template_init_edit_and_warnings(root: Path, wkb: Any, tmp_pat
     assert wkb("bulletin", "--month", "2026-10", "--quarter", "2026-Q3").exit_code == 2
 
 
+def test_bulletin__months_before_tracking_start_are_said_not_assessed(root: Path, wkb: Any) -> None:
+    """A bulletin for a period before `tracking_start` printed "0项未达到" and "本期各分工区均
+    达到最低联系次数" as if the leaders had been assessed."""
+    tracked = ok(wkb("bulletin", "--month", "2026-10", "--format", "markdown")).stdout
+    assert "跟踪起始月" not in tracked
+    ok(wkb("config", "set", "tracking_start", "2026-11"))
+    before = ok(wkb("bulletin", "--month", "2026-10", "--format", "markdown")).stdout
+    assert "其中14项分工在跟踪起始月(2026年11月)之前,不计入考核。" in before
+    assert "本期在跟踪起始月(2026年11月)之前,不作联系次数考核。" in before
+    assert "均达到最低联系次数" not in before
+    partly = ok(wkb("bulletin", "--quarter", "2026-Q4", "--format", "markdown")).stdout
+    assert "跟踪起始月" not in partly  # November is tracked: every assignment is assessed
+
+
 # -- 13.4: the one-file HTML page ----------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from wkb_tracker.domain.compliance import DueReport, Period, Report
     from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.domain.errors import Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -303,7 +304,7 @@ def _official(
     return applied
 
 
-def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[str]]:
+def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[Problem]]:
     """A rectification event (or item) merged into a sealed month without approval is not
     counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
     warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
@@ -314,8 +315,7 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     from wkb_tracker.store.seal_checks import set_aside_after_seal
 
     items, problems = set_aside_after_seal(root, dataset.rectifications)
-    found = [str(problem) for problem in problems]
-    for problem in found:
-        warn(problem)
-    return (replace(dataset, rectifications=items) if found else dataset), found
+    for problem in problems:
+        warn(str(problem))
+    return (replace(dataset, rectifications=items) if problems else dataset), problems
 

@@ -33,6 +33,7 @@ from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.i18n import language, say
 from wkb_tracker.domain.workdays import CHINESE_CALENDAR
 from wkb_tracker.report.render import to_csv
+from wkb_tracker.report.views import problem_view
 
 # A cell is plain text, or (text, style key) where the key is a status or "heat-" + status.
 Cell = str | tuple[str, str]
@@ -169,7 +170,8 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "leaders": [_leader_dict(leader, explain) for leader in report.leaders],
         "summary": report.summary_counts(),
         "bureau": bureau,
-        "problems": list(report.problems),
+        "problems": [str(problem) for problem in report.problems],
+        "problem_details": [problem_view(problem) for problem in report.problems],
         "sealed_months": [
             {
                 "month": sealed.month,
@@ -249,7 +251,8 @@ def due_dict(due: DueReport) -> dict[str, Any]:
             }
             for item in due.items
         ],
-        "problems": list(due.problems),
+        "problems": [str(problem) for problem in due.problems],
+        "problem_details": [problem_view(problem) for problem in due.problems],
         "known_on": _iso(due.known_on),
         # Issue 15.4: closed items whose latest return visit found the entity 不满意.
         "followups": [

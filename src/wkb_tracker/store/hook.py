@@ -17,6 +17,7 @@ from pathlib import Path
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.settings import Settings, using
 
 MARKER = "# installed by wkb hook install"
 
@@ -66,10 +67,14 @@ def run_hook() -> int:
     if found.returncode != 0:
         sys.stderr.write(found.stderr)
         return 1
-    failed = False
     top = Path(found.stdout.strip())
     roots = records_roots(top)
-    _speak_as(roots)
+    with using(hook_settings(roots)):
+        return _check_roots(top, roots)
+
+
+def _check_roots(top: Path, roots: list[Path]) -> int:
+    failed = False
     for root in roots:
         failed = not _check_root(top, root) or failed
     if failed:
@@ -115,13 +120,15 @@ def _check_root(top: Path, root: Path) -> bool:
     return not problems
 
 
-def _speak_as(roots: list[Path]) -> None:
-    """The language of the validate runs: WKB_LANG, else the first root's configured `lang`."""
-    from wkb_tracker.domain.i18n import env_language, set_language
+def hook_settings(roots: list[Path]) -> Settings:
+    """The hook's settings, as the CLI makes them: the language from WKB_LANG, else the first
+    root's configured `lang` (the full `wkb validate` it may run finds its own the same way)."""
+    from wkb_tracker.domain.i18n import env_language
     from wkb_tracker.store.config import read_config
+    from wkb_tracker.store.settings import settings_for
 
-    lang = env_language() or (read_config(roots[0])[0].lang if roots else None)
-    set_language(lang or "zh")
+    configured = read_config(roots[0])[0].lang if roots and env_language() is None else None
+    return settings_for(configured_lang=configured)
 
 
 def install_hook(root: Path, *, force: bool = False) -> Path:

@@ -62,6 +62,7 @@ class RowProblem:
     file: str
     row: int
     message: str
+    code: str = "problem"  # language-free, as `Problem.code` (`wkb import --format json`)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}: {self.message}"
@@ -434,8 +435,9 @@ def plan(
                     register, identity,
                 )
         except WkbError as error:
+            code = getattr(error.message, "code", "problem")
             for line in error.message.splitlines() or [""]:
-                result.problems.append(RowProblem(table.name, number, line))
+                result.problems.append(RowProblem(table.name, number, line, code))
             continue
         planned.row = number
         result.rows.append(planned)
