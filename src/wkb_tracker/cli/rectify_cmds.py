@@ -170,19 +170,18 @@ def progress(
     format: str = view_format_option(),
 ) -> None:
     """记录整改进展 / record progress on an item."""
-    from wkb_tracker.store.rectification_store import add_progress
+    from wkb_tracker.store.rectification_store import progress_event, record
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, event = add_progress(
-        root,
-        item_id,
+    event = progress_event(
         note=note,
         by=_recorder(ctx, recorder),
         day=date,
         approved_by=approved_by,
         late_reason=late_reason,
     )
+    item, (event,) = record(root, item_id, event)
     _changed(ctx, pending, format, item, event)
 
 
@@ -251,15 +250,8 @@ def close(
 ) -> None:
     """整改完成,关闭事项(可同时记录回访)/ close an item (and record a return visit)."""
     from wkb_tracker.domain.errors import UserError
-    from wkb_tracker.store.rectification_store import (
-        add_event_checked,
-        close_event,
-        find_item,
-        followup_event,
-    )
-    from wkb_tracker.store.rectification_store import close as close_item
+    from wkb_tracker.store.rectification_store import close_event, followup_event, record
 
-    root = session(ctx).root()
     given = [followup_date, followup_by, followup_note]
     if satisfaction is None and any(value is not None for value in given):
         raise UserError(
@@ -268,50 +260,33 @@ def close(
                 "a return visit needs --satisfaction (满意|基本满意|不满意)",
             )
         )
+    root = session(ctx).root()
     pending = begin_commit(ctx, commit)
     by = _recorder(ctx, recorder)
-    after = None
-    if satisfaction is not None:
-        # Both events are built and checked before either is written: a return visit that would
-        # be refused leaves the item open, nothing written.
-        closing = close_event(
-            resolution=resolution,
-            by=by,
-            day=date,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        after = followup_event(
-            satisfaction=satisfaction,
-            by=followup_by or by,
-            day=followup_date or closing.date.isoformat(),
-            note=followup_note,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        from wkb_tracker.domain.dates import today
-        from wkb_tracker.domain.rectification import refuse_event
-
-        current = find_item(root, item_id)
-        for prior, event in (((*current.events,), closing), ((*current.events, closing), after)):
-            refusal = refuse_event(current, event, today=today(), prior=prior)
-            if refusal is not None:
-                raise UserError(refusal.message)
-    item, event = close_item(
-        root,
-        item_id,
+    closing = close_event(
         resolution=resolution,
         by=by,
         day=date,
         approved_by=approved_by,
         late_reason=late_reason,
     )
-    paths = [event.path]
-    if after is not None:
-        paths.append(add_event_checked(root, item.id, after))
-        item = find_item(root, item.id)
-    _commit(pending, item, event.kind, event.by, tuple(paths))
-    _changed(ctx, None, format, item, event)
+    events = [closing]
+    if satisfaction is not None:
+        # Both are checked before either is written: a return visit that would be refused
+        # leaves the item open, nothing written.
+        events.append(
+            followup_event(
+                satisfaction=satisfaction,
+                by=followup_by or by,
+                day=followup_date or closing.date.isoformat(),
+                note=followup_note,
+                approved_by=approved_by,
+                late_reason=late_reason,
+            )
+        )
+    item, written = record(root, item_id, *events)
+    _commit(pending, item, closing.kind, by, tuple(event.path for event in written))
+    _changed(ctx, None, format, item, written[0])
 
 
 @rectify_app.command("followup")
@@ -335,13 +310,11 @@ def followup(
 
     例 / e.g.: wkb rectify followup R20261103-ABCDEF --satisfaction 不满意 --note "仍未解决"
     """
-    from wkb_tracker.store.rectification_store import followup as followup_item
+    from wkb_tracker.store.rectification_store import followup_event, record
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, event = followup_item(
-        root,
-        item_id,
+    event = followup_event(
         satisfaction=satisfaction,
         by=by or _recorder(ctx, None),
         day=date,
@@ -349,6 +322,7 @@ def followup(
         approved_by=approved_by,
         late_reason=late_reason,
     )
+    item, (event,) = record(root, item_id, event)
     _changed(ctx, pending, format, item, event)
 
 
@@ -367,19 +341,18 @@ def reopen(
     format: str = view_format_option(),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
-    from wkb_tracker.store.rectification_store import reopen as reopen_item
+    from wkb_tracker.store.rectification_store import record, reopen_event
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, event = reopen_item(
-        root,
-        item_id,
+    event = reopen_event(
         reason=reason,
         by=_recorder(ctx, recorder),
         day=date,
         approved_by=approved_by,
         late_reason=late_reason,
     )
+    item, (event,) = record(root, item_id, event)
     _changed(ctx, pending, format, item, event)
 
 

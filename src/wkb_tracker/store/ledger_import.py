@@ -537,7 +537,7 @@ def write(root: Path, planned: Plan, written: Written) -> None:
     """Write every new record of `planned`, row by row, into `written` as it goes (so a failure
     midway still tells the caller what to commit). Each file is created atomically and
     exclusively; an item opened by a new visit is linked to the id the visit got on disk."""
-    from wkb_tracker.store.rectification_store import add_event_checked, write_new_item
+    from wkb_tracker.store.rectification_store import record, write_new_item
     from wkb_tracker.store.visits import write_new
 
     for row in planned.rows:
@@ -564,6 +564,6 @@ def write(root: Path, planned: Plan, written: Written) -> None:
                 written.paths.append(item.path)
                 written.items.append(item.id)
             for event in entry.events:
-                path = add_event_checked(root, item.id, event)
+                path = record(root, item.id, event)[1][0].path
                 written.paths.append(path)
                 written.events += 1

@@ -16,7 +16,7 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -673,32 +673,44 @@ def _refuse_sealed(
 
 
 def _append(
-    root: Path, text: str, make: Callable[[Rectification], RectificationEvent]
-) -> tuple[Rectification, RectificationEvent]:
-    """Add the event `make` builds from the item as it is on disk now, refusing what the rules
-    refuse. Returns the item with the event, and the event (with its id and path)."""
+    root: Path, text: str, make: Callable[[Rectification], Sequence[RectificationEvent]]
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add the events `make` builds from the item as it is on disk now, in order, under the
+    item's lock: each is checked (check_event) after the history and the events before it, and
+    nothing is written unless all pass. Returns the item with the events, and the events (with
+    their ids and paths)."""
     rel = item_rel(root, text)
     _item_from(storage.read_yaml(root, rel))  # refuses broken files and symlinks leaving the root
     with storage.locked(root / rel):
         item = _whole_item(root, rel)
-        event = make(item)
-        check_event(root, item, event)
-        event = _write_event(root, item, event)
-    return replace(item, events=in_order([*item.events, event])), event
+        events = tuple(make(item))
+        for number, event in enumerate(events):
+            check_event(root, item, event, prior=(*item.events, *events[:number]))
+        written = tuple(_write_event(root, item, event) for event in events)
+    return replace(item, events=in_order([*item.events, *written])), written
 
 
-def add_event_checked(root: Path, item_id: str, event: RectificationEvent) -> str:
-    """Add an event built in advance (`close_event`, `progress_event`) to the item, re-checked
-    under the item's lock against its history on disk; returns the event file's path."""
-    _item, written = _append(root, item_id, lambda _item: event)
-    return written.path
+def record(
+    root: Path, item_id: str, *events: RectificationEvent
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add events built in advance (`progress_event`, `close_event`, `followup_event`,
+    `reopen_event`) to the item `item_id` names, in order: each re-checked under the item's lock
+    against its history on disk and the events before it; none written unless all pass.
+    Returns the item with them and the events as written (ids, paths)."""
+    return _append(root, item_id, lambda _item: events)
 
 
-def check_event(root: Path, item: Rectification, event: RectificationEvent) -> None:
-    """Refuse (UserError) an event the rules refuse after `item`'s history, or one dated in a
-    sealed month without an approver and a reason. The one check before any event is written
-    (and before `wkb import` plans one)."""
-    refusal = refuse_event(item, event, today=dates.today())
+def check_event(
+    root: Path,
+    item: Rectification,
+    event: RectificationEvent,
+    *,
+    prior: Sequence[RectificationEvent] | None = None,
+) -> None:
+    """Refuse (UserError) an event the rules refuse after `prior` (default: `item`'s history),
+    or one dated in a sealed month without an approver and a reason. The one check before any
+    event is written (and before `wkb import` plans one)."""
+    refusal = refuse_event(item, event, today=dates.today(), prior=prior)
     if refusal is not None:
         raise UserError(refusal.message)
     _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
@@ -713,23 +725,6 @@ def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str
         "approved_by": optional_text(approved_by, "--approved-by"),
         "late_reason": optional_text(late_reason, "--late-reason", multiline=True),
     }
-
-
-def add_progress(
-    root: Path,
-    item_id: str,
-    *,
-    note: str,
-    by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
-    event = progress_event(
-        note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
 
 
 def progress_event(
@@ -764,29 +759,13 @@ def extend(
     extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
-    def make(item: Rectification) -> RectificationEvent:
+    def make(item: Rectification) -> tuple[RectificationEvent]:
         current = standing(item, today=dates.today()).deadline
         new = _term(deadline, current)
-        return _event(EXTEND, on, by, deadline=new, reason=why, **extra)
+        return (_event(EXTEND, on, by, deadline=new, reason=why, **extra),)
 
-    return _append(root, item_id, make)
-
-
-def close(
-    root: Path,
-    item_id: str,
-    *,
-    resolution: str,
-    by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Close an open item with its resolution. Refuses one already closed."""
-    event = close_event(
-        resolution=resolution, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
+    item, (event,) = _append(root, item_id, make)
+    return item, event
 
 
 def close_event(
@@ -801,30 +780,6 @@ def close_event(
     text = _prose(resolution, "--resolution")
     on = _day(day, "--date")
     return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
-
-
-def followup(
-    root: Path,
-    item_id: str,
-    *,
-    satisfaction: str,
-    by: str,
-    day: str | None = None,
-    note: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Record a return visit (回访) to a closed item: the entity's satisfaction and a note.
-    Refuses an open item, a date before the closure and an unknown satisfaction."""
-    event = followup_event(
-        satisfaction=satisfaction,
-        by=by,
-        day=day,
-        note=note,
-        approved_by=approved_by,
-        late_reason=late_reason,
-    )
-    return _append(root, item_id, lambda _item: event)
 
 
 def followup_event(
@@ -861,21 +816,19 @@ def followup_event(
     )
 
 
-def reopen(
-    root: Path,
-    item_id: str,
+def reopen_event(
     *,
     reason: str,
     by: str,
     day: str | None = None,
     approved_by: str | None = None,
     late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
+) -> RectificationEvent:
+    """A reopening from typed values (not yet checked against an item, not written); the item
+    keeps its last deadline (extend it for a new one)."""
     why = _prose(reason, "--reason")
     on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))
+    return _event(REOPEN, on, by, reason=why, **_approval(approved_by, late_reason))
 
 
 # -- views -----------------------------------------------------------------------------------
