@@ -54,6 +54,7 @@ from wkb_tracker.domain.ledger_columns import (
 )
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
 from wkb_tracker.domain.policy import Policy
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.ledger_files import Table
 
 
@@ -514,7 +515,7 @@ def _plan_entity_row(
 
 # -- writing ------------------------------------------------------------------------------------
 
-LOCK_FILE = ".wkb-cache/import.lock"
+LOCK_FILE = f"{CACHE_DIR}/import.lock"
 
 
 @contextmanager
