@@ -26,7 +26,7 @@ from wkb_tracker.cli.exporting import (
     output_option,
     view_format_option,
 )
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
 from wkb_tracker.report.formats import CSV, EXPORT_FORMATS, JSON, TABLE
 
 if TYPE_CHECKING:
@@ -209,11 +209,11 @@ def _row(entity: Entity, merged_column: bool) -> list[Any]:
     row = [
         entity.id,
         entity.name,
-        "、".join(entity.aliases),
+        join_names(entity.aliases),
         entity.credit_code or "",
         entity.district or "",
         term(entity.type) if entity.type else "",
-        "、".join(entity.tags),
+        join_names(entity.tags),
         entity.contact,
     ]
     if merged_column:
@@ -243,11 +243,11 @@ def show(
     lines = [
         (say("编号", "id"), entity.id),
         (say("名称", "name"), entity.name),
-        (say("别名", "aliases"), "、".join(entity.aliases)),
+        (say("别名", "aliases"), join_names(entity.aliases)),
         (say("统一社会信用代码", "credit code"), entity.credit_code or ""),
         (say("区", "district"), entity.district or ""),
         (say("主体类型", "type"), term(entity.type) if entity.type else ""),
-        (say("标签", "tags"), "、".join(entity.tags)),
+        (say("标签", "tags"), join_names(entity.tags)),
         (say("联系人", "contact"), entity.contact),
         (say("登记人", "registered by"), entity.created_by),
         (

@@ -35,7 +35,7 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.cli.visit_entity import REGISTER_HELP
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
 from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def add(
 def _usage_error(missing: list[str]) -> Exception:
     from wkb_tracker.domain.errors import UserError
 
-    options = "、".join(f"--{name}" for name in missing)
+    options = join_names(f"--{name}" for name in missing)
     return UserError(
         say(
             "缺少必填选项 {o}(标准输入不是终端,无法提问)。见 wkb visit add --help",
@@ -600,12 +600,12 @@ def _print_view(view: dict[str, Any]) -> None:
         (say("相关措施", "measures"), ", ".join(str(number) for number in view["measures"])),
         (say("情况摘要", "summary"), view["summary"]),
         (say("反映问题", "problems"), "; ".join(view["problems"])),
-        (say("参加人员", "participants"), "、".join(view["participants"])),
+        (say("参加人员", "participants"), join_names(view["participants"])),
         (say("记录人", "recorder"), view["recorder"]),
         (say("记录时间", "recorded at"), view["recorded_at"]),
     ]
     if view.get("joint_leaders"):
-        lines.append((say("陪同领导", "with leaders"), "、".join(view["joint_leaders"])))
+        lines.append((say("陪同领导", "with leaders"), join_names(view["joint_leaders"])))
     if view["late_reason"]:
         lines.append((say("补录原因", "late reason"), view["late_reason"]))
     if view.get("late_approved_by"):

@@ -261,7 +261,9 @@ LISTED = 5  # candidates named in one message; the rest are counted
 def listed(entities: Sequence[Entity]) -> str:
     """`name(id)、…` for the first LISTED entries, then how many more (a short prefix of a large
     register can match hundreds: the message stays one readable line)."""
-    shown = "、".join(f"{e.name}({e.id})" for e in entities[:LISTED])
+    from wkb_tracker.domain.i18n import join_names
+
+    shown = join_names(f"{e.name}({e.id})" for e in entities[:LISTED])
     rest = len(entities) - LISTED
     if rest > 0:
         from wkb_tracker.domain.i18n import say

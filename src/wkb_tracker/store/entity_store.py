@@ -33,7 +33,7 @@ from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.entities import ENTITY_FIELDS, PREFIX, Entity, Register, listed
 from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import ENTITY_TYPES
 from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
@@ -560,7 +560,7 @@ def apply_changes(
                     "{i} has no alias {a}; its aliases: {v}",
                     i=entity.id,
                     a=alias,
-                    v="、".join(aliases) or "-",
+                    v=join_names(aliases) or "-",
                 )
             )
         aliases.remove(alias)

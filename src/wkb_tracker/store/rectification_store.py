@@ -25,7 +25,7 @@ from typing import Any
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import (
     MEASURE_NUMBERS,
     RECTIFICATION_SOURCES,
@@ -103,7 +103,7 @@ def parse_source(text: str) -> str:
 
 
 def source_choices() -> str:
-    return "、".join(
+    return join_names(
         f"{stored}({alias})"
         for stored, alias in RECTIFICATION_SOURCES.items()
         if stored != VISIT_SOURCE
@@ -942,7 +942,7 @@ def select(
                     "未知的责任部门 --department {d!r}。可选:{v}",
                     "unknown department --department {d!r}. Valid: {v}",
                     d=department,
-                    v="、".join(sorted(known)),
+                    v=join_names(sorted(known)),
                 )
             )
     views = []
