@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -26,6 +26,22 @@ if TYPE_CHECKING:
 
 
 COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
+
+# A visit or rectification event dated in a sealed month needs both (issue 10.7); declared once
+# for `visit add` and every `rectify` command that records a dated event.
+APPROVED_HELP = "批准人:日期在已封存月份时必填 / approver: needed for a date in a sealed month"
+LATE_HELP = (
+    "补录原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
+    "entered now (with --approved-by)"
+)
+
+
+def approved_by_option(help: str = APPROVED_HELP) -> Any:
+    return typer.Option(None, "--approved-by", help=help)
+
+
+def late_reason_option() -> Any:
+    return typer.Option(None, "--late-reason", help=LATE_HELP)
 
 
 # Superseded by the one vocabulary of cli.exporting (format_option, view_format_option); kept so

@@ -505,7 +505,9 @@ def compute(
             continue
         live.append(visit)
     decisions = []
-    for decision in decide(live, policy, lambda day: rule_of(day.year, day.month)):
+    for decision in decide(
+        live, policy, lambda day: rule_of(day.year, day.month), dataset.register
+    ):
         visit = decision.visit
         # With --leader: the visits he led, and those that count for him as present (陪同).
         if leader is not None and leader not in (visit.leader, decision.leader):

@@ -78,18 +78,20 @@ def _check_roots(top: Path, roots: list[Path]) -> int:
     for root in roots:
         failed = not _check_root(top, root) or failed
     if failed:
-        # One line starting `wkb:`: the line `wkb visit add` & co. quote when their commit fails.
-        sys.stderr.write(
-            say(
-                "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
-                "(或 git commit --no-verify)",
-                "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
-                " problems above (or git commit --no-verify)",
-            )
-            + "\n"
-        )
+        sys.stderr.write(blocked_line() + "\n")
         return 1
     return 0
+
+
+def blocked_line() -> str:
+    """The hook's verdict on a refused commit: one line starting `wkb:`, the line `wkb visit
+    add` & co. quote when their commit fails."""
+    return say(
+        "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
+        "(或 git commit --no-verify)",
+        "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
+        " problems above (or git commit --no-verify)",
+    )
 
 
 def _check_root(top: Path, root: Path) -> bool:
@@ -160,6 +162,9 @@ def install_hook(root: Path, *, force: bool = False) -> Path:
     # Bytes with LF endings: Git for Windows runs hooks with its sh, which chokes on "\r".
     target.write_bytes(hook_script(sys.executable).encode("utf-8"))
     target.chmod(0o755)
+    from wkb_tracker.store.gitops import tune_for_many_files
+
+    tune_for_many_files(root)  # a clone made with plain `git clone`
     return target
 
 
