@@ -86,11 +86,16 @@ def print_json_array(items: Iterable[Any]) -> None:
         first = True
         for item in items:
             out.write("[\n  " if first else ",\n  ")
-            flat = _flat_json_in_array(item)
-            # json.dumps escapes newlines inside strings, so every "\n" here is structure.
-            out.write(flat if flat is not None else to_json(item).replace("\n", "\n  "))
+            out.write(json_element(item))
             first = False
         out.write("[]\n" if first else "\n]\n")
+
+
+def json_element(item: Any) -> str:
+    """`item` as `to_json` prints it inside an array (after its "[\n  " or ",\n  ")."""
+    flat = _flat_json_in_array(item)
+    # json.dumps escapes newlines inside strings, so every "\n" here is structure.
+    return flat if flat is not None else to_json(item).replace("\n", "\n  ")
 
 
 _SCALARS = (str, int, float, bool, type(None), date)
