@@ -467,6 +467,11 @@ class RecordCache:
                 self._reset()
 
 
+# Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
+# forks from 4,000), small enough that a first run never holds every parsed file (~1.5 KB each).
+PARSE_BATCH = 8000
+
+
 def cached_load(
     root: Path,
     kind: str,
@@ -493,6 +498,41 @@ def cached_load(
         irregular: list[str] = []
         stale: list[tuple[FolderScan, dict[str, tuple[int, str, str]]]] = []
         to_parse: list[str] = []
+        records: list[Any] = []
+        problems: list[Any] = []
+
+        def parse_stale() -> None:
+            """Parse the changed files of the stale folders so far (in one batch: split between
+            two processes), cache their rows and keep their records; then forget the parses. A
+            first run thus holds one batch of parsed files at a time, not every file (17.4)."""
+            parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))
+            for scan, old in stale:
+                rows: list[Row] = []
+                folder_records: list[Any] = []
+                for name in scan.files:
+                    record: Any
+                    done = parsed.get(f"{scan.rel}/{name}")
+                    if done is None:  # unchanged since it was cached
+                        row = old[name][2]
+                        record = decode(row)
+                    else:
+                        record, found = done
+                        problems.extend(found)
+                        if record is None:
+                            continue
+                        row = encode(record)
+                    rows.append((name, row, None, None, None))
+                    if kind == "visits":
+                        records.append(record)
+                    else:
+                        folder_records.append(record)
+                if kind != "visits":
+                    rows, kept = _item_rows(rows, folder_records, window, recorded_before)
+                    records.extend(kept)
+                cache.store(kind, scan, rows)
+            stale.clear()
+            to_parse.clear()
+
         signatures = folder_signatures(root, folders)
         for rel, signature in zip(folders, signatures, strict=True):
             if signature is not None and known.get(rel) == signature:
@@ -511,33 +551,9 @@ def cached_load(
                     for name, stats in scan.files.items()
                     if name not in old or old[name][:2] != stats
                 ]
-        parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))  # one batch: parallel
-        records: list[Any] = []
-        problems: list[Any] = []
-        for scan, old in stale:
-            rows: list[Row] = []
-            folder_records: list[Any] = []
-            for name in scan.files:
-                record: Any
-                done = parsed.get(f"{scan.rel}/{name}")
-                if done is None:  # unchanged since it was cached
-                    row = old[name][2]
-                    record = decode(row)
-                else:
-                    record, found = done
-                    problems += found
-                    if record is None:
-                        continue
-                    row = encode(record)
-                rows.append((name, row, None, None, None))
-                if kind == "visits":
-                    records.append(record)
-                else:
-                    folder_records.append(record)
-            if kind != "visits":
-                rows, kept = _item_rows(rows, folder_records, window, recorded_before)
-                records += kept
-            cache.store(kind, scan, rows)
+                if len(to_parse) >= PARSE_BATCH:
+                    parse_stale()
+        parse_stale()
         fresh_records = cache.fresh_records(
             kind, fresh, decode, window if kind != "visits" else None, recorded_before
         )
