@@ -194,6 +194,36 @@ def test_validate__reused_parses_give_the_same_report_before_and_after_changes(
     assert validated(records) == validated(records, "--no-cache")
 
 
+def spread_items(records: Path) -> list[Path]:
+    """Copies of some October items as items opened a month earlier (the generated data has one
+    month), so that readers going folder by folder meet several folders."""
+    october = records / "data" / "rectifications" / "2026" / "10"
+    september = october.parent / "09"
+    september.mkdir()
+    for item in sorted(october.glob("R*.yaml"))[:40:2]:
+        text = item.read_text(encoding="utf-8")
+        if ".E" not in item.name and "opened: 2026-10-" in text:
+            text = text.replace("opened: 2026-10-", "opened: 2026-09-").replace(
+                "R202610", "R202609"
+            )
+            (september / item.name.replace("R202610", "R202609")).write_text(text, encoding="utf-8")
+    return [september, october]
+
+
+def test_cache__a_cold_run_parsing_in_small_batches_gives_the_same_answers(
+    records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold run parses changed files a batch of folders at a time (record_cache.PARSE_BATCH):
+    the answers are those of reading every file, cold and then warm."""
+    from wkb_tracker.store import record_cache
+
+    spread_items(records)
+    monkeypatch.setattr(record_cache, "PARSE_BATCH", 5)
+    uncached = answers(records, "--no-cache")
+    assert answers(records) == uncached
+    assert answers(records) == uncached
+
+
 def test_rectify_list_json__folder_by_folder_equals_all_items_at_once(records: Path) -> None:
     """`rectify list --format json` reads one month folder at a time (store/item_batches.py):
     the same bytes as the views of every item loaded at once, and the same warnings, also with a
