@@ -146,7 +146,9 @@ def month_reopen(
 
 
 @month_app.command("status")
-def month_status(ctx: typer.Context, format: str = view_format_option()) -> None:
+def month_status(
+    ctx: typer.Context, format: str = view_format_option()
+) -> None:
     """各月份是否已封存 / months with sealed or unsealed, who sealed and when."""
     from wkb_tracker.cli.common import warn_skipped
     from wkb_tracker.domain.i18n import say

@@ -129,7 +129,9 @@ def _shown(name: str, value: object) -> object:
 
 
 @config_app.command("list")
-def config_list(ctx: typer.Context, format: str = view_format_option()) -> None:
+def config_list(
+    ctx: typer.Context, format: str = view_format_option()
+) -> None:
     """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
     from wkb_tracker.domain.i18n import language
     from wkb_tracker.report.render import print_json, print_table
@@ -182,7 +184,9 @@ def _show(value: object, name: str = "monthly_minimum") -> str:
 
 
 @measures_app.callback()
-def measures(ctx: typer.Context, format: str = view_format_option()) -> None:
+def measures(
+    ctx: typer.Context, format: str = view_format_option()
+) -> None:
     """列出 17 条措施 / list the 17 measures."""
     if ctx.invoked_subcommand is not None:
         return

@@ -78,7 +78,9 @@ def report(
     from wkb_tracker.report.formats.outputs import needs_items, report_bytes
 
     items = report_items(ctx, dataset, result) if needs_items(fmt) else []
-    data = report_bytes(fmt, result, explain=explain, items=items, about=lambda: about(ctx, known))
+    data = report_bytes(
+        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
+    )
     deliver(ctx, data, fmt, output)
 
 
@@ -150,9 +152,7 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
     views = []
     for item_id in wanted:
         item = by_id.get(item_id)
-        view = (
-            item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
-        )
+        view = item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
         if view is not None:
             views.append(view)
     return views
@@ -318,3 +318,4 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     for problem in found:
         warn(problem)
     return (replace(dataset, rectifications=items) if found else dataset), found
+

@@ -100,9 +100,7 @@ class EntityStep:
                 self.match = replace(match, how="chosen", entity=guess, via=guess.name)
                 self._take(values)
                 return False
-        if (
-            wanted is None and ask and len(self.register)
-        ):  # a bureau without a register: no question
+        if wanted is None and ask and len(self.register):  # a bureau without a register: no question
             return typer.confirm(
                 say(
                     "登记 {t} 为新的创新主体?",

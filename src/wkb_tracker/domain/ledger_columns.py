@@ -291,9 +291,7 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
 
 
-_NUMBERING = re.compile(
-    r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[\.、.)）]\s*|^\s*[\((（]\s*\d+\s*[\))）]\s*"
-)
+_NUMBERING = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[\.、.)）]\s*|^\s*[\((（]\s*\d+\s*[\))）]\s*")
 
 
 def split_problems(text: str) -> list[str]:

@@ -280,11 +280,7 @@ def find_repeats(
 
 def _better(a: Repeat, b: Repeat) -> bool:
     """Same entity first, then the nearer earlier problem, then the closer text."""
-    return (a.scope == "entity", a.earlier.seq, a.ratio) > (
-        b.scope == "entity",
-        b.earlier.seq,
-        b.ratio,
-    )
+    return (a.scope == "entity", a.earlier.seq, a.ratio) > (b.scope == "entity", b.earlier.seq, b.ratio)
 
 
 def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -> Raised | None:

@@ -167,40 +167,31 @@ def visit_findings(
         yield ("date",), str(error)
     names = {a.district: a.district_id for a in policy.assignments}
     if visit.district not in names:
-        yield (
-            ("district",),
-            say(
-                "未知的区 {label} {text!r}{hint}。可选:{valid}",
-                "unknown district {label} {text!r}{hint}. Valid: {valid}",
-                label=labels["district"],
-                text=visit.district,
-                hint=did_you_mean(visit.district, list(names)),
-                valid="、".join(names),
-            ),
+        yield ("district",), say(
+            "未知的区 {label} {text!r}{hint}。可选:{valid}",
+            "unknown district {label} {text!r}{hint}. Valid: {valid}",
+            label=labels["district"],
+            text=visit.district,
+            hint=did_you_mean(visit.district, list(names)),
+            valid="、".join(names),
         )
     elif names[visit.district] != visit.district_id:
-        yield (
-            ("district_id",),
-            say(
-                "district_id 应为 {i}({d})",
-                "district_id should be {i} ({d})",
-                i=names[visit.district],
-                d=visit.district,
-            ),
+        yield ("district_id",), say(
+            "district_id 应为 {i}({d})",
+            "district_id should be {i} ({d})",
+            i=names[visit.district],
+            d=visit.district,
         )
     else:
         history = policy.history(visit.district_id)
         if not history or visit.date < history[0].start:
-            yield (
-                ("date",),
-                say(
-                    "{label} {d} 早于 {n} 在责任分工表中的第一条分工(自 {f} 起)",
-                    "{label} {d} is before {n}'s first entry in the responsibility table (from {f})",
-                    label=labels["date"],
-                    d=visit.date,
-                    n=visit.district,
-                    f=history[0].start if history else None,
-                ),
+            yield ("date",), say(
+                "{label} {d} 早于 {n} 在责任分工表中的第一条分工(自 {f} 起)",
+                "{label} {d} is before {n}'s first entry in the responsibility table (from {f})",
+                label=labels["date"],
+                d=visit.date,
+                n=visit.district,
+                f=history[0].start if history else None,
             )
     # As stored: the exact name (a prefix is for what a clerk types, not for a record).
     message = _refusal(
@@ -234,14 +225,11 @@ def visit_findings(
         if message is not None:
             yield ("measures", index), message
     if visit.entity_id is not None and not ids.is_valid_id(visit.entity_id, ids.ENTITY):
-        yield (
-            ("entity_id",),
-            say(
-                "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
-                "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
-                label=labels["entity_id"],
-                i=visit.entity_id,
-            ),
+        yield ("entity_id",), say(
+            "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
+            "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
+            label=labels["entity_id"],
+            i=visit.entity_id,
         )
     for name in _TEXTS:
         value = getattr(visit, name)

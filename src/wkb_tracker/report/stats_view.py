@@ -21,12 +21,7 @@ def _counts(entities: Counter[str]) -> dict[str, int]:
 
 
 def _raised_view(one: Raised) -> dict[str, Any]:
-    return {
-        "date": one.date.isoformat(),
-        "visit": one.visit,
-        "entity": one.entity_name,
-        "problem": one.text,
-    }
+    return {"date": one.date.isoformat(), "visit": one.visit, "entity": one.entity_name, "problem": one.text}
 
 
 def stats_dict(stats: Stats) -> dict[str, Any]:
@@ -152,14 +147,7 @@ def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         say("问题数", "problems"),
         say("重复问题", "repeat problems"),
     ]
-    keys = (
-        "visits",
-        "entities",
-        "entities_once",
-        "entities_repeated",
-        "problems",
-        "repeat_problems",
-    )
+    keys = ("visits", "entities", "entities_once", "entities_repeated", "problems", "repeat_problems")
     rows = [[group["key"], *(group[k] for k in keys)] for group in view["groups"]]
     totals = view["totals"]
     rows.append([say("合计", "total"), *(totals[k] for k in keys)])
@@ -175,10 +163,7 @@ def print_stats(view: dict[str, Any]) -> None:
         header,
         rows,
         title=say(
-            "服务对象统计 {a} 至 {b}",
-            "who was served, {a} to {b}",
-            a=period["from"],
-            b=period["to"],
+            "服务对象统计 {a} 至 {b}", "who was served, {a} to {b}", a=period["from"], b=period["to"]
         ),
         simple=True,
     )
@@ -194,14 +179,7 @@ def print_stats(view: dict[str, Any]) -> None:
                 say("重复问题", "repeats"),
             ],
             [
-                [
-                    e["entity"],
-                    e["visits"],
-                    e["first"],
-                    e["last"],
-                    e["problems"],
-                    e["repeat_problems"],
-                ]
+                [e["entity"], e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
                 for e in entities
             ],
             title=say("各主体走访与问题", "visits and problems per entity"),
@@ -253,12 +231,7 @@ def print_stats(view: dict[str, Any]) -> None:
             for block in never
         ]
         print_table(
-            [
-                say("区", "district"),
-                say("责任领导", "leader"),
-                say("未走访", "not visited"),
-                say("创新主体", "entities"),
-            ],
+            [say("区", "district"), say("责任领导", "leader"), say("未走访", "not visited"), say("创新主体", "entities")],
             rows,
             title=say(
                 "名录中期内未走访的创新主体(共 {n} 个)",
@@ -343,9 +316,7 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
                 day(r["date"]),
                 r["entity"],
                 r["problem"],
-                say("同一主体", "same entity")
-                if r["scope"] == "entity"
-                else say("其他主体", "another entity"),
+                say("同一主体", "same entity") if r["scope"] == "entity" else say("其他主体", "another entity"),
                 f"{r['similarity']:.3f}",
                 day(r["earlier"]["date"]),
                 r["earlier"]["entity"],
@@ -362,10 +333,7 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
     )
     sources = Sheet(
         say("整改来源", "Sources"),
-        (
-            Column(say("整改来源", "source")),
-            Column(say("期内立项", "opened in the period"), INTEGER),
-        ),
+        (Column(say("整改来源", "source")), Column(say("期内立项", "opened in the period"), INTEGER)),
         [[term(source), count] for source, count in view["rectifications_by_source"].items()],
         say("整改事项来源", "Rectification items by source"),
     )

@@ -82,11 +82,7 @@ def assign(
     name = leader.strip()
     if not name:
         raise UserError(say("--leader 不能为空", "--leader must not be empty"))
-    if (
-        name not in policy.leaders
-        and not (title and title.strip())
-        and policy.leaders_starting(name)
-    ):
+    if name not in policy.leaders and not (title and title.strip()) and policy.leaders_starting(name):
         # Without --title the name is an existing leader's: a unique prefix will do (胡 → 胡军).
         name = policy.resolve_leader(name)
     if name not in policy.leaders and not (title and title.strip()):

@@ -115,7 +115,7 @@ def decode_csv(data: bytes, name: str) -> tuple[str, list[str]]:
         raise UserError(
             say(
                 "{n} 既不是 UTF-8 也不是 GBK/GB18030 编码,无法读取;请在 Excel/WPS 中另存为「CSV UTF-8」",
-                '{n} is neither UTF-8 nor GBK/GB18030; save it as "CSV UTF-8" in Excel/WPS',
+                "{n} is neither UTF-8 nor GBK/GB18030; save it as \"CSV UTF-8\" in Excel/WPS",
                 n=name,
             )
         ) from None

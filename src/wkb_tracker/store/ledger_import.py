@@ -300,12 +300,7 @@ def _build_visit_row(
         department=values.get("department"),
         owner=values.get("owner"),
     )
-    return (
-        visit,
-        items,
-        [(values.get("status"), values.get("resolution"))] * len(items),
-        built.warnings,
-    )
+    return visit, items, [(values.get("status"), values.get("resolution"))] * len(items), built.warnings
 
 
 def _build_item_row(
@@ -316,11 +311,7 @@ def _build_item_row(
     measures = measure_numbers(values.get("measure", ""))
     if len(measures) > 1:
         raise UserError(
-            say(
-                "一个整改事项只关联一条措施,收到 {m}",
-                "an item names one measure, got {m}",
-                m=values["measure"],
-            )
+            say("一个整改事项只关联一条措施,收到 {m}", "an item names one measure, got {m}", m=values["measure"])
         )
     number: int | None = None
     if measures:
@@ -439,17 +430,8 @@ def plan(
                 planned = _plan_entity_row(policy, register, values, labels, recorder)
             else:
                 planned = _plan_row(
-                    root,
-                    policy,
-                    config,
-                    kind,
-                    values,
-                    labels,
-                    recorder,
-                    visit_pool,
-                    item_pool,
-                    register,
-                    identity,
+                    root, policy, config, kind, values, labels, recorder, visit_pool, item_pool,
+                    register, identity,
                 )
         except WkbError as error:
             for line in error.message.splitlines() or [""]:
@@ -486,9 +468,7 @@ def _plan_row(
         if found is None:
             refuse_sealed_item(root, item)
         target = found if found is not None else item
-        events = _events(
-            root, target, values.get("status"), values.get("resolution"), closed_on, values
-        )
+        events = _events(root, target, values.get("status"), values.get("resolution"), closed_on, values)
         return PlannedRow(0, kind, items=[PlannedItem(target, events, exists=found is not None)])
     visit, new_items, cells, warnings = _build_visit_row(
         root, policy, config, values, labels, recorder, register
@@ -574,6 +554,7 @@ def import_lock(root: Path) -> Iterator[None]:
     path.touch(exist_ok=True)
     with locked(path):
         yield
+
 
 
 def write(root: Path, planned: Plan, written: Written) -> None:

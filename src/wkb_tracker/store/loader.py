@@ -215,9 +215,7 @@ def _bulk() -> Iterator[None]:
 
 def _numbered_folder(entry: os.DirEntry[str], digits: int) -> bool:
     """A real folder (not a link) named by `digits` digits: YYYY or MM."""
-    return (
-        entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
-    )
+    return entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
 
 
 def _month_folders(

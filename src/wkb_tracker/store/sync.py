@@ -510,9 +510,7 @@ def summary(result: SyncResult) -> str:
     if got.entities_added:
         parts.append(say("{n} 个新登记主体", "{n} registered entities", n=got.entities_added))
     if got.entities_changed:
-        parts.append(
-            say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed)
-        )
+        parts.append(say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed))
     if got.reopened:
         parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
     if got.sealed:
