@@ -143,9 +143,12 @@ def ensure_data(out: Path, size: int) -> Path:
 def write_journal(root: Path) -> None:
     """The same (non-void) visits as an hledger journal: one transaction per contact."""
     sys.path.insert(0, str(HERE.parent / "src"))
+    from wkb_tracker.domain.settings import using
     from wkb_tracker.store.loader import load_visits
+    from wkb_tracker.store.settings import settings_for
 
-    visits, _problems, _temps = load_visits(root)
+    with using(settings_for()):  # the same settings a `wkb` command would run with
+        visits, _problems, _temps = load_visits(root)
     lines = []
     for visit in sorted(visits, key=lambda v: v.date):
         if visit.is_void:

@@ -24,7 +24,6 @@ import typer
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 
 CHILD_FAILED = 70  # exit status of a child whose work raised instead of returning
 
@@ -70,7 +69,6 @@ def invoke_raw(
             except Exception as error:
                 exception = exception or error
         stdout, stderr = out.getvalue(), err.getvalue()
-    set_language("zh")
     return code, stdout, stderr, exception
 
 

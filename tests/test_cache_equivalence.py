@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -49,7 +48,6 @@ def records(generated: Path, tmp_path: Path) -> Path:
 
 def run(root: Path, *args: str) -> str:
     result = CliRunner().invoke(app, ["--root", str(root), *args])
-    set_language("zh")
     assert result.exit_code == 0, (args, result.stderr)
     return result.stdout
 
@@ -158,7 +156,6 @@ def test_known_on__a_past_day_still_leaves_out_items_settled_before_the_period(
 
 def validated(root: Path, *options: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["--root", str(root), *options, "validate"])
-    set_language("zh")
     return result.exit_code, result.stdout
 
 
@@ -257,7 +254,6 @@ def test_rectify_list_json__folder_by_folder_equals_all_items_at_once(records: P
                 ["--root", str(records), *options, "rectify", "list", "--status", status,
                  "--as-of", "2026-11-25", "--known-on", "2026-11-24", "--format", "json"],
             )  # fmt: skip
-            set_language("zh")
             assert result.exit_code == 0, result.stderr
             items, problems = load_items(records, as_of=as_of, open_only=open_only, known_on=known)
             views = select(
@@ -279,7 +275,6 @@ def test_rectify_list_json__folder_by_folder_equals_all_items_at_once(records: P
             ["--root", str(records), "rectify", "list", "--status", "closed", "--as-of",
              "2026-11-25", "--known-on", "2026-11-24", "--format", "json", "-o", str(target)],
         )  # fmt: skip
-        set_language("zh")
         assert result.exit_code == 0, result.stderr
         written = target.read_bytes()
         assert written == (to_json(views) + "\n").encode()

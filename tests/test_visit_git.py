@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.root import init_root
 from wkb_tracker.store.validation import validate
@@ -39,9 +38,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def run(root: Path, *args: str) -> Result:
-    result = CliRunner().invoke(app, ["--root", str(root), *args])
-    set_language("zh")
-    return result
+    return CliRunner().invoke(app, ["--root", str(root), *args])
 
 
 def add(root: Path, *args: str) -> dict:

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.report.formats import ALL, BINARY, JSON, TABLE, canonical, from_extension
+from wkb_tracker.report.formats import (
+    ALL,
+    BINARY,
+    EXTENSIONS,
+    JSON,
+    TABLE,
+    canonical,
+    from_extension,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -35,10 +43,7 @@ FORMAT_HELP = (
     "输出格式;默认表格,给出 --output 时按文件扩展名 / output format; default table, "
     "or by --output's extension"
 )
-OUTPUT_HELP = (
-    "写入文件(格式按扩展名:.csv .json .md .xlsx .docx .html)/ write to FILE "
-    "(format from its extension)"
-)
+OUTPUT_HELP = "写入文件(格式按扩展名:{e})/ write to FILE (format from its extension)"
 
 
 def format_option(*allowed: str, default: str | None = None, help: str = FORMAT_HELP) -> Any:
@@ -71,8 +76,21 @@ def view_format_option() -> Any:
     )
 
 
-def output_option() -> Any:
-    return typer.Option(None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP)
+def output_option(*allowed: str) -> Any:
+    """The `--output` option of a command that can write `allowed` (the same tuple its
+    `--format` takes): the help names the extensions of those formats only."""
+    return typer.Option(
+        None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP.format(e=extensions(allowed))
+    )
+
+
+def extensions(allowed: tuple[str, ...]) -> str:
+    """The first file extension of each format in `allowed` that makes a file, in the
+    vocabulary's order (`.json .csv .md .xlsx .html`)."""
+    first: dict[str, str] = {}
+    for extension, name in EXTENSIONS.items():
+        first.setdefault(name, extension)
+    return " ".join(first[name] for name in ALL if name in allowed and name != TABLE)
 
 
 def chosen_format(

@@ -289,7 +289,12 @@ def _view(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> d
         "ignored_columns": planned.columns.ignored,
         "rows": rows,
         "problems": [
-            {"row": problem.row, "message": problem.message, "text": str(problem)}
+            {
+                "row": problem.row,
+                "code": problem.code,
+                "message": problem.message,
+                "text": str(problem),
+            }
             for problem in planned.problems
         ],
         "warnings": planned.warnings,

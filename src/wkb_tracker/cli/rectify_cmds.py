@@ -12,10 +12,12 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
+    approved_by_option,
     as_of_and_known_on,
     begin_commit,
     echo,
     finish_commit,
+    late_reason_option,
     more_rows_note,
     row_limit,
     session,
@@ -29,7 +31,7 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
     from datetime import date
@@ -58,17 +60,11 @@ def register(app: typer.Typer) -> None:
 
 
 _RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
-_DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
-_APPROVED_HELP = (
+_EXTEND_APPROVED_HELP = (
     "批准人:逾期后延期、或日期在已封存月份时必填 / approver: needed for an extension after the "
     "deadline, or for a date in a sealed month"
 )
-_LATE_HELP = (
-    "补记原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
-    "recorded now (with --approved-by)"
-)
-
-
+_DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
 # -- add and the four events -----------------------------------------------------------------
 
 
@@ -108,12 +104,8 @@ def add(
         "--deadline",
         help="整改期限:日期或 +30d|30天|+2w|1个月(默认立项后 30 天)/ deadline: date or term",
     ),
-    approved_by: str | None = typer.Option(
-        None,
-        "--approved-by",
-        help="批准人:立项日期在已封存月份时必填 / approver: for a sealed month",
-    ),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     review: str | None = typer.Option(
         None,
@@ -171,8 +163,8 @@ def progress(
     ),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
@@ -206,9 +198,9 @@ def extend(
         help="新期限:日期,或从现行期限起算 +15d|15天|+2w|1个月 / new deadline, or a term from the current one",
     ),
     reason: str = typer.Option(..., "--reason", help="延期理由 / reason"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    approved_by: str | None = approved_by_option(_EXTEND_APPROVED_HELP),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    late_reason: str | None = late_reason_option(),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
@@ -239,8 +231,8 @@ def close(
     ),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     satisfaction: str | None = typer.Option(
         None, "--satisfaction", help="回访满意度 / return visit: 满意|基本满意|不满意"
@@ -334,8 +326,8 @@ def followup(
     note: str | None = typer.Option(None, "--note", help="回访情况 / what the entity said"),
     date: str | None = typer.Option(None, "--date", help="回访日期 / date; " + _DATE_HELP),
     by: str | None = typer.Option(None, "--by", help="回访人(默认记录人)/ who made it"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -368,8 +360,8 @@ def reopen(
     ),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
     recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
     commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
     format: str = view_format_option(),
@@ -419,14 +411,14 @@ def list_items(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.domain.knowledge import items_known_on
     from wkb_tracker.store.rectification_store import load_items, select
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
     most = row_limit(limit, everything, table=fmt == "table")
@@ -637,32 +629,23 @@ def _where(item: Rectification) -> str:
     return item.district or say("局内(无区)", "bureau-internal (no district)")
 
 
-_WORDS = {
-    "open": ("进行中", "open", "green"),
-    "due_soon": ("即将到期", "due soon", "yellow"),
-    "overdue": ("逾期", "overdue", "bold red"),
-    "closed": ("已关闭", "closed", "dim"),
-    "closed_late": ("逾期关闭", "closed late", "magenta"),
+# The Rich style of each standing (report/formats/list_sheets.standing); the words are its.
+_STYLES = {
+    "open": "green",
+    "due_soon": "yellow",
+    "overdue": "bold red",
+    "closed": "dim",
+    "closed_late": "magenta",
 }
 
 
-def _word_key(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
-    if status == "open" and due_soon:
-        return "due_soon"
-    if status == "closed" and closed_late:
-        return "closed_late"
-    return status or "open"
-
-
 def _word(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
+    from wkb_tracker.report.formats.list_sheets import LIST_WORDS, standing
+
     if status is None:
         return say("尚未立项", "not yet opened")
-    zh, en, _style = _WORDS[_word_key(status, due_soon, closed_late)]
+    zh, en, _key = LIST_WORDS[standing(status, due_soon, closed_late)]
     return say(zh, en)
-
-
-def _status_word(view: dict[str, Any]) -> str:
-    return _word(view["status"], view["due_soon"], view["closed_late"])
 
 
 def _print_table(
@@ -673,15 +656,15 @@ def _print_table(
     status: str,
 ) -> None:
     """The table of `shown` (the first rows of `views`); the caption counts all of `views`."""
+    from wkb_tracker.report.formats.list_sheets import item_word, view_standing
     from wkb_tracker.report.render import print_table
 
     rows = []
     for view in shown:
-        key = _word_key(view["status"], view["due_soon"], view["closed_late"])
         cells: list[Any] = []
         for name, _label in columns:
-            if name == "status":
-                cells.append((_status_word(view), _WORDS[key][2]))  # plain text, never markup
+            if name == "status":  # plain text, never markup
+                cells.append((item_word(view).text, _STYLES[view_standing(view)]))
             elif name == "district":
                 cells.append(view["district"] or say("局内", "bureau"))
             elif name == "source":
@@ -689,9 +672,9 @@ def _print_table(
             else:
                 cells.append(view[name])
         rows.append(cells)
-    counts = {key: 0 for key in _WORDS}
+    counts = {key: 0 for key in _STYLES}
     for view in views:
-        counts[_word_key(view["status"], view["due_soon"], view["closed_late"])] += 1
+        counts[view_standing(view)] += 1
     caption = say(
         "共 {n} 项(截至 {d}):进行中 {o},即将到期 {s},逾期 {v},已关闭 {c},逾期关闭 {l}",
         "{n} items as of {d}: open {o}, due soon {s}, overdue {v}, closed {c}, closed late {l}",

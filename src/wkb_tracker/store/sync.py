@@ -435,6 +435,7 @@ def sync(root: Path, *, person: str) -> SyncResult:
             "a git rebase or merge is under way; finish or abort it first (git rebase --abort / git merge --abort)",
         )
     _branch, remote, remote_branch, tracked = _branch_and_remote(root)
+    gitops.tune_for_many_files(root)  # a clone made with plain `git clone`
     result = SyncResult(remote=remote, branch=remote_branch)
     _fetch(root, remote)  # offline: stop before anything changes here
     upstream = f"refs/remotes/{remote}/{remote_branch}"
