@@ -134,3 +134,18 @@ def test_python_dash_m__uses_the_same_settings(root: Path) -> None:
     )
     assert shown.returncode == 0, shown.stderr
     assert CHECKED_EN in shown.stdout
+
+
+def test_help__reads_no_records_root(
+    wkb: Invoke, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A help page is shown in the language of `--lang`/$WKB_LANG, as always: the start-up does
+    not look for the root's `lang` for it (that would cost `wkb visit add --help` the config)."""
+    from wkb_tracker.store import config
+
+    def unreadable(_root: Path) -> object:
+        raise AssertionError("a help page read the config")
+
+    monkeypatch.setattr(config, "read_config", unreadable)
+    assert wkb("visit", "add", "--help").exit_code == 0
+    assert wkb("--lang", "en", "report", "-h").exit_code == 0

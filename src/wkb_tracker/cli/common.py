@@ -87,16 +87,22 @@ class Session:
 
     @classmethod
     def start(
-        cls, root_option: str | None = None, lang_option: str | None = None, no_cache: bool = False
+        cls,
+        root_option: str | None = None,
+        lang_option: str | None = None,
+        no_cache: bool = False,
+        *,
+        find_root: bool = True,
     ) -> Session:
         """The session of a command about to run, its settings resolved once: the language from
         `--lang`, else $WKB_LANG, else the root's configured `lang` (looked up quietly: a missing
-        or broken root is reported by the command that needs it, as `root()` does)."""
+        or broken root is reported by the command that needs it, as `root()` does). Without
+        `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
         from wkb_tracker.store.settings import settings_for
 
         state = cls(root_option, lang_option)
         configured = None
-        if lang_option is None and env_language() is None:
+        if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()
         state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
         return state
