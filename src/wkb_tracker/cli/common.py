@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -87,16 +90,22 @@ class Session:
 
     @classmethod
     def start(
-        cls, root_option: str | None = None, lang_option: str | None = None, no_cache: bool = False
+        cls,
+        root_option: str | None = None,
+        lang_option: str | None = None,
+        no_cache: bool = False,
+        *,
+        find_root: bool = True,
     ) -> Session:
         """The session of a command about to run, its settings resolved once: the language from
         `--lang`, else $WKB_LANG, else the root's configured `lang` (looked up quietly: a missing
-        or broken root is reported by the command that needs it, as `root()` does)."""
+        or broken root is reported by the command that needs it, as `root()` does). Without
+        `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
         from wkb_tracker.store.settings import settings_for
 
         state = cls(root_option, lang_option)
         configured = None
-        if lang_option is None and env_language() is None:
+        if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()
         state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
         return state
@@ -155,19 +164,28 @@ def echo(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-_warned: set[str] = set()
+# The warnings a command has printed: one set per command, made when it starts (`warnings_once`,
+# entered with the settings) and gone when it ends, so nothing is remembered between commands.
+_WARNED: ContextVar[set[str] | None] = ContextVar("wkb_warned", default=None)
 
 
-def reset_warnings() -> None:
-    """Called once per command: the same warning is printed once (a config problem is found both
-    when the session reads the config and when a report loads its data)."""
-    _warned.clear()
+@contextmanager
+def warnings_once() -> Iterator[None]:
+    """Within the block the same warning is printed once (a config problem is found both when
+    the session reads the config and when a report loads its data)."""
+    token = _WARNED.set(set())
+    try:
+        yield
+    finally:
+        _WARNED.reset(token)
 
 
 def warn(message: str) -> None:
-    if message in _warned:
-        return
-    _warned.add(message)
+    warned = _WARNED.get()
+    if warned is not None:
+        if message in warned:
+            return
+        warned.add(message)
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 

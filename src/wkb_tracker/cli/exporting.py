@@ -18,6 +18,7 @@ need them, when they need them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -140,14 +141,30 @@ def chosen_format(
 
 def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> None:
     """`data` to `--output` (atomically, one line saying so) or to stdout as bytes."""
+    deliver_chunks(ctx, [data], fmt, output)
+
+
+def deliver_chunks(
+    ctx: typer.Context, chunks: Iterable[bytes], fmt: str, output: str | None
+) -> None:
+    """Like `deliver`, for a document made piece by piece: each piece is written as it comes
+    (to stdout, or to the temp file that then replaces `--output`), never joined in memory."""
     if output is None:
-        _to_stdout(data, fmt)
+        _to_stdout(chunks, fmt)
         return
     from wkb_tracker.cli.common import echo, session
     from wkb_tracker.store.exports import export_target, write_export
 
     path = export_target(session(ctx).root(), output)
-    replaced = write_export(path, data)
+    size = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            size += len(chunk)
+            yield chunk
+
+    replaced = write_export(path, counted())
     if replaced:
         echo(
             say(
@@ -155,7 +172,7 @@ def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> No
                 "replaced {p} ({f}, {n} bytes)",
                 p=output,
                 f=fmt,
-                n=len(data),
+                n=size,
             )
         )
     else:
@@ -165,12 +182,12 @@ def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> No
                 "wrote {p} ({f}, {n} bytes)",
                 p=output,
                 f=fmt,
-                n=len(data),
+                n=size,
             )
         )
 
 
-def _to_stdout(data: bytes, fmt: str) -> None:
+def _to_stdout(chunks: Iterable[bytes], fmt: str) -> None:
     from wkb_tracker.domain.errors import UserError
 
     if fmt in BINARY and sys.stdout.isatty():
@@ -183,10 +200,12 @@ def _to_stdout(data: bytes, fmt: str) -> None:
         )
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # stdout replaced by a text stream (embedding, some tests)
-        sys.stdout.write(data.decode("utf-8", "backslashreplace"))
-    else:
-        buffer.write(data)
+    for data in chunks:
+        if buffer is None:  # stdout replaced by a text stream (embedding, some tests)
+            sys.stdout.write(data.decode("utf-8", "backslashreplace"))
+        else:
+            buffer.write(data)
+    if buffer is not None:
         buffer.flush()
 
 

@@ -399,6 +399,10 @@ def list_items(
     # An item closed since a past day's knowledge may still have been open then: load_items
     # keeps every item with anything recorded after `known` (see record_cache.in_window).
     open_only = status.value in ("open", "overdue", "due-soon") and department is None
+    if fmt == JSON:  # a folder at a time, each item kept as its line of JSON (issue 17.1)
+        filters = (status.value, district, leader, department)
+        _list_json(ctx, day, known, open_only, filters, most, output)
+        return
     items, problems = load_items(root, as_of=day, open_only=open_only, known_on=known)
     items = items_known_on(items, known)
     warn_skipped(list(problems))
@@ -442,6 +446,38 @@ def list_items(
         ("closed", say("关闭", "closed")),
     ]
     _print_table(columns, views, shown, day, status.value)
+
+
+def _list_json(
+    ctx: typer.Context,
+    day: date,
+    known: date,
+    open_only: bool,
+    filters: tuple[str, str | None, str | None, str | None],
+    most: int | None,
+    output: str | None,
+) -> None:
+    """`rectify list --format json`: byte for byte the sorted views' JSON, with only one month
+    folder's items in memory at a time (store/item_batches.py)."""
+    from wkb_tracker.cli.exporting import deliver_chunks
+    from wkb_tracker.report.render import json_element
+    from wkb_tracker.store.item_batches import SortedLines, item_batches, order_key
+    from wkb_tracker.store.rectification_store import ItemFilter
+
+    root = session(ctx).root()
+    wanted = ItemFilter(_policy(root), *filters)
+    days = session(ctx).config().due_soon_days
+    lines = SortedLines()
+    departments: set[str] = set()
+    problems: list[object] = []
+    for items, found in item_batches(root, as_of=day, open_only=open_only, known_on=known):
+        problems += found
+        departments.update(item.department for item in items)
+        for view in wanted.views(items, as_of=day, due_soon_days=days):
+            lines.add(order_key(view), json_element(view))
+    warn_skipped(problems)
+    wanted.check_department(departments)
+    deliver_chunks(ctx, lines.chunks(most), JSON, output)
 
 
 @rectify_app.command("show")

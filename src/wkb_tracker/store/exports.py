@@ -9,6 +9,7 @@ existing export is replaced — the caller says so.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from wkb_tracker.domain.errors import RefusedWrite
@@ -66,8 +67,9 @@ def _within(path: Path, folder: Path) -> bool:
     return _same(path, folder) or _key(path).startswith(_key(folder) + os.sep)
 
 
-def write_export(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically (exact bytes); True when it replaced an existing file."""
+def write_export(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Write `data` (bytes, or pieces written as they come) to `path` atomically (exact bytes);
+    True when it replaced an existing file."""
     from wkb_tracker.store.storage import replace_bytes_atomic
 
     existed = os.path.lexists(path)

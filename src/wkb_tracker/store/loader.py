@@ -570,7 +570,17 @@ def visit_months(root: Path) -> list[tuple[int, int]] | None:
     """The (year, month) folders under data/visits, in order; None when anything there is not a
     plain YYYY/MM folder (a stray file, a symlink, month 13): read everything at once then, so
     every oddity is reported as usual."""
-    folders = _month_folders(root, VISITS_DIR, None)
+    return _months_of(root, VISITS_DIR)
+
+
+def rectification_months(root: Path) -> list[tuple[int, int]] | None:
+    """Like `visit_months`, for data/rectifications (an item and its event files live in the
+    folder of its opened month)."""
+    return _months_of(root, RECTIFICATIONS_DIR)
+
+
+def _months_of(root: Path, directory: str) -> list[tuple[int, int]] | None:
+    folders = _month_folders(root, directory, None)
     if folders is None:
         return None
     months = [(int(rel[-7:-3]), int(rel[-2:])) for rel in folders]

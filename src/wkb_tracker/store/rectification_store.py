@@ -16,7 +16,7 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -224,8 +224,10 @@ def load_items(
     as_of: date | None = None,
     open_only: bool = False,
     known_on: date | None = None,
+    months: list[tuple[int, int]] | None = None,
 ) -> tuple[list[Rectification], list[Problem]]:
-    """Readable items, and the problems of the files that could not be read.
+    """Readable items, and the problems of the files that could not be read (of the items
+    opened in `months` only, when given: see `item_batches`).
 
     With `as_of`, items opened after it are left out; with `open_only` too, so are items whose
     history had ended closed by then (the cache answers such a question without reading them),
@@ -235,7 +237,9 @@ def load_items(
     window = None
     if as_of is not None:
         window = (as_of + timedelta(days=1) if open_only else None, as_of)
-    items, problems, _temps = load_rectifications(root, window=window, known_on=known_on)
+    items, problems, _temps = load_rectifications(
+        root, window=window, known_on=known_on, months=months
+    )
     # What reports leave out, lists leave out too: an unapproved entry merged into a sealed
     # month is counted nowhere until it is fixed (measure 17), and is warned about.
     from wkb_tracker.store.root import has_sealing_files
@@ -921,43 +925,75 @@ def select(
     status: open = not closed (overdue included); overdue; due-soon (open, not overdue, deadline
     within `due_soon_days`); closed; all. Refuses an unknown status, district, leader or department.
     """
-    if status not in STATUS_FILTERS:
-        raise UserError(
-            say(
-                "未知的状态 {s};可选:{v}",
-                "unknown status {s}; valid: {v}",
-                s=status,
-                v=" | ".join(STATUS_FILTERS),
-            )
-        )
     items = list(items)
-    district_id = policy.resolve_district(district) if district is not None else None
-    leader_name = policy.resolve_leader(leader) if leader is not None else None
-    wanted_department = department.strip() if department is not None else None
-    if wanted_department is not None:
-        known = {a.department for a in policy.assignments} | {i.department for i in items}
-        if wanted_department not in known:
+    wanted = ItemFilter(policy, status, district, leader, department)
+    wanted.check_department({item.department for item in items})
+    views = list(wanted.views(items, as_of=as_of, due_soon_days=due_soon_days))
+    views.sort(key=view_order)
+    return views
+
+
+def view_order(view: dict[str, Any]) -> tuple[int, date, date, str]:
+    """Most urgent first: overdue, open, closed; then by deadline, opened date and id."""
+    return (_STATUS_RANK[view["status"]], view["deadline"], view["opened"], view["id"])
+
+
+class ItemFilter:
+    """`rectify list`'s filters, checked: refuses an unknown status, district or leader at once,
+    and an unknown department once every item's department is known (`check_department`)."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        status: str,
+        district: str | None,
+        leader: str | None,
+        department: str | None,
+    ) -> None:
+        if status not in STATUS_FILTERS:
+            raise UserError(
+                say(
+                    "未知的状态 {s};可选:{v}",
+                    "unknown status {s}; valid: {v}",
+                    s=status,
+                    v=" | ".join(STATUS_FILTERS),
+                )
+            )
+        self.policy = policy
+        self.status = status
+        self.district_id = policy.resolve_district(district) if district is not None else None
+        self.leader = policy.resolve_leader(leader) if leader is not None else None
+        self.given_department = department
+        self.department = department.strip() if department is not None else None
+
+    def check_department(self, item_departments: set[str]) -> None:
+        if self.department is None:
+            return
+        known = {a.department for a in self.policy.assignments} | item_departments
+        if self.department not in known:
             raise UserError(
                 say(
                     "未知的责任部门 --department {d!r}。可选:{v}",
                     "unknown department --department {d!r}. Valid: {v}",
-                    d=department,
+                    d=self.given_department,
                     v=join_names(sorted(known)),
                 )
             )
-    views = []
-    for item in items:
-        if district_id is not None and item.district_id != district_id:
-            continue
-        if wanted_department is not None and item.department != wanted_department:
-            continue
-        view = item_view(item, policy, as_of, due_soon_days=due_soon_days)
-        if view is None or (leader_name is not None and view["leader"] != leader_name):
-            continue
-        if _matches(view, status):
-            views.append(view)
-    views.sort(key=lambda v: (_STATUS_RANK[v["status"]], v["deadline"], v["opened"], v["id"]))
-    return views
+
+    def views(
+        self, items: Iterable[Rectification], *, as_of: date, due_soon_days: int
+    ) -> Iterator[dict[str, Any]]:
+        """The views of the matching items, in the order of `items`."""
+        for item in items:
+            if self.district_id is not None and item.district_id != self.district_id:
+                continue
+            if self.department is not None and item.department != self.department:
+                continue
+            view = item_view(item, self.policy, as_of, due_soon_days=due_soon_days)
+            if view is None or (self.leader is not None and view["leader"] != self.leader):
+                continue
+            if _matches(view, self.status):
+                yield view
 
 
 def _matches(view: dict[str, Any], status: str) -> bool:
