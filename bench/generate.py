@@ -30,6 +30,7 @@ from wkb_tracker.domain.model import (
     Visit,
     VoidMark,
 )
+from wkb_tracker.domain.settings import using
 from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     event_file_mapping,
@@ -40,6 +41,7 @@ from wkb_tracker.store.records import (
     visit_to_mapping,
 )
 from wkb_tracker.store.root import init_root
+from wkb_tracker.store.settings import settings_for
 from wkb_tracker.store.storage import dump_yaml
 
 ENTITIES = {
@@ -309,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31))
     args = parser.parse_args(argv)
-    counts = generate(args.out, args.visits, args.seed, args.end)
+    with using(settings_for()):  # the same settings a `wkb` command would run with
+        counts = generate(args.out, args.visits, args.seed, args.end)
     print(
         f"{args.out}: {counts['visits']} visits, {counts['rectifications']} rectifications, {counts['void']} void",
         file=sys.stderr,

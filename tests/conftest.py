@@ -11,7 +11,6 @@ from typer.testing import CliRunner, Result
 
 import budget  # noqa: F401  (loads the quick or thorough hypothesis profile)
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.store.root import init_root
 
 TODAY = "2026-11-25"  # the pinned "today" of every test (WKB_TODAY)
@@ -44,7 +43,6 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.invalid")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "测试员")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
-    set_language("zh")
 
 
 @pytest.fixture
@@ -65,8 +63,6 @@ def wkb(root: Path) -> Invoke:
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        result = runner.invoke(app, ["--root", str(root), *args], input=input, env=env)
-        set_language("zh")
-        return result
+        return runner.invoke(app, ["--root", str(root), *args], input=input, env=env)
 
     return invoke

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 
 VISIT = ("visit", "add", "--district", "东湖", "--entity", "武汉光谷实验室", "--type", "platform")
 
@@ -31,9 +30,7 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 
 
 def wkb(root: Path, *args: str) -> Result:
-    result = CliRunner().invoke(app, ["--root", str(root), *args])
-    set_language("zh")
-    return result
+    return CliRunner().invoke(app, ["--root", str(root), *args])
 
 
 def ok(root: Path, *args: str) -> Result:
@@ -43,9 +40,7 @@ def ok(root: Path, *args: str) -> Result:
 
 
 def init(target: Path, *args: str) -> Result:
-    result = CliRunner().invoke(app, ["init", str(target), *args])
-    set_language("zh")
-    return result
+    return CliRunner().invoke(app, ["init", str(target), *args])
 
 
 def clean(repo: Path) -> bool:

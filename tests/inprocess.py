@@ -25,7 +25,6 @@ import typer
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.store.root import init_root
 
 CHILD_FAILED = 70  # exit status of a child whose work raised instead of returning
@@ -72,7 +71,6 @@ def invoke_raw(
             except Exception as error:
                 exception = exception or error
         stdout, stderr = out.getvalue(), err.getvalue()
-    set_language("zh")
     return code, stdout, stderr, exception
 
 

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
 from wkb_tracker.domain import compliance
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.report.report_render import report_dict
 from wkb_tracker.store.loader import load
 
@@ -68,7 +67,6 @@ def answers(root: Path, *global_options: str) -> list[str]:
         result = runner.invoke(
             app, ["--root", str(root), *global_options, *query, "--format", "json"]
         )
-        set_language("zh")
         assert result.exit_code == 0, (query, result.stderr)
         out.append(result.stdout)
     return out
@@ -142,7 +140,6 @@ def test_cache__same_answers_with_and_without_it_before_and_after_changes(record
     with old_item.open("r+", encoding="utf-8") as stream:  # in place, as some editors save
         stream.write(text.replace("problem: ", "problem: 改:", 1))
     sorted((records / "data/visits/2026/09").glob("*.yaml"))[-1].unlink()
-    set_language("zh")
 
     assert answers(records) == answers(records, "--no-cache")
 
@@ -203,7 +200,6 @@ def test_cache__event_files_join_their_items_and_move_them_in_and_out_of_the_win
 
     def run(*args: str) -> str:
         result = runner.invoke(app, ["--root", str(records), *args])
-        set_language("zh")
         assert result.exit_code == 0, result.stderr
         return result.stdout
 

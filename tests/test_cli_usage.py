@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from wkb_tracker.cli import app
 from wkb_tracker.cli.examples import EXAMPLES
 from wkb_tracker.cli.usage import hoist_global_options, walk
-from wkb_tracker.domain.i18n import set_language
 
 
 @pytest.mark.parametrize(
@@ -112,7 +111,6 @@ def test_hoist_global_options__moves_only_globals_and_stops_at_double_dash() -> 
 
 def _help(*args: str) -> str:
     result = CliRunner().invoke(app, list(args))
-    set_language("zh")
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -169,3 +167,11 @@ def _parse(line: str) -> None:
 )
 def test_examples__parse_without_a_usage_error(line: str) -> None:
     _parse(line)
+
+
+def test_help__sealed_month_options_say_the_same_in_visit_and_rectify(wkb: Any) -> None:
+    """--late-reason and --approved-by are declared once (cli.common) for every command."""
+    for command in (["visit", "add"], ["rectify", "add"], ["rectify", "close"]):
+        shown = wkb(*command, "-h").stdout
+        assert "补录原因:日期在已封存月份时必填" in shown, command
+        assert "批准人:日期在已封存月份时必填" in shown, command

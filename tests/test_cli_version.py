@@ -10,14 +10,12 @@ from typer.testing import CliRunner
 
 from wkb_tracker import __version__
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.domain.workdays import covered_years
 from wkb_tracker.store.root import init_root
 
 
 def _run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
-    set_language("zh")
     return result.exit_code, result.stdout
 
 

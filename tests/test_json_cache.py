@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wkb_tracker.store import json_cache, settings
+from wkb_tracker.domain.settings import Settings, using
+from wkb_tracker.store import json_cache
 
 REL = f"{json_cache.CACHE_DIR}/thing.json"
 
@@ -37,12 +38,9 @@ def test_link_in_place_of_the_cache_is_never_read(tmp_path: Path) -> None:
 
 def test_switched_off_reads_and_writes_nothing(tmp_path: Path) -> None:
     built: list[int] = []
-    settings.set_cache_enabled(False)
-    try:
+    with using(Settings(cache=False)):
         json_cache.save(tmp_path, REL, lambda: built.append(1) or {"key": [1]})
         assert json_cache.load(tmp_path, REL, [1]) is None
-    finally:
-        settings.set_cache_enabled(True)
     assert built == [] and not (tmp_path / REL).exists()
 
 

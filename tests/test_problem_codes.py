@@ -10,18 +10,17 @@ from pathlib import Path
 
 from builders import make_visit, write_visit
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.i18n import message_code, say, set_language
+from wkb_tracker.domain.i18n import message_code, say
+from wkb_tracker.domain.settings import Settings, using
 
 
 def test_problem__found_in_one_language_is_shown_in_the_other() -> None:
     problem = Problem("a.yaml", 3, say("未知的区 {d}", "unknown district {d}", d="东湖"))
     assert str(problem) == "a.yaml:3: 未知的区 东湖"
-    set_language("en")
-    try:
+    with using(Settings(lang="en")):
         assert str(problem) == "a.yaml:3: unknown district 东湖"
         assert problem.text("zh") == "a.yaml:3: 未知的区 东湖"
-    finally:
-        set_language("zh")
+    assert str(problem) == "a.yaml:3: 未知的区 东湖"
     assert problem.code == "unknown-district"
 
 
@@ -58,3 +57,40 @@ def test_validate_json__a_clean_root_is_ok(wkb) -> None:
     result = wkb("validate", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["ok"] is True
+
+
+def _broken_visit(root: Path) -> str:
+    rel = "data/visits/2026/11/2026-11-03_broken.yaml"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text("id: V20261103-AAAAAA\ndate: [\n", encoding="utf-8")
+    return rel
+
+
+def test_report_and_due_json__problems_stay_strings_and_details_carry_the_code(
+    wkb, root: Path
+) -> None:
+    """`problems` keeps its type (a list of `path:line: message` strings, a public contract);
+    `problem_details` adds each problem's path, line, language-free code and shown message."""
+    rel = _broken_visit(root)
+    for command in (("report", "--month", "2026-11"), ("due",)):
+        english = json.loads(wkb("--lang", "en", *command, "--format", "json").stdout)
+        (text,) = english["problems"]
+        assert text.startswith(f"{rel}:3: YAML error: ")
+        assert english["problem_details"] == [
+            {
+                "path": rel,
+                "line": 3,
+                "code": "yaml-error",
+                "message": text.removeprefix(f"{rel}:3: "),
+                "text": text,
+            }
+        ]
+        chinese = json.loads(wkb(*command, "--format", "json").stdout)
+        (detail,) = chinese["problem_details"]
+        assert detail["code"] == "yaml-error" and detail["message"].startswith("YAML 语法错误")
+        assert chinese["problems"] == [detail["text"]]
+
+
+def test_report_json__a_clean_root_has_empty_details(wkb) -> None:
+    data = json.loads(wkb("report", "--month", "2026-11", "--format", "json").stdout)
+    assert data["problems"] == [] and data["problem_details"] == []

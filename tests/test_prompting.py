@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from builders import make_item, make_visit, write_item, write_visit
 from wkb_tracker.cli import app, completion, prompting
-from wkb_tracker.domain.i18n import set_language
 
 
 class _Ctx:
@@ -103,7 +102,6 @@ def test_shell_completion__through_the_shell_protocol(root: Path) -> None:
         },
         prog_name="wkb",
     )
-    set_language("zh")
     assert result.stdout.split() == ["盛继亮"]
 
 
@@ -120,7 +118,6 @@ def test_shell_completion__entity_ids_and_every_district_leader_and_id_option(
         env = {"_WKB_COMPLETE": "complete_bash", "COMP_WORDS": f"wkb --root {root} {words}"}
         env["COMP_CWORD"] = str(len(words.split()) + 2)
         result = CliRunner().invoke(app, [], env=env, prog_name="wkb")
-        set_language("zh")
         return result.stdout.split()
 
     assert offered("entity show S") == ids

@@ -231,6 +231,7 @@ def test_report__json_pinned(small: Path, wkb: Any) -> None:
             "void_visits": 1,
         },
         "problems": [],
+        "problem_details": [],  # issue 12.4: each problem's path, line, code and message
         "sealed_months": [],
         "known_on": "2026-11-25",
         "tracking_start": None,

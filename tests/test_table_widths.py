@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "records"
 ITEM = "R20260918-WKDJ70"  # an overdue item of the example records, with history
@@ -26,7 +25,6 @@ def run(*args: str, width: int, lang: str = "zh") -> str:
         ["--root", str(EXAMPLES), "--no-cache", "--lang", lang, *args],
         env={"COLUMNS": str(width)},
     )
-    set_language("zh")
     assert result.exit_code == 0, result.stderr
     return result.stdout
 

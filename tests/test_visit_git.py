@@ -11,7 +11,6 @@ from typer.testing import CliRunner, Result
 
 import inprocess
 from wkb_tracker.cli import app
-from wkb_tracker.domain.i18n import set_language
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.root import init_root
 from wkb_tracker.store.validation import validate
@@ -38,9 +37,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def run(root: Path, *args: str) -> Result:
-    result = CliRunner().invoke(app, ["--root", str(root), *args])
-    set_language("zh")
-    return result
+    return CliRunner().invoke(app, ["--root", str(root), *args])
 
 
 def add(root: Path, *args: str) -> dict:

@@ -83,3 +83,17 @@ def test_check_visit__warns_when_the_leader_was_not_responsible_that_day(monkeyp
     monkeypatch.setenv("WKB_TODAY", TODAY.isoformat())
     warnings = check_visit(POLICY, make_visit(date(2026, 11, 3), leader="赵峰"))
     assert len(warnings) == 1 and "不计入 东湖高新区 的第十四条每月要求" in warnings[0]
+
+
+def test_clean_text__its_quick_search_refuses_exactly_the_refused_categories() -> None:
+    """`clean_text` looks for refused characters with one regex (validate checks every text of
+    every record): its classes hold exactly the characters of the refused categories, over every
+    code point of this Python's Unicode, line breaks and tabs aside where a field spans lines."""
+    import unicodedata
+
+    from wkb_tracker.domain import text
+
+    refused = {c for c in range(0x110000) if unicodedata.category(chr(c)) in text._REFUSED}
+    assert {c for c in range(0x110000) if text._ANY_REFUSED.match(chr(c))} == refused
+    in_lines = {c for c in refused if chr(c) not in "\n\t"}
+    assert {c for c in range(0x110000) if text._REFUSED_IN_LINES.match(chr(c))} == in_lines

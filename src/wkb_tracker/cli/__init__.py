@@ -20,11 +20,12 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from wkb_tracker.cli.common import Session, apply_language, reset_warnings
+from wkb_tracker.cli.common import Session, warnings_once
 from wkb_tracker.domain.errors import EXIT_USAGE, WkbError
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.settings import using
 from wkb_tracker.report.streams import tolerant_streams
-from wkb_tracker.store import settings
+from wkb_tracker.store.settings import settings_for
 
 # Top-level command → the module that registers it, in the order `wkb --help` lists them.
 COMMANDS: dict[str, str] = {
@@ -50,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "sync": "sync_cmds",
 }
 _GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
+HELP_ONLY = "wkb.help_only"  # ctx.meta key: argv asks for a help page
 
 
 class WkbGroup(TyperGroup):
@@ -82,16 +84,25 @@ class WkbGroup(TyperGroup):
         except getattr(exceptions, "NoArgsIsHelpError", ()) as error:
             sys.exit(error.exit_code)  # `wkb visit`: the help, printed already, is the answer
         except exceptions.UsageError as error:
-            apply_language(usage.requested_language(argv))
-            sys.stderr.write(usage.usage_message(error, argv, self) + "\n")
+            # Options were not understood, so no command ran: `--lang`/$WKB_LANG decide.
+            with using(settings_for(lang=usage.requested_language(argv))):
+                sys.stderr.write(usage.usage_message(error, argv, self) + "\n")
             sys.exit(EXIT_USAGE)
         except exceptions.ClickException as error:  # e.g. a file click could not open
             error.show()
             sys.exit(error.exit_code)
         except typer.Abort:
-            sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
+            with using(settings_for(lang=usage.requested_language(argv))):
+                sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from wkb_tracker.cli import usage
+
+        # Read by _global_options: a help page needs no records root (nor its `lang`).
+        ctx.meta[HELP_ONLY] = usage.asks_for_help(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         tolerant_streams()  # a console that cannot show a character gets an escape, not a crash
@@ -108,6 +119,16 @@ class WkbGroup(TyperGroup):
                 "\n" + say("已取消,未写入任何内容", "cancelled; nothing was written") + "\n"
             )
             raise typer.Exit(2) from None
+        except OSError as error:  # e.g. a full disk under `wkb report > file`
+            if isinstance(error, BrokenPipeError):  # `wkb report | head`: main() ends quietly
+                raise
+            # Said here, while the command's settings (its language) are still active.
+            sys.stderr.write(cannot_write(error) + "\n")
+            raise typer.Exit(EXIT_USAGE) from None
+
+
+def cannot_write(error: OSError) -> str:
+    return say("无法写出结果:{e}", "cannot write the output: {e}", e=error.strerror or error)
 
 
 def _global_options(
@@ -139,18 +160,22 @@ def _global_options(
     if lang is not None and lang not in ("zh", "en"):
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")
         raise typer.Exit(2)
-    apply_language(lang)
-    reset_warnings()
-    settings.set_cache_enabled(not no_cache)
-    ctx.obj = Session(root_option=root, lang_option=lang)
+    state = Session.start(
+        root_option=root, lang_option=lang, no_cache=no_cache, find_root=not ctx.meta.get(HELP_ONLY)
+    )
+    ctx.obj = state
+    # Active for exactly this command: click closes the resource when the command ends, however
+    # it ends, so nothing carries over to the next command run in the same process.
+    ctx.with_resource(using(state.settings))
+    ctx.with_resource(warnings_once())
 
 
 def _show_version(ctx: typer.Context, wanted: bool) -> None:
     """`wkb --version`: answered while options are parsed, before a command is required."""
     if wanted:
         lang = ctx.params.get("lang")
-        apply_language(lang if lang in ("zh", "en") else None)
-        sys.stdout.write(version_text(ctx.params.get("root")) + "\n")
+        with using(settings_for(lang=lang if lang in ("zh", "en") else None)):
+            sys.stdout.write(version_text(ctx.params.get("root")) + "\n")
         raise typer.Exit(0)
 
 
@@ -274,9 +299,9 @@ def main() -> None:
     except BrokenPipeError:  # `wkb report | head`: the reader has what it wanted
         sys.stderr.close()
         os._exit(0)
-    except OSError as error:  # e.g. a full disk under `wkb report > file`
-        sys.stderr.write(
-            say("无法写出结果:{e}", "cannot write the output: {e}", e=error.strerror or error)
-            + "\n"
-        )
+    except OSError as error:  # a write failing after the command (WkbGroup.invoke says the rest)
+        from wkb_tracker.cli.usage import requested_language
+
+        with using(settings_for(lang=requested_language(sys.argv[1:]))):
+            sys.stderr.write(cannot_write(error) + "\n")
         sys.exit(EXIT_USAGE)

@@ -41,7 +41,7 @@ def bulletin(
         help="输出格式,默认 docx;markdown 为纯文本预览 / output format: docx (default), or "
         "markdown for a plain preview",
     ),
-    output: str | None = output_option(),
+    output: str | None = output_option(*BULLETIN_FORMATS),
     init_template: bool = typer.Option(
         False,
         "--init-template",
@@ -64,9 +64,8 @@ def bulletin(
     from wkb_tracker.report.report_render import report_dict
 
     dataset, result = compute_report(ctx, period, day, known)
-    overdue = [view for view in report_items(ctx, dataset, result) if view["status"] == "overdue"]
-    overdue.sort(key=lambda view: (-int(str(view["overdue_days"])), str(view["id"])))
-    made = make_bulletin(report_dict(result), overdue, _template(root), known)
+    items = report_items(ctx, dataset, result)
+    made = make_bulletin(report_dict(result), items, _template(root), known)
     if fmt == "docx":
         from wkb_tracker.report.formats.docx_bulletin import bulletin_docx
 

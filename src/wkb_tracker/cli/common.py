@@ -1,4 +1,4 @@
-"""What every command shares: the session (root, language), output formats, error plumbing.
+"""What every command shares: the session (root, settings), output formats, error plumbing.
 
 Kept light: command modules import this at start-up, so anything heavy is imported inside functions.
 """
@@ -7,23 +7,44 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.domain.i18n import env_language, say, set_language
+from wkb_tracker.domain.i18n import env_language, say
+from wkb_tracker.domain.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from wkb_tracker.domain.dataset import Config
+    from wkb_tracker.domain.errors import Problem
     from wkb_tracker.store.gitops import PendingCommit
 
 
 COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
+
+# A visit or rectification event dated in a sealed month needs both (issue 10.7); declared once
+# for `visit add` and every `rectify` command that records a dated event.
+APPROVED_HELP = "批准人:日期在已封存月份时必填 / approver: needed for a date in a sealed month"
+LATE_HELP = (
+    "补录原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
+    "entered now (with --approved-by)"
+)
+
+
+def approved_by_option(help: str = APPROVED_HELP) -> Any:
+    return typer.Option(None, "--approved-by", help=help)
+
+
+def late_reason_option() -> Any:
+    return typer.Option(None, "--late-reason", help=LATE_HELP)
 
 
 # Superseded by the one vocabulary of cli.exporting (format_option, view_format_option); kept so
@@ -45,32 +66,83 @@ class TableJsonCsv(StrEnum):
 
 
 class Session:
-    """Global options, resolved lazily: commands that need no root (init, --help) never look."""
+    """The run's global options: the records root (found lazily: commands that need no root —
+    init, --help — never look) and the settings the run uses (`settings`, made once by `start`)."""
 
-    __slots__ = ("_config", "_root", "lang_option", "quiet_config", "root_option")
+    __slots__ = (
+        "_config",
+        "_config_problems",
+        "_root",
+        "lang_option",
+        "quiet_config",
+        "root_option",
+        "settings",
+    )
 
     def __init__(self, root_option: str | None = None, lang_option: str | None = None) -> None:
         self.root_option = root_option
         self.lang_option = lang_option
         self._root: Path | None = None
         self._config: Config | None = None
+        self._config_problems: list[Problem] | None = None  # None once they were shown
         self.quiet_config = False  # `wkb validate` lists config problems itself
+        self.settings: Settings = DEFAULT
+
+    @classmethod
+    def start(
+        cls,
+        root_option: str | None = None,
+        lang_option: str | None = None,
+        no_cache: bool = False,
+        *,
+        find_root: bool = True,
+    ) -> Session:
+        """The session of a command about to run, its settings resolved once: the language from
+        `--lang`, else $WKB_LANG, else the root's configured `lang` (looked up quietly: a missing
+        or broken root is reported by the command that needs it, as `root()` does). Without
+        `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
+        from wkb_tracker.store.settings import settings_for
+
+        state = cls(root_option, lang_option)
+        configured = None
+        if find_root and lang_option is None and env_language() is None:
+            configured = state._quiet_configured_language()
+        state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
+        return state
+
+    def _quiet_configured_language(self) -> str | None:
+        """The root's `lang`, or None where there is no root or its config cannot be read (the
+        command then meets the same failure in `root()` / `config()` and reports it)."""
+        from wkb_tracker.domain.errors import WkbError
+        from wkb_tracker.store.config import read_config
+        from wkb_tracker.store.root import find_root
+
+        try:
+            root = find_root(self.root_option)
+            config, problems = read_config(root)
+        except (WkbError, OSError):
+            return None
+        self._root, self._config, self._config_problems = root, config, problems
+        return config.lang
 
     def root(self) -> Path:
+        self.config()  # read by every command: a broken config is named in each
+        return self._found_root()
+
+    def _found_root(self) -> Path:
         if self._root is None:
             from wkb_tracker.store.root import find_root
 
             self._root = find_root(self.root_option)
-            config = self.config()  # read by every command: a broken config is named in each
-            if self.lang_option is None and env_language() is None:
-                set_language(config.lang)
         return self._root
 
     def config(self) -> Config:
         if self._config is None:
             from wkb_tracker.store.config import read_config
 
-            self._config, problems = read_config(self.root())
+            self._config, self._config_problems = read_config(self._found_root())
+        if self._config_problems is not None:
+            problems, self._config_problems = self._config_problems, None
             if not self.quiet_config:  # a broken wkb.toml is named in every command
                 for problem in problems:
                     warn(str(problem))
@@ -88,27 +160,32 @@ def session(ctx: typer.Context) -> Session:
     return obj
 
 
-def apply_language(option: str | None) -> None:
-    set_language(option or env_language() or "zh")
-
-
 def echo(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-_warned: set[str] = set()
+# The warnings a command has printed: one set per command, made when it starts (`warnings_once`,
+# entered with the settings) and gone when it ends, so nothing is remembered between commands.
+_WARNED: ContextVar[set[str] | None] = ContextVar("wkb_warned", default=None)
 
 
-def reset_warnings() -> None:
-    """Called once per command: the same warning is printed once (a config problem is found both
-    when the session reads the config and when a report loads its data)."""
-    _warned.clear()
+@contextmanager
+def warnings_once() -> Iterator[None]:
+    """Within the block the same warning is printed once (a config problem is found both when
+    the session reads the config and when a report loads its data)."""
+    token = _WARNED.set(set())
+    try:
+        yield
+    finally:
+        _WARNED.reset(token)
 
 
 def warn(message: str) -> None:
-    if message in _warned:
-        return
-    _warned.add(message)
+    warned = _WARNED.get()
+    if warned is not None:
+        if message in warned:
+            return
+        warned.add(message)
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 

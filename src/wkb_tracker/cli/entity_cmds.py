@@ -26,8 +26,8 @@ from wkb_tracker.cli.exporting import (
     output_option,
     view_format_option,
 )
-from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import CSV, JSON, LIST_FORMATS, TABLE
+from wkb_tracker.domain.i18n import join_names, say, term
+from wkb_tracker.report.formats import CSV, EXPORT_FORMATS, JSON, TABLE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -136,14 +136,14 @@ def list_entities(
     everything: bool = typer.Option(
         False, "--all", help="含已并入其他主体的条目 / include entries merged into another"
     ),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出登记的创新主体(按名称)/ list registered entities (by name)."""
     from wkb_tracker.store.entity_store import entity_view
     from wkb_tracker.store.policy_files import load_policy
 
-    format = chosen_format(ctx, format, output, LIST_FORMATS)
+    format = chosen_format(ctx, format, output, EXPORT_FORMATS)
     root = session(ctx).root()
     found = _register(root)
     district_id = load_policy(root)[0].resolve_district(district) if district else None
@@ -209,11 +209,11 @@ def _row(entity: Entity, merged_column: bool) -> list[Any]:
     row = [
         entity.id,
         entity.name,
-        "、".join(entity.aliases),
+        join_names(entity.aliases),
         entity.credit_code or "",
         entity.district or "",
         term(entity.type) if entity.type else "",
-        "、".join(entity.tags),
+        join_names(entity.tags),
         entity.contact,
     ]
     if merged_column:
@@ -243,11 +243,11 @@ def show(
     lines = [
         (say("编号", "id"), entity.id),
         (say("名称", "name"), entity.name),
-        (say("别名", "aliases"), "、".join(entity.aliases)),
+        (say("别名", "aliases"), join_names(entity.aliases)),
         (say("统一社会信用代码", "credit code"), entity.credit_code or ""),
         (say("区", "district"), entity.district or ""),
         (say("主体类型", "type"), term(entity.type) if entity.type else ""),
-        (say("标签", "tags"), "、".join(entity.tags)),
+        (say("标签", "tags"), join_names(entity.tags)),
         (say("联系人", "contact"), entity.contact),
         (say("登记人", "registered by"), entity.created_by),
         (
@@ -280,18 +280,12 @@ SHOWN_VISITS = 10  # the latest ones; `--format json` lists every id
 
 
 def _visits_of(root: Path, register: Register, entity_id: str) -> list[Visit]:
-    """The non-void visits that count for the entry `entity_id`: those whose `entity_id` is it,
-    or an entry merged into it, by date."""
+    """The non-void visits that count for the entry `entity_id` (domain/identity's rule)."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.loader import load_visits
 
     visits, _problems, _temps = load_visits(root)
-    counted = []
-    for visit in visits:
-        if visit.entity_id and not visit.is_void:
-            current = register.canonical(visit.entity_id)
-            if current is not None and current.id == entity_id:
-                counted.append(visit)
-    return sorted(counted, key=lambda v: (v.date, v.id))
+    return Identities(register).visits_of(visits, entity_id)
 
 
 # -- edit and merge -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import typer
 
 from wkb_tracker.cli.common import COMMIT_HELP, begin_commit, echo, session, warn
 from wkb_tracker.cli.exporting import view_format_option
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
@@ -201,12 +201,12 @@ def _print(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> 
 
     for problem in planned.problems:
         sys.stderr.write(f"{problem}\n")
-    columns = "、".join(
+    columns = join_names(
         f"{planned.columns.headers[col]}→{name}" for col, name in planned.columns.fields.items()
     )
     echo(say("表头第 {r} 行:{c}", "header row {r}: {c}", r=planned.columns.header_row, c=columns))
     if planned.columns.ignored:
-        echo(say("未使用的列:{c}", "columns not used: {c}", c="、".join(planned.columns.ignored)))
+        echo(say("未使用的列:{c}", "columns not used: {c}", c=join_names(planned.columns.ignored)))
     new = [row for row in planned.rows if row.new_files]
     known = len(planned.rows) - len(new)
     bad_rows = len({problem.row for problem in planned.problems})
@@ -289,7 +289,12 @@ def _view(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> d
         "ignored_columns": planned.columns.ignored,
         "rows": rows,
         "problems": [
-            {"row": problem.row, "message": problem.message, "text": str(problem)}
+            {
+                "row": problem.row,
+                "code": problem.code,
+                "message": problem.message,
+                "text": str(problem),
+            }
             for problem in planned.problems
         ],
         "warnings": planned.warnings,

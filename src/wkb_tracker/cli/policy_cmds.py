@@ -17,7 +17,7 @@ from wkb_tracker.cli.common import (
 )
 from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.errors import EXIT_PROBLEMS
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
@@ -397,7 +397,7 @@ def leaders(
         return
     print_table(
         [say("责任领导", "leader"), say("职务", "title"), say("分工区", "districts")],
-        [(row["name"], row["title"], "、".join(row["districts"])) for row in view],
+        [(row["name"], row["title"], join_names(row["districts"])) for row in view],
         title=say("责任领导({d})", "Leaders ({d})", d=day),
     )
 

@@ -17,8 +17,6 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON, MARKDOWN, TABLE
 
 if TYPE_CHECKING:
-    from datetime import date
-    from pathlib import Path
 
     from wkb_tracker.domain.dataset import Config
     from wkb_tracker.report.remind import Digest
@@ -76,6 +74,7 @@ def remind(
     due = due_report(root, day, known, leader)
     config = current.config()
     from wkb_tracker.store.policy_files import checked_policy
+    from wkb_tracker.store.sealing import months_to_seal
 
     policy = checked_policy(root)
     leaders = [entry.leader for entry in policy.table_on(day)]
@@ -100,25 +99,6 @@ def remind(
         return
     markdown = format == MARKDOWN
     echo("\n\n".join("\n".join(lines(digest, markdown=markdown)) for digest in chosen))
-
-
-def months_to_seal(root: Path, day: date, grace: int, tracking_start: str | None) -> list[str]:
-    """Months not sealed whose 补录 window (`late_grace_days` after the month's end) has closed,
-    from `tracking_start` on, newest last (at most the last 12)."""
-    from datetime import timedelta
-
-    from wkb_tracker.domain.dates import month_bounds
-    from wkb_tracker.store.sealing import month_statuses
-
-    rows, _problems = month_statuses(root)
-    ready = []
-    for row in rows:
-        year, month = int(row["month"][:4]), int(row["month"][5:7])
-        if row["state"] == "sealed" or (tracking_start and row["month"] < tracking_start):
-            continue
-        if month_bounds(year, month)[1] + timedelta(days=grace) < day:
-            ready.append(row["month"])
-    return sorted(ready)[-12:]
 
 
 def _masked(url: str) -> str:

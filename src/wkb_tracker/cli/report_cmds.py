@@ -18,7 +18,7 @@ from wkb_tracker.cli.common import (
     warn,
 )
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.report.formats import LIST_FORMATS, REPORT_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from wkb_tracker.domain.compliance import DueReport, Period, Report
     from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.domain.errors import Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -54,8 +55,8 @@ def report(
         None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*REPORT_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
     explain: bool = typer.Option(
         False,
         "--explain",
@@ -65,7 +66,7 @@ def report(
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, REPORT_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     dataset, result = compute_report(ctx, period, day, known, leader)
@@ -78,9 +79,7 @@ def report(
     from wkb_tracker.report.formats.outputs import needs_items, report_bytes
 
     items = report_items(ctx, dataset, result) if needs_items(fmt) else []
-    data = report_bytes(
-        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
-    )
+    data = report_bytes(fmt, result, explain=explain, items=items, about=lambda: about(ctx, known))
     deliver(ctx, data, fmt, output)
 
 
@@ -96,13 +95,13 @@ def due(
         autocompletion=completion.leaders,
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     result = due_report(session(ctx).root(), day, known, leader)
     if fmt == "table":
@@ -125,19 +124,21 @@ def due(
 
 
 def visit_entities(ctx: typer.Context, dataset: Dataset) -> dict[str, tuple[str, str]]:
-    """Visit id → (entity id, registered name), followed through merges, for the visits whose
-    `entity_id` the register knows (issue 14.5); empty without a register."""
+    """Visit id → (entity id, registered name) of the entry each visit served now
+    (domain/identity's rule: its id followed through merges, else its name resolved), for
+    `--explain` (issue 14.5); empty without a register."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.entity_store import load_register
 
-    register, _problems = load_register(session(ctx).root())
-    found: dict[str, tuple[str, str]] = {}
-    if not len(register):
-        return found
-    for visit in dataset.visits:
-        entity = register.canonical(visit.entity_id)
-        if entity is not None:
-            found[visit.id] = (entity.id, entity.name)
-    return found
+    register = dataset.register
+    if register is None:
+        register, _problems = load_register(session(ctx).root())
+    who = Identities(register)
+    return {
+        visit.id: (found.id, found.name)
+        for visit in dataset.visits
+        if (found := who.entry(visit)) is not None
+    }
 
 
 def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[dict[str, object]]:
@@ -152,7 +153,9 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
     views = []
     for item_id in wanted:
         item = by_id.get(item_id)
-        view = item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        view = (
+            item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        )
         if view is not None:
             views.append(view)
     return views
@@ -164,6 +167,7 @@ def compute_report(
     """The report of `period` as of `day`, as known on `known` (sealed months' official figures
     applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     root = session(ctx).root()
     dataset = _load(root, period.months(), period.records_window(day), known)
@@ -180,6 +184,8 @@ def compute_report(
             fallback_minimum=dataset.monthly_minimum,
             override=dataset.config.monthly_minimum,
         )
+    counted_under = [*dataset.rule_book.rules, *(rules or {}).values()]
+    dataset = with_counting_register(root, dataset, counted_under)
     result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
     result = _official(root, result, known, seals)
     if set_aside:
@@ -190,10 +196,12 @@ def compute_report(
 def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
     """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     month = compliance.month_of(day)
     dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
+    dataset = with_counting_register(root, dataset, dataset.rule_book.rules)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     return compliance.due(dataset, day, leader=name)
 
@@ -303,7 +311,7 @@ def _official(
     return applied
 
 
-def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[str]]:
+def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[Problem]]:
     """A rectification event (or item) merged into a sealed month without approval is not
     counted — a sealed month's figures are final (issue 10.7, measure 17) — and every report
     warns about it (and lists it in JSON `problems`), as validate does, until it is fixed."""
@@ -314,8 +322,7 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[s
     from wkb_tracker.store.seal_checks import set_aside_after_seal
 
     items, problems = set_aside_after_seal(root, dataset.rectifications)
-    found = [str(problem) for problem in problems]
-    for problem in found:
-        warn(problem)
-    return (replace(dataset, rectifications=items) if found else dataset), found
+    for problem in problems:
+        warn(str(problem))
+    return (replace(dataset, rectifications=items) if problems else dataset), problems
 

@@ -17,9 +17,11 @@ from wkb_tracker.cli.common import (
     COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
+    approved_by_option,
     begin_commit,
     echo,
     finish_commit,
+    late_reason_option,
     more_rows_note,
     row_limit,
     session,
@@ -33,8 +35,8 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.cli.visit_entity import REGISTER_HELP
-from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.domain.i18n import join_names, say, term
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -113,14 +115,8 @@ def add(
     recorder: str | None = typer.Option(
         None, "--recorder", help="记录人(默认取配置或 git user.name)/ recorder"
     ),
-    late_reason: str | None = typer.Option(
-        None, "--late-reason", help="补录原因 / reason for a late entry (补录)"
-    ),
-    approved_by: str | None = typer.Option(
-        None,
-        "--approved-by",
-        help="批准人(补录进已封存月份时必填)/ who approved a late entry into a sealed month",
-    ),
+    late_reason: str | None = late_reason_option(),
+    approved_by: str | None = approved_by_option(),
     joint: list[str] | None = typer.Option(
         None,
         "--with",
@@ -231,7 +227,7 @@ def add(
 def _usage_error(missing: list[str]) -> Exception:
     from wkb_tracker.domain.errors import UserError
 
-    options = "、".join(f"--{name}" for name in missing)
+    options = join_names(f"--{name}" for name in missing)
     return UserError(
         say(
             "缺少必填选项 {o}(标准输入不是终端,无法提问)。见 wkb visit add --help",
@@ -421,8 +417,8 @@ def list_visits(
         False, "--all", help="表格也列出全部 / every row, even in a table"
     ),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
@@ -443,7 +439,7 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
@@ -604,12 +600,12 @@ def _print_view(view: dict[str, Any]) -> None:
         (say("相关措施", "measures"), ", ".join(str(number) for number in view["measures"])),
         (say("情况摘要", "summary"), view["summary"]),
         (say("反映问题", "problems"), "; ".join(view["problems"])),
-        (say("参加人员", "participants"), "、".join(view["participants"])),
+        (say("参加人员", "participants"), join_names(view["participants"])),
         (say("记录人", "recorder"), view["recorder"]),
         (say("记录时间", "recorded at"), view["recorded_at"]),
     ]
     if view.get("joint_leaders"):
-        lines.append((say("陪同领导", "with leaders"), "、".join(view["joint_leaders"])))
+        lines.append((say("陪同领导", "with leaders"), join_names(view["joint_leaders"])))
     if view["late_reason"]:
         lines.append((say("补录原因", "late reason"), view["late_reason"]))
     if view.get("late_approved_by"):

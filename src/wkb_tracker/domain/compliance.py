@@ -39,10 +39,12 @@ from wkb_tracker.domain.counting import LEAD, NOT_RESPONSIBLE, Decision, decide
 from wkb_tracker.domain.counting_rule import PER_LEADER, CountingRule, RuleBook, allocate
 from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.dates import SHANGHAI, check_period, month_bounds, months_between
+from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.model import SATISFACTION, UNSATISFIED, Assignment, Rectification, Visit
 from wkb_tracker.domain.rectification import (
     CLOSED,
     OVERDUE,
+    leader_of,
     needs_followup,
     satisfaction_at,
     state_at,
@@ -318,7 +320,9 @@ class Report:
     leaders: tuple[LeaderFigure, ...]
     bureau: BureauPart
     leader_filter: str | None = None
-    problems: tuple[str, ...] = ()  # files skipped while loading, as path:line: message
+    # Files skipped while loading (path:line, a language-free code and the message, translated
+    # only when shown: `str(problem)` is the `path:line: message` line).
+    problems: tuple[Problem, ...] = ()
     known_on: date | None = None  # the day whose knowledge the report reproduces (knowledge.py)
     tracking_start: str | None = None  # YYYY-MM; earlier months are not tracked
     sealed_months: tuple[SealedMonth, ...] = ()  # months shown with their official figures
@@ -392,14 +396,6 @@ def is_late_entry(visit: Visit, grace_days: int) -> bool:
     month_end = month_bounds(visit.date.year, visit.date.month)[1]
     recorded = visit.recorded_at.astimezone(SHANGHAI).date()
     return (recorded - month_end).days > grace_days
-
-
-def item_leader(dataset: Dataset, item: Rectification) -> str | None:
-    """The leader responsible for the item's district on its opened date (None: no district, or
-    nobody held it then)."""
-    from wkb_tracker.domain.rectification import leader_of
-
-    return leader_of(item, dataset.policy)
 
 
 def _rectification_figures(
@@ -502,7 +498,9 @@ def compute(
             continue
         live.append(visit)
     decisions = []
-    for decision in decide(live, policy, lambda day: rule_of(day.year, day.month)):
+    for decision in decide(
+        live, policy, lambda day: rule_of(day.year, day.month), dataset.register
+    ):
         visit = decision.visit
         # With --leader: the visits he led, and those that count for him as present (陪同).
         if leader is not None and leader not in (visit.leader, decision.leader):
@@ -527,7 +525,7 @@ def compute(
 
     items_of: dict[str | None, list[Rectification]] = defaultdict(list)
     for item in dataset.rectifications:
-        items_of[item_leader(dataset, item)].append(item)
+        items_of[leader_of(item, policy)].append(item)
 
     leaders: list[LeaderFigure] = []
     for name in policy.leaders:
@@ -623,7 +621,7 @@ def compute(
         leaders=tuple(leaders),
         bureau=bureau,
         leader_filter=leader,
-        problems=tuple(str(problem) for problem in dataset.problems),
+        problems=tuple(dataset.problems),
         known_on=dataset.known_on,
         tracking_start=dataset.config.tracking_start,
         rules=tuple(
@@ -715,7 +713,7 @@ class DueReport:
     districts: tuple[DueDistrict, ...]
     items: tuple[DueItem, ...]
     leader_filter: str | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     known_on: date | None = None
     # Closed items whose latest return visit found the entity 不满意 (issue 15.4): status
     # `followup`, `days` since that return visit.
@@ -750,7 +748,7 @@ def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueRepor
     items: list[DueItem] = []
     followups: list[DueItem] = []
     for item in dataset.rectifications:
-        owner = item_leader(dataset, item)
+        owner = leader_of(item, dataset.policy)
         if leader is not None and owner != leader:
             continue
         state = state_at(item, as_of, due_soon_days=dataset.config.due_soon_days)

@@ -1,26 +1,34 @@
 """Display language. Users are Chinese-speaking staff: Chinese by default, English on request.
 
 Messages are written inline as a (zh, en) pair at the place they are raised, so a reader sees
-both texts next to the rule; `say` picks one for the current language.
+both texts next to the rule; `say` picks one for the language of the active settings
+(domain/settings.py: made once by the CLI, Chinese outside any command).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
-LANGUAGES = ("zh", "en")
-_current = "zh"
+from wkb_tracker.domain.settings import LANGUAGES, active
 
-
-def set_language(lang: str) -> None:
-    global _current
-    _current = lang if lang in LANGUAGES else "zh"
+__all__ = [
+    "LANGUAGES",
+    "Phrase",
+    "env_language",
+    "join_names",
+    "language",
+    "message_code",
+    "say",
+    "term",
+]
 
 
 def language() -> str:
-    return _current
+    """The language being shown: that of the active settings."""
+    return active().lang
 
 
 def env_language() -> str | None:
@@ -75,16 +83,23 @@ def message_code(template: str) -> str:
 def say(zh: str, en: str, /, **values: Any) -> str:
     """Return the message in the current language, with `{name}` fields filled in (a `Phrase`:
     it remembers both languages)."""
-    text = zh if _current == "zh" else en
+    text = zh if active().lang == "zh" else en
     phrase = Phrase(text.format(**values) if values else text)
     phrase.source = (zh, en, values)
     return phrase
 
 
+def join_names(items: Iterable[str]) -> str:
+    """Names (or values) listed in running text: joined with 、 in Chinese, with ", " in English
+    ("Valid: 胡军, 赵峰", not "Valid: 胡军、赵峰")."""
+    names = [str(item) for item in items]
+    return say("、".join(names), ", ".join(names))
+
+
 def term(value: str) -> str:
     """A term of the notice (entity type, contact mode, rectification source) for display: as
     written in the notice, or its English alias with --lang en. Data and JSON keep the Chinese."""
-    if _current == "zh":
+    if active().lang == "zh":
         return "走访" if value == "visit" else value
     from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES, RECTIFICATION_SOURCES
 

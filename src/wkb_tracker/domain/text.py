@@ -10,6 +10,7 @@ MAX_TEXT characters.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from wkb_tracker.domain.errors import UserError
@@ -17,6 +18,12 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import MAX_TEXT
 
 _REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Every character of those categories, as character classes: Cc is U+0000–001F and U+007F–009F,
+# Cs the surrogates, Zl U+2028, Zp U+2029 (tests/test_text.py checks this against unicodedata
+# over every code point). One regex search finds a text clean, or where to look character by
+# character for the message; `wkb validate` checks ~400,000 texts at 100k visits.
+_ANY_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_REFUSED_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def not_utf8(label: str) -> UserError:
@@ -39,7 +46,8 @@ def clean_text(text: str, label: str, *, required: bool = False, multiline: bool
     cleaned = text.replace("\r\n", "\n").strip()
     if required and not cleaned:
         raise UserError(say("{label} 不能为空", "{label} must not be empty", label=label))
-    for char in cleaned:
+    clean = (_REFUSED_IN_LINES if multiline else _ANY_REFUSED).search(cleaned) is None
+    for char in "" if clean else cleaned:
         if multiline and char in "\n\t":
             continue
         category = unicodedata.category(char)

@@ -15,8 +15,14 @@ from datetime import date
 
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.model import CONTACT_MODES, ENTITY_TYPES, MEASURE_NUMBERS, Visit
+from wkb_tracker.domain.i18n import join_names, say
+from wkb_tracker.domain.model import (
+    CONTACT_MODES,
+    ENTITY_TYPES,
+    MEASURE_NUMBERS,
+    Assignment,
+    Visit,
+)
 from wkb_tracker.domain.policy import Policy, did_you_mean
 from wkb_tracker.domain.text import clean_text
 
@@ -155,52 +161,85 @@ def _text_finding(value: str, label: str, *, required: bool, multiline: bool) ->
     return _blanks(label) if cleaned != value else None
 
 
+class _TableFacts:
+    """What every visit's check asks of the table, looked up once per policy: `wkb validate`
+    checks 100,000 visits against the same one."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.names = {a.district: a.district_id for a in policy.assignments}
+        self.first_entry: dict[str, Assignment | None] = {}
+        self.leaders = frozenset(policy.leaders)
+
+    def first(self, district_id: str) -> Assignment | None:
+        if district_id not in self.first_entry:
+            history = self.policy.history(district_id)
+            self.first_entry[district_id] = history[0] if history else None
+        return self.first_entry[district_id]
+
+
+_last_facts: list[_TableFacts] = []
+
+
+def _facts(policy: Policy) -> _TableFacts:
+    if not _last_facts or _last_facts[0].policy is not policy:
+        _last_facts[:] = [_TableFacts(policy)]
+    return _last_facts[0]
+
+
 def visit_findings(
     policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABELS, *, today: date
 ) -> Iterator[Finding]:
     """Every rule `visit` breaks, in the order `check_visit` tries them (measures 14, 17: the
-    district and leader must be in the responsibility table, the date not in the future)."""
+    district and leader must be in the responsibility table, the date not in the future).
+    (Each check first asks the plain question — is the value one the table or the notice lists —
+    and builds a refusal only when not.)"""
     message: str | None
-    try:
-        _check_not_future(visit.date, labels["date"], today)
-    except UserError as error:
-        yield ("date",), str(error)
-    names = {a.district: a.district_id for a in policy.assignments}
+    facts = _facts(policy)
+    if visit.date > today:
+        try:
+            _check_not_future(visit.date, labels["date"], today)
+        except UserError as error:
+            yield ("date",), str(error)
+    names = facts.names
     if visit.district not in names:
-        yield ("district",), say(
-            "未知的区 {label} {text!r}{hint}。可选:{valid}",
-            "unknown district {label} {text!r}{hint}. Valid: {valid}",
-            label=labels["district"],
-            text=visit.district,
-            hint=did_you_mean(visit.district, list(names)),
-            valid="、".join(names),
+        yield (
+            ("district",),
+            say(
+                "未知的区 {label} {text!r}{hint}。可选:{valid}",
+                "unknown district {label} {text!r}{hint}. Valid: {valid}",
+                label=labels["district"],
+                text=visit.district,
+                hint=did_you_mean(visit.district, list(names)),
+                valid=join_names(names),
+            ),
         )
     elif names[visit.district] != visit.district_id:
-        yield ("district_id",), say(
-            "district_id 应为 {i}({d})",
-            "district_id should be {i} ({d})",
-            i=names[visit.district],
-            d=visit.district,
+        yield (
+            ("district_id",),
+            say(
+                "district_id 应为 {i}({d})",
+                "district_id should be {i} ({d})",
+                i=names[visit.district],
+                d=visit.district,
+            ),
         )
     else:
-        history = policy.history(visit.district_id)
-        if not history or visit.date < history[0].start:
-            yield ("date",), say(
-                "{label} {d} 早于 {n} 在责任分工表中的第一条分工(自 {f} 起)",
-                "{label} {d} is before {n}'s first entry in the responsibility table (from {f})",
-                label=labels["date"],
-                d=visit.date,
-                n=visit.district,
-                f=history[0].start if history else None,
+        first = facts.first(visit.district_id)
+        if first is None or visit.date < first.start:
+            yield (
+                ("date",),
+                say(
+                    "{label} {d} 早于 {n} 在责任分工表中的第一条分工(自 {f} 起)",
+                    "{label} {d} is before {n}'s first entry in the responsibility table (from {f})",
+                    label=labels["date"],
+                    d=visit.date,
+                    n=visit.district,
+                    f=first.start if first is not None else None,
+                ),
             )
-    # As stored: the exact name (a prefix is for what a clerk types, not for a record).
-    message = _refusal(
-        lambda: policy.resolve_leader(visit.leader, field=labels["leader"], prefix=False)
-    )
-    if message is None and visit.leader != visit.leader.strip():
-        message = _blanks(labels["leader"])
-    if message is not None:
-        yield ("leader",), message
+    if visit.leader not in facts.leaders or visit.leader != visit.leader.strip():
+        yield from _leader_findings(policy, visit, labels)
     for index, name in enumerate(visit.joint_leaders):  # 陪同 (issue 15.2): leaders of the table
         message = _refusal(
             lambda: policy.resolve_leader(name, field=labels["joint_leaders"])  # noqa: B023
@@ -214,22 +253,29 @@ def visit_findings(
             )
         if message is not None:
             yield ("joint_leaders", index), message
-    message = _refusal(lambda: resolve_type(visit.type, labels["type"], aliases=False))
-    if message is not None:
-        yield ("type",), message
-    message = _refusal(lambda: resolve_mode(visit.mode, labels["mode"], aliases=False))
-    if message is not None:
-        yield ("mode",), message
+    if visit.type not in ENTITY_TYPES:
+        message = _refusal(lambda: resolve_type(visit.type, labels["type"], aliases=False))
+        if message is not None:
+            yield ("type",), message
+    if visit.mode not in CONTACT_MODES:
+        message = _refusal(lambda: resolve_mode(visit.mode, labels["mode"], aliases=False))
+        if message is not None:
+            yield ("mode",), message
     for index, number in enumerate(visit.measures):
+        if type(number) is int and number in MEASURE_NUMBERS:
+            continue
         message = _refusal(lambda: parse_measure(number, labels["measures"]))  # noqa: B023
         if message is not None:
             yield ("measures", index), message
     if visit.entity_id is not None and not ids.is_valid_id(visit.entity_id, ids.ENTITY):
-        yield ("entity_id",), say(
-            "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
-            "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
-            label=labels["entity_id"],
-            i=visit.entity_id,
+        yield (
+            ("entity_id",),
+            say(
+                "{label} 不是主体编号(形如 S20261201-7KQF2M):{i!r}",
+                "{label} is not an entity id (ids look like S20261201-7KQF2M): {i!r}",
+                label=labels["entity_id"],
+                i=visit.entity_id,
+            ),
         )
     for name in _TEXTS:
         value = getattr(visit, name)
@@ -250,6 +296,18 @@ def visit_findings(
         message = _refusal(lambda: clean_text(reason, "void.reason", required=True, multiline=True))
         if message is not None:
             yield ("void", "reason"), message
+
+
+def _leader_findings(policy: Policy, visit: Visit, labels: dict[str, str]) -> Iterator[Finding]:
+    """A leading leader who is not in the table by that exact name (or has blanks around it)."""
+    # As stored: the exact name (a prefix is for what a clerk types, not for a record).
+    message = _refusal(
+        lambda: policy.resolve_leader(visit.leader, field=labels["leader"], prefix=False)
+    )
+    if message is None and visit.leader != visit.leader.strip():
+        message = _blanks(labels["leader"])
+    if message is not None:
+        yield ("leader",), message
 
 
 def check_visit(policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABELS) -> list[str]:

@@ -137,7 +137,7 @@ def repository_locked(root: Path) -> Iterator[None]:
         yield
 
 
-def _retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run git; while it fails on a lock another git process holds, wait and try again (bounded)."""
     result = run_git(root, *args)
     for delay in _RETRY_DELAYS:
@@ -148,6 +148,22 @@ def _retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return result
 
 
+# A records repository holds one file per visit, item and event: 130,000 files at 100k visits.
+# `feature.manyFiles` makes git keep its index in the smaller version 4 and remember untracked
+# folders, so `git add` and `git status` cost less; set when wkb creates or first meets the
+# repository (init, hook install, sync), never over a value the office chose.
+_MANY_FILES = (("feature.manyFiles", "true"),)
+
+
+def tune_for_many_files(root: Path) -> None:
+    """Set `_MANY_FILES` in the repository holding `root` where the office has not set them."""
+    if not git_available():
+        return
+    for key, value in _MANY_FILES:
+        if run_git(root, "config", "--get", key).returncode == 1:  # 1: unset (not an error)
+            run_git(root, "config", "--local", key, value)
+
+
 def _has_head(root: Path) -> bool:
     return run_git(root, "rev-parse", "-q", "--verify", "HEAD").returncode == 0
 
@@ -155,9 +171,9 @@ def _has_head(root: Path) -> bool:
 def _unstage(root: Path, paths: Sequence[str]) -> None:
     """Put the index back as HEAD has these paths: a failed commit leaves nothing staged."""
     if _has_head(root):
-        _retrying(root, "reset", "-q", "HEAD", "--", *paths)
+        retrying(root, "reset", "-q", "HEAD", "--", *paths)
     else:
-        _retrying(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
+        retrying(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
 
 
 def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
@@ -174,18 +190,26 @@ def commit(root: Path, paths: Sequence[str], message: str) -> str | None:
         if gone:  # a record moved away (visit edit): commit its removal when git knew it
             known = run_git(root, "ls-files", "-z", "--", *gone).stdout.split("\0")
             gone = [path for path in gone if path in known]
-            removed = _retrying(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
+            removed = retrying(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
             if gone and removed.returncode != 0:
                 return first_line(removed.stderr)
         if present:
-            added = _retrying(root, "add", "--", *present)
+            added = retrying(root, "add", "--", *present)
             if added.returncode != 0:
                 _unstage(root, present)
                 return first_line(added.stderr)
         wanted = present + gone
         if not wanted:
             return None
-        done = _retrying(root, "commit", "-q", "-m", message, "--", *wanted)
+        if not gone:  # the usual case, new or changed records: without git's pass over the index
+            from wkb_tracker.store.quick_commit import quick_commit
+
+            handled, failure = quick_commit(root, present, message)
+            if handled:
+                if failure is not None:
+                    _unstage(root, present)
+                return failure
+        done = retrying(root, "commit", "-q", "-m", message, "--", *wanted)
         if done.returncode != 0:
             if _has_head(root) and _unchanged(root, wanted):
                 return None  # nothing to commit: the files already are as committed

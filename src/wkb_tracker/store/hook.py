@@ -17,6 +17,7 @@ from pathlib import Path
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.settings import Settings, using
 
 MARKER = "# installed by wkb hook install"
 
@@ -66,25 +67,31 @@ def run_hook() -> int:
     if found.returncode != 0:
         sys.stderr.write(found.stderr)
         return 1
-    failed = False
     top = Path(found.stdout.strip())
     roots = records_roots(top)
-    _speak_as(roots)
+    with using(hook_settings(roots)):
+        return _check_roots(top, roots)
+
+
+def _check_roots(top: Path, roots: list[Path]) -> int:
+    failed = False
     for root in roots:
         failed = not _check_root(top, root) or failed
     if failed:
-        # One line starting `wkb:`: the line `wkb visit add` & co. quote when their commit fails.
-        sys.stderr.write(
-            say(
-                "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
-                "(或 git commit --no-verify)",
-                "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
-                " problems above (or git commit --no-verify)",
-            )
-            + "\n"
-        )
+        sys.stderr.write(blocked_line() + "\n")
         return 1
     return 0
+
+
+def blocked_line() -> str:
+    """The hook's verdict on a refused commit: one line starting `wkb:`, the line `wkb visit
+    add` & co. quote when their commit fails."""
+    return say(
+        "wkb: 提交被拦下:pre-commit 钩子的 wkb validate 发现问题,请改正上面列出的问题"
+        "(或 git commit --no-verify)",
+        "wkb: commit blocked: the pre-commit hook's wkb validate found problems; fix the"
+        " problems above (or git commit --no-verify)",
+    )
 
 
 def _check_root(top: Path, root: Path) -> bool:
@@ -113,13 +120,15 @@ def _check_root(top: Path, root: Path) -> bool:
     return not problems
 
 
-def _speak_as(roots: list[Path]) -> None:
-    """The language of the validate runs: WKB_LANG, else the first root's configured `lang`."""
-    from wkb_tracker.domain.i18n import env_language, set_language
+def hook_settings(roots: list[Path]) -> Settings:
+    """The hook's settings, as the CLI makes them: the language from WKB_LANG, else the first
+    root's configured `lang` (the full `wkb validate` it may run finds its own the same way)."""
+    from wkb_tracker.domain.i18n import env_language
     from wkb_tracker.store.config import read_config
+    from wkb_tracker.store.settings import settings_for
 
-    lang = env_language() or (read_config(roots[0])[0].lang if roots else None)
-    set_language(lang or "zh")
+    configured = read_config(roots[0])[0].lang if roots and env_language() is None else None
+    return settings_for(configured_lang=configured)
 
 
 def install_hook(root: Path, *, force: bool = False) -> Path:
@@ -153,6 +162,9 @@ def install_hook(root: Path, *, force: bool = False) -> Path:
     # Bytes with LF endings: Git for Windows runs hooks with its sh, which chokes on "\r".
     target.write_bytes(hook_script(sys.executable).encode("utf-8"))
     target.chmod(0o755)
+    from wkb_tracker.store.gitops import tune_for_many_files
+
+    tune_for_many_files(root)  # a clone made with plain `git clone`
     return target
 
 

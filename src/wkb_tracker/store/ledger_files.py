@@ -6,7 +6,8 @@ knows. openpyxl is imported here only, and only for an .xlsx file.
 
 - **xlsx**: read-only mode (the rows stream; a large workbook is never held whole). A cell
   holding a formula is read as the value Excel/WPS last computed and saved with it (never
-  evaluated by wkb); a formula never computed (a file written by a program) reads as empty. Cells
+  evaluated by wkb); a formula never computed (a file written by a program) reads as empty, with
+  a warning naming the cells. Cells
   merged into one (a title across the top, a two-level header, a date merged down over several
   rows) give every cell of the range the value of its top-left cell: read-only mode does not
   expose the merge ranges, so they are read from the sheet's XML (`<mergeCell ref=…>`).
@@ -29,7 +30,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 MAX_ROWS = 200_000  # a 台账 is thousands of rows; this bounds memory on a hostile file
 MAX_BYTES = 100_000_000  # the file itself (a CSV is read whole)
@@ -115,7 +116,7 @@ def decode_csv(data: bytes, name: str) -> tuple[str, list[str]]:
         raise UserError(
             say(
                 "{n} 既不是 UTF-8 也不是 GBK/GB18030 编码,无法读取;请在 Excel/WPS 中另存为「CSV UTF-8」",
-                "{n} is neither UTF-8 nor GBK/GB18030; save it as \"CSV UTF-8\" in Excel/WPS",
+                '{n} is neither UTF-8 nor GBK/GB18030; save it as "CSV UTF-8" in Excel/WPS',
                 n=name,
             )
         ) from None
@@ -191,21 +192,53 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """(first row, first column, last row, last column), 1-based, of each merged range."""
+@dataclass
+class SheetLayout:
+    """What read-only openpyxl does not tell: merged ranges and formulas saved without a value."""
+
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 1-based, inclusive
+    uncomputed: list[str] = field(default_factory=list)  # cell references, e.g. "C4"
+
+
+def _sheet_layout(archive: zipfile.ZipFile, part: str) -> SheetLayout:
+    """The merged ranges — (first row, first column, last row, last column), 1-based — and the
+    cells holding a formula with no saved result (a workbook written by a program and never
+    opened in Excel/WPS: openpyxl reads such a cell as empty, which would be reported later as a
+    missing value without saying why)."""
     from openpyxl.utils.cell import range_boundaries
 
-    ranges: list[tuple[int, int, int, int]] = []
+    layout = SheetLayout()
     with archive.open(part) as stream:
         for _event, element in ElementTree.iterparse(stream):
             if element.tag == f"{_MAIN}mergeCell":
                 bounds = range_boundaries(element.get("ref", ""))
                 if None not in bounds:
                     min_col, min_row, max_col, max_row = (int(b) for b in bounds)
-                    ranges.append((min_row, min_col, max_row, max_col))
+                    layout.merged.append((min_row, min_col, max_row, max_col))
+            elif element.tag == f"{_MAIN}c":
+                formula = element.find(f"{_MAIN}f")
+                value = element.find(f"{_MAIN}v")
+                if formula is not None and (value is None or not (value.text or "")):
+                    layout.uncomputed.append(element.get("r", "?"))
             elif element.tag == f"{_MAIN}row":
                 element.clear()  # rows are read by openpyxl; keep memory flat
-    return ranges
+    return layout
+
+
+UNCOMPUTED_NAMED = 5  # cells named in the warning; a whole column of formulas is not listed
+
+
+def _uncomputed_warning(name: str, cells: list[str]) -> str:
+    shown = join_names(cells[:UNCOMPUTED_NAMED]) + ("…" if len(cells) > UNCOMPUTED_NAMED else "")
+    return say(
+        "{n}:{k} 个单元格是未保存计算结果的公式({c}),按空白读取;"
+        "请在 Excel/WPS 中打开并保存后再导入",
+        "{n}: {k} cells hold a formula saved without its result ({c}) and read as empty; "
+        "open and save the file in Excel/WPS, then import again",
+        n=name,
+        k=len(cells),
+        c=shown if cells else "",
+    )
 
 
 def _read_xlsx(path: Path, wanted: str | None) -> Table:
@@ -233,7 +266,7 @@ def _read_xlsx(path: Path, wanted: str | None) -> Table:
                     "{n} has no worksheet {s!r}. Valid: {v}",
                     n=name,
                     s=wanted,
-                    v="、".join(names),
+                    v=join_names(names),
                 )
             )
         warnings = []
@@ -253,10 +286,12 @@ def _read_xlsx(path: Path, wanted: str | None) -> Table:
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_parts(archive).get(chosen)
-            merged = _merged_ranges(archive, part) if part else []
+            layout = _sheet_layout(archive, part) if part else SheetLayout()
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError):
-        merged = []
-    _fill_merged(rows, merged)
+        layout = SheetLayout()
+    _fill_merged(rows, layout.merged)
+    if layout.uncomputed:
+        warnings.append(_uncomputed_warning(name, layout.uncomputed))
     return Table(name, rows, sheet=chosen, warnings=warnings)
 
 

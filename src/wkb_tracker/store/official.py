@@ -140,5 +140,5 @@ def official_report(
     found = [str(problem) for problem in problems]
     applied = apply_seals(report, book, known_on=known_on)
     if found:
-        applied = replace(applied, problems=(*applied.problems, *found))
+        applied = replace(applied, problems=(*applied.problems, *problems))
     return applied, found

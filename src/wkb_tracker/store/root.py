@@ -184,6 +184,7 @@ def create_root(
         return target, None
     if not in_work_tree:
         subprocess.run(["git", "init", "-q", str(target)], check=True, capture_output=True)
+    gitops.tune_for_many_files(target)
     person = gitops.user_name(target)
     failure = gitops.commit(
         target, created, gitops.commit_message("wkb init", "records root", person)

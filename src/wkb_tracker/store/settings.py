@@ -1,25 +1,33 @@
-"""Process-wide switches set once by the CLI's global options."""
+"""Where a run's `Settings` (domain/settings.py) come from: the options given, the environment
+(`WKB_LANG`, `WKB_NO_CACHE`, `WKB_PARALLEL`) and the records root's configured `lang`. Read once
+when a run starts (the CLI, the pre-commit hook); nothing here is remembered between runs."""
 
 from __future__ import annotations
 
 import os
 
-_cache_enabled = True
+from wkb_tracker.domain.i18n import env_language
+from wkb_tracker.domain.settings import Settings, active
+
+_OFF = ("0", "false", "no")
 
 
-def set_cache_enabled(enabled: bool) -> None:
-    global _cache_enabled
-    _cache_enabled = enabled
+def settings_for(
+    *, lang: str | None = None, no_cache: bool = False, configured_lang: str | None = None
+) -> Settings:
+    """The settings of a run: language from `lang` (`--lang`), else $WKB_LANG, else the root's
+    `configured_lang` (wkb.toml / wkb.local.toml), else Chinese; the cache off with `--no-cache`
+    or WKB_NO_CACHE=1; parallel reads off with WKB_PARALLEL=0."""
+    return Settings(
+        lang=lang or env_language() or configured_lang or "zh",
+        cache=not no_cache and os.environ.get("WKB_NO_CACHE", "") not in ("1", "true", "yes"),
+        parallel=os.environ.get("WKB_PARALLEL", "") not in _OFF,
+    )
 
 
 def cache_enabled() -> bool:
     """False with `wkb --no-cache` or WKB_NO_CACHE=1: read every record file, write no cache."""
-    return _cache_enabled and os.environ.get("WKB_NO_CACHE", "") not in ("1", "true", "yes")
-
-
-def parallel_enabled() -> bool:
-    """False with WKB_PARALLEL=0: read large record sets in this process only."""
-    return os.environ.get("WKB_PARALLEL", "") not in ("0", "false", "no")
+    return active().cache
 
 
 def can_fork_helpers() -> bool:
@@ -27,4 +35,4 @@ def can_fork_helpers() -> bool:
     cores, and not switched off."""
     import sys
 
-    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and parallel_enabled()
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1 and active().parallel

@@ -51,8 +51,13 @@ def staged_changes(root: Path) -> Staged:
     if listed.returncode != 0:  # no HEAD yet, or no git: check everything
         return Staged((), True)
     fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return changes_of(root, list(zip(fields[0::2], fields[1::2], strict=False)))
+
+
+def changes_of(root: Path, changes: list[tuple[str, str]]) -> Staged:
+    """`Staged` for a commit of `changes`: (git status letter, path relative to root) pairs."""
     files: list[str] = []
-    for status, rel in zip(fields[0::2], fields[1::2], strict=False):
+    for status, rel in changes:
         if not rel:
             continue
         if not rel.startswith("data/") and rel != "wkb.toml":

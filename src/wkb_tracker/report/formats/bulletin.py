@@ -12,7 +12,7 @@ keeps its default, so the office may change only the title. Placeholders are wri
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +37,8 @@ PLACEHOLDERS: dict[str, str] = {
     "met": "达标的分工项数",
     "short": "未达标的分工项数",
     "pending": "尚在进行中的分工项数",
+    "not_tracked": "跟踪起始月之前、不计入考核的分工项数",
+    "tracking_start": "跟踪起始月(wkb.toml tracking_start),如 2026年6月;未设则为空",
     "open": "未结整改事项数(含逾期)",
     "overdue": "逾期整改事项数",
     "closed_on_time": "期内按期办结数",
@@ -62,8 +64,8 @@ DEFAULT_TEMPLATE = '''\
 # wkb 通报模板 / the wording of `wkb bulletin` (issue 13.3). Edit freely; a key left out keeps
 # wkb's default. Placeholders are written {name}; see README「通报」for the list:
 # {period_name} {year} {month} {quarter} {from} {to} {as_of} {minimum} {leaders} {districts}
-# {assignments} {contacts} {required} {met} {short} {pending} {open} {overdue} {closed_on_time} {closed_late}
-# {late_entries} {date}; in short_item also {leader} {title} {district} {month_name} {contacts}
+# {assignments} {contacts} {required} {met} {short} {pending} {not_tracked} {tracking_start} {open}
+# {overdue} {closed_on_time} {closed_late} {late_entries} {date}; in short_item also {leader} {title} {district} {month_name} {contacts}
 # {required} {missing}; in overdue_item also {id} {problem} {district} {department} {owner}
 # {deadline} {days}.
 
@@ -78,11 +80,16 @@ opening = """\
 {assignments}项分工中,{met}项达到最低联系次数,{short}项未达到,{pending}项尚在进行中。\
 问题整改清单中未结事项{open}项,其中逾期{overdue}项;期内按期办结{closed_on_time}项,超期办结{closed_late}项。"""
 
+# Added to the opening when some assignments lie before tracking_start (they are not assessed).
+untracked_note = "其中{not_tracked}项分工在跟踪起始月({tracking_start})之前,不计入考核。"
+
 table_heading = "一、各分工区对口联系情况"
 
 short_heading = "二、未达到最低联系次数的分工区"
 short_item = "{leader}同志({title})对口联系{district},{month_name}联系{contacts}次,应联系{required}次,尚差{missing}次。"
 short_none = "本期各分工区均达到最低联系次数。"
+# Instead of short_none when the whole period lies before tracking_start.
+untracked_none = "本期在跟踪起始月({tracking_start})之前,不作联系次数考核。"
 
 overdue_heading = "三、逾期未办结的整改事项"
 overdue_item = "{district}:{problem}(编号{id},责任部门{department},期限{deadline},已逾期{days}天)。"
@@ -101,10 +108,12 @@ KEYS = (
     "title",
     "addressee",
     "opening",
+    "untracked_note",
     "table_heading",
     "short_heading",
     "short_item",
     "short_none",
+    "untracked_none",
     "overdue_heading",
     "overdue_item",
     "overdue_none",
@@ -199,6 +208,14 @@ def period_name(report: Mapping[str, Any]) -> str:
     return f"{chinese_date(first)}至{chinese_date(last)}"
 
 
+def _month_name(month: str | None) -> str:
+    """ "2026-06" as 2026年6月 ("" when tracking_start is not set)."""
+    if not month:
+        return ""
+    year, number = str(month).split("-")[:2]
+    return f"{int(year)}年{int(number)}月"
+
+
 def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
     """The placeholder values of the whole bulletin, from the report's JSON view."""
     period = report["period"]
@@ -230,20 +247,31 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
         "met": district_statuses.count("met"),
         "short": district_statuses.count("short"),
         "pending": district_statuses.count("pending"),
+        "not_tracked": district_statuses.count("not_tracked"),
+        "tracking_start": _month_name(report.get("tracking_start")),
         **counts,
         "late_entries": sum(leader["late_entries"] for leader in report["leaders"]),
         "date": chinese_date(made_on),
     }
 
 
+def overdue_items(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The overdue ones of the report's item views, longest overdue first (then by id): the
+    order a bulletin names them in."""
+    overdue = [view for view in items if view["status"] == "overdue"]
+    overdue.sort(key=lambda view: (-int(str(view["overdue_days"])), str(view["id"])))
+    return overdue
+
+
 def make_bulletin(
     report: Mapping[str, Any],
-    overdue_items: Sequence[Mapping[str, Any]],
+    items: Iterable[Mapping[str, Any]],
     template: Mapping[str, str],
     made_on: date,
 ) -> Bulletin:
-    """The bulletin of `report` (its JSON view): the figures in the opening paragraph, a row per
-    leader × district, a line per district-month short of the minimum, a line per overdue item."""
+    """The bulletin of `report` (its JSON view) and the views of the items it counts: the
+    figures in the opening paragraph, a row per leader × district, a line per district-month
+    short of the minimum, a line per overdue item (`overdue_items`)."""
     from wkb_tracker.report.formats.report_sheets import status_word
 
     values = figures(report, made_on)
@@ -295,18 +323,27 @@ def make_bulletin(
                 "days": item.get("overdue_days") or 0,
             },
         )
-        for item in overdue_items
+        for item in overdue_items(items)
     ]
+    # Assignments before tracking_start are not assessed: say so rather than print 0/0 as if they
+    # had been (a bulletin for such a period would otherwise read "0项未达到").
+    opening = fill(template["opening"], values)
+    if values["not_tracked"]:
+        opening += fill(template["untracked_note"], values)
+    if not short_lines:
+        everything_untracked = statuses and values["not_tracked"] == len(statuses)
+        none_key = "untracked_none" if everything_untracked else "short_none"
+        short_lines = [fill(template[none_key], values)]
     return Bulletin(
         title=fill(template["title"], values),
         addressee=fill(template["addressee"], values),
-        opening=fill(template["opening"], values),
+        opening=opening,
         table_heading=fill(template["table_heading"], values),
         table_header=("责任领导", "职务", "分工区", "联系次数", "应联系次数", "状态"),
         table_rows=rows,
         table_statuses=statuses,
         short_heading=fill(template["short_heading"], values),
-        short_lines=short_lines or [fill(template["short_none"], values)],
+        short_lines=short_lines,
         overdue_heading=fill(template["overdue_heading"], values),
         overdue_lines=overdue_lines or [fill(template["overdue_none"], values)],
         closing=fill(template["closing"], values),
