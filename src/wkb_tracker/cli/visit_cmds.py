@@ -486,19 +486,12 @@ def list_visits(
         )
         deliver(ctx, data, fmt, output)
         return
-    header = [
-        say("编号", "id"),
-        say("日期", "date"),
-        say("区", "district"),
-        say("责任领导", "leader"),
-        say("创新主体", "entity"),
-        say("类型", "type"),
-        say("方式", "mode"),
-        say("措施", "measures"),
-        say("记录人", "recorder"),
-        say("状态", "status"),
-    ]
+    from wkb_tracker.report.formats.list_sheets import visit_columns
     from wkb_tracker.report.render import print_table
+
+    # The sheets' first ten columns (one wording): id … status; the file and void reason are
+    # for files only.
+    header = [column.title for column in visit_columns()[:TABLE_COLUMNS]]
 
     rows, void, linked = [], 0, []
     for view in views:
@@ -531,18 +524,17 @@ def list_visits(
     )
 
 
+TABLE_COLUMNS = 10
+
+
 def _visit_row(view: dict[str, Any]) -> list[Any]:
+    """The table's cells of a visit: the sheets' cells as plain text."""
+    from wkb_tracker.report.formats.cells import Styled
+    from wkb_tracker.report.formats.list_sheets import visit_cells
+
     return [
-        view["id"],
-        view["date"],
-        view["district"],
-        view["leader"],
-        view["entity"],
-        term(view["type"]),
-        term(view["mode"]),
-        ",".join(str(number) for number in view["measures"]),
-        view["recorder"],
-        say("已作废", "void") if view["void"] else say("有效", "valid"),
+        cell.text if isinstance(cell, Styled) else "" if cell is None else str(cell)
+        for cell in visit_cells(view)[:TABLE_COLUMNS]
     ]
 
 
