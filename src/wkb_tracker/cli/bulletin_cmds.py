@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from wkb_tracker.domain.compliance import Period
 
+
 def register(app: typer.Typer) -> None:
     app.command("bulletin")(bulletin)
 

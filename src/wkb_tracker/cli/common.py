@@ -39,6 +39,18 @@ LATE_HELP = (
 )
 
 
+def commit_option() -> Any:
+    """`--commit/--no-commit` of every command that writes a record."""
+    return typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP)
+
+
+RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
+
+
+def recorder_option() -> Any:
+    return typer.Option(None, "--recorder", help=RECORDER_HELP)
+
+
 def approved_by_option(help: str = APPROVED_HELP) -> Any:
     return typer.Option(None, "--approved-by", help=help)
 
@@ -107,7 +119,9 @@ class Session:
         configured = None
         if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()
-        state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
+        state.settings = settings_for(
+            lang=lang_option, no_cache=no_cache, configured_lang=configured
+        )
         return state
 
     def _quiet_configured_language(self) -> str | None:

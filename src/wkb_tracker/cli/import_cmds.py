@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import COMMIT_HELP, begin_commit, echo, session, warn
+from wkb_tracker.cli.common import begin_commit, commit_option, echo, session, warn
 from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
@@ -66,7 +66,7 @@ def import_ledger(
     recorder: str | None = typer.Option(
         None, "--recorder", help="记录人(表中无「记录人」列时;默认取配置或 git user.name)"
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """从 Excel/CSV 台账导入走访或整改事项 / import visits or rectification items from a ledger.

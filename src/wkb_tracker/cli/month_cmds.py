@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     begin_commit,
+    commit_option,
     echo,
     finish_commit,
     session,
@@ -28,7 +28,7 @@ def month_close(
     ctx: typer.Context,
     month: str = typer.Argument(..., help="YYYY-MM"),
     by: str | None = typer.Option(None, "--by", help="封存人 / who seals (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
     from wkb_tracker.domain.dates import parse_month
@@ -84,7 +84,7 @@ def month_reopen(
         None, "--approved-by", help="批准人(必填)/ who approved it (required)"
     ),
     by: str | None = typer.Option(None, "--by", help="经办人 / who reopens (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """重开已封存的月份(改动正式数字的唯一途径)/ reopen a sealed month: the only way to change
     its official figures. The manifest is kept as a version; a new close writes the next one."""

@@ -9,8 +9,8 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     begin_commit,
+    commit_option,
     echo,
     finish_commit,
     session,
@@ -77,7 +77,7 @@ def config_set(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="配置项 / key"),
     value: str = typer.Argument(..., help="值 / value"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml(并提交)/
     set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
@@ -292,7 +292,7 @@ def districts_assign(
     ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
     from wkb_tracker.store.assign import assign
@@ -345,7 +345,7 @@ def districts_withdraw(
     start: str = typer.Option(..., "--from", help="要撤回的调整的生效日期 / start of the revision"),
     reason: str = typer.Option(..., "--reason", help="撤回理由 / why it is withdrawn"),
     by: str | None = typer.Option(None, "--by", help="撤回人(默认记录人)/ who (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """撤回尚未生效的分工调整(留有记录)/ withdraw a revision that has not taken effect yet."""
     from wkb_tracker.store.assign import withdraw

@@ -17,7 +17,6 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON, MARKDOWN, TABLE
 
 if TYPE_CHECKING:
-
     from wkb_tracker.domain.dataset import Config
     from wkb_tracker.report.remind import Digest
 

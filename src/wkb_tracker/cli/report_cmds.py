@@ -325,4 +325,3 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[P
     for problem in problems:
         warn(str(problem))
     return (replace(dataset, rectifications=items) if problems else dataset), problems
-

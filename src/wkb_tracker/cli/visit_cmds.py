@@ -14,15 +14,16 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     KNOWN_ON_HELP,
     TABLE_ROWS,
     approved_by_option,
     begin_commit,
+    commit_option,
     echo,
     finish_commit,
     late_reason_option,
     more_rows_note,
+    recorder_option,
     row_limit,
     session,
     warn,
@@ -112,9 +113,7 @@ def add(
     participant: list[str] | None = typer.Option(
         None, "--participant", help="参加人员,可重复 / participant, repeatable"
     ),
-    recorder: str | None = typer.Option(
-        None, "--recorder", help="记录人(默认取配置或 git user.name)/ recorder"
-    ),
+    recorder: str | None = recorder_option(),
     late_reason: str | None = late_reason_option(),
     approved_by: str | None = approved_by_option(),
     joint: list[str] | None = typer.Option(
@@ -132,7 +131,7 @@ def add(
     register_entity: bool | None = typer.Option(
         None, "--register/--no-register", help=REGISTER_HELP
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
@@ -629,7 +628,7 @@ def void(
     ),
     reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
     from wkb_tracker.store.gitops import default_recorder
@@ -661,7 +660,7 @@ def edit(
     visit_id: str = typer.Argument(
         ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
     from wkb_tracker.store.gitops import default_recorder
