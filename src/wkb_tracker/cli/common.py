@@ -162,6 +162,15 @@ class Session:
                     warn(str(problem))
         return self._config
 
+    def recorder(self, given: str | None = None) -> str:
+        """`given` (a `--recorder` or `--by`) when given, else who records by default: the
+        root's configured `recorder`, else git's user.name (gitops.default_recorder)."""
+        if given is not None:
+            return given
+        from wkb_tracker.store.gitops import default_recorder
+
+        return default_recorder(self.root(), self.config().recorder)
+
 
 def session(ctx: typer.Context) -> Session:
     if not gc.isenabled():  # paused by cli.main() for start-up: every command begins here

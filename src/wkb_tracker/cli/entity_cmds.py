@@ -59,10 +59,7 @@ def _register(root: Path) -> Register:
 
 
 def _by(ctx: typer.Context, by: str | None) -> str:
-    from wkb_tracker.store.gitops import default_recorder
-
-    state = session(ctx)
-    return by if by is not None else default_recorder(state.root(), state.config().recorder)
+    return session(ctx).recorder(by)
 
 
 # -- add ------------------------------------------------------------------------------------------

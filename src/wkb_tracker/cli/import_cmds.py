@@ -77,7 +77,6 @@ def import_ledger(
     from wkb_tracker.domain.ledger_columns import parse_mapping
     from wkb_tracker.store import ledger_import
     from wkb_tracker.store.entity_store import load_register
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.ledger_files import read_table
     from wkb_tracker.store.loader import load
     from wkb_tracker.store.policy_files import checked_policy
@@ -89,7 +88,7 @@ def import_ledger(
     pending = None if dry_run else begin_commit(ctx, commit)  # refused before anything is read
     table = read_table(file, sheet=sheet)
     policy = checked_policy(root)
-    who = recorder if recorder is not None else default_recorder(root, state.config().recorder)
+    who = state.recorder(recorder)
     written = ledger_import.Written()
     with nullcontext() if dry_run else ledger_import.import_lock(root):
         dataset = load(root, rectifications=kind is Kind.rectifications or kind is Kind.visits)

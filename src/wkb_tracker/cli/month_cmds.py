@@ -33,7 +33,7 @@ def month_close(
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
     from wkb_tracker.domain.dates import parse_month
     from wkb_tracker.domain.i18n import say
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.sealing import month_figures, month_rule, seal_month
 
     current = session(ctx)
@@ -42,7 +42,7 @@ def month_close(
     from wkb_tracker.domain.text import clean_text
 
     given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
-    sealer = given or default_recorder(root, current.config().recorder)
+    sealer = current.recorder(given or None)
     pending = begin_commit(ctx, commit)
     seal = seal_month(
         root,
@@ -91,7 +91,7 @@ def month_reopen(
     from wkb_tracker.domain.dates import parse_month
     from wkb_tracker.domain.errors import UserError
     from wkb_tracker.domain.i18n import say
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.sealing import reopen_month
 
     missing = [name for name, value in (("--reason", reason), ("--approved-by", approved_by))
@@ -107,7 +107,7 @@ def month_reopen(
     current = session(ctx)
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
-    who = (by or "").strip() or default_recorder(root, current.config().recorder)
+    who = current.recorder((by or "").strip() or None)
     pending = begin_commit(ctx, commit)
     reopening, paths = reopen_month(
         root, first.year, first.month, by=who, reason=reason or "", approved_by=approved_by or ""

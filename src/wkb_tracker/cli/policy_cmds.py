@@ -83,7 +83,7 @@ def config_set(
     set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
     wkb.toml (committed with auto_commit)."""
     from wkb_tracker.store.config import SHARED, lookup, set_value
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
 
     current = session(ctx)
     current.quiet_config = True  # a broken file being written to is refused below, by name
@@ -100,7 +100,7 @@ def config_set(
             commit_message(
                 "config set",
                 f"{key} = {shown}",
-                default_recorder(root, current.config().recorder),
+                current.recorder(),
             ),
         )
     if stored is None:
@@ -296,7 +296,7 @@ def districts_assign(
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
     from wkb_tracker.store.assign import assign
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
@@ -316,7 +316,7 @@ def districts_assign(
         commit_message(
             "districts assign",
             f"{entry['district']} from {entry['from']} {entry['leader']}",
-            default_recorder(root, session(ctx).config().recorder),
+            session(ctx).recorder(),
             [str(entry["id"])],
         ),
     )
@@ -349,11 +349,11 @@ def districts_withdraw(
 ) -> None:
     """撤回尚未生效的分工调整(留有记录)/ withdraw a revision that has not taken effect yet."""
     from wkb_tracker.store.assign import withdraw
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
-    who = by if by is not None else default_recorder(root, session(ctx).config().recorder)
+    who = session(ctx).recorder(by)
     pending = begin_commit(ctx, commit)
     record = withdraw(root, district, start=start, reason=reason, by=who)
     finish_commit(

@@ -528,11 +528,10 @@ def _policy(root: Path) -> Policy:
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
     from wkb_tracker.domain.text import clean_text
-    from wkb_tracker.store.gitops import default_recorder
 
     if given is not None:
         return clean_text(given, "--recorder", required=True)
-    return default_recorder(session(ctx).root(), session(ctx).config().recorder)
+    return session(ctx).recorder()
 
 
 def _record(

@@ -135,7 +135,6 @@ def add(
     format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import VisitRequest, add_visit
 
     state = session(ctx)
@@ -168,9 +167,7 @@ def add(
     register_now = entity_step.finish(values, register_entity, interactive())
     request = VisitRequest(
         **values,
-        recorder=recorder
-        if recorder is not None
-        else default_recorder(root, state.config().recorder),
+        recorder=state.recorder(recorder),
         late_reason=late_reason,
         approved_by=approved_by,
         entity_id=entity_step.entity_id,
@@ -631,12 +628,11 @@ def void(
     commit: bool | None = commit_option(),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import commit_message, void_visit
 
     state = session(ctx)
     root = state.root()
-    who = by if by is not None else default_recorder(root, state.config().recorder)
+    who = state.recorder(by)
     pending = begin_commit(ctx, commit)
     visit = void_visit(root, visit_id, reason=reason, by=who)
     finish_commit(pending, [visit.path], commit_message(visit, "void", who))
@@ -663,7 +659,6 @@ def edit(
     commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import commit_message, edit_visit
 
     state = session(ctx)
@@ -677,7 +672,7 @@ def edit(
         return
     visit = result.visit
     paths = [visit.path, *([result.old_path] if result.old_path else [])]
-    editor = default_recorder(root, state.config().recorder)
+    editor = state.recorder()
     finish_commit(pending, paths, commit_message(visit, "edit", editor))
     echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
 
