@@ -51,6 +51,39 @@ def recorder_option() -> Any:
     return typer.Option(None, "--recorder", help=RECORDER_HELP)
 
 
+AS_OF_HELP = "统计日(默认今天)/ as-of date (default today)"
+
+
+def as_of_option(help: str = AS_OF_HELP) -> Any:
+    return typer.Option(None, "--as-of", help=help)
+
+
+def leader_filter_option(help: str = "只看一位责任领导 / one leader only") -> Any:
+    """`--leader` of a command that shows one leader's part (a unique prefix is enough)."""
+    from wkb_tracker.cli import completion
+
+    return typer.Option(None, "--leader", help=help, autocompletion=completion.leaders)
+
+
+def district_filter_option() -> Any:
+    from wkb_tracker.cli import completion
+
+    return typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    )
+
+
+def limit_option() -> Any:
+    """`--limit N` of a list: at most N rows (a table shows TABLE_ROWS unless `--all`)."""
+    return typer.Option(
+        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
+    )
+
+
+def all_rows_option() -> Any:
+    return typer.Option(False, "--all", help="表格也列出全部 / every row, even in a table")
+
+
 def approved_by_option(help: str = APPROVED_HELP) -> Any:
     return typer.Option(None, "--approved-by", help=help)
 

@@ -14,6 +14,7 @@ from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     begin_commit,
     commit_option,
+    district_filter_option,
     echo,
     finish_commit,
     session,
@@ -125,9 +126,7 @@ def _print_json(entity: Entity, **extra: Any) -> None:
 @entity_app.command("list")
 def list_entities(
     ctx: typer.Context,
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
+    district: str | None = district_filter_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     tag: str | None = typer.Option(None, "--tag", help="标签 / tag"),
     everything: bool = typer.Option(

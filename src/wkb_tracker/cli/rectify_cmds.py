@@ -10,14 +10,18 @@ import typer
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
-    TABLE_ROWS,
+    all_rows_option,
     approved_by_option,
     as_of_and_known_on,
+    as_of_option,
     begin_commit,
     commit_option,
+    district_filter_option,
     echo,
     finish_commit,
     late_reason_option,
+    leader_filter_option,
+    limit_option,
     more_rows_note,
     recorder_option,
     row_limit,
@@ -370,22 +374,12 @@ def list_items(
         "--status",
         help="open=未关闭(含逾期)|overdue|due-soon|closed|all / open = not closed, overdue included",
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
-    leader: str | None = typer.Option(
-        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
-    ),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
+    district: str | None = district_filter_option(),
+    leader: str | None = leader_filter_option(),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
-    limit: int | None = typer.Option(
-        None, "--limit", help=f"最多列出 N 项(表格默认 {TABLE_ROWS})/ at most N rows"
-    ),
-    everything: bool = typer.Option(
-        False, "--all", help="表格也列出全部 / every row, even in a table"
-    ),
+    limit: int | None = limit_option(),
+    everything: bool = all_rows_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*EXPORT_FORMATS),
     output: str | None = output_option(*EXPORT_FORMATS),
@@ -487,9 +481,7 @@ def _list_json(
 def show(
     ctx: typer.Context,
     item_id: str = _item_argument(),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str = view_format_option(),
 ) -> None:

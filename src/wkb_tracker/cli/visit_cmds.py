@@ -15,13 +15,16 @@ import typer
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
-    TABLE_ROWS,
+    all_rows_option,
     approved_by_option,
     begin_commit,
     commit_option,
+    district_filter_option,
     echo,
     finish_commit,
     late_reason_option,
+    leader_filter_option,
+    limit_option,
     more_rows_note,
     recorder_option,
     row_limit,
@@ -399,19 +402,11 @@ def list_visits(
     month: str | None = typer.Option(None, "--month", help="月份 YYYY-MM / month"),
     start: str | None = typer.Option(None, "--from", help="起始日期 / first date"),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last date"),
-    leader: str | None = typer.Option(
-        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
-    ),
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
+    leader: str | None = leader_filter_option(),
+    district: str | None = district_filter_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
-    limit: int | None = typer.Option(
-        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
-    ),
-    everything: bool = typer.Option(
-        False, "--all", help="表格也列出全部 / every row, even in a table"
-    ),
+    limit: int | None = limit_option(),
+    everything: bool = all_rows_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*EXPORT_FORMATS),
     output: str | None = output_option(*EXPORT_FORMATS),
