@@ -731,6 +731,24 @@ def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str
     }
 
 
+def _typed_event(
+    kind: str,
+    by: str,
+    day: str | None,
+    approved_by: str | None,
+    late_reason: str | None,
+    *,
+    day_label: str = "--date",
+    **texts: tuple[str, str],
+) -> RectificationEvent:
+    """An event of `kind` from what a user typed: each text (value, the option it came from)
+    cleaned as prose, the day parsed (default today), the sealed-month approval cleaned. Not
+    yet checked against an item, not written."""
+    fields = {name: _prose(value, label) for name, (value, label) in texts.items()}
+    on = _day(day, day_label)
+    return _event(kind, on, by, **fields, **_approval(approved_by, late_reason))
+
+
 def progress_event(
     *,
     note: str,
@@ -740,9 +758,7 @@ def progress_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A progress note from typed values (not yet checked against an item, not written)."""
-    text = _prose(note, "--note")
-    on = _day(day, "--date")
-    return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
+    return _typed_event(PROGRESS, by, day, approved_by, late_reason, note=(note, "--note"))
 
 
 def extend(
@@ -781,9 +797,9 @@ def close_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A closure from typed values (not yet checked against an item, not written)."""
-    text = _prose(resolution, "--resolution")
-    on = _day(day, "--date")
-    return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
+    return _typed_event(
+        CLOSE, by, day, approved_by, late_reason, resolution=(resolution, "--resolution")
+    )
 
 
 def followup_event(
@@ -808,16 +824,16 @@ def followup_event(
                 v=" | ".join(SATISFACTION),
             )
         )
-    text = _prose(note, "--followup-note") if note else None
-    on = _day(day, "--followup-date")
-    return _event(
+    event = _typed_event(
         FOLLOWUP,
-        on,
         by,
-        note=text,
-        satisfaction=wanted,
-        **_approval(approved_by, late_reason),
+        day,
+        approved_by,
+        late_reason,
+        day_label="--followup-date",
+        **({"note": (note, "--followup-note")} if note else {}),
     )
+    return replace(event, satisfaction=wanted)
 
 
 def reopen_event(
@@ -830,9 +846,7 @@ def reopen_event(
 ) -> RectificationEvent:
     """A reopening from typed values (not yet checked against an item, not written); the item
     keeps its last deadline (extend it for a new one)."""
-    why = _prose(reason, "--reason")
-    on = _day(day, "--date")
-    return _event(REOPEN, on, by, reason=why, **_approval(approved_by, late_reason))
+    return _typed_event(REOPEN, by, day, approved_by, late_reason, reason=(reason, "--reason"))
 
 
 # -- views -----------------------------------------------------------------------------------
