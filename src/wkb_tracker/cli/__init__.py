@@ -20,7 +20,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from wkb_tracker.cli.common import Session, reset_warnings
+from wkb_tracker.cli.common import Session, warnings_once
 from wkb_tracker.domain.errors import EXIT_USAGE, WkbError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.settings import using
@@ -160,7 +160,6 @@ def _global_options(
     if lang is not None and lang not in ("zh", "en"):
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")
         raise typer.Exit(2)
-    reset_warnings()
     state = Session.start(
         root_option=root, lang_option=lang, no_cache=no_cache, find_root=not ctx.meta.get(HELP_ONLY)
     )
@@ -168,6 +167,7 @@ def _global_options(
     # Active for exactly this command: click closes the resource when the command ends, however
     # it ends, so nothing carries over to the next command run in the same process.
     ctx.with_resource(using(state.settings))
+    ctx.with_resource(warnings_once())
 
 
 def _show_version(ctx: typer.Context, wanted: bool) -> None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -161,19 +164,28 @@ def echo(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-_warned: set[str] = set()
+# The warnings a command has printed: one set per command, made when it starts (`warnings_once`,
+# entered with the settings) and gone when it ends, so nothing is remembered between commands.
+_WARNED: ContextVar[set[str] | None] = ContextVar("wkb_warned", default=None)
 
 
-def reset_warnings() -> None:
-    """Called once per command: the same warning is printed once (a config problem is found both
-    when the session reads the config and when a report loads its data)."""
-    _warned.clear()
+@contextmanager
+def warnings_once() -> Iterator[None]:
+    """Within the block the same warning is printed once (a config problem is found both when
+    the session reads the config and when a report loads its data)."""
+    token = _WARNED.set(set())
+    try:
+        yield
+    finally:
+        _WARNED.reset(token)
 
 
 def warn(message: str) -> None:
-    if message in _warned:
-        return
-    _warned.add(message)
+    warned = _WARNED.get()
+    if warned is not None:
+        if message in warned:
+            return
+        warned.add(message)
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 
