@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session, warn
+from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
+    as_of_and_known_on,
+    as_of_option,
+    echo,
+    session,
+    warn,
+)
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import BULLETIN_FORMATS
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from wkb_tracker.domain.compliance import Period
+
 
 def register(app: typer.Typer) -> None:
     app.command("bulletin")(bulletin)
@@ -32,9 +40,7 @@ def bulletin(
         None, "--month", help="月份 YYYY-MM(默认上月)/ month (default: last month)"
     ),
     quarter: str | None = typer.Option(None, "--quarter", help="季度 / quarter, YYYY-Qn"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(
         *BULLETIN_FORMATS,

@@ -39,6 +39,51 @@ LATE_HELP = (
 )
 
 
+def commit_option() -> Any:
+    """`--commit/--no-commit` of every command that writes a record."""
+    return typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP)
+
+
+RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
+
+
+def recorder_option() -> Any:
+    return typer.Option(None, "--recorder", help=RECORDER_HELP)
+
+
+AS_OF_HELP = "统计日(默认今天)/ as-of date (default today)"
+
+
+def as_of_option(help: str = AS_OF_HELP) -> Any:
+    return typer.Option(None, "--as-of", help=help)
+
+
+def leader_filter_option(help: str = "只看一位责任领导 / one leader only") -> Any:
+    """`--leader` of a command that shows one leader's part (a unique prefix is enough)."""
+    from wkb_tracker.cli import completion
+
+    return typer.Option(None, "--leader", help=help, autocompletion=completion.leaders)
+
+
+def district_filter_option() -> Any:
+    from wkb_tracker.cli import completion
+
+    return typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    )
+
+
+def limit_option() -> Any:
+    """`--limit N` of a list: at most N rows (a table shows TABLE_ROWS unless `--all`)."""
+    return typer.Option(
+        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
+    )
+
+
+def all_rows_option() -> Any:
+    return typer.Option(False, "--all", help="表格也列出全部 / every row, even in a table")
+
+
 def approved_by_option(help: str = APPROVED_HELP) -> Any:
     return typer.Option(None, "--approved-by", help=help)
 
@@ -107,7 +152,9 @@ class Session:
         configured = None
         if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()
-        state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
+        state.settings = settings_for(
+            lang=lang_option, no_cache=no_cache, configured_lang=configured
+        )
         return state
 
     def _quiet_configured_language(self) -> str | None:
@@ -147,6 +194,15 @@ class Session:
                 for problem in problems:
                     warn(str(problem))
         return self._config
+
+    def recorder(self, given: str | None = None) -> str:
+        """`given` (a `--recorder` or `--by`) when given, else who records by default: the
+        root's configured `recorder`, else git's user.name (gitops.default_recorder)."""
+        if given is not None:
+            return given
+        from wkb_tracker.store.gitops import default_recorder
+
+        return default_recorder(self.root(), self.config().recorder)
 
 
 def session(ctx: typer.Context) -> Session:

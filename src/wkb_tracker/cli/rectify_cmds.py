@@ -9,16 +9,21 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     KNOWN_ON_HELP,
-    TABLE_ROWS,
+    all_rows_option,
     approved_by_option,
     as_of_and_known_on,
+    as_of_option,
     begin_commit,
+    commit_option,
+    district_filter_option,
     echo,
     finish_commit,
     late_reason_option,
+    leader_filter_option,
+    limit_option,
     more_rows_note,
+    recorder_option,
     row_limit,
     session,
     warn_skipped,
@@ -34,6 +39,7 @@ from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
     from pathlib import Path
 
@@ -59,7 +65,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rectify_app, name="rectify")
 
 
-_RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
+def _item_argument() -> Any:
+    return typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    )
+
+
 _EXTEND_APPROVED_HELP = (
     "批准人:逾期后延期、或日期在已封存月份时必填 / approver: needed for an extension after the "
     "deadline, or for a date in a sealed month"
@@ -106,13 +117,13 @@ def add(
     ),
     approved_by: str | None = approved_by_option(),
     late_reason: str | None = late_reason_option(),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    recorder: str | None = recorder_option(),
     review: str | None = typer.Option(
         None,
         "--review",
         help="好差评来源的评价(编号或文字,仅 --source 好差评)/ the 好差评 review it came from",
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
@@ -158,40 +169,37 @@ def add(
 @rectify_app.command("progress")
 def progress(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     approved_by: str | None = approved_by_option(),
     late_reason: str | None = late_reason_option(),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """记录整改进展 / record progress on an item."""
-    from wkb_tracker.store.rectification_store import add_progress
+    from wkb_tracker.store.rectification_store import progress_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = add_progress(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        note=note,
-        by=_recorder(ctx, recorder),
-        day=date,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: progress_event(
+            note=note,
+            by=_recorder(ctx, recorder),
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("extend")
 def extend(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     deadline: str = typer.Option(
         ...,
         "--deadline",
@@ -201,8 +209,8 @@ def extend(
     approved_by: str | None = approved_by_option(_EXTEND_APPROVED_HELP),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     late_reason: str | None = late_reason_option(),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
@@ -226,14 +234,12 @@ def extend(
 @rectify_app.command("close")
 def close(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
     approved_by: str | None = approved_by_option(),
     late_reason: str | None = late_reason_option(),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    recorder: str | None = recorder_option(),
     satisfaction: str | None = typer.Option(
         None, "--satisfaction", help="回访满意度 / return visit: 满意|基本满意|不满意"
     ),
@@ -246,20 +252,13 @@ def close(
     followup_note: str | None = typer.Option(
         None, "--followup-note", help="回访情况 / what the entity said"
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """整改完成,关闭事项(可同时记录回访)/ close an item (and record a return visit)."""
     from wkb_tracker.domain.errors import UserError
-    from wkb_tracker.store.rectification_store import (
-        add_event_checked,
-        close_event,
-        find_item,
-        followup_event,
-    )
-    from wkb_tracker.store.rectification_store import close as close_item
+    from wkb_tracker.store.rectification_store import close_event, followup_event, record
 
-    root = session(ctx).root()
     given = [followup_date, followup_by, followup_note]
     if satisfaction is None and any(value is not None for value in given):
         raise UserError(
@@ -268,58 +267,39 @@ def close(
                 "a return visit needs --satisfaction (满意|基本满意|不满意)",
             )
         )
+    root = session(ctx).root()
     pending = begin_commit(ctx, commit)
     by = _recorder(ctx, recorder)
-    after = None
-    if satisfaction is not None:
-        # Both events are built and checked before either is written: a return visit that would
-        # be refused leaves the item open, nothing written.
-        closing = close_event(
-            resolution=resolution,
-            by=by,
-            day=date,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        after = followup_event(
-            satisfaction=satisfaction,
-            by=followup_by or by,
-            day=followup_date or closing.date.isoformat(),
-            note=followup_note,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        from wkb_tracker.domain.dates import today
-        from wkb_tracker.domain.rectification import refuse_event
-
-        current = find_item(root, item_id)
-        for prior, event in (((*current.events,), closing), ((*current.events, closing), after)):
-            refusal = refuse_event(current, event, today=today(), prior=prior)
-            if refusal is not None:
-                raise UserError(refusal.message)
-    item, event = close_item(
-        root,
-        item_id,
+    closing = close_event(
         resolution=resolution,
         by=by,
         day=date,
         approved_by=approved_by,
         late_reason=late_reason,
     )
-    paths = [event.path]
-    if after is not None:
-        paths.append(add_event_checked(root, item.id, after))
-        item = find_item(root, item.id)
-    _commit(pending, item, event.kind, event.by, tuple(paths))
-    _changed(ctx, None, format, item, event)
+    events = [closing]
+    if satisfaction is not None:
+        # Both are checked before either is written: a return visit that would be refused
+        # leaves the item open, nothing written.
+        events.append(
+            followup_event(
+                satisfaction=satisfaction,
+                by=followup_by or by,
+                day=followup_date or closing.date.isoformat(),
+                note=followup_note,
+                approved_by=approved_by,
+                late_reason=late_reason,
+            )
+        )
+    item, written = record(root, item_id, *events)
+    _commit(pending, item, closing.kind, by, tuple(event.path for event in written))
+    _changed(ctx, None, format, item, written[0])
 
 
 @rectify_app.command("followup")
 def followup(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     satisfaction: str = typer.Option(
         ..., "--satisfaction", help="满意度 / satisfaction: 满意|基本满意|不满意"
     ),
@@ -328,59 +308,59 @@ def followup(
     by: str | None = typer.Option(None, "--by", help="回访人(默认记录人)/ who made it"),
     approved_by: str | None = approved_by_option(),
     late_reason: str | None = late_reason_option(),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """回访已关闭的事项,记录创新主体满意度 / record a return visit to a closed item.
 
     例 / e.g.: wkb rectify followup R20261103-ABCDEF --satisfaction 不满意 --note "仍未解决"
     """
-    from wkb_tracker.store.rectification_store import followup as followup_item
+    from wkb_tracker.store.rectification_store import followup_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = followup_item(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        satisfaction=satisfaction,
-        by=by or _recorder(ctx, None),
-        day=date,
-        note=note,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: followup_event(
+            satisfaction=satisfaction,
+            by=by or _recorder(ctx, None),
+            day=date,
+            note=note,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("reopen")
 def reopen(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     approved_by: str | None = approved_by_option(),
     late_reason: str | None = late_reason_option(),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
-    from wkb_tracker.store.rectification_store import reopen as reopen_item
+    from wkb_tracker.store.rectification_store import reopen_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = reopen_item(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        reason=reason,
-        by=_recorder(ctx, recorder),
-        day=date,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: reopen_event(
+            reason=reason,
+            by=_recorder(ctx, recorder),
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -394,22 +374,12 @@ def list_items(
         "--status",
         help="open=未关闭(含逾期)|overdue|due-soon|closed|all / open = not closed, overdue included",
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
-    leader: str | None = typer.Option(
-        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
-    ),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
+    district: str | None = district_filter_option(),
+    leader: str | None = leader_filter_option(),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
-    limit: int | None = typer.Option(
-        None, "--limit", help=f"最多列出 N 项(表格默认 {TABLE_ROWS})/ at most N rows"
-    ),
-    everything: bool = typer.Option(
-        False, "--all", help="表格也列出全部 / every row, even in a table"
-    ),
+    limit: int | None = limit_option(),
+    everything: bool = all_rows_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*EXPORT_FORMATS),
     output: str | None = output_option(*EXPORT_FORMATS),
@@ -510,12 +480,8 @@ def _list_json(
 @rectify_app.command("show")
 def show(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
+    item_id: str = _item_argument(),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -554,11 +520,27 @@ def _policy(root: Path) -> Policy:
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
     from wkb_tracker.domain.text import clean_text
-    from wkb_tracker.store.gitops import default_recorder
 
     if given is not None:
         return clean_text(given, "--recorder", required=True)
-    return default_recorder(session(ctx).root(), session(ctx).config().recorder)
+    return session(ctx).recorder()
+
+
+def _record(
+    ctx: typer.Context,
+    commit: bool | None,
+    format: str,
+    item_id: str,
+    make: Callable[[], RectificationEvent],
+) -> None:
+    """Add the event `make` builds (after the commit is prepared: a missing git identity is
+    refused before anything is checked or written) to the item, commit and show it."""
+    from wkb_tracker.store.rectification_store import record
+
+    root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
+    item, (event,) = record(root, item_id, make())
+    _changed(ctx, pending, format, item, event)
 
 
 def _commit(

@@ -10,14 +10,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.cli import completion
-from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session
+from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
+    as_of_and_known_on,
+    as_of_option,
+    echo,
+    leader_filter_option,
+    session,
+)
 from wkb_tracker.cli.exporting import format_option
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON, MARKDOWN, TABLE
 
 if TYPE_CHECKING:
-
     from wkb_tracker.domain.dataset import Config
     from wkb_tracker.report.remind import Digest
 
@@ -28,16 +33,9 @@ def register(app: typer.Typer) -> None:
 
 def remind(
     ctx: typer.Context,
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只给一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
+    leader: str | None = leader_filter_option("只给一位责任领导 / one leader only"),
     office: bool = typer.Option(False, "--office", help="只给办公室 / the office's digest only"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     # the one vocabulary (cli.exporting): table, with `text` (remind's first name for it) kept
     format: str = format_option(

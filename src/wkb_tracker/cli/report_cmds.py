@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
     as_of_and_known_on,
+    as_of_option,
     date_option_help,
+    leader_filter_option,
     session,
     warn,
 )
@@ -45,15 +46,8 @@ def report(
         None, "--from", help="起始日期 / first day; " + date_option_help()
     ),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只看一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    leader: str | None = leader_filter_option(),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*EXPORT_FORMATS),
     output: str | None = output_option(*EXPORT_FORMATS),
@@ -85,15 +79,8 @@ def report(
 
 def due(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只看一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
+    as_of: str | None = as_of_option(),
+    leader: str | None = leader_filter_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(*EXPORT_FORMATS),
     output: str | None = output_option(*EXPORT_FORMATS),
@@ -325,4 +312,3 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[P
     for problem in problems:
         warn(str(problem))
     return (replace(dataset, rectifications=items) if problems else dataset), problems
-

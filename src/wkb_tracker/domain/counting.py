@@ -22,7 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.counting_rule import JOINT_RESPONSIBLE, CountingRule
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
 from wkb_tracker.domain.identity import Identities
 from wkb_tracker.domain.model import Visit
 
@@ -99,7 +99,7 @@ def why(decision: Decision) -> str:
             name + (say(" (责任领导)", " (responsible)") if name == decision.responsible else "")
             for name in visit.joint_leaders
         ]
-        parts.append(say("陪同: {p}", "with: {p}", p="、".join(present)))
+        parts.append(say("陪同: {p}", "with: {p}", p=join_names(present)))
     if decision.reason is None:
         whom = say("计入 {l}", "counts for {l}", l=decision.leader)
         if decision.role == JOINT:

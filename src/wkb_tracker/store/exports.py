@@ -14,9 +14,10 @@ from pathlib import Path
 
 from wkb_tracker.domain.errors import RefusedWrite
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.store.json_cache import CACHE_DIR
 
 # Inside the records root, these hold records or wkb's own state: never an export's place.
-PROTECTED_FOLDERS = ("data", ".git", ".wkb-cache")
+PROTECTED_FOLDERS = ("data", ".git", CACHE_DIR)
 PROTECTED_FILES = ("wkb.toml", "wkb.local.toml")
 
 

@@ -54,6 +54,7 @@ from wkb_tracker.domain.ledger_columns import (
 )
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
 from wkb_tracker.domain.policy import Policy
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.ledger_files import Table
 
 
@@ -514,7 +515,7 @@ def _plan_entity_row(
 
 # -- writing ------------------------------------------------------------------------------------
 
-LOCK_FILE = ".wkb-cache/import.lock"
+LOCK_FILE = f"{CACHE_DIR}/import.lock"
 
 
 @contextmanager
@@ -537,7 +538,7 @@ def write(root: Path, planned: Plan, written: Written) -> None:
     """Write every new record of `planned`, row by row, into `written` as it goes (so a failure
     midway still tells the caller what to commit). Each file is created atomically and
     exclusively; an item opened by a new visit is linked to the id the visit got on disk."""
-    from wkb_tracker.store.rectification_store import add_event_checked, write_new_item
+    from wkb_tracker.store.rectification_store import record, write_new_item
     from wkb_tracker.store.visits import write_new
 
     for row in planned.rows:
@@ -564,6 +565,6 @@ def write(root: Path, planned: Plan, written: Written) -> None:
                 written.paths.append(item.path)
                 written.items.append(item.id)
             for event in entry.events:
-                path = add_event_checked(root, item.id, event)
+                path = record(root, item.id, event)[1][0].path
                 written.paths.append(path)
                 written.events += 1

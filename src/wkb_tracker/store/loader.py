@@ -22,6 +22,7 @@ from wkb_tracker.domain.model import EventFile, Rectification, Visit
 from wkb_tracker.store import settings
 from wkb_tracker.store.config import read_config
 from wkb_tracker.store.duplicates import one_per_id
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.parallel import in_two_halves
 from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
@@ -496,7 +497,7 @@ def other_temp_files(root: Path) -> list[str]:
     """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
     and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
     found = []
-    for folder in ("", "data", "data/sealed", "data/sealed/history", "data/entities", ".wkb-cache"):
+    for folder in ("", "data", "data/sealed", "data/sealed/history", "data/entities", CACHE_DIR):
         try:
             names = os.listdir(root / folder) if folder else os.listdir(root)
         except OSError:

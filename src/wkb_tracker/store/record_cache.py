@@ -39,12 +39,12 @@ from wkb_tracker.domain.model import (
     VoidMark,
 )
 from wkb_tracker.domain.rectification import settled_on
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.parallel import in_two_halves
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
-CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
 # The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
 # visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).

@@ -16,7 +16,7 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import (
     MEASURE_NUMBERS,
     RECTIFICATION_SOURCES,
@@ -103,7 +103,7 @@ def parse_source(text: str) -> str:
 
 
 def source_choices() -> str:
-    return "、".join(
+    return join_names(
         f"{stored}({alias})"
         for stored, alias in RECTIFICATION_SOURCES.items()
         if stored != VISIT_SOURCE
@@ -677,32 +677,44 @@ def _refuse_sealed(
 
 
 def _append(
-    root: Path, text: str, make: Callable[[Rectification], RectificationEvent]
-) -> tuple[Rectification, RectificationEvent]:
-    """Add the event `make` builds from the item as it is on disk now, refusing what the rules
-    refuse. Returns the item with the event, and the event (with its id and path)."""
+    root: Path, text: str, make: Callable[[Rectification], Sequence[RectificationEvent]]
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add the events `make` builds from the item as it is on disk now, in order, under the
+    item's lock: each is checked (check_event) after the history and the events before it, and
+    nothing is written unless all pass. Returns the item with the events, and the events (with
+    their ids and paths)."""
     rel = item_rel(root, text)
     _item_from(storage.read_yaml(root, rel))  # refuses broken files and symlinks leaving the root
     with storage.locked(root / rel):
         item = _whole_item(root, rel)
-        event = make(item)
-        check_event(root, item, event)
-        event = _write_event(root, item, event)
-    return replace(item, events=in_order([*item.events, event])), event
+        events = tuple(make(item))
+        for number, event in enumerate(events):
+            check_event(root, item, event, prior=(*item.events, *events[:number]))
+        written = tuple(_write_event(root, item, event) for event in events)
+    return replace(item, events=in_order([*item.events, *written])), written
 
 
-def add_event_checked(root: Path, item_id: str, event: RectificationEvent) -> str:
-    """Add an event built in advance (`close_event`, `progress_event`) to the item, re-checked
-    under the item's lock against its history on disk; returns the event file's path."""
-    _item, written = _append(root, item_id, lambda _item: event)
-    return written.path
+def record(
+    root: Path, item_id: str, *events: RectificationEvent
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add events built in advance (`progress_event`, `close_event`, `followup_event`,
+    `reopen_event`) to the item `item_id` names, in order: each re-checked under the item's lock
+    against its history on disk and the events before it; none written unless all pass.
+    Returns the item with them and the events as written (ids, paths)."""
+    return _append(root, item_id, lambda _item: events)
 
 
-def check_event(root: Path, item: Rectification, event: RectificationEvent) -> None:
-    """Refuse (UserError) an event the rules refuse after `item`'s history, or one dated in a
-    sealed month without an approver and a reason. The one check before any event is written
-    (and before `wkb import` plans one)."""
-    refusal = refuse_event(item, event, today=dates.today())
+def check_event(
+    root: Path,
+    item: Rectification,
+    event: RectificationEvent,
+    *,
+    prior: Sequence[RectificationEvent] | None = None,
+) -> None:
+    """Refuse (UserError) an event the rules refuse after `prior` (default: `item`'s history),
+    or one dated in a sealed month without an approver and a reason. The one check before any
+    event is written (and before `wkb import` plans one)."""
+    refusal = refuse_event(item, event, today=dates.today(), prior=prior)
     if refusal is not None:
         raise UserError(refusal.message)
     _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
@@ -719,21 +731,22 @@ def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str
     }
 
 
-def add_progress(
-    root: Path,
-    item_id: str,
-    *,
-    note: str,
+def _typed_event(
+    kind: str,
     by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
-    event = progress_event(
-        note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
+    day: str | None,
+    approved_by: str | None,
+    late_reason: str | None,
+    *,
+    day_label: str = "--date",
+    **texts: tuple[str, str],
+) -> RectificationEvent:
+    """An event of `kind` from what a user typed: each text (value, the option it came from)
+    cleaned as prose, the day parsed (default today), the sealed-month approval cleaned. Not
+    yet checked against an item, not written."""
+    fields = {name: _prose(value, label) for name, (value, label) in texts.items()}
+    on = _day(day, day_label)
+    return _event(kind, on, by, **fields, **_approval(approved_by, late_reason))
 
 
 def progress_event(
@@ -745,9 +758,7 @@ def progress_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A progress note from typed values (not yet checked against an item, not written)."""
-    text = _prose(note, "--note")
-    on = _day(day, "--date")
-    return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
+    return _typed_event(PROGRESS, by, day, approved_by, late_reason, note=(note, "--note"))
 
 
 def extend(
@@ -768,29 +779,13 @@ def extend(
     extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
-    def make(item: Rectification) -> RectificationEvent:
+    def make(item: Rectification) -> tuple[RectificationEvent]:
         current = standing(item, today=dates.today()).deadline
         new = _term(deadline, current)
-        return _event(EXTEND, on, by, deadline=new, reason=why, **extra)
+        return (_event(EXTEND, on, by, deadline=new, reason=why, **extra),)
 
-    return _append(root, item_id, make)
-
-
-def close(
-    root: Path,
-    item_id: str,
-    *,
-    resolution: str,
-    by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Close an open item with its resolution. Refuses one already closed."""
-    event = close_event(
-        resolution=resolution, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
+    item, (event,) = _append(root, item_id, make)
+    return item, event
 
 
 def close_event(
@@ -802,33 +797,9 @@ def close_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A closure from typed values (not yet checked against an item, not written)."""
-    text = _prose(resolution, "--resolution")
-    on = _day(day, "--date")
-    return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
-
-
-def followup(
-    root: Path,
-    item_id: str,
-    *,
-    satisfaction: str,
-    by: str,
-    day: str | None = None,
-    note: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Record a return visit (回访) to a closed item: the entity's satisfaction and a note.
-    Refuses an open item, a date before the closure and an unknown satisfaction."""
-    event = followup_event(
-        satisfaction=satisfaction,
-        by=by,
-        day=day,
-        note=note,
-        approved_by=approved_by,
-        late_reason=late_reason,
+    return _typed_event(
+        CLOSE, by, day, approved_by, late_reason, resolution=(resolution, "--resolution")
     )
-    return _append(root, item_id, lambda _item: event)
 
 
 def followup_event(
@@ -853,33 +824,29 @@ def followup_event(
                 v=" | ".join(SATISFACTION),
             )
         )
-    text = _prose(note, "--followup-note") if note else None
-    on = _day(day, "--followup-date")
-    return _event(
+    event = _typed_event(
         FOLLOWUP,
-        on,
         by,
-        note=text,
-        satisfaction=wanted,
-        **_approval(approved_by, late_reason),
+        day,
+        approved_by,
+        late_reason,
+        day_label="--followup-date",
+        **({"note": (note, "--followup-note")} if note else {}),
     )
+    return replace(event, satisfaction=wanted)
 
 
-def reopen(
-    root: Path,
-    item_id: str,
+def reopen_event(
     *,
     reason: str,
     by: str,
     day: str | None = None,
     approved_by: str | None = None,
     late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
-    why = _prose(reason, "--reason")
-    on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))
+) -> RectificationEvent:
+    """A reopening from typed values (not yet checked against an item, not written); the item
+    keeps its last deadline (extend it for a new one)."""
+    return _typed_event(REOPEN, by, day, approved_by, late_reason, reason=(reason, "--reason"))
 
 
 # -- views -----------------------------------------------------------------------------------
@@ -1023,7 +990,7 @@ class ItemFilter:
                     "未知的责任部门 --department {d!r}。可选:{v}",
                     "unknown department --department {d!r}. Valid: {v}",
                     d=self.given_department,
-                    v="、".join(sorted(known)),
+                    v=join_names(sorted(known)),
                 )
             )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats.cells import (
     INTEGER,
     RATE,
@@ -236,7 +236,7 @@ def about_sheet(report: Mapping[str, Any], about: About) -> Sheet:
         [say("开始跟踪", "tracking start"), report.get("tracking_start") or ""],
         [
             say("已封存月份(正式数字)", "sealed months (official figures)"),
-            "、".join(f"{s['month']} v{s['version']}" for s in report.get("sealed_months", [])),
+            join_names(f"{s['month']} v{s['version']}" for s in report.get("sealed_months", [])),
         ],
         [say("生成", "made by"), f"wkb {about.version}"],
         [say("记录库提交", "records commit"), about.commit or say("(无)", "(none)")],
