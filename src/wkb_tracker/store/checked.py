@@ -50,6 +50,10 @@ class CheckedFiles:
         self.folder: str | None = None
         self.known: dict[str, tuple[bytes, Any]] = {}
         self.new: list[tuple[str, str, bytes, str]] = []
+        # Bytes this run already read (path → bytes, digest): not read a second time.
+        self.preread: dict[str, tuple[bytes, bytes]] = {}
+        # Every record file read whole by this run: path → digest (store/validate_run.py).
+        self.seen: dict[str, bytes] = {}
 
     def lookup(self, rel: str, digest: bytes) -> Any:
         """The remembered row (parsed JSON) of `rel` if its bytes are the ones remembered."""
@@ -115,10 +119,15 @@ class CheckedFiles:
                 from wkb_tracker.store.loader import read_doc
 
                 return build(read_doc(root, rel))
-            data, problems = read_record_bytes(root, rel)
-            if data is None:
-                return None, problems
-            digest = digest_of(data)
+            known = self.preread.pop(rel, None)
+            if known is not None:
+                data, digest = known
+            else:
+                read, problems = read_record_bytes(root, rel)
+                if read is None:
+                    return None, problems
+                data, digest = read, digest_of(read)
+            self.seen[rel] = digest
             row = self.lookup(rel, digest)
             if row is not None:
                 try:
