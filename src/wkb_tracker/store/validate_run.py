@@ -33,6 +33,7 @@ compared with that one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sqlite3
@@ -53,9 +54,12 @@ if TYPE_CHECKING:
 
 _ENTITIES_DIR = "data/entities"
 _CONTEXT_FILES = ("wkb.toml", "wkb.local.toml", "data/measures.yaml", "data/districts.yaml")
+# In `.wkb-cache/records.sqlite`, beside the record cache's tables (a change of their columns
+# takes new table names: the cache is only ever added to, never migrated).
 _TABLES = """
-CREATE TABLE IF NOT EXISTS validated_meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS validated_folder(folder TEXT PRIMARY KEY, digest BLOB, names TEXT);
+CREATE TABLE IF NOT EXISTS validate_run_meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS validate_run_folder(folder TEXT PRIMARY KEY, digest BLOB, names TEXT,
+    digests BLOB);
 """
 
 
@@ -91,6 +95,18 @@ class _Listing:
 
 def validate_root(root: Path) -> Verdict:
     """The whole `wkb validate` verdict of `root` (module docstring)."""
+    # Millions of small acyclic objects live for the whole run (records, rows, digests): the
+    # cyclic collector would only scan them again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_root(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate_root(root: Path) -> Verdict:
     if not settings.cache_enabled():
         return _full(root, None, None)
     from wkb_tracker.store.checked import CheckedFiles
@@ -200,6 +216,17 @@ def _listing_digest(entries: list[tuple[str, bytes]]) -> bytes:
     return digest.digest()
 
 
+def _packed(entries: list[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """A folder's file names (NUL never is one's part) and their digests, end to end."""
+    return "\0".join(name for name, _digest in entries), b"".join(d for _name, d in entries)
+
+
+def _unpacked(names: str, digests: bytes) -> dict[str, bytes]:
+    listed = names.split("\0") if names else []
+    size = len(digests) // len(listed) if listed else 0
+    return {name: digests[i * size : (i + 1) * size] for i, name in enumerate(listed)}
+
+
 def _by_folder(seen: dict[str, bytes]) -> dict[str, list[tuple[str, bytes]]]:
     folders: dict[str, list[tuple[str, bytes]]] = {}
     for rel in sorted(seen):
@@ -213,7 +240,7 @@ def _remember(
 ) -> None:
     """The clean run: every file and digest, by folder; every id; counts and notes."""
     rows = [
-        (folder, _listing_digest(entries), json.dumps({n: d.hex() for n, d in entries}))
+        (folder, _listing_digest(entries), *_packed(entries))
         for folder, entries in _by_folder(seen).items()
     ]
     _store(
@@ -230,7 +257,7 @@ def _remember(
 def _store(
     db: sqlite3.Connection,
     context: str,
-    rows: list[tuple[str, bytes, str]],
+    rows: list[tuple[str, bytes, str, bytes]],
     visit_ids: list[str],
     item_ids: list[str],
     remembered: _Remembered,
@@ -241,15 +268,15 @@ def _store(
     try:
         db.execute("BEGIN IMMEDIATE")
         if replace:
-            db.execute("DELETE FROM validated_folder")
-        db.executemany("INSERT OR REPLACE INTO validated_folder VALUES(?,?,?)", rows)
+            db.execute("DELETE FROM validate_run_folder")
+        db.executemany("INSERT OR REPLACE INTO validate_run_folder VALUES(?,?,?,?)", rows)
         meta = [
             ("summary", json.dumps(summary)),
             ("visit_ids", json.dumps(visit_ids)),
             ("item_ids", json.dumps(item_ids)),
             ("context", context),
         ]
-        db.executemany("INSERT OR REPLACE INTO validated_meta VALUES(?,?)", meta)
+        db.executemany("INSERT OR REPLACE INTO validate_run_meta VALUES(?,?)", meta)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -257,7 +284,7 @@ def _store(
 
 
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
-    found = db.execute("SELECT value FROM validated_meta WHERE key=?", (key,)).fetchone()
+    found = db.execute("SELECT value FROM validate_run_meta WHERE key=?", (key,)).fetchone()
     return found[0] if found is not None else None
 
 
@@ -272,7 +299,7 @@ def _only_added(
     try:
         if _meta(db, "context") != context:
             return None
-        remembered_folders = dict(db.execute("SELECT folder, digest FROM validated_folder"))
+        remembered_folders = dict(db.execute("SELECT folder, digest FROM validate_run_folder"))
     except sqlite3.Error:
         return None
     from wkb_tracker.store.checked import digest_of
@@ -302,16 +329,16 @@ def _only_added(
     if remembered_folders:
         return listing  # a folder is gone
     added: list[str] = []
-    rows: list[tuple[str, bytes, str]] = []
+    rows: list[tuple[str, bytes, str, bytes]] = []
     for folder, entries in changed:
-        found = db.execute("SELECT names FROM validated_folder WHERE folder=?", (folder,))
-        known_row = found.fetchone()
-        known: dict[str, str] = json.loads(known_row[0]) if known_row is not None else {}
-        now = {name: digest.hex() for name, digest in entries}
+        query = "SELECT names, digests FROM validate_run_folder WHERE folder=?"
+        known_row = db.execute(query, (folder,)).fetchone()
+        known = _unpacked(*known_row) if known_row is not None else {}
+        now = dict(entries)
         if any(now.get(name) != digest for name, digest in known.items()):
             return listing  # a file changed or is gone
         added += [f"{folder}/{name}" for name in now if name not in known]
-        rows.append((folder, _listing_digest(entries), json.dumps(now)))
+        rows.append((folder, _listing_digest(entries), *_packed(entries)))
     from wkb_tracker.store.root import is_sealed
 
     for rel in added:
@@ -450,7 +477,7 @@ def _item_files(root: Path, added: list[str]) -> list[str]:
 def _store_added(
     db: sqlite3.Connection,
     context: str,
-    rows: list[tuple[str, bytes, str]],
+    rows: list[tuple[str, bytes, str, bytes]],
     verdict: Verdict,
     new: _Added,
 ) -> None:
