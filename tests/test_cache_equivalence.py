@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
+from budget import THOROUGH  # noqa: E402
 from gitrepo import git  # noqa: E402
 
 QUERIES = [
@@ -35,7 +36,12 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gen") / "records"
-    generate(root, 400, seed=5, end=date(2026, 10, 31))
+    # October 2026: 400 visits at the bench's density in the thorough profile, 160 (12 per
+    # district-month) in the quick one.
+    if THOROUGH:
+        generate(root, 400, seed=5, end=date(2026, 10, 31))
+    else:
+        generate(root, 160, seed=5, end=date(2026, 10, 31), per_month=12)
     return root
 
 
@@ -189,3 +195,93 @@ def test_validate__reused_parses_give_the_same_report_before_and_after_changes(
     assert validated(records) == changed
     target.write_text(text, encoding="utf-8")  # the first bytes again: reused, and right
     assert validated(records) == validated(records, "--no-cache")
+
+
+def spread_items(records: Path) -> list[Path]:
+    """Copies of some October items as items opened a month earlier (the generated data has one
+    month), so that readers going folder by folder meet several folders."""
+    october = records / "data" / "rectifications" / "2026" / "10"
+    september = october.parent / "09"
+    september.mkdir()
+    for item in sorted(october.glob("R*.yaml"))[:40:2]:
+        text = item.read_text(encoding="utf-8")
+        if ".E" not in item.name and "opened: 2026-10-" in text:
+            text = text.replace("opened: 2026-10-", "opened: 2026-09-").replace(
+                "R202610", "R202609"
+            )
+            (september / item.name.replace("R202610", "R202609")).write_text(text, encoding="utf-8")
+    return [september, october]
+
+
+def test_cache__a_cold_run_parsing_in_small_batches_gives_the_same_answers(
+    records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold run parses changed files a batch of folders at a time (record_cache.PARSE_BATCH):
+    the answers are those of reading every file, cold and then warm."""
+    from wkb_tracker.store import record_cache
+
+    spread_items(records)
+    monkeypatch.setattr(record_cache, "PARSE_BATCH", 5)
+    uncached = answers(records, "--no-cache")
+    assert answers(records) == uncached
+    assert answers(records) == uncached
+
+
+def test_rectify_list_json__folder_by_folder_equals_all_items_at_once(records: Path) -> None:
+    """`rectify list --format json` reads one month folder at a time (store/item_batches.py):
+    the same bytes as the views of every item loaded at once, and the same warnings, also with a
+    broken file, a copied item and an event file without its item in the tree."""
+    from wkb_tracker.domain.knowledge import items_known_on
+    from wkb_tracker.report.render import to_json
+    from wkb_tracker.store.policy_files import checked_policy
+    from wkb_tracker.store.rectification_store import load_items, select
+
+    october = records / "data" / "rectifications" / "2026" / "10"
+    september = october.parent / "09"
+    september.mkdir()
+    for item in sorted(october.glob("R*.yaml"))[:40:2]:  # items opened a month earlier
+        text = item.read_text(encoding="utf-8")
+        if ".E" not in item.name and "opened: 2026-10-" in text:
+            text = text.replace("opened: 2026-10-", "opened: 2026-09-").replace(
+                "R202610", "R202609"
+            )
+            (september / item.name.replace("R202610", "R202609")).write_text(text, encoding="utf-8")
+    folders = [september, october]
+    first = sorted(folders[0].glob("R*.yaml"))[0]
+    shutil.copy(first, first.with_name("copy-of-an-item.yaml"))
+    (folders[1] / "R20990101-BROKEN.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    orphan = folders[-1] / "R20261001-NOITEM.E20261002000000000000-NOITEM.yaml"
+    orphan.write_text("kind: progress\n", encoding="utf-8")
+    as_of, known = date(2026, 11, 25), date(2026, 11, 24)
+    for status, open_only in (("all", False), ("open", True), ("closed", False)):
+        for options in ([], ["--no-cache"], []):
+            result = CliRunner().invoke(
+                app,
+                ["--root", str(records), *options, "rectify", "list", "--status", status,
+                 "--as-of", "2026-11-25", "--known-on", "2026-11-24", "--format", "json"],
+            )  # fmt: skip
+            assert result.exit_code == 0, result.stderr
+            items, problems = load_items(records, as_of=as_of, open_only=open_only, known_on=known)
+            views = select(
+                items_known_on(items, known),
+                checked_policy(records),
+                as_of=as_of,
+                due_soon_days=7,
+                status=status,
+            )
+            assert result.stdout == to_json(views) + "\n"
+            assert sorted(result.stderr.splitlines()) == sorted(
+                f"警告:已跳过有问题的文件 {problem}" for problem in problems
+            )
+            assert len(problems) >= 3
+    target = records.parent / "items.json"
+    for _round in range(2):  # written, then replaced
+        result = CliRunner().invoke(
+            app,
+            ["--root", str(records), "rectify", "list", "--status", "closed", "--as-of",
+             "2026-11-25", "--known-on", "2026-11-24", "--format", "json", "-o", str(target)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        written = target.read_bytes()
+        assert written == (to_json(views) + "\n").encode()
+        assert f"{len(written)} 字节" in result.stdout

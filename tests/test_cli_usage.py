@@ -167,3 +167,11 @@ def _parse(line: str) -> None:
 )
 def test_examples__parse_without_a_usage_error(line: str) -> None:
     _parse(line)
+
+
+def test_help__sealed_month_options_say_the_same_in_visit_and_rectify(wkb: Any) -> None:
+    """--late-reason and --approved-by are declared once (cli.common) for every command."""
+    for command in (["visit", "add"], ["rectify", "add"], ["rectify", "close"]):
+        shown = wkb(*command, "-h").stdout
+        assert "补录原因:日期在已封存月份时必填" in shown, command
+        assert "批准人:日期在已封存月份时必填" in shown, command

@@ -231,7 +231,9 @@ def test_validate__reports_broken_and_duplicate_entity_files(wkb, root: Path) ->
     ]
 
 
-def test_validate__counts_and_fixes_temp_files_a_crash_left_in_the_register(wkb, root: Path) -> None:
+def test_validate__counts_and_fixes_temp_files_a_crash_left_in_the_register(
+    wkb, root: Path
+) -> None:
     add(wkb, "甲有限公司")
     (root / "data/entities/.wkb-crash.tmp").write_text("id: S", encoding="utf-8")
     result = wkb("validate")

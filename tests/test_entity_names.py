@@ -117,13 +117,19 @@ def test_canonical__follows_merges_and_stops_at_cycles() -> None:
     assert register.canonical("S20991231-ZZZZZZ") is None
 
 
-def test_stats__groups_entities_by_the_same_key() -> None:
-    """One normalisation everywhere: `wkb stats` counts 「…有限公司」 and 「…股份有限公司」 as one entity."""
-    from wkb_tracker.domain.stats import entity_key
+def test_identity__groups_entity_names_by_the_same_key() -> None:
+    """One normalisation everywhere: stats and the counting rule see 「…有限公司」 and
+    「…股份有限公司」 as one entity (domain/identity, built on name_key)."""
+    from datetime import date
 
-    assert entity_key("楚天光电科技有限公司") == entity_key("楚天光电科技（股份有限公司）") == name_key(
-        "楚天光电科技"
-    )
+    from builders import make_visit
+    from wkb_tracker.domain.identity import Identities
+
+    who = Identities(None)
+    day = date(2026, 11, 3)
+    first = make_visit(day, entity="楚天光电科技有限公司")
+    second = make_visit(day, entity="楚天光电科技（股份有限公司）")
+    assert who.key(first) == who.key(second) == "name:" + name_key("楚天光电科技")
 
 
 def test_ambiguous__a_long_candidate_list_is_cut_to_one_line() -> None:

@@ -212,3 +212,32 @@ def test_problems__duplicate_names_and_codes_reported_at_the_later_entry(
         "data/entities/S20261102-BBBBBB.yaml:5: 统一社会信用代码 91350100M000100Y43 已属于 "
         "S20261101-AAAAAA(甲有限公司)",
     ]
+
+
+def test_fields__file_view_and_cache_row_derive_from_one_list() -> None:
+    """ENTITY_FIELDS (domain/entities) gives the file mapping, the JSON view and the cache row:
+    a merged entry with every field set goes through each and comes back the same."""
+    from datetime import datetime
+
+    from wkb_tracker.domain.dates import SHANGHAI
+    from wkb_tracker.domain.entities import ENTITY_FIELDS, Entity
+    from wkb_tracker.store import entity_cache
+    from wkb_tracker.store.entity_store import _parse_file, entity_to_mapping, entity_view
+    from wkb_tracker.store.storage import dump_yaml
+
+    at = datetime(2026, 11, 3, 9, 30, tzinfo=SHANGHAI)
+    entity = Entity(
+        "S20261103-ABCDEF", "楚天光电", ("楚天",), CODE, "江岸区", "jiangan", "科技企业",
+        ("孵化器",), "张三", "办公室", at, "S20261103-GHJKMN", "办公室", at,
+        path=entity_path("S20261103-ABCDEF"),
+    )  # fmt: skip
+    names = [spec.name for spec in ENTITY_FIELDS]
+    assert list(entity_to_mapping(entity)) == names
+    assert list(entity_view(entity)) == [*names, "path"]
+    assert entity_cache._decode(entity_cache._encode(entity)) == entity
+    text = dump_yaml(entity_to_mapping(entity))
+    assert _parse_file(entity.path, text.encode("utf-8")) == entity
+    unmerged = Entity("S20261103-ABCDEF", "楚天光电", path=entity.path)
+    assert "merged_into" not in entity_to_mapping(unmerged)  # unmerged files stay as they were
+    nulled = text.replace("contact: 张三", "contact: null").encode("utf-8")
+    assert _parse_file(entity.path, nulled).contact == ""

@@ -268,3 +268,17 @@ def test_register_cache__a_changed_file_is_read_again(wkb, root: Path, lab: dict
     )
     shown = json.loads(wkb("entity", "show", lab["id"], "--format", "json").stdout)
     assert shown["name"] == "武汉光谷实验中心"
+
+
+def test_entity_show__counts_a_name_only_visit_as_stats_does(wkb, root: Path, lab: dict) -> None:
+    """One same-entity rule (domain/identity): a visit recorded by name before the entry existed
+    is the entry's visit in `entity show`, `report --explain` and `wkb stats` alike."""
+    linked = visit(wkb, "--entity", "光谷实验室")
+    rel = _old_visit(root, "武汉 光谷实验室", date(2026, 11, 2))
+    old_id = rel.rsplit("_", 1)[-1].removesuffix(".yaml")
+    shown = json.loads(wkb("entity", "show", lab["id"], "--format", "json").stdout)
+    assert shown["visits"] == [old_id, linked["id"]]
+    data = json.loads(wkb("report", "--month", "2026-11", "--explain", "--format", "json").stdout)
+    assert data["visit_entities"][old_id] == {"entity_id": lab["id"], "name": "武汉光谷实验室"}
+    stats = json.loads(wkb("stats", "--month", "2026-11", "--format", "json").stdout)
+    assert [(e["id"], e["visits"]) for e in stats["entities"]] == [(lab["id"], 2)]

@@ -34,16 +34,40 @@ def messy_workbook(path: Path) -> Path:
     sheet.append(["2026年包区服务走访台账"])
     sheet.merge_cells("A1:L1")
     sheet.append(
-        ["序号", "走访日期", "所属区", "带队领导", "走访对象", "主体类型", "走访方式",
-         "情况摘要", "存在问题", "整改情况", None, None]
+        [
+            "序号",
+            "走访日期",
+            "所属区",
+            "带队领导",
+            "走访对象",
+            "主体类型",
+            "走访方式",
+            "情况摘要",
+            "存在问题",
+            "整改情况",
+            None,
+            None,
+        ]
     )
     for column in "ABCDEFGHI":
         sheet.merge_cells(f"{column}2:{column}3")
     sheet.merge_cells("J2:L2")
     sheet.append([None] * 9 + ["整改措施", "整改时限", "责任处室"])
     sheet.append(
-        [1, datetime(2026, 11, 3), "东湖", "胡军副局长", "武汉光谷实验室", "平台载体", "座谈交流",
-         "了解用地需求", "1.实验用房不足\n2.人才公寓紧张", "", "2026-12-31", "成果转化处"]
+        [
+            1,
+            datetime(2026, 11, 3),
+            "东湖",
+            "胡军副局长",
+            "武汉光谷实验室",
+            "平台载体",
+            "座谈交流",
+            "了解用地需求",
+            "1.实验用房不足\n2.人才公寓紧张",
+            "",
+            "2026-12-31",
+            "成果转化处",
+        ]
     )
     sheet.append([2, "2026/11/4", "江岸区", "", "某科技公司", "科技企业", "电话联系", "=1+1"])
     sheet["H5"].data_type = "s"  # typed as text in Excel: never evaluated, kept as written
@@ -71,7 +95,10 @@ def test_import__dry_run_lists_rows_and_problems_and_writes_nothing(
     assert f"{ledger}:7: 「走访日期」 不是有效日期:'2026/11/40'" in result.stderr
     assert f"{ledger}:8: 「走访对象」 不能为空" in result.stderr
     assert "表头第 3 行" in result.stdout
-    assert f"{ledger}:4: 新走访+2 个整改事项 2026-11-03 胡军 东湖高新区 · 武汉光谷实验室" in result.stdout
+    assert (
+        f"{ledger}:4: 新走访+2 个整改事项 2026-11-03 胡军 东湖高新区 · 武汉光谷实验室"
+        in result.stdout
+    )
     assert "将新增 3 行,已导入 0 行,无效 2 行" in result.stdout
     assert f"{ledger}:10: 合计行,已跳过" in result.stderr
 
@@ -92,12 +119,30 @@ def test_import__skip_invalid_writes_the_good_rows_then_a_rerun_writes_nothing(
     assert first.exit_code == 1  # rows were skipped: scripts can tell
     report = json.loads(first.stdout)
     assert list(report) == [  # the JSON contract: keys are only ever added
-        "file", "sheet", "kind", "dry_run", "written", "header_row", "columns", "ignored_columns",
-        "rows", "problems", "warnings", "visits_written", "rectifications_written",
-        "events_written", "entities_written", "paths",
+        "file",
+        "sheet",
+        "kind",
+        "dry_run",
+        "written",
+        "header_row",
+        "columns",
+        "ignored_columns",
+        "rows",
+        "problems",
+        "warnings",
+        "visits_written",
+        "rectifications_written",
+        "events_written",
+        "entities_written",
+        "paths",
     ]
     assert list(report["rows"][0]) == [
-        "row", "status", "visit", "rectifications", "new_files", "entity"
+        "row",
+        "status",
+        "visit",
+        "rectifications",
+        "new_files",
+        "entity",
     ]
     assert len(report["visits_written"]) == 3 and len(report["rectifications_written"]) == 2
     assert [p["row"] for p in report["problems"]] == [7, 8]
@@ -134,7 +179,7 @@ def test_import__a_reexport_as_gbk_csv_is_recognised(
     files = record_files(root)
     text = (
         "走访对象,走访日期,区,局领导,主体类型,存在问题\r\n"
-        "武汉光谷实验室,2026年11月3日,东湖高新区,胡军,平台载体,\"实验用房不足\n人才公寓紧张\"\r\n"
+        '武汉光谷实验室,2026年11月3日,东湖高新区,胡军,平台载体,"实验用房不足\n人才公寓紧张"\r\n'
         "某科技公司,2026-11-04,江岸区,徐涛,科技企业,\r\n"
         "某\u3000研究院,2026-11-6,江汉区,余文珠,高校院所,\r\n"
     )
@@ -194,8 +239,18 @@ def test_import__map_and_default_name_what_the_sheet_lacks(
 def test_import__a_visit_typed_with_visit_add_is_not_imported_again(
     wkb: Invoke, root: Path, tmp_path: Path
 ) -> None:
-    wkb("visit", "add", "--date", "2026-11-03", "--district", "东湖", "--entity", "武汉光谷实验室",
-        "--type", "平台载体")
+    wkb(
+        "visit",
+        "add",
+        "--date",
+        "2026-11-03",
+        "--district",
+        "东湖",
+        "--entity",
+        "武汉光谷实验室",
+        "--type",
+        "平台载体",
+    )
     sheet = tmp_path / "x.csv"
     sheet.write_text(
         "日期,区,单位名称,类型\n2026-11-03,东湖,武汉光谷实验室,平台载体\n"
@@ -247,7 +302,7 @@ def test_import__a_crash_after_the_visit_is_completed_by_a_rerun(
 
     sheet = tmp_path / "x.csv"
     sheet.write_text(
-        "日期,区,单位名称,类型,问题\n2026-11-03,东湖,光谷实验室,平台载体,\"用房不足\n融资难\"\n",
+        '日期,区,单位名称,类型,问题\n2026-11-03,东湖,光谷实验室,平台载体,"用房不足\n融资难"\n',
         encoding="utf-8",
     )
     real = rectification_store.write_new_item
@@ -283,7 +338,9 @@ def test_import__one_commit_per_import(tmp_path: Path, ledger: Path) -> None:
     result = run(repo, "import", str(ledger), "--skip-invalid")
 
     assert result.exit_code == 1
-    assert subjects(repo)[0].startswith("import: 台账.xlsx 3 visits, 2 rectification items, 0 events by ")
+    assert subjects(repo)[0].startswith(
+        "import: 台账.xlsx 3 visits, 2 rectification items, 0 events by "
+    )
     assert len(subjects(repo)) == before + 1
     assert git(repo, "status", "--porcelain") == ""
     assert run(repo, "import", str(ledger), "--skip-invalid").exit_code == 1
@@ -320,7 +377,10 @@ def test_columns__headers_are_recognised_after_normalisation() -> None:
 
 def test_columns__cells_with_several_values() -> None:
     assert columns.measure_numbers("第十四条、(十五)、3") == ["14", "15", "3"]
-    assert columns.split_problems("1.用地紧张;审批慢\n(2)人才不足\n\n") == ["用地紧张;审批慢", "人才不足"]
+    assert columns.split_problems("1.用地紧张;审批慢\n(2)人才不足\n\n") == [
+        "用地紧张;审批慢",
+        "人才不足",
+    ]
     assert columns.split_list("张三、李四,王五") == ["张三", "李四", "王五"]
 
 

@@ -164,7 +164,18 @@ def test_format__one_vocabulary_with_old_values_kept(wkb: Any) -> None:
     # wkb's one-line usage error (cli.usage) names the valid choices
     assert "'docx' 无效;可选:table|json|csv|markdown|xlsx|html" in refused.stderr
     for args in (["due"], ["rectify", "list"], ["visit", "list"], ["report"], ["stats"]):
-        assert "[table|json|csv|markdown|xlsx|html]" in ok(wkb(*args, "-h")).stdout
+        shown = ok(wkb(*args, "-h")).stdout
+        assert "[table|json|csv|markdown|xlsx|html]" in shown
+        assert ".docx" not in shown  # --output names only the extensions the command writes
+    assert ".docx" in ok(wkb("bulletin", "-h")).stdout
+
+
+def test_output_help__extensions_of_the_formats_a_command_writes() -> None:
+    from wkb_tracker.cli.exporting import extensions
+    from wkb_tracker.report.formats import BULLETIN_FORMATS, EXPORT_FORMATS
+
+    assert extensions(EXPORT_FORMATS) == ".json .csv .md .xlsx .html"
+    assert extensions(BULLETIN_FORMATS) == ".md .docx"
 
 
 def test_format__show_and_add_commands_keep_text(wkb: Any) -> None:
@@ -377,6 +388,11 @@ def test_same_figures__xlsx(exported: dict[str, Any], period: str) -> None:
         )
         for leader in report["leaders"]
     }  # fmt: skip
+    # `rectify list`'s columns in its words (one wording), then the report's two.
+    header = next(book["整改"].iter_rows(max_row=1, values_only=True))
+    assert ",".join(header) == (
+        "编号,问题,区,责任领导,责任部门,责任人,来源,立项,期限,状态,关闭,相关措施,走访,逾期天数,延期次数"
+    )
     ids = {row[0] for row in book["整改"].iter_rows(min_row=2, values_only=True)}
     counted = {
         item
@@ -500,6 +516,26 @@ def test_bulletin__months_before_tracking_start_are_said_not_assessed(root: Path
 
 
 # -- 13.4: the one-file HTML page ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_html__summary_says_what_the_table_and_markdown_say(
+    exported: dict[str, Any], period: str
+) -> None:
+    """One summary (report_render.summary_lines over the JSON): contacts counted, voided
+    visits, contacts counted for nobody — the page says each line the Markdown says."""
+    import html
+    import re
+
+    page = html.unescape(exported[period, "html"].read_text(encoding="utf-8"))
+    markdown = exported[period, "markdown"].read_text(encoding="utf-8")
+    first = re.search(r"^共 \d+ 位责任领导", markdown, re.MULTILINE)
+    assert first is not None
+    lines = [line.removeprefix("- ").strip() for line in markdown[first.start() :].splitlines()]
+    assert len([line for line in lines if line]) > 2
+    assert f"计入联系 {exported[period, 'json']['summary']['contacts']} 次" in page
+    for line in filter(None, lines):
+        assert line in page
 
 
 def test_html__self_contained_and_deterministic(exported: dict[str, Any]) -> None:

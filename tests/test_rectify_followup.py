@@ -141,3 +141,18 @@ def test_show__a_return_visit_line_carries_its_note(root: Path, wkb: Any) -> Non
     shown = wkb("rectify", "show", item).stdout
 
     assert "回访:不满意,利率太高" in shown
+
+
+def test_close__a_return_visit_refused_by_a_sealed_month_writes_nothing(
+    root: Path, wkb: Any
+) -> None:
+    """Both events are checked (rules and sealed months) before either is written: a return
+    visit dated in a sealed month leaves the item open, no closure half-recorded."""
+    item = open_item(root, "2026-09-10")
+    assert wkb("month", "close", "2026-10", "--no-commit").exit_code == 0
+    result = wkb(
+        "rectify", "close", item, "--resolution", "已协调", "--date", "2026-09-30",
+        "--satisfaction", "满意", "--followup-date", "2026-10-02",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "2026-10 已封存" in result.stderr
+    assert event_files(root, item) == []

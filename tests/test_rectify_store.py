@@ -165,10 +165,10 @@ def test_rectify_add__unknown_malformed_or_void_visit(wkb: Invoke, root: Path) -
 _APPEND_NOTES = """
 import sys
 from pathlib import Path
-from wkb_tracker.store.rectification_store import add_progress
+from wkb_tracker.store.rectification_store import progress_event, record
 root, item_id, who = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 for n in range(10):
-    add_progress(root, item_id, note=f"{who}-{n}", by=who)
+    record(root, item_id, progress_event(note=f"{who}-{n}", by=who))
 """
 
 
@@ -241,12 +241,16 @@ def test_concurrency__the_check_uses_the_file_as_it_is_under_the_lock(
 
     def someone_else_first(path: Path) -> Any:
         monkeypatch.setattr(storage, "locked", real)
-        rectification_store.close(root, item["id"], resolution="甲办结", by="甲")
+        rectification_store.record(
+            root, item["id"], rectification_store.close_event(resolution="甲办结", by="甲")
+        )
         return real(path)
 
     monkeypatch.setattr(storage, "locked", someone_else_first)
     with pytest.raises(UserError, match="不能再次关闭"):
-        rectification_store.close(root, item["id"], resolution="乙办结", by="乙")
+        rectification_store.record(
+            root, item["id"], rectification_store.close_event(resolution="乙办结", by="乙")
+        )
     stored = rectification_store.find_item(root, item["id"])
     assert [(e.kind, e.resolution) for e in stored.events] == [("close", "甲办结")]
 

@@ -81,6 +81,60 @@ def test_rules__one_per_entity_per_day(root: Path) -> None:
     assert [s.reason for s in report.bureau.visits_not_counted] == ["same_entity_same_day"]
 
 
+def test_decide__one_per_entity_per_day_follows_merges_and_names() -> None:
+    """One same-entity rule (domain/identity): a merged entry's id, its survivor's id and a
+    name-only visit of the survivor on one day are one entity, counted once."""
+    from builders import make_policy
+    from wkb_tracker.domain.counting import SAME_ENTITY_SAME_DAY, decide
+    from wkb_tracker.domain.counting_rule import CountingRule
+    from wkb_tracker.domain.entities import Entity, Register
+
+    kept, gone = "S20261001AAAAAA", "S20261001BBBBBB"
+    register = Register(
+        [Entity(kept, "武汉光谷实验室"), Entity(gone, "光谷实验室筹备组", merged_into=kept)]
+    )
+    day = date(2026, 10, 8)
+    visits = [
+        make_visit(day, entity="武汉光谷实验室", entity_id=kept),
+        make_visit(day, entity="光谷实验室筹备组", entity_id=gone),
+        make_visit(day, entity="武汉光谷实验室"),  # recorded by name only
+    ]
+    rule = CountingRule(one_per_entity_per_day=True)
+    decided = decide(visits, make_policy(), lambda _day: rule, register)
+    assert sorted(str(d.reason) for d in decided) == ["None", *[SAME_ENTITY_SAME_DAY] * 2]
+
+
+def test_report__one_per_entity_per_day_counts_a_merged_entity_once(root: Path, wkb: Any) -> None:
+    def add(name: str) -> str:
+        made = wkb("entity", "add", name, "--district", "东湖", "--format", "json")
+        assert made.exit_code == 0, made.stderr
+        return str(json.loads(made.stdout)["id"])
+
+    kept, gone = add("武汉光谷实验室"), add("光谷实验室筹备组")
+    visit(root, "2026-10-08", "donghu", "胡军", entity="光谷实验室筹备组", entity_id=gone)
+    assert wkb("entity", "merge", kept, gone).exit_code == 0
+    visit(root, "2026-10-08", "donghu", "胡军", entity="武汉光谷实验室", entity_id=kept)
+    visit(root, "2026-10-08", "donghu", "胡军", entity="武汉光谷实验室")  # name only
+    visit(root, "2026-10-09", "donghu", "胡军", entity="武汉光谷实验室", entity_id=kept)
+    set_rule(root, "      one_per_entity_per_day: true\n")
+
+    def shown(*command: str) -> Any:
+        result = wkb(*command, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    report = shown("report", "--month", "2026-10", "--as-of", "2026-11-25")
+    hu = next(one for one in report["leaders"] if one["leader"] == "胡军")
+    donghu = next(d for d in hu["districts"] if d["district_id"] == "donghu")
+    assert donghu["contacts"] == 2  # the 8th once, the 9th once
+    due = shown("due", "--as-of", "2026-10-08", "--leader", "胡军")
+    assert ("donghu", 1) in [(d["district_id"], d["contacts"]) for d in due["districts"]]
+    # The seal counts as the report does, and validate recounts the sealed month the same way.
+    assert wkb("month", "close", "2026-10", "--no-commit").exit_code == 0
+    checked = wkb("validate")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
 def test_rules__rounding_and_min_days_held_for_a_reassignment_on_the_2nd(
     root: Path, wkb: Any
 ) -> None:

@@ -61,10 +61,11 @@ def test_lang__from_the_root_config_also_names_a_broken_config_in_that_language(
     wkb: Invoke, root: Path
 ) -> None:
     (root / "wkb.local.toml").write_text('lang = "en"\nbogus = 1\n', encoding="utf-8")
-    result = wkb("report", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("warning: wkb.local.toml:2:")
-    assert result.stderr.count("bogus") == 1  # said once, by the command, not at start-up too
+    for _ in range(2):  # once per command: the warnings said are forgotten when it ends
+        result = wkb("report", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("warning: wkb.local.toml:2:")
+        assert result.stderr.count("bogus") == 1  # by the command, not at start-up too
 
 
 def test_no_cache__writes_no_cache_and_does_not_leak_into_the_next_command(
@@ -134,3 +135,18 @@ def test_python_dash_m__uses_the_same_settings(root: Path) -> None:
     )
     assert shown.returncode == 0, shown.stderr
     assert CHECKED_EN in shown.stdout
+
+
+def test_help__reads_no_records_root(
+    wkb: Invoke, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A help page is shown in the language of `--lang`/$WKB_LANG, as always: the start-up does
+    not look for the root's `lang` for it (that would cost `wkb visit add --help` the config)."""
+    from wkb_tracker.store import config
+
+    def unreadable(_root: Path) -> object:
+        raise AssertionError("a help page read the config")
+
+    monkeypatch.setattr(config, "read_config", unreadable)
+    assert wkb("visit", "add", "--help").exit_code == 0
+    assert wkb("--lang", "en", "report", "-h").exit_code == 0

@@ -20,7 +20,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from wkb_tracker.cli.common import Session, reset_warnings
+from wkb_tracker.cli.common import Session, warnings_once
 from wkb_tracker.domain.errors import EXIT_USAGE, WkbError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.settings import using
@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
     "sync": "sync_cmds",
 }
 _GLOBAL_OPTIONS_WITH_VALUE = ("--root", "--lang")
+HELP_ONLY = "wkb.help_only"  # ctx.meta key: argv asks for a help page
 
 
 class WkbGroup(TyperGroup):
@@ -95,6 +96,13 @@ class WkbGroup(TyperGroup):
                 sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from wkb_tracker.cli import usage
+
+        # Read by _global_options: a help page needs no records root (nor its `lang`).
+        ctx.meta[HELP_ONLY] = usage.asks_for_help(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         tolerant_streams()  # a console that cannot show a character gets an escape, not a crash
@@ -152,12 +160,14 @@ def _global_options(
     if lang is not None and lang not in ("zh", "en"):
         sys.stderr.write(f"--lang must be zh or en, got {lang!r} / --lang 只能是 zh 或 en\n")
         raise typer.Exit(2)
-    reset_warnings()
-    state = Session.start(root_option=root, lang_option=lang, no_cache=no_cache)
+    state = Session.start(
+        root_option=root, lang_option=lang, no_cache=no_cache, find_root=not ctx.meta.get(HELP_ONLY)
+    )
     ctx.obj = state
     # Active for exactly this command: click closes the resource when the command ends, however
     # it ends, so nothing carries over to the next command run in the same process.
     ctx.with_resource(using(state.settings))
+    ctx.with_resource(warnings_once())
 
 
 def _show_version(ctx: typer.Context, wanted: bool) -> None:

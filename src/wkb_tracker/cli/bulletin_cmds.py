@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session, warn
+from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
+    as_of_and_known_on,
+    as_of_option,
+    echo,
+    session,
+    warn,
+)
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import BULLETIN_FORMATS
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from wkb_tracker.domain.compliance import Period
+
 
 def register(app: typer.Typer) -> None:
     app.command("bulletin")(bulletin)
@@ -32,16 +40,14 @@ def bulletin(
         None, "--month", help="月份 YYYY-MM(默认上月)/ month (default: last month)"
     ),
     quarter: str | None = typer.Option(None, "--quarter", help="季度 / quarter, YYYY-Qn"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str | None = format_option(
         *BULLETIN_FORMATS,
         help="输出格式,默认 docx;markdown 为纯文本预览 / output format: docx (default), or "
         "markdown for a plain preview",
     ),
-    output: str | None = output_option(),
+    output: str | None = output_option(*BULLETIN_FORMATS),
     init_template: bool = typer.Option(
         False,
         "--init-template",
@@ -64,9 +70,8 @@ def bulletin(
     from wkb_tracker.report.report_render import report_dict
 
     dataset, result = compute_report(ctx, period, day, known)
-    overdue = [view for view in report_items(ctx, dataset, result) if view["status"] == "overdue"]
-    overdue.sort(key=lambda view: (-int(str(view["overdue_days"])), str(view["id"])))
-    made = make_bulletin(report_dict(result), overdue, _template(root), known)
+    items = report_items(ctx, dataset, result)
+    made = make_bulletin(report_dict(result), items, _template(root), known)
     if fmt == "docx":
         from wkb_tracker.report.formats.docx_bulletin import bulletin_docx
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -26,6 +29,67 @@ if TYPE_CHECKING:
 
 
 COMMIT_HELP = "提交到 git(默认取配置 auto_commit)/ commit to git (default: config auto_commit)"
+
+# A visit or rectification event dated in a sealed month needs both (issue 10.7); declared once
+# for `visit add` and every `rectify` command that records a dated event.
+APPROVED_HELP = "批准人:日期在已封存月份时必填 / approver: needed for a date in a sealed month"
+LATE_HELP = (
+    "补录原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
+    "entered now (with --approved-by)"
+)
+
+
+def commit_option() -> Any:
+    """`--commit/--no-commit` of every command that writes a record."""
+    return typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP)
+
+
+RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
+
+
+def recorder_option() -> Any:
+    return typer.Option(None, "--recorder", help=RECORDER_HELP)
+
+
+AS_OF_HELP = "统计日(默认今天)/ as-of date (default today)"
+
+
+def as_of_option(help: str = AS_OF_HELP) -> Any:
+    return typer.Option(None, "--as-of", help=help)
+
+
+def leader_filter_option(help: str = "只看一位责任领导 / one leader only") -> Any:
+    """`--leader` of a command that shows one leader's part (a unique prefix is enough)."""
+    from wkb_tracker.cli import completion
+
+    return typer.Option(None, "--leader", help=help, autocompletion=completion.leaders)
+
+
+def district_filter_option() -> Any:
+    from wkb_tracker.cli import completion
+
+    return typer.Option(
+        None, "--district", help="区 / district", autocompletion=completion.districts
+    )
+
+
+def limit_option() -> Any:
+    """`--limit N` of a list: at most N rows (a table shows TABLE_ROWS unless `--all`)."""
+    return typer.Option(
+        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
+    )
+
+
+def all_rows_option() -> Any:
+    return typer.Option(False, "--all", help="表格也列出全部 / every row, even in a table")
+
+
+def approved_by_option(help: str = APPROVED_HELP) -> Any:
+    return typer.Option(None, "--approved-by", help=help)
+
+
+def late_reason_option() -> Any:
+    return typer.Option(None, "--late-reason", help=LATE_HELP)
 
 
 # Superseded by the one vocabulary of cli.exporting (format_option, view_format_option); kept so
@@ -71,18 +135,26 @@ class Session:
 
     @classmethod
     def start(
-        cls, root_option: str | None = None, lang_option: str | None = None, no_cache: bool = False
+        cls,
+        root_option: str | None = None,
+        lang_option: str | None = None,
+        no_cache: bool = False,
+        *,
+        find_root: bool = True,
     ) -> Session:
         """The session of a command about to run, its settings resolved once: the language from
         `--lang`, else $WKB_LANG, else the root's configured `lang` (looked up quietly: a missing
-        or broken root is reported by the command that needs it, as `root()` does)."""
+        or broken root is reported by the command that needs it, as `root()` does). Without
+        `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
         from wkb_tracker.store.settings import settings_for
 
         state = cls(root_option, lang_option)
         configured = None
-        if lang_option is None and env_language() is None:
+        if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()
-        state.settings = settings_for(lang=lang_option, no_cache=no_cache, configured_lang=configured)
+        state.settings = settings_for(
+            lang=lang_option, no_cache=no_cache, configured_lang=configured
+        )
         return state
 
     def _quiet_configured_language(self) -> str | None:
@@ -123,6 +195,15 @@ class Session:
                     warn(str(problem))
         return self._config
 
+    def recorder(self, given: str | None = None) -> str:
+        """`given` (a `--recorder` or `--by`) when given, else who records by default: the
+        root's configured `recorder`, else git's user.name (gitops.default_recorder)."""
+        if given is not None:
+            return given
+        from wkb_tracker.store.gitops import default_recorder
+
+        return default_recorder(self.root(), self.config().recorder)
+
 
 def session(ctx: typer.Context) -> Session:
     if not gc.isenabled():  # paused by cli.main() for start-up: every command begins here
@@ -139,19 +220,28 @@ def echo(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-_warned: set[str] = set()
+# The warnings a command has printed: one set per command, made when it starts (`warnings_once`,
+# entered with the settings) and gone when it ends, so nothing is remembered between commands.
+_WARNED: ContextVar[set[str] | None] = ContextVar("wkb_warned", default=None)
 
 
-def reset_warnings() -> None:
-    """Called once per command: the same warning is printed once (a config problem is found both
-    when the session reads the config and when a report loads its data)."""
-    _warned.clear()
+@contextmanager
+def warnings_once() -> Iterator[None]:
+    """Within the block the same warning is printed once (a config problem is found both when
+    the session reads the config and when a report loads its data)."""
+    token = _WARNED.set(set())
+    try:
+        yield
+    finally:
+        _WARNED.reset(token)
 
 
 def warn(message: str) -> None:
-    if message in _warned:
-        return
-    _warned.add(message)
+    warned = _WARNED.get()
+    if warned is not None:
+        if message in warned:
+            return
+        warned.add(message)
     sys.stderr.write(say("警告:", "warning: ") + message + "\n")
 
 

@@ -12,8 +12,9 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     begin_commit,
+    commit_option,
+    district_filter_option,
     echo,
     finish_commit,
     session,
@@ -26,8 +27,8 @@ from wkb_tracker.cli.exporting import (
     output_option,
     view_format_option,
 )
-from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import CSV, JSON, LIST_FORMATS, TABLE
+from wkb_tracker.domain.i18n import join_names, say, term
+from wkb_tracker.report.formats import CSV, EXPORT_FORMATS, JSON, TABLE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -59,10 +60,7 @@ def _register(root: Path) -> Register:
 
 
 def _by(ctx: typer.Context, by: str | None) -> str:
-    from wkb_tracker.store.gitops import default_recorder
-
-    state = session(ctx)
-    return by if by is not None else default_recorder(state.root(), state.config().recorder)
+    return session(ctx).recorder(by)
 
 
 # -- add ------------------------------------------------------------------------------------------
@@ -86,7 +84,7 @@ def add(
     tag: list[str] | None = typer.Option(None, "--tag", help=TAGS_HELP),
     contact: str = typer.Option("", "--contact", help="联系人 / contact person"),
     by: str | None = typer.Option(None, "--by", help="登记人(默认记录人)/ who registers"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """登记一个创新主体 / register an innovation entity."""
@@ -128,22 +126,20 @@ def _print_json(entity: Entity, **extra: Any) -> None:
 @entity_app.command("list")
 def list_entities(
     ctx: typer.Context,
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
+    district: str | None = district_filter_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     tag: str | None = typer.Option(None, "--tag", help="标签 / tag"),
     everything: bool = typer.Option(
         False, "--all", help="含已并入其他主体的条目 / include entries merged into another"
     ),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出登记的创新主体(按名称)/ list registered entities (by name)."""
     from wkb_tracker.store.entity_store import entity_view
     from wkb_tracker.store.policy_files import load_policy
 
-    format = chosen_format(ctx, format, output, LIST_FORMATS)
+    format = chosen_format(ctx, format, output, EXPORT_FORMATS)
     root = session(ctx).root()
     found = _register(root)
     district_id = load_policy(root)[0].resolve_district(district) if district else None
@@ -209,11 +205,11 @@ def _row(entity: Entity, merged_column: bool) -> list[Any]:
     row = [
         entity.id,
         entity.name,
-        "、".join(entity.aliases),
+        join_names(entity.aliases),
         entity.credit_code or "",
         entity.district or "",
         term(entity.type) if entity.type else "",
-        "、".join(entity.tags),
+        join_names(entity.tags),
         entity.contact,
     ]
     if merged_column:
@@ -243,11 +239,11 @@ def show(
     lines = [
         (say("编号", "id"), entity.id),
         (say("名称", "name"), entity.name),
-        (say("别名", "aliases"), "、".join(entity.aliases)),
+        (say("别名", "aliases"), join_names(entity.aliases)),
         (say("统一社会信用代码", "credit code"), entity.credit_code or ""),
         (say("区", "district"), entity.district or ""),
         (say("主体类型", "type"), term(entity.type) if entity.type else ""),
-        (say("标签", "tags"), "、".join(entity.tags)),
+        (say("标签", "tags"), join_names(entity.tags)),
         (say("联系人", "contact"), entity.contact),
         (say("登记人", "registered by"), entity.created_by),
         (
@@ -280,18 +276,12 @@ SHOWN_VISITS = 10  # the latest ones; `--format json` lists every id
 
 
 def _visits_of(root: Path, register: Register, entity_id: str) -> list[Visit]:
-    """The non-void visits that count for the entry `entity_id`: those whose `entity_id` is it,
-    or an entry merged into it, by date."""
+    """The non-void visits that count for the entry `entity_id` (domain/identity's rule)."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.loader import load_visits
 
     visits, _problems, _temps = load_visits(root)
-    counted = []
-    for visit in visits:
-        if visit.entity_id and not visit.is_void:
-            current = register.canonical(visit.entity_id)
-            if current is not None and current.id == entity_id:
-                counted.append(visit)
-    return sorted(counted, key=lambda v: (v.date, v.id))
+    return Identities(register).visits_of(visits, entity_id)
 
 
 # -- edit and merge -------------------------------------------------------------------------------
@@ -327,7 +317,7 @@ def edit(
         None, "--remove-tag", help="删除标签 / remove a tag"
     ),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """修改一个主体(改名时原名称保留为别名)/ change an entity (a rename keeps the old name)."""
@@ -386,7 +376,7 @@ def merge(
         autocompletion=completion.entity_ids,
     ),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who merges"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """合并两个条目:后者的名称成为前者的别名,后者的文件保留并标记「已并入」,指向后者的走访按前者计
@@ -429,7 +419,7 @@ def link(
         "--apply",
         help="写入建议的编号并提交(默认只列出)/ write the proposed ids (default: list only)",
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """为没有 entity_id 的旧走访建议主体编号(默认只列出,--apply 写入)/ propose register ids
     for visits recorded without one (a dry run unless --apply)."""

@@ -18,12 +18,21 @@ need them, when they need them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.report.formats import ALL, BINARY, JSON, TABLE, canonical, from_extension
+from wkb_tracker.report.formats import (
+    ALL,
+    BINARY,
+    EXTENSIONS,
+    JSON,
+    TABLE,
+    canonical,
+    from_extension,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -34,10 +43,7 @@ FORMAT_HELP = (
     "输出格式;默认表格,给出 --output 时按文件扩展名 / output format; default table, "
     "or by --output's extension"
 )
-OUTPUT_HELP = (
-    "写入文件(格式按扩展名:.csv .json .md .xlsx .docx .html)/ write to FILE "
-    "(format from its extension)"
-)
+OUTPUT_HELP = "写入文件(格式按扩展名:{e})/ write to FILE (format from its extension)"
 
 
 def format_option(*allowed: str, default: str | None = None, help: str = FORMAT_HELP) -> Any:
@@ -70,8 +76,21 @@ def view_format_option() -> Any:
     )
 
 
-def output_option() -> Any:
-    return typer.Option(None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP)
+def output_option(*allowed: str) -> Any:
+    """The `--output` option of a command that can write `allowed` (the same tuple its
+    `--format` takes): the help names the extensions of those formats only."""
+    return typer.Option(
+        None, "--output", "-o", metavar="FILE", help=OUTPUT_HELP.format(e=extensions(allowed))
+    )
+
+
+def extensions(allowed: tuple[str, ...]) -> str:
+    """The first file extension of each format in `allowed` that makes a file, in the
+    vocabulary's order (`.json .csv .md .xlsx .html`)."""
+    first: dict[str, str] = {}
+    for extension, name in EXTENSIONS.items():
+        first.setdefault(name, extension)
+    return " ".join(first[name] for name in ALL if name in allowed and name != TABLE)
 
 
 def chosen_format(
@@ -122,14 +141,30 @@ def chosen_format(
 
 def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> None:
     """`data` to `--output` (atomically, one line saying so) or to stdout as bytes."""
+    deliver_chunks(ctx, [data], fmt, output)
+
+
+def deliver_chunks(
+    ctx: typer.Context, chunks: Iterable[bytes], fmt: str, output: str | None
+) -> None:
+    """Like `deliver`, for a document made piece by piece: each piece is written as it comes
+    (to stdout, or to the temp file that then replaces `--output`), never joined in memory."""
     if output is None:
-        _to_stdout(data, fmt)
+        _to_stdout(chunks, fmt)
         return
     from wkb_tracker.cli.common import echo, session
     from wkb_tracker.store.exports import export_target, write_export
 
     path = export_target(session(ctx).root(), output)
-    replaced = write_export(path, data)
+    size = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for chunk in chunks:
+            size += len(chunk)
+            yield chunk
+
+    replaced = write_export(path, counted())
     if replaced:
         echo(
             say(
@@ -137,7 +172,7 @@ def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> No
                 "replaced {p} ({f}, {n} bytes)",
                 p=output,
                 f=fmt,
-                n=len(data),
+                n=size,
             )
         )
     else:
@@ -147,12 +182,12 @@ def deliver(ctx: typer.Context, data: bytes, fmt: str, output: str | None) -> No
                 "wrote {p} ({f}, {n} bytes)",
                 p=output,
                 f=fmt,
-                n=len(data),
+                n=size,
             )
         )
 
 
-def _to_stdout(data: bytes, fmt: str) -> None:
+def _to_stdout(chunks: Iterable[bytes], fmt: str) -> None:
     from wkb_tracker.domain.errors import UserError
 
     if fmt in BINARY and sys.stdout.isatty():
@@ -165,10 +200,12 @@ def _to_stdout(data: bytes, fmt: str) -> None:
         )
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # stdout replaced by a text stream (embedding, some tests)
-        sys.stdout.write(data.decode("utf-8", "backslashreplace"))
-    else:
-        buffer.write(data)
+    for data in chunks:
+        if buffer is None:  # stdout replaced by a text stream (embedding, some tests)
+            sys.stdout.write(data.decode("utf-8", "backslashreplace"))
+        else:
+            buffer.write(data)
+    if buffer is not None:
         buffer.flush()
 
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli.common import COMMIT_HELP, begin_commit, echo, session, warn
+from wkb_tracker.cli.common import begin_commit, commit_option, echo, session, warn
 from wkb_tracker.cli.exporting import view_format_option
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def import_ledger(
     recorder: str | None = typer.Option(
         None, "--recorder", help="记录人(表中无「记录人」列时;默认取配置或 git user.name)"
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """从 Excel/CSV 台账导入走访或整改事项 / import visits or rectification items from a ledger.
@@ -77,7 +77,6 @@ def import_ledger(
     from wkb_tracker.domain.ledger_columns import parse_mapping
     from wkb_tracker.store import ledger_import
     from wkb_tracker.store.entity_store import load_register
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.ledger_files import read_table
     from wkb_tracker.store.loader import load
     from wkb_tracker.store.policy_files import checked_policy
@@ -89,7 +88,7 @@ def import_ledger(
     pending = None if dry_run else begin_commit(ctx, commit)  # refused before anything is read
     table = read_table(file, sheet=sheet)
     policy = checked_policy(root)
-    who = recorder if recorder is not None else default_recorder(root, state.config().recorder)
+    who = state.recorder(recorder)
     written = ledger_import.Written()
     with nullcontext() if dry_run else ledger_import.import_lock(root):
         dataset = load(root, rectifications=kind is Kind.rectifications or kind is Kind.visits)
@@ -201,12 +200,12 @@ def _print(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> 
 
     for problem in planned.problems:
         sys.stderr.write(f"{problem}\n")
-    columns = "、".join(
+    columns = join_names(
         f"{planned.columns.headers[col]}→{name}" for col, name in planned.columns.fields.items()
     )
     echo(say("表头第 {r} 行:{c}", "header row {r}: {c}", r=planned.columns.header_row, c=columns))
     if planned.columns.ignored:
-        echo(say("未使用的列:{c}", "columns not used: {c}", c="、".join(planned.columns.ignored)))
+        echo(say("未使用的列:{c}", "columns not used: {c}", c=join_names(planned.columns.ignored)))
     new = [row for row in planned.rows if row.new_files]
     known = len(planned.rows) - len(new)
     bad_rows = len({problem.row for problem in planned.problems})

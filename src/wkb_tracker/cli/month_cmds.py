@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     begin_commit,
+    commit_option,
     echo,
     finish_commit,
     session,
@@ -28,12 +28,12 @@ def month_close(
     ctx: typer.Context,
     month: str = typer.Argument(..., help="YYYY-MM"),
     by: str | None = typer.Option(None, "--by", help="封存人 / who seals (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """封存已结束的月份 / seal a finished month (ids, hashes and report figures)."""
     from wkb_tracker.domain.dates import parse_month
     from wkb_tracker.domain.i18n import say
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.sealing import month_figures, month_rule, seal_month
 
     current = session(ctx)
@@ -42,7 +42,7 @@ def month_close(
     from wkb_tracker.domain.text import clean_text
 
     given = clean_text(by or "", "--by")  # refuses bytes that are not UTF-8 before sealing
-    sealer = given or default_recorder(root, current.config().recorder)
+    sealer = current.recorder(given or None)
     pending = begin_commit(ctx, commit)
     seal = seal_month(
         root,
@@ -84,14 +84,14 @@ def month_reopen(
         None, "--approved-by", help="批准人(必填)/ who approved it (required)"
     ),
     by: str | None = typer.Option(None, "--by", help="经办人 / who reopens (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """重开已封存的月份(改动正式数字的唯一途径)/ reopen a sealed month: the only way to change
     its official figures. The manifest is kept as a version; a new close writes the next one."""
     from wkb_tracker.domain.dates import parse_month
     from wkb_tracker.domain.errors import UserError
     from wkb_tracker.domain.i18n import say
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.sealing import reopen_month
 
     missing = [name for name, value in (("--reason", reason), ("--approved-by", approved_by))
@@ -107,7 +107,7 @@ def month_reopen(
     current = session(ctx)
     root = current.root()
     first, _last = parse_month(month, field="MONTH")
-    who = (by or "").strip() or default_recorder(root, current.config().recorder)
+    who = current.recorder((by or "").strip() or None)
     pending = begin_commit(ctx, commit)
     reopening, paths = reopen_month(
         root, first.year, first.month, by=who, reason=reason or "", approved_by=approved_by or ""

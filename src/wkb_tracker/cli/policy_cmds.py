@@ -9,15 +9,15 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     begin_commit,
+    commit_option,
     echo,
     finish_commit,
     session,
 )
 from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.domain.errors import EXIT_PROBLEMS
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
@@ -76,13 +76,13 @@ def config_set(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="配置项 / key"),
     value: str = typer.Argument(..., help="值 / value"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """设置一个配置项(类型与范围会检查);个人项写入 wkb.local.toml,共用项写入 wkb.toml(并提交)/
     set one key (type and range checked): personal keys go to wkb.local.toml, shared ones to
     wkb.toml (committed with auto_commit)."""
     from wkb_tracker.store.config import SHARED, lookup, set_value
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
 
     current = session(ctx)
     current.quiet_config = True  # a broken file being written to is refused below, by name
@@ -99,7 +99,7 @@ def config_set(
             commit_message(
                 "config set",
                 f"{key} = {shown}",
-                default_recorder(root, current.config().recorder),
+                current.recorder(),
             ),
         )
     if stored is None:
@@ -287,11 +287,11 @@ def districts_assign(
     ),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     contact: str | None = typer.Option(None, "--contact", help="联系人 / contact person"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """记录分工调整(保留历史)/ record a revision of the table from a date, keeping history."""
     from wkb_tracker.store.assign import assign
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
@@ -311,7 +311,7 @@ def districts_assign(
         commit_message(
             "districts assign",
             f"{entry['district']} from {entry['from']} {entry['leader']}",
-            default_recorder(root, session(ctx).config().recorder),
+            session(ctx).recorder(),
             [str(entry["id"])],
         ),
     )
@@ -340,15 +340,15 @@ def districts_withdraw(
     start: str = typer.Option(..., "--from", help="要撤回的调整的生效日期 / start of the revision"),
     reason: str = typer.Option(..., "--reason", help="撤回理由 / why it is withdrawn"),
     by: str | None = typer.Option(None, "--by", help="撤回人(默认记录人)/ who (default: recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """撤回尚未生效的分工调整(留有记录)/ withdraw a revision that has not taken effect yet."""
     from wkb_tracker.store.assign import withdraw
-    from wkb_tracker.store.gitops import commit_message, default_recorder
+    from wkb_tracker.store.gitops import commit_message
     from wkb_tracker.store.root import DISTRICTS_FILE
 
     root = session(ctx).root()
-    who = by if by is not None else default_recorder(root, session(ctx).config().recorder)
+    who = session(ctx).recorder(by)
     pending = begin_commit(ctx, commit)
     record = withdraw(root, district, start=start, reason=reason, by=who)
     finish_commit(
@@ -392,7 +392,7 @@ def leaders(
         return
     print_table(
         [say("责任领导", "leader"), say("职务", "title"), say("分工区", "districts")],
-        [(row["name"], row["title"], "、".join(row["districts"])) for row in view],
+        [(row["name"], row["title"], join_names(row["districts"])) for row in view],
         title=say("责任领导({d})", "Leaders ({d})", d=day),
     )
 

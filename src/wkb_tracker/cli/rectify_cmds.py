@@ -9,14 +9,21 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     KNOWN_ON_HELP,
-    TABLE_ROWS,
+    all_rows_option,
+    approved_by_option,
     as_of_and_known_on,
+    as_of_option,
     begin_commit,
+    commit_option,
+    district_filter_option,
     echo,
     finish_commit,
+    late_reason_option,
+    leader_filter_option,
+    limit_option,
     more_rows_note,
+    recorder_option,
     row_limit,
     session,
     warn_skipped,
@@ -29,9 +36,10 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
     from pathlib import Path
 
@@ -57,18 +65,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(rectify_app, name="rectify")
 
 
-_RECORDER_HELP = "记录人(默认取配置或 git user.name)/ who records this (default: config, git)"
-_DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
-_APPROVED_HELP = (
+def _item_argument() -> Any:
+    return typer.Argument(
+        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
+    )
+
+
+_EXTEND_APPROVED_HELP = (
     "批准人:逾期后延期、或日期在已封存月份时必填 / approver: needed for an extension after the "
     "deadline, or for a date in a sealed month"
 )
-_LATE_HELP = (
-    "补记原因:日期在已封存月份时必填(另需 --approved-by)/ why a date in a sealed month is "
-    "recorded now (with --approved-by)"
-)
-
-
+_DATE_HELP = "日期,默认今天 / date, default today (2026-11-03, 2026/11/3, 2026年11月3日, 今天)"
 # -- add and the four events -----------------------------------------------------------------
 
 
@@ -108,19 +115,15 @@ def add(
         "--deadline",
         help="整改期限:日期或 +30d|30天|+2w|1个月(默认立项后 30 天)/ deadline: date or term",
     ),
-    approved_by: str | None = typer.Option(
-        None,
-        "--approved-by",
-        help="批准人:立项日期在已封存月份时必填 / approver: for a sealed month",
-    ),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
+    recorder: str | None = recorder_option(),
     review: str | None = typer.Option(
         None,
         "--review",
         help="好差评来源的评价(编号或文字,仅 --source 好差评)/ the 好差评 review it came from",
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """立项一个整改事项 / open a rectification item."""
@@ -166,51 +169,48 @@ def add(
 @rectify_app.command("progress")
 def progress(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     note: str = typer.Option(..., "--note", help="进展情况 / progress note"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """记录整改进展 / record progress on an item."""
-    from wkb_tracker.store.rectification_store import add_progress
+    from wkb_tracker.store.rectification_store import progress_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = add_progress(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        note=note,
-        by=_recorder(ctx, recorder),
-        day=date,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: progress_event(
+            note=note,
+            by=_recorder(ctx, recorder),
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("extend")
 def extend(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     deadline: str = typer.Option(
         ...,
         "--deadline",
         help="新期限:日期,或从现行期限起算 +15d|15天|+2w|1个月 / new deadline, or a term from the current one",
     ),
     reason: str = typer.Option(..., "--reason", help="延期理由 / reason"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
+    approved_by: str | None = approved_by_option(_EXTEND_APPROVED_HELP),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    late_reason: str | None = late_reason_option(),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """延长整改期限 / extend an open item's deadline."""
@@ -234,14 +234,12 @@ def extend(
 @rectify_app.command("close")
 def close(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     resolution: str = typer.Option(..., "--resolution", help="整改结果 / how it was resolved"),
     date: str | None = typer.Option(None, "--date", help="关闭日期 / closure date; " + _DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
+    recorder: str | None = recorder_option(),
     satisfaction: str | None = typer.Option(
         None, "--satisfaction", help="回访满意度 / return visit: 满意|基本满意|不满意"
     ),
@@ -254,20 +252,13 @@ def close(
     followup_note: str | None = typer.Option(
         None, "--followup-note", help="回访情况 / what the entity said"
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """整改完成,关闭事项(可同时记录回访)/ close an item (and record a return visit)."""
     from wkb_tracker.domain.errors import UserError
-    from wkb_tracker.store.rectification_store import (
-        add_event_checked,
-        close_event,
-        find_item,
-        followup_event,
-    )
-    from wkb_tracker.store.rectification_store import close as close_item
+    from wkb_tracker.store.rectification_store import close_event, followup_event, record
 
-    root = session(ctx).root()
     given = [followup_date, followup_by, followup_note]
     if satisfaction is None and any(value is not None for value in given):
         raise UserError(
@@ -276,119 +267,100 @@ def close(
                 "a return visit needs --satisfaction (满意|基本满意|不满意)",
             )
         )
+    root = session(ctx).root()
     pending = begin_commit(ctx, commit)
     by = _recorder(ctx, recorder)
-    after = None
-    if satisfaction is not None:
-        # Both events are built and checked before either is written: a return visit that would
-        # be refused leaves the item open, nothing written.
-        closing = close_event(
-            resolution=resolution,
-            by=by,
-            day=date,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        after = followup_event(
-            satisfaction=satisfaction,
-            by=followup_by or by,
-            day=followup_date or closing.date.isoformat(),
-            note=followup_note,
-            approved_by=approved_by,
-            late_reason=late_reason,
-        )
-        from wkb_tracker.domain.dates import today
-        from wkb_tracker.domain.rectification import refuse_event
-
-        current = find_item(root, item_id)
-        for prior, event in (((*current.events,), closing), ((*current.events, closing), after)):
-            refusal = refuse_event(current, event, today=today(), prior=prior)
-            if refusal is not None:
-                raise UserError(refusal.message)
-    item, event = close_item(
-        root,
-        item_id,
+    closing = close_event(
         resolution=resolution,
         by=by,
         day=date,
         approved_by=approved_by,
         late_reason=late_reason,
     )
-    paths = [event.path]
-    if after is not None:
-        paths.append(add_event_checked(root, item.id, after))
-        item = find_item(root, item.id)
-    _commit(pending, item, event.kind, event.by, tuple(paths))
-    _changed(ctx, None, format, item, event)
+    events = [closing]
+    if satisfaction is not None:
+        # Both are checked before either is written: a return visit that would be refused
+        # leaves the item open, nothing written.
+        events.append(
+            followup_event(
+                satisfaction=satisfaction,
+                by=followup_by or by,
+                day=followup_date or closing.date.isoformat(),
+                note=followup_note,
+                approved_by=approved_by,
+                late_reason=late_reason,
+            )
+        )
+    item, written = record(root, item_id, *events)
+    _commit(pending, item, closing.kind, by, tuple(event.path for event in written))
+    _changed(ctx, None, format, item, written[0])
 
 
 @rectify_app.command("followup")
 def followup(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     satisfaction: str = typer.Option(
         ..., "--satisfaction", help="满意度 / satisfaction: 满意|基本满意|不满意"
     ),
     note: str | None = typer.Option(None, "--note", help="回访情况 / what the entity said"),
     date: str | None = typer.Option(None, "--date", help="回访日期 / date; " + _DATE_HELP),
     by: str | None = typer.Option(None, "--by", help="回访人(默认记录人)/ who made it"),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """回访已关闭的事项,记录创新主体满意度 / record a return visit to a closed item.
 
     例 / e.g.: wkb rectify followup R20261103-ABCDEF --satisfaction 不满意 --note "仍未解决"
     """
-    from wkb_tracker.store.rectification_store import followup as followup_item
+    from wkb_tracker.store.rectification_store import followup_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = followup_item(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        satisfaction=satisfaction,
-        by=by or _recorder(ctx, None),
-        day=date,
-        note=note,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: followup_event(
+            satisfaction=satisfaction,
+            by=by or _recorder(ctx, None),
+            day=date,
+            note=note,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 @rectify_app.command("reopen")
 def reopen(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
+    item_id: str = _item_argument(),
     reason: str = typer.Option(..., "--reason", help="重新打开的理由 / reason"),
     date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
-    approved_by: str | None = typer.Option(None, "--approved-by", help=_APPROVED_HELP),
-    late_reason: str | None = typer.Option(None, "--late-reason", help=_LATE_HELP),
-    recorder: str | None = typer.Option(None, "--recorder", help=_RECORDER_HELP),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    approved_by: str | None = approved_by_option(),
+    late_reason: str | None = late_reason_option(),
+    recorder: str | None = recorder_option(),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """重新打开已关闭的事项(沿用原期限)/ reopen a closed item (keeps its last deadline)."""
-    from wkb_tracker.store.rectification_store import reopen as reopen_item
+    from wkb_tracker.store.rectification_store import reopen_event
 
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    item, event = reopen_item(
-        root,
+    _record(
+        ctx,
+        commit,
+        format,
         item_id,
-        reason=reason,
-        by=_recorder(ctx, recorder),
-        day=date,
-        approved_by=approved_by,
-        late_reason=late_reason,
+        lambda: reopen_event(
+            reason=reason,
+            by=_recorder(ctx, recorder),
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        ),
     )
-    _changed(ctx, pending, format, item, event)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -402,31 +374,21 @@ def list_items(
         "--status",
         help="open=未关闭(含逾期)|overdue|due-soon|closed|all / open = not closed, overdue included",
     ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
-    leader: str | None = typer.Option(
-        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
-    ),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
+    district: str | None = district_filter_option(),
+    leader: str | None = leader_filter_option(),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
-    limit: int | None = typer.Option(
-        None, "--limit", help=f"最多列出 N 项(表格默认 {TABLE_ROWS})/ at most N rows"
-    ),
-    everything: bool = typer.Option(
-        False, "--all", help="表格也列出全部 / every row, even in a table"
-    ),
+    limit: int | None = limit_option(),
+    everything: bool = all_rows_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出整改事项及其状态 / list items with their status as of a date."""
     from wkb_tracker.domain.knowledge import items_known_on
     from wkb_tracker.store.rectification_store import load_items, select
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     root = session(ctx).root()
     day, known = as_of_and_known_on(as_of, known_on)
     most = row_limit(limit, everything, table=fmt == "table")
@@ -434,6 +396,10 @@ def list_items(
     # An item closed since a past day's knowledge may still have been open then: load_items
     # keeps every item with anything recorded after `known` (see record_cache.in_window).
     open_only = status.value in ("open", "overdue", "due-soon") and department is None
+    if fmt == JSON:  # a folder at a time, each item kept as its line of JSON (issue 17.1)
+        filters = (status.value, district, leader, department)
+        _list_json(ctx, day, known, open_only, filters, most, output)
+        return
     items, problems = load_items(root, as_of=day, open_only=open_only, known_on=known)
     items = items_known_on(items, known)
     warn_skipped(list(problems))
@@ -479,15 +445,43 @@ def list_items(
     _print_table(columns, views, shown, day, status.value)
 
 
+def _list_json(
+    ctx: typer.Context,
+    day: date,
+    known: date,
+    open_only: bool,
+    filters: tuple[str, str | None, str | None, str | None],
+    most: int | None,
+    output: str | None,
+) -> None:
+    """`rectify list --format json`: byte for byte the sorted views' JSON, with only one month
+    folder's items in memory at a time (store/item_batches.py)."""
+    from wkb_tracker.cli.exporting import deliver_chunks
+    from wkb_tracker.report.render import json_element
+    from wkb_tracker.store.item_batches import SortedLines, item_batches, order_key
+    from wkb_tracker.store.rectification_store import ItemFilter
+
+    root = session(ctx).root()
+    wanted = ItemFilter(_policy(root), *filters)
+    days = session(ctx).config().due_soon_days
+    lines = SortedLines()
+    departments: set[str] = set()
+    problems: list[object] = []
+    for items, found in item_batches(root, as_of=day, open_only=open_only, known_on=known):
+        problems += found
+        departments.update(item.department for item in items)
+        for view in wanted.views(items, as_of=day, due_soon_days=days):
+            lines.add(order_key(view), json_element(view))
+    warn_skipped(problems)
+    wanted.check_department(departments)
+    deliver_chunks(ctx, lines.chunks(most), JSON, output)
+
+
 @rectify_app.command("show")
 def show(
     ctx: typer.Context,
-    item_id: str = typer.Argument(
-        ..., metavar="ID", help="事项编号 / item id", autocompletion=completion.item_ids
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="截至日期,默认今天 / as of (default today)"
-    ),
+    item_id: str = _item_argument(),
+    as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -526,11 +520,27 @@ def _policy(root: Path) -> Policy:
 
 def _recorder(ctx: typer.Context, given: str | None) -> str:
     from wkb_tracker.domain.text import clean_text
-    from wkb_tracker.store.gitops import default_recorder
 
     if given is not None:
         return clean_text(given, "--recorder", required=True)
-    return default_recorder(session(ctx).root(), session(ctx).config().recorder)
+    return session(ctx).recorder()
+
+
+def _record(
+    ctx: typer.Context,
+    commit: bool | None,
+    format: str,
+    item_id: str,
+    make: Callable[[], RectificationEvent],
+) -> None:
+    """Add the event `make` builds (after the commit is prepared: a missing git identity is
+    refused before anything is checked or written) to the item, commit and show it."""
+    from wkb_tracker.store.rectification_store import record
+
+    root = session(ctx).root()
+    pending = begin_commit(ctx, commit)
+    item, (event,) = record(root, item_id, make())
+    _changed(ctx, pending, format, item, event)
 
 
 def _commit(
@@ -601,32 +611,23 @@ def _where(item: Rectification) -> str:
     return item.district or say("局内(无区)", "bureau-internal (no district)")
 
 
-_WORDS = {
-    "open": ("进行中", "open", "green"),
-    "due_soon": ("即将到期", "due soon", "yellow"),
-    "overdue": ("逾期", "overdue", "bold red"),
-    "closed": ("已关闭", "closed", "dim"),
-    "closed_late": ("逾期关闭", "closed late", "magenta"),
+# The Rich style of each standing (report/formats/list_sheets.standing); the words are its.
+_STYLES = {
+    "open": "green",
+    "due_soon": "yellow",
+    "overdue": "bold red",
+    "closed": "dim",
+    "closed_late": "magenta",
 }
 
 
-def _word_key(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
-    if status == "open" and due_soon:
-        return "due_soon"
-    if status == "closed" and closed_late:
-        return "closed_late"
-    return status or "open"
-
-
 def _word(status: str | None, due_soon: bool, closed_late: bool | None) -> str:
+    from wkb_tracker.report.formats.list_sheets import LIST_WORDS, standing
+
     if status is None:
         return say("尚未立项", "not yet opened")
-    zh, en, _style = _WORDS[_word_key(status, due_soon, closed_late)]
+    zh, en, _key = LIST_WORDS[standing(status, due_soon, closed_late)]
     return say(zh, en)
-
-
-def _status_word(view: dict[str, Any]) -> str:
-    return _word(view["status"], view["due_soon"], view["closed_late"])
 
 
 def _print_table(
@@ -637,15 +638,15 @@ def _print_table(
     status: str,
 ) -> None:
     """The table of `shown` (the first rows of `views`); the caption counts all of `views`."""
+    from wkb_tracker.report.formats.list_sheets import item_word, view_standing
     from wkb_tracker.report.render import print_table
 
     rows = []
     for view in shown:
-        key = _word_key(view["status"], view["due_soon"], view["closed_late"])
         cells: list[Any] = []
         for name, _label in columns:
-            if name == "status":
-                cells.append((_status_word(view), _WORDS[key][2]))  # plain text, never markup
+            if name == "status":  # plain text, never markup
+                cells.append((item_word(view).text, _STYLES[view_standing(view)]))
             elif name == "district":
                 cells.append(view["district"] or say("局内", "bureau"))
             elif name == "source":
@@ -653,9 +654,9 @@ def _print_table(
             else:
                 cells.append(view[name])
         rows.append(cells)
-    counts = {key: 0 for key in _WORDS}
+    counts = {key: 0 for key in _STYLES}
     for view in views:
-        counts[_word_key(view["status"], view["due_soon"], view["closed_late"])] += 1
+        counts[view_standing(view)] += 1
     caption = say(
         "共 {n} 项(截至 {d}):进行中 {o},即将到期 {s},逾期 {v},已关闭 {c},逾期关闭 {l}",
         "{n} items as of {d}: open {o}, due soon {s}, overdue {v}, closed {c}, closed late {l}",

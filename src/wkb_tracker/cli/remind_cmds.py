@@ -10,16 +10,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wkb_tracker.cli import completion
-from wkb_tracker.cli.common import KNOWN_ON_HELP, as_of_and_known_on, echo, session
+from wkb_tracker.cli.common import (
+    KNOWN_ON_HELP,
+    as_of_and_known_on,
+    as_of_option,
+    echo,
+    leader_filter_option,
+    session,
+)
 from wkb_tracker.cli.exporting import format_option
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.report.formats import JSON, MARKDOWN, TABLE
 
 if TYPE_CHECKING:
-    from datetime import date
-    from pathlib import Path
-
     from wkb_tracker.domain.dataset import Config
     from wkb_tracker.report.remind import Digest
 
@@ -30,16 +33,9 @@ def register(app: typer.Typer) -> None:
 
 def remind(
     ctx: typer.Context,
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只给一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
+    leader: str | None = leader_filter_option("只给一位责任领导 / one leader only"),
     office: bool = typer.Option(False, "--office", help="只给办公室 / the office's digest only"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     # the one vocabulary (cli.exporting): table, with `text` (remind's first name for it) kept
     format: str = format_option(
@@ -76,6 +72,7 @@ def remind(
     due = due_report(root, day, known, leader)
     config = current.config()
     from wkb_tracker.store.policy_files import checked_policy
+    from wkb_tracker.store.sealing import months_to_seal
 
     policy = checked_policy(root)
     leaders = [entry.leader for entry in policy.table_on(day)]
@@ -100,25 +97,6 @@ def remind(
         return
     markdown = format == MARKDOWN
     echo("\n\n".join("\n".join(lines(digest, markdown=markdown)) for digest in chosen))
-
-
-def months_to_seal(root: Path, day: date, grace: int, tracking_start: str | None) -> list[str]:
-    """Months not sealed whose 补录 window (`late_grace_days` after the month's end) has closed,
-    from `tracking_start` on, newest last (at most the last 12)."""
-    from datetime import timedelta
-
-    from wkb_tracker.domain.dates import month_bounds
-    from wkb_tracker.store.sealing import month_statuses
-
-    rows, _problems = month_statuses(root)
-    ready = []
-    for row in rows:
-        year, month = int(row["month"][:4]), int(row["month"][5:7])
-        if row["state"] == "sealed" or (tracking_start and row["month"] < tracking_start):
-            continue
-        if month_bounds(year, month)[1] + timedelta(days=grace) < day:
-            ready.append(row["month"])
-    return sorted(ready)[-12:]
 
 
 def _masked(url: str) -> str:

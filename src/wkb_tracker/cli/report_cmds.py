@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     KNOWN_ON_HELP,
     as_of_and_known_on,
+    as_of_option,
     date_option_help,
+    leader_filter_option,
     session,
     warn,
 )
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.report.formats import LIST_FORMATS, REPORT_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from datetime import date
@@ -45,18 +46,11 @@ def report(
         None, "--from", help="起始日期 / first day; " + date_option_help()
     ),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last day (with --from)"),
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只看一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
+    leader: str | None = leader_filter_option(),
+    as_of: str | None = as_of_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*REPORT_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
     explain: bool = typer.Option(
         False,
         "--explain",
@@ -66,7 +60,7 @@ def report(
     """包区服务合规报告(第十四条)/ per-leader compliance for a month, quarter, year or range."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, REPORT_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     period = _period(month, quarter, year, start, end, day)
     dataset, result = compute_report(ctx, period, day, known, leader)
@@ -79,31 +73,22 @@ def report(
     from wkb_tracker.report.formats.outputs import needs_items, report_bytes
 
     items = report_items(ctx, dataset, result) if needs_items(fmt) else []
-    data = report_bytes(
-        fmt, result, explain=explain, items=items, about=lambda: about(ctx, known)
-    )
+    data = report_bytes(fmt, result, explain=explain, items=items, about=lambda: about(ctx, known))
     deliver(ctx, data, fmt, output)
 
 
 def due(
     ctx: typer.Context,
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="统计日(默认今天)/ as-of date (default today)"
-    ),
-    leader: str | None = typer.Option(
-        None,
-        "--leader",
-        help="只看一位责任领导 / one leader only",
-        autocompletion=completion.leaders,
-    ),
+    as_of: str | None = as_of_option(),
+    leader: str | None = leader_filter_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """本月尚需完成的联系与临期整改 / what is still needed this month, and rectifications due."""
     from wkb_tracker.report import report_render
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day, known = as_of_and_known_on(as_of, known_on)
     result = due_report(session(ctx).root(), day, known, leader)
     if fmt == "table":
@@ -126,19 +111,21 @@ def due(
 
 
 def visit_entities(ctx: typer.Context, dataset: Dataset) -> dict[str, tuple[str, str]]:
-    """Visit id → (entity id, registered name), followed through merges, for the visits whose
-    `entity_id` the register knows (issue 14.5); empty without a register."""
+    """Visit id → (entity id, registered name) of the entry each visit served now
+    (domain/identity's rule: its id followed through merges, else its name resolved), for
+    `--explain` (issue 14.5); empty without a register."""
+    from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.entity_store import load_register
 
-    register, _problems = load_register(session(ctx).root())
-    found: dict[str, tuple[str, str]] = {}
-    if not len(register):
-        return found
-    for visit in dataset.visits:
-        entity = register.canonical(visit.entity_id)
-        if entity is not None:
-            found[visit.id] = (entity.id, entity.name)
-    return found
+    register = dataset.register
+    if register is None:
+        register, _problems = load_register(session(ctx).root())
+    who = Identities(register)
+    return {
+        visit.id: (found.id, found.name)
+        for visit in dataset.visits
+        if (found := who.entry(visit)) is not None
+    }
 
 
 def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[dict[str, object]]:
@@ -153,7 +140,9 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
     views = []
     for item_id in wanted:
         item = by_id.get(item_id)
-        view = item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        view = (
+            item_view(item, dataset.policy, result.snapshot, due_soon_days=days) if item else None
+        )
         if view is not None:
             views.append(view)
     return views
@@ -165,6 +154,7 @@ def compute_report(
     """The report of `period` as of `day`, as known on `known` (sealed months' official figures
     applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     root = session(ctx).root()
     dataset = _load(root, period.months(), period.records_window(day), known)
@@ -181,6 +171,8 @@ def compute_report(
             fallback_minimum=dataset.monthly_minimum,
             override=dataset.config.monthly_minimum,
         )
+    counted_under = [*dataset.rule_book.rules, *(rules or {}).values()]
+    dataset = with_counting_register(root, dataset, counted_under)
     result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
     result = _official(root, result, known, seals)
     if set_aside:
@@ -191,10 +183,12 @@ def compute_report(
 def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
     """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.entity_store import with_counting_register
 
     month = compliance.month_of(day)
     dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
+    dataset = with_counting_register(root, dataset, dataset.rule_book.rules)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     return compliance.due(dataset, day, leader=name)
 
@@ -318,4 +312,3 @@ def _set_aside_after_seal(root: Path, dataset: Dataset) -> tuple[Dataset, list[P
     for problem in problems:
         warn(str(problem))
     return (replace(dataset, rectifications=items) if problems else dataset), problems
-

@@ -10,7 +10,7 @@ import typer
 
 from wkb_tracker.cli.common import date_option_help, session
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
-from wkb_tracker.report.formats import LIST_FORMATS
+from wkb_tracker.report.formats import EXPORT_FORMATS
 
 
 class By(StrEnum):
@@ -47,8 +47,8 @@ def stats(
         max=3650,
         help="重复问题的回看天数(默认配置 repeat_window_days,180)/ repeat-problem window in days",
     ),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """服务对象统计:走访了谁、几次、反映了什么问题、哪些问题重复出现(第三条)/ who was served.
 
@@ -60,11 +60,10 @@ def stats(
     from wkb_tracker.cli.report_cmds import _period
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.domain.dates import months_between, today
-    from wkb_tracker.domain.errors import DataError
     from wkb_tracker.store.loader import load, load_rectifications
-    from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
+    from wkb_tracker.store.policy_files import refuse_broken_policy
 
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day = today()
     period = _period(month, quarter, year, start, end, day)
     state = session(ctx)
@@ -75,9 +74,7 @@ def stats(
     # opened in the period (an item lives in the folder of its opened month).
     dataset = load(root, months=months_between(earliest, period.last), rectifications=False)
     items, problems, _temps = load_rectifications(root, months=period.months())
-    policy_problems = [p for p in dataset.problems if p.path in (MEASURES_FILE, DISTRICTS_FILE)]
-    if policy_problems:
-        raise DataError("\n".join(str(p) for p in policy_problems))
+    refuse_broken_policy(dataset.problems)
     for problem in dataset.problems + problems:
         warn(str(problem))
     from wkb_tracker.store.entity_store import load_register

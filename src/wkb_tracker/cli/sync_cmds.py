@@ -18,13 +18,12 @@ def sync(ctx: typer.Context, format: str = view_format_option()) -> None:
 
     退出码 / exit: 0 已同步 synced; 2 拒绝 refused; 3 无法连接远程 remote unreachable;
     4 冲突(已撤销)conflict (undone, nothing lost)."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.sync import summary
     from wkb_tracker.store.sync import sync as run_sync
 
     state = session(ctx)
     root = state.root()
-    result = run_sync(root, person=default_recorder(root, state.config().recorder))
+    result = run_sync(root, person=state.recorder())
     if format == JSON:
         from wkb_tracker.report.render import print_json
 

@@ -83,6 +83,17 @@ def requested_language(args: Sequence[str]) -> str:
     return env_language() or "zh"
 
 
+def asks_for_help(args: Sequence[str]) -> bool:
+    """Whether argv asks for a help page (`-h`/`--help` before any `--`): the command then only
+    shows help, in `requested_language`, and never needs the records root."""
+    for token in args:
+        if token == "--":
+            return False
+        if token in HELP_OPTION_NAMES:
+            return True
+    return False
+
+
 # -- usage errors ------------------------------------------------------------------------------
 
 

@@ -14,13 +14,19 @@ import typer
 
 from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
-    COMMIT_HELP,
     KNOWN_ON_HELP,
-    TABLE_ROWS,
+    all_rows_option,
+    approved_by_option,
     begin_commit,
+    commit_option,
+    district_filter_option,
     echo,
     finish_commit,
+    late_reason_option,
+    leader_filter_option,
+    limit_option,
     more_rows_note,
+    recorder_option,
     row_limit,
     session,
     warn,
@@ -33,8 +39,8 @@ from wkb_tracker.cli.exporting import (
     view_format_option,
 )
 from wkb_tracker.cli.visit_entity import REGISTER_HELP
-from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats import JSON, LIST_FORMATS
+from wkb_tracker.domain.i18n import join_names, say, term
+from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -110,17 +116,9 @@ def add(
     participant: list[str] | None = typer.Option(
         None, "--participant", help="参加人员,可重复 / participant, repeatable"
     ),
-    recorder: str | None = typer.Option(
-        None, "--recorder", help="记录人(默认取配置或 git user.name)/ recorder"
-    ),
-    late_reason: str | None = typer.Option(
-        None, "--late-reason", help="补录原因 / reason for a late entry (补录)"
-    ),
-    approved_by: str | None = typer.Option(
-        None,
-        "--approved-by",
-        help="批准人(补录进已封存月份时必填)/ who approved a late entry into a sealed month",
-    ),
+    recorder: str | None = recorder_option(),
+    late_reason: str | None = late_reason_option(),
+    approved_by: str | None = approved_by_option(),
     joint: list[str] | None = typer.Option(
         None,
         "--with",
@@ -136,11 +134,10 @@ def add(
     register_entity: bool | None = typer.Option(
         None, "--register/--no-register", help=REGISTER_HELP
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
     format: str = view_format_option(),
 ) -> None:
     """录入一次走访(对口联系)/ record a contact with an innovation entity."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import VisitRequest, add_visit
 
     state = session(ctx)
@@ -173,9 +170,7 @@ def add(
     register_now = entity_step.finish(values, register_entity, interactive())
     request = VisitRequest(
         **values,
-        recorder=recorder
-        if recorder is not None
-        else default_recorder(root, state.config().recorder),
+        recorder=state.recorder(recorder),
         late_reason=late_reason,
         approved_by=approved_by,
         entity_id=entity_step.entity_id,
@@ -231,7 +226,7 @@ def add(
 def _usage_error(missing: list[str]) -> Exception:
     from wkb_tracker.domain.errors import UserError
 
-    options = "、".join(f"--{name}" for name in missing)
+    options = join_names(f"--{name}" for name in missing)
     return UserError(
         say(
             "缺少必填选项 {o}(标准输入不是终端,无法提问)。见 wkb visit add --help",
@@ -407,22 +402,14 @@ def list_visits(
     month: str | None = typer.Option(None, "--month", help="月份 YYYY-MM / month"),
     start: str | None = typer.Option(None, "--from", help="起始日期 / first date"),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last date"),
-    leader: str | None = typer.Option(
-        None, "--leader", help="责任领导 / leader", autocompletion=completion.leaders
-    ),
-    district: str | None = typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    ),
+    leader: str | None = leader_filter_option(),
+    district: str | None = district_filter_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
-    limit: int | None = typer.Option(
-        None, "--limit", help=f"最多列出 N 条(表格默认 {TABLE_ROWS})/ at most N rows"
-    ),
-    everything: bool = typer.Option(
-        False, "--all", help="表格也列出全部 / every row, even in a table"
-    ),
+    limit: int | None = limit_option(),
+    everything: bool = all_rows_option(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
-    format: str | None = format_option(*LIST_FORMATS),
-    output: str | None = output_option(),
+    format: str | None = format_option(*EXPORT_FORMATS),
+    output: str | None = output_option(*EXPORT_FORMATS),
 ) -> None:
     """列出走访记录(含已作废,另有标记)/ list visits (void ones included, marked)."""
     from itertools import islice
@@ -443,7 +430,7 @@ def list_visits(
         district=district,
         type=entity_type,
     )
-    fmt = chosen_format(ctx, format, output, LIST_FORMATS)
+    fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     most = row_limit(limit, everything, table=fmt == "table")
     _day, known = as_of_and_known_on(None, known_on)
 
@@ -490,19 +477,12 @@ def list_visits(
         )
         deliver(ctx, data, fmt, output)
         return
-    header = [
-        say("编号", "id"),
-        say("日期", "date"),
-        say("区", "district"),
-        say("责任领导", "leader"),
-        say("创新主体", "entity"),
-        say("类型", "type"),
-        say("方式", "mode"),
-        say("措施", "measures"),
-        say("记录人", "recorder"),
-        say("状态", "status"),
-    ]
+    from wkb_tracker.report.formats.list_sheets import visit_columns
     from wkb_tracker.report.render import print_table
+
+    # The sheets' first ten columns (one wording): id … status; the file and void reason are
+    # for files only.
+    header = [column.title for column in visit_columns()[:TABLE_COLUMNS]]
 
     rows, void, linked = [], 0, []
     for view in views:
@@ -535,18 +515,17 @@ def list_visits(
     )
 
 
+TABLE_COLUMNS = 10
+
+
 def _visit_row(view: dict[str, Any]) -> list[Any]:
+    """The table's cells of a visit: the sheets' cells as plain text."""
+    from wkb_tracker.report.formats.cells import Styled
+    from wkb_tracker.report.formats.list_sheets import visit_cells
+
     return [
-        view["id"],
-        view["date"],
-        view["district"],
-        view["leader"],
-        view["entity"],
-        term(view["type"]),
-        term(view["mode"]),
-        ",".join(str(number) for number in view["measures"]),
-        view["recorder"],
-        say("已作废", "void") if view["void"] else say("有效", "valid"),
+        cell.text if isinstance(cell, Styled) else "" if cell is None else str(cell)
+        for cell in visit_cells(view)[:TABLE_COLUMNS]
     ]
 
 
@@ -604,12 +583,12 @@ def _print_view(view: dict[str, Any]) -> None:
         (say("相关措施", "measures"), ", ".join(str(number) for number in view["measures"])),
         (say("情况摘要", "summary"), view["summary"]),
         (say("反映问题", "problems"), "; ".join(view["problems"])),
-        (say("参加人员", "participants"), "、".join(view["participants"])),
+        (say("参加人员", "participants"), join_names(view["participants"])),
         (say("记录人", "recorder"), view["recorder"]),
         (say("记录时间", "recorded at"), view["recorded_at"]),
     ]
     if view.get("joint_leaders"):
-        lines.append((say("陪同领导", "with leaders"), "、".join(view["joint_leaders"])))
+        lines.append((say("陪同领导", "with leaders"), join_names(view["joint_leaders"])))
     if view["late_reason"]:
         lines.append((say("补录原因", "late reason"), view["late_reason"]))
     if view.get("late_approved_by"):
@@ -641,15 +620,14 @@ def void(
     ),
     reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import commit_message, void_visit
 
     state = session(ctx)
     root = state.root()
-    who = by if by is not None else default_recorder(root, state.config().recorder)
+    who = state.recorder(by)
     pending = begin_commit(ctx, commit)
     visit = void_visit(root, visit_id, reason=reason, by=who)
     finish_commit(pending, [visit.path], commit_message(visit, "void", who))
@@ -673,10 +651,9 @@ def edit(
     visit_id: str = typer.Argument(
         ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
     ),
-    commit: bool | None = typer.Option(None, "--commit/--no-commit", help=COMMIT_HELP),
+    commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
-    from wkb_tracker.store.gitops import default_recorder
     from wkb_tracker.store.visits import commit_message, edit_visit
 
     state = session(ctx)
@@ -690,7 +667,7 @@ def edit(
         return
     visit = result.visit
     paths = [visit.path, *([result.old_path] if result.old_path else [])]
-    editor = default_recorder(root, state.config().recorder)
+    editor = state.recorder()
     finish_commit(pending, paths, commit_message(visit, "edit", editor))
     echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from wkb_tracker.cli.common import warn
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.entities import Entity, Match, Register
@@ -117,7 +117,7 @@ class EntityStep:
                     "{t} is not in the entity register (did you mean {c}?); recorded as typed. "
                     "To register it: wkb entity add, or --register",
                     t=values["entity"],
-                    c="、".join(e.name for e in match.candidates),
+                    c=join_names(e.name for e in match.candidates),
                 )
             )
         return bool(wanted)

@@ -44,6 +44,7 @@ from wkb_tracker.domain.model import SATISFACTION, UNSATISFIED, Assignment, Rect
 from wkb_tracker.domain.rectification import (
     CLOSED,
     OVERDUE,
+    leader_of,
     needs_followup,
     satisfaction_at,
     state_at,
@@ -397,14 +398,6 @@ def is_late_entry(visit: Visit, grace_days: int) -> bool:
     return (recorded - month_end).days > grace_days
 
 
-def item_leader(dataset: Dataset, item: Rectification) -> str | None:
-    """The leader responsible for the item's district on its opened date (None: no district, or
-    nobody held it then)."""
-    from wkb_tracker.domain.rectification import leader_of
-
-    return leader_of(item, dataset.policy)
-
-
 def _rectification_figures(
     items: list[Rectification], period: Period, snapshot: date, due_soon_days: int
 ) -> RectificationFigures:
@@ -505,7 +498,9 @@ def compute(
             continue
         live.append(visit)
     decisions = []
-    for decision in decide(live, policy, lambda day: rule_of(day.year, day.month)):
+    for decision in decide(
+        live, policy, lambda day: rule_of(day.year, day.month), dataset.register
+    ):
         visit = decision.visit
         # With --leader: the visits he led, and those that count for him as present (陪同).
         if leader is not None and leader not in (visit.leader, decision.leader):
@@ -530,7 +525,7 @@ def compute(
 
     items_of: dict[str | None, list[Rectification]] = defaultdict(list)
     for item in dataset.rectifications:
-        items_of[item_leader(dataset, item)].append(item)
+        items_of[leader_of(item, policy)].append(item)
 
     leaders: list[LeaderFigure] = []
     for name in policy.leaders:
@@ -753,7 +748,7 @@ def due(dataset: Dataset, as_of: date, *, leader: str | None = None) -> DueRepor
     items: list[DueItem] = []
     followups: list[DueItem] = []
     for item in dataset.rectifications:
-        owner = item_leader(dataset, item)
+        owner = leader_of(item, dataset.policy)
         if leader is not None and owner != leader:
             continue
         state = state_at(item, as_of, due_soon_days=dataset.config.due_soon_days)

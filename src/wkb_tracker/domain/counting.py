@@ -10,7 +10,8 @@ role, or why it counts for nobody:
   district's responsible leader only);
 - a contact mode outside `counted_modes` counts for nobody;
 - with `one_per_entity_per_day`, a second contact with the same entity on the same day, for the
-  same leader and district, counts for nobody.
+  same leader and district, counts for nobody; "the same entity" is domain/identity's one rule
+  (with the register: its id followed through merges, or the entry its name resolves to).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.counting_rule import JOINT_RESPONSIBLE, CountingRule
-from wkb_tracker.domain.entity_names import name_key
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
+from wkb_tracker.domain.identity import Identities
 from wkb_tracker.domain.model import Visit
 
 if TYPE_CHECKING:
+    from wkb_tracker.domain.entities import Register
     from wkb_tracker.domain.policy import Policy
 
 LEAD = "lead"  # 带队: the leader who led the visit
@@ -46,18 +48,15 @@ class Decision:
     responsible: str | None  # the district's responsible leader on the visit's date
 
 
-def entity_key(visit: Visit) -> str:
-    """One entity: the register's id when known, else the name by the register's one matching
-    rule (entity_names.name_key: width, spaces, case, brackets, 有限公司-style suffixes)."""
-    if visit.entity_id:
-        return visit.entity_id
-    return name_key(visit.entity)
-
-
 def decide(
-    visits: Iterable[Visit], policy: Policy, rule_on: Callable[[date], CountingRule]
+    visits: Iterable[Visit],
+    policy: Policy,
+    rule_on: Callable[[date], CountingRule],
+    register: Register | None = None,
 ) -> list[Decision]:
-    """A decision for each of `visits` (non-void), in date and id order."""
+    """A decision for each of `visits` (non-void), in date and id order. `register` (the
+    entity register, for its merges and names) decides which visits are to the same entity."""
+    identities = Identities(register)
     seen: set[tuple[str, str, str, date]] = set()
     decisions = []
     for visit in sorted(visits, key=lambda v: (v.date, v.id)):
@@ -81,7 +80,7 @@ def decide(
             reason = MODE_NOT_COUNTED
         if reason is None and rule.one_per_entity_per_day:
             assert leader is not None
-            key = (leader, visit.district_id, entity_key(visit), visit.date)
+            key = (leader, visit.district_id, identities.key(visit), visit.date)
             if key in seen:
                 reason = SAME_ENTITY_SAME_DAY
             seen.add(key)
@@ -100,7 +99,7 @@ def why(decision: Decision) -> str:
             name + (say(" (责任领导)", " (responsible)") if name == decision.responsible else "")
             for name in visit.joint_leaders
         ]
-        parts.append(say("陪同: {p}", "with: {p}", p="、".join(present)))
+        parts.append(say("陪同: {p}", "with: {p}", p=join_names(present)))
     if decision.reason is None:
         whom = say("计入 {l}", "counts for {l}", l=decision.leader)
         if decision.role == JOINT:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import CONTACT_MODES
 
 PER_DISTRICT = "leader_district_month"
@@ -261,7 +261,7 @@ def parse_rule(
                 "counted_modes",
                 "counted_modes 须为不重复的联系方式列表,可选:{v}",
                 "counted_modes must be a list of distinct contact modes: {v}",
-                v="、".join(CONTACT_MODES),
+                v=join_names(CONTACT_MODES),
             )
     if problems:
         return None, problems

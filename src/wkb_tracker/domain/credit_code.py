@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {char: value for value, char in enumerate(CHARSET)}
@@ -71,7 +71,7 @@ def code_problem(code: str) -> str | None:
         return say(
             "含不允许的字符 {c}(只用数字和大写字母,不含 I、O、Z、S、V)",
             "it holds {c}, which a code never has (digits and capitals except I, O, Z, S, V)",
-            c="、".join(dict.fromkeys(wrong)),
+            c=join_names(dict.fromkeys(wrong)),
         )
     if not code[2:8].isdigit():
         return say(

@@ -16,6 +16,7 @@ from wkb_tracker.domain.policy import Policy
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.counting_rule import RuleBook
+    from wkb_tracker.domain.entities import Register
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Dataset:
     # The day whose knowledge this holds (records made later are left out, see knowledge.py);
     # None: everything on disk.
     known_on: date | None = None
+    # The entity register, which says which visits are to the same entity (domain/identity);
+    # the store fills it only where measure 14's rule needs it (`one_per_entity_per_day`).
+    register: Register | None = None
 
     @property
     def monthly_minimum(self) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wkb_tracker.domain.entity_names import name_key
+from wkb_tracker.domain.model import Field
 
 # Tags the notice suggests (measures 8, 11, 12); any other tag is accepted as typed.
 SUGGESTED_TAGS = ("高企培育库", "孵化器", "孵化载体", "联络员单位")
@@ -63,6 +64,29 @@ class Entity:
     @property
     def is_merged(self) -> bool:
         return self.merged_into is not None
+
+
+# An entry's fields in the order its file holds them (the on-disk format is a promise: add
+# optional fields, never rename). The file mapping and the public JSON view
+# (store/entity_store) and the cache row (store/entity_cache) are derived from this one list;
+# `path` is where an entry was read from, not a field of the file.
+ENTITY_FIELDS = (
+    Field("id", "str"),
+    Field("name", "str"),
+    Field("aliases", "strs", required=False),
+    Field("credit_code", "str", required=False, nullable=True),
+    Field("district", "str", required=False, nullable=True),
+    Field("district_id", "str", required=False, nullable=True),
+    Field("type", "str", required=False, nullable=True),
+    Field("tags", "strs", required=False),
+    Field("contact", "text", required=False),
+    Field("created_by", "text", required=False),
+    Field("created_at", "datetime", required=False),
+    # Written by `wkb entity merge` only.
+    Field("merged_into", "str", required=False, nullable=True, omit_empty=True),
+    Field("merged_by", "text", required=False, nullable=True, omit_empty=True),
+    Field("merged_at", "datetime", required=False, nullable=True, omit_empty=True),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +261,9 @@ LISTED = 5  # candidates named in one message; the rest are counted
 def listed(entities: Sequence[Entity]) -> str:
     """`name(id)、…` for the first LISTED entries, then how many more (a short prefix of a large
     register can match hundreds: the message stays one readable line)."""
-    shown = "、".join(f"{e.name}({e.id})" for e in entities[:LISTED])
+    from wkb_tracker.domain.i18n import join_names
+
+    shown = join_names(f"{e.name}({e.id})" for e in entities[:LISTED])
     rest = len(entities) - LISTED
     if rest > 0:
         from wkb_tracker.domain.i18n import say

@@ -11,6 +11,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Company-form suffixes folded away (the register keeps the full legal name; the key ignores the
 # form): 「某某科技股份有限公司」 and 「某某科技有限公司」 and 「某某科技」 are one key. Longest first.
@@ -36,6 +37,8 @@ def _once(text: str) -> str:
             return unicodedata.normalize("NFKC", kept)
 
 
+# Cached: the same names recur across visits, stats and register look-ups.
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """The matching key of an entity name: NFKC (full-width letters, digits, brackets and spaces
     become half-width), ASCII letters in lower case, every blank and format character (zero-width

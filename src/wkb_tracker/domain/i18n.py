@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from wkb_tracker.domain.settings import LANGUAGES, active
 
-__all__ = ["LANGUAGES", "Phrase", "env_language", "language", "message_code", "say", "term"]
+__all__ = [
+    "LANGUAGES",
+    "Phrase",
+    "env_language",
+    "join_names",
+    "language",
+    "message_code",
+    "say",
+    "term",
+]
 
 
 def language() -> str:
@@ -77,6 +87,13 @@ def say(zh: str, en: str, /, **values: Any) -> str:
     phrase = Phrase(text.format(**values) if values else text)
     phrase.source = (zh, en, values)
     return phrase
+
+
+def join_names(items: Iterable[str]) -> str:
+    """Names (or values) listed in running text: joined with 、 in Chinese, with ", " in English
+    ("Valid: 胡军, 赵峰", not "Valid: 胡军、赵峰")."""
+    names = [str(item) for item in items]
+    return say("、".join(names), ", ".join(names))
 
 
 def term(value: str) -> str:

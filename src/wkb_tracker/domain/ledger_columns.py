@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 VISITS = "visits"
 RECTIFICATIONS = "rectifications"
@@ -214,7 +214,7 @@ def find_columns(
                 "no header in the first {n} rows (one naming at least two known columns, such "
                 "as {e}); name columns with --map HEADER=FIELD",
                 n=HEADER_SEARCH_ROWS,
-                e="、".join(h[0] for h in list(HEADERS[kind].values())[:3]),
+                e=join_names(h[0] for h in list(HEADERS[kind].values())[:3]),
             )
         )
     width = max(len(cells) for cells in rows[: best + 1])
@@ -257,7 +257,7 @@ def find_columns(
                 "required columns missing: {m} (known headers such as {e}); name them with "
                 "--map HEADER=FIELD",
                 m=", ".join(missing),
-                e="、".join(HEADERS[kind][missing[0]][:3]),
+                e=join_names(HEADERS[kind][missing[0]][:3]),
             )
         )
     return Columns(best + 1, fields, headers, ignored)
@@ -343,8 +343,8 @@ def item_closed(text: str) -> bool:
             "未知的状态 {t!r}。可选:{o}(未结);{c}(已结)",
             "unknown status {t!r}. Valid: {o} (open); {c} (closed)",
             t=text,
-            o="、".join(OPEN_STATUSES),
-            c="、".join(CLOSED_STATUSES),
+            o=join_names(OPEN_STATUSES),
+            c=join_names(CLOSED_STATUSES),
         )
     )
 

@@ -216,6 +216,62 @@ class Rectification:
     review: str | None = None
 
 
+# A rectification item's fields in the order its file holds them, and its events' (the on-disk
+# format is a promise: add optional fields, never rename). store/records.py reads and writes
+# both from these lists; `path` (and an event's `id`/`path`/`index`) say where a record was read
+# from, not fields of the file.
+RECTIFICATION_FIELDS = (
+    Field("id", "str"),
+    Field("problem", "str"),
+    Field("district", "str", nullable=True),
+    Field("district_id", "str", nullable=True),
+    Field("source", "str"),
+    Field("visit", "str", required=False, nullable=True),
+    Field("measure", "int", required=False, nullable=True),
+    Field("department", "text"),
+    Field("owner", "text"),
+    Field("opened", "date"),
+    Field("deadline", "date"),
+    Field("created_by", "text", required=False),
+    Field("created_at", "datetime", required=False),
+    # Events written in the item's own file: the format before one file per event.
+    Field("events", "list", required=False),
+    # Opened in a sealed month (measure 17): written only then.
+    Field("late_reason", "str", required=False, omit_empty=True),
+    Field("late_approved_by", "text", required=False, omit_empty=True),
+    # 好差评 (measure 4): the review an item came from; written only when given (issue 15.4).
+    Field("review", "str", required=False, omit_empty=True),
+)
+# `followup` (回访, issue 15.4) is only ever written in its own file: an earlier version reports
+# that file as a problem and skips it (no crash); the closure beside it still counts.
+EVENT_KINDS = ("progress", "extend", "close", "reopen", "followup")
+# An event's fields: the four every event has, then those a kind uses (written only when set).
+EVENT_FIELDS = (
+    Field("kind", "str"),
+    Field("date", "date"),
+    Field("by", "text"),
+    Field("at", "datetime"),
+    Field("note", "str", required=False),
+    Field("deadline", "date", required=False),
+    Field("reason", "str", required=False),
+    Field("approved_by", "text", required=False),
+    Field("resolution", "str", required=False),
+    Field("late_reason", "str", required=False),
+    Field("satisfaction", "str", required=False),
+)
+# An event in its own file (`<item id>.<event id>.yaml` beside the item): the same fields, after
+# the event's id and its item's id.
+EVENT_FILE_FIELDS = (Field("id", "str"), Field("item", "str"), *EVENT_FIELDS)
+# What each kind of event must carry besides kind/date/by/at.
+EVENT_REQUIRES = {
+    "progress": ("note",),
+    "extend": ("deadline", "reason"),
+    "close": ("resolution",),
+    "reopen": ("reason",),
+    "followup": ("satisfaction",),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class EventFile:
     """A rectification event read from its own file, before it joins its item (by `item` id)."""

@@ -13,7 +13,7 @@ from datetime import date
 
 from wkb_tracker.domain.counting_rule import RuleBook
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import Assignment, Measure, Section
 
 
@@ -54,7 +54,7 @@ class Policy:
         }
         if len(matches) == 1:
             return matches.pop()
-        valid = "、".join(names)
+        valid = join_names(names)
         if len(matches) > 1:
             raise UserError(
                 say(
@@ -62,7 +62,7 @@ class Policy:
                     "{field} {text!r} is ambiguous; it could be: {options}",
                     field=field,
                     text=text,
-                    options="、".join(self.district_name(i) for i in sorted(matches)),
+                    options=join_names(self.district_name(i) for i in sorted(matches)),
                 )
             )
         raise UserError(
@@ -124,7 +124,7 @@ class Policy:
                     "{field} {text!r} is ambiguous; it could be: {options}",
                     field=field,
                     text=text,
-                    options="、".join(matches),
+                    options=join_names(matches),
                 )
             )
         raise UserError(
@@ -134,7 +134,7 @@ class Policy:
                 field=field,
                 text=text,
                 hint=did_you_mean(wanted, self.leaders),
-                valid="、".join(self.leaders),
+                valid=join_names(self.leaders),
             )
         )
 

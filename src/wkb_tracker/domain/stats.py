@@ -15,12 +15,12 @@ Counted for a period (first … last day), from visits that are not void:
 - **items by source**: rectification items opened in the period, by source (visit, 自查, 督查 …);
 - grouped `by` district, leader, entity, type, mode or tag (the measures a visit serves, 第N条).
 
-With an entity register, an entity is its entry (the visit's `entity_id` followed through
-merges, else its name resolved as `visit add` resolves one) and the entries **never visited** in
-the period are listed by district, with the district's responsible leader on the period's last
-day; `tag` groups also by the entry's tags (高企培育库, 孵化器 …). Without one, or for a name the
-register does not know, an entity is its name key (entity_names.name_key: full-width/half-width,
-blanks, brackets, 有限公司), and the name shown is the one most recently used.
+An entity is what domain/identity says (the one same-entity rule, shared with measure 14's
+`one_per_entity_per_day`): with a register, its entry (the visit's `entity_id` followed through
+merges, else its name resolved as `visit add` resolves one), otherwise its name key. With a
+register the entries **never visited** in the period are listed by district, with the district's
+responsible leader on the period's last day; `tag` groups also by the entry's tags (高企培育库,
+孵化器 …). For an entity the register does not know, the name shown is the one most recently used.
 """
 
 from __future__ import annotations
@@ -32,50 +32,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 
 from wkb_tracker.domain.entities import Entity, Register
-from wkb_tracker.domain.entity_names import name_key
+from wkb_tracker.domain.identity import Identities
 from wkb_tracker.domain.model import Rectification, Visit
 from wkb_tracker.domain.policy import Policy
 
 SIMILARITY = 0.6
 GROUPS = ("district", "leader", "entity", "type", "mode", "tag")
-
-
-@lru_cache(maxsize=4096)
-def entity_key(name: str) -> str:
-    """An entity's name as compared: the register's one rule (entity_names.name_key: NFKC,
-    no blanks, lower case, brackets and 有限公司-style suffixes folded), so stats and the entity
-    register never disagree about which names are one entity."""
-    return name_key(name)
-
-
-class Identities:
-    """Who each visit's entity is: with a register, the entry it stands for now (its
-    `entity_id` followed through merges, else its name resolved as `visit add` resolves one);
-    otherwise, or for a name the register does not know, its name key."""
-
-    def __init__(self, register: Register | None) -> None:
-        self.register = register if register is not None and len(register) else None
-        self._by_name: dict[str, Entity | None] = {}
-
-    def entry(self, visit: Visit) -> Entity | None:
-        if self.register is None:
-            return None
-        if visit.entity_id:
-            current = self.register.canonical(visit.entity_id)
-            if current is not None:
-                return current
-        if visit.entity not in self._by_name:
-            match = self.register.resolve(visit.entity)
-            found = self.register.canonical(match.entity.id) if match.entity else None
-            self._by_name[visit.entity] = found
-        return self._by_name[visit.entity]
-
-    def key(self, visit: Visit) -> str:
-        found = self.entry(visit)
-        return "id:" + found.id if found is not None else "name:" + entity_key(visit.entity)
 
 
 def problem_key(text: str) -> str:
@@ -280,7 +244,11 @@ def find_repeats(
 
 def _better(a: Repeat, b: Repeat) -> bool:
     """Same entity first, then the nearer earlier problem, then the closer text."""
-    return (a.scope == "entity", a.earlier.seq, a.ratio) > (b.scope == "entity", b.earlier.seq, b.ratio)
+    return (a.scope == "entity", a.earlier.seq, a.ratio) > (
+        b.scope == "entity",
+        b.earlier.seq,
+        b.ratio,
+    )
 
 
 def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -> Raised | None:

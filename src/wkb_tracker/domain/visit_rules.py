@@ -15,7 +15,7 @@ from datetime import date
 
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
@@ -211,7 +211,7 @@ def visit_findings(
                 label=labels["district"],
                 text=visit.district,
                 hint=did_you_mean(visit.district, list(names)),
-                valid="、".join(names),
+                valid=join_names(names),
             ),
         )
     elif names[visit.district] != visit.district_id:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from wkb_tracker.domain.compliance import DueItem, DueReport
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 OFFICE = "office"
 LEADER = "leader"
@@ -129,7 +129,7 @@ def lines(digest: Digest, *, markdown: bool) -> list[str]:
             + say("待封存月份", "Months ready to seal")
             + bold
             + ":"
-            + "、".join(digest.months_to_seal),
+            + join_names(digest.months_to_seal),
         ]
     if digest.empty:
         out += ["", say("本月暂无待办。", "Nothing is due.")]

@@ -86,11 +86,16 @@ def print_json_array(items: Iterable[Any]) -> None:
         first = True
         for item in items:
             out.write("[\n  " if first else ",\n  ")
-            flat = _flat_json_in_array(item)
-            # json.dumps escapes newlines inside strings, so every "\n" here is structure.
-            out.write(flat if flat is not None else to_json(item).replace("\n", "\n  "))
+            out.write(json_element(item))
             first = False
         out.write("[]\n" if first else "\n]\n")
+
+
+def json_element(item: Any) -> str:
+    """`item` as `to_json` prints it inside an array (after its "[\n  " or ",\n  ")."""
+    flat = _flat_json_in_array(item)
+    # json.dumps escapes newlines inside strings, so every "\n" here is structure.
+    return flat if flat is not None else to_json(item).replace("\n", "\n  ")
 
 
 _SCALARS = (str, int, float, bool, type(None), date)
@@ -182,37 +187,83 @@ def _is_figure(cell: Any) -> bool:
     return isinstance(cell, int | float | date) and not isinstance(cell, bool)
 
 
-def _kept(columns: Sequence[str], rows: list[list[Any]], keep: Collection[int]) -> set[int]:
-    """The columns never cut: those asked for, any holding numbers or dates, and any of short
-    words only — names, districts, titles, states (issue 16: "王建 / 平" is not a name)."""
-    return set(keep) | {
-        index
-        for index in range(len(columns))
-        if any(_is_figure(row[index]) for row in rows if index < len(row))
-        or _widest(None, [text(row[index]) for row in rows if index < len(row)]) <= SHORT_TEXT
-    }
+def plain(cell: Any) -> str:
+    """The characters `text(cell)` holds, without building it (Rich drops a few control codes)."""
+    from rich.control import strip_control_codes
+
+    if cell is None:
+        return ""
+    if isinstance(cell, tuple):
+        return strip_control_codes(str(cell[0]))
+    if hasattr(cell, "plain"):  # a Text already
+        return str(cell.plain)
+    return strip_control_codes(str(cell))
 
 
-def _widest(header: Text | None, cells: list[Text]) -> int:
-    from rich.cells import cell_len
+class _Cells:
+    """A table's cells as plain strings, and each column's widest line (in cells), measured once:
+    the layout asks about the same columns several times (which to drop, whether headers fold)."""
 
-    lines = [header.plain] if header is not None else []
-    lines += [line for cell in cells for line in cell.plain.split("\n")]
-    return max((cell_len(line) for line in lines), default=0)
+    def __init__(self, columns: Sequence[str], rows: list[list[Any]]) -> None:
+        from rich.cells import cell_len
 
+        self.columns = [plain(column) for column in columns]
+        self.rows = [[plain(cell) for cell in row] for row in rows]
+        self.widest: list[int] = []
+        self.figures: list[bool] = []
+        for index in range(len(columns)):
+            widest = 0
+            for row in self.rows:
+                if index < len(row):
+                    cell = row[index]
+                    if "\n" in cell:
+                        length = max(cell_len(line) for line in cell.split("\n"))
+                    else:
+                        length = cell_len(cell)
+                    widest = max(widest, length)
+            self.widest.append(widest)
+            self.figures.append(any(_is_figure(row[index]) for row in rows if index < len(row)))
 
-def _kept_width(header: Text, cells: list[Text]) -> int:
-    """A kept column is as wide as its widest cell; its header wraps into that width between
-    words (an English header keeps its longest word whole: "closed / on / time", never
-    "clos / ed"), a Chinese one folds but keeps MIN_TEXT_WIDTH cells, two characters a line."""
-    from rich.cells import cell_len
+    def kept(self, keep: Collection[int]) -> set[int]:
+        """The columns never cut: those asked for, any holding numbers or dates, and any of short
+        words only — names, districts, titles, states (issue 16: "王建 / 平" is not a name)."""
+        return set(keep) | {
+            index
+            for index in range(len(self.columns))
+            if self.figures[index] or self.widest[index] <= SHORT_TEXT
+        }
 
-    words = header.plain.split()
-    if header.plain.isascii() and words:
-        floor = max(cell_len(word) for word in words)
-    else:
-        floor = min(cell_len(header.plain), MIN_TEXT_WIDTH)
-    return max(_widest(None, cells), floor)
+    def kept_width(self, index: int) -> int:
+        """A kept column is as wide as its widest cell; its header wraps into that width between
+        words (an English header keeps its longest word whole: "closed / on / time", never
+        "clos / ed"), a Chinese one folds but keeps MIN_TEXT_WIDTH cells, two characters a line."""
+        from rich.cells import cell_len
+
+        header = self.columns[index]
+        words = header.split()
+        if header.isascii() and words:
+            floor = max(cell_len(word) for word in words)
+        else:
+            floor = min(cell_len(header), MIN_TEXT_WIDTH)
+        return max(self.widest[index], floor)
+
+    def fits(
+        self, width: int, shown: Sequence[int], kept: Collection[int], whole_headers: bool
+    ) -> bool:
+        """Whether the `shown` columns fit `width` with the `kept` ones (ids, figures, names) at
+        full width (and their headers on one line, with `whole_headers`) and every other column
+        at least PROSE_WIDTH cells wide."""
+        from rich.cells import cell_len
+
+        needed = len(shown) + 1  # the box's vertical lines
+        for index in shown:
+            if index in kept and whole_headers:
+                needed += max(cell_len(self.columns[index]), self.widest[index]) + 2
+            elif index in kept:
+                needed += self.kept_width(index) + 2
+            else:
+                needed += min(self.widest[index], PROSE_WIDTH) + 2
+        return needed <= width
 
 
 def fits(
@@ -226,18 +277,9 @@ def fits(
     """Whether a table of these cells fits the console with the `keep` columns (ids, figures,
     names) at full width (and their headers on one line, with `whole_headers`) and every other
     column at least PROSE_WIDTH cells wide."""
-    raw = [list(row) for row in rows]
-    kept = _kept(columns, raw, keep)
-    needed = len(columns) + 1  # the box's vertical lines
-    for index, column in enumerate(columns):
-        cells = [text(row[index]) for row in raw if index < len(row)]
-        if index in kept and whole_headers:
-            needed += _widest(text(column), cells) + 2
-        elif index in kept:
-            needed += _kept_width(text(column), cells) + 2
-        else:
-            needed += min(_widest(None, cells), PROSE_WIDTH) + 2
-    return needed <= out.width
+    cells = _Cells(columns, [list(row) for row in rows])
+    shown = range(len(columns))
+    return cells.fits(out.width, shown, cells.kept(keep), whole_headers)
 
 
 def print_table(
@@ -274,16 +316,35 @@ def print_table(
             out.print(text(title), style="bold", soft_wrap=True)
         out.print(text(empty or say("没有记录。", "Nothing to list.")), soft_wrap=True)
         return
-    kept = _kept(columns, raw, keep)
+    cells = _Cells(columns, raw)
+    kept = cells.kept(keep)
     shown = list(range(len(columns)))
     for column in drop:
-        if fits(out, [columns[i] for i in shown], _pick(raw, shown), _renumber(kept, shown)):
+        if cells.fits(out.width, shown, kept, False):
             break
         shown.remove(column)
-    if not fits(out, [columns[i] for i in shown], _pick(raw, shown), _renumber(kept, shown)):
-        cells = [[text(cell) for cell in row] for row in raw]
-        _print_stacked(out, [text(column) for column in columns], cells, title, caption, heading)
+    if not cells.fits(out.width, shown, kept, False):
+        texts = [[text(cell) for cell in row] for row in raw]
+        _print_stacked(out, [text(column) for column in columns], texts, title, caption, heading)
         return
+    how = {shown.index(i): way for i, way in (justify or {}).items() if i in shown}
+    if all(len(row) == len(columns) for row in raw):
+        from rich import box
+
+        from wkb_tracker.report.plain_table import draw
+
+        if draw(
+            out,
+            box.SIMPLE_HEAD if simple else box.HEAVY_HEAD,
+            [cells.columns[i] for i in shown],
+            [[row[i] for i in shown] for row in cells.rows],
+            justify=[how.get(position, "left") for position in range(len(shown))],
+            title=plain(title) if title is not None else None,
+            title_justify="left" if simple else "center",
+            caption=plain(caption) if caption is not None else None,
+            ends=ends,
+        ):
+            return
     _print_grid(
         out,
         [columns[i] for i in shown],
@@ -291,9 +352,10 @@ def print_table(
         _renumber(kept, shown),
         title=title,
         caption=caption,
-        justify={shown.index(i): how for i, how in (justify or {}).items() if i in shown},
+        justify=how,
         ends=ends,
         simple=simple,
+        fold=not cells.fits(out.width, shown, kept, True),
     )
 
 
@@ -316,14 +378,16 @@ def _print_grid(
     justify: dict[int, str],
     ends: Sequence[bool] | None,
     simple: bool,
+    fold: bool,
 ) -> None:
+    """Rich's own table. `fold`: the headers of kept columns fold, since the table cannot have
+    them whole."""
     from rich import box
     from rich.table import Table
 
     cells = [[text(cell) for cell in row] for row in raw]
     headers = [text(column) for column in columns]
-    # Fold the headers of kept columns only when the table cannot have them whole.
-    fold = not fits(out, columns, raw, kept, whole_headers=True)
+    measured = _Cells(columns, raw)
     table = Table(
         title=text(title) if title is not None else None,
         caption=text(caption) if caption is not None else None,
@@ -333,7 +397,7 @@ def _print_grid(
         title_justify="left" if simple else "center",
     )
     for index, header in enumerate(headers):
-        width = _kept_width(header, [row[index] for row in cells]) if index in kept else None
+        width = measured.kept_width(index) if index in kept else None
         header.no_wrap, header.overflow = False, "fold"  # a header may wrap, its cells never
         table.add_column(
             header,

@@ -9,6 +9,7 @@ when piped, and under NO_COLOR.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -149,6 +150,7 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
     if explain:
         bureau["rectification_ids"] = report.bureau.rectifications.ids()
         bureau["void_visit_ids"] = list(report.bureau.void_visits)
+        bureau["needs_followup_ids"] = list(report.bureau.rectifications.needs_followup)
     extra: dict[str, Any] = {}
     if explain:  # issue 14.5: the registered entity of each visit the register knows
         extra["visit_entities"] = {
@@ -561,9 +563,14 @@ def _legend(report: Report) -> list[str]:
     return parts
 
 
-def summary_lines(report: Report) -> list[str]:
-    """The summary line, then the bureau-wide part: what counts for no leader, never dropped."""
-    summary = report.summary
+def summary_lines(view: Mapping[str, Any]) -> list[str]:
+    """The summary line, then the bureau-wide part: what counts for no leader, never dropped.
+
+    Read from the report's JSON view with `explain` (report_dict), so the table, Markdown and
+    the HTML page say the same sentences about the same figures."""
+    summary = view["summary"]
+    leaders = view["leaders"]
+    bureau = view["bureau"]
     lines = [
         say(
             "共 {n} 位责任领导:达标 {met},未达标 {short},进行中 {pending};计入联系 {c} 次。",
@@ -575,18 +582,21 @@ def summary_lines(report: Report) -> list[str]:
             c=summary["contacts"],
         )
     ]
-    if report.not_tracked:
+    if summary.get("not_tracked"):
         lines.append(
             say(
                 "其中 {n} 位责任领导在统计期内均未开始跟踪(tracking_start {m})。",
                 "Of them, {n} are not tracked in the whole period (tracking_start {m}).",
-                n=report.not_tracked,
-                m=report.tracking_start,
+                n=summary["not_tracked"],
+                m=view.get("tracking_start"),
             )
         )
-    after_seal = {i for leader in report.leaders for i in leader.after_seal}
+    after_seal = {i for leader in leaders for i in leader.get("after_seal_ids", [])}
     post_seal = sum(
-        1 for leader in report.leaders for i in leader.post_seal_entries if i not in after_seal
+        1
+        for leader in leaders
+        for i in leader.get("post_seal_entry_ids", [])
+        if i not in after_seal
     )
     if after_seal:
         lines.append(
@@ -604,8 +614,8 @@ def summary_lines(report: Report) -> list[str]:
                 n=post_seal,
             )
         )
-    followups = [i for leader in report.leaders for i in leader.rectifications.needs_followup]
-    followups += list(report.bureau.rectifications.needs_followup)
+    followups = [i for leader in leaders for i in leader.get("needs_followup_ids", [])]
+    followups += bureau.get("needs_followup_ids", [])
     if followups:  # issue 15.4: closed, but the entity was 不满意 at the return visit
         lines.append(
             say(
@@ -615,37 +625,41 @@ def summary_lines(report: Report) -> list[str]:
                 i=", ".join(followups),
             )
         )
-    bureau = report.bureau
-    if bureau.visits_not_counted:
-        by_rule = any(stray.reason != NOT_RESPONSIBLE for stray in bureau.visits_not_counted)
+    strays = bureau["visits_not_counted"]
+    if strays:
+        by_rule = any(stray["reason"] != NOT_RESPONSIBLE for stray in strays)
         lines.append(
             say(
                 "未计入的联系 {n} 次(联系人不是当日该区的责任领导,或按计数口径不计):",
                 "{n} contacts not counted (the visiting leader was not responsible for the district that day, or the counting rule leaves them out):",
-                n=len(bureau.visits_not_counted),
+                n=len(strays),
             )
             if by_rule
             else say(
                 "未计入的联系 {n} 次(联系人不是当日该区的责任领导):",
                 "{n} contacts not counted (the visiting leader was not responsible for the district that day):",
-                n=len(bureau.visits_not_counted),
+                n=len(strays),
             )
         )
-        for stray in bureau.visits_not_counted:
+        for stray in strays:
             lines.append(
                 "  "
                 + say(
                     "{i}  {d}  {district}  {l}(责任领导:{r})",
                     "{i}  {d}  {district}  {l} (responsible: {r})",
-                    i=stray.id,
-                    d=stray.date,
-                    district=stray.district,
-                    l=stray.leader,
-                    r=stray.responsible or say("无", "none"),
+                    i=stray["id"],
+                    d=stray["date"],
+                    district=stray["district"],
+                    l=stray["leader"],
+                    r=stray["responsible_leader"] or say("无", "none"),
                 )
-                + (f"  {_reason_text(stray.reason)}" if stray.reason != NOT_RESPONSIBLE else "")
+                + (
+                    f"  {_reason_text(stray['reason'])}"
+                    if stray["reason"] != NOT_RESPONSIBLE
+                    else ""
+                )
             )
-    counts = bureau.rectifications.counts()
+    counts = bureau["rectifications"]
     if any(counts.values()):
         lines.append(
             say(
@@ -657,12 +671,12 @@ def summary_lines(report: Report) -> list[str]:
                 late=counts["closed_late"],
             )
         )
-    if bureau.void_visits:
+    if bureau["void_visits"]:
         lines.append(
             say(
                 "已作废的走访 {n} 条,不计入。",
                 "{n} voided visits, not counted.",
-                n=len(bureau.void_visits),
+                n=bureau["void_visits"],
             )
         )
     return lines
@@ -799,7 +813,7 @@ def report_markdown(report: Report, *, explain: bool = False) -> str:
         lines += ["", f"#### {_leader_title(report)}", ""]
         lines += _md_table(*_leader_layout(report))
     lines += ["", *(_md_cell(part) + "  " for part in _legend(report)), ""]
-    lines += [_md_line(line) for line in summary_lines(report)]
+    lines += [_md_line(line) for line in summary_lines(report_dict(report, explain=True))]
     if explain:
         lines += ["", *(_md_line(line) for line in explain_lines(report))]
     return "\n".join(lines) + "\n"
@@ -970,7 +984,7 @@ def print_report(report: Report, *, explain: bool = False) -> None:
     # Soft wrap: the terminal may fold a long line, but wkb never breaks an id or a figure.
     for part in _legend(report):
         out.print(Text(part, style="dim"), soft_wrap=True)
-    for line in summary_lines(report):
+    for line in summary_lines(report_dict(report, explain=True)):
         out.print(Text(line), soft_wrap=True)
     if explain:
         out.print()

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from wkb_tracker.domain.counting_rule import CountingRule, RuleBook
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
 
 
 def rules_view(book: RuleBook, on: date, override: int | None) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def rule_row(rule: CountingRule, in_force: bool) -> list[str]:
     """One table row: from, per, minimum, modes, one per entity per day, rounding, min days,
     joint, and a mark on the rule in force."""
     modes = (
-        "、".join(term(m) for m in rule.counted_modes) if rule.counted_modes else say("全部", "all")
+        join_names(term(m) for m in rule.counted_modes) if rule.counted_modes else say("全部", "all")
     )
     return [
         rule.start.isoformat() if rule.start else say("(起始)", "(beginning)"),

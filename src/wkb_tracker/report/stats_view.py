@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say, term
 from wkb_tracker.domain.stats import SIMILARITY, Raised, Stats
 
 
@@ -226,7 +226,7 @@ def print_stats(view: dict[str, Any]) -> None:
                 block["district"] or say("(未填区)", "(no district)"),
                 block["leader"] or "",
                 block["count"],
-                "、".join(e["name"] for e in block["entities"][:DETAIL_ROWS]),
+                join_names(e["name"] for e in block["entities"][:DETAIL_ROWS]),
             ]
             for block in never
         ]
@@ -290,8 +290,8 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
                 e["visits"],
                 day(e["first"]),
                 day(e["last"]),
-                "、".join(e["districts"]),
-                "、".join(e["leaders"]),
+                join_names(e["districts"]),
+                join_names(e["leaders"]),
                 e["problems"],
                 e["repeat_problems"],
             ]
@@ -357,7 +357,7 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
                         e["name"],
                         e["id"],
                         e["type"] or "",
-                        "、".join(e["tags"]),
+                        join_names(e["tags"]),
                     ]
                     for block in view["never_visited"]
                     for e in block["entities"]

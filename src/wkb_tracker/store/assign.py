@@ -17,7 +17,7 @@ from typing import Any
 
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, add_months, now, parse_date, today
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.store.policy_files import (
     assignments_from_document,
     checked_policy,
@@ -213,7 +213,7 @@ def withdraw(root: Path, district: str, *, start: str, reason: str, by: str) -> 
                     "{d} has no entry from {f}; not yet in force (can be withdrawn): {p}",
                     d=policy.district_name(district_id),
                     f=day,
-                    p="、".join(pending) or say("无", "none"),
+                    p=join_names(pending) or say("无", "none"),
                 )
             )
         index, entry = chosen[0]

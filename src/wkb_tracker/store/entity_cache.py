@@ -15,18 +15,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.domain.entities import Entity
+from wkb_tracker.domain.entities import ENTITY_FIELDS, Entity
 from wkb_tracker.store import json_cache
 
 FILE = f"{json_cache.CACHE_DIR}/entities.json"
-VERSION = 2  # 2: each entry's name keys kept beside it
+# 2: each entry's name keys kept beside it; then the field list itself, so a field added to
+# ENTITY_FIELDS (and to Entity) changes the version with no edit here.
+VERSION = "2:" + ",".join(f"{spec.name}:{spec.kind}" for spec in ENTITY_FIELDS)
+_KEYS = len(ENTITY_FIELDS) + 1  # a row: the fields, the path, then the name keys
 
 
 def key(root: Path, folder: str) -> str | None:
     """A digest of every file's identity in `folder`; None when it cannot be listed."""
     import hashlib
 
-    digest = hashlib.blake2b(str(VERSION).encode(), digest_size=16)
+    digest = hashlib.blake2b(VERSION.encode(), digest_size=16)
     try:
         with os.scandir(root / folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
@@ -50,7 +53,7 @@ def read(root: Path, wanted: str | None) -> tuple[list[Entity], dict[str, list[s
     try:
         entities = [_decode(row) for row in raw["entities"]]
         keys = {
-            entity.id: list(row[15]) for entity, row in zip(entities, raw["entities"], strict=True)
+            entity.id: list(row[_KEYS]) for entity, row in zip(entities, raw["entities"], strict=True)
         }
         return entities, keys
     except (ValueError, KeyError, TypeError, IndexError):
@@ -72,48 +75,23 @@ def write(root: Path, wanted: str | None, entities: list[Entity]) -> None:
     json_cache.save(root, FILE, build)
 
 
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _encode(entity: Entity) -> list[Any]:
-    return [
-        entity.id,
-        entity.name,
-        list(entity.aliases),
-        entity.credit_code,
-        entity.district,
-        entity.district_id,
-        entity.type,
-        list(entity.tags),
-        entity.contact,
-        entity.created_by,
-        _time(entity.created_at),
-        entity.merged_into,
-        entity.merged_by,
-        _time(entity.merged_at),
-        entity.path,
-    ]
+    """A cache row: `ENTITY_FIELDS`' values in order (times as ISO text, lists), then the path."""
+    row: list[Any] = []
+    for spec in ENTITY_FIELDS:
+        value = getattr(entity, spec.name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        row.append(list(value) if isinstance(value, tuple) else value)
+    return [*row, entity.path]
 
 
 def _decode(row: list[Any]) -> Entity:
-    def moment(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value is not None else None
-
-    return Entity(
-        id=row[0],
-        name=row[1],
-        aliases=tuple(row[2]),
-        credit_code=row[3],
-        district=row[4],
-        district_id=row[5],
-        type=row[6],
-        tags=tuple(row[7]),
-        contact=row[8],
-        created_by=row[9],
-        created_at=moment(row[10]),
-        merged_into=row[11],
-        merged_by=row[12],
-        merged_at=moment(row[13]),
-        path=row[14],
-    )
+    values: dict[str, Any] = {}
+    for spec, value in zip(ENTITY_FIELDS, row, strict=False):
+        if spec.kind == "datetime" and value is not None:
+            value = datetime.fromisoformat(value)
+        elif spec.kind == "strs":
+            value = tuple(value)
+        values[spec.name] = value
+    return Entity(**values, path=row[len(ENTITY_FIELDS)])

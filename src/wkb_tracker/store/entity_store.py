@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain import dates, ids
+from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.credit_code import code_problem, normalise_code, parse_code
-from wkb_tracker.domain.entities import PREFIX, Entity, Register, listed
+from wkb_tracker.domain.dataset import Dataset
+from wkb_tracker.domain.entities import ENTITY_FIELDS, PREFIX, Entity, Register, listed
 from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.model import ENTITY_TYPES, Field
+from wkb_tracker.domain.i18n import join_names, say
+from wkb_tracker.domain.model import ENTITY_TYPES
 from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
 from wkb_tracker.store.root import ENTITIES_DIR
@@ -49,23 +51,6 @@ from wkb_tracker.store.storage import (
 
 CREATE_ATTEMPTS = 8
 
-# The on-disk format (a promise: later versions read every file an earlier one wrote).
-ENTITY_FIELDS = (
-    Field("id", "str"),
-    Field("name", "str"),
-    Field("aliases", "strs", required=False),
-    Field("credit_code", "str", required=False, nullable=True),
-    Field("district", "str", required=False, nullable=True),
-    Field("district_id", "str", required=False, nullable=True),
-    Field("type", "str", required=False, nullable=True),
-    Field("tags", "strs", required=False),
-    Field("contact", "text", required=False),
-    Field("created_by", "text", required=False),
-    Field("created_at", "datetime", required=False),
-    Field("merged_into", "str", required=False, nullable=True),
-    Field("merged_by", "text", required=False, nullable=True),
-    Field("merged_at", "datetime", required=False, nullable=True),
-)
 
 
 def entity_path(entity_id: str) -> str:
@@ -74,10 +59,6 @@ def entity_path(entity_id: str) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------------
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(value) if isinstance(value, list) else ()
 
 
 def entity_from_document(doc: Document) -> tuple[Entity | None, list[Problem]]:
@@ -101,46 +82,25 @@ def entity_from_document(doc: Document) -> tuple[Entity | None, list[Problem]]:
             p=entity_path(raw["id"]),
         )
         return None, [doc.problem(message, "id")]
-    return (
-        Entity(
-            id=raw["id"],
-            name=raw["name"],
-            aliases=_strings(raw.get("aliases")),
-            credit_code=raw.get("credit_code"),
-            district=raw.get("district"),
-            district_id=raw.get("district_id"),
-            type=raw.get("type"),
-            tags=_strings(raw.get("tags")),
-            contact=raw.get("contact") or "",
-            created_by=raw.get("created_by") or "",
-            created_at=raw.get("created_at"),
-            merged_into=raw.get("merged_into"),
-            merged_by=raw.get("merged_by"),
-            merged_at=raw.get("merged_at"),
-            path=doc.rel,
-        ),
-        [],
-    )
+    # A field the file leaves out, or writes as null, keeps the Entity's default ("" for a text,
+    # no aliases, no merge …).
+    values: dict[str, Any] = {
+        spec.name: tuple(value) if spec.kind == "strs" else value
+        for spec in ENTITY_FIELDS
+        if (value := raw.get(spec.name)) is not None
+    }
+    return Entity(**values, path=doc.rel), []
 
 
 def entity_to_mapping(entity: Entity) -> dict[str, Any]:
-    mapping: dict[str, Any] = {
-        "id": entity.id,
-        "name": entity.name,
-        "aliases": list(entity.aliases),
-        "credit_code": entity.credit_code,
-        "district": entity.district,
-        "district_id": entity.district_id,
-        "type": entity.type,
-        "tags": list(entity.tags),
-        "contact": entity.contact,
-        "created_by": entity.created_by,
-        "created_at": entity.created_at,
-    }
-    if entity.merged_into is not None:
-        mapping["merged_into"] = entity.merged_into
-        mapping["merged_by"] = entity.merged_by
-        mapping["merged_at"] = entity.merged_at
+    """The mapping an entity file holds, in `ENTITY_FIELDS` order; the merge fields only once
+    the entry is merged."""
+    mapping: dict[str, Any] = {}
+    for spec in ENTITY_FIELDS:
+        value = getattr(entity, spec.name)
+        if spec.omit_empty and not value:
+            continue
+        mapping[spec.name] = list(value) if isinstance(value, tuple) else value
     return mapping
 
 
@@ -226,6 +186,17 @@ def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Pro
     if not problems:
         entity_cache.write(root, wanted, found)
     return Register(found), problems
+
+
+def with_counting_register(root: Path, dataset: Dataset, rules: Iterable[CountingRule]) -> Dataset:
+    """`dataset` with the entity register attached when one of `rules` counts one contact per
+    entity and day (the only counting that asks which visits are to one entity: domain/identity);
+    `dataset` itself otherwise, with nothing read. The register's broken files are left out here
+    and reported by `wkb validate`."""
+    if not any(rule.one_per_entity_per_day for rule in rules):
+        return dataset
+    register, _problems = load_register(root)
+    return replace(dataset, register=register)
 
 
 def _line(root: Path, rel: str, *keys: str | int) -> int:
@@ -589,7 +560,7 @@ def apply_changes(
                     "{i} has no alias {a}; its aliases: {v}",
                     i=entity.id,
                     a=alias,
-                    v="、".join(aliases) or "-",
+                    v=join_names(aliases) or "-",
                 )
             )
         aliases.remove(alias)
@@ -715,25 +686,16 @@ def merge_entities(
     return kept[-1], merged[-1]
 
 
-def entity_view(entity: Entity, register: Register | None = None) -> dict[str, Any]:
-    """The public JSON shape of an entry (`entity list/show/add --format json`)."""
-    view: dict[str, Any] = {
-        "id": entity.id,
-        "name": entity.name,
-        "aliases": list(entity.aliases),
-        "credit_code": entity.credit_code,
-        "district": entity.district,
-        "district_id": entity.district_id,
-        "type": entity.type,
-        "tags": list(entity.tags),
-        "contact": entity.contact,
-        "created_by": entity.created_by,
-        "created_at": entity.created_at.isoformat() if entity.created_at else None,
-        "merged_into": entity.merged_into,
-        "merged_by": entity.merged_by,
-        "merged_at": entity.merged_at.isoformat() if entity.merged_at else None,
-        "path": entity.path,
-    }
+def entity_view(entity: Entity) -> dict[str, Any]:
+    """The public JSON shape of an entry (`entity list/show/add --format json`): every field of
+    `ENTITY_FIELDS` in order (null when unset), then `path`."""
+    view: dict[str, Any] = {}
+    for spec in ENTITY_FIELDS:
+        value = getattr(entity, spec.name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        view[spec.name] = list(value) if isinstance(value, tuple) else value
+    view["path"] = entity.path
     return view
 
 

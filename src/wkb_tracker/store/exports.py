@@ -9,13 +9,15 @@ existing export is replaced — the caller says so.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from wkb_tracker.domain.errors import RefusedWrite
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.store.json_cache import CACHE_DIR
 
 # Inside the records root, these hold records or wkb's own state: never an export's place.
-PROTECTED_FOLDERS = ("data", ".git", ".wkb-cache")
+PROTECTED_FOLDERS = ("data", ".git", CACHE_DIR)
 PROTECTED_FILES = ("wkb.toml", "wkb.local.toml")
 
 
@@ -65,8 +67,9 @@ def _within(path: Path, folder: Path) -> bool:
     return _same(path, folder) or _key(path).startswith(_key(folder) + os.sep)
 
 
-def write_export(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically (exact bytes); True when it replaced an existing file."""
+def write_export(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Write `data` (bytes, or pieces written as they come) to `path` atomically (exact bytes);
+    True when it replaced an existing file."""
     from wkb_tracker.store.storage import replace_bytes_atomic
 
     existed = os.path.lexists(path)

@@ -30,7 +30,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 MAX_ROWS = 200_000  # a 台账 is thousands of rows; this bounds memory on a hostile file
 MAX_BYTES = 100_000_000  # the file itself (a CSV is read whole)
@@ -229,7 +229,7 @@ UNCOMPUTED_NAMED = 5  # cells named in the warning; a whole column of formulas i
 
 
 def _uncomputed_warning(name: str, cells: list[str]) -> str:
-    shown = "、".join(cells[:UNCOMPUTED_NAMED]) + ("…" if len(cells) > UNCOMPUTED_NAMED else "")
+    shown = join_names(cells[:UNCOMPUTED_NAMED]) + ("…" if len(cells) > UNCOMPUTED_NAMED else "")
     return say(
         "{n}:{k} 个单元格是未保存计算结果的公式({c}),按空白读取;"
         "请在 Excel/WPS 中打开并保存后再导入",
@@ -266,7 +266,7 @@ def _read_xlsx(path: Path, wanted: str | None) -> Table:
                     "{n} has no worksheet {s!r}. Valid: {v}",
                     n=name,
                     s=wanted,
-                    v="、".join(names),
+                    v=join_names(names),
                 )
             )
         warnings = []

@@ -35,9 +35,9 @@ from typing import Any
 from wkb_tracker.domain import dates
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.entities import Entity, Register
-from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import UserError, WkbError
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.identity import Identities
 from wkb_tracker.domain.ledger_columns import (
     ENTITIES,
     RECTIFICATIONS,
@@ -54,6 +54,7 @@ from wkb_tracker.domain.ledger_columns import (
 )
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
 from wkb_tracker.domain.policy import Policy
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.ledger_files import Table
 
 
@@ -121,37 +122,11 @@ class Written:
 # -- keys ---------------------------------------------------------------------------------------
 
 
-class EntityIdentity:
-    """Who a visit's entity is, for recognising a row again: the register entry it stands for
-    now (by its `entity_id`, followed through merges, else by its name: exact, alias, normalised
-    or unique prefix), else its name key (entity_names.name_key: full-width/half-width, blanks,
-    brackets, 有限公司). So a visit imported before the register existed, or before two entries
-    were merged, is still the same contact as the row naming the registered entry."""
-
-    def __init__(self, register: Register | None) -> None:
-        self.register = register if register is not None and len(register) else None
-        self._by_name: dict[str, str] = {}
-
-    def __call__(self, name: str, entity_id: str | None) -> str:
-        if self.register is None:
-            return "name:" + name_key(name)
-        if entity_id:
-            current = self.register.canonical(entity_id)
-            if current is not None:
-                return "id:" + current.id
-        known = self._by_name.get(name)
-        if known is None:
-            match = self.register.resolve(name)
-            current = self.register.canonical(match.entity.id) if match.entity else None
-            known = "id:" + current.id if current is not None else "name:" + name_key(name)
-            self._by_name[name] = known
-        return known
-
-
-def visit_key(visit: Visit, identity: EntityIdentity | None = None) -> tuple[str, ...]:
-    """What makes a row the same contact again: date, district, leader and the entity (see
-    EntityIdentity)."""
-    who = (identity or EntityIdentity(None))(visit.entity, visit.entity_id)
+def visit_key(visit: Visit, identity: Identities | None = None) -> tuple[str, ...]:
+    """What makes a row the same contact again: date, district, leader and the entity
+    (domain/identity: a visit imported before the register existed, or before two entries were
+    merged, is still the same contact as the row naming the registered entry)."""
+    who = (identity or Identities(None)).key(visit)
     return (visit.date.isoformat(), visit.district_id, visit.leader, who)
 
 
@@ -412,7 +387,7 @@ def plan(
     labels = _labels(columns, kind)
     if register is None:
         register = Register()
-    identity = EntityIdentity(register)
+    identity = Identities(register)
     visit_pool = _Pool(visits, lambda visit: visit_key(visit, identity))
     item_pool = _Pool(items, item_key)
     for index in range(columns.header_row, len(table.rows)):
@@ -456,7 +431,7 @@ def _plan_row(
     visit_pool: _Pool,
     item_pool: _Pool,
     register: Register | None,
-    identity: EntityIdentity,
+    identity: Identities,
 ) -> PlannedRow:
     closed_on = values.get("closed")
     from wkb_tracker.store.rectification_store import refuse_sealed_item
@@ -540,7 +515,7 @@ def _plan_entity_row(
 
 # -- writing ------------------------------------------------------------------------------------
 
-LOCK_FILE = ".wkb-cache/import.lock"
+LOCK_FILE = f"{CACHE_DIR}/import.lock"
 
 
 @contextmanager
@@ -563,7 +538,7 @@ def write(root: Path, planned: Plan, written: Written) -> None:
     """Write every new record of `planned`, row by row, into `written` as it goes (so a failure
     midway still tells the caller what to commit). Each file is created atomically and
     exclusively; an item opened by a new visit is linked to the id the visit got on disk."""
-    from wkb_tracker.store.rectification_store import add_event_checked, write_new_item
+    from wkb_tracker.store.rectification_store import record, write_new_item
     from wkb_tracker.store.visits import write_new
 
     for row in planned.rows:
@@ -590,6 +565,6 @@ def write(root: Path, planned: Plan, written: Written) -> None:
                 written.paths.append(item.path)
                 written.items.append(item.id)
             for event in entry.events:
-                path = add_event_checked(root, item.id, event)
+                path = record(root, item.id, event)[1][0].path
                 written.paths.append(path)
                 written.events += 1

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.store.json_cache import CACHE_DIR
 
-EDIT_DIR = ".wkb-cache/edit"  # editor copies: git-ignored with the rest of .wkb-cache
+EDIT_DIR = f"{CACHE_DIR}/edit"  # editor copies: git-ignored with the rest of .wkb-cache
 EDIT_PREFIX = "wkb-"
 
 

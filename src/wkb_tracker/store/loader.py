@@ -22,6 +22,7 @@ from wkb_tracker.domain.model import EventFile, Rectification, Visit
 from wkb_tracker.store import settings
 from wkb_tracker.store.config import read_config
 from wkb_tracker.store.duplicates import one_per_id
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.parallel import in_two_halves
 from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
@@ -490,7 +491,7 @@ def other_temp_files(root: Path) -> list[str]:
     """Temp files a crash may leave beside the policy files, the seals, wkb.toml or the cache,
     and editor copies a killed `wkb visit edit` left in .wkb-cache/edit."""
     found = []
-    for folder in ("", "data", "data/sealed", "data/sealed/history", "data/entities", ".wkb-cache"):
+    for folder in ("", "data", "data/sealed", "data/sealed/history", "data/entities", CACHE_DIR):
         try:
             names = os.listdir(root / folder) if folder else os.listdir(root)
         except OSError:
@@ -571,7 +572,17 @@ def visit_months(root: Path) -> list[tuple[int, int]] | None:
     """The (year, month) folders under data/visits, in order; None when anything there is not a
     plain YYYY/MM folder (a stray file, a symlink, month 13): read everything at once then, so
     every oddity is reported as usual."""
-    folders = _month_folders(root, VISITS_DIR, None)
+    return _months_of(root, VISITS_DIR)
+
+
+def rectification_months(root: Path) -> list[tuple[int, int]] | None:
+    """Like `visit_months`, for data/rectifications (an item and its event files live in the
+    folder of its opened month)."""
+    return _months_of(root, RECTIFICATIONS_DIR)
+
+
+def _months_of(root: Path, directory: str) -> list[tuple[int, int]] | None:
+    folders = _month_folders(root, directory, None)
     if folders is None:
         return None
     months = [(int(rel[-7:-3]), int(rel[-2:])) for rel in folders]

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from wkb_tracker.domain.errors import ConcurrentChange
 from wkb_tracker.domain.i18n import say
+from wkb_tracker.store.json_cache import CACHE_DIR
 
-LOCK_DIR = ".wkb-cache/locks"
+LOCK_DIR = f"{CACHE_DIR}/locks"
 # A writer holds a lock for milliseconds (a commit: well under a second; a sync's rebase: a few
 # seconds). Waiting a minute covers a slow network share without hanging a clerk for good.
 WAIT_SECONDS = 60.0

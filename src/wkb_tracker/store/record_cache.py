@@ -39,12 +39,12 @@ from wkb_tracker.domain.model import (
     VoidMark,
 )
 from wkb_tracker.domain.rectification import settled_on
+from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.parallel import in_two_halves
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
-CACHE_DIR = ".wkb-cache"
 DATABASE = f"{CACHE_DIR}/records.sqlite"
 # The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
 # visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).
@@ -249,17 +249,23 @@ class FolderScan:
 
     __slots__ = ("files", "rel", "signature")
 
-    def __init__(self, rel: str, files: dict[str, tuple[int, str]]) -> None:
+    def __init__(self, rel: str, files: dict[str, tuple[int, str]], signature: str) -> None:
         self.rel = rel
         self.files = files
-        listing = repr(sorted(files.items())).encode("utf-8", "surrogateescape")
-        self.signature = blake2b(listing, digest_size=16).hexdigest()
+        self.signature = signature
 
 
-def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
-    """The folder's record files, or None if it holds anything but plain files (a symlink, a
-    subfolder): such a folder is read the slow way, where every oddity is reported."""
-    files: dict[str, tuple[int, str]] = {}
+# A record file as the signature sees it: name, size, mtime, ctime (ns) and inode. ctime and
+# inode too: an edit that keeps the size and puts the old mtime back (cp -p, rsync, touch -r)
+# still changes the ctime; a file replaced by another (a rename over it) changes the inode.
+_Stat = tuple[str, int, int, int, int]
+
+
+def _stat_records(root: Path, rel: str) -> list[_Stat] | None:
+    """Every record file of the folder, sorted by name; None if it holds anything but plain files
+    (a symlink, a subfolder): such a folder is read the slow way, where every oddity is
+    reported. One lstat per file, the least a change detector that sees in-place edits needs."""
+    found: list[_Stat] = []
     regular = stat.S_IFREG
     try:
         with os.scandir(root / rel) as entries:
@@ -268,18 +274,36 @@ def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
                 if name[0] == ".":
                     continue  # temp files and the like: never records
                 status = entry.stat(follow_symlinks=False)
-                if stat.S_IFMT(status.st_mode) != regular:
+                if status.st_mode & 0o170000 != regular:
                     return None
                 if name[-5:] == ".yaml":
-                    # ctime and inode too: an edit that keeps the size and puts the old mtime
-                    # back (cp -p, rsync, touch -r) still changes the ctime.
-                    files[name] = (
-                        status.st_size,
-                        f"{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}",
-                    )
+                    found.append(
+                        (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+                         status.st_ino)
+                    )  # fmt: skip
     except OSError:
         return None
-    return FolderScan(rel, files)
+    found.sort()
+    return found
+
+
+def _signature_of(found: list[_Stat]) -> str:
+    """The folder's signature: a digest of its files' names and numbers (any file added,
+    removed, renamed, rewritten or touched changes it)."""
+    digest = blake2b(digest_size=16)
+    digest.update("/".join([entry[0] for entry in found]).encode("utf-8", "surrogateescape"))
+    digest.update(repr([number for entry in found for number in entry[1:]]).encode())
+    return digest.hexdigest()
+
+
+def scan_month_folder(root: Path, rel: str) -> FolderScan | None:
+    """The folder's record files, or None if it holds anything but plain files (a symlink, a
+    subfolder): such a folder is read the slow way, where every oddity is reported."""
+    found = _stat_records(root, rel)
+    if found is None:
+        return None
+    files = {name: (size, f"{mtime}:{ctime}:{inode}") for name, size, mtime, ctime, inode in found}
+    return FolderScan(rel, files, _signature_of(found))
 
 
 SPLIT_SCAN_FROM = 20  # folders; a forked helper stats half of them when there are this many
@@ -295,8 +319,8 @@ def folder_signatures(root: Path, folders: list[str]) -> list[str | None]:
 
 
 def _signature(root: Path, rel: str) -> str | None:
-    scan = scan_month_folder(root, rel)
-    return scan.signature if scan is not None else None
+    found = _stat_records(root, rel)
+    return _signature_of(found) if found is not None else None
 
 
 class RecordCache:
@@ -443,6 +467,11 @@ class RecordCache:
                 self._reset()
 
 
+# Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
+# forks from 4,000), small enough that a first run never holds every parsed file (~1.5 KB each).
+PARSE_BATCH = 8000
+
+
 def cached_load(
     root: Path,
     kind: str,
@@ -469,6 +498,41 @@ def cached_load(
         irregular: list[str] = []
         stale: list[tuple[FolderScan, dict[str, tuple[int, str, str]]]] = []
         to_parse: list[str] = []
+        records: list[Any] = []
+        problems: list[Any] = []
+
+        def parse_stale() -> None:
+            """Parse the changed files of the stale folders so far (in one batch: split between
+            two processes), cache their rows and keep their records; then forget the parses. A
+            first run thus holds one batch of parsed files at a time, not every file (17.4)."""
+            parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))
+            for scan, old in stale:
+                rows: list[Row] = []
+                folder_records: list[Any] = []
+                for name in scan.files:
+                    record: Any
+                    done = parsed.get(f"{scan.rel}/{name}")
+                    if done is None:  # unchanged since it was cached
+                        row = old[name][2]
+                        record = decode(row)
+                    else:
+                        record, found = done
+                        problems.extend(found)
+                        if record is None:
+                            continue
+                        row = encode(record)
+                    rows.append((name, row, None, None, None))
+                    if kind == "visits":
+                        records.append(record)
+                    else:
+                        folder_records.append(record)
+                if kind != "visits":
+                    rows, kept = _item_rows(rows, folder_records, window, recorded_before)
+                    records.extend(kept)
+                cache.store(kind, scan, rows)
+            stale.clear()
+            to_parse.clear()
+
         signatures = folder_signatures(root, folders)
         for rel, signature in zip(folders, signatures, strict=True):
             if signature is not None and known.get(rel) == signature:
@@ -487,33 +551,9 @@ def cached_load(
                     for name, stats in scan.files.items()
                     if name not in old or old[name][:2] != stats
                 ]
-        parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))  # one batch: parallel
-        records: list[Any] = []
-        problems: list[Any] = []
-        for scan, old in stale:
-            rows: list[Row] = []
-            folder_records: list[Any] = []
-            for name in scan.files:
-                record: Any
-                done = parsed.get(f"{scan.rel}/{name}")
-                if done is None:  # unchanged since it was cached
-                    row = old[name][2]
-                    record = decode(row)
-                else:
-                    record, found = done
-                    problems += found
-                    if record is None:
-                        continue
-                    row = encode(record)
-                rows.append((name, row, None, None, None))
-                if kind == "visits":
-                    records.append(record)
-                else:
-                    folder_records.append(record)
-            if kind != "visits":
-                rows, kept = _item_rows(rows, folder_records, window, recorded_before)
-                records += kept
-            cache.store(kind, scan, rows)
+                if len(to_parse) >= PARSE_BATCH:
+                    parse_stale()
+        parse_stale()
         fresh_records = cache.fresh_records(
             kind, fresh, decode, window if kind != "visits" else None, recorded_before
         )

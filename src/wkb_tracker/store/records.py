@@ -13,10 +13,14 @@ from typing import Any
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import (
+    EVENT_FIELDS,
+    EVENT_FILE_FIELDS,
+    EVENT_KINDS,
+    EVENT_REQUIRES,
+    RECTIFICATION_FIELDS,
     VISIT_FIELDS,
     VOID_FIELDS,
     EventFile,
-    Field,
     Rectification,
     RectificationEvent,
     Visit,
@@ -25,63 +29,6 @@ from wkb_tracker.domain.model import (
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.store.schema import check_mapping
 from wkb_tracker.store.storage import Document
-
-RECTIFICATION_FIELDS = (
-    Field("id", "str"),
-    Field("problem", "str"),
-    Field("district", "str", nullable=True),
-    Field("district_id", "str", nullable=True),
-    Field("source", "str"),
-    Field("visit", "str", required=False, nullable=True),
-    Field("measure", "int", required=False, nullable=True),
-    Field("department", "text"),
-    Field("owner", "text"),
-    Field("opened", "date"),
-    Field("deadline", "date"),
-    Field("created_by", "text", required=False),
-    Field("created_at", "datetime", required=False),
-    Field("events", "list", required=False),
-    Field("late_reason", "str", required=False),
-    Field("late_approved_by", "text", required=False),
-    # 好差评 (measure 4): the review an item came from; written only when given (issue 15.4).
-    Field("review", "str", required=False),
-)
-# `followup` (回访, issue 15.4) is only ever written in its own file: an earlier version reports
-# that file as a problem and skips it (no crash); the closure beside it still counts.
-EVENT_KINDS = ("progress", "extend", "close", "reopen", "followup")
-EVENT_FIELDS = (
-    Field("kind", "str"),
-    Field("date", "date"),
-    Field("by", "text"),
-    Field("at", "datetime"),
-    Field("note", "str", required=False),
-    Field("deadline", "date", required=False),
-    Field("reason", "str", required=False),
-    Field("approved_by", "text", required=False),
-    Field("resolution", "str", required=False),
-    Field("late_reason", "str", required=False),
-    Field("satisfaction", "str", required=False),
-)
-# An event in its own file (`<item id>.<event id>.yaml` beside the item): the same fields, after
-# the event's id and its item's id.
-EVENT_FILE_FIELDS = (Field("id", "str"), Field("item", "str"), *EVENT_FIELDS)
-_EVENT_VALUES = (
-    "note",
-    "deadline",
-    "reason",
-    "approved_by",
-    "resolution",
-    "late_reason",
-    "satisfaction",
-)
-# What each kind of event must carry besides kind/date/by/at.
-EVENT_REQUIRES = {
-    "progress": ("note",),
-    "extend": ("deadline", "reason"),
-    "close": ("resolution",),
-    "reopen": ("reason",),
-    "followup": ("satisfaction",),
-}
 
 
 def visit_path(visit_id: str, day: date, district_id: str) -> str:
@@ -197,20 +144,8 @@ def _event_problems(
 
 
 def _event(raw: dict[str, Any], **origin: Any) -> RectificationEvent:
-    return RectificationEvent(
-        kind=raw["kind"],
-        date=raw["date"],
-        by=raw["by"],
-        at=raw["at"],
-        note=raw.get("note"),
-        deadline=raw.get("deadline"),
-        reason=raw.get("reason"),
-        approved_by=raw.get("approved_by"),
-        resolution=raw.get("resolution"),
-        late_reason=raw.get("late_reason"),
-        satisfaction=raw.get("satisfaction"),
-        **origin,
-    )
+    values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in EVENT_FIELDS}
+    return RectificationEvent(**values, **origin)
 
 
 def rectification_from_document(doc: Document) -> tuple[Rectification | None, list[Problem]]:
@@ -275,16 +210,12 @@ def event_file_from_document(doc: Document) -> tuple[EventFile | None, list[Prob
 
 
 def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
-    mapping: dict[str, Any] = {
-        "kind": event.kind,
-        "date": event.date,
-        "by": event.by,
-        "at": event.at,
-    }
-    for name in _EVENT_VALUES:
-        value = getattr(event, name)
-        if value is not None:
-            mapping[name] = value
+    """An event as written, in `EVENT_FIELDS` order; the fields it does not use left out."""
+    mapping: dict[str, Any] = {}
+    for spec in EVENT_FIELDS:
+        value = getattr(event, spec.name)
+        if spec.required or value is not None:
+            mapping[spec.name] = value
     return mapping
 
 
@@ -295,26 +226,15 @@ def event_file_mapping(item_id: str, event: RectificationEvent) -> dict[str, Any
 
 
 def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
-    mapping = {
-        "id": item.id,
-        "problem": item.problem,
-        "district": item.district,
-        "district_id": item.district_id,
-        "source": item.source,
-        "visit": item.visit,
-        "measure": item.measure,
-        "department": item.department,
-        "owner": item.owner,
-        "opened": item.opened,
-        "deadline": item.deadline,
-        "created_by": item.created_by,
-        "created_at": item.created_at,
-        "events": [event_to_mapping(event) for event in item.events if event.id is None],
-    }
-    if item.late_reason:
-        mapping["late_reason"] = item.late_reason
-    if item.late_approved_by:
-        mapping["late_approved_by"] = item.late_approved_by
-    if item.review:
-        mapping["review"] = item.review
+    """An item's file, in `RECTIFICATION_FIELDS` order: `events` holds only the events written
+    in the item's own file (the format before one file per event); fields marked `omit_empty`
+    only when set."""
+    mapping: dict[str, Any] = {}
+    for spec in RECTIFICATION_FIELDS:
+        value = getattr(item, spec.name)
+        if spec.name == "events":
+            value = [event_to_mapping(event) for event in value if event.id is None]
+        elif spec.omit_empty and not value:
+            continue
+        mapping[spec.name] = value
     return mapping

@@ -16,7 +16,7 @@ Functions take what a user typed (names, date texts) and refuse anything wrong w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import (
     MEASURE_NUMBERS,
     RECTIFICATION_SOURCES,
@@ -103,7 +103,7 @@ def parse_source(text: str) -> str:
 
 
 def source_choices() -> str:
-    return "、".join(
+    return join_names(
         f"{stored}({alias})"
         for stored, alias in RECTIFICATION_SOURCES.items()
         if stored != VISIT_SOURCE
@@ -224,8 +224,10 @@ def load_items(
     as_of: date | None = None,
     open_only: bool = False,
     known_on: date | None = None,
+    months: list[tuple[int, int]] | None = None,
 ) -> tuple[list[Rectification], list[Problem]]:
-    """Readable items, and the problems of the files that could not be read.
+    """Readable items, and the problems of the files that could not be read (of the items
+    opened in `months` only, when given: see `item_batches`).
 
     With `as_of`, items opened after it are left out; with `open_only` too, so are items whose
     history had ended closed by then (the cache answers such a question without reading them),
@@ -235,7 +237,9 @@ def load_items(
     window = None
     if as_of is not None:
         window = (as_of + timedelta(days=1) if open_only else None, as_of)
-    items, problems, _temps = load_rectifications(root, window=window, known_on=known_on)
+    items, problems, _temps = load_rectifications(
+        root, window=window, known_on=known_on, months=months
+    )
     # What reports leave out, lists leave out too: an unapproved entry merged into a sealed
     # month is counted nowhere until it is fixed (measure 17), and is warned about.
     from wkb_tracker.store.root import has_sealing_files
@@ -673,32 +677,44 @@ def _refuse_sealed(
 
 
 def _append(
-    root: Path, text: str, make: Callable[[Rectification], RectificationEvent]
-) -> tuple[Rectification, RectificationEvent]:
-    """Add the event `make` builds from the item as it is on disk now, refusing what the rules
-    refuse. Returns the item with the event, and the event (with its id and path)."""
+    root: Path, text: str, make: Callable[[Rectification], Sequence[RectificationEvent]]
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add the events `make` builds from the item as it is on disk now, in order, under the
+    item's lock: each is checked (check_event) after the history and the events before it, and
+    nothing is written unless all pass. Returns the item with the events, and the events (with
+    their ids and paths)."""
     rel = item_rel(root, text)
     _item_from(storage.read_yaml(root, rel))  # refuses broken files and symlinks leaving the root
     with storage.locked(root / rel):
         item = _whole_item(root, rel)
-        event = make(item)
-        check_event(root, item, event)
-        event = _write_event(root, item, event)
-    return replace(item, events=in_order([*item.events, event])), event
+        events = tuple(make(item))
+        for number, event in enumerate(events):
+            check_event(root, item, event, prior=(*item.events, *events[:number]))
+        written = tuple(_write_event(root, item, event) for event in events)
+    return replace(item, events=in_order([*item.events, *written])), written
 
 
-def add_event_checked(root: Path, item_id: str, event: RectificationEvent) -> str:
-    """Add an event built in advance (`close_event`, `progress_event`) to the item, re-checked
-    under the item's lock against its history on disk; returns the event file's path."""
-    _item, written = _append(root, item_id, lambda _item: event)
-    return written.path
+def record(
+    root: Path, item_id: str, *events: RectificationEvent
+) -> tuple[Rectification, tuple[RectificationEvent, ...]]:
+    """Add events built in advance (`progress_event`, `close_event`, `followup_event`,
+    `reopen_event`) to the item `item_id` names, in order: each re-checked under the item's lock
+    against its history on disk and the events before it; none written unless all pass.
+    Returns the item with them and the events as written (ids, paths)."""
+    return _append(root, item_id, lambda _item: events)
 
 
-def check_event(root: Path, item: Rectification, event: RectificationEvent) -> None:
-    """Refuse (UserError) an event the rules refuse after `item`'s history, or one dated in a
-    sealed month without an approver and a reason. The one check before any event is written
-    (and before `wkb import` plans one)."""
-    refusal = refuse_event(item, event, today=dates.today())
+def check_event(
+    root: Path,
+    item: Rectification,
+    event: RectificationEvent,
+    *,
+    prior: Sequence[RectificationEvent] | None = None,
+) -> None:
+    """Refuse (UserError) an event the rules refuse after `prior` (default: `item`'s history),
+    or one dated in a sealed month without an approver and a reason. The one check before any
+    event is written (and before `wkb import` plans one)."""
+    refusal = refuse_event(item, event, today=dates.today(), prior=prior)
     if refusal is not None:
         raise UserError(refusal.message)
     _refuse_sealed(root, event.date, event.approved_by, event.late_reason)
@@ -715,21 +731,22 @@ def _approval(approved_by: str | None, late_reason: str | None) -> dict[str, str
     }
 
 
-def add_progress(
-    root: Path,
-    item_id: str,
-    *,
-    note: str,
+def _typed_event(
+    kind: str,
     by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Add a progress note (allowed open or closed). In a sealed month: approver and reason."""
-    event = progress_event(
-        note=note, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
+    day: str | None,
+    approved_by: str | None,
+    late_reason: str | None,
+    *,
+    day_label: str = "--date",
+    **texts: tuple[str, str],
+) -> RectificationEvent:
+    """An event of `kind` from what a user typed: each text (value, the option it came from)
+    cleaned as prose, the day parsed (default today), the sealed-month approval cleaned. Not
+    yet checked against an item, not written."""
+    fields = {name: _prose(value, label) for name, (value, label) in texts.items()}
+    on = _day(day, day_label)
+    return _event(kind, on, by, **fields, **_approval(approved_by, late_reason))
 
 
 def progress_event(
@@ -741,9 +758,7 @@ def progress_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A progress note from typed values (not yet checked against an item, not written)."""
-    text = _prose(note, "--note")
-    on = _day(day, "--date")
-    return _event(PROGRESS, on, by, note=text, **_approval(approved_by, late_reason))
+    return _typed_event(PROGRESS, by, day, approved_by, late_reason, note=(note, "--note"))
 
 
 def extend(
@@ -764,29 +779,13 @@ def extend(
     extra = _approval(approved_by, late_reason)
     on = _day(day, "--date")
 
-    def make(item: Rectification) -> RectificationEvent:
+    def make(item: Rectification) -> tuple[RectificationEvent]:
         current = standing(item, today=dates.today()).deadline
         new = _term(deadline, current)
-        return _event(EXTEND, on, by, deadline=new, reason=why, **extra)
+        return (_event(EXTEND, on, by, deadline=new, reason=why, **extra),)
 
-    return _append(root, item_id, make)
-
-
-def close(
-    root: Path,
-    item_id: str,
-    *,
-    resolution: str,
-    by: str,
-    day: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Close an open item with its resolution. Refuses one already closed."""
-    event = close_event(
-        resolution=resolution, by=by, day=day, approved_by=approved_by, late_reason=late_reason
-    )
-    return _append(root, item_id, lambda _item: event)
+    item, (event,) = _append(root, item_id, make)
+    return item, event
 
 
 def close_event(
@@ -798,33 +797,9 @@ def close_event(
     late_reason: str | None = None,
 ) -> RectificationEvent:
     """A closure from typed values (not yet checked against an item, not written)."""
-    text = _prose(resolution, "--resolution")
-    on = _day(day, "--date")
-    return _event(CLOSE, on, by, resolution=text, **_approval(approved_by, late_reason))
-
-
-def followup(
-    root: Path,
-    item_id: str,
-    *,
-    satisfaction: str,
-    by: str,
-    day: str | None = None,
-    note: str | None = None,
-    approved_by: str | None = None,
-    late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Record a return visit (回访) to a closed item: the entity's satisfaction and a note.
-    Refuses an open item, a date before the closure and an unknown satisfaction."""
-    event = followup_event(
-        satisfaction=satisfaction,
-        by=by,
-        day=day,
-        note=note,
-        approved_by=approved_by,
-        late_reason=late_reason,
+    return _typed_event(
+        CLOSE, by, day, approved_by, late_reason, resolution=(resolution, "--resolution")
     )
-    return _append(root, item_id, lambda _item: event)
 
 
 def followup_event(
@@ -849,33 +824,29 @@ def followup_event(
                 v=" | ".join(SATISFACTION),
             )
         )
-    text = _prose(note, "--followup-note") if note else None
-    on = _day(day, "--followup-date")
-    return _event(
+    event = _typed_event(
         FOLLOWUP,
-        on,
         by,
-        note=text,
-        satisfaction=wanted,
-        **_approval(approved_by, late_reason),
+        day,
+        approved_by,
+        late_reason,
+        day_label="--followup-date",
+        **({"note": (note, "--followup-note")} if note else {}),
     )
+    return replace(event, satisfaction=wanted)
 
 
-def reopen(
-    root: Path,
-    item_id: str,
+def reopen_event(
     *,
     reason: str,
     by: str,
     day: str | None = None,
     approved_by: str | None = None,
     late_reason: str | None = None,
-) -> tuple[Rectification, RectificationEvent]:
-    """Reopen a closed item; it keeps the last deadline (extend it for a new one)."""
-    why = _prose(reason, "--reason")
-    on = _day(day, "--date")
-    extra = _approval(approved_by, late_reason)
-    return _append(root, item_id, lambda _item: _event(REOPEN, on, by, reason=why, **extra))
+) -> RectificationEvent:
+    """A reopening from typed values (not yet checked against an item, not written); the item
+    keeps its last deadline (extend it for a new one)."""
+    return _typed_event(REOPEN, by, day, approved_by, late_reason, reason=(reason, "--reason"))
 
 
 # -- views -----------------------------------------------------------------------------------
@@ -968,43 +939,75 @@ def select(
     status: open = not closed (overdue included); overdue; due-soon (open, not overdue, deadline
     within `due_soon_days`); closed; all. Refuses an unknown status, district, leader or department.
     """
-    if status not in STATUS_FILTERS:
-        raise UserError(
-            say(
-                "未知的状态 {s};可选:{v}",
-                "unknown status {s}; valid: {v}",
-                s=status,
-                v=" | ".join(STATUS_FILTERS),
-            )
-        )
     items = list(items)
-    district_id = policy.resolve_district(district) if district is not None else None
-    leader_name = policy.resolve_leader(leader) if leader is not None else None
-    wanted_department = department.strip() if department is not None else None
-    if wanted_department is not None:
-        known = {a.department for a in policy.assignments} | {i.department for i in items}
-        if wanted_department not in known:
+    wanted = ItemFilter(policy, status, district, leader, department)
+    wanted.check_department({item.department for item in items})
+    views = list(wanted.views(items, as_of=as_of, due_soon_days=due_soon_days))
+    views.sort(key=view_order)
+    return views
+
+
+def view_order(view: dict[str, Any]) -> tuple[int, date, date, str]:
+    """Most urgent first: overdue, open, closed; then by deadline, opened date and id."""
+    return (_STATUS_RANK[view["status"]], view["deadline"], view["opened"], view["id"])
+
+
+class ItemFilter:
+    """`rectify list`'s filters, checked: refuses an unknown status, district or leader at once,
+    and an unknown department once every item's department is known (`check_department`)."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        status: str,
+        district: str | None,
+        leader: str | None,
+        department: str | None,
+    ) -> None:
+        if status not in STATUS_FILTERS:
+            raise UserError(
+                say(
+                    "未知的状态 {s};可选:{v}",
+                    "unknown status {s}; valid: {v}",
+                    s=status,
+                    v=" | ".join(STATUS_FILTERS),
+                )
+            )
+        self.policy = policy
+        self.status = status
+        self.district_id = policy.resolve_district(district) if district is not None else None
+        self.leader = policy.resolve_leader(leader) if leader is not None else None
+        self.given_department = department
+        self.department = department.strip() if department is not None else None
+
+    def check_department(self, item_departments: set[str]) -> None:
+        if self.department is None:
+            return
+        known = {a.department for a in self.policy.assignments} | item_departments
+        if self.department not in known:
             raise UserError(
                 say(
                     "未知的责任部门 --department {d!r}。可选:{v}",
                     "unknown department --department {d!r}. Valid: {v}",
-                    d=department,
-                    v="、".join(sorted(known)),
+                    d=self.given_department,
+                    v=join_names(sorted(known)),
                 )
             )
-    views = []
-    for item in items:
-        if district_id is not None and item.district_id != district_id:
-            continue
-        if wanted_department is not None and item.department != wanted_department:
-            continue
-        view = item_view(item, policy, as_of, due_soon_days=due_soon_days)
-        if view is None or (leader_name is not None and view["leader"] != leader_name):
-            continue
-        if _matches(view, status):
-            views.append(view)
-    views.sort(key=lambda v: (_STATUS_RANK[v["status"]], v["deadline"], v["opened"], v["id"]))
-    return views
+
+    def views(
+        self, items: Iterable[Rectification], *, as_of: date, due_soon_days: int
+    ) -> Iterator[dict[str, Any]]:
+        """The views of the matching items, in the order of `items`."""
+        for item in items:
+            if self.district_id is not None and item.district_id != self.district_id:
+                continue
+            if self.department is not None and item.department != self.department:
+                continue
+            view = item_view(item, self.policy, as_of, due_soon_days=due_soon_days)
+            if view is None or (self.leader is not None and view["leader"] != self.leader):
+                continue
+            if _matches(view, self.status):
+                yield view
 
 
 def _matches(view: dict[str, Any], status: str) -> bool:

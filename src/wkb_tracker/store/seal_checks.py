@@ -216,6 +216,7 @@ def _add_left_out_files(data: Dataset, files_of: dict[str, set[str]]) -> None:
 def _check_seal(
     data: Dataset, seal: Seal, files_of: dict[str, set[str]], month_visits: list[Visit]
 ) -> Iterator[Problem]:
+    from wkb_tracker.store.entity_store import with_counting_register
     from wkb_tracker.store.sealing import figure_changes, figures_of
 
     sealed_ids = set()
@@ -268,13 +269,10 @@ def _check_seal(
         # Only the sealed visits: a declared late entry may add to the month, by design.
         sealed_visits = [visit for visit in present.values() if visit.id in sealed_ids]
         month_data = Dataset(data.root, data.config, data.policy, visits=sealed_visits)
+        rule = seal.counting_rule(data.monthly_minimum, data.config.monthly_minimum)
+        month_data = with_counting_register(data.root, month_data, [rule])
         changes = figure_changes(
-            seal.figures,
-            figures_of(
-                month_data,
-                date(seal.year, seal.month, 1),
-                seal.counting_rule(data.monthly_minimum, data.config.monthly_minimum),
-            ),
+            seal.figures, figures_of(month_data, date(seal.year, seal.month, 1), rule)
         )
         if changes:
             yield Problem(

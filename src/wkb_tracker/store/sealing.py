@@ -13,7 +13,7 @@ record (who, when, why, approved by), and the next `month close` writes a new ve
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -198,9 +198,12 @@ def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
 def month_figures(root: Path, first: date) -> dict[str, Any]:
     """The month's report figures at sealing time: per leader and district, contacts, required
     and status (measure 14), so a later report can be compared with what was sealed."""
+    from wkb_tracker.store.entity_store import with_counting_register
     from wkb_tracker.store.loader import load
 
-    return figures_of(load(root, months=[(first.year, first.month)]), first)
+    dataset = load(root, months=[(first.year, first.month)])
+    rule = dataset.rule_book.for_month(first.year, first.month)
+    return figures_of(with_counting_register(root, dataset, [rule]), first)
 
 
 def month_rule(root: Path, first: date) -> CountingRule:
@@ -275,6 +278,21 @@ def figure_changes(sealed: dict[str, Any], now: dict[str, Any]) -> list[str]:
                 )
             )
     return changes
+
+
+def months_to_seal(root: Path, day: date, grace: int, tracking_start: str | None) -> list[str]:
+    """Months not sealed whose 补录 window (`late_grace_days` after the month's end) has closed
+    by `day`, from `tracking_start` on, oldest first (at most the last 12): what `wkb remind`
+    asks the office to seal."""
+    rows, _problems = month_statuses(root)
+    ready = []
+    for row in rows:
+        year, month = int(row["month"][:4]), int(row["month"][5:7])
+        if row["state"] == "sealed" or (tracking_start and row["month"] < tracking_start):
+            continue
+        if month_bounds(year, month)[1] + timedelta(days=grace) < day:
+            ready.append(row["month"])
+    return sorted(ready)[-12:]
 
 
 def month_statuses(root: Path) -> tuple[list[dict[str, Any]], list[Problem]]:

@@ -15,7 +15,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -674,7 +674,7 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _write_temp(directory: Path, data: bytes) -> Path:
+def _write_temp(directory: Path, data: bytes | Iterable[bytes]) -> Path:
     try:
         handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     except OSError as error:  # a folder without write permission, a read-only file system
@@ -690,7 +690,11 @@ def _write_temp(directory: Path, data: bytes) -> Path:
         if os.name != "nt":
             os.fchmod(handle, _file_mode())
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:  # a document made piece by piece (a streamed export)
+                for chunk in data:
+                    stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
     except BaseException:
@@ -875,8 +879,9 @@ def replace_atomic(path: Path, text: str) -> None:
     _fsync_directory(path.parent)
 
 
-def replace_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` exactly as given (an export: CSV, xlsx, docx, HTML), replacing an
+def replace_bytes_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or pieces of them written as they come) to `path` exactly as given
+    (an export: CSV, xlsx, docx, HTML), replacing an
     existing file in one rename: a reader sees the old file or the whole new one, never a part.
     Refuses (RefusedWrite) a folder that cannot be created or written, as record writes do."""
     ensure_folder(path)

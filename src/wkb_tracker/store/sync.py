@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain.errors import UserError, WkbError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.store import gitops
 from wkb_tracker.store.root import DATA, ENTITIES_DIR, RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 
@@ -513,11 +513,11 @@ def summary(result: SyncResult) -> str:
     if got.entities_changed:
         parts.append(say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed))
     if got.reopened:
-        parts.append(say("重开 {m}", "reopened {m}", m=say("、", ", ").join(got.reopened)))
+        parts.append(say("重开 {m}", "reopened {m}", m=join_names(got.reopened)))
     if got.sealed:
-        parts.append(say("封存 {m}", "sealed {m}", m=say("、", ", ").join(got.sealed)))
+        parts.append(say("封存 {m}", "sealed {m}", m=join_names(got.sealed)))
     if got.removed:  # only by hand (wkb never deletes a record): named, so nobody misses it
-        names = say("、", ", ").join(got.removed[:3]) + (" …" if len(got.removed) > 3 else "")
+        names = join_names(got.removed[:3]) + (" …" if len(got.removed) > 3 else "")
         parts.append(
             say(
                 "删除 {n} 个记录文件({f})",
@@ -527,12 +527,12 @@ def summary(result: SyncResult) -> str:
             )
         )
     if got.other:  # named: the shared config or the responsibility table changed for everyone
-        names = say("、", ", ").join(got.other[:3]) + (" …" if len(got.other) > 3 else "")
+        names = join_names(got.other[:3]) + (" …" if len(got.other) > 3 else "")
         parts.append(say("{n} 个其他文件({f})", "{n} other files ({f})", n=len(got.other), f=names))
     if parts:
-        text = say("收到 ", "received ") + say("、", ", ").join(parts)
+        text = say("收到 ", "received ") + join_names(parts)
         if got.recorders:
-            text += say(",来自 {p}", " from {p}", p=say("、", ", ").join(got.recorders))
+            text += say(",来自 {p}", " from {p}", p=join_names(got.recorders))
     elif got.commits:
         text = say(
             "收到 {n} 个提交(无记录变动)", "received {n} commits (no record changes)", n=got.commits

@@ -32,9 +32,9 @@ ALL = (TABLE, JSON, CSV, MARKDOWN, XLSX, DOCX, HTML)
 # the default of the show/add commands; `md` is what people type).
 ALIASES = {"text": TABLE, "md": MARKDOWN, "excel": XLSX, "word": DOCX, "htm": HTML}
 
-# What each kind of command makes (the order is the vocabulary's).
-REPORT_FORMATS = (TABLE, JSON, CSV, MARKDOWN, XLSX, HTML)
-LIST_FORMATS = (TABLE, JSON, CSV, MARKDOWN, XLSX, HTML)
+# What each kind of command makes (the order is the vocabulary's): a report, `due`, `stats` and
+# every list make the same set (each from its JSON view and its sheets); the 通报 is a document.
+EXPORT_FORMATS = (TABLE, JSON, CSV, MARKDOWN, XLSX, HTML)
 BULLETIN_FORMATS = (DOCX, MARKDOWN)
 
 # Formats that are bytes for a file, never text for a console.

@@ -12,7 +12,7 @@ keeps its default, so the office may change only the title. Placeholders are wri
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -255,14 +255,23 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
     }
 
 
+def overdue_items(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The overdue ones of the report's item views, longest overdue first (then by id): the
+    order a bulletin names them in."""
+    overdue = [view for view in items if view["status"] == "overdue"]
+    overdue.sort(key=lambda view: (-int(str(view["overdue_days"])), str(view["id"])))
+    return overdue
+
+
 def make_bulletin(
     report: Mapping[str, Any],
-    overdue_items: Sequence[Mapping[str, Any]],
+    items: Iterable[Mapping[str, Any]],
     template: Mapping[str, str],
     made_on: date,
 ) -> Bulletin:
-    """The bulletin of `report` (its JSON view): the figures in the opening paragraph, a row per
-    leader × district, a line per district-month short of the minimum, a line per overdue item."""
+    """The bulletin of `report` (its JSON view) and the views of the items it counts: the
+    figures in the opening paragraph, a row per leader × district, a line per district-month
+    short of the minimum, a line per overdue item (`overdue_items`)."""
     from wkb_tracker.report.formats.report_sheets import status_word
 
     values = figures(report, made_on)
@@ -314,7 +323,7 @@ def make_bulletin(
                 "days": item.get("overdue_days") or 0,
             },
         )
-        for item in overdue_items
+        for item in overdue_items(items)
     ]
     # Assignments before tracking_start are not assessed: say so rather than print 0/0 as if they
     # had been (a bulletin for such a period would otherwise read "0项未达到").

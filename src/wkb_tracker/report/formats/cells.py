@@ -31,6 +31,14 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def day_cell(value: Any) -> date | None:
+    """A JSON view's date (`2026-10-08`, or a timestamp's first ten characters) as a date cell;
+    None for no date."""
+    if value is None or value == "" or isinstance(value, date):
+        return value or None
+    return date.fromisoformat(str(value)[:10])
+
+
 @dataclass(frozen=True, slots=True)
 class Styled:
     """A cell shown as `text` and coloured by `key` (a status such as met/short/pending)."""

@@ -66,6 +66,7 @@ svg { display: block; max-width: 100%; height: auto; }
 svg text { font-family: inherit; }
 .legend span { display: inline-block; padding: 0 8px; margin-right: 6px; border-radius: 3px; }
 ul.notes { color: #444; font-size: 13px; padding-left: 20px; }
+ul.notes li.detail { margin-left: 16px; list-style: circle; }
 footer { margin-top: 28px; color: #666; font-size: 12px; border-top: 1px solid #ccc; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -296,6 +297,19 @@ def _footer(about: About) -> str:
     )
 
 
+def _summary_html(report: Mapping[str, Any]) -> str:
+    """The summary the table and Markdown print (report_render.summary_lines): its first line
+    as a paragraph, the rest as a list (a detail line's leading blanks become nesting)."""
+    from wkb_tracker.report.report_render import summary_lines
+
+    first, *rest = summary_lines(report)
+    items = "".join(
+        f'<li class="{"detail" if line.startswith("  ") else "line"}">{_e(line.strip())}</li>'
+        for line in rest
+    )
+    return f"<p>{_e(first)}</p>" + (f'<ul class="notes">{items}</ul>' if items else "")
+
+
 def report_html(
     report: Mapping[str, Any], items: Sequence[Mapping[str, Any]], about: About
 ) -> bytes:
@@ -317,20 +331,10 @@ def report_html(
         f"{_e(status_word(key))}</span>"
         for key in ("met", "short", "pending", "not_tracked")
     )
-    summary = report["summary"]
     sections = [
         '<section id="leaders">'
         f"<h2>{_e(say('责任领导汇总', 'Per leader'))}</h2>"
-        + _e(
-            say(
-                "责任领导 {n} 位:达标 {m},未达标 {s},进行中 {p}。",
-                "{n} leaders: {m} met, {s} short, {p} pending.",
-                n=summary["leaders"],
-                m=summary["met"],
-                s=summary["short"],
-                p=summary["pending"],
-            )
-        )
+        + _summary_html(report)
         + table_html(summary_sheet(report), table_id="leader-table")
         + "</section>",
         '<section id="heat">'

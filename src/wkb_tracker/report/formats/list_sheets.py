@@ -7,17 +7,19 @@ workbook sorts and sums them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 from wkb_tracker.domain.i18n import say, term
-from wkb_tracker.report.formats.cells import DATE, INTEGER, STATUS, Cell, Column, Sheet, Styled
-
-
-def _day(value: Any) -> date | None:
-    if value is None or value == "" or isinstance(value, date):
-        return value or None
-    return date.fromisoformat(str(value)[:10])
+from wkb_tracker.report.formats.cells import (
+    DATE,
+    INTEGER,
+    STATUS,
+    Cell,
+    Column,
+    Sheet,
+    Styled,
+    day_cell,
+)
 
 
 def visit_columns() -> tuple[Column, ...]:
@@ -42,7 +44,7 @@ def visit_cells(view: Mapping[str, Any]) -> list[Cell]:
     void = bool(view["void"])
     return [
         view["id"],
-        _day(view["date"]),
+        day_cell(view["date"]),
         view["district"],
         view["leader"],
         view["entity"],
@@ -90,11 +92,17 @@ ITEM_KEYS = (
 )
 
 
+def bureau_word() -> str:
+    """What a sheet shows for an item of no district (a bureau-internal one)."""
+    return say("(局内)", "(bureau)")
+
+
 def item_columns() -> tuple[Column, ...]:
     return tuple(Column(say(zh, en), kind or "text") for _key, zh, en, kind in ITEM_KEYS)
 
 
-# The words `rectify list` has always shown, and the fill each gets.
+# An item's standing → (Chinese, English, colour key). `rectify list` has always said 已关闭 /
+# 逾期关闭; the report says 按期办结 / 超期办结, measure 17's words for the same two standings.
 LIST_WORDS = {
     "open": ("进行中", "open", "open"),
     "due_soon": ("即将到期", "due soon", "due_soon"),
@@ -102,28 +110,50 @@ LIST_WORDS = {
     "closed": ("已关闭", "closed", "closed_on_time"),
     "closed_late": ("逾期关闭", "closed late", "closed_late"),
 }
+REPORT_WORDS = {
+    **LIST_WORDS,
+    "closed": ("按期办结", "closed on time", "closed_on_time"),
+    "closed_late": ("超期办结", "closed late", "closed_late"),
+}
 
 
-def item_word(view: Mapping[str, Any]) -> Styled:
-    status = view.get("status") or "open"
-    if status == "open" and view.get("due_soon"):
-        status = "due_soon"
-    elif status == "closed" and view.get("closed_late"):
-        status = "closed_late"
-    zh, en, key = LIST_WORDS.get(status, LIST_WORDS["open"])
+def standing(status: str | None, due_soon: bool | None, closed_late: bool | None) -> str:
+    """An item's standing, a key of LIST_WORDS: its status (open | overdue | closed), with
+    open items due soon and closures after the deadline told apart."""
+    if status == "open" and due_soon:
+        return "due_soon"
+    if status == "closed" and closed_late:
+        return "closed_late"
+    return status if status in LIST_WORDS else "open"
+
+
+def view_standing(view: Mapping[str, Any]) -> str:
+    """`standing` of an item's view (rectification_store.item_view)."""
+    return standing(view.get("status"), view.get("due_soon"), view.get("closed_late"))
+
+
+def item_word(
+    view: Mapping[str, Any], words: Mapping[str, tuple[str, str, str]] = LIST_WORDS
+) -> Styled:
+    """An item's standing as words and a colour key."""
+    zh, en, key = words[view_standing(view)]
     return Styled(say(zh, en), key)
 
 
-def item_cells(view: Mapping[str, Any]) -> list[Cell]:
+def item_cells(
+    view: Mapping[str, Any], words: Mapping[str, tuple[str, str, str]] = LIST_WORDS
+) -> list[Cell]:
     cells: list[Cell] = []
     for key, _zh, _en, kind in ITEM_KEYS:
         value = view.get(key)
         if key == "status":
-            cells.append(item_word(view))
+            cells.append(item_word(view, words))
         elif kind == DATE:
-            cells.append(_day(value))
+            cells.append(day_cell(value))
         elif key == "source" and value:
             cells.append(term(value))
+        elif key == "district":
+            cells.append(value or bureau_word())
         else:
             cells.append(value)
     return cells
@@ -181,10 +211,10 @@ def due_sheets(due: Mapping[str, Any]) -> list[Sheet]:
             [
                 item["id"],
                 item["problem"],
-                item["district"] or say("(局内)", "(bureau)"),
+                item["district"] or bureau_word(),
                 item["leader"] or "",
                 item["owner"],
-                _day(item["deadline"]),
+                day_cell(item["deadline"]),
                 Styled(say("逾期", "overdue"), "overdue")
                 if item["status"] == "overdue"
                 else Styled(say("即将到期", "due soon"), "due_soon"),

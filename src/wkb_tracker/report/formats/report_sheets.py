@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from wkb_tracker.domain.i18n import say, term
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats.cells import (
-    DATE,
     INTEGER,
     RATE,
     STATUS,
@@ -21,7 +20,9 @@ from wkb_tracker.report.formats.cells import (
     Column,
     Sheet,
     Styled,
+    day_cell,
 )
+from wkb_tracker.report.formats.list_sheets import REPORT_WORDS, item_cells, item_columns
 
 # Measure 15 (限期整改): how a closure is judged; the same rule `wkb report --explain` states.
 LATENESS_RULE = (
@@ -47,20 +48,6 @@ def status_word(status: str) -> str:
     return word(status)
 
 
-def item_word(view: Mapping[str, Any]) -> Styled:
-    """An item's standing as words and a colour key: 逾期 / 进行中 / 按期办结 / 超期办结."""
-    status = view.get("status")
-    if status == "closed":
-        if view.get("closed_late"):
-            return Styled(say("超期办结", "closed late"), "closed_late")
-        return Styled(say("按期办结", "closed on time"), "closed_on_time")
-    if status == "overdue":
-        return Styled(say("逾期", "overdue"), "overdue")
-    if view.get("due_soon"):
-        return Styled(say("即将到期", "due soon"), "due_soon")
-    return Styled(say("进行中", "open"), "open")
-
-
 def report_item_ids(report: Mapping[str, Any]) -> list[str]:
     """The ids of the items a report (JSON with `--explain`) counts: open at its snapshot (overdue
     included) or closed within its period, leaders' and bureau-wide, each once, in order."""
@@ -72,12 +59,6 @@ def report_item_ids(report: Mapping[str, Any]) -> list[str]:
             for item_id in ids.get(key, []):
                 seen.setdefault(item_id, None)
     return list(seen)
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 def _styled(status: str) -> Styled:
@@ -161,35 +142,17 @@ def detail_sheet(report: Mapping[str, Any]) -> Sheet:
 
 
 def items_sheet(items: Iterable[Mapping[str, Any]]) -> Sheet:
+    """The items a report counts: `rectify list`'s columns (one wording), standings in measure
+    17's words, then how many days overdue and how many extensions."""
     columns = (
-        Column(say("编号", "id")),
-        Column(say("问题", "problem")),
-        Column(say("分工区", "district")),
-        Column(say("责任领导", "leader")),
-        Column(say("责任部门", "department")),
-        Column(say("责任人", "owner")),
-        Column(say("来源", "source")),
-        Column(say("立项日期", "opened"), DATE),
-        Column(say("期限", "deadline"), DATE),
-        Column(say("状态", "status"), STATUS),
+        *item_columns(),
         Column(say("逾期天数", "days overdue"), INTEGER),
-        Column(say("关闭日期", "closed"), DATE),
         Column(say("延期次数", "extensions"), INTEGER),
     )
     rows: list[list[Cell]] = [
         [
-            view["id"],
-            view["problem"],
-            view.get("district") or say("(局内)", "(bureau)"),
-            view.get("leader") or "",
-            view.get("department") or "",
-            view.get("owner") or "",
-            term(view["source"]) if view.get("source") else "",
-            _day(view["opened"]),
-            _day(view["deadline"]),
-            item_word(view),
+            *item_cells(view, REPORT_WORDS),
             view.get("overdue_days") or 0,
-            _day(view.get("closed")),
             view.get("extensions") or 0,
         ]
         for view in items
@@ -242,11 +205,11 @@ def about_sheet(report: Mapping[str, Any], about: About) -> Sheet:
     period = report["period"]
     rows: list[list[Cell]] = [
         [say("统计期", "period"), period["label"]],
-        [say("起始", "from"), _day(period["from"])],
-        [say("截止", "to"), _day(period["to"])],
-        [say("统计日(as-of)", "as of"), _day(report["as_of"])],
-        [say("快照日", "snapshot"), _day(report["snapshot"])],
-        [say("所知截至(known-on)", "known on"), _day(report.get("known_on"))],
+        [say("起始", "from"), day_cell(period["from"])],
+        [say("截止", "to"), day_cell(period["to"])],
+        [say("统计日(as-of)", "as of"), day_cell(report["as_of"])],
+        [say("快照日", "snapshot"), day_cell(report["snapshot"])],
+        [say("所知截至(known-on)", "known on"), day_cell(report.get("known_on"))],
         [
             say("联系次数规则(第十四条)", "contacts rule (measure 14)"),
             say(
@@ -273,7 +236,7 @@ def about_sheet(report: Mapping[str, Any], about: About) -> Sheet:
         [say("开始跟踪", "tracking start"), report.get("tracking_start") or ""],
         [
             say("已封存月份(正式数字)", "sealed months (official figures)"),
-            "、".join(f"{s['month']} v{s['version']}" for s in report.get("sealed_months", [])),
+            join_names(f"{s['month']} v{s['version']}" for s in report.get("sealed_months", [])),
         ],
         [say("生成", "made by"), f"wkb {about.version}"],
         [say("记录库提交", "records commit"), about.commit or say("(无)", "(none)")],

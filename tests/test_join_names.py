@@ -1,0 +1,30 @@
+"""Lists in messages (issue 12.2): one helper, `i18n.join_names`, joins with 、 in Chinese and
+", " in English, so an English message never reads "Valid: 胡军、赵峰"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wkb_tracker.domain.i18n import join_names
+from wkb_tracker.domain.settings import Settings, using
+
+ADD = ("visit", "add", "--date", "2026-11-03", "--entity", "某公司", "--type", "team")
+
+
+def test_join_names__by_language() -> None:
+    assert join_names(["胡军", "赵峰"]) == "胡军、赵峰"
+    with using(Settings(lang="en")):
+        assert join_names(["胡军", "赵峰"]) == "胡军, 赵峰"
+        assert join_names(iter(["{x}"])) == "{x}"  # values are never a format template
+    assert join_names([]) == ""
+
+
+def test_unknown_leader_and_district__english_lists_with_commas(wkb: Any) -> None:
+    leader = wkb(*ADD, "--district", "东湖", "--with", "火星人", "--lang", "en")
+    assert leader.exit_code == 2
+    assert "Valid: 胡军, 赵峰, " in leader.stderr and "、" not in leader.stderr
+    district = wkb(*ADD, "--district", "火星", "--lang", "en")
+    assert district.exit_code == 2
+    assert "Valid: 东湖高新区, 武汉开发区, " in district.stderr and "、" not in district.stderr
+    chinese = wkb(*ADD, "--district", "东湖", "--with", "火星人")
+    assert "可选:胡军、赵峰、" in chinese.stderr
