@@ -128,7 +128,10 @@ def write(root: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
+def generate(
+    out: Path, visits: int, seed: int, end: date, per_month: int = 60
+) -> dict[str, int]:
+    """`visits` visits up to `end`, about `per_month` per district-month (the months follow)."""
     rng = random.Random(seed)
     if out.exists():
         # Only ever a folder this script made (or an empty one): OUT_DIR given by mistake must
@@ -153,9 +156,10 @@ def generate(out: Path, visits: int, seed: int, end: date) -> dict[str, int]:
         stream.write("    department: 项目中心\n    contact: 亓巍\n    from: 2025-03-01\n")
     policy, problems = load_policy(out)
     assert not problems, problems
-    # About 60 contacts per district-month, over at most the months since the notice took effect
-    # (2021-07): a larger N makes the months denser rather than reaching before the table.
-    months_count = max(1, -(-visits // (14 * 60)))
+    # About 60 contacts per district-month (`per_month`), over at most the months since the notice
+    # took effect (2021-07): a larger N makes the months denser rather than reaching before the
+    # table. The tests ask for fewer per month to get several months from a few hundred visits.
+    months_count = max(1, -(-visits // (14 * per_month)))
     notice = date(2021, 7, 1)
     first_month = max(notice, add_months(date(end.year, end.month, 1), -(months_count - 1)))
     months = months_between(first_month, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,13 @@ def _build_once() -> None:
 
 
 _build_once()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is imported and collected by now lives to the end of the run: frozen out of the
+    garbage collector's sight, a full collection (20-odd in a run) no longer walks it each time
+    (~2 s of CPU in a run on one core, a few tenths with it frozen)."""
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
+from budget import THOROUGH  # noqa: E402
 from gitrepo import git  # noqa: E402
 
 QUERIES = [
@@ -35,7 +36,12 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("gen") / "records"
-    generate(root, 400, seed=5, end=date(2026, 10, 31))
+    # October 2026: 400 visits at the bench's density in the thorough profile, 160 (12 per
+    # district-month) in the quick one.
+    if THOROUGH:
+        generate(root, 400, seed=5, end=date(2026, 10, 31))
+    else:
+        generate(root, 160, seed=5, end=date(2026, 10, 31), per_month=12)
     return root
 
 

@@ -9,36 +9,18 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from builders import make_item, write_item
-from inprocess import command, fork, gate, invoke, run, wait
+from inprocess import invoke, run, workers
 from wkb_tracker.store.loader import load, record_files
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, init_root
 
 RECORDED = re.compile(r"^已记录走访 (V\d{8}-[0-9A-Z]{6}):", re.MULTILINE)
 DISTRICTS = ("donghu", "hanyang", "jiangxia", "wuchang", "hongshan")
-
-
-def workers(count: int, work: Callable[[int], int], output: Path | None = None) -> list[int]:
-    """Fork `count` children that start `work(n)` together; their exit statuses."""
-    command()  # built once, inherited
-    wait_for_start, start = gate()
-
-    def child(number: int) -> Callable[[], int]:
-        def body() -> int:
-            wait_for_start()
-            return work(number)
-
-        return body
-
-    pids = [fork(child(n), output=output / f"{n}.out" if output else None) for n in range(count)]
-    start(count)
-    return [wait(pid) for pid in pids]
 
 
 def validate_clean(root: Path) -> str:
@@ -106,7 +88,12 @@ def test_rectify_progress__two_processes_50_notes_each_on_one_item_keep_all_100(
 
 def test_rectify_close__four_racing_closers_close_the_item_exactly_once(root: Path) -> None:
     """The loser re-reads under the lock, sees the item closed, and is refused (exit 2)."""
-    rels = [write_item(root, make_item(date(2026, 11, 2))) for _ in range(10)]
+    rels = [write_item(root, make_item(date(2026, 11, 2))) for _ in range(11)]
+    warm = rels.pop().rsplit("/", 1)[1].removesuffix(".yaml")
+    # closed here first: the 40 children inherit what `rectify close` imports (0.1 s each)
+    assert (
+        invoke("--root", str(root), "rectify", "close", warm, "--resolution", "办结").exit_code == 0
+    )
     for rel in rels:
         item_id = rel.rsplit("/", 1)[1].removesuffix(".yaml")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepo import VISIT, clean, git, init, ok, subjects, without_identity, wkb
+from gitrepo import VISIT, clean, from_template, git, init, ok, subjects, without_identity, wkb
 
 
 @pytest.fixture(autouse=True)
@@ -16,19 +16,24 @@ def _not_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WKB_INTERACTIVE", raising=False)
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> tuple[Path, Path]:
-    """A bare remote; 张三 ran `wkb init` in his clone and synced; 李四 cloned it."""
-    remote = tmp_path / "office.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    first, second = tmp_path / "zhang", tmp_path / "li"
-    git(tmp_path, "clone", "-q", str(remote), str(first))
+def _office(folder: Path) -> None:
+    remote = folder / "office.git"
+    git(folder, "init", "-q", "--bare", "-b", "main", str(remote))
+    first, second = folder / "zhang", folder / "li"
+    git(folder, "clone", "-q", str(remote), str(first))
     git(first, "config", "user.name", "张三")
     assert init(first).exit_code == 0
     assert ok(first, "sync").stdout == "已同步 origin/main:没有新记录;推送 1 个本地提交\n"
-    git(tmp_path, "clone", "-q", str(remote), str(second))
+    git(folder, "clone", "-q", str(remote), str(second))
     git(second, "config", "user.name", "李四")
-    return first, second
+
+
+@pytest.fixture
+def office(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A bare remote (tmp_path/office.git); 张三 ran `wkb init` in his clone and synced; 李四
+    cloned it."""
+    from_template("office", tmp_path, _office, tmp_path_factory)
+    return tmp_path / "zhang", tmp_path / "li"
 
 
 def visit(root: Path, day: str, *more: str) -> str:

@@ -4,6 +4,7 @@ rebuild a .venv that another Python made or a failed install left behind."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -118,3 +119,26 @@ def test_constraints_lowest__pins_exactly_the_minimums_of_pyproject() -> None:
             name, _, version = line.partition("==")
             pins[name.strip().lower()] = version.strip()
     assert pins == minimums
+
+
+def _python(code: str) -> tuple[str, ...]:
+    return (sys.executable, "-c", code)
+
+
+@pytest.mark.parametrize(
+    ("mypy_exit", "pytest_exit", "expected"), [(0, 0, 0), (1, 0, 1), (0, 3, 3), (1, 3, 3)]
+)
+def test_alongside__mypy_beside_pytest_fails_if_either_fails_and_prints_after_it(
+    capfd: pytest.CaptureFixture[str], mypy_exit: int, pytest_exit: int, expected: int
+) -> None:
+    """`tasks.py test` runs mypy while pytest runs: a failure of either fails the command, and
+    mypy's output comes whole after pytest's (it was written first, so it was held back)."""
+    tasks = _tasks()
+    code = tasks.alongside(
+        _python(f"import sys; print('MYPY', 'SAYS'); sys.exit({mypy_exit})"),
+        _python(f"import sys; print('PYTEST', 'SAYS'); sys.exit({pytest_exit})"),
+        env=dict(os.environ),
+    )
+    assert code == expected
+    out = capfd.readouterr().out
+    assert out.index("PYTEST SAYS") < out.index("MYPY SAYS")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+import inprocess
 from wkb_tracker.cli import app
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.root import init_root
@@ -55,28 +54,19 @@ def origin(tmp_path: Path) -> Path:
     return created
 
 
-def test_visit_add__twenty_processes_at_once_give_twenty_valid_files(root) -> None:
-    env = {**os.environ, "WKB_ROOT": str(root), "WKB_TODAY": "2026-11-25"}
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "wkb_tracker",
-                *ADD,
-                "--date",
-                "2026-11-03",
-                "--summary",
-                str(n),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+def test_visit_add__twenty_processes_at_once_give_twenty_valid_files(
+    root: Path, tmp_path: Path
+) -> None:
+    """Twenty processes (forked, released at one moment) add a visit each to the same folder."""
+
+    def clerk(number: int) -> int:
+        return inprocess.run(
+            ["--root", str(root), *ADD, "--date", "2026-11-03", "--summary", str(number)]
         )
-        for n in range(20)
-    ]
-    outcomes = [(process.communicate()[1], process.returncode) for process in processes]
-    assert outcomes == [(b"", 0)] * 20
+
+    inprocess.warm(*ADD, "--date", "2026-11-03")
+    assert inprocess.workers(20, clerk, errors=tmp_path) == [0] * 20
+    assert [(tmp_path / f"{n}.err").read_bytes() for n in range(20)] == [b""] * 20
     files = list((root / "data/visits/2026/11").glob("*.yaml"))
     assert len(files) == 20
     data = load(root)

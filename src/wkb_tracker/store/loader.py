@@ -518,6 +518,7 @@ def load(
     cache: bool = True,
     known_on: date | None = None,
     reuse_checks: bool = False,
+    checked: CheckedFiles | None = None,
 ) -> Dataset:
     """Load what a command needs: the policy and config always, records on request.
 
@@ -525,9 +526,10 @@ def load(
     a period can count (see record_cache); `cache=False` reads every file (as `wkb validate` does);
     `known_on` keeps only what was recorded by the end of that day (knowledge.py);
     `reuse_checks` (validate, with `cache=False`) reads every file but reuses the parse of bytes
-    it parsed before (store/checked.py).
+    it parsed before (store/checked.py); or the caller's `checked`, which it keeps open.
     """
-    checked = None
+    if checked is not None:
+        return _load(root, visits, rectifications, months, window, cache, known_on, checked)
     if reuse_checks and settings.cache_enabled():
         from wkb_tracker.store.checked import CheckedFiles
 
