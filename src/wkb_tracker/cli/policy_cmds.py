@@ -21,8 +21,7 @@ from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.report.formats import JSON
 
 if TYPE_CHECKING:
-    from wkb_tracker.domain.dataset import Dataset
-    from wkb_tracker.domain.errors import Problem
+    from wkb_tracker.store.validate_run import Verdict
 
 measures_app = typer.Typer(
     help="通知的 17 条措施 / the notice's 17 measures", invoke_without_command=True
@@ -129,9 +128,7 @@ def _shown(name: str, value: object) -> object:
 
 
 @config_app.command("list")
-def config_list(
-    ctx: typer.Context, format: str = view_format_option()
-) -> None:
+def config_list(ctx: typer.Context, format: str = view_format_option()) -> None:
     """列出全部配置项及其来源 / list every key with its value, where it comes from and meaning."""
     from wkb_tracker.domain.i18n import language
     from wkb_tracker.report.render import print_json, print_table
@@ -184,9 +181,7 @@ def _show(value: object, name: str = "monthly_minimum") -> str:
 
 
 @measures_app.callback()
-def measures(
-    ctx: typer.Context, format: str = view_format_option()
-) -> None:
+def measures(ctx: typer.Context, format: str = view_format_option()) -> None:
     """列出 17 条措施 / list the 17 measures."""
     if ctx.invoked_subcommand is not None:
         return
@@ -436,24 +431,24 @@ def _validate_staged(root: Path) -> bool:
     return True
 
 
-def _validate_json(root: Path, data: Dataset, problems: list[Problem], fix: bool) -> None:
+def _validate_json(root: Path, verdict: Verdict, fix: bool) -> None:
     """`wkb validate --format json`: every problem with its code (exit 1 when there is one)."""
     from wkb_tracker.report.render import print_json
     from wkb_tracker.report.views import problem_view
-    from wkb_tracker.store.validation import problems_without_items
 
+    problems = verdict.problems
     removed = 0
-    if data.temp_files and fix:
+    if verdict.temp_files and fix:
         from wkb_tracker.store.leftovers import remove
 
-        removed, stuck = remove(root, data.temp_files)
+        removed, stuck = remove(root, verdict.temp_files)
         problems = [*problems, *stuck]
     print_json(
         {
             "ok": not problems,
             "problems": [problem_view(problem) for problem in problems],
-            "visits_without_items": problems_without_items(data),
-            "temp_files": len(data.temp_files) - removed,
+            "visits_without_items": verdict.notes,
+            "temp_files": len(verdict.temp_files) - removed,
             "removed_temp_files": removed,
         }
     )
@@ -477,31 +472,21 @@ def validate(
     format: str = view_format_option(),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
-    from wkb_tracker.store.loader import load
-    from wkb_tracker.store.validation import problems_without_items
-    from wkb_tracker.store.validation import validate as run_validators
+    from wkb_tracker.store.validate_run import validate_root
 
     session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
     if staged and format != JSON and _validate_staged(root):  # JSON: the full report
         return
-    # Every file is read, never taken from the cache; parses of unchanged bytes are reused.
-    data = load(root, cache=False, reuse_checks=True)
-    problems = run_validators(data)
-    from wkb_tracker.store.entity_store import check_register
-
-    register, entity_problems = check_register(root, data.policy)
-    problems += entity_problems
-    if len(register) or any(visit.entity_id for visit in data.visits):
-        from wkb_tracker.store.entity_links import visit_problems
-
-        problems += visit_problems(root, register, data.visits)
+    # Every byte is read, never taken from the cache; the work on unchanged bytes is reused.
+    verdict = validate_root(root)
+    problems = list(verdict.problems)
     if format == JSON:
-        _validate_json(root, data, problems, fix)
+        _validate_json(root, verdict, fix)
         return
     for problem in problems:
         echo(str(problem))
-    for visit_id in problems_without_items(data):
+    for visit_id in verdict.notes:
         echo(
             say(
                 "提示:走访 {i} 记录了问题但没有整改事项;如需立项:wkb rectify add --visit {i} --problem …",
@@ -509,11 +494,11 @@ def validate(
                 i=visit_id,
             )
         )
-    if data.temp_files:
+    if verdict.temp_files:
         if fix:
             from wkb_tracker.store.leftovers import remove
 
-            removed, stuck = remove(root, data.temp_files)
+            removed, stuck = remove(root, verdict.temp_files)
             echo(say("已清理 {n} 个临时文件", "removed {n} temp files", n=removed))
             for problem in stuck:
                 echo(str(problem))
@@ -523,7 +508,7 @@ def validate(
                 say(
                     "有 {n} 个崩溃遗留的临时文件(不计为记录);`wkb validate --fix` 可清理",
                     "{n} temp files left by a crash (not records); `wkb validate --fix` removes them",
-                    n=len(data.temp_files),
+                    n=len(verdict.temp_files),
                 )
             )
     if problems:
@@ -533,9 +518,9 @@ def validate(
         say(
             "检查通过:{m} 条措施、{d} 个区、{v} 条走访记录、{r} 个整改事项,未发现问题",
             "ok: checked {m} measures, {d} districts, {v} visits, {r} rectification items; no problems",
-            m=len(data.policy.measures),
-            d=len(data.policy.district_ids),
-            v=len(data.visits),
-            r=len(data.rectifications),
+            m=verdict.measures,
+            d=verdict.districts,
+            v=verdict.visits,
+            r=verdict.items,
         )
     )

@@ -24,6 +24,7 @@ records root — `None` is returned and the caller runs `git commit` itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import sys
@@ -41,6 +42,10 @@ Done = str | None  # None: committed (or nothing to commit); a str: why not, one
 
 class _Refused(Exception):
     """A git step failed: its first error line."""
+
+
+class _LeaveToGit(Exception):
+    """Nothing is committed yet, and `git commit` had better do it (see `_new_trees`)."""
 
 
 def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, Done]:
@@ -76,6 +81,8 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
         return True, _commit(root, [prefix + rel for rel in paths], message, head)
     except _Refused as refused:
         return True, str(refused)
+    except _LeaveToGit:
+        return False, None
 
 
 def _own_hook(hooks: Path) -> bool | None:
@@ -150,8 +157,10 @@ def _commit(root: Path, top_paths: list[str], message: str, head: str) -> Done:
             entries[path] = (mode, blob)
     if set(entries) != set(top_paths):
         raise _Refused(say("未能暂存 {p}", "could not stage {p}", p=", ".join(top_paths)))
-    old_tree = _git_out(root, "rev-parse", f"{head}^{{tree}}").strip()
-    new_tree = _tree(root, old_tree, "", entries)
+    trees = _new_trees(root, head, entries)
+    if trees is None:
+        raise _LeaveToGit
+    old_tree, new_tree = trees
     if new_tree == old_tree:
         return None
     cleaned = _cleaned(message)
@@ -168,28 +177,103 @@ def _commit(root: Path, top_paths: list[str], message: str, head: str) -> Done:
     return None
 
 
-def _tree(root: Path, tree: str | None, folder: str, entries: dict[str, tuple[str, str]]) -> str:
-    """The id of `tree` (the tree at `folder`, None when HEAD has none) with `entries` (paths
-    under `folder`) put in, written with mktree."""
-    rows: dict[str, str] = {}
-    if tree is not None:
-        for row in _git_out(root, "ls-tree", "--full-tree", "-z", tree).split("\0"):
-            if row:
-                rows[row.split("\t", 1)[1]] = row
-    below: dict[str, dict[str, tuple[str, str]]] = {}
-    for path, (mode, blob) in entries.items():
-        name, slash, _rest = path[len(folder) :].partition("/")
-        if slash:
-            below.setdefault(name, {})[path] = (mode, blob)
-        else:
-            rows[name] = f"{mode} blob {blob}\t{name}"
-    for name, inside in below.items():
-        old = rows.get(name)
-        old_tree = old.split(" ", 2)[2].split("\t", 1)[0] if old and " tree " in old else None
-        rows[name] = f"040000 tree {_tree(root, old_tree, f'{folder}{name}/', inside)}\t{name}"
-    return _git_out(
-        root, "mktree", "-z", stdin="".join(row + "\0" for row in rows.values())
-    ).strip()
+_TREE_MODE = b"40000"
+
+
+def _new_trees(
+    root: Path, head: str, entries: dict[str, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """(HEAD's tree, the new tree): HEAD's tree with `entries` (top-relative path → mode, blob)
+    put in. Every tree on the way down is read with one `cat-file --batch`, built again here
+    (git's tree format: entries sorted by name, a folder's name as if it ended in "/") and
+    written with one `mktree --batch`, which must agree on every id; None if it does not."""
+    folders = {""}
+    for path in entries:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    order = sorted(folders, key=lambda folder: (folder.count("/") if folder else -1, folder))
+    names = [f"{head}^{{tree}}" if not folder else f"{head}:{folder}" for folder in order]
+    old = _read_trees(root, names)
+    algorithm = "sha1" if len(head) == 40 else "sha256"
+    # folder → {name: (mode, raw id)}, children first
+    content = {
+        folder: dict(old.get(name, (None, {}))[1])
+        for folder, name in zip(order, names, strict=True)
+    }
+    for path, (file_mode, blob) in entries.items():
+        folder, _slash, name = path.rpartition("/")
+        content[folder][name.encode("utf-8", "surrogateescape")] = (
+            file_mode.encode(),
+            bytes.fromhex(blob),
+        )
+    new_ids: dict[str, bytes] = {}
+    batch: list[str] = []
+    for folder in sorted(order, key=lambda f: -(f.count("/") + 1 if f else 0)):
+        rows = content[folder]
+        for child, child_id in new_ids.items():
+            parent, _slash, name = child.rpartition("/")
+            if parent == folder and child:
+                rows[name.encode("utf-8", "surrogateescape")] = (_TREE_MODE, child_id)
+        ordered = sorted(
+            rows.items(), key=lambda row: row[0] + (b"/" if row[1][0] == _TREE_MODE else b"")
+        )
+        body = b"".join(mode + b" " + entry + b"\0" + oid for entry, (mode, oid) in ordered)
+        new_ids[folder] = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
+        for entry, (mode, oid) in ordered:
+            kind = "tree" if mode == _TREE_MODE else "commit" if mode == b"160000" else "blob"
+            text = entry.decode("utf-8", "surrogateescape")
+            batch.append(f"{mode.decode()} {kind} {oid.hex()}\t{text}")
+        batch.append("")
+    written = _git_out(root, "mktree", "-z", "--batch", stdin="".join(row + "\0" for row in batch))
+    expected = [
+        new_ids[f].hex() for f in sorted(order, key=lambda f: -(f.count("/") + 1 if f else 0))
+    ]
+    if written.split() != expected:
+        return None
+    old_root = old.get(names[0])
+    if old_root is None:
+        return None
+    return old_root[0], new_ids[""].hex()
+
+
+def _read_trees(
+    root: Path, names: list[str]
+) -> dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]]:
+    """The trees `names` (revision:path) as (id, {name: (mode, raw id)}); absent ones left out."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"],
+        input="".join(name + "\n" for name in names).encode("utf-8", "surrogateescape"),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise _Refused(done.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    out = done.stdout
+    found: dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]] = {}
+    at = 0
+    for name in names:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        at = end + 1
+        if len(header) != 3:
+            continue  # "<name> missing": no such folder in HEAD yet
+        oid, kind, size = header[0].decode(), header[1], int(header[2])
+        body = out[at : at + size]
+        at += size + 1
+        if kind != b"tree":
+            continue  # a file where a folder is wanted: git refuses the same commit
+        width = len(oid) // 2
+        rows: dict[bytes, tuple[bytes, bytes]] = {}
+        pos = 0
+        while pos < len(body):
+            space = body.index(b" ", pos)
+            nul = body.index(b"\0", space)
+            rows[body[space + 1 : nul]] = (body[pos:space], body[nul + 1 : nul + 1 + width])
+            pos = nul + 1 + width
+        found[name] = (oid, rows)
+    return found
 
 
 def _cleaned(message: str) -> str:

@@ -32,6 +32,9 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
     """Every sealing problem of the records root (see the module docstring)."""
     book, problems = read_seal_book(data.root)
     yield from problems
+    if not book:  # nothing sealed: only git may remember a seal that is gone
+        yield from check_git_history(data.root, book)
+        return
     files_of: dict[str, set[str]] = {}
     by_month: dict[tuple[int, int], list[Visit]] = {}
     for visit in data.visits:

@@ -98,8 +98,7 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     from wkb_tracker.store.event_files import join
     from wkb_tracker.store.loader import item_from_doc, load_visits, visit_from_doc
     from wkb_tracker.store.policy_files import load_policy
-    from wkb_tracker.store.seal_checks import check_sealed_months
-    from wkb_tracker.store.validation import VALIDATORS
+    from wkb_tracker.store.validation import VALIDATORS, check_sealed_months
 
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root)

@@ -254,6 +254,7 @@ _ISO_DATE: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _ISO_TIME: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2})?"
 _BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _fast_parser: Any = None
+_resolved: dict[str, str] = {}  # plain scalar → its tag, as the implicit resolvers say
 
 
 class _GiveUp(Exception):
@@ -288,9 +289,18 @@ def _fast_parser_class() -> Any:
                     if implied[0]:
                         if value[:1] not in implicit:
                             return _STR  # a plain scalar no implicit type can start like
-                        if _ISO_DATE.fullmatch(value) or _ISO_TIME.fullmatch(value):
-                            return _TIMESTAMP  # what the timestamp resolver says of these
-                    elif implied[1]:
+                        # A plain scalar's type depends on its text alone: short ones (keys
+                        # such as `opened`, dates, numbers, `null`) recur in every file.
+                        tag = _resolved.get(value)
+                        if tag is None:
+                            if _ISO_DATE.fullmatch(value) or _ISO_TIME.fullmatch(value):
+                                tag = _TIMESTAMP  # what the timestamp resolver says of these
+                            else:
+                                tag = super().resolve(kind, value, implied)
+                            if len(value) <= 32 and len(_resolved) < 100_000:
+                                _resolved[value] = tag
+                        return tag
+                    if implied[1]:
                         return _STR  # quoted
                 return super().resolve(kind, value, implied)
 

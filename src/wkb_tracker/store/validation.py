@@ -8,7 +8,7 @@ loader itself, which reports every copy: see duplicates.py.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from wkb_tracker.domain.dataset import Dataset
@@ -16,12 +16,11 @@ from wkb_tracker.domain.dates import today
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.ids import RECTIFICATION, VISIT, is_valid_id
-from wkb_tracker.domain.model import MEASURE_NUMBERS, RECTIFICATION_SOURCES
+from wkb_tracker.domain.model import MEASURE_NUMBERS, RECTIFICATION_SOURCES, Rectification
 from wkb_tracker.domain.visit_rules import visit_findings
 from wkb_tracker.store.event_files import event_problem, history_problems
 from wkb_tracker.store.records import rectification_path
 from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
-from wkb_tracker.store.seal_checks import check_sealed_months
 from wkb_tracker.store.storage import node_line
 
 
@@ -65,9 +64,16 @@ def check_visit_places(data: Dataset) -> Iterator[Problem]:
 
 def check_rectification_fields(data: Dataset) -> Iterator[Problem]:
     """Names, sources, measures, dates and places of rectification items."""
-    names = {a.district: a.district_id for a in data.policy.assignments}
     visit_ids = {visit.id for visit in data.visits}
-    for item in data.rectifications:
+    return rectification_field_problems(data, data.rectifications, visit_ids)
+
+
+def rectification_field_problems(
+    data: Dataset, items: Iterable[Rectification], visit_ids: Collection[str]
+) -> Iterator[Problem]:
+    """`check_rectification_fields` for `items`, the visits being those of `visit_ids`."""
+    names = {a.district: a.district_id for a in data.policy.assignments}
+    for item in items:
         if not is_valid_id(item.id, RECTIFICATION):
             yield _at(
                 data.root, item.path, say("编号格式不对:{i}", "malformed id: {i}", i=item.id), "id"
@@ -153,6 +159,14 @@ def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
     day = today()
     for item in data.rectifications:
         yield from history_problems(data.root, item, today=day)
+
+
+def check_sealed_months(data: Dataset) -> Iterator[Problem]:
+    """The sealing checks (store/seal_checks.py), imported when they run: the pre-commit check
+    skips them (a change in a sealed month runs the full validate) and need not load them."""
+    from wkb_tracker.store.seal_checks import check_sealed_months as check
+
+    return check(data)
 
 
 Validator = Callable[[Dataset], Iterable[Problem]]
