@@ -149,3 +149,14 @@ def test_register__keys_given_with_the_entities_are_used() -> None:
     assert keyed.resolve("x2").entity == entity  # indexed by the keys given (a cache's)
     stale = Register([entity], keys={entity.id: ["only-one"]})  # a wrong count: computed again
     assert stale.resolve("光谷实验室").how == "alias"
+
+
+def test_resolve__without_suggestions_skips_the_similarity_pass() -> None:
+    """The same-entity rule (domain/identity) asks only whether a name is registered: no
+    did-you-mean pass over every name (it made `wkb stats` with a register quadratic)."""
+    register = Register([Entity("S20261101-AAAAAA", "武汉光谷实验室")])
+    assert register.resolve("武汉光谷实验所").candidates  # suggestions for a person typing
+    quiet = register.resolve("武汉光谷实验所", suggest=False)
+    assert (quiet.how, quiet.entity, quiet.candidates) == ("none", None, ())
+    assert register.resolve("光谷实验室", suggest=False).entity is None
+    assert register.resolve("武汉光谷", suggest=False).how == "prefix"

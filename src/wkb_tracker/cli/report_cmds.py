@@ -134,7 +134,7 @@ def report_items(ctx: typer.Context, dataset: Dataset, result: Report) -> list[d
     from wkb_tracker.report.report_render import report_dict
     from wkb_tracker.store.rectification_store import item_view
 
-    wanted = report_item_ids(report_dict(result, explain=True))
+    wanted = report_item_ids(report_dict(result, explain=True, counting=False))
     by_id = {item.id: item for item in dataset.rectifications}
     days = session(ctx).config().due_soon_days
     views = []

@@ -182,10 +182,11 @@ class Register:
         ids = dict.fromkeys(entity_id for entity_id, _n in self._keys.get(name_key(name), []))
         return [self.entities[entity_id] for entity_id in ids]
 
-    def resolve(self, text: str) -> Match:
+    def resolve(self, text: str, *, suggest: bool = True) -> Match:
         """The entry `text` names: exact registered name, exact alias, same key
         (entity_names.name_key), or a unique prefix (at least MIN_PREFIX characters) of a key.
-        Several entries at the first step that finds any → ambiguous. Never raises."""
+        Several entries at the first step that finds any → ambiguous. Never raises. Near misses
+        are looked for only when `suggest` (they cost a similarity pass over every name)."""
         wanted = text.strip()
         key = name_key(wanted)
         if not key:
@@ -209,7 +210,7 @@ class Register:
             found = self._one(text, PREFIX, prefixed)
             if found is not None:
                 return found
-        return Match(text, NONE, candidates=self.near(wanted))
+        return Match(text, NONE, candidates=self.near(wanted) if suggest else ())
 
     def _one(self, text: str, how: str, pairs: list[tuple[str, str]]) -> Match | None:
         ids = list(dict.fromkeys(entity_id for entity_id, _n in pairs))

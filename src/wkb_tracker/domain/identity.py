@@ -37,7 +37,7 @@ class Identities:
             if current is not None:
                 return current
         if visit.entity not in self._by_name:
-            match = self.register.resolve(visit.entity)
+            match = self.register.resolve(visit.entity, suggest=False)
             found = self.register.canonical(match.entity.id) if match.entity else None
             self._by_name[visit.entity] = found
         return self._by_name[visit.entity]

@@ -156,18 +156,14 @@ def raised_problems(visits: Iterable[Visit], identities: Identities | None = Non
         key=_order,
     )
     found: list[Raised] = []
+    keys: dict[str, str] = {}  # the same few texts come back again and again: normalised once
     for visit in ordered:
         for text in visit.problems:
+            key = keys.get(text)
+            if key is None:
+                key = keys[text] = problem_key(text)
             found.append(
-                Raised(
-                    len(found),
-                    visit.date,
-                    visit.id,
-                    who.key(visit),
-                    visit.entity,
-                    text,
-                    problem_key(text),
-                )
+                Raised(len(found), visit.date, visit.id, who.key(visit), visit.entity, text, key)
             )
     return found
 

@@ -129,8 +129,10 @@ def _leader_dict(leader: LeaderFigure, explain: bool) -> dict[str, Any]:
     return data
 
 
-def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
-    """The JSON contract of `wkb report` (keys are stable; new keys may be added)."""
+def report_dict(report: Report, *, explain: bool = False, counting: bool = True) -> dict[str, Any]:
+    """The JSON contract of `wkb report` (keys are stable; new keys may be added). With
+    `explain`, the ids behind each figure and (unless `counting` is off) whom each visit
+    counted for."""
     bureau: dict[str, Any] = {
         "visits_not_counted": [
             {
@@ -187,7 +189,7 @@ def report_dict(report: Report, *, explain: bool = False) -> dict[str, Any]:
         "tracking_start": report.tracking_start,
         # Measure 14's rule each month was counted under (issue 15.1).
         "counting_rules": [{"month": month, **rule.to_mapping()} for month, rule in report.rules],
-        **({"counting": _counting(report)} if explain else {}),
+        **({"counting": _counting(report)} if explain and counting else {}),
         **extra,
     }
 
@@ -563,6 +565,12 @@ def _legend(report: Report) -> list[str]:
     return parts
 
 
+def _summary_view(report: Report) -> dict[str, Any]:
+    """What `summary_lines` reads: the JSON view with the ids, without whom each visit counted
+    for (a line per visit of the period, which no summary line needs)."""
+    return report_dict(report, explain=True, counting=False)
+
+
 def summary_lines(view: Mapping[str, Any]) -> list[str]:
     """The summary line, then the bureau-wide part: what counts for no leader, never dropped.
 
@@ -813,7 +821,7 @@ def report_markdown(report: Report, *, explain: bool = False) -> str:
         lines += ["", f"#### {_leader_title(report)}", ""]
         lines += _md_table(*_leader_layout(report))
     lines += ["", *(_md_cell(part) + "  " for part in _legend(report)), ""]
-    lines += [_md_line(line) for line in summary_lines(report_dict(report, explain=True))]
+    lines += [_md_line(line) for line in summary_lines(_summary_view(report))]
     if explain:
         lines += ["", *(_md_line(line) for line in explain_lines(report))]
     return "\n".join(lines) + "\n"
@@ -984,7 +992,7 @@ def print_report(report: Report, *, explain: bool = False) -> None:
     # Soft wrap: the terminal may fold a long line, but wkb never breaks an id or a figure.
     for part in _legend(report):
         out.print(Text(part, style="dim"), soft_wrap=True)
-    for line in summary_lines(report_dict(report, explain=True)):
+    for line in summary_lines(_summary_view(report)):
         out.print(Text(line), soft_wrap=True)
     if explain:
         out.print()

@@ -47,7 +47,10 @@ def join(records: Iterable[Any]) -> tuple[list[Rectification], list[Problem]]:
     # Events join the item at its own file name, `<id>.yaml`, when a copy of it stands beside it
     # (duplicates.py counts that one); else the first item with the id in their folder.
     target: dict[tuple[str, str], int] = {}
+    wanted = {item_id for _folder_rel, item_id in events}
     for index, item in enumerate(items):
+        if item.id not in wanted:  # most items have no event file: no key to build
+            continue
         key = (_folder(item.path), item.id)
         if key not in target or item.path.endswith(f"/{item.id}.yaml"):
             target[key] = index

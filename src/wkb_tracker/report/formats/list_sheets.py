@@ -132,12 +132,17 @@ def view_standing(view: Mapping[str, Any]) -> str:
     return standing(view.get("status"), view.get("due_soon"), view.get("closed_late"))
 
 
+def standing_word(standing: str, words: Mapping[str, tuple[str, str, str]] = LIST_WORDS) -> Styled:
+    """A standing (a key of `words`) as words and a colour key."""
+    zh, en, key = words[standing]
+    return Styled(say(zh, en), key)
+
+
 def item_word(
     view: Mapping[str, Any], words: Mapping[str, tuple[str, str, str]] = LIST_WORDS
 ) -> Styled:
     """An item's standing as words and a colour key."""
-    zh, en, key = words[view_standing(view)]
-    return Styled(say(zh, en), key)
+    return standing_word(view_standing(view), words)
 
 
 def item_cells(
@@ -215,9 +220,7 @@ def due_sheets(due: Mapping[str, Any]) -> list[Sheet]:
                 item["leader"] or "",
                 item["owner"],
                 day_cell(item["deadline"]),
-                Styled(say("逾期", "overdue"), "overdue")
-                if item["status"] == "overdue"
-                else Styled(say("即将到期", "due soon"), "due_soon"),
+                standing_word(item["status"]),  # overdue | due_soon
                 item["days_overdue"],
                 item["days_left"],
             ]

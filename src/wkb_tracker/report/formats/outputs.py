@@ -41,7 +41,7 @@ def report_bytes(
         return report_csv(report, explain=explain).encode("utf-8")
     if fmt == MARKDOWN:
         return report_markdown(report, explain=explain).encode("utf-8")
-    view = report_dict(report, explain=True)
+    view = report_dict(report, explain=True, counting=False)  # the ids; sheets need no `counting`
     if about is None:
         raise ValueError("xlsx and html need `about`")
     if fmt == XLSX:
