@@ -285,3 +285,44 @@ def test_visit_add__with_names_leaders_present(root: Path, wkb: Any) -> None:
     refused = wkb(*args, "--with", "胡某")
     assert refused.exit_code == 2 and "--with" in refused.stderr
     assert wkb(*args, "--with", "盛继亮").exit_code == 2  # the leading leader himself
+
+
+def test_register__a_change_that_would_recount_a_sealed_month_is_refused(
+    root: Path, wkb: Any
+) -> None:
+    """Under one_per_entity_per_day the register says which visits are to one entity, so a merge
+    (or a new alias, or a new entry joining name-only visits) after a month was sealed moved its
+    figures; `validate` then reported "figures changed after sealing". Refused up front now."""
+
+    def add(name: str, *more: str) -> str:
+        made = wkb("entity", "add", name, "--district", "东湖", *more, "--format", "json")
+        assert made.exit_code == 0, made.stderr
+        return str(json.loads(made.stdout)["id"])
+
+    first, second = add("武汉光谷实验室"), add("光谷实验室筹备组")
+    visit(root, "2026-10-08", "donghu", "胡军", entity="武汉光谷实验室", entity_id=first)
+    visit(root, "2026-10-08", "donghu", "胡军", entity="光谷实验室筹备组", entity_id=second)
+    visit(root, "2026-10-08", "donghu", "胡军", entity="某研究院")  # name only, not registered
+    visit(root, "2026-10-08", "donghu", "胡军", entity="某研究院筹备处")  # name only
+    set_rule(root, "      one_per_entity_per_day: true\n")
+    assert wkb("month", "close", "2026-10", "--no-commit").exit_code == 0
+    files = sorted(p.read_bytes() for p in (root / "data/entities").iterdir())
+
+    merged = wkb("entity", "merge", first, second)
+    assert merged.exit_code == 2
+    assert "此改动会改变已封存月份 2026-10 的数字" in merged.stderr
+    assert "胡军 东湖高新区:联系 4→3" in merged.stderr
+    assert "wkb month reopen 2026-10" in merged.stderr
+    alias = wkb("entity", "edit", first, "--alias", "光谷实验室筹备组")
+    assert alias.exit_code == 2, alias.stderr  # the alias is another entry's name: refused anyway
+    joined = wkb("entity", "add", "某研究院", "--alias", "某研究院筹备处", "--district", "东湖")
+    assert joined.exit_code == 2 and "2026-10" in joined.stderr
+    assert sorted(p.read_bytes() for p in (root / "data/entities").iterdir()) == files
+    assert wkb("validate").exit_code == 0
+    # What does not recount the sealed month is still allowed.
+    assert wkb("entity", "edit", first, "--tag", "高企培育库").exit_code == 0
+    assert wkb("entity", "add", "另一家企业", "--district", "东湖").exit_code == 0
+    # Reopened, the month may be recounted.
+    reopened = wkb("month", "reopen", "2026-10", "--reason", "主体合并", "--approved-by", "局长")
+    assert reopened.exit_code == 0, reopened.stderr
+    assert wkb("entity", "merge", first, second).exit_code == 0

@@ -438,7 +438,11 @@ def add_entity(
 ) -> Entity:
     """Check and write a new entry, and include it in `register` (so a caller adding many, like
     import, sees each one). Nothing is written when anything is refused."""
-    entity = write_new(root, build_entity(policy, register, request, by=by))
+    from wkb_tracker.store.sealed_register import refuse_moving_sealed_figures
+
+    entity = build_entity(policy, register, request, by=by)
+    refuse_moving_sealed_figures(root, register, [entity])
+    entity = write_new(root, entity)
     register.include(entity)
     return entity
 
@@ -598,6 +602,8 @@ def edit_entity(
 ) -> tuple[Entity, Entity]:
     """(before, after) of the entry `text` names, changed in its own file under its lock.
     Refuses a merged entry (change the one it went into), and what `apply_changes` refuses."""
+    from wkb_tracker.store.sealed_register import refuse_moving_sealed_figures
+
     entity = find_entity(register, text)
     _refuse_merged(entity)
     rel = entity_path(entity.id)
@@ -607,6 +613,7 @@ def edit_entity(
         before = _parse_file(rel, current)
         _refuse_merged(before)
         after = apply_changes(policy, register, before, changes)
+        refuse_moving_sealed_figures(root, register, [after])
         result.append((before, replace(after, path=rel)))
         return render(after)
 
@@ -648,13 +655,11 @@ def merge_entities(
     keep_rel, gone_rel = entity_path(keep.id), entity_path(gone.id)
     kept: list[Entity] = []
 
-    def build_keep(current: bytes) -> str:
-        entity = _parse_file(keep_rel, current)
-        _refuse_merged(entity)
+    def merged_keep(entity: Entity) -> Entity:
         aliases = list(entity.aliases)
         aliases += [n for n in gone.names if n != entity.name and n not in aliases]
         tags = list(entity.tags) + [t for t in gone.tags if t not in entity.tags]
-        entity = replace(
+        return replace(
             entity,
             aliases=tuple(aliases),
             tags=tuple(tags),
@@ -665,6 +670,18 @@ def merge_entities(
             contact=entity.contact or gone.contact,
             path=keep_rel,
         )
+
+    def merged_gone(entity: Entity) -> Entity:
+        return replace(entity, merged_into=keep.id, merged_by=by, merged_at=now, path=gone_rel)
+
+    from wkb_tracker.store.sealed_register import refuse_moving_sealed_figures
+
+    refuse_moving_sealed_figures(root, register, [merged_keep(keep), merged_gone(gone)])
+
+    def build_keep(current: bytes) -> str:
+        entity = _parse_file(keep_rel, current)
+        _refuse_merged(entity)
+        entity = merged_keep(entity)
         kept.append(entity)
         return render(entity)
 
@@ -673,7 +690,7 @@ def merge_entities(
     def build_gone(current: bytes) -> str:
         entity = _parse_file(gone_rel, current)
         _refuse_merged(entity)
-        entity = replace(entity, merged_into=keep.id, merged_by=by, merged_at=now, path=gone_rel)
+        entity = merged_gone(entity)
         merged.append(entity)
         return render(entity)
 

