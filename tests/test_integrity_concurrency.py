@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from budget import THOROUGH
 from builders import make_item, write_item
 from inprocess import invoke, run, workers
 from wkb_tracker.store.loader import load, record_files
@@ -21,6 +22,10 @@ from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, init_root
 
 RECORDED = re.compile(r"^已记录走访 (V\d{8}-[0-9A-Z]{6}):", re.MULTILINE)
 DISTRICTS = ("donghu", "hanyang", "jiangxia", "wuchang", "hongshan")
+# Records per writer: the thorough profile (tests/budget.py) writes 200 per racing process and 300
+# per clone; the quick one 80 and 120, still many to a folder and a day.
+RACED = 200 if THOROUGH else 80
+CLONED = 300 if THOROUGH else 120
 
 
 def validate_clean(root: Path) -> str:
@@ -29,7 +34,7 @@ def validate_clean(root: Path) -> str:
     return result.stdout
 
 
-def test_visit_add__two_processes_200_each_at_once_give_400_distinct_records(
+def test_visit_add__two_processes_adding_at_once_give_every_record_distinct(
     root: Path, tmp_path: Path
 ) -> None:
     """Same day, same district, same folder: the ids are drawn independently and every file is
@@ -37,7 +42,7 @@ def test_visit_add__two_processes_200_each_at_once_give_400_distinct_records(
 
     def clerk(number: int) -> int:
         failures = 0
-        for index in range(200):
+        for index in range(RACED):
             args = ["--root", str(root), "visit", "add", "--date", "2026-11-20"]
             args += [
                 "--district",
@@ -52,15 +57,15 @@ def test_visit_add__two_processes_200_each_at_once_give_400_distinct_records(
 
     assert workers(2, clerk, output=tmp_path) == [0, 0]
     reported = [RECORDED.findall((tmp_path / f"{n}.out").read_text("utf-8")) for n in range(2)]
-    assert [len(ids) for ids in reported] == [200, 200]
+    assert [len(ids) for ids in reported] == [RACED, RACED]
     files, temps = record_files(root, VISITS_DIR)
-    assert len(files) == 400 and temps == []
+    assert len(files) == 2 * RACED and temps == []
     data = load(root, rectifications=False)
     assert sorted(visit.id for visit in data.visits) == sorted(reported[0] + reported[1])
     assert {visit.entity for visit in data.visits} == {
-        f"主体{n}-{i}" for n in range(2) for i in range(200)
+        f"主体{n}-{i}" for n in range(2) for i in range(RACED)
     }
-    assert "400 条走访记录" in validate_clean(root)
+    assert f"{2 * RACED} 条走访记录" in validate_clean(root)
 
 
 def test_rectify_progress__two_processes_50_notes_each_on_one_item_keep_all_100(
@@ -119,9 +124,9 @@ def git(*args: str | Path) -> str:
     return done.stdout.strip()
 
 
-def record_300(clone: Path, clerk: str) -> None:
-    """300 visits through the CLI (no auto-commit; every 30th opens an item), one commit."""
-    for index in range(300):
+def record_many(clone: Path, clerk: str) -> None:
+    """CLONED visits through the CLI (no auto-commit; every 30th opens an item), one commit."""
+    for index in range(CLONED):
         args = ["visit", "add", "--date", f"2026-11-{1 + index % 25:02d}", "--no-commit"]
         args += ["--district", DISTRICTS[index % len(DISTRICTS)], "--type", "科技企业"]
         args += ["--entity", f"{clerk}走访{index}", "--recorder", clerk]
@@ -130,10 +135,10 @@ def record_300(clone: Path, clerk: str) -> None:
         result = invoke("--root", str(clone), *args)
         assert result.exit_code == 0, result.stderr
     git("-C", clone, "add", "-A")
-    git("-C", clone, "commit", "-q", "-m", f"{clerk}: 300 visits")
+    git("-C", clone, "commit", "-q", "-m", f"{clerk}: {CLONED} visits")
 
 
-def test_two_clones__300_records_each_merge_both_ways_without_conflict(
+def test_two_clones__many_records_each_merge_both_ways_without_conflict(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(os, "fsync", lambda _fd: None)  # not about durability: keep it quick
@@ -145,8 +150,8 @@ def test_two_clones__300_records_each_merge_both_ways_without_conflict(
     first, second = tmp_path / "甲", tmp_path / "乙"
     git("clone", "-q", origin, first)
     git("clone", "-q", origin, second)
-    record_300(first, "甲")
-    record_300(second, "乙")
+    record_many(first, "甲")
+    record_many(second, "乙")
     for clone in (first, second):
         git("-C", clone, "branch", "own")  # each clone's work before any merge
 
@@ -156,8 +161,8 @@ def test_two_clones__300_records_each_merge_both_ways_without_conflict(
         assert git("-C", clone, "status", "--porcelain") == ""
         visits, _temps = record_files(clone, VISITS_DIR)
         items, _temps = record_files(clone, RECTIFICATIONS_DIR)
-        assert (len(visits), len(items)) == (600, 20)
-        assert "600 条走访记录、20 个整改事项" in validate_clean(clone)
+        assert (len(visits), len(items)) == (2 * CLONED, 2 * CLONED // 30)
+        assert f"{2 * CLONED} 条走访记录、{2 * CLONED // 30} 个整改事项" in validate_clean(clone)
     assert git("-C", first, "rev-parse", "HEAD^{tree}") == git(
         "-C", second, "rev-parse", "HEAD^{tree}"
     )

@@ -38,6 +38,8 @@ from wkb_tracker.store.rectification_store import find_item
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.store.storage import read_yaml
 
+pytestmark = pytest.mark.durable  # os.fsync stays real here (tests/conftest.py)
+
 DISTRICTS = ("donghu", "hanyang", "jiangxia", "wuchang", "hongshan")
 # The thorough profile (tests/budget.py) kills 200 adds and 150 closes; the quick one a third.
 KILLED_ADDS = 200 if THOROUGH else 70

@@ -281,11 +281,19 @@ def walk(command: Any, ctx: Any) -> Iterator[tuple[str, Any, Any]]:
         yield from walk(child, typer.Context(child, info_name=name, parent=ctx))
 
 
+_TIDIED = "_wkb_help_tidied_for"  # on the command: the language its tree was last tidied for
+
+
 def tidy_help(command: Any, lang: str) -> None:
     """Before click parses: flags show no value placeholder (`--no-cache`, not
-    `--no-cache <bool>`), and each command's help ends with its examples in `lang`."""
+    `--no-cache <bool>`), and each command's help ends with its examples in `lang`.
+
+    Once per command tree and language: a `wkb` process runs one command, but whatever runs many
+    on one tree in-process (the test suite: thousands) would walk all of it every time."""
     from wkb_tracker.cli.examples import epilog
 
+    if getattr(command, _TIDIED, None) == lang:
+        return
     root = typer.Context(command, info_name="wkb", help_option_names=HELP_OPTION_NAMES)
     for path, each, ctx in walk(command, root):
         for param in each.get_params(ctx):  # includes -h/--help, made once per command
@@ -294,3 +302,4 @@ def tidy_help(command: Any, lang: str) -> None:
         text = epilog(path, lang)
         if text is not None:
             each.epilog = text
+    setattr(command, _TIDIED, lang)
