@@ -52,7 +52,15 @@ def test_staged__a_new_valid_visit_is_checked_alone(records: Path) -> None:
 
 @pytest.mark.parametrize(
     "case",
-    ["bad-names", "copy-in-month", "unknown-visit", "closed-twice", "broken-yaml", "no-entity"],
+    [
+        "bad-names",
+        "copy-in-month",
+        "copy-at-its-own-path",
+        "unknown-visit",
+        "closed-twice",
+        "broken-yaml",
+        "no-entity",
+    ],
 )
 def test_staged__reports_what_validate_reports_for_the_staged_files(
     records: Path, case: str
@@ -65,6 +73,11 @@ def test_staged__reports_what_validate_reports_for_the_staged_files(
         copy = visits[0].with_name(visits[0].name.replace("donghu", "jiangan"))
         shutil.copy(visits[0], copy)
         rel = copy.relative_to(records).as_posix()
+    elif case == "copy-at-its-own-path":  # another district's file of the same id: both at
+        # their own paths, the first by path counts (the committed donghu one), this is the copy
+        first = visits[0].stem.rsplit("_", 1)[1]
+        day = date(2026, 11, 3) if visits[0].name.startswith("2026-11-03") else date(2026, 11, 4)
+        rel = write_visit(records, make_visit(day, "汉阳区", "hanyang", id=first))
     elif case == "no-entity":  # names an entity the register does not hold
         rel = write_visit(records, make_visit(date(2026, 11, 6), entity_id="S20261106-AAAAAA"))
     elif case == "unknown-visit":
@@ -91,6 +104,8 @@ def test_staged__reports_what_validate_reports_for_the_staged_files(
     paths = {line.split(":", 1)[0] for line in found} | {rel}
     expected = full_problems(records, paths)
     assert code == 1 and expected and found == expected
+    if case.startswith("copy"):
+        assert any("重复" in line and line.startswith(rel) for line in found)
 
 
 @pytest.mark.parametrize("change", ["delete", "rename", "table", "sealed"])

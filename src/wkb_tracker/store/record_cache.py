@@ -121,6 +121,12 @@ def _decode_mapping(value: Any) -> Any:
     return value
 
 
+# `json.dumps(row, ensure_ascii=False)` builds an encoder on every call (its arguments are not
+# the defaults); one built once writes the same text, a quarter cheaper (a cold validate
+# encodes 150,000 rows at 100k visits).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def visit_attribute(name: str) -> str:
     """The Visit attribute of a file key (`with` → `with_`, as Python spells a keyword)."""
     return name + "_" if keyword.iskeyword(name) else name
@@ -138,13 +144,13 @@ def _visit_codec(fields: tuple[Field, ...]) -> tuple[Callable[[Visit], str], Cal
     ]
     source = (
         "def encode_visit(visit):\n"
-        f"    return _dumps([{', '.join(encoded)}, visit.path], ensure_ascii=False)\n"
+        f"    return _dumps([{', '.join(encoded)}, visit.path])\n"
         "def decode_visit(text):\n"
         "    row = _loads(text) if isinstance(text, str) else text\n"
         f"    return Visit({', '.join(decoded)}, path=row[{len(fields)}])\n"
     )
     names: dict[str, Any] = {
-        "_dumps": json.dumps,
+        "_dumps": _to_json,
         "_loads": json.loads,
         "_date": date.fromisoformat,
         "_datetime": datetime.fromisoformat,
@@ -205,16 +211,15 @@ def _decode_event(e: list[Any]) -> RectificationEvent:
 def encode_item(item: Rectification | EventFile) -> str:
     """An item's row (18 values), or an event file's row ([item id, event, path])."""
     if isinstance(item, EventFile):
-        return json.dumps([item.item, _encode_event(item.event), item.path], ensure_ascii=False)
+        return _to_json([item.item, _encode_event(item.event), item.path])
     events = [_encode_event(e) for e in item.events]
-    return json.dumps(
+    return _to_json(
         [
             item.id, item.problem, item.district, item.district_id, item.source, item.visit,
             item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
             item.created_by, _iso(item.created_at), events, item.path, item.late_reason,
             item.late_approved_by, item.review,
-        ],
-        ensure_ascii=False,
+        ]
     )  # fmt: skip
 
 

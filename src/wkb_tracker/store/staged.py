@@ -6,7 +6,7 @@ What is checked, for the files staged in a records root (`git diff --cached`):
 
 - each staged visit, item and event file as `wkb validate` checks it (bytes, YAML, fields, names
   against the table, id and place, the entity a visit names), with the parse of unchanged bytes
-  reused (store/checked.py);
+  reused (store/checked.py); so are the other files of their months (below);
 - duplicate ids among the visits of each month a staged visit is in (an id carries its date, and
   a visit is only counted from the month folder of its date);
 - the whole history of each item a staged item or event file belongs to (its file and every event
@@ -21,9 +21,11 @@ anything else under `data/` (the entity register among them). `wkb validate` its
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
@@ -109,11 +111,16 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
         read_item = checked.reader("rectifications", item_from_doc)
         visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
         # Every staged visit, read (and reported) as validate reads it.
+        staged_records = {}
         for rel in visits_staged:
-            _record, found = read_visit(root, rel)
+            record, found = read_visit(root, rel)
             problems += found
-        # The months of the staged visits, through the record cache (their duplicates), and of
-        # the visits staged items name (whether those exist).
+            if record is not None:
+                staged_records[rel] = record
+        # The months of the staged visits (their duplicates) and of the visits staged items name
+        # (whether those exist): every file read, as validate reads it, the parses of unchanged
+        # bytes reused. (Not the record cache: a commit has just changed that month's folder,
+        # which the record cache would scan and store again — several times the cost.)
         months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
         item_files = _item_histories(root, files)
         records = []
@@ -127,8 +134,11 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
         for item in items:
             if item.visit and len(item.visit) >= 9 and item.visit[1:9].isdigit():
                 months.add((int(item.visit[1:5]), int(item.visit[5:7])))
-        visits, found, _temps = load_visits(root, sorted(months))
-        problems += found
+        if items or not _no_copy_can_outrank(root, staged_records):
+            visits, found, _temps = load_visits(root, sorted(months), cache=False, checked=checked)
+            problems += found
+        else:
+            visits = list(staged_records.values())
     finally:
         checked.close()
     staged_visits = [visit for visit in visits if visit.path in set(visits_staged)]
@@ -156,6 +166,32 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     # that added them. Problems not about a record (the table, wkb.toml) are always shown.
     kept = sorted({p for p in found_all if p.path in mine or not p.path.startswith(_RECORD_DIRS)})
     return kept, len(visits_staged) + len(items)
+
+
+def _no_copy_can_outrank(root: Path, staged: dict[str, Any]) -> bool:
+    """True when no other visit file of their months can make a staged visit a reported copy,
+    so the months need not be read. Of several files with one id, the one at its own path
+    (`visit_path`) counts, else the first by path (store/duplicates.py); a copy that does not
+    count is reported at its own path, which the check shows only for staged files. A staged
+    visit at its own path can be outranked only by another file at *its* own path with the same
+    id — a name ending `_<id>.yaml` in the same folder. (A staged visit elsewhere, or such a
+    name: the months are read.)"""
+    from wkb_tracker.store.records import visit_path
+
+    names: dict[str, list[str]] = {}
+    for rel, visit in staged.items():
+        if rel != visit_path(visit.id, visit.date, visit.district_id):
+            return False
+        folder, _slash, own = rel.rpartition("/")
+        if folder not in names:
+            try:
+                names[folder] = os.listdir(root / folder)
+            except OSError:
+                return False
+        ending = f"_{visit.id}.yaml"
+        if any(name.endswith(ending) and name != own for name in names[folder]):
+            return False
+    return True
 
 
 def _item_histories(root: Path, files: tuple[str, ...]) -> list[str]:

@@ -326,7 +326,9 @@ def _construct(node: Any) -> Any:
         for key_node, value_node in node.value:
             if key_node.tag != _STR or key_node.value in mapping:  # a twice-given key is refused
                 raise _GiveUp  # by the standard loader, with its line
-            mapping[key_node.value] = _construct(value_node)
+            # Most values are strings: taken here, without a call per value.
+            value = value_node.value if value_node.tag == _STR else _construct(value_node)
+            mapping[key_node.value] = value
         return mapping
     if tag == _SEQ:
         return [_construct(item) for item in node.value]

@@ -229,9 +229,11 @@ def _unpacked(names: str, digests: bytes) -> dict[str, bytes]:
 
 def _by_folder(seen: dict[str, bytes]) -> dict[str, list[tuple[str, bytes]]]:
     folders: dict[str, list[tuple[str, bytes]]] = {}
-    for rel in sorted(seen):
+    for rel, digest in seen.items():  # read folder by folder: no sort of every path needed
         folder, _slash, name = rel.rpartition("/")
-        folders.setdefault(folder, []).append((name, seen[rel]))
+        folders.setdefault(folder, []).append((name, digest))
+    for entries in folders.values():
+        entries.sort()  # in the order `_only_added` lists them (sorted), nearly free
     return folders
 
 
