@@ -18,6 +18,9 @@ settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile("thorough" if THOROUGH else "quick")
 
 
-def examples(full: int) -> int:
-    """`full` examples in the thorough profile; a tenth of it (at least 20) in the quick one."""
-    return full if THOROUGH else max(20, full // 10)
+def examples(full: int, quick: int | None = None) -> int:
+    """`full` examples in the thorough profile; in the quick one `quick`, else a tenth of `full`
+    (at least 20)."""
+    if THOROUGH:
+        return full
+    return quick if quick is not None else max(20, full // 10)

@@ -63,8 +63,10 @@ from wkb_tracker.store.records import (
 from wkb_tracker.store.root import bundled_policy_file, init_root
 from wkb_tracker.store.storage import Document, dump_yaml, parse_yaml
 
+# The quick profile runs 60 of each CLI property (each example is a command, often two or three):
+# every option still gets its wild turn several times; the thorough one runs 1200.
 CLI = settings(
-    max_examples=examples(1200),
+    max_examples=examples(1200, quick=60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
