@@ -177,9 +177,9 @@ def alongside(
     """Run `background` (output captured) while `foreground` runs on the terminal, then print the
     background's output after the foreground's; the first non-zero exit code, else 0.
 
-    mypy checks cold in 5-15 s on one core, time in which pytest's workers are still starting: run
-    in sequence, it added its whole time to `python3 tasks.py test`; side by side it costs a
-    fraction of it. Its output is held back so the two never interleave."""
+    mypy checks cold in ~4 s of CPU on one core (5-10 s wall on a busy machine): run in
+    sequence, that was added whole to `python3 tasks.py test`; side by side it shares the cores
+    with pytest's workers. Its output is held back so the two never interleave."""
     print("+", " ".join(str(a) for a in background), "(alongside / 同时运行)", flush=True)
     with tempfile.TemporaryFile() as captured:
         checker = subprocess.Popen(
