@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -47,13 +46,6 @@ def _no_fsync(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     83 s and 73 s). The crash tests keep it real (they kill writers right at it): `durable`."""
     if request.node.get_closest_marker("durable") is None:
         monkeypatch.setattr(os, "fsync", lambda _fd: None)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """What is imported and collected by now lives to the end of the run: frozen out of the
-    garbage collector's sight, a full collection (20-odd in a run) no longer walks it each time
-    (~2 s of CPU in a run on one core, a few tenths with it frozen)."""
-    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -61,9 +61,11 @@ _KINDS: dict[str, tuple[Any, str, str]] = {
 _MISSING = object()
 _TEXT_KINDS = frozenset({"str", "text", "strs"})
 _DATED_KINDS = frozenset({"date", "datetime"})
-_Check = tuple[str, bool, bool, Any, bool, bool]
+_Check = tuple[str, bool, bool, Any, bool, bool, int]
 # Per declaration: (known names, [(name, required, skip None, check, checks length, checks
-# range)]), built once.
+# range, inline kind)]), built once. Inline kinds — 1: "str", 2: "text", 0: any other — are
+# checked in the loop itself, without a call: most fields of most records are texts.
+_INLINE = {"str": 1, "text": 2}
 _SHAPES: dict[int, tuple[frozenset[str], list[_Check]]] = {}
 
 
@@ -82,6 +84,7 @@ def _shape(
                     _KINDS[field.kind][0],
                     field.kind in _TEXT_KINDS,
                     field.kind in _DATED_KINDS,
+                    _INLINE.get(field.kind, 0),
                 )
                 for field in fields
             ],
@@ -121,13 +124,18 @@ def check_mapping(
     wrong: list[tuple[str, str]] = []  # (problem kind, field name)
     if not known.issuperset(value):
         wrong += [("unknown", str(name)) for name in value if name not in known]
-    for name, required, skip_none, check, text, dated in checks:
+    for name, required, skip_none, check, text, dated, inline in checks:
         item = value.get(name, _MISSING)
         if item is _MISSING:
             if required:
                 wrong.append(("missing", name))
         elif item is None and skip_none:
             continue
+        elif inline:  # as _KINDS["str"] / ["text"], then _too_long, for a string
+            if not isinstance(item, str) or (inline == 1 and item.strip() == ""):
+                wrong.append(("type", name))
+            elif len(item) > MAX_TEXT:
+                wrong.append(("long", name))
         elif not check(item):
             wrong.append(("type", name))
         elif text and _too_long(item):
