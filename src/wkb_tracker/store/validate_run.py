@@ -37,6 +37,7 @@ import gc
 import json
 import os
 import sqlite3
+import stat
 import sys
 from dataclasses import dataclass, field
 from hashlib import blake2b
@@ -184,9 +185,14 @@ def _context_key(root: Path) -> str:
 
 
 def _file_digest(path: Path) -> bytes:
+    """The file's bytes digested; a link, a pipe or a device is keyed by what it is and never
+    opened (reading a named pipe would wait for a writer: `wkb validate` hung on one)."""
     try:
-        if os.path.islink(path):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
             return b"link:" + os.fsencode(os.readlink(path))
+        if not stat.S_ISREG(mode):
+            return f"mode:{stat.S_IFMT(mode):o}".encode()
         return blake2b(path.read_bytes(), digest_size=16).digest()
     except OSError as error:
         return f"unreadable:{error.errno}".encode()
