@@ -110,7 +110,10 @@ def test_constraints_lowest__pins_exactly_the_minimums_of_pyproject() -> None:
     declared = tomllib.loads((here / "pyproject.toml").read_text(encoding="utf-8"))
     minimums = {}
     for requirement in declared["project"]["dependencies"]:
-        found = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)", requirement.replace(" ", ""))
+        # a minimum, and maybe an upper bound (typer<0.29: see pyproject.toml)
+        found = re.fullmatch(
+            r"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)(,<[0-9][0-9.]*)?", requirement.replace(" ", "")
+        )
         assert found, f"no plain `>=` minimum to test: {requirement}"
         minimums[found[1].lower().replace("_", "-")] = found[2]
     pins = {}

@@ -233,7 +233,8 @@ def _bad_value(error: Any, args: Sequence[str]) -> str:
 def _expected_type(param: Any) -> str | None:
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
     click_type = getattr(getattr(param, "type", None), "name", "")
-    if annotation is int or click_type == "integer":
+    # click says "integer"; the click that typer 0.26–0.28 carries inside says "int"
+    if annotation is int or click_type in ("integer", "int"):
         return say("须为整数", "a whole number is needed")
     if annotation is float or click_type == "float":
         return say("须为数字", "a number is needed")
