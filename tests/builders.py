@@ -3,6 +3,7 @@ straight through the on-disk format (`write_*`, no CLI). Domain tests use only t
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,10 @@ def make_dataset(
         visits=list(visits or []),
         rectifications=list(items or []),
     )
+
+
+def copy_records(source: Path, into: Path) -> Path:
+    """A fresh copy of the records root `source` at `into`/records, without its .wkb-cache."""
+    root = into / "records"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(".wkb-cache"))
+    return root

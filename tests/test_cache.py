@@ -4,7 +4,6 @@ after records change, and a broken cache is rebuilt without a word."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
 from budget import THOROUGH  # noqa: E402
+from builders import copy_records  # noqa: E402
 
 QUERIES = [
     ["report", "--month", "2026-10"],
@@ -55,9 +55,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def records(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "records"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".wkb-cache"))
-    return root
+    return copy_records(generated, tmp_path)
 
 
 def answers(root: Path, *global_options: str) -> list[str]:

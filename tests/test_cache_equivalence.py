@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 
 from budget import THOROUGH  # noqa: E402
+from builders import copy_records  # noqa: E402
 from gitrepo import git  # noqa: E402
 
 QUERIES = [
@@ -47,9 +48,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def records(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "records"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".wkb-cache"))
-    return root
+    return copy_records(generated, tmp_path)
 
 
 def run(root: Path, *args: str) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import date
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from builders import make_visit, write_visit
+from builders import copy_records, make_visit, write_visit
 from wkb_tracker.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,10 +100,7 @@ def test_init__refuses_a_folder_inside_a_records_root(root: Path) -> None:
 
 
 def test_examples__validate_clean(tmp_path: Path) -> None:
-    copy = tmp_path / "records"
-    shutil.copytree(
-        REPO / "examples" / "records", copy, ignore=shutil.ignore_patterns(".wkb-cache")
-    )
+    copy = copy_records(REPO / "examples" / "records", tmp_path)
     assert CliRunner().invoke(app, ["--root", str(copy), "validate"]).exit_code == 0
 
 

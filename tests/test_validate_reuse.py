@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import make_item, make_visit, write_item, write_visit
+from builders import copy_records, make_item, make_visit, write_item, write_visit
 from wkb_tracker.cli import app
 from wkb_tracker.store import validate_run
 
@@ -33,9 +33,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def records(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "records"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns(".wkb-cache"))
-    return root
+    return copy_records(generated, tmp_path)
 
 
 @pytest.fixture
