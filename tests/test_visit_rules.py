@@ -97,3 +97,11 @@ def test_clean_text__its_quick_search_refuses_exactly_the_refused_categories() -
     assert {c for c in range(0x110000) if text._ANY_REFUSED.match(chr(c))} == refused
     in_lines = {c for c in refused if chr(c) not in "\n\t"}
     assert {c for c in range(0x110000) if text._REFUSED_IN_LINES.match(chr(c))} == in_lines
+
+
+def test_visit_findings__a_joint_leader_is_checked_by_exact_name_like_the_leading_one() -> None:
+    """A prefix is for what a clerk types (`--with 赵`), not for a record: a stored 陪同 name
+    must be the table's, as the leading leader's must."""
+    assert findings(leader="胡军", joint_leaders=("赵峰",)) == []
+    found = findings(leader="胡军", joint_leaders=("赵",))
+    assert [where for where, _message in found] == [("joint_leaders", 0)]

@@ -242,7 +242,11 @@ def visit_findings(
         yield from _leader_findings(policy, visit, labels)
     for index, name in enumerate(visit.joint_leaders):  # 陪同 (issue 15.2): leaders of the table
         message = _refusal(
-            lambda: policy.resolve_leader(name, field=labels["joint_leaders"])  # noqa: B023
+            lambda: policy.resolve_leader(
+                name,  # noqa: B023
+                field=labels["joint_leaders"],
+                prefix=False,  # as stored: the exact name, as for the leading leader
+            )
         )
         if message is None and (name == visit.leader or name in visit.joint_leaders[:index]):
             message = say(
