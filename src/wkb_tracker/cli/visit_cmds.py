@@ -529,12 +529,16 @@ def _visit_row(view: dict[str, Any]) -> list[Any]:
     ]
 
 
+def _visit_argument() -> Any:
+    return typer.Argument(
+        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
+    )
+
+
 @visit_app.command("show")
 def show(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(
-        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
-    ),
+    visit_id: str = _visit_argument(),
     known_on: str | None = typer.Option(None, "--known-on", help=KNOWN_ON_HELP),
     format: str = view_format_option(),
 ) -> None:
@@ -615,9 +619,7 @@ def _print_view(view: dict[str, Any]) -> None:
 @visit_app.command("void")
 def void(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(
-        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
-    ),
+    visit_id: str = _visit_argument(),
     reason: str = typer.Option(..., "--reason", help="作废原因(必填)/ why (required)"),
     by: str | None = typer.Option(None, "--by", help="操作人(默认记录人)/ who (default recorder)"),
     commit: bool | None = commit_option(),
@@ -648,9 +650,7 @@ def void(
 @visit_app.command("edit")
 def edit(
     ctx: typer.Context,
-    visit_id: str = typer.Argument(
-        ..., metavar="ID", help="走访编号 / visit id", autocompletion=completion.visit_ids
-    ),
+    visit_id: str = _visit_argument(),
     commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""

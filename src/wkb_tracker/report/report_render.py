@@ -571,6 +571,17 @@ def _summary_view(report: Report) -> dict[str, Any]:
     return report_dict(report, explain=True, counting=False)
 
 
+def followup_line(ids: list[str]) -> str:
+    """The line naming the closed items whose return visit found the entity 不满意 (issue 15.4):
+    the report's summary and `wkb due` say it alike."""
+    return say(
+        "回访不满意、需跟进的整改事项 {n} 项:{i}",
+        "{n} closed items need a follow-up (return visit: 不满意): {i}",
+        n=len(ids),
+        i=", ".join(ids),
+    )
+
+
 def summary_lines(view: Mapping[str, Any]) -> list[str]:
     """The summary line, then the bureau-wide part: what counts for no leader, never dropped.
 
@@ -625,14 +636,7 @@ def summary_lines(view: Mapping[str, Any]) -> list[str]:
     followups = [i for leader in leaders for i in leader.get("needs_followup_ids", [])]
     followups += bureau.get("needs_followup_ids", [])
     if followups:  # issue 15.4: closed, but the entity was 不满意 at the return visit
-        lines.append(
-            say(
-                "回访不满意、需跟进的整改事项 {n} 项:{i}",
-                "{n} closed items need a follow-up (return visit: 不满意): {i}",
-                n=len(followups),
-                i=", ".join(followups),
-            )
-        )
+        lines.append(followup_line(followups))
     strays = bureau["visits_not_counted"]
     if strays:
         by_rule = any(stray["reason"] != NOT_RESPONSIBLE for stray in strays)
@@ -1110,14 +1114,6 @@ def print_due(due: DueReport, *, calendar: str | None = None) -> None:
         )
     if due.followups:  # issue 15.4: closed, but the entity was 不满意 at the return visit
         out.print(
-            Text(
-                say(
-                    "回访不满意、需跟进的整改事项 {n} 项:{i}",
-                    "{n} closed items need a follow-up (return visit: 不满意): {i}",
-                    n=len(due.followups),
-                    i=", ".join(item.id for item in due.followups),
-                ),
-                style="bold red",
-            ),
+            Text(followup_line([item.id for item in due.followups]), style="bold red"),
             soft_wrap=True,
         )

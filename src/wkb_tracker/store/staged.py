@@ -141,7 +141,8 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
             visits = list(staged_records.values())
     finally:
         checked.close()
-    staged_visits = [visit for visit in visits if visit.path in set(visits_staged)]
+    wanted = set(visits_staged)
+    staged_visits = [visit for visit in visits if visit.path in wanted]
     if any(visit.entity_id for visit in staged_visits):  # the entity each names must exist
         from wkb_tracker.store.entity_links import visit_problems
         from wkb_tracker.store.entity_store import load_register
@@ -152,7 +153,6 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     # those months were read for their ids (duplicates, above), their own checks were their
     # commits'. Every validator is per record but for the visit ids items name.
     named = {item.visit for item in items if item.visit}
-    wanted = set(visits_staged)
     checked_visits = [visit for visit in visits if visit.path in wanted or visit.id in named]
     data = Dataset(
         root, config, policy, visits=checked_visits, rectifications=items, problems=problems

@@ -47,13 +47,12 @@ from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store import settings
-from wkb_tracker.store.root import RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
+from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, SEALED_DIR, VISITS_DIR
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.dataset import Dataset
     from wkb_tracker.store.checked import CheckedFiles
 
-_ENTITIES_DIR = "data/entities"
 _CONTEXT_FILES = ("wkb.toml", "wkb.local.toml", "data/measures.yaml", "data/districts.yaml")
 # In `.wkb-cache/records.sqlite`, beside the record cache's tables (a change of their columns
 # takes new table names: the cache is only ever added to, never migrated).
@@ -173,7 +172,7 @@ def _context_key(root: Path) -> str:
     digest.update(f"{SCHEMA_VERSION}\0{today().isoformat()}\0{sys.version}\0".encode())
     for rel in _CONTEXT_FILES:
         digest.update(rel.encode() + b"\0" + _file_digest(root / rel))
-    for top in (SEALED_DIR, _ENTITIES_DIR):
+    for top in (SEALED_DIR, ENTITIES_DIR):
         for folder, folders, names in sorted(os.walk(root / top)):
             folders.sort()
             for name in sorted(names):
