@@ -155,6 +155,14 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document safely. Returns (value, problems); value is None on any problem.
     An alias (of any value) is a problem; an anchor nothing refers to changes nothing and is
     read like the value it names."""
+    # Most records are in the plain shape wkb writes, read without a YAML parser; any such
+    # document has none of the defects check_bytes looks for (plain_yaml.py).
+    try:
+        value = _plain_load()(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        value = None
+    if value is not None:
+        return value, []
     problems = check_bytes(data, rel)
     if problems:
         return None, problems
@@ -167,6 +175,19 @@ def parse_yaml(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
     except Exception:  # anything unusual: the standard safe loader decides, and reports
         return _standard_load(data, rel)
     return value, []
+
+
+_plain_loader: Callable[[str], Any] | None = None
+
+
+def _plain_load() -> Callable[[str], Any]:
+    """plain_yaml.load, imported on first use (writing a record never needs it)."""
+    global _plain_loader
+    if _plain_loader is None:
+        from wkb_tracker.store.plain_yaml import load
+
+        _plain_loader = load
+    return _plain_loader
 
 
 def _standard_load(data: bytes, rel: str) -> tuple[Any, list[Problem]]:
@@ -244,15 +265,6 @@ def _bad_scalar_line(text: str) -> int:
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_INT = "tag:yaml.org,2002:int"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-# Compiled by _fast_parser_class() on the first read (writing a record never needs them).
-_PLAIN_INT: Any = r"-?(?:0|[1-9][0-9]*)"
-_ISO_DATE: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_ISO_TIME: Any = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{6})?(?:[+-][0-9]{2}:[0-9]{2})?"
-_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 _fast_parser: Any = None
 _resolved: dict[str, str] = {}  # plain scalar → its tag, as the implicit resolvers say
 
@@ -266,11 +278,10 @@ class _Aliased(Exception):
 
 
 def _fast_parser_class() -> Any:
-    global _fast_parser, _PLAIN_INT, _ISO_DATE, _ISO_TIME
+    global _fast_parser
     if _fast_parser is None:
-        _PLAIN_INT, _ISO_DATE, _ISO_TIME = (
-            re.compile(p) for p in (_PLAIN_INT, _ISO_DATE, _ISO_TIME)
-        )
+        from wkb_tracker.store.plain_yaml import ISO_DATE, ISO_TIME, TIMESTAMP
+
         yaml = _yaml()
         implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
         scalar_node = yaml.ScalarNode
@@ -293,8 +304,8 @@ def _fast_parser_class() -> Any:
                         # such as `opened`, dates, numbers, `null`) recur in every file.
                         tag = _resolved.get(value)
                         if tag is None:
-                            if _ISO_DATE.fullmatch(value) or _ISO_TIME.fullmatch(value):
-                                tag = _TIMESTAMP  # what the timestamp resolver says of these
+                            if ISO_DATE.fullmatch(value) or ISO_TIME.fullmatch(value):
+                                tag = TIMESTAMP  # what the timestamp resolver says of these
                             else:
                                 tag = super().resolve(kind, value, implied)
                             if len(value) <= 32 and len(_resolved) < 100_000:
@@ -332,21 +343,12 @@ def _construct(node: Any) -> Any:
         return mapping
     if tag == _SEQ:
         return [_construct(item) for item in node.value]
-    value = node.value
-    if tag == _INT and _PLAIN_INT.fullmatch(value):
-        return int(value)
-    if tag == _NULL:
-        return None
-    if tag == _BOOL and value.lower() in _BOOLS:
-        return _BOOLS[value.lower()]
-    if tag == _TIMESTAMP:
-        from datetime import date, datetime
+    from wkb_tracker.store.plain_yaml import GIVE_UP, tagged
 
-        if _ISO_DATE.fullmatch(value):
-            return date.fromisoformat(value)
-        if _ISO_TIME.fullmatch(value):
-            return datetime.fromisoformat(value)
-    raise _GiveUp
+    value = tagged(tag, node.value)
+    if value is GIVE_UP:
+        raise _GiveUp
+    return value
 
 
 class Document:
