@@ -178,3 +178,24 @@ def test_plain_yaml__generated_records_agree_through_parse_yaml(
         return
     if not problems:
         assert repr(value) == repr(expected)
+
+
+def test_plain_yaml__its_resolver_table_is_pyyaml_s() -> None:
+    """The first characters and words it knows are PyYAML's own (a newer PyYAML adding an
+    implicit type fails here rather than reading differently)."""
+    implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
+    # ("!", "&", "*": PyYAML's documentation-only resolver; no plain scalar starts with them.)
+    assert set(implicit) - {"", "!", "&", "*"} == plain_yaml.IMPLICIT_FIRST
+    resolver = yaml.resolver.Resolver()
+    words = [*plain_yaml.WORDS, "yES", "nO", "Nul", "NuLL", "ofF", "y", "n", "Y", "N", "tru"]
+    for word in words + [word + "x" for word in words] + ["~~", "~x", "on_time", "nothing"]:
+        tag = resolver.resolve(yaml.ScalarNode, word, (True, False))
+        expected = yaml.SafeLoader("").construct_object(yaml.ScalarNode(tag, word))
+        assert repr(plain_yaml.load(f"k: {word}\n")) == repr({"k": expected}), word
+
+
+@pytest.mark.parametrize(
+    "text", ["0", "7", "10", "2026-10-10", "2026-10-10 17:20:00+08:00", "2026-10-10T17:20:00"]
+)
+def test_plain_yaml__numbers_and_dates_resolve_as_pyyaml_does(text: str) -> None:
+    assert _agrees(f"k: {text}\nl:\n- {text}\n") is not None

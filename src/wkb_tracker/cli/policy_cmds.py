@@ -472,12 +472,12 @@ def validate(
     format: str = view_format_option(),
 ) -> None:
     """检查全部数据,逐条报告 path:line: message / check everything, report every problem."""
-    from wkb_tracker.store.validate_run import validate_root
-
     session(ctx).quiet_config = True  # config problems are listed below with the others
     root = session(ctx).root()
     if staged and format != JSON and _validate_staged(root):  # JSON: the full report
         return
+    from wkb_tracker.store.validate_run import validate_root
+
     # Every byte is read, never taken from the cache; the work on unchanged bytes is reused.
     verdict = validate_root(root)
     problems = list(verdict.problems)

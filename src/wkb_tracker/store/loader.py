@@ -21,9 +21,7 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import EventFile, Rectification, Visit
 from wkb_tracker.store import settings
 from wkb_tracker.store.config import read_config
-from wkb_tracker.store.duplicates import one_per_id
 from wkb_tracker.store.json_cache import CACHE_DIR
-from wkb_tracker.store.parallel import in_two_halves
 from wkb_tracker.store.policy_files import load_policy
 from wkb_tracker.store.records import (
     event_file_from_document,
@@ -317,6 +315,10 @@ def _load_kind(
     checked: CheckedFiles | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind, one per id (a copied file is reported, not counted twice)."""
+    # Imported here, as parallel.py below: the pre-commit check imports this module for
+    # `read_doc` and `visit_from_doc` alone, and every import counts in its time.
+    from wkb_tracker.store.duplicates import one_per_id
+
     if checked is not None:  # validate: every file read, parses of unchanged bytes reused
         files, temps = record_files(root, directory, list(months) if months is not None else None)
         build = visit_from_doc if kind == "visits" else item_from_doc
@@ -414,6 +416,7 @@ def _parse_many(
 ) -> list[tuple[Any, list[Problem]]]:
     """(record or None, problems) for each file, in order; thousands are split between two
     processes (YAML parsing is CPU-bound and the machines have two cores)."""
+    from wkb_tracker.store.parallel import in_two_halves
 
     def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem]]]:
         with _bulk():

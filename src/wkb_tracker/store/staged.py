@@ -5,8 +5,8 @@ visit).
 What is checked, for the files staged in a records root (`git diff --cached`):
 
 - each staged visit, item and event file as `wkb validate` checks it (bytes, YAML, fields, names
-  against the table, id and place, the entity a visit names), with the parse of unchanged bytes
-  reused (store/checked.py); so are the other files of their months (below);
+  against the table, id and place, the entity a visit names); the other files of their months,
+  when they must be read (below), with the parse of unchanged bytes reused (store/checked.py);
 - duplicate ids among the visits of each month a staged visit is in (an id carries its date, and
   a visit is only counted from the month folder of its date);
 - the whole history of each item a staged item or event file belongs to (its file and every event
@@ -95,52 +95,56 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     """The problems of the staged record `files` (see the module docstring), sorted, and how
     many records were checked."""
     from wkb_tracker.domain.dataset import Dataset
-    from wkb_tracker.store.checked import CheckedFiles
     from wkb_tracker.store.config import read_config
-    from wkb_tracker.store.event_files import join
-    from wkb_tracker.store.loader import item_from_doc, load_visits, visit_from_doc
+    from wkb_tracker.store.loader import item_from_doc, load_visits, read_doc, visit_from_doc
     from wkb_tracker.store.policy_files import load_policy
     from wkb_tracker.store.validation import VALIDATORS, check_sealed_months
 
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root)
     problems += policy_problems
-    checked = CheckedFiles(root, by_folder=False)  # a few files: one query each
-    try:
-        read_visit = checked.reader("visits", visit_from_doc)
-        read_item = checked.reader("rectifications", item_from_doc)
-        visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
-        # Every staged visit, read (and reported) as validate reads it.
-        staged_records = {}
-        for rel in visits_staged:
-            record, found = read_visit(root, rel)
-            problems += found
-            if record is not None:
-                staged_records[rel] = record
-        # The months of the staged visits (their duplicates) and of the visits staged items name
-        # (whether those exist): every file read, as validate reads it, the parses of unchanged
-        # bytes reused. (Not the record cache: a commit has just changed that month's folder,
-        # which the record cache would scan and store again — several times the cost.)
-        months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
-        item_files = _item_histories(root, files)
+    # The staged files are read and parsed here (a few small files: quicker than opening the
+    # reuse table); the reuse table only when whole months are read (below).
+    visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
+    # Every staged visit, read (and reported) as validate reads it.
+    staged_records = {}
+    for rel in visits_staged:
+        record, found = visit_from_doc(read_doc(root, rel))
+        problems += found
+        if record is not None:
+            staged_records[rel] = record
+    # The months of the staged visits (their duplicates) and of the visits staged items name
+    # (whether those exist): every file read, as validate reads it, the parses of unchanged
+    # bytes reused. (Not the record cache: a commit has just changed that month's folder,
+    # which the record cache would scan and store again — several times the cost.)
+    months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
+    item_files = _item_histories(root, files)
+    items = []
+    if item_files:
+        from wkb_tracker.store.event_files import join
+
         records = []
         for rel in item_files:
-            record, found = read_item(root, rel)
+            record, found = item_from_doc(read_doc(root, rel))
             problems += found
             if record is not None:
                 records.append(record)
         items, orphans = join(records)
         problems += orphans
-        for item in items:
-            if item.visit and len(item.visit) >= 9 and item.visit[1:9].isdigit():
-                months.add((int(item.visit[1:5]), int(item.visit[5:7])))
-        if items or not _no_copy_can_outrank(root, staged_records):
+    for item in items:
+        if item.visit and len(item.visit) >= 9 and item.visit[1:9].isdigit():
+            months.add((int(item.visit[1:5]), int(item.visit[5:7])))
+    if items or not _no_copy_can_outrank(root, staged_records):
+        from wkb_tracker.store.checked import CheckedFiles
+
+        checked = CheckedFiles(root, by_folder=False)  # a month's files: one query each
+        try:
             visits, found, _temps = load_visits(root, sorted(months), cache=False, checked=checked)
-            problems += found
-        else:
-            visits = list(staged_records.values())
-    finally:
-        checked.close()
+        finally:
+            checked.close()
+        problems += found
+    else:
+        visits = list(staged_records.values())
     wanted = set(visits_staged)
     staged_visits = [visit for visit in visits if visit.path in wanted]
     if any(visit.entity_id for visit in staged_visits):  # the entity each names must exist
@@ -178,18 +182,17 @@ def _no_copy_can_outrank(root: Path, staged: dict[str, Any]) -> bool:
     name: the months are read.)"""
     from wkb_tracker.store.records import visit_path
 
-    names: dict[str, list[str]] = {}
+    names: dict[str, str] = {}  # folder → its file names, each followed by "/" (never in one)
     for rel, visit in staged.items():
         if rel != visit_path(visit.id, visit.date, visit.district_id):
             return False
-        folder, _slash, own = rel.rpartition("/")
+        folder = rel.rpartition("/")[0]
         if folder not in names:
             try:
-                names[folder] = os.listdir(root / folder)
+                names[folder] = "/".join(os.listdir(root / folder)) + "/"
             except OSError:
                 return False
-        ending = f"_{visit.id}.yaml"
-        if any(name.endswith(ending) and name != own for name in names[folder]):
+        if names[folder].count(f"_{visit.id}.yaml/") > 1:  # its own name, and another
             return False
     return True
 

@@ -18,7 +18,6 @@ from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.ids import RECTIFICATION, VISIT, is_valid_id
 from wkb_tracker.domain.model import MEASURE_NUMBERS, RECTIFICATION_SOURCES, Rectification
 from wkb_tracker.domain.visit_rules import visit_findings
-from wkb_tracker.store.event_files import event_problem, history_problems
 from wkb_tracker.store.records import rectification_path
 from wkb_tracker.store.root import DISTRICTS_FILE, MEASURES_FILE
 from wkb_tracker.store.storage import node_line
@@ -145,6 +144,8 @@ def rectification_field_problems(
             )
         for event in item.events:
             if event.date < item.opened:
+                from wkb_tracker.store.event_files import event_problem
+
                 message = say("事件日期早于立项日期", "event date is before the opened date")
                 yield event_problem(data.root, item, event, message, "date")
 
@@ -156,6 +157,10 @@ def check_rectification_histories(data: Dataset) -> Iterator[Problem]:
     merged from two clones that conflict (both closed the item) are reported at their own files.
     (Event dates before the opened date: check_rectification_fields.)
     """
+    if not data.rectifications:
+        return  # (the pre-commit check of a visit need not load the history rules)
+    from wkb_tracker.store.event_files import history_problems
+
     day = today()
     for item in data.rectifications:
         yield from history_problems(data.root, item, today=day)
