@@ -25,10 +25,13 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.model import Rectification
 
 _RECORD_DIRS = (f"{VISITS_DIR}/", f"{RECTIFICATIONS_DIR}/")
 
@@ -119,16 +122,16 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     # which the record cache would scan and store again — several times the cost.)
     months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
     item_files = _item_histories(root, files)
-    items = []
+    items: list[Rectification] = []
     if item_files:
         from wkb_tracker.store.event_files import join
 
         records = []
         for rel in item_files:
-            record, found = item_from_doc(read_doc(root, rel))
+            item_record, found = item_from_doc(read_doc(root, rel))
             problems += found
-            if record is not None:
-                records.append(record)
+            if item_record is not None:
+                records.append(item_record)
         items, orphans = join(records)
         problems += orphans
     for item in items:
