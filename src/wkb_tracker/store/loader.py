@@ -273,6 +273,24 @@ def _month_folders(
     return sorted(folders)
 
 
+def months_signature(root: Path, directory: str, months: Iterable[tuple[int, int]]) -> str | None:
+    """The record cache's signatures of these month folders, as one digest: it changes when any
+    record file among them is added, removed, renamed, edited or touched. None when a folder
+    cannot be signed (an oddity the slow read reports)."""
+    from hashlib import blake2b
+
+    from wkb_tracker.store.record_cache import folder_signatures
+
+    folders = _month_folders(root, directory, months)
+    if folders is None:
+        return None
+    signatures = folder_signatures(root, folders)
+    if any(signature is None for signature in signatures):
+        return None
+    listed = "\n".join(f"{rel}\0{signature}" for rel, signature in zip(folders, signatures, strict=True))
+    return blake2b(listed.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
 def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
     return visit_from_doc(read_doc(root, rel))
 

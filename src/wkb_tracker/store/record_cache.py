@@ -23,6 +23,7 @@ import keyword
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
@@ -375,7 +376,7 @@ class RecordCache:
             self.db.executescript(
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
-                DROP TABLE IF EXISTS checked;
+                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
@@ -386,6 +387,11 @@ class RecordCache:
                 """
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        # Computed answers (store/answer_cache.py); added without a layout bump, so that an
+        # existing cache keeps its parsed records.
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS answer(key TEXT PRIMARY KEY, value TEXT, used INT)"
+        )
 
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""
@@ -409,6 +415,40 @@ class RecordCache:
         except sqlite3.Error:
             self._reset()
             return {}
+
+    def answer(self, key: str) -> str | None:
+        """A kept answer (store/answer_cache.py), marked as used now."""
+        if self.db is None:
+            return None
+        try:
+            found = self.db.execute("SELECT value FROM answer WHERE key=?", (key,)).fetchone()
+            if found is not None:
+                self.db.execute("UPDATE answer SET used=? WHERE key=?", (time.time_ns(), key))
+            return found[0] if found is not None else None
+        except sqlite3.Error:
+            self._reset()
+            return None
+
+    def keep_answer(self, key: str, value: str, kept: int) -> None:
+        """Keep an answer; only the `kept` most recently used stay."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns())
+            )
+            self.db.execute(
+                "DELETE FROM answer WHERE key NOT IN "
+                "(SELECT key FROM answer ORDER BY used DESC LIMIT ?)",
+                (kept,),
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                self._reset()
 
     def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
         """Cached rows of one folder: name → (size, mtime, row)."""
