@@ -24,6 +24,7 @@ import os
 import sqlite3
 import stat
 import time
+from array import array
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
@@ -317,7 +318,11 @@ def _signature_of(found: list[_Stat]) -> str:
     removed, renamed, rewritten or touched changes it)."""
     digest = blake2b(digest_size=16)
     digest.update("/".join([entry[0] for entry in found]).encode("utf-8", "surrogateescape"))
-    digest.update(repr([number for entry in found for number in entry[1:]]).encode())
+    try:  # the numbers as machine words: a twentieth of the cost of their repr at 52,000 files
+        digest.update(array("q", [number for entry in found for number in entry[1:4]]).tobytes())
+        digest.update(array("Q", [entry[4] for entry in found]).tobytes())
+    except OverflowError:  # a time or inode beyond 64 bits (never seen): their text instead
+        digest.update(repr([number for entry in found for number in entry[1:]]).encode())
     return digest.hexdigest()
 
 
