@@ -107,7 +107,7 @@ def _figures(
     from wkb_tracker.domain.settings import active
     from wkb_tracker.store import entity_cache, policy_cache
     from wkb_tracker.store.answer_cache import answer_key, remembered
-    from wkb_tracker.store.loader import months_signature
+    from wkb_tracker.store.loader import month_signatures
     from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, VISITS_DIR
 
     earliest = period.first - timedelta(days=days)  # repeats look back before the period
@@ -116,16 +116,19 @@ def _figures(
     visit_months = months_between(earliest, period.last)
     item_months = period.months()
     question = ["stats", period.first, period.last, by, days, day, active().lang]
+    visit_folders = month_signatures(root, VISITS_DIR, visit_months)
+    item_folders = month_signatures(root, RECTIFICATIONS_DIR, item_months)
     inputs = [
-        months_signature(root, VISITS_DIR, visit_months),
-        months_signature(root, RECTIFICATIONS_DIR, item_months),
+        visit_folders,
+        item_folders,
         policy_cache.key(root),
         entity_cache.key(root, ENTITIES_DIR),
     ]
+    signed = {**(visit_folders or {}), **(item_folders or {})}  # not taken twice on a miss
     return remembered(
         root,
         answer_key(question, inputs),
-        lambda: _compute(root, policy, period, by, days, visit_months, item_months),
+        lambda: _compute(root, policy, period, by, days, visit_months, item_months, signed),
     )
 
 
@@ -137,14 +140,15 @@ def _compute(
     days: int,
     visit_months: list[tuple[int, int]],
     item_months: list[tuple[int, int]],
+    signed: dict[str, str],
 ) -> tuple[dict[str, Any], list[str]]:
     from wkb_tracker.domain import stats as counting
     from wkb_tracker.report.stats_view import stats_dict
     from wkb_tracker.store.entity_store import load_register
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
-    visits, visit_problems, _temps = load_visits(root, visit_months)
-    items, problems, _temps = load_rectifications(root, months=item_months)
+    visits, visit_problems, _temps = load_visits(root, visit_months, signed=signed)
+    items, problems, _temps = load_rectifications(root, months=item_months, signed=signed)
     register, broken = load_register(root)
     warnings = [str(problem) for problem in visit_problems + problems + broken]
     figures = counting.compute(

@@ -548,8 +548,10 @@ def cached_load(
     parse_files: Callable[[list[str]], list[tuple[Any, list[Any]]]],
     window: Window | None,
     recorded_before: int | None = None,
+    signed: dict[str, str] | None = None,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
-    """Load the records of these month folders through the cache.
+    """Load the records of these month folders through the cache (`signed`: their signatures,
+    when this command has just taken them).
 
     `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
     in order. Returns (records, problems, folders the cache could not handle), or None when the
@@ -602,7 +604,11 @@ def cached_load(
             stale.clear()
             to_parse.clear()
 
-        signatures = folder_signatures(root, folders)
+        signatures: list[str | None] = (
+            [signed.get(rel) for rel in folders]
+            if signed is not None and all(rel in signed for rel in folders)
+            else folder_signatures(root, folders)
+        )
         for rel, signature in zip(folders, signatures, strict=True):
             if signature is not None and known.get(rel) == signature:
                 fresh.append(rel)
