@@ -63,7 +63,9 @@ class Command:
     argv: list[str]
     before: list[list[str]] = field(default_factory=list)
     after: Callable[[], None] | None = None
-    after_each: list[list[str]] = field(default_factory=list)  # unmeasured, after every run
+    # Unmeasured, after every run, in order: a command line, or a function (e.g. removing what
+    # the run wrote, so that every warm command reads the records generate.py made).
+    after_each: list[list[str] | Callable[[], None]] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
@@ -88,10 +90,13 @@ def run_once(command: Command, env: dict[str, str]) -> tuple[float, float, float
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1) or "Traceback" in error or "提交失败" in error:
         raise SystemExit(f"{' '.join(command.argv)} exited {code}: {error[-500:]}")
-    for argv in command.after_each:
-        subprocess.run(
-            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-        )
+    for step in command.after_each:
+        if callable(step):
+            step()
+        else:
+            subprocess.run(
+                step, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+            )
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
@@ -268,15 +273,22 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
         "--format",
         "json",
     ]
+    stats_month = [WKB, "stats", "--month", MONTH]
+    stats_year = [WKB, "stats", "--year", YEAR]
     commands = {
         "wkb --help": Command([WKB, "--help"]),
         "typer minimal app": Command(
             [sys.executable, str(HERE / "mini_typer.py"), "add", "--name", "x"]
         ),
-        "wkb visit add": Command(visit_add("--no-commit")),
-        "wkb visit add (auto-commit + hook)": Command(visit_add("--commit")),
+        # Every command that writes is undone after each run: a "warm" command then reads
+        # records unchanged since its previous run; "after one new visit" rows show the cost
+        # when one record changed in between.
+        "wkb visit add": Command(visit_add("--no-commit"), after_each=[undo]),
+        "wkb visit add (auto-commit + hook)": Command(visit_add("--commit"), after_each=[undo]),
         "wkb validate --staged (the hook, 1 visit)": Command(
-            [WKB, "validate", "--staged"], before=[stage_new_visit, git_add_october]
+            [WKB, "validate", "--staged"],
+            before=[stage_new_visit, git_add_october],
+            after_each=[undo],
         ),
         "wkb report --month (cold)": Command(
             [WKB, "--no-cache", "report", "--month", MONTH, "--format", "json"]
@@ -288,8 +300,14 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
             [WKB, "report", "--from", "2000-01-01", "--to", "2049-12-31", "--format", "json"]
         ),
         "wkb rectify list (warm)": Command([WKB, "rectify", "list"]),
-        "wkb stats --month (warm)": Command([WKB, "stats", "--month", MONTH]),
-        "wkb stats --year (warm)": Command([WKB, "stats", "--year", YEAR]),
+        "wkb stats --month (warm)": Command(stats_month),
+        "wkb stats --year (warm)": Command(stats_year),
+        "wkb stats --year (after one new visit)": Command(
+            stats_year, before=[stage_new_visit], after_each=[undo]
+        ),
+        "wkb report --month (after one new visit)": Command(
+            report, before=[stage_new_visit], after_each=[undo]
+        ),
         "wkb rectify list --status overdue (warm)": Command(
             [WKB, "rectify", "list", "--status", "overdue", "--format", "json"]
         ),
@@ -301,11 +319,15 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
         "wkb report --month (first run, builds cache)": Command(report, before=[drop_cache]),
         "wkb validate (cold)": Command([WKB, "validate"], before=[drop_cache]),
         "wkb validate (1 new visit)": Command(
-            [WKB, "validate"], before=[stage_new_visit], after_each=[warm_everything]
+            [WKB, "validate"],
+            before=[stage_new_visit],
+            # the last run of a round to drop the cache: warm it again for the next round's
+            # warm runs, the remembered answers of `stats` too
+            after_each=[undo, warm_everything, stats_month, stats_year],
         ),
         "floor: CSafeLoader loop": Command([sys.executable, str(HERE / "floor.py"), str(root)]),
     }
-    commands["wkb visit add"].after = undo
+    commands["wkb visit add"].after = undo  # also if a run fails
     if shutil.which("hledger"):
         journal = str(root / "visits.journal")
         commands["hledger balance -p MONTH"] = Command(

@@ -150,21 +150,23 @@ def _group_keys(visit: Visit, by: str, name: str, entry: Entity | None) -> list[
 
 def raised_problems(visits: Iterable[Visit], identities: Identities | None = None) -> list[Raised]:
     """Every problem of these (non-void) visits, in the order they were raised."""
-    who = identities or Identities(None)
-    ordered = sorted(
-        (v for v in visits if not v.is_void and v.problems),
-        key=_order,
-    )
+    ordered = sorted((v for v in visits if not v.is_void and v.problems), key=_order)
+    return _raised(ordered, identities or Identities(None))
+
+
+def _raised(ordered: Iterable[Visit], who: Identities) -> list[Raised]:
+    """`raised_problems` of visits already in the order they were made (void ones left out)."""
     found: list[Raised] = []
     keys: dict[str, str] = {}  # the same few texts come back again and again: normalised once
     for visit in ordered:
+        if not visit.problems:
+            continue
+        entity = who.key(visit)
         for text in visit.problems:
             key = keys.get(text)
             if key is None:
                 key = keys[text] = problem_key(text)
-            found.append(
-                Raised(len(found), visit.date, visit.id, who.key(visit), visit.entity, text, key)
-            )
+            found.append(Raised(len(found), visit.date, visit.id, entity, visit.entity, text, key))
     return found
 
 
@@ -278,39 +280,47 @@ def compute(
     if by not in GROUPS:
         raise ValueError(by)
     identities = Identities(register)
-    live = [visit for visit in visits if not visit.is_void]
-    in_period = sorted((visit for visit in live if first <= visit.date <= last), key=_order)
-    names: dict[str, str] = {}
-    for visit in in_period:  # the register's name, else the most recently used spelling
-        entry = identities.entry(visit)
-        names[identities.key(visit)] = entry.name if entry is not None else visit.entity
     start = first - timedelta(days=window_days)
-    raised = raised_problems((v for v in live if start <= v.date <= last), identities)
-    repeats = find_repeats(raised, first, last, window_days, threshold)
+    # One sort for both: the repeat window's visits, and those of the period among them.
+    ordered = sorted(
+        (v for v in visits if not v.is_void and start <= v.date <= last),
+        key=_order,
+    )
+    in_period = [visit for visit in ordered if first <= visit.date]
+    who = [identities.identify(visit) for visit in in_period]
+    names: dict[str, str] = {}
+    for visit, (key, entry) in zip(in_period, who, strict=True):
+        # the register's name, else the most recently used spelling
+        names[key] = entry.name if entry is not None else visit.entity
+    repeats = find_repeats(_raised(ordered, identities), first, last, window_days, threshold)
     repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
     entities: dict[str, EntityFigures] = {}
     groups: dict[str, GroupFigures] = {}
     problems = 0
-    for visit in in_period:
-        key = identities.key(visit)
-        entry = identities.entry(visit)
-        figures = entities.setdefault(
-            key, EntityFigures(names[key], entry.id if entry is not None else None)
-        )
+    for visit, (key, entry) in zip(in_period, who, strict=True):
+        figures = entities.get(key)
+        if figures is None:
+            figures = entities[key] = EntityFigures(
+                names[key], entry.id if entry is not None else None
+            )
+        raised = len(visit.problems)
+        repeated = repeated_visits[visit.id]
         figures.visits += 1
         figures.first = figures.first or visit.date
         figures.last = visit.date
         figures.districts.add(visit.district)
         figures.leaders.add(visit.leader)
-        figures.problems += len(visit.problems)
-        figures.repeat_problems += repeated_visits[visit.id]
-        problems += len(visit.problems)
+        figures.problems += raised
+        figures.repeat_problems += repeated
+        problems += raised
         for group_key in _group_keys(visit, by, names[key], entry):
-            group = groups.setdefault(group_key, GroupFigures(group_key))
+            group = groups.get(group_key)
+            if group is None:
+                group = groups[group_key] = GroupFigures(group_key)
             group.visits += 1
             group.entities[key] += 1
-            group.problems += len(visit.problems)
-            group.repeat_problems += repeated_visits[visit.id]
+            group.problems += raised
+            group.repeat_problems += repeated
     sources = Counter(item.source for item in items if first <= item.opened <= last)
     return Stats(
         first=first,

@@ -220,7 +220,9 @@ def _bulk() -> Iterator[None]:
 
 def _numbered_folder(entry: os.DirEntry[str], digits: int) -> bool:
     """A real folder (not a link) named by `digits` digits: YYYY or MM."""
-    return entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
+    return (
+        entry.name.isdigit() and len(entry.name) == digits and entry.is_dir(follow_symlinks=False)
+    )
 
 
 def _month_folders(
@@ -271,6 +273,23 @@ def _month_folders(
     return sorted(folders)
 
 
+def month_signatures(
+    root: Path, directory: str, months: Iterable[tuple[int, int]]
+) -> dict[str, str] | None:
+    """The record cache's signature of each of these month folders (those that exist): one
+    changes when any record file in its folder is added, removed, renamed, edited or touched.
+    None when a folder cannot be signed (an oddity the slow read reports)."""
+    from wkb_tracker.store.record_cache import folder_signatures
+
+    folders = _month_folders(root, directory, months)
+    if folders is None:
+        return None
+    signatures = folder_signatures(root, folders)
+    if any(signature is None for signature in signatures):
+        return None
+    return {rel: signature for rel, signature in zip(folders, signatures, strict=True) if signature}
+
+
 def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
     return visit_from_doc(read_doc(root, rel))
 
@@ -313,6 +332,7 @@ def _load_kind(
     cache: bool,
     recorded_before: int | None = None,
     checked: CheckedFiles | None = None,
+    signed: dict[str, str] | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind, one per id (a copied file is reported, not counted twice)."""
     # Imported here, as parallel.py below: the pre-commit check imports this module for
@@ -334,7 +354,7 @@ def _load_kind(
                     records.append(record)
     else:
         records, problems, temps = _load_files(
-            root, directory, kind, read, months, window, cache, recorded_before
+            root, directory, kind, read, months, window, cache, recorded_before, signed
         )
     if kind == "visits":
         records, copies = one_per_id(
@@ -360,8 +380,11 @@ def _load_files(
     window: Window | None,
     cache: bool,
     recorded_before: int | None = None,
+    signed: dict[str, str] | None = None,
 ) -> tuple[list[Any], list[Problem], list[str]]:
-    """Records of one kind: through the cache where it can serve them, else file by file."""
+    """Records of one kind: through the cache where it can serve them, else file by file.
+    `signed`: folder signatures this command has just taken (`month_signatures`), not taken
+    again."""
     month_list = list(months) if months is not None else None
     with _bulk():
         if cache and settings.cache_enabled():
@@ -377,6 +400,7 @@ def _load_files(
                         lambda rels: _parse_many(root, rels, read),
                         window,
                         recorded_before,
+                        signed,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -431,10 +455,14 @@ def load_visits(
     *,
     cache: bool = True,
     checked: CheckedFiles | None = None,
+    signed: dict[str, str] | None = None,
 ) -> tuple[list[Visit], list[Problem], list[str]]:
     """Visits of the given months (all when None), the problems met, and leftover temp files.
-    With `checked`, every file is read and the parses of unchanged bytes are reused."""
-    return _load_kind(root, VISITS_DIR, "visits", _read_visit, months, None, cache, checked=checked)
+    With `checked`, every file is read and the parses of unchanged bytes are reused; `signed`:
+    folder signatures just taken (`month_signatures`)."""
+    return _load_kind(
+        root, VISITS_DIR, "visits", _read_visit, months, None, cache, checked=checked, signed=signed
+    )
 
 
 def load_rectifications(
@@ -445,6 +473,7 @@ def load_rectifications(
     known_on: date | None = None,
     checked: CheckedFiles | None = None,
     months: Iterable[tuple[int, int]] | None = None,
+    signed: dict[str, str] | None = None,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
     opened after → out); those opened in `months` only, when given: items live in the folder of
@@ -472,6 +501,7 @@ def load_rectifications(
         cache,
         recorded_before,
         checked,
+        signed,
     )
     # Events in their own files join their items first: only the whole history says whether an
     # item is in the window (an event file may reopen an item its own file shows closed).

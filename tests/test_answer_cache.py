@@ -1,0 +1,166 @@
+"""`wkb stats` answers kept in the cache (store/answer_cache.py, issue 14.4): a remembered answer
+is exactly the computed one, and any change to what it was computed from — a record added,
+edited in place, touched or removed, the policy, the register, today's date, the language, the
+code — computes it again."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from builders import make_visit, write_item, write_visit
+from conftest import Invoke
+from test_stats import fixture_items, fixture_visits
+from wkb_tracker.store import answer_cache
+from wkb_tracker.store.record_cache import DATABASE
+
+STATS = ("stats", "--month", "2026-11", "--format", "json")
+
+
+def kept(root: Path) -> int:
+    with sqlite3.connect(root / DATABASE) as db:
+        return int(db.execute("SELECT count(*) FROM answer").fetchone()[0])
+
+
+def same_as_computed(wkb: Invoke, *args: str) -> dict:  # type: ignore[type-arg]
+    """The answer (asked twice: computed or remembered, then remembered) is what --no-cache
+    computes from the files."""
+    first = wkb(*STATS, *args)
+    again = wkb(*STATS, *args)
+    fresh = wkb("--no-cache", *STATS, *args)
+    assert first.exit_code == again.exit_code == fresh.exit_code == 0, first.stderr
+    assert first.stdout == again.stdout == fresh.stdout
+    assert first.stderr == again.stderr == fresh.stderr  # warnings too
+    return json.loads(first.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def filled(root: Path) -> Path:
+    for visit in fixture_visits():
+        write_visit(root, visit)
+    for item in fixture_items():
+        write_item(root, item)
+    return root
+
+
+def test_answer__remembered_then_recomputed_after_every_kind_of_change(
+    wkb: Invoke, filled: Path
+) -> None:
+    root = filled
+    assert same_as_computed(wkb)["totals"]["visits"] == 4
+    assert kept(root) == 1
+
+    # a new visit in the period
+    rel = write_visit(root, make_visit(date(2026, 11, 20), problems=("融资难",)))
+    assert same_as_computed(wkb)["totals"]["visits"] == 5
+
+    # the same file edited in place, same size, its mtime put back: only ctime tells
+    path = root / rel
+    status = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("融资难", "融资慢"), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    view = same_as_computed(wkb)
+    assert any(r["problem"] == "融资慢" for r in view["repeat_problems"])
+
+    # removed again
+    path.unlink()
+    assert same_as_computed(wkb)["totals"]["visits"] == 4
+
+    # a visit in the repeat window before the period (October) counts for repeats
+    write_visit(root, make_visit(date(2026, 10, 25), entity="某研究院", problems=("人才公寓不足",)))
+    assert same_as_computed(wkb)["totals"]["repeat_problems"] == 3
+
+    # a register entry: the never-visited list appears
+    assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0
+    assert same_as_computed(wkb)["totals"]["registered_never_visited"] == 1
+
+    # another grouping, another window: other questions
+    assert same_as_computed(wkb, "--by", "leader")["by"] == "leader"
+    assert same_as_computed(wkb, "--window", "3")["totals"]["repeat_problems"] == 0
+
+
+def test_answer__policy_and_today_are_part_of_the_question(
+    wkb: Invoke, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = filled
+    same_as_computed(wkb)
+    districts = root / "data" / "districts.yaml"
+    districts.write_text(
+        districts.read_text(encoding="utf-8").replace("胡军", "胡 军", 1), encoding="utf-8"
+    )
+    # the policy changed: never the old answer (the leader's name now differs from the visits')
+    same_as_computed(wkb)
+    before = kept(root)
+    monkeypatch.setenv("WKB_TODAY", "2026-11-26")
+    same_as_computed(wkb)
+    assert kept(root) == before + 1  # another day, another key
+
+
+def test_answer__a_broken_file_is_warned_about_on_every_run(wkb: Invoke, filled: Path) -> None:
+    root = filled
+    broken = root / "data" / "visits" / "2026" / "11" / "V20261101-BROKEN.yaml"
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    first = wkb(*STATS)
+    again = wkb(*STATS)
+    assert "V20261101-BROKEN.yaml" in first.stderr
+    assert again.stderr == first.stderr and again.stdout == first.stdout
+    english = wkb("--lang", "en", *STATS)
+    assert english.stdout == first.stdout and english.stderr != first.stderr  # its own words
+
+
+def test_answer__a_damaged_row_is_computed_again(wkb: Invoke, filled: Path) -> None:
+    root = filled
+    good = wkb(*STATS).stdout
+    with sqlite3.connect(root / DATABASE) as db:
+        db.execute("UPDATE answer SET value='{not json'")
+    assert wkb(*STATS).stdout == good
+    with sqlite3.connect(root / DATABASE) as db:
+        (value,) = db.execute("SELECT value FROM answer").fetchone()
+    assert json.loads(value)["answer"] == json.loads(good)
+
+
+def test_answer__other_code_never_reuses_an_answer(
+    wkb: Invoke, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = filled
+    wkb(*STATS)
+    monkeypatch.setattr(answer_cache, "code_signature", lambda: "another version")
+    wkb(*STATS)
+    assert kept(root) == 2
+
+
+def test_answer__only_the_most_recently_used_are_kept(
+    wkb: Invoke, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = filled
+    monkeypatch.setattr(answer_cache, "KEPT", 3)
+    for window in ("1", "2", "3", "4", "5"):
+        assert wkb(*STATS, "--window", window).exit_code == 0
+    assert kept(root) == 3
+
+
+def test_answer__not_kept_without_the_cache(wkb: Invoke, filled: Path) -> None:
+    root = filled
+    wkb("--no-cache", *STATS)
+    assert not (root / DATABASE).exists() or kept(root) == 0
+
+
+def test_code_signature__changes_when_a_module_changes(tmp_path: Path) -> None:
+    package = tmp_path / "wkb_tracker"
+    (package / "domain").mkdir(parents=True)
+    module = package / "domain" / "stats.py"
+    module.write_text("SIMILARITY = 0.6\n", encoding="utf-8")
+    before = answer_cache.code_signature(package)
+    assert answer_cache.code_signature(package) == before
+    module.write_text("SIMILARITY = 0.7\n", encoding="utf-8")
+    assert answer_cache.code_signature(package) != before
+    assert answer_cache.code_signature() == answer_cache.code_signature()  # wkb's own
+    key = answer_cache.answer_key(["q"], ["a"])
+    assert key is not None and answer_cache.answer_key(["q"], ["b"]) != key
+    assert answer_cache.answer_key(["q"], [None]) is None  # an input that cannot be signed
