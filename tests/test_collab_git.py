@@ -238,6 +238,45 @@ def test_hook__its_python_gone_falls_back_to_path_or_blocks_with_the_repair(
         )
 
 
+def test_hook__one_diff_finds_what_each_root_stages(tmp_path: Path) -> None:
+    """The hook reads git's index once (one `git diff --cached` for the repository): the roots it
+    finds, and what each stages, are those `git ls-files` and a diff in each root give. A root
+    the commit does not touch (b), and one whose wkb.toml the commit deletes (c), are not
+    checked; one the commit creates (e) is."""
+    from wkb_tracker.store.hook import _touched_roots, records_roots
+    from wkb_tracker.store.staged import staged_changes
+
+    repo = tmp_path / "office"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    for name in ("a", "b", "c"):
+        assert init(repo / name).exit_code == 0
+    (repo / "README").write_text("x\n", encoding="utf-8")
+    new_visit = "data/visits/2026/11/2026-11-03_donghu_V20261103-AAAAAA.yaml"
+    for name in ("a", "c"):
+        (repo / name / new_visit).parent.mkdir(parents=True)
+        (repo / name / new_visit).write_text("id: V20261103-AAAAAA\n", encoding="utf-8")
+    git(repo, "add", "README", f"a/{new_visit}", f"c/{new_visit}")
+    git(repo, "rm", "-q", "--cached", "c/wkb.toml")  # c stops being a root
+    assert init(repo / "d").exit_code == 0  # a new root, committed by init
+    (repo / "d" / "data/measures.yaml").write_text("x\n", encoding="utf-8")
+    git(repo, "add", "d/data/measures.yaml")
+    assert init(repo / "e", "--no-git").exit_code == 0
+    git(repo, "add", "e/wkb.toml")  # a root the commit creates
+    found = _touched_roots(repo)
+    assert found is not None
+    assert sorted(found) == [repo / "a", repo / "d", repo / "e"]
+    every = records_roots(repo)
+    assert set(found) <= set(every)
+    for root in every:
+        if root in found:
+            assert found[root] == staged_changes(root), root
+        else:
+            assert staged_changes(root).files == () and not staged_changes(root).full, root
+    assert found[repo / "a"].files == (new_visit,)
+    assert found[repo / "d"].full and found[repo / "e"].full  # the table, wkb.toml: in full
+
+
 def test_hook__nothing_to_validate_outside_roots_passes(tmp_path: Path) -> None:
     repo = tmp_path / "plain"
     repo.mkdir()
