@@ -175,3 +175,17 @@ def test_help__sealed_month_options_say_the_same_in_visit_and_rectify(wkb: Any) 
         shown = wkb(*command, "-h").stdout
         assert "补录原因:日期在已封存月份时必填" in shown, command
         assert "批准人:日期在已封存月份时必填" in shown, command
+
+
+@pytest.mark.parametrize("name", ["validate", "check", "config", "report", "due", "hook"])
+def test_build_app__argv_s_command_alone_is_built_and_runs(name: str) -> None:
+    """`main()` builds the command argv names, not the other commands of its module (Typer
+    builds every command it is given: `validate` built the ten of policy_cmds.py)."""
+    from wkb_tracker.cli import build_app
+
+    built = build_app([name])
+    names = [c.name for c in built.registered_commands] + [g.name for g in built.registered_groups]
+    assert names == [name]
+    result = CliRunner().invoke(built, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"wkb {name}" in result.output or f"{name} [OPTIONS]" in result.output

@@ -236,6 +236,11 @@ def build_app(commands: Iterable[str] | None = None, *, only: str | None = None)
     wanted = set(commands) if commands is not None else set(COMMANDS)
     for module_name in dict.fromkeys(COMMANDS[name] for name in COMMANDS if name in wanted):
         import_module(f"wkb_tracker.cli.{module_name}").register(app)
+    if commands is not None:
+        # A module registers several commands; Typer builds every one it is given (validate
+        # would build the ten of policy_cmds.py): keep those argv names.
+        app.registered_commands = [c for c in app.registered_commands if c.name in wanted]
+        app.registered_groups = [g for g in app.registered_groups if g.name in wanted]
     if only is not None and commands is not None:
         _narrow(app, set(commands), only)
     return app
