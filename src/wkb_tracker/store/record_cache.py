@@ -381,14 +381,13 @@ class RecordCache:
             self.db.executescript(
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
-                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;
+                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;  -- checked: per-file parses
+                -- before 8 (validate keeps one row per folder now, store/checked.py)
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
                     PRIMARY KEY(kind, folder, name));
                 CREATE INDEX record_window ON record(kind, folder, settled, opened);
-                CREATE TABLE checked(folder TEXT, name TEXT, digest BLOB, row TEXT,
-                    PRIMARY KEY(folder, name));
                 """
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
