@@ -65,12 +65,11 @@ def leader_filter_option(help: str = "只看一位责任领导 / one leader only
     return typer.Option(None, "--leader", help=help, autocompletion=completion.leaders)
 
 
-def district_filter_option() -> Any:
+def district_option(help: str = "区 / district") -> Any:
+    """`--district NAME` with completion of the table's districts (each command words its help)."""
     from wkb_tracker.cli import completion
 
-    return typer.Option(
-        None, "--district", help="区 / district", autocompletion=completion.districts
-    )
+    return typer.Option(None, "--district", help=help, autocompletion=completion.districts)
 
 
 def limit_option() -> Any:
@@ -102,12 +101,6 @@ class TableJson(StrEnum):
 class TextJson(StrEnum):
     text = "text"
     json = "json"
-
-
-class TableJsonCsv(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class Session:

@@ -14,7 +14,7 @@ from wkb_tracker.cli import completion
 from wkb_tracker.cli.common import (
     begin_commit,
     commit_option,
-    district_filter_option,
+    district_option,
     echo,
     finish_commit,
     session,
@@ -74,11 +74,8 @@ def add(
     code: str | None = typer.Option(
         None, "--code", help="统一社会信用代码(18 位,校验)/ unified social credit code"
     ),
-    district: str | None = typer.Option(
-        None,
-        "--district",
-        help="所在区:名称、id 或唯一前缀 / district name, id or prefix",
-        autocompletion=completion.districts,
+    district: str | None = district_option(
+        "所在区:名称、id 或唯一前缀 / district name, id or prefix"
     ),
     entity_type: str | None = typer.Option(None, "--type", help=TYPE_HELP),
     tag: list[str] | None = typer.Option(None, "--tag", help=TAGS_HELP),
@@ -126,7 +123,7 @@ def _print_json(entity: Entity, **extra: Any) -> None:
 @entity_app.command("list")
 def list_entities(
     ctx: typer.Context,
-    district: str | None = district_filter_option(),
+    district: str | None = district_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     tag: str | None = typer.Option(None, "--tag", help="标签 / tag"),
     everything: bool = typer.Option(
@@ -305,12 +302,7 @@ def edit(
     code: str | None = typer.Option(
         None, "--code", help="统一社会信用代码(空字符串清除)/ credit code ('' clears it)"
     ),
-    district: str | None = typer.Option(
-        None,
-        "--district",
-        help="所在区(空字符串清除)/ district ('' clears it)",
-        autocompletion=completion.districts,
-    ),
+    district: str | None = district_option("所在区(空字符串清除)/ district ('' clears it)"),
     entity_type: str | None = typer.Option(None, "--type", help=TYPE_HELP),
     tag: list[str] | None = typer.Option(None, "--tag", help="增加标签 / add a tag"),
     remove_tag: list[str] | None = typer.Option(

@@ -16,7 +16,7 @@ from wkb_tracker.cli.common import (
     as_of_option,
     begin_commit,
     commit_option,
-    district_filter_option,
+    district_option,
     echo,
     finish_commit,
     late_reason_option,
@@ -89,11 +89,8 @@ def add(
         help="关联走访编号(区、来源、立项日期取自走访)/ visit id",
         autocompletion=completion.visit_ids,
     ),
-    district: str | None = typer.Option(
-        None,
-        "--district",
-        help="区名、id 或唯一前缀;局内问题可不填 / district (optional)",
-        autocompletion=completion.districts,
+    district: str | None = district_option(
+        "区名、id 或唯一前缀;局内问题可不填 / district (optional)"
     ),
     source: str | None = typer.Option(
         None,
@@ -375,7 +372,7 @@ def list_items(
         help="open=未关闭(含逾期)|overdue|due-soon|closed|all / open = not closed, overdue included",
     ),
     as_of: str | None = as_of_option("截至日期,默认今天 / as of (default today)"),
-    district: str | None = district_filter_option(),
+    district: str | None = district_option(),
     leader: str | None = leader_filter_option(),
     department: str | None = typer.Option(None, "--department", help="责任部门 / department"),
     limit: int | None = limit_option(),

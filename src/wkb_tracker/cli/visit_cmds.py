@@ -19,7 +19,7 @@ from wkb_tracker.cli.common import (
     approved_by_option,
     begin_commit,
     commit_option,
-    district_filter_option,
+    district_option,
     echo,
     finish_commit,
     late_reason_option,
@@ -79,11 +79,8 @@ def add(
         "--date",
         help="联系日期(必填)/ date (required): 2026-11-03, 2026/11/3, 2026年11月3日, 今天, 昨天",
     ),
-    district: str | None = typer.Option(
-        None,
-        "--district",
-        help="区名、id 或唯一前缀(必填)/ district name, id or prefix (required)",
-        autocompletion=completion.districts,
+    district: str | None = district_option(
+        "区名、id 或唯一前缀(必填)/ district name, id or prefix (required)"
     ),
     leader: str | None = typer.Option(
         None,
@@ -403,7 +400,7 @@ def list_visits(
     start: str | None = typer.Option(None, "--from", help="起始日期 / first date"),
     end: str | None = typer.Option(None, "--to", help="截止日期 / last date"),
     leader: str | None = leader_filter_option(),
-    district: str | None = district_filter_option(),
+    district: str | None = district_option(),
     entity_type: str | None = typer.Option(None, "--type", help="主体类型 / entity type"),
     limit: int | None = limit_option(),
     everything: bool = all_rows_option(),

@@ -27,7 +27,6 @@ Pure: mappings in, `CountingRule`/`RuleBook` and problems (key path + message) o
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -120,6 +119,8 @@ class CountingRule:
 
     def digest(self) -> str:
         """SHA-256 of the canonical JSON of `to_mapping` (what a seal was counted under)."""
+        import hashlib  # here: loading OpenSSL costs ~2 ms of every command's start-up
+
         text = json.dumps(self.to_mapping(), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from wkb_tracker.domain.counting_rule import RuleBook
 from wkb_tracker.domain.errors import UserError
@@ -80,6 +81,29 @@ class Policy:
         return sorted(
             (a for a in self.assignments if a.district_id == district_id), key=lambda a: a.start
         )
+
+    # What every visit's check asks of the table (domain/visit_rules), computed once per policy:
+    # `wkb validate` checks 100,000 visits against the same one. (cached_property writes the
+    # instance's __dict__ directly, so it works on this frozen dataclass.)
+    @cached_property
+    def district_ids_by_name(self) -> dict[str, str]:
+        """Each district's full name → its id."""
+        return {a.district: a.district_id for a in self.assignments}
+
+    @cached_property
+    def leader_names(self) -> frozenset[str]:
+        """Every leader ever in the table, for membership tests."""
+        return frozenset(self.leaders)
+
+    @cached_property
+    def first_entries(self) -> dict[str, Assignment]:
+        """Each district's earliest entry in the table."""
+        firsts: dict[str, Assignment] = {}
+        for entry in self.assignments:
+            known = firsts.get(entry.district_id)
+            if known is None or entry.start < known.start:
+                firsts[entry.district_id] = entry
+        return firsts
 
     def assignment_on(self, district_id: str, day: date) -> Assignment | None:
         for entry in self.assignments:

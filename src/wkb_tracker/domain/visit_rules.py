@@ -20,7 +20,6 @@ from wkb_tracker.domain.model import (
     CONTACT_MODES,
     ENTITY_TYPES,
     MEASURE_NUMBERS,
-    Assignment,
     Visit,
 )
 from wkb_tracker.domain.policy import Policy, did_you_mean
@@ -161,32 +160,6 @@ def _text_finding(value: str, label: str, *, required: bool, multiline: bool) ->
     return _blanks(label) if cleaned != value else None
 
 
-class _TableFacts:
-    """What every visit's check asks of the table, looked up once per policy: `wkb validate`
-    checks 100,000 visits against the same one."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-        self.names = {a.district: a.district_id for a in policy.assignments}
-        self.first_entry: dict[str, Assignment | None] = {}
-        self.leaders = frozenset(policy.leaders)
-
-    def first(self, district_id: str) -> Assignment | None:
-        if district_id not in self.first_entry:
-            history = self.policy.history(district_id)
-            self.first_entry[district_id] = history[0] if history else None
-        return self.first_entry[district_id]
-
-
-_last_facts: list[_TableFacts] = []
-
-
-def _facts(policy: Policy) -> _TableFacts:
-    if not _last_facts or _last_facts[0].policy is not policy:
-        _last_facts[:] = [_TableFacts(policy)]
-    return _last_facts[0]
-
-
 def visit_findings(
     policy: Policy, visit: Visit, labels: dict[str, str] = FILE_LABELS, *, today: date
 ) -> Iterator[Finding]:
@@ -195,13 +168,12 @@ def visit_findings(
     (Each check first asks the plain question — is the value one the table or the notice lists —
     and builds a refusal only when not.)"""
     message: str | None
-    facts = _facts(policy)
     if visit.date > today:
         try:
             _check_not_future(visit.date, labels["date"], today)
         except UserError as error:
             yield ("date",), str(error)
-    names = facts.names
+    names = policy.district_ids_by_name
     if visit.district not in names:
         yield (
             ("district",),
@@ -225,7 +197,7 @@ def visit_findings(
             ),
         )
     else:
-        first = facts.first(visit.district_id)
+        first = policy.first_entries.get(visit.district_id)
         if first is None or visit.date < first.start:
             yield (
                 ("date",),
@@ -238,7 +210,7 @@ def visit_findings(
                     f=first.start if first is not None else None,
                 ),
             )
-    if visit.leader not in facts.leaders or visit.leader != visit.leader.strip():
+    if visit.leader not in policy.leader_names or visit.leader != visit.leader.strip():
         yield from _leader_findings(policy, visit, labels)
     for index, name in enumerate(visit.joint_leaders):  # 陪同 (issue 15.2): leaders of the table
         message = _refusal(

@@ -381,14 +381,13 @@ class RecordCache:
             self.db.executescript(
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
-                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;
+                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;  -- checked: per-file parses
+                -- before 8 (validate keeps one row per folder now, store/checked.py)
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
                     PRIMARY KEY(kind, folder, name));
                 CREATE INDEX record_window ON record(kind, folder, settled, opened);
-                CREATE TABLE checked(folder TEXT, name TEXT, digest BLOB, row TEXT,
-                    PRIMARY KEY(folder, name));
                 """
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -436,18 +435,25 @@ class RecordCache:
 
     def keep_answer(self, key: str, value: str, kept: int) -> None:
         """Keep an answer; only the `kept` most recently used stay."""
-        if self.db is None:
-            return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
-                "INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns())
-            )
-            self.db.execute(
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns()))
+            db.execute(
                 "DELETE FROM answer WHERE key NOT IN "
                 "(SELECT key FROM answer ORDER BY used DESC LIMIT ?)",
                 (kept,),
             )
+
+        self._in_transaction(write)
+
+    def _in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        """`write` in one immediate transaction; rolled back if it fails (the cache reset if
+        even that fails)."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            write(self.db)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             try:
@@ -512,28 +518,20 @@ class RecordCache:
     def store(self, kind: str, scan: FolderScan, rows: list[Row]) -> None:
         """Replace a folder's cached rows: (name, row, opened, settled, recorded) for every good
         file."""
-        if self.db is None:
-            return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
-            self.db.executemany(
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
+            db.executemany(
                 "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
                 [
                     (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
                     for name, row, opened, settled, recorded in rows
                 ],
             )
-            self.db.execute(
-                "INSERT OR REPLACE INTO folder VALUES(?,?,?)",
-                (kind, scan.rel, scan.signature if len(rows) == len(scan.files) else "incomplete"),
-            )
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                self._reset()
+            signature = scan.signature if len(rows) == len(scan.files) else "incomplete"
+            db.execute("INSERT OR REPLACE INTO folder VALUES(?,?,?)", (kind, scan.rel, signature))
+
+        self._in_transaction(write)
 
 
 # Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py

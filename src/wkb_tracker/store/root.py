@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from importlib import resources
 from pathlib import Path
 
 from wkb_tracker.domain.errors import RootNotFound, UserError
@@ -90,6 +89,8 @@ def find_root(explicit: str | None = None, start: Path | None = None) -> Path:
 
 def bundled_policy_file(name: str) -> bytes:
     """The policy data shipped with wkb: packaged copy in a wheel, else this source checkout's."""
+    from importlib import resources  # here: it costs ~2 ms of every command's start-up
+
     packaged = resources.files("wkb_tracker").joinpath("bundled", name)
     if packaged.is_file():
         return packaged.read_bytes()
