@@ -199,3 +199,30 @@ def test_plain_yaml__its_resolver_table_is_pyyaml_s() -> None:
 )
 def test_plain_yaml__numbers_and_dates_resolve_as_pyyaml_does(text: str) -> None:
     assert _agrees(f"k: {text}\nl:\n- {text}\n") is not None
+
+
+_RECORDS = [
+    path.read_text(encoding="utf-8")
+    for folder in ("visits", "rectifications")
+    for path in sorted((REPO / "examples" / "records" / "data" / folder).rglob("*.yaml"))[:40]
+]
+_PIECES = [*_TRICKY, ": ", " #", "- ", "  ", "\n  ", "\n- ", "\n", "yes", "null", "1", "2026-02-30",
+           "1.5", "~", "''", '""', "[]", "{}", "|", ">-", "&a ", "*a", "!!str ", "---\n"]  # fmt: skip
+
+
+@settings(max_examples=examples(2000, 150), deadline=None)
+@given(
+    st.sampled_from(_RECORDS),
+    st.lists(
+        st.tuples(st.floats(0, 1), st.sampled_from(_PIECES), st.integers(0, 3)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_plain_yaml__edited_records_agree(text: str, edits: list[tuple[float, str, int]]) -> None:
+    """Real records with a few pieces inserted (or characters cut) where a hand edit might put
+    them: read as the safe loader reads them, or declined."""
+    for where, piece, cut in edits:
+        at = int(where * len(text))
+        text = text[:at] + (piece if not cut else "") + text[at + cut :]
+    _agrees(text)
