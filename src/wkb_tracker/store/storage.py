@@ -261,6 +261,8 @@ def _bad_scalar_line(text: str) -> int:
 # Whatever else it meets (other tags, merge keys, floats, odd timestamps, non-scalar keys) makes it
 # give up, and the standard safe loader reads the document instead, so the result is always what
 # `yaml.load(..., CSafeLoader)` returns (tests/test_fast_yaml.py compares them).
+# (Before this path, plain_yaml.py reads records in the plain shape wkb writes without composing
+# anything; this path reads what it declines.)
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
