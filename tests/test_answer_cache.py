@@ -164,3 +164,97 @@ def test_code_signature__changes_when_a_module_changes(tmp_path: Path) -> None:
     key = answer_cache.answer_key(["q"], ["a"])
     assert key is not None and answer_cache.answer_key(["q"], ["b"]) != key
     assert answer_cache.answer_key(["q"], [None]) is None  # an input that cannot be signed
+
+
+def test_answer__the_policy_is_signed_before_it_is_read(
+    wkb: Invoke, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the policy's key was taken after the policy was read, so a table changed in
+    between (a git pull, `districts assign` in another window) stored the old table's figures
+    under the new table's key, served from then on."""
+    from wkb_tracker.store import loader
+
+    root = filled
+    assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0  # never visited
+    districts = root / "data" / "districts.yaml"
+    real_load = loader.load
+
+    def load_then_the_table_changes(*args: object, **kwargs: object) -> object:
+        dataset = real_load(*args, **kwargs)  # type: ignore[arg-type]
+        with districts.open("a", encoding="utf-8") as table:  # 江岸区 handed over on the 30th
+            table.write(
+                "  - district: 江岸区\n    id: jiangan\n    leader: 胡军\n    title: 副局长\n"
+                "    department: 项目中心\n    contact: 亓巍\n    from: 2026-11-30\n"
+            )
+        return dataset
+
+    monkeypatch.setattr(loader, "load", load_then_the_table_changes)
+    first = json.loads(wkb(*STATS).stdout)  # computed with the table as it was read
+    monkeypatch.setattr(loader, "load", real_load)
+    assert [b["leader"] for b in first["never_visited"]] == ["徐涛"]
+    view = same_as_computed(wkb)  # the changed table: never the answer computed with the old one
+    assert [b["leader"] for b in view["never_visited"]] == ["胡军"]
+
+
+def test_answer__a_symlinked_register_entry_is_never_remembered(wkb: Invoke, filled: Path) -> None:
+    """Regression: the register's key stats links, not their targets, so an edit of a linked
+    entry's target left the register (and the figures) stale."""
+    root = filled
+    assert wkb("entity", "add", "某孵化器", "--district", "江岸", "--tag", "孵化器").exit_code == 0
+    (entry,) = (root / "data" / "entities").iterdir()
+    target = root / "shared-entry.yaml"
+    target.write_bytes(entry.read_bytes())
+    entry.unlink()
+    entry.symlink_to(Path("..") / ".." / target.name)
+    from wkb_tracker.store import entity_cache
+    from wkb_tracker.store.root import ENTITIES_DIR
+
+    assert entity_cache.key(root, ENTITIES_DIR) is None
+    same_as_computed(wkb, "--by", "tag")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("孵化器", "高企培育库"), encoding="utf-8"
+    )
+    view = same_as_computed(wkb, "--by", "tag")
+    assert [e["tags"] for b in view["never_visited"] for e in b["entities"]] == [["高企培育库"]]
+    assert kept(root) == 0
+
+
+def test_answer__not_kept_when_computing_met_a_warning(wkb: Invoke, filled: Path) -> None:
+    root = filled
+    (root / "data" / "visits" / "2026" / "11" / "V20261101-BROKEN.yaml").write_text(
+        "id: [unclosed\n", encoding="utf-8"
+    )
+    assert wkb(*STATS).exit_code == 0
+    assert kept(root) == 0
+
+
+def test_answer__a_busy_cache_is_left_alone_not_removed(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: with another process writing the cache, keeping an answer (and before it,
+    storing a folder) timed out and then deleted the whole cache file."""
+    from wkb_tracker.store import record_cache
+
+    root = filled
+    monkeypatch.setattr(record_cache, "BUSY_WAIT", 0.05)
+    cache = record_cache.RecordCache(root)
+    cache.close()
+    other = sqlite3.connect(root / DATABASE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another wkb, mid-write
+    try:
+        cache = record_cache.RecordCache(root)
+        cache.keep_answer("k", "{}", 32)
+        assert cache.answer("k") is None
+        cache.close()
+        assert (root / DATABASE).exists()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache = record_cache.RecordCache(root)
+    cache.keep_answer("k", '{"answer": 1, "warnings": []}', 32)
+    assert cache.answer("k") is not None
+    cache.close()
+
+
+def test_code_signature__none_without_modules(tmp_path: Path) -> None:
+    assert answer_cache.code_signature(tmp_path) is None

@@ -226,3 +226,12 @@ def test_plain_yaml__edited_records_agree(text: str, edits: list[tuple[float, st
         at = int(where * len(text))
         text = text[:at] + (piece if not cut else "") + text[at + cut :]
     _agrees(text)
+
+
+def test_plain_yaml__an_int_past_python_s_digit_limit_is_declined_not_raised() -> None:
+    """Regression: `int()` of 5,000 digits raised ValueError out of every reader (wkb stats and
+    wkb validate died with a traceback); PyYAML's path reports the file instead."""
+    text = "id: V20261101-ABCDEF\nsummary: " + "1" * 5000 + "\n"
+    assert plain_yaml.load(text) is None
+    value, problems = parse_yaml(text.encode(), "data/visits/2026/11/x.yaml")
+    assert value is None and problems  # reported as a problem of the file, with its path

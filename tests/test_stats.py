@@ -210,3 +210,10 @@ def test_stats_cli__the_group_header_is_in_one_language(wkb: Invoke, root: Path)
     assert zh.lstrip("\ufeff").splitlines()[0].startswith("分组(责任领导),走访次数")
     assert en.lstrip("\ufeff").splitlines()[0].startswith("group (district),visits")
     assert "分组(区)" in wkb("stats", "--month", "2026-11").stdout
+
+
+def test_stats__a_negative_window_still_counts_every_visit_of_the_period() -> None:
+    """Regression (review of the one-sort rewrite): with window_days < 0 the repeat window
+    starts after the period does, and the period's first visits were dropped from the counts."""
+    figures = stats.compute(fixture_visits(), [], *NOV, window_days=-5)
+    assert figures.visits == 4 and figures.problems == 4

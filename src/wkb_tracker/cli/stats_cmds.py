@@ -73,9 +73,14 @@ def stats(
     state = session(ctx)
     root = state.root()
     days = window if window is not None else state.config().repeat_window_days
+    from wkb_tracker.store import policy_cache
+
+    # The policy files' identity is taken before they are read: changed in between, the answer
+    # is kept under the older key and never served for the newer table.
+    policy_key = policy_cache.key(root)
     base = load(root, visits=False, rectifications=False)  # the config and the policy
     refuse_broken_policy(base.problems)
-    view, warnings = _figures(root, base.policy, period, by.value, days, day)
+    view, warnings = _figures(root, base.policy, policy_key, period, by.value, days, day)
     for line in [str(problem) for problem in base.problems] + warnings:
         warn(line)
     if fmt == "table":
@@ -98,14 +103,20 @@ def stats(
 
 
 def _figures(
-    root: Path, policy: Policy, period: Period, by: str, days: int, day: date
+    root: Path,
+    policy: Policy,
+    policy_key: object,
+    period: Period,
+    by: str,
+    days: int,
+    day: date,
 ) -> tuple[dict[str, Any], list[str]]:
     """The public JSON of the figures and the warnings met computing them: remembered in the
     cache under everything they depend on (store/answer_cache.py), so the same question of the
     same records is answered without reading them again."""
     from wkb_tracker.domain.dates import months_between
     from wkb_tracker.domain.settings import active
-    from wkb_tracker.store import entity_cache, policy_cache
+    from wkb_tracker.store import entity_cache
     from wkb_tracker.store.answer_cache import answer_key, remembered
     from wkb_tracker.store.loader import month_signatures
     from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, VISITS_DIR
@@ -121,7 +132,7 @@ def _figures(
     inputs = [
         visit_folders,
         item_folders,
-        policy_cache.key(root),
+        policy_key,
         entity_cache.key(root, ENTITIES_DIR),
     ]
     signed = {**(visit_folders or {}), **(item_folders or {})}  # not taken twice on a miss

@@ -283,16 +283,17 @@ def compute(
     start = first - timedelta(days=window_days)
     # One sort for both: the repeat window's visits, and those of the period among them.
     ordered = sorted(
-        (v for v in visits if not v.is_void and start <= v.date <= last),
+        (v for v in visits if not v.is_void and min(start, first) <= v.date <= last),
         key=_order,
     )
-    in_period = [visit for visit in ordered if first <= visit.date]
+    in_period = [visit for visit in ordered if first <= visit.date <= last]
     who = [identities.identify(visit) for visit in in_period]
     names: dict[str, str] = {}
     for visit, (key, entry) in zip(in_period, who, strict=True):
         # the register's name, else the most recently used spelling
         names[key] = entry.name if entry is not None else visit.entity
-    repeats = find_repeats(_raised(ordered, identities), first, last, window_days, threshold)
+    looked_at = ordered if start <= first else [v for v in ordered if start <= v.date]
+    repeats = find_repeats(_raised(looked_at, identities), first, last, window_days, threshold)
     repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
     entities: dict[str, EntityFigures] = {}
     groups: dict[str, GroupFigures] = {}

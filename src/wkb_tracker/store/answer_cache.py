@@ -13,9 +13,15 @@ The key is a digest of:
   module of wkb), so an upgrade or an edited checkout never meets an older answer.
 
 A folder that cannot be signed (a symlink or subfolder in it: read the slow way, where every
-oddity is reported) means no reuse. The warnings printed while computing are kept with the
-answer and printed again, so a broken file is still reported on every run. Off with `--no-cache`
-/ WKB_NO_CACHE=1 like the rest of the cache; a missing or corrupt cache is never an error.
+oddity is reported) means no reuse, and so does a computation that met any warning (a broken
+file is read, and reported, on every run; a file left out for a reason outside the key — a
+permission, a read error — is tried again). Off with `--no-cache` / WKB_NO_CACHE=1 like the rest
+of the cache; a missing, corrupt or busy cache is never an error.
+
+Like the record cache it rests on, it cannot see a same-size rewrite that keeps the old mtime on
+a file system without change times (Windows reports a creation time there, and no inode), nor
+one made within the file system's timestamp tick after a folder was signed (git's "racily clean"
+case); `--no-cache` reads everything.
 """
 
 from __future__ import annotations
@@ -29,29 +35,41 @@ from typing import Any
 
 from wkb_tracker.store import settings
 
-KEPT = 32  # answers kept; the least recently used beyond this are dropped
+KEPT = 32  # answers kept; the least recently kept beyond this are dropped
 
 
-def code_signature(package: Path | None = None) -> str:
-    """A digest of wkb's modules (name, size, mtime): another version or an edited checkout
-    never reuses an answer computed by this one."""
+def code_signature(package: Path | None = None) -> str | None:
+    """A digest of wkb's modules (name, size, mtime), its version and Python's (NFKC follows the
+    Unicode version): another version or an edited checkout never reuses an answer computed by
+    this one. None when the modules cannot be listed (a zip, a module vanishing mid-upgrade)."""
+    import sys
+
+    from wkb_tracker import __version__
+
     package = package or Path(__file__).resolve().parent.parent
-    digest = blake2b(digest_size=16)
-    for folder, subfolders, names in os.walk(package):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("__"))
-        for name in sorted(names):
-            if name.endswith(".py"):
-                status = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    digest = blake2b(f"{__version__}\0{sys.version}".encode(), digest_size=16)
+    found = 0
+    try:
+        for folder, subfolders, names in os.walk(package):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("__"))
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    status = os.stat(os.path.join(folder, name))
+                    line = f"{folder}/{name}\0{status.st_size}\0{status.st_mtime_ns}\n"
+                    digest.update(line.encode("utf-8", "surrogateescape"))
+                    found += 1
+    except OSError:
+        return None
+    return digest.hexdigest() if found else None
 
 
 def answer_key(question: list[Any], inputs: list[Any]) -> str | None:
     """The key of `question` asked of `inputs` (signatures, cache keys…); None when any input
     could not be signed."""
-    if any(part is None for part in inputs):
+    code = code_signature()
+    if code is None or any(part is None for part in inputs):
         return None
-    text = json.dumps([question, inputs, code_signature()], ensure_ascii=False, default=str)
+    text = json.dumps([question, inputs, code], ensure_ascii=False, default=str)
     return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
@@ -59,7 +77,8 @@ def remembered(
     root: Path, key: str | None, compute: Callable[[], tuple[Any, list[str]]]
 ) -> tuple[Any, list[str]]:
     """(answer, warnings) for `key`: from the cache when it holds them, else `compute()`d and
-    kept. Both must be JSON values."""
+    kept — only when computing met no warning: a file left out for a reason outside the key (a
+    permission, a read error) must be read again next time. Both must be JSON values."""
     from wkb_tracker.store.record_cache import RecordCache
 
     if key is None or not settings.cache_enabled():
@@ -76,6 +95,8 @@ def remembered(
         except (ValueError, KeyError, TypeError):
             pass  # a damaged row: computed again and replaced
     answer, warnings = compute()
+    if warnings:
+        return answer, warnings
     cache = RecordCache(root)
     try:
         cache.keep_answer(key, json.dumps({"answer": answer, "warnings": warnings}), KEPT)

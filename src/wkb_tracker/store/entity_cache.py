@@ -26,13 +26,16 @@ _KEYS = len(ENTITY_FIELDS) + 1  # a row: the fields, the path, then the name key
 
 
 def key(root: Path, folder: str) -> str | None:
-    """A digest of every file's identity in `folder`; None when it cannot be listed."""
+    """A digest of every file's identity in `folder`; None when it cannot be listed or holds a
+    symlink (read through to its target, whose edits this key would not see)."""
     import hashlib
 
     digest = hashlib.blake2b(VERSION.encode(), digest_size=16)
     try:
         with os.scandir(root / folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_symlink():
+                    return None  # its target's edits would not change the key: never cached
                 st = entry.stat(follow_symlinks=False)
                 line = (
                     f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
@@ -53,7 +56,8 @@ def read(root: Path, wanted: str | None) -> tuple[list[Entity], dict[str, list[s
     try:
         entities = [_decode(row) for row in raw["entities"]]
         keys = {
-            entity.id: list(row[_KEYS]) for entity, row in zip(entities, raw["entities"], strict=True)
+            entity.id: list(row[_KEYS])
+            for entity, row in zip(entities, raw["entities"], strict=True)
         }
         return entities, keys
     except (ValueError, KeyError, TypeError, IndexError):

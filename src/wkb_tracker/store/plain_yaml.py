@@ -95,12 +95,20 @@ def _resolve(text: str) -> Any:
     except ValueError:
         return GIVE_UP  # 2026-02-30: PyYAML reports it, with its line
     if _PLAIN_INT.fullmatch(text):
-        return int(text)  # no float pattern matches without a dot
+        return _int(text)  # no float pattern matches without a dot
     import yaml
 
     if _resolver is None:
         _resolver = yaml.resolver.Resolver()
     return tagged(_resolver.resolve(yaml.ScalarNode, text, (True, False)), text)
+
+
+def _int(text: str) -> Any:
+    """A plain int, or GIVE_UP past Python's digit limit (PyYAML's path reports that file)."""
+    try:
+        return int(text)
+    except ValueError:
+        return GIVE_UP
 
 
 def tagged(tag: str, text: str) -> Any:
@@ -110,7 +118,7 @@ def tagged(tag: str, text: str) -> Any:
     if tag == _STR:
         return text
     if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.fullmatch(text):
-        return int(text)
+        return _int(text)
     if tag == "tag:yaml.org,2002:null":
         return None
     if tag == "tag:yaml.org,2002:bool" and text.lower() in _BOOLS:

@@ -58,6 +58,7 @@ LAYOUT = "9"  # 3: events carry their origin; event-file rows. 4: dates out of r
 # item's review. Visit fields (entity_id, joint_leaders, …) need no bump: they change the
 # derived part.
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
+BUSY_WAIT = 5.0  # seconds a run waits for another wkb writing the cache, then goes on without
 
 # A window over rectification items: (settled before this date → left out, opened after → left out)
 Window = tuple[date | None, date | None]
@@ -367,7 +368,7 @@ class RecordCache:
                 existing = root / (DATABASE + suffix)
                 if os.path.lexists(existing) and not stat.S_ISREG(os.lstat(existing).st_mode):
                     return  # not a plain file (a pipe, a link): run without the cache
-            self.db = sqlite3.connect(root / DATABASE, timeout=5, isolation_level=None)
+            self.db = sqlite3.connect(root / DATABASE, timeout=BUSY_WAIT, isolation_level=None)
             self._prepare()
         except (OSError, sqlite3.Error):
             self._reset()
@@ -421,20 +422,20 @@ class RecordCache:
             return {}
 
     def answer(self, key: str) -> str | None:
-        """A kept answer (store/answer_cache.py), marked as used now."""
+        """A kept answer (store/answer_cache.py). Read only: a hit never waits for a writer."""
         if self.db is None:
             return None
         try:
             found = self.db.execute("SELECT value FROM answer WHERE key=?", (key,)).fetchone()
-            if found is not None:
-                self.db.execute("UPDATE answer SET used=? WHERE key=?", (time.time_ns(), key))
-            return found[0] if found is not None else None
+        except sqlite3.OperationalError:
+            return None  # busy or locked: computed this time
         except sqlite3.Error:
             self._reset()
             return None
+        return found[0] if found is not None else None
 
     def keep_answer(self, key: str, value: str, kept: int) -> None:
-        """Keep an answer; only the `kept` most recently used stay."""
+        """Keep an answer; only the `kept` most recently kept stay."""
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns()))
@@ -447,18 +448,25 @@ class RecordCache:
         self._in_transaction(write)
 
     def _in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
-        """`write` in one immediate transaction; rolled back if it fails (the cache reset if
-        even that fails)."""
+        """`write` in one immediate transaction, or nothing. A busy, locked or read-only database
+        (another wkb writing, a shared root) only means this run keeps nothing; a damaged one is
+        removed (rebuilt by the next run)."""
         if self.db is None:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        except sqlite3.Error:
+            self._reset()
+            return
+        try:
             write(self.db)
             self.db.execute("COMMIT")
-        except sqlite3.Error:
-            try:
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
-            except sqlite3.Error:
+            if not isinstance(error, sqlite3.OperationalError):
                 self._reset()
 
     def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
