@@ -126,6 +126,8 @@ def _figures(
     # opened in the period (an item lives in the folder of its opened month).
     visit_months = months_between(earliest, period.last)
     item_months = period.months()
+    if not active().cache:  # --no-cache: nothing is signed, remembered or reused
+        return _compute(root, policy, period, by, days, visit_months, item_months, {})
     question = ["stats", period.first, period.last, by, days, day, active().lang]
     visit_folders = month_signatures(root, VISITS_DIR, visit_months)
     item_folders = month_signatures(root, RECTIFICATIONS_DIR, item_months)
