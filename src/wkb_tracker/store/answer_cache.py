@@ -8,9 +8,10 @@ The key is a digest of:
 - the signature of every month folder read — the same signature that tells the record cache a
   folder is unchanged (name, size, mtime, ctime and inode of every record file): a record
   added, edited, removed, renamed or merely touched gives another key;
-- the keys of the policy and register caches (the size, times and inode of their files), today's
-  date (anything judged against "today"), and the code itself (name, size and mtime of every
-  module of wkb), so an upgrade or an edited checkout never meets an older answer.
+- the keys of the policy and register caches (the size, times and inode of their files; the
+  caller takes the policy's before reading it), today's date (anything judged against "today"),
+  and the code itself (wkb's and Python's versions, name, size and mtime of every module of
+  wkb), so an upgrade or an edited checkout never meets an older answer.
 
 A folder that cannot be signed (a symlink or subfolder in it: read the slow way, where every
 oddity is reported) means no reuse, and so does a computation that met any warning (a broken
