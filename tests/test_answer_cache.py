@@ -258,3 +258,54 @@ def test_answer__a_busy_cache_is_left_alone_not_removed(
 
 def test_code_signature__none_without_modules(tmp_path: Path) -> None:
     assert answer_cache.code_signature(tmp_path) is None
+
+
+def test_items_only__the_items_of_a_full_load_without_reading_their_events(
+    wkb: Invoke, filled: Path
+) -> None:
+    """`wkb stats` counts items by source and opened date, which no event changes: it loads the
+    items alone (`items_only`), with and without the cache alike; an orphan event file is not its
+    concern, an unreadable one is still reported."""
+    from wkb_tracker.domain.settings import Settings, using
+    from wkb_tracker.store.loader import load_rectifications
+
+    root = filled
+    item_id = json.loads(wkb("rectify", "list", "--status", "all", "--format", "json").stdout)[0][
+        "id"
+    ]
+    assert (
+        wkb("rectify", "progress", item_id, "--note", "已协调", "--date", "2026-11-21").exit_code
+        == 0
+    )
+    assert (
+        wkb("rectify", "close", item_id, "--resolution", "已办结", "--date", "2026-11-22").exit_code
+        == 0
+    )
+    folder = next((root / "data" / "rectifications").glob("2026/*/" + item_id + ".yaml")).parent
+    (folder / "R20261102-ZZZZZZ.E20261110020000000000-AAAAAA.yaml").write_text(
+        "id: E20261110020000000000-AAAAAA\nitem: R20261102-ZZZZZZ\nkind: progress\n"
+        "date: 2026-11-10\nby: 测试员\nat: 2026-11-10 10:00:00+08:00\nnote: n\n",
+        encoding="utf-8",
+    )
+    months = [(2026, 10), (2026, 11)]
+    answers = []
+    for cache in (True, True, False):  # builds the cache, reads it, reads the files
+        with using(Settings(cache=cache)):
+            full, full_problems, _ = load_rectifications(root, months=months)
+            alone, problems, _ = load_rectifications(root, months=months, items_only=True)
+        assert [(i.id, i.source, i.opened) for i in alone] == [
+            (i.id, i.source, i.opened) for i in full
+        ]
+        assert all(not item.events for item in alone)  # as their own files hold them
+        assert any("R20261102-ZZZZZZ" in str(p) for p in full_problems)
+        assert problems == []
+        answers.append([(i.id, i.source, i.opened) for i in alone])
+    assert answers[0] == answers[1] == answers[2]
+    (folder / f"{item_id}.E20261123000000000000-BROKEN.yaml").write_text(
+        "kind: [\n", encoding="utf-8"
+    )
+    for cache in (True, False):
+        with using(Settings(cache=cache)):
+            _alone, problems, _ = load_rectifications(root, months=months, items_only=True)
+        assert any("BROKEN" in str(p) for p in problems)
+    same_as_computed(wkb)

@@ -161,7 +161,10 @@ def _compute(
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
     visits, visit_problems, _temps = load_visits(root, visit_months, signed=signed)
-    items, problems, _temps = load_rectifications(root, months=item_months, signed=signed)
+    # Only an item's source and opened date count here; no event changes either.
+    items, problems, _temps = load_rectifications(
+        root, months=item_months, signed=signed, items_only=True
+    )
     register, broken = load_register(root)
     warnings = [str(problem) for problem in visit_problems + problems + broken]
     figures = counting.compute(

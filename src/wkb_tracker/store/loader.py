@@ -333,8 +333,10 @@ def _load_kind(
     recorded_before: int | None = None,
     checked: CheckedFiles | None = None,
     signed: dict[str, str] | None = None,
+    items_only: bool = False,
 ) -> tuple[list[Any], list[Problem], list[str]]:
-    """Records of one kind, one per id (a copied file is reported, not counted twice)."""
+    """Records of one kind, one per id (a copied file is reported, not counted twice);
+    `items_only`: rectification items without their event files (see load_rectifications)."""
     # Imported here, as parallel.py below: the pre-commit check imports this module for
     # `read_doc` and `visit_from_doc` alone, and every import counts in its time.
     from wkb_tracker.store.duplicates import one_per_id
@@ -354,8 +356,10 @@ def _load_kind(
                     records.append(record)
     else:
         records, problems, temps = _load_files(
-            root, directory, kind, read, months, window, cache, recorded_before, signed
+            root, directory, kind, read, months, window, cache, recorded_before, signed, items_only
         )
+        if items_only:
+            records = [record for record in records if not isinstance(record, EventFile)]
     if kind == "visits":
         records, copies = one_per_id(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
@@ -381,6 +385,7 @@ def _load_files(
     cache: bool,
     recorded_before: int | None = None,
     signed: dict[str, str] | None = None,
+    items_only: bool = False,
 ) -> tuple[list[Any], list[Problem], list[str]]:
     """Records of one kind: through the cache where it can serve them, else file by file.
     `signed`: folder signatures this command has just taken (`month_signatures`), not taken
@@ -401,6 +406,7 @@ def _load_files(
                         window,
                         recorded_before,
                         signed,
+                        items_only,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -474,6 +480,7 @@ def load_rectifications(
     checked: CheckedFiles | None = None,
     months: Iterable[tuple[int, int]] | None = None,
     signed: dict[str, str] | None = None,
+    items_only: bool = False,
 ) -> tuple[list[Rectification], list[Problem], list[str]]:
     """Rectification items (those in `window` only, when given: (settled before → out,
     opened after → out); those opened in `months` only, when given: items live in the folder of
@@ -482,7 +489,11 @@ def load_rectifications(
 
     With `known_on`, an item settled before the window is kept if anything in its history was
     recorded after that day: as known then, it may not have been settled (the caller applies
-    the knowledge filter)."""
+    the knowledge filter).
+
+    `items_only` (no window): each item as its own file holds it, its event files not read from
+    the cache nor joined (an unreadable file is still reported) — for what an event never
+    changes, such as an item's source and opened date (`wkb stats`)."""
     from wkb_tracker.store.event_files import join
     from wkb_tracker.store.record_cache import in_window, recorded_key
 
@@ -502,7 +513,10 @@ def load_rectifications(
         recorded_before,
         checked,
         signed,
+        items_only,
     )
+    if items_only:
+        return [record for record in records if isinstance(record, Rectification)], problems, temps
     # Events in their own files join their items first: only the whole history says whether an
     # item is in the window (an event file may reopen an item its own file shows closed).
     items, orphans = join(records)

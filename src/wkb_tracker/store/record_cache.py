@@ -490,10 +490,12 @@ class RecordCache:
         decode: Callable[[Any], Any],
         window: Window | None,
         recorded_before: int | None = None,
+        items_only: bool = False,
     ) -> list[Any] | None:
         """The decoded records of unchanged folders (within the window, for items, as
-        `in_window` judges); None if unreadable. Rows are fetched and decoded a chunk at a time,
-        so only one chunk's text is in memory beside the records."""
+        `in_window` judges; no event files with `items_only`); None if unreadable. Rows are
+        fetched and decoded a chunk at a time, so only one chunk's text is in memory beside the
+        records."""
         if self.db is None or not folders:
             return [] if self.db is not None else None
         settled_before, opened_until = window if window is not None else (None, None)
@@ -513,6 +515,8 @@ class RecordCache:
                 if opened_until is not None:
                     query += " AND (opened IS NULL OR opened <= ?)"
                     values.append(opened_until.isoformat())
+                if items_only:  # an event file's name has two dots (records.is_event_file)
+                    query += " AND name NOT GLOB '*.*.*'"
                 cursor = self.db.execute(query, values)
                 while fetched := cursor.fetchmany(DECODE_CHUNK):
                     text = "[" + ",".join([cell for (cell,) in fetched]) + "]"
@@ -555,6 +559,7 @@ def cached_load(
     window: Window | None,
     recorded_before: int | None = None,
     signed: dict[str, str] | None = None,
+    items_only: bool = False,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
     """Load the records of these month folders through the cache (`signed`: their signatures,
     when this command has just taken them).
@@ -636,7 +641,7 @@ def cached_load(
                     parse_stale()
         parse_stale()
         fresh_records = cache.fresh_records(
-            kind, fresh, decode, window if kind != "visits" else None, recorded_before
+            kind, fresh, decode, window if kind != "visits" else None, recorded_before, items_only
         )
         if fresh_records is None:
             return None
