@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import copy_records, make_item, make_visit, write_item, write_visit
+from conftest import Invoke
 from wkb_tracker.cli import app
 from wkb_tracker.store import validate_run
 
@@ -170,3 +171,26 @@ def test_reuse__any_other_change_checks_everything(
     full_runs.clear()
     assert validated(records) == plain
     assert full_runs
+
+
+def test_validate_reuse__a_new_cache_layout_forgets_the_remembered_parses(
+    wkb: Invoke, root: Path
+) -> None:
+    """Regression: a layout change of the cache (SCHEMA_VERSION: e.g. a visit field added or
+    reordered) dropped the record rows but kept validate's remembered parses and verdicts, which
+    were then decoded with the new layout."""
+    import sqlite3
+
+    from wkb_tracker.store.record_cache import DATABASE, RecordCache
+
+    assert wkb("visit", "add", "--date", "2026-11-03", "--district", "东湖", "--entity", "某企业",
+               "--type", "科技企业", "--no-rectify").exit_code == 0  # fmt: skip
+    assert wkb("validate").exit_code == 0
+    with sqlite3.connect(root / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM checked_folder").fetchone()[0] > 0
+        db.execute("UPDATE meta SET value='an older layout' WHERE key='schema'")
+    RecordCache(root).close()
+    with sqlite3.connect(root / DATABASE) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert not tables & {"checked_folder", "validate_run_meta", "validate_run_folder"}
+    assert wkb("validate").exit_code == 0  # and validate builds them again

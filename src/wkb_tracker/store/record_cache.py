@@ -384,6 +384,10 @@ class RecordCache:
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
                 DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;  -- checked: per-file parses
                 -- before 8 (validate keeps one row per folder now, store/checked.py)
+                -- Every other table of this file goes too, as it holds rows in this layout or
+                -- verdicts read with them (checked.py, validate_run.py create theirs again).
+                DROP TABLE IF EXISTS checked_folder; DROP TABLE IF EXISTS validate_run_meta;
+                DROP TABLE IF EXISTS validate_run_folder;
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
