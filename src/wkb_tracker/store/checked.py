@@ -28,6 +28,7 @@ from wkb_tracker.store.record_cache import (
     decode_visit,
     encode_item,
     encode_visit,
+    in_transaction,
 )
 from wkb_tracker.store.storage import Document, parse_yaml, read_record_bytes
 
@@ -172,12 +173,13 @@ class CheckedFiles:
         db = self.cache.db
         if db is not None and self.done:
             rows = [(folder, *packed) for folder, packed in self.done.items()]
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                db.executemany("INSERT OR REPLACE INTO checked_folder VALUES(?,?,?,?)", rows)
-                db.execute("COMMIT")
-            except sqlite3.Error:
-                pass  # another run holds the cache: the parses are remembered next time
+            # Not kept when another run holds the cache: remembered next time.
+            in_transaction(
+                db,
+                lambda db: db.executemany(
+                    "INSERT OR REPLACE INTO checked_folder VALUES(?,?,?,?)", rows
+                ),
+            )
         self.cache.close()
 
     def reader(self, kind: str, build: Build) -> Read:

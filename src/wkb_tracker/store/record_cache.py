@@ -354,6 +354,25 @@ def _signature(root: Path, rel: str) -> str | None:
     return _signature_of(found) if found is not None else None
 
 
+def in_transaction(
+    db: sqlite3.Connection, write: Callable[[sqlite3.Connection], object]
+) -> sqlite3.Error | None:
+    """`write` in one immediate transaction, all or nothing: the error that stopped it (rolled
+    back) or None. Every writer of `.wkb-cache/records.sqlite` goes through here."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        return error
+    try:
+        write(db)
+        db.execute("COMMIT")
+    except sqlite3.Error as error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        return error
+    return None
+
+
 class RecordCache:
     """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
 
@@ -457,21 +476,9 @@ class RecordCache:
         removed (rebuilt by the next run)."""
         if self.db is None:
             return
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return
-        except sqlite3.Error:
+        error = in_transaction(self.db, write)
+        if error is not None and not isinstance(error, sqlite3.OperationalError):
             self._reset()
-            return
-        try:
-            write(self.db)
-            self.db.execute("COMMIT")
-        except sqlite3.Error as error:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            if not isinstance(error, sqlite3.OperationalError):
-                self._reset()
 
     def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
         """Cached rows of one folder: name → (size, mtime, row)."""

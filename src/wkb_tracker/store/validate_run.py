@@ -32,13 +32,10 @@ compared with that one.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
 import sqlite3
-import stat
-import sys
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from itertools import groupby
@@ -114,19 +111,19 @@ def _validate_root(root: Path) -> Verdict:
     checked = CheckedFiles(root)
     try:
         db = checked.cache.db
-        context = _context_key(root)
         if db is not None:
             try:
                 db.executescript(_TABLES)
             except sqlite3.Error:
                 db = None
-        if db is not None:
+        context = _context_key(root) if db is not None else None
+        if db is not None and context is not None:
             quick = _only_added(root, db, context, checked)
             if isinstance(quick, Verdict):
                 return quick
             if quick is not None:
                 checked.preread = quick.preread
-        return _full(root, checked, context if db is not None else None)
+        return _full(root, checked, context)
     finally:
         checked.close()
 
@@ -163,52 +160,39 @@ def _full(root: Path, checked: CheckedFiles | None, context: str | None) -> Verd
 # -- the context key ---------------------------------------------------------------------------
 
 
-def _context_key(root: Path) -> str:
-    """A digest of everything a record's checks depend on besides the record files."""
+def _context_key(root: Path) -> str | None:
+    """A digest of everything a record's checks depend on besides the record files; None when
+    wkb's own modules cannot be listed (then nothing is remembered)."""
     from wkb_tracker.domain.dates import today
+    from wkb_tracker.store.answer_cache import code_signature
     from wkb_tracker.store.record_cache import SCHEMA_VERSION
 
+    code = code_signature()
+    if code is None:
+        return None
     digest = blake2b(digest_size=20)
-    digest.update(f"{SCHEMA_VERSION}\0{today().isoformat()}\0{sys.version}\0".encode())
+    digest.update(f"{SCHEMA_VERSION}\0{today().isoformat()}\0{code}\0".encode())
     for rel in _CONTEXT_FILES:
-        digest.update(rel.encode() + b"\0" + _file_digest(root / rel))
+        digest.update(rel.encode() + b"\0" + _file_digest(root, rel))
     for top in (SEALED_DIR, ENTITIES_DIR):
-        for folder, folders, names in sorted(os.walk(root / top)):
-            folders.sort()
+        for folder, _folders, names in sorted(os.walk(root / top)):
             for name in sorted(names):
-                path = Path(folder) / name
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(_file_digest(path))
-    digest.update(_code_key())
+                rel = (Path(folder) / name).relative_to(root).as_posix()
+                digest.update(rel.encode() + b"\0" + _file_digest(root, rel))
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> bytes:
-    """The file's bytes digested; a link, a pipe or a device is keyed by what it is and never
-    opened (reading a named pipe would wait for a writer: `wkb validate` hung on one)."""
-    try:
-        mode = os.lstat(path).st_mode
-        if stat.S_ISLNK(mode):
-            return b"link:" + os.fsencode(os.readlink(path))
-        if not stat.S_ISREG(mode):
-            return f"mode:{stat.S_IFMT(mode):o}".encode()
-        return blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError as error:
-        return f"unreadable:{error.errno}".encode()
+def _file_digest(root: Path, rel: str) -> bytes:
+    """The file's bytes digested, read as every record is (storage.read_record_bytes: a pipe or
+    a device never opened — `wkb validate` once hung on one —, a link followed only inside the
+    root, a size limit); a file that cannot be read is keyed by why, in no particular language."""
+    from wkb_tracker.store.checked import digest_of
+    from wkb_tracker.store.storage import read_record_bytes
 
-
-def _code_key() -> bytes:
-    """The name, size and modification time of every source file of wkb: another version (or a
-    source edited in place) makes every check run again."""
-    package = Path(__file__).resolve().parent.parent
-    parts = []
-    for folder, folders, names in os.walk(package):
-        folders[:] = sorted(name for name in folders if name != "__pycache__")
-        for name in sorted(names):
-            if name.endswith(".py"):
-                status = os.stat(os.path.join(folder, name))
-                parts.append(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}")
-    return "\n".join(parts).encode()
+    data, problems = read_record_bytes(root, rel)
+    if data is None:
+        return ("unread:" + "|".join(problem.shown("en") for problem in problems)).encode()
+    return digest_of(data)
 
 
 # -- the remembered clean run ------------------------------------------------------------------
@@ -272,22 +256,24 @@ def _store(
     replace: bool,
 ) -> None:
     summary = {"visits": remembered.visits, "items": remembered.items, "notes": remembered.notes}
-    try:
-        db.execute("BEGIN IMMEDIATE")
+    from wkb_tracker.store.record_cache import in_transaction
+
+    meta = [
+        ("summary", json.dumps(summary)),
+        ("visit_ids", json.dumps(visit_ids)),
+        ("item_ids", json.dumps(item_ids)),
+        ("context", context),
+    ]
+
+    def write(db: sqlite3.Connection) -> None:
         if replace:
             db.execute("DELETE FROM validate_run_folder")
         db.executemany("INSERT OR REPLACE INTO validate_run_folder VALUES(?,?,?,?)", rows)
-        meta = [
-            ("summary", json.dumps(summary)),
-            ("visit_ids", json.dumps(visit_ids)),
-            ("item_ids", json.dumps(item_ids)),
-            ("context", context),
-        ]
         db.executemany("INSERT OR REPLACE INTO validate_run_meta VALUES(?,?)", meta)
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
+
+    in_transaction(
+        db, write
+    )  # not kept when another run holds the cache: checked in full next time
 
 
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
