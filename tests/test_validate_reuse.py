@@ -194,3 +194,19 @@ def test_validate_reuse__a_new_cache_layout_forgets_the_remembered_parses(
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert not tables & {"checked_folder", "validate_run_meta", "validate_run_folder"}
     assert wkb("validate").exit_code == 0  # and validate builds them again
+
+
+def test_validate_reuse__leaves_no_decoded_values_behind(wkb: Invoke, root: Path) -> None:
+    """Regression: the values shared by the rows of one read (record_cache._texts, _days) were
+    emptied only by the cached loader, so every `wkb validate` in a process (its reuse decodes
+    remembered rows) left them growing for the life of the process."""
+    from wkb_tracker.store import record_cache
+
+    write_item(root, make_item(date(2026, 11, 2)))
+    write_visit(root, make_visit(date(2026, 11, 3)))
+    for run in range(2):  # the second run decodes the rows the first remembered
+        if run:  # another context: every check again, on the remembered parses
+            with (root / "wkb.toml").open("a", encoding="utf-8") as config:
+                config.write("# 备注\n")
+        assert wkb("validate").exit_code in (0, 1)
+        assert record_cache._texts == {} and record_cache._days == {}

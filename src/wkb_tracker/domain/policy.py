@@ -42,7 +42,7 @@ class Policy:
     def resolve_district(self, text: str, *, field: str = "--district") -> str:
         """The id of the district a user means: exact name or id, else a unique prefix of either."""
         wanted = text.strip()
-        names = {a.district: a.district_id for a in self.assignments}
+        names = self.district_ids_by_name
         ids = set(names.values())
         if wanted in names:
             return names[wanted]
@@ -136,7 +136,7 @@ class Policy:
         starts with `text`, as districts accept a unique prefix (`--leader 胡` → 胡军). Refuses an
         ambiguous prefix (naming the candidates) and an unknown name (naming the valid ones)."""
         wanted = text.strip()
-        if wanted in self.leaders:
+        if wanted in self.leader_names:
             return wanted
         matches = self.leaders_starting(wanted) if prefix else []
         if len(matches) == 1:

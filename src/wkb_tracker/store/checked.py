@@ -28,6 +28,7 @@ from wkb_tracker.store.record_cache import (
     decode_visit,
     encode_item,
     encode_visit,
+    forget_shared_values,
     in_transaction,
 )
 from wkb_tracker.store.storage import Document, parse_yaml, read_record_bytes
@@ -181,6 +182,7 @@ class CheckedFiles:
                 ),
             )
         self.cache.close()
+        forget_shared_values()  # the rows decoded by this run's reader
 
     def reader(self, kind: str, build: Build) -> Read:
         """A reader like the loader's: every byte read, the parse reused when they are the same."""

@@ -268,8 +268,7 @@ def check_register(root: Path, policy: Policy) -> tuple[Register, list[Problem]]
     """The register read from its files (never the cache) and every problem `wkb validate`
     reports about it: unreadable files, then `entity_problems`."""
     register, problems = load_register(root, cache=False)
-    names = {a.district: a.district_id for a in policy.assignments}
-    return register, problems + entity_problems(root, register, names)
+    return register, problems + entity_problems(root, register, policy.district_ids_by_name)
 
 
 def _duplicates(root: Path, register: Register) -> list[Problem]:

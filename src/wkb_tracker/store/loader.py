@@ -285,9 +285,8 @@ def month_signatures(
     if folders is None:
         return None
     signatures = folder_signatures(root, folders)
-    if any(signature is None for signature in signatures):
-        return None
-    return {rel: signature for rel, signature in zip(folders, signatures, strict=True) if signature}
+    signed = {rel: sig for rel, sig in zip(folders, signatures, strict=True) if sig is not None}
+    return signed if len(signed) == len(folders) else None
 
 
 def _read_visit(root: Path, rel: str) -> tuple[Visit | None, list[Problem]]:
@@ -358,8 +357,6 @@ def _load_kind(
         records, problems, temps = _load_files(
             root, directory, kind, read, months, window, cache, recorded_before, signed, items_only
         )
-        if items_only:
-            records = [record for record in records if not isinstance(record, EventFile)]
     if kind == "visits":
         records, copies = one_per_id(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False

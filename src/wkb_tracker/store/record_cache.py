@@ -192,6 +192,13 @@ _texts: dict[Any, Any] = {}
 _days: dict[str, date] = {}
 
 
+def forget_shared_values() -> None:
+    """Empty the shared values once the rows of one read are decoded (every reader of rows calls
+    this when it is done: the tables would otherwise grow for the life of the process)."""
+    _texts.clear()
+    _days.clear()
+
+
 def _text(value: Any) -> Any:
     return _texts.setdefault(value, value)
 
@@ -660,8 +667,7 @@ def cached_load(
         return records, problems, irregular
     finally:
         cache.close()
-        _texts.clear()
-        _days.clear()
+        forget_shared_values()
 
 
 def _item_rows(

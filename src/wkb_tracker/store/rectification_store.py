@@ -536,7 +536,7 @@ def build_item(
                     "{d} has no responsibility-table entry on {o} (the table starts {f})",
                     d=district_name,
                     o=opened_on,
-                    f=policy.history(district_id)[0].start,
+                    f=policy.first_entries[district_id].start,
                 )
             )
         department_text = department_text or entry.department

@@ -71,7 +71,7 @@ def rectification_field_problems(
     data: Dataset, items: Iterable[Rectification], visit_ids: Collection[str]
 ) -> Iterator[Problem]:
     """`check_rectification_fields` for `items`, the visits being those of `visit_ids`."""
-    names = {a.district: a.district_id for a in data.policy.assignments}
+    names = data.policy.district_ids_by_name
     for item in items:
         if not is_valid_id(item.id, RECTIFICATION):
             yield _at(
