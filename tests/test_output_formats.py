@@ -605,3 +605,32 @@ def test_entity_list__exports_like_every_list(wkb: Any, tmp_path: Path) -> None:
 
     assert load_workbook(target).worksheets[0]["B2"].value == "'=楚天光电"
     assert "'=楚天光电" in ok(wkb("entity", "list", "--format", "csv")).stdout
+
+
+def test_output__a_pipe_or_device_is_never_replaced_by_a_file(wkb: Any, tmp_path: Path) -> None:
+    """Regression: `--output` renamed its temp file over whatever the path named, so
+    `--output /dev/full` replaced the device with a file (and a named pipe's reader hung)."""
+    import stat
+
+    fifo = tmp_path / "管道"
+    os.mkfifo(fifo)
+    for command in (("report",), ("stats",), ("visit", "list"), ("rectify", "list")):
+        result = wkb(*command, "-o", str(fifo), "--format", "csv")
+        assert result.exit_code == 2, (command, result.stdout)
+        assert "不是普通文件" in result.stderr and "Traceback" not in result.stderr
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output__a_link_is_written_through(wkb: Any, tmp_path: Path) -> None:
+    """A link to an export elsewhere: the file it names gets the export, the link stays a link."""
+    target = tmp_path / "共享" / "报告.csv"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "报告.csv"
+    link.symlink_to(target)
+    assert wkb("report", "-o", str(link), "--format", "csv").exit_code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8-sig") != "old"
+    dangling = tmp_path / "新.csv"
+    dangling.symlink_to(tmp_path / "共享" / "新报告.csv")
+    assert wkb("report", "-o", str(dangling), "--format", "csv").exit_code == 0
+    assert dangling.is_symlink() and (tmp_path / "共享" / "新报告.csv").is_file()

@@ -3,12 +3,14 @@
 An export is never a record: it must not land inside the records (`data/`, the git folder, the
 cache) nor replace the root's configuration, where it would be read back as data or clobber a
 record. Anywhere else, it is written atomically (a reader never sees half a workbook) and an
-existing export is replaced — the caller says so.
+existing export is replaced — the caller says so. A link is written through (the file it names
+is replaced, the link kept); a pipe, a device or a socket is never replaced by a file.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,7 +53,22 @@ def export_target(root: Path, given: str | Path) -> Path:
                 d=where,
             )
         )
-    return path
+    if not os.path.lexists(path):
+        return path
+    try:
+        kind = os.stat(real).st_mode
+    except FileNotFoundError:
+        return real  # a link to a file not there yet: made where the link points
+    if not stat.S_ISREG(kind):  # an atomic write renames over the path: the device would go
+        raise RefusedWrite(
+            say(
+                "--output {p} 不是普通文件(管道、设备等),导出只写普通文件;未写入任何内容",
+                "--output {p} is not a regular file (a pipe, a device, …): exports are written to "
+                "plain files only. Nothing written",
+                p=given,
+            )
+        )
+    return real if os.path.islink(path) else path
 
 
 def _key(path: Path) -> str:
