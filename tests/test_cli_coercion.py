@@ -88,3 +88,14 @@ def test_source__uses_no_private_api_of_a_dependency() -> None:
             if private:
                 found.append(f"{path.relative_to(src).as_posix()}: {'.'.join(parts)} {private}")
     assert found == []
+
+
+def test_options__a_value_out_of_range_is_refused_in_the_user_s_language(wkb) -> None:  # type: ignore[no-untyped-def]
+    """Regression: `--window 0` printed click's English "0 is not in the range 1<=x<=3650."
+    inside the Chinese line (and "is not a valid int range." for a word)."""
+    for value in ("0", "5000", "abc"):
+        zh = wkb("stats", "--window", value)
+        assert zh.exit_code == 2 and "须为 1 到 3650 之间的整数" in zh.stderr
+        en = wkb("--lang", "en", "stats", "--window", value)
+        assert en.exit_code == 2 and "a whole number from 1 to 3650 is needed" in en.stderr
+        assert "range" not in zh.stderr and "<=" not in en.stderr

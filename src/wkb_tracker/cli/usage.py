@@ -232,7 +232,17 @@ def _bad_value(error: Any, args: Sequence[str]) -> str:
 
 def _expected_type(param: Any) -> str | None:
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-    click_type = getattr(getattr(param, "type", None), "name", "")
+    kind = getattr(param, "type", None)
+    click_type = getattr(kind, "name", "")
+    low, high = getattr(kind, "min", None), getattr(kind, "max", None)
+    if "range" in click_type and low is not None and high is not None:  # `min=`/`max=` options
+        return say(
+            "须为 {lo} 到 {hi} 之间的{k}",
+            "{k} from {lo} to {hi} is needed",
+            lo=low,
+            hi=high,
+            k=say("整数", "a whole number") if "int" in click_type else say("数", "a number"),
+        )
     # click says "integer"; the click that typer 0.26–0.28 carries inside says "int"
     if annotation is int or click_type in ("integer", "int"):
         return say("须为整数", "a whole number is needed")
