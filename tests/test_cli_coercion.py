@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import Invoke
 
-def test_options__coerced_and_refused_like_typer(wkb) -> None:
+
+def test_options__coerced_and_refused_like_typer(wkb: Invoke) -> None:
     assert wkb("measures", "show", "14", "--format", "json").exit_code == 0
     bad_number = wkb("measures", "show", "abc")
     assert bad_number.exit_code == 2
@@ -90,7 +92,7 @@ def test_source__uses_no_private_api_of_a_dependency() -> None:
     assert found == []
 
 
-def test_options__a_value_out_of_range_is_refused_in_the_user_s_language(wkb) -> None:  # type: ignore[no-untyped-def]
+def test_options__a_value_out_of_range_is_refused_in_the_user_s_language(wkb: Invoke) -> None:
     """Regression: `--window 0` printed click's English "0 is not in the range 1<=x<=3650."
     inside the Chinese line (and "is not a valid int range." for a word)."""
     for value in ("0", "5000", "abc"):

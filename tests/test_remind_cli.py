@@ -152,3 +152,14 @@ def test_remind__format_takes_the_one_vocabulary(month: Path, wkb: Any) -> None:
     assert table.exit_code == 0, table.stderr
     assert table.stdout == text.stdout == wkb("remind", "--office").stdout
     assert table.stdout.startswith("包区服务提醒 · 办公室")
+
+
+def test_remind__english_digests_have_no_chinese_punctuation(month: Path, wkb: Any) -> None:
+    """Regression: the overdue lines and "Months ready to seal" were joined with a full-width
+    colon in English too."""
+    office = wkb("--lang", "en", "remind", "--office")
+    assert office.exit_code == 0
+    assert "days overdue: R" in office.stdout and "Months ready to seal" in office.stdout
+    leaders = wkb("--lang", "en", "remind")
+    for text in (office.stdout, leaders.stdout):
+        assert not set(text) & set("：，；（）。")

@@ -115,7 +115,7 @@ def lines(digest: Digest, *, markdown: bool) -> list[str]:
             else:
                 state = say("{n} 天后到期", "due in {n} days", n=item.days)
             out.append(
-                f"- {state}:{item.id} {item.problem}"
+                f"- {state}{say(':', ': ')}{item.id} {item.problem}"
                 + say("(期限 {d})", " (deadline {d})", d=item.deadline)
             )
     if digest.followups:
@@ -128,7 +128,7 @@ def lines(digest: Digest, *, markdown: bool) -> list[str]:
             bold
             + say("待封存月份", "Months ready to seal")
             + bold
-            + ":"
+            + say(":", ": ")
             + join_names(digest.months_to_seal),
         ]
     if digest.empty:
