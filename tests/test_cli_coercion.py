@@ -101,3 +101,15 @@ def test_options__a_value_out_of_range_is_refused_in_the_user_s_language(wkb: In
         en = wkb("--lang", "en", "stats", "--window", value)
         assert en.exit_code == 2 and "a whole number from 1 to 3650 is needed" in en.stderr
         assert "range" not in zh.stderr and "<=" not in en.stderr
+
+
+def test_usage_error__in_the_language_the_root_is_configured_for(wkb: Invoke) -> None:
+    """Regression: with `lang = "en"` in the root's config, a wrong value (`--by nonsense`) was
+    refused in Chinese while the command itself would have answered in English."""
+    assert wkb("config", "set", "lang", "en").exit_code == 0
+    for args in (("stats", "--by", "nonsense"), ("stats", "--window", "0"), ("report", "--nope")):
+        refused = wkb(*args)
+        assert refused.exit_code == 2
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in refused.stderr), refused.stderr
+    chinese = wkb("--lang", "zh", "stats", "--by", "nonsense")
+    assert chinese.exit_code == 2 and "无效" in chinese.stderr

@@ -84,15 +84,15 @@ class WkbGroup(TyperGroup):
         except getattr(exceptions, "NoArgsIsHelpError", ()) as error:
             sys.exit(error.exit_code)  # `wkb visit`: the help, printed already, is the answer
         except exceptions.UsageError as error:
-            # Options were not understood, so no command ran: `--lang`/$WKB_LANG decide.
-            with using(settings_for(lang=usage.requested_language(argv))):
+            # Options were not understood, so no command ran: said in the language it would use.
+            with using(settings_for(lang=usage.message_language(argv))):
                 sys.stderr.write(usage.usage_message(error, argv, self) + "\n")
             sys.exit(EXIT_USAGE)
         except exceptions.ClickException as error:  # e.g. a file click could not open
             error.show()
             sys.exit(error.exit_code)
         except typer.Abort:
-            with using(settings_for(lang=usage.requested_language(argv))):
+            with using(settings_for(lang=usage.message_language(argv))):
                 sys.stderr.write("\n" + say("已取消", "cancelled") + "\n")
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
@@ -305,8 +305,8 @@ def main() -> None:
         sys.stderr.close()
         os._exit(0)
     except OSError as error:  # a write failing after the command (WkbGroup.invoke says the rest)
-        from wkb_tracker.cli.usage import requested_language
+        from wkb_tracker.cli.usage import message_language
 
-        with using(settings_for(lang=requested_language(sys.argv[1:]))):
+        with using(settings_for(lang=message_language(sys.argv[1:]))):
             sys.stderr.write(cannot_write(error) + "\n")
         sys.exit(EXIT_USAGE)

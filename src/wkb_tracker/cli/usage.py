@@ -66,21 +66,35 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
-def requested_language(args: Sequence[str]) -> str:
-    """The language a help page is wanted in: `--lang` anywhere in argv, else $WKB_LANG, else
-    Chinese. (wkb.toml's `lang` needs the records root, which help does not look for.)"""
+def _option_value(args: Sequence[str], name: str) -> str | None:
+    """The value given to the option `name` anywhere in argv (before any `--`), the first one."""
     for index, token in enumerate(args):
         if token == "--":
             break
-        if token.startswith("--lang="):
-            value = token.split("=", 1)[1]
-        elif token == "--lang" and index + 1 < len(args):
-            value = args[index + 1]
-        else:
-            continue
-        if value in ("zh", "en"):
-            return value
-    return env_language() or "zh"
+        if token.startswith(name + "="):
+            return token.split("=", 1)[1]
+        if token == name and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+def requested_language(args: Sequence[str]) -> str:
+    """The language a help page is wanted in: `--lang` anywhere in argv, else $WKB_LANG, else
+    Chinese. (wkb.toml's `lang` needs the records root, which help does not look for.)"""
+    value = _option_value(args, "--lang")
+    return value if value in ("zh", "en") else env_language() or "zh"
+
+
+def message_language(args: Sequence[str]) -> str:
+    """The language of a line said when no command ran (a usage error, a cancelled prompt, a
+    failed write): as a command's — `--lang`, else $WKB_LANG, else the `lang` of the records root
+    argv or the environment names (read quietly), else Chinese."""
+    value = _option_value(args, "--lang")
+    if value in ("zh", "en") or env_language():
+        return requested_language(args)
+    from wkb_tracker.cli.common import Session
+
+    return Session(_option_value(args, "--root"))._quiet_configured_language() or "zh"
 
 
 def asks_for_help(args: Sequence[str]) -> bool:
