@@ -46,6 +46,13 @@ def test_close__with_a_return_visit_writes_two_event_files(root: Path, wkb: Any)
         "进度可以更快",
     )
     assert result.exit_code == 0, result.stderr
+    # both events are said (was: only the closure, though the return visit was written too)
+    assert [
+        line.split("已记录")[1][:2] for line in result.stdout.splitlines() if "已记录" in line
+    ] == [
+        "关闭",
+        "回访",
+    ]
     kinds = [(e["kind"], e["date"]) for e in event_files(root, item)]
     assert sorted(kinds) == [("close", date(2026, 11, 10)), ("followup", date(2026, 11, 12))]
     (followup,) = [e for e in event_files(root, item) if e["kind"] == "followup"]
@@ -136,7 +143,10 @@ def test_show__a_return_visit_line_carries_its_note(root: Path, wkb: Any) -> Non
     """Review 2026-12-01: `rectify show` printed 回访:不满意 without what the entity said."""
     item = open_item(root)
     wkb("rectify", "close", item, "--resolution", "已协调", "--date", "2026-11-10")
-    assert wkb("rectify", "followup", item, "--satisfaction", "不满意", "--note", "利率太高").exit_code == 0
+    assert (
+        wkb("rectify", "followup", item, "--satisfaction", "不满意", "--note", "利率太高").exit_code
+        == 0
+    )
 
     shown = wkb("rectify", "show", item).stdout
 

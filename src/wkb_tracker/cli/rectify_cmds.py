@@ -39,7 +39,7 @@ from wkb_tracker.domain.i18n import say, term
 from wkb_tracker.report.formats import EXPORT_FORMATS, JSON
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date
     from pathlib import Path
 
@@ -225,7 +225,8 @@ def extend(
         day=date,
         late_reason=late_reason,
     )
-    _changed(ctx, pending, format, item, event)
+    _commit(pending, item, event.kind, event.by, (event.path,))
+    _changed(ctx, format, item, [event])
 
 
 @rectify_app.command("close")
@@ -254,7 +255,7 @@ def close(
 ) -> None:
     """整改完成,关闭事项(可同时记录回访)/ close an item (and record a return visit)."""
     from wkb_tracker.domain.errors import UserError
-    from wkb_tracker.store.rectification_store import close_event, followup_event, record
+    from wkb_tracker.store.rectification_store import close_event, followup_event
 
     given = [followup_date, followup_by, followup_note]
     if satisfaction is None and any(value is not None for value in given):
@@ -264,21 +265,22 @@ def close(
                 "a return visit needs --satisfaction (满意|基本满意|不满意)",
             )
         )
-    root = session(ctx).root()
-    pending = begin_commit(ctx, commit)
-    by = _recorder(ctx, recorder)
-    closing = close_event(
-        resolution=resolution,
-        by=by,
-        day=date,
-        approved_by=approved_by,
-        late_reason=late_reason,
-    )
-    events = [closing]
-    if satisfaction is not None:
+
+    def events() -> list[RectificationEvent]:
+        by = _recorder(ctx, recorder)
+        closing = close_event(
+            resolution=resolution,
+            by=by,
+            day=date,
+            approved_by=approved_by,
+            late_reason=late_reason,
+        )
+        if satisfaction is None:
+            return [closing]
         # Both are checked before either is written: a return visit that would be refused
         # leaves the item open, nothing written.
-        events.append(
+        return [
+            closing,
             followup_event(
                 satisfaction=satisfaction,
                 by=followup_by or by,
@@ -286,11 +288,10 @@ def close(
                 note=followup_note,
                 approved_by=approved_by,
                 late_reason=late_reason,
-            )
-        )
-    item, written = record(root, item_id, *events)
-    _commit(pending, item, closing.kind, by, tuple(event.path for event in written))
-    _changed(ctx, None, format, item, written[0])
+            ),
+        ]
+
+    _record(ctx, commit, format, item_id, events)
 
 
 @rectify_app.command("followup")
@@ -528,16 +529,20 @@ def _record(
     commit: bool | None,
     format: str,
     item_id: str,
-    make: Callable[[], RectificationEvent],
+    make: Callable[[], RectificationEvent | list[RectificationEvent]],
 ) -> None:
-    """Add the event `make` builds (after the commit is prepared: a missing git identity is
-    refused before anything is checked or written) to the item, commit and show it."""
+    """Add the event(s) `make` builds (after the commit is prepared: a missing git identity is
+    refused before anything is checked or written) to the item — all or none —, commit their
+    files in one commit and show each."""
     from wkb_tracker.store.rectification_store import record
 
     root = session(ctx).root()
     pending = begin_commit(ctx, commit)
-    item, (event,) = record(root, item_id, make())
-    _changed(ctx, pending, format, item, event)
+    made = make()
+    item, written = record(root, item_id, *(made if isinstance(made, list) else [made]))
+    first = written[0]
+    _commit(pending, item, first.kind, first.by, tuple(event.path for event in written))
+    _changed(ctx, format, item, written)
 
 
 def _commit(
@@ -554,14 +559,9 @@ def _commit(
 
 
 def _changed(
-    ctx: typer.Context,
-    pending: PendingCommit | None,
-    format: str,
-    item: Rectification,
-    event: RectificationEvent,
+    ctx: typer.Context, format: str, item: Rectification, written: Sequence[RectificationEvent]
 ) -> None:
-    if pending is not None:  # None: the caller committed already (close with a return visit)
-        _commit(pending, item, event.kind, event.by, (event.path,))
+    """Show the item after `written` (a line for each event, then its standing; or its JSON)."""
     if format == JSON:
         _print_detail(ctx, item)
         return
@@ -569,15 +569,16 @@ def _changed(
     from wkb_tracker.domain.rectification import state_at
 
     state = state_at(item, today(), due_soon_days=session(ctx).config().due_soon_days)
-    echo(
-        say(
-            "{i}:已记录{k}({d})",
-            "{i}: recorded {k} ({d})",
-            i=item.id,
-            k=_event_text(event),
-            d=event.date,
+    for event in written:
+        echo(
+            say(
+                "{i}:已记录{k}({d})",
+                "{i}: recorded {k} ({d})",
+                i=item.id,
+                k=_event_text(event),
+                d=event.date,
+            )
         )
-    )
     if state is not None:
         echo(
             say(
