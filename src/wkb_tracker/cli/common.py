@@ -98,11 +98,6 @@ class TableJson(StrEnum):
     json = "json"
 
 
-class TextJson(StrEnum):
-    text = "text"
-    json = "json"
-
-
 class Session:
     """The run's global options: the records root (found lazily: commands that need no root —
     init, --help — never look) and the settings the run uses (`settings`, made once by `start`)."""
@@ -111,15 +106,13 @@ class Session:
         "_config",
         "_config_problems",
         "_root",
-        "lang_option",
         "quiet_config",
         "root_option",
         "settings",
     )
 
-    def __init__(self, root_option: str | None = None, lang_option: str | None = None) -> None:
+    def __init__(self, root_option: str | None = None) -> None:
         self.root_option = root_option
-        self.lang_option = lang_option
         self._root: Path | None = None
         self._config: Config | None = None
         self._config_problems: list[Problem] | None = None  # None once they were shown
@@ -141,7 +134,7 @@ class Session:
         `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
         from wkb_tracker.store.settings import settings_for
 
-        state = cls(root_option, lang_option)
+        state = cls(root_option)
         configured = None
         if find_root and lang_option is None and env_language() is None:
             configured = state._quiet_configured_language()

@@ -63,15 +63,8 @@ def write_text(text: str) -> None:
 
 def to_json(data: Any) -> str:
     """Stable JSON: English keys, UTF-8 unescaped, two-space indent."""
-    if isinstance(data, list) and data:  # a list view: its flat items through the C encoder
-        parts = []
-        for item in data:
-            flat = _flat_json_in_array(item)
-            if flat is None:
-                break
-            parts.append(flat)
-        else:
-            return "[\n  " + ",\n  ".join(parts) + "\n]"
+    if isinstance(data, list) and data:  # a list view: flat items through the C encoder
+        return "[\n  " + ",\n  ".join([json_element(item) for item in data]) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
