@@ -210,3 +210,17 @@ def test_validate_reuse__leaves_no_decoded_values_behind(wkb: Invoke, root: Path
                 config.write("# 备注\n")
         assert wkb("validate").exit_code in (0, 1)
         assert record_cache._texts == {} and record_cache._days == {}
+
+
+def test_validators__the_partial_runs_cover_each_one() -> None:
+    """validate after new files only runs these checks by hand on the new records: a validator
+    added to VALIDATORS fails here until validate_run._check_added runs it too."""
+    from wkb_tracker.store.validation import VALIDATORS
+
+    assert [validator.__name__ for validator in VALIDATORS] == [
+        "check_visit_rules",  # on the new visits
+        "check_visit_places",
+        "check_rectification_fields",  # as rectification_field_problems on the new items
+        "check_rectification_histories",
+        "check_sealed_months",  # as the seal checks of the new items and git history
+    ]

@@ -176,6 +176,9 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
 
 Validator = Callable[[Dataset], Iterable[Problem]]
 NEEDS_POLICY: set[Validator] = {check_visit_rules, check_rectification_fields}
+# validate after new files only (validate_run._check_added) runs these by hand on the new
+# records: a validator added here must be added there (tests/test_validate_reuse.py holds the
+# list it covers; the pre-commit hook, staged.check_staged, runs this list itself).
 VALIDATORS: list[Validator] = [
     check_visit_rules,
     check_visit_places,
