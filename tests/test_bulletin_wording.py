@@ -5,6 +5,7 @@ still in progress, all or some assignments before tracking_start, and the rectif
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from datetime import date
 from typing import Any
@@ -222,3 +223,28 @@ def test_bulletin_opening__an_office_opening_from_an_earlier_wkb_keeps_working()
 
     assert warnings == []
     assert text == "2项分工中,1项达到最低联系次数。其中1项分工在跟踪起始月(2026年11月)之前,不计入考核。"
+
+
+def test_bureau_item__each_output_shows_it_as_the_readme_says(wkb: Any) -> None:
+    """README「局内事项在各输出中的写法」: JSON null (no district, no leader), 局内 in the list
+    table, (局内) in CSV, 局内 in the 通报's overdue line. Scripts depend on these: pinned."""
+    added = wkb(
+        "rectify", "add", "--problem", "窗口电话接通率低", "--source", "好差评",
+        "--department", "办公室", "--owner", "张三", "--opened", "2026-10-08", "--deadline", "2026-10-20",
+        "--format", "json",
+    )
+    assert added.exit_code == 0, added.stderr
+    item = json.loads(added.stdout)
+    assert (item["district"], item["district_id"], item["leader"]) == (None, None, None)
+
+    listed = json.loads(wkb("rectify", "list", "--format", "json").stdout)
+    table = wkb("rectify", "list").stdout
+    english = wkb("rectify", "list", "--lang", "en").stdout
+    csv_text = wkb("rectify", "list", "--format", "csv").stdout
+    bulletin = wkb("bulletin", "--month", "2026-10", "--format", "markdown").stdout
+
+    assert [one["district"] for one in listed] == [None]
+    assert f"│ {item['id']} │ 窗口电话接通率低" in table and "│ 局内 " in table
+    assert "│ bureau " in english
+    assert csv_text.splitlines()[1].split(",")[2] == "(局内)"
+    assert f"局内:窗口电话接通率低(编号{item['id']},责任部门办公室" in bulletin
