@@ -399,7 +399,9 @@ def _load_files(
                         root,
                         kind,
                         folders,
-                        lambda rels: _parse_many(root, rels, read),
+                        lambda rels, encode, decode: _parse_for_cache(
+                            root, rels, read, encode, decode
+                        ),
                         window,
                         recorded_before,
                         signed,
@@ -450,6 +452,33 @@ def _parse_many(
             return [read(root, rel) for rel in some]
 
     return in_two_halves(files, parse, from_size=PARALLEL_FROM)
+
+
+def _parse_for_cache(
+    root: Path,
+    files: list[str],
+    read: Callable[[Path, str], tuple[Any, list[Problem]]],
+    encode: Callable[[Any], str],
+    decode: Callable[[str], Any],
+) -> list[tuple[Any, list[Problem], str | None]]:
+    """`_parse_many` for the record cache: (record or None, problems, its cache row or None when
+    not made yet) for each file. A forked child sends its records back as their rows (which the
+    cache needs anyway) and they are decoded here: pickling the record objects cost three times
+    more than parsing in the child saved (0.75 s against 0.27 s for 26,000 items)."""
+    from wkb_tracker.store.parallel import in_two_halves
+
+    def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem], str | None]]:
+        with _bulk():
+            return [(*read(root, rel), None) for rel in some]
+
+    def ship(done: list[tuple[Any, list[Problem], str | None]]) -> list[Any]:
+        return [(None if record is None else encode(record), found) for record, found, _ in done]
+
+    def unship(sent: list[Any]) -> list[tuple[Any, list[Problem], str | None]]:
+        with _bulk():
+            return [(None if row is None else decode(row), found, row) for row, found in sent]
+
+    return in_two_halves(files, parse, from_size=PARALLEL_FROM, ship=ship, unship=unship)
 
 
 def load_visits(
