@@ -399,13 +399,12 @@ def _load_files(
                         root,
                         kind,
                         folders,
-                        lambda rels, encode, decode: _parse_for_cache(
-                            root, rels, read, encode, decode
-                        ),
+                        lambda rels: _parse_here(root, rels, read),
                         window,
                         recorded_before,
                         signed,
                         items_only,
+                        split_from=PARALLEL_FROM,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -454,31 +453,13 @@ def _parse_many(
     return in_two_halves(files, parse, from_size=PARALLEL_FROM)
 
 
-def _parse_for_cache(
-    root: Path,
-    files: list[str],
-    read: Callable[[Path, str], tuple[Any, list[Problem]]],
-    encode: Callable[[Any], str],
-    decode: Callable[[str], Any],
-) -> list[tuple[Any, list[Problem], str | None]]:
-    """`_parse_many` for the record cache: (record or None, problems, its cache row or None when
-    not made yet) for each file. A forked child sends its records back as their rows (which the
-    cache needs anyway) and they are decoded here: pickling the record objects cost three times
-    more than parsing in the child saved (0.75 s against 0.27 s for 26,000 items)."""
-    from wkb_tracker.store.parallel import in_two_halves
-
-    def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem], str | None]]:
-        with _bulk():
-            return [(*read(root, rel), None) for rel in some]
-
-    def ship(done: list[tuple[Any, list[Problem], str | None]]) -> list[Any]:
-        return [(None if record is None else encode(record), found) for record, found, _ in done]
-
-    def unship(sent: list[Any]) -> list[tuple[Any, list[Problem], str | None]]:
-        with _bulk():
-            return [(None if row is None else decode(row), found, row) for row, found in sent]
-
-    return in_two_halves(files, parse, from_size=PARALLEL_FROM, ship=ship, unship=unship)
+def _parse_here(
+    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+) -> list[tuple[Any, list[Problem]]]:
+    """(record or None, problems) for each file, in this process (the record cache splits its
+    work by folder itself)."""
+    with _bulk():
+        return [read(root, rel) for rel in files]
 
 
 def load_visits(
