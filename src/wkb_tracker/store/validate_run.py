@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store import settings
@@ -48,6 +48,7 @@ from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, SEALED_DIR,
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.store.changed_records import ChangedRecords
     from wkb_tracker.store.checked import CheckedFiles
 
 _CONTEXT_FILES = ("wkb.toml", "wkb.local.toml", "data/measures.yaml", "data/districts.yaml")
@@ -355,25 +356,17 @@ def _other_temps(root: Path) -> list[str]:
     return other_temp_files(root)
 
 
-@dataclass
-class _Added:
-    visits: list[Any] = field(default_factory=list)
-    items: list[Any] = field(default_factory=list)  # the items of new item or event files
-    new_item_ids: list[str] = field(default_factory=list)
-
-
 def _check_added(
     root: Path, db: sqlite3.Connection, checked: CheckedFiles, added: list[str]
-) -> tuple[Verdict, _Added] | None:
+) -> tuple[Verdict, ChangedRecords] | None:
     """The full run's verdict given the clean run's, with the `added` files; None when the
     full run must decide (a copy of an id, an event file without its item)."""
     from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.store.changed_records import read_changed
     from wkb_tracker.store.config import read_config
-    from wkb_tracker.store.event_files import join
     from wkb_tracker.store.loader import item_from_doc, visit_from_doc
     from wkb_tracker.store.policy_files import load_policy
-    from wkb_tracker.store.records import is_event_file
-    from wkb_tracker.store.seal_checks import _check_rectifications, check_git_history
+    from wkb_tracker.store.seal_checks import check_git_history, check_rectifications
     from wkb_tracker.store.validation import (
         check_rectification_histories,
         check_visit_places,
@@ -390,61 +383,50 @@ def _check_added(
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root, cache=False)
     problems += policy_problems
-    read_visit = checked.reader("visits", visit_from_doc)
-    read_item = checked.reader("rectifications", item_from_doc)
-    new = _Added()
-    for rel in added:
-        if rel.startswith(VISITS_DIR + "/"):
-            visit, found = read_visit(root, rel)
-            problems += found
-            if visit is not None:
-                new.visits.append(visit)
-    item_files = _item_files(root, [rel for rel in added if rel.startswith(RECTIFICATIONS_DIR)])
-    records = []
-    for rel in item_files:
-        record, found = read_item(root, rel)
-        problems += found
-        if record is not None:
-            records.append(record)
-            if rel in added and not is_event_file(rel.rsplit("/", 1)[-1]):
-                new.new_item_ids.append(record.id)
-    new.items, orphans = join(records)
-    if orphans:
-        return None
+    changed = read_changed(
+        root,
+        added,
+        checked.reader("visits", visit_from_doc),
+        checked.reader("rectifications", item_from_doc),
+    )
+    if changed.orphans:
+        return None  # an event file without its item: the full run reports it
+    problems += changed.problems
+    new_visits = list(changed.visits.values())
     visit_ids = set(json.loads(visit_ids_text))
-    new_visit_ids = [visit.id for visit in new.visits]
+    new_visit_ids = [visit.id for visit in new_visits]
     item_ids = set(json.loads(item_ids_text))
     if (
         len(set(new_visit_ids)) != len(new_visit_ids)
         or visit_ids.intersection(new_visit_ids)
-        or len(set(new.new_item_ids)) != len(new.new_item_ids)
-        or item_ids.intersection(new.new_item_ids)
+        or len(set(changed.new_item_ids)) != len(changed.new_item_ids)
+        or item_ids.intersection(changed.new_item_ids)
     ):
         return None  # copies of an id: the full run names which copy counts
-    data = Dataset(root, config, policy, visits=new.visits, rectifications=new.items)
+    data = Dataset(root, config, policy, visits=new_visits, rectifications=changed.items)
     problems += check_visit_rules(data)
     problems += check_visit_places(data)
-    problems += rectification_field_problems(data, new.items, visit_ids.union(new_visit_ids))
+    problems += rectification_field_problems(data, changed.items, visit_ids.union(new_visit_ids))
     problems += check_rectification_histories(data)
     from wkb_tracker.store.manifest import read_seal_book
 
     book, seal_problems = read_seal_book(root)
     problems += seal_problems
     seals = {key: seals.current for key, seals in book.items() if seals.current is not None}
-    problems += _check_rectifications(root, new.items, seals)
+    problems += check_rectifications(root, changed.items, seals)
     problems += check_git_history(root, book)
     found_all: list[Problem] = sorted(set(problems))
-    if any(visit.entity_id for visit in new.visits):
+    if any(visit.entity_id for visit in new_visits):
         from wkb_tracker.store.entity_links import visit_problems
         from wkb_tracker.store.entity_store import load_register
 
         register, _register_problems = load_register(root, cache=False)
-        found_all += visit_problems(root, register, new.visits)
-    linked = {item.visit for item in new.items if item.visit}
+        found_all += visit_problems(root, register, new_visits)
+    linked = {item.visit for item in changed.items if item.visit}
     notes = [visit_id for visit_id in summary["notes"] if visit_id not in linked]
     notes += [
         visit.id
-        for visit in new.visits
+        for visit in new_visits
         if visit.problems and not visit.is_void and visit.id not in linked
     ]
     verdict = Verdict(
@@ -453,18 +435,11 @@ def _check_added(
         [],
         len(policy.measures),
         len(policy.district_ids),
-        summary["visits"] + len(new.visits),
-        summary["items"] + len(new.new_item_ids),
+        summary["visits"] + len(new_visits),
+        summary["items"] + len(changed.new_item_ids),
         only_added=True,
     )
-    return verdict, new
-
-
-def _item_files(root: Path, added: list[str]) -> list[str]:
-    """The files of every item a new item or event file belongs to (store/staged.py)."""
-    from wkb_tracker.store.staged import _item_histories
-
-    return _item_histories(root, tuple(added))
+    return verdict, changed
 
 
 def _store_added(
@@ -472,10 +447,12 @@ def _store_added(
     context: str,
     rows: list[tuple[str, bytes, str, bytes]],
     verdict: Verdict,
-    new: _Added,
+    new: ChangedRecords,
 ) -> None:
     """The clean run now includes the added files: their folders, ids, counts and notes."""
-    visit_ids = json.loads(_meta(db, "visit_ids") or "[]") + [visit.id for visit in new.visits]
+    visit_ids = json.loads(_meta(db, "visit_ids") or "[]") + [
+        visit.id for visit in new.visits.values()
+    ]
     item_ids = json.loads(_meta(db, "item_ids") or "[]") + new.new_item_ids
     remembered = _Remembered(verdict.visits, verdict.items, verdict.notes)
     _store(db, context, rows, visit_ids, item_ids, remembered, replace=False)
