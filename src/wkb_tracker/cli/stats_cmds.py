@@ -78,6 +78,7 @@ def stats(
     base = load(root, visits=False, rectifications=False)  # the config and the policy
     refuse_broken_policy(base.problems)
     from wkb_tracker.domain.settings import active
+    from wkb_tracker.report.stats_view import stats_dict
     from wkb_tracker.store.stats_figures import stats_figures
 
     view, warnings = stats_figures(
@@ -89,6 +90,7 @@ def stats(
         days,
         day,
         active().lang,
+        view=stats_dict,
         cache=active().cache,
     )
     for line in [str(problem) for problem in base.problems] + warnings:

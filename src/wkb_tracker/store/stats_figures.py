@@ -45,10 +45,12 @@ def stats_figures(
     day: date,
     lang: str,
     *,
+    view: Callable[[counting.Stats], dict[str, Any]],
     cache: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The public JSON of the figures of `period` and the warnings met computing them.
-    `policy_key`: the policy cache's key taken before the policy was read."""
+    """The figures of `period` as `view` shows them (the public JSON, a JSON value: it is what
+    is remembered) and the warnings met computing them. `policy_key`: the policy cache's key
+    taken before the policy was read."""
     from wkb_tracker.store import entity_cache
     from wkb_tracker.store.answer_cache import answer_key, code_signature, remembered
     from wkb_tracker.store.loader import month_signatures
@@ -59,7 +61,7 @@ def stats_figures(
     # opened in the period (an item lives in the folder of its opened month).
     visit_months = months_between(earliest, period.last)
     item_months = period.months()
-    question = _Question(period.first, period.last, by, days, policy)
+    question = _Question(period.first, period.last, by, days, policy, view)
     if not cache:  # --no-cache: nothing is signed, remembered or reused
         return _from_records(root, question, visit_months, item_months, {})
     visit_folders = month_signatures(root, VISITS_DIR, visit_months)
@@ -84,11 +86,20 @@ def stats_figures(
 
 
 class _Question:
-    """What is asked: the period, the grouping, the repeat window, and the policy naming each
-    district's leader (for the never-visited list)."""
+    """What is asked: the period, the grouping, the repeat window, the policy naming each
+    district's leader (for the never-visited list), and how the figures are shown."""
 
-    def __init__(self, first: date, last: date, by: str, days: int, policy: Policy) -> None:
-        self.first, self.last, self.by, self.days, self.policy = first, last, by, days, policy
+    def __init__(
+        self,
+        first: date,
+        last: date,
+        by: str,
+        days: int,
+        policy: Policy,
+        view: Callable[[counting.Stats], dict[str, Any]],
+    ) -> None:
+        self.first, self.last, self.by, self.days = first, last, by, days
+        self.policy, self.view = policy, view
 
     def clip(self, month: Month) -> tuple[date, date] | None:
         """The days of `month` inside the period (None: none)."""
@@ -105,8 +116,6 @@ class _Question:
         register: Register | None,
     ) -> dict[str, Any]:
         from wkb_tracker.domain.identity import Identities
-        from wkb_tracker.report.stats_view import stats_dict
-
         figures = counting.combine(
             counts,
             raised,
@@ -118,7 +127,7 @@ class _Question:
             identities=Identities(register),
             policy=self.policy,
         )
-        return stats_dict(figures)
+        return self.view(figures)
 
 
 def _from_records(
@@ -129,7 +138,6 @@ def _from_records(
     signed: dict[str, str],
 ) -> tuple[dict[str, Any], list[str]]:
     """The figures from every record they need, read at once (no part reused)."""
-    from wkb_tracker.report.stats_view import stats_dict
     from wkb_tracker.store.entity_store import load_register
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
@@ -150,7 +158,7 @@ def _from_records(
         register=register,
         policy=question.policy,
     )
-    return stats_dict(figures), warnings
+    return question.view(figures), warnings
 
 
 def _month(rel: str) -> Month:
