@@ -5,18 +5,23 @@ JSON keys are a contract: only ever added, never renamed or dropped.
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.domain.i18n import join_names, say, term
 from wkb_tracker.domain.stats import SIMILARITY, Raised, Stats
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def _counts(entities: Counter[str]) -> dict[str, int]:
+
+def _counts(visits: Iterable[int]) -> dict[str, int]:
+    """Entities, those visited once and those visited repeatedly, from each entity's visits."""
+    counted = list(visits)
     return {
-        "entities": len(entities),
-        "entities_once": sum(1 for n in entities.values() if n == 1),
-        "entities_repeated": sum(1 for n in entities.values() if n >= 2),
+        "entities": len(counted),
+        "entities_once": sum(1 for n in counted if n == 1),
+        "entities_repeated": sum(1 for n in counted if n >= 2),
     }
 
 
@@ -26,7 +31,6 @@ def _raised_view(one: Raised) -> dict[str, Any]:
 
 def stats_dict(stats: Stats) -> dict[str, Any]:
     """The public JSON of `wkb stats` (keys are only ever added, never renamed)."""
-    all_entities: Counter[str] = Counter({e.entity: e.visits for e in stats.entities})
     same = sum(1 for r in stats.repeats if r.scope == "entity")
     return {
         "period": {"from": stats.first.isoformat(), "to": stats.last.isoformat()},
@@ -35,7 +39,10 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
         "similarity_threshold": SIMILARITY,
         "totals": {
             "visits": stats.visits,
-            **_counts(all_entities),
+            # One count per entity (its key), never per name shown: two entries that share a
+            # name are two entities (keyed by name they had been merged, the later one's
+            # visits standing for both).
+            **_counts(e.visits for e in stats.entities),
             "problems": stats.problems,
             "repeat_problems": len(stats.repeats),
             "repeat_problems_same_entity": same,
@@ -53,7 +60,7 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
             {
                 "key": group.key,
                 "visits": group.visits,
-                **_counts(group.entities),
+                **_counts(group.entities.values()),
                 "problems": group.problems,
                 "repeat_problems": group.repeat_problems,
             }
@@ -104,20 +111,18 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
 DETAIL_ROWS = 50  # rows of the per-entity and repeat tables on a screen; JSON has them all
 
 
-def _more(shown: int, total: int) -> None:
-    if shown < total:
-        from wkb_tracker.report.render import console
-
-        console().print(
-            say(
-                "仅显示前 {k} 行,共 {n} 行;全部见 --format json",
-                "showing {k} of {n} rows; --format json has them all",
-                k=shown,
-                n=total,
-            ),
-            markup=False,
-            highlight=False,
+def _more(shown: int, total: int) -> list[str]:
+    """The line under a table cut at DETAIL_ROWS (none when it shows every row)."""
+    if shown >= total:
+        return []
+    return [
+        say(
+            "仅显示前 {k} 行,共 {n} 行;全部见 --format json",
+            "showing {k} of {n} rows; --format json has them all",
+            k=shown,
+            n=total,
         )
+    ]
 
 
 _BY_WORDS = {
@@ -136,14 +141,60 @@ def _group_heading(by: str) -> str:
     return say("分组({w})", "group ({w})", w=say(zh, en))
 
 
-def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The `--by` table with a total row: one header language (`--lang`)."""
+_ENTITY_KEYS = ("entities", "entities_once", "entities_repeated")
+_VISIT_KEYS = ("visits", "problems", "repeat_problems")
+
+
+def total_note(view: dict[str, Any]) -> str | None:
+    """What the total row counts, when it is not the sum of the rows above it (None when it is).
+
+    The total counts each entity once over the whole period (`totals.entities_once` is about
+    all of an entity's visits), while a group row counts the entity within that group: one
+    entity visited once in each of two districts is "visited once" in both rows and "visited
+    repeatedly" in the total. With `--by tag` a visit serving two measures is in two rows and
+    once in the total."""
+    groups, totals = view["groups"], view["totals"]
+
+    def summed(keys: tuple[str, ...]) -> bool:
+        return all(totals[key] == sum(group[key] for group in groups) for key in keys)
+
+    notes = []
+    if not summed(_ENTITY_KEYS):
+        notes.append(
+            say(
+                "合计按整个统计期计,每个主体只计一次(在几个分组各走访一次的主体,合计中算多次走访),"
+                "所以主体数不是各行之和。",
+                "The total counts each entity once over the whole period (one visited once in "
+                "each of several groups counts as visited repeatedly), so its entity figures "
+                "are not the sums of the rows.",
+            )
+        )
+    if not summed(_VISIT_KEYS):
+        notes.append(
+            say(
+                "一次走访服务几条措施(或主体有几个标签)时在每个分组都计入,合计只计一次。",
+                "A visit serving several measures (or to an entity with several tags) counts "
+                "in each of their groups and once in the total.",
+            )
+        )
+    if not notes:
+        return None
+    return say("注:", "Note: ") + say("", " ").join(notes)
+
+
+def group_rows(
+    view: dict[str, Any], *, screen: bool = False
+) -> tuple[list[str], list[list[Any]]]:
+    """The `--by` table with a total row: one header language (`--lang`). `screen`: the shorter
+    English header of the terminal's table ("visited 2+ times"), which lets the district table
+    fit 80 columns instead of falling back to one block per district; files keep their
+    headers (a script may read them)."""
     header = [
         _group_heading(view["by"]),
         say("走访次数", "visits"),
         say("主体数", "entities"),
         say("走访一次", "visited once"),
-        say("多次走访", "visited repeatedly"),
+        say("多次走访", "visited 2+ times" if screen else "visited repeatedly"),
         say("问题数", "problems"),
         say("重复问题", "repeat problems"),
     ]
@@ -154,22 +205,49 @@ def group_rows(view: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def print_stats(view: dict[str, Any]) -> None:
-    from wkb_tracker.report.render import print_table
+def _section(
+    out: Console,
+    header: list[str],
+    rows: list[list[Any]],
+    title: str,
+    notes: Sequence[str] = (),
+) -> None:
+    """One table of `wkb stats` and the lines under it, ending in exactly one blank line, so the
+    next heading never runs into it: a table drawn as a table ends in its (blank) bottom edge,
+    one printed as blocks (too narrow for its columns) does not."""
+    from wkb_tracker.report.render import fits, print_table, text
 
+    print_table(header, rows, title=title, simple=True, out=out)
+    stacked = not fits(out, header, rows, ())  # print_table's own test for the block layout
+    if stacked:
+        out.print()
+    for note in notes:
+        out.print(text(note))
+    if notes:
+        out.print()
+
+
+def print_stats(view: dict[str, Any]) -> None:
+    """The tables of `wkb stats` on the terminal: groups with their total (and what the total
+    counts, when it is not the rows' sum), entities, repeat problems, registered entities not
+    visited, items by source; one blank line between any two, at any width."""
+    from wkb_tracker.report.render import console
+
+    out = console()
     period = view["period"]
-    header, rows = group_rows(view)
-    print_table(
+    header, rows = group_rows(view, screen=True)
+    note = total_note(view)
+    _section(
+        out,
         header,
         rows,
-        title=say(
-            "服务对象统计 {a} 至 {b}", "who was served, {a} to {b}", a=period["from"], b=period["to"]
-        ),
-        simple=True,
+        say("服务对象统计 {a} 至 {b}", "who was served, {a} to {b}", a=period["from"], b=period["to"]),
+        [note] if note else [],
     )
     if view["entities"]:
         entities = view["entities"][:DETAIL_ROWS]
-        print_table(
+        _section(
+            out,
             [
                 say("创新主体", "entity"),
                 say("走访次数", "visits"),
@@ -182,13 +260,13 @@ def print_stats(view: dict[str, Any]) -> None:
                 [e["entity"], e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
                 for e in entities
             ],
-            title=say("各主体走访与问题", "visits and problems per entity"),
-            simple=True,
+            say("各主体走访与问题", "visits and problems per entity"),
+            _more(len(entities), len(view["entities"])),
         )
-        _more(len(entities), len(view["entities"]))
     repeats = view["repeat_problems"][:DETAIL_ROWS]
     if repeats:
-        print_table(
+        _section(
+            out,
             [
                 say("日期", "date"),
                 say("创新主体", "entity"),
@@ -210,43 +288,40 @@ def print_stats(view: dict[str, Any]) -> None:
                 ]
                 for r in repeats
             ],
-            title=say(
+            say(
                 "重复问题({n} 天内相似度 ≥ {t},第三条「同类问题不再重复发生」)",
                 "repeat problems (similarity ≥ {t} within {n} days; measure 3)",
                 n=view["repeat_window_days"],
                 t=view["similarity_threshold"],
             ),
-            simple=True,
+            _more(len(repeats), len(view["repeat_problems"])),
         )
-        _more(len(repeats), len(view["repeat_problems"]))
     never = view["never_visited"]
     if never:
-        rows = [
-            [
-                block["district"] or say("(未填区)", "(no district)"),
-                block["leader"] or "",
-                block["count"],
-                join_names(e["name"] for e in block["entities"][:DETAIL_ROWS]),
-            ]
-            for block in never
-        ]
-        print_table(
+        _section(
+            out,
             [say("区", "district"), say("责任领导", "leader"), say("未走访", "not visited"), say("创新主体", "entities")],
-            rows,
-            title=say(
+            [
+                [
+                    block["district"] or say("(未填区)", "(no district)"),
+                    block["leader"] or "",
+                    block["count"],
+                    join_names(e["name"] for e in block["entities"][:DETAIL_ROWS]),
+                ]
+                for block in never
+            ],
+            say(
                 "名录中期内未走访的创新主体(共 {n} 个)",
                 "registered entities not visited in the period ({n})",
                 n=view["totals"]["registered_never_visited"],
             ),
-            simple=True,
         )
     sources = view["rectifications_by_source"]
-    print_table(
+    _section(
+        out,
         [say("整改来源", "source"), say("期内立项", "opened in the period")],
-        [[term(source), count] for source, count in sources.items()]
-        or [[say("(无)", "(none)"), 0]],
-        title=say("整改事项来源", "rectification items by source"),
-        simple=True,
+        [[term(source), count] for source, count in sources.items()] or [[say("(无)", "(none)"), 0]],
+        say("整改事项来源", "rectification items by source"),
     )
 
 
@@ -259,11 +334,15 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
     header, rows = group_rows(view)
     period = view["period"]
     span = f"{period['from']} – {period['to']}"
+    title = say("服务对象统计 {p}", "Who was served {p}", p=span)
+    note = total_note(view)
     groups = Sheet(
         say("分组统计", "Groups"),
         (Column(header[0]), *(Column(h, INTEGER) for h in header[1:])),
         [list(row) for row in rows],
-        say("服务对象统计 {p}", "Who was served {p}", p=span),
+        # what the total row counts, in the heading of a page or document (a CSV has no
+        # heading: its rows stay what scripts read)
+        f"{title} {note}" if note and every_table else title,
     )
     if not every_table:
         return [groups]

@@ -17,6 +17,7 @@ from typing import Any
 
 from wkb_tracker.domain.entities import ENTITY_FIELDS, Entity
 from wkb_tracker.store import json_cache
+from wkb_tracker.store.schema import every_field, field_values
 
 FILE = f"{json_cache.CACHE_DIR}/entities.json"
 # 2: each entry's name keys kept beside it; then the field list itself, so a field added to
@@ -81,13 +82,8 @@ def write(root: Path, wanted: str | None, entities: list[Entity]) -> None:
 
 def _encode(entity: Entity) -> list[Any]:
     """A cache row: `ENTITY_FIELDS`' values in order (times as ISO text, lists), then the path."""
-    row: list[Any] = []
-    for spec in ENTITY_FIELDS:
-        value = getattr(entity, spec.name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        row.append(list(value) if isinstance(value, tuple) else value)
-    return [*row, entity.path]
+    values = field_values(entity, ENTITY_FIELDS, keep=every_field, iso=True)
+    return [*values.values(), entity.path]
 
 
 def _decode(row: list[Any]) -> Entity:

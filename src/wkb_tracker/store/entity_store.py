@@ -38,7 +38,7 @@ from wkb_tracker.domain.model import ENTITY_TYPES
 from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
 from wkb_tracker.store.root import ENTITIES_DIR
-from wkb_tracker.store.schema import check_mapping
+from wkb_tracker.store.schema import check_mapping, every_field, field_values, written_field
 from wkb_tracker.store.storage import (
     Document,
     create_exclusive,
@@ -50,7 +50,6 @@ from wkb_tracker.store.storage import (
 )
 
 CREATE_ATTEMPTS = 8
-
 
 
 def entity_path(entity_id: str) -> str:
@@ -95,13 +94,7 @@ def entity_from_document(doc: Document) -> tuple[Entity | None, list[Problem]]:
 def entity_to_mapping(entity: Entity) -> dict[str, Any]:
     """The mapping an entity file holds, in `ENTITY_FIELDS` order; the merge fields only once
     the entry is merged."""
-    mapping: dict[str, Any] = {}
-    for spec in ENTITY_FIELDS:
-        value = getattr(entity, spec.name)
-        if spec.omit_empty and not value:
-            continue
-        mapping[spec.name] = list(value) if isinstance(value, tuple) else value
-    return mapping
+    return field_values(entity, ENTITY_FIELDS, keep=written_field)
 
 
 def render(entity: Entity) -> str:
@@ -705,14 +698,7 @@ def merge_entities(
 def entity_view(entity: Entity) -> dict[str, Any]:
     """The public JSON shape of an entry (`entity list/show/add --format json`): every field of
     `ENTITY_FIELDS` in order (null when unset), then `path`."""
-    view: dict[str, Any] = {}
-    for spec in ENTITY_FIELDS:
-        value = getattr(entity, spec.name)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        view[spec.name] = list(value) if isinstance(value, tuple) else value
-    view["path"] = entity.path
-    return view
+    return {**field_values(entity, ENTITY_FIELDS, keep=every_field, iso=True), "path": entity.path}
 
 
 def commit_message(action: str, entity: Entity, by: str, *others: Entity) -> str:

@@ -27,7 +27,7 @@ from wkb_tracker.domain.model import (
     VoidMark,
 )
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
-from wkb_tracker.store.schema import check_mapping
+from wkb_tracker.store.schema import Field, check_mapping, every_field, field_values, written_field
 from wkb_tracker.store.storage import Document
 
 
@@ -101,16 +101,9 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
 def visit_to_mapping(visit: Visit) -> dict[str, Any]:
     """The mapping a visit file holds, in `VISIT_FIELDS` order; fields marked `omit_empty` only
     when set (files written before they existed stay as they are)."""
-    mapping: dict[str, Any] = {}
-    for spec in VISIT_FIELDS:
-        value = getattr(visit, spec.name)
-        if spec.omit_empty and not value:
-            continue
-        if isinstance(value, VoidMark):
-            value = {f.name: getattr(value, f.name) for f in VOID_FIELDS}
-        elif isinstance(value, tuple):
-            value = list(value)
-        mapping[spec.name] = value
+    mapping = field_values(visit, VISIT_FIELDS, keep=written_field)
+    if visit.void is not None:
+        mapping["void"] = field_values(visit.void, VOID_FIELDS, keep=every_field)
     return mapping
 
 
@@ -211,12 +204,13 @@ def event_file_from_document(doc: Document) -> tuple[EventFile | None, list[Prob
 
 def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:
     """An event as written, in `EVENT_FIELDS` order; the fields it does not use left out."""
-    mapping: dict[str, Any] = {}
-    for spec in EVENT_FIELDS:
-        value = getattr(event, spec.name)
-        if spec.required or value is not None:
-            mapping[spec.name] = value
-    return mapping
+    return field_values(event, EVENT_FIELDS, keep=_used_by_event)
+
+
+def _used_by_event(spec: Field, value: Any) -> bool:
+    """The four fields every event has, and of the others those set (null is never written; an
+    empty text would be, unlike `written_field`'s rule)."""
+    return spec.required or value is not None
 
 
 def event_file_mapping(item_id: str, event: RectificationEvent) -> dict[str, Any]:
@@ -229,12 +223,6 @@ def rectification_to_mapping(item: Rectification) -> dict[str, Any]:
     """An item's file, in `RECTIFICATION_FIELDS` order: `events` holds only the events written
     in the item's own file (the format before one file per event); fields marked `omit_empty`
     only when set."""
-    mapping: dict[str, Any] = {}
-    for spec in RECTIFICATION_FIELDS:
-        value = getattr(item, spec.name)
-        if spec.name == "events":
-            value = [event_to_mapping(event) for event in value if event.id is None]
-        elif spec.omit_empty and not value:
-            continue
-        mapping[spec.name] = value
+    mapping = field_values(item, RECTIFICATION_FIELDS, keep=written_field)
+    mapping["events"] = [event_to_mapping(event) for event in item.events if event.id is None]
     return mapping

@@ -1,11 +1,13 @@
-"""Field-by-field checks of a YAML mapping against a declared shape.
+"""Field-by-field checks of a YAML mapping against a declared shape, and a record's values by it.
 
 Each record kind declares its fields once (name, kind, required); the same declaration checks
-hand-edited files and fixes the key order when writing.
+hand-edited files and, through `field_values`, gives the key order of the file written, the JSON
+view and the cache row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -189,3 +191,37 @@ def _problem(
         max=MAX_TEXT,
     )
     return doc.problem(message, *keys, name)
+
+
+# Which fields a mapping holds: a rule of (field, its value) → kept. Each caller names its own.
+Keep = Callable[[Field, Any], bool]
+
+
+def every_field(spec: Field, value: Any) -> bool:
+    """Views and cache rows: every field, null when unset."""
+    return True
+
+
+def written_field(spec: Field, value: Any) -> bool:
+    """A record file: a field marked `omit_empty` only when set, so files written before it
+    existed stay as they are (and earlier versions, which refuse unknown keys, read the rest)."""
+    return not spec.omit_empty or bool(value)
+
+
+def field_values(
+    record: Any, fields: tuple[Field, ...], *, keep: Keep, iso: bool = False
+) -> dict[str, Any]:
+    """`record`'s values of `fields`, in their order, those `keep` refuses left out: tuples as
+    lists, and with `iso` dates and times as ISO text (JSON has neither). A field whose value is
+    itself a record (a visit's void mark, an item's events) is the caller's to replace."""
+    values: dict[str, Any] = {}
+    for spec in fields:
+        value = getattr(record, spec.name)
+        if not keep(spec, value):
+            continue
+        if isinstance(value, tuple):
+            value = list(value)
+        elif iso and isinstance(value, date):
+            value = value.isoformat()
+        values[spec.name] = value
+    return values

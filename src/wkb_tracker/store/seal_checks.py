@@ -47,11 +47,11 @@ def check_sealed_months(data: Dataset) -> Iterator[Problem]:
         yield from _check_history(seals)
         if seals.current is not None:
             yield from _check_seal(data, seals.current, files_of, by_month.get(key, []))
-    yield from _check_rectifications(data.root, data.rectifications, current)
+    yield from check_rectifications(data.root, data.rectifications, current)
     yield from check_git_history(data.root, book)
 
 
-def _check_rectifications(
+def check_rectifications(
     root: Path, items: Iterable[Rectification], seals: dict[tuple[int, int], Seal]
 ) -> Iterator[Problem]:
     """Rectification figures are not in manifests: they stay final because wkb refuses an event
@@ -127,7 +127,7 @@ def set_aside_after_seal(
 
 
 def unapproved_after_seal(root: Path, items: Iterable[Rectification]) -> list[Problem]:
-    """What `wkb validate` reports about `items` (see `_check_rectifications`), for a reader to
+    """What `wkb validate` reports about `items` (see `check_rectifications`), for a reader to
     warn with. Cheap when nothing is suspect: a month's manifest is read only when an unapproved
     event or item is dated in a month that has one."""
     return [problem for _item, _event, problem in _suspects(root, list(items))]

@@ -25,13 +25,10 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
-
-if TYPE_CHECKING:
-    from wkb_tracker.domain.model import Rectification
 
 _RECORD_DIRS = (f"{VISITS_DIR}/", f"{RECTIFICATIONS_DIR}/")
 
@@ -53,7 +50,7 @@ def staged_changes(root: Path) -> Staged:
         capture_output=True,
         check=False,
     )  # fmt: skip
-    if listed.returncode != 0:  # no HEAD yet, or no git: check everything
+    if listed.returncode != 0:  # no git, or not a repository: check everything
         return Staged((), True)
     fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
     return changes_of(root, list(zip(fields[0::2], fields[1::2], strict=False)))
@@ -98,6 +95,7 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     """The problems of the staged record `files` (see the module docstring), sorted, and how
     many records were checked."""
     from wkb_tracker.domain.dataset import Dataset
+    from wkb_tracker.store.changed_records import read_changed
     from wkb_tracker.store.config import read_config
     from wkb_tracker.store.loader import item_from_doc, load_visits, read_doc, visit_from_doc
     from wkb_tracker.store.policy_files import load_policy
@@ -106,34 +104,24 @@ def check_staged(root: Path, files: tuple[str, ...]) -> tuple[list[Problem], int
     config, problems = read_config(root)
     policy, policy_problems = load_policy(root)
     problems += policy_problems
-    # The staged files are read and parsed here (a few small files: quicker than opening the
-    # reuse table); the reuse table only when whole months are read (below).
-    visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
-    # Every staged visit, read (and reported) as validate reads it.
-    staged_records = {}
-    for rel in visits_staged:
-        record, found = visit_from_doc(read_doc(root, rel))
-        problems += found
-        if record is not None:
-            staged_records[rel] = record
+    # Every staged visit, and the whole history of every staged item or event file, read (and
+    # reported) as validate reads them: the staged files are parsed here (a few small files:
+    # quicker than opening the reuse table); the reuse table only when whole months are read
+    # (below).
+    changed = read_changed(
+        root,
+        files,
+        lambda root, rel: visit_from_doc(read_doc(root, rel)),
+        lambda root, rel: item_from_doc(read_doc(root, rel)),
+    )
+    problems += changed.problems + changed.orphans
+    staged_records, items, item_files = changed.visits, changed.items, changed.item_files
     # The months of the staged visits (their duplicates) and of the visits staged items name
     # (whether those exist): every file read, as validate reads it, the parses of unchanged
     # bytes reused. (Not the record cache: a commit has just changed that month's folder,
     # which the record cache would scan and store again — several times the cost.)
+    visits_staged = [rel for rel in files if rel.startswith(VISITS_DIR + "/")]
     months = {(int(rel.split("/")[2]), int(rel.split("/")[3])) for rel in visits_staged}
-    item_files = _item_histories(root, files)
-    items: list[Rectification] = []
-    if item_files:
-        from wkb_tracker.store.event_files import join
-
-        records = []
-        for rel in item_files:
-            item_record, found = item_from_doc(read_doc(root, rel))
-            problems += found
-            if item_record is not None:
-                records.append(item_record)
-        items, orphans = join(records)
-        problems += orphans
     for item in items:
         if item.visit and len(item.visit) >= 9 and item.visit[1:9].isdigit():
             months.add((int(item.visit[1:5]), int(item.visit[5:7])))
@@ -198,30 +186,3 @@ def _no_copy_can_outrank(root: Path, staged: dict[str, Any]) -> bool:
         if names[folder].count(f"_{visit.id}.yaml/") > 1:  # its own name, and another
             return False
     return True
-
-
-def _item_histories(root: Path, files: tuple[str, ...]) -> list[str]:
-    """The files of every item a staged item or event file belongs to: `ID.yaml` and each
-    `ID.E….yaml` beside it, in their month folder."""
-    from wkb_tracker.store.records import is_event_file
-
-    wanted: dict[str, set[str]] = {}
-    for rel in files:
-        if not rel.startswith(RECTIFICATIONS_DIR + "/"):
-            continue
-        folder, _slash, name = rel.rpartition("/")
-        item_id = name.split(".", 1)[0]
-        wanted.setdefault(folder, set()).add(item_id)
-    found = {rel for rel in files if rel.startswith(RECTIFICATIONS_DIR + "/")}
-    for folder, ids in wanted.items():
-        try:
-            names = [entry.name for entry in (root / folder).iterdir()]
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith(".yaml"):
-                continue
-            stem = name.split(".", 1)[0]
-            if stem in ids and (name == f"{stem}.yaml" or is_event_file(name)):
-                found.add(f"{folder}/{name}")
-    return sorted(found)

@@ -38,6 +38,7 @@ from wkb_tracker.domain.visit_rules import (
 )
 from wkb_tracker.store.records import visit_from_document, visit_path, visit_to_mapping
 from wkb_tracker.store.root import VISITS_DIR, is_sealed
+from wkb_tracker.store.schema import Field, every_field, field_values
 from wkb_tracker.store.storage import (
     Document,
     create_exclusive,
@@ -338,22 +339,21 @@ def visit_view(visit: Visit) -> dict[str, Any]:
     """The public JSON shape of a visit (add, show, list, reports): plain JSON values only. The
     keys are `VISIT_FIELDS` in order, the void mark spread into `void` (true/false) and
     `void_reason`/`void_by`/`void_at`, then `path`."""
-    view: dict[str, Any] = {}
-    for spec in VISIT_FIELDS:
-        if spec.name != "void":
-            view[spec.name] = _json_value(getattr(visit, spec.name))
-    void = visit.void
-    view["void"] = void is not None
-    for spec in VOID_FIELDS:
-        view[f"void_{spec.name}"] = _json_value(getattr(void, spec.name)) if void else None
+    view = field_values(visit, VISIT_FIELDS, keep=_not_void, iso=True)
+    view["void"] = visit.void is not None
+    marked = (
+        field_values(visit.void, VOID_FIELDS, keep=every_field, iso=True)
+        if visit.void is not None
+        else dict.fromkeys(spec.name for spec in VOID_FIELDS)
+    )
+    view.update((f"void_{name}", value) for name, value in marked.items())
     view["path"] = visit.path
     return view
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return list(value) if isinstance(value, tuple) else value
+def _not_void(spec: Field, value: Any) -> bool:
+    """The void mark is spread after the other fields (`void`, `void_reason`, …)."""
+    return spec.name != "void"
 
 
 # -- voiding ----------------------------------------------------------------------------------

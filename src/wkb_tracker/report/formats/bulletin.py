@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from wkb_tracker.report.formats.bulletin_summary import (
+    contact_summary,
+    none_short_key,
+    rectification_summary,
+)
+
 TEMPLATE_FILE = "templates/bulletin.toml"
 
 # Every placeholder, with what it holds (the README's table is made from the same words).
@@ -44,6 +50,10 @@ PLACEHOLDERS: dict[str, str] = {
     "closed_on_time": "期内按期办结数",
     "closed_late": "期内超期办结数",
     "late_entries": "补录次数",
+    "tracked": "计入考核的分工项数(assignments − not_tracked)",
+    "closed": "期内办结数(按期 + 超期)",
+    "contact_summary": "联系与分工情况的一两句话,按实际情况措辞(如「14项分工均达到最低联系次数。」)",
+    "rectification_summary": "整改清单情况的一句话,按实际情况措辞(如「问题整改清单中没有未结事项,期内也没有办结事项。」)",
     "date": "成文日期,如 2026年11月25日",
     # in `short_item` only
     "leader": "(short_item)责任领导",
@@ -65,9 +75,13 @@ DEFAULT_TEMPLATE = '''\
 # wkb's default. Placeholders are written {name}; see README「通报」for the list:
 # {period_name} {year} {month} {quarter} {from} {to} {as_of} {minimum} {leaders} {districts}
 # {assignments} {contacts} {required} {met} {short} {pending} {not_tracked} {tracking_start} {open}
-# {overdue} {closed_on_time} {closed_late} {late_entries} {date}; in short_item also {leader} {title} {district} {month_name} {contacts}
-# {required} {missing}; in overdue_item also {id} {problem} {district} {department} {owner}
-# {deadline} {days}.
+# {overdue} {closed_on_time} {closed_late} {late_entries} {tracked} {closed} {date}
+# {contact_summary} {rectification_summary}; in short_item also {leader} {title} {district}
+# {month_name} {contacts} {required} {missing}; in overdue_item also {id} {problem} {district}
+# {department} {owner} {deadline} {days}.
+# {contact_summary} and {rectification_summary} are sentences worded for what there is to say
+# (nothing short, all before tracking_start, no open items …); write the plain figures instead
+# to word them yourself.
 
 title = "关于{period_name}包区服务工作情况的通报"
 
@@ -76,11 +90,10 @@ addressee = "局机关各处室、各直属单位:"
 opening = """\
 为落实《市科技局关于以创新主体需求为导向持续优化科技领域营商环境的通知》(武科函〔2021〕10号)\
 第十四条“每月对口联系区内创新主体不少于{minimum}次”的要求,现将{period_name}包区服务工作情况通报如下:\
-{leaders}位局领导带队对口联系{districts}个区(开发区),共联系创新主体{contacts}次(应联系{required}次);\
-{assignments}项分工中,{met}项达到最低联系次数,{short}项未达到,{pending}项尚在进行中。\
-问题整改清单中未结事项{open}项,其中逾期{overdue}项;期内按期办结{closed_on_time}项,超期办结{closed_late}项。"""
+{contact_summary}{rectification_summary}"""
 
-# Added to the opening when some assignments lie before tracking_start (they are not assessed).
+# Added to an opening that does not use {contact_summary} (one written for an earlier wkb) when
+# some assignments lie before tracking_start (they are not assessed).
 untracked_note = "其中{not_tracked}项分工在跟踪起始月({tracking_start})之前,不计入考核。"
 
 table_heading = "一、各分工区对口联系情况"
@@ -88,8 +101,14 @@ table_heading = "一、各分工区对口联系情况"
 short_heading = "二、未达到最低联系次数的分工区"
 short_item = "{leader}同志({title})对口联系{district},{month_name}联系{contacts}次,应联系{required}次,尚差{missing}次。"
 short_none = "本期各分工区均达到最低联系次数。"
-# Instead of short_none when the whole period lies before tracking_start.
+# Instead of short_none when the whole period lies before tracking_start,
 untracked_none = "本期在跟踪起始月({tracking_start})之前,不作联系次数考核。"
+# … when some assignments are still in progress (none short yet),
+pending_none = "本期暂无未达到最低联系次数的分工区,{pending}项分工尚在进行中。"
+# … when some assignments lie before tracking_start and every other one met the minimum,
+tracked_none = "本期计入考核的各分工区均达到最低联系次数。"
+# … and when the period has no assignment at all.
+no_assignments = "本期没有对口联系分工。"
 
 overdue_heading = "三、逾期未办结的整改事项"
 overdue_item = "{district}:{problem}(编号{id},责任部门{department},期限{deadline},已逾期{days}天)。"
@@ -114,6 +133,9 @@ KEYS = (
     "short_item",
     "short_none",
     "untracked_none",
+    "pending_none",
+    "tracked_none",
+    "no_assignments",
     "overdue_heading",
     "overdue_item",
     "overdue_none",
@@ -228,7 +250,7 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
     ]:
         for key in counts:
             counts[key] += part[key]
-    return {
+    values: dict[str, Any] = {
         "period_name": period_name(report),
         "year": first.year,
         "month": last.month,
@@ -253,6 +275,11 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
         "late_entries": sum(leader["late_entries"] for leader in report["leaders"]),
         "date": chinese_date(made_on),
     }
+    values["tracked"] = values["assignments"] - values["not_tracked"]
+    values["closed"] = values["closed_on_time"] + values["closed_late"]
+    values["contact_summary"] = contact_summary(values)
+    values["rectification_summary"] = rectification_summary(values)
+    return values
 
 
 def overdue_items(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -325,15 +352,14 @@ def make_bulletin(
         )
         for item in overdue_items(items)
     ]
-    # Assignments before tracking_start are not assessed: say so rather than print 0/0 as if they
-    # had been (a bulletin for such a period would otherwise read "0项未达到").
+    # Assignments before tracking_start are not assessed: {contact_summary} says so where it
+    # speaks of the assignments; an opening without it (written for an earlier wkb) gets the
+    # untracked note at its end, as it always did.
     opening = fill(template["opening"], values)
-    if values["not_tracked"]:
+    if values["not_tracked"] and "{contact_summary}" not in template["opening"]:
         opening += fill(template["untracked_note"], values)
     if not short_lines:
-        everything_untracked = statuses and values["not_tracked"] == len(statuses)
-        none_key = "untracked_none" if everything_untracked else "short_none"
-        short_lines = [fill(template[none_key], values)]
+        short_lines = [fill(template[none_short_key(values)], values)]
     return Bulletin(
         title=fill(template["title"], values),
         addressee=fill(template["addressee"], values),

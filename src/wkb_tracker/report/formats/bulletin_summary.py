@@ -1,0 +1,123 @@
+"""The sentences of a 通报's opening that depend on what there is to say (issue 13.3, review):
+the contacts and how the assignments stand, and the rectification list. Pure: the bulletin's
+figures in (`bulletin.figures`), finished Chinese sentences out.
+
+A fixed sentence with every figure in it reads oddly whenever some are zero: 「14项分工中,0项达到
+最低联系次数,0项未达到,0项尚在进行中」 for a month before `tracking_start`, then 「其中14项…不计入
+考核」 after the rectification clause. An office writer says only what is so: 「14项分工均达到最低联系
+次数」, 「12项达到最低联系次数,2项未达到」, 「本期在跟踪起始月(2026年11月)之前,14项分工均不计入考核」,
+「问题整改清单中没有未结事项,期内也没有办结事项」. These sentences are the `{contact_summary}` and
+`{rectification_summary}` placeholders of the template's `opening`; an office that wants other
+words writes them with the plain figures (`{met}`, `{short}` …) instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# The words of each state of an assignment (measure 14: the monthly minimum of contacts).
+_MET = "达到最低联系次数"
+_SHORT_ALONE = "未达到最低联系次数"
+_SHORT_AFTER_MET = "未达到"  # after 「…项达到最低联系次数」 the rest is understood
+_PENDING = "尚在进行中"
+
+
+def _all(count: int) -> str:
+    """「均」 for two or more: 「14项分工均…」, but 「1项分工…」."""
+    return "均" if count > 1 else ""
+
+
+def _states(figures: Mapping[str, Any]) -> list[str]:
+    """「12项达到最低联系次数」「2项未达到」…: the states the tracked assignments are in, none
+    that no assignment is in."""
+    parts = []
+    if figures["met"]:
+        parts.append(f"{figures['met']}项{_MET}")
+    if figures["short"]:
+        parts.append(f"{figures['short']}项{_SHORT_AFTER_MET if figures['met'] else _SHORT_ALONE}")
+    if figures["pending"]:
+        parts.append(f"{figures['pending']}项{_PENDING}")
+    return parts
+
+
+def _one_state(figures: Mapping[str, Any]) -> str | None:
+    """The one state every tracked assignment is in (its words), or None when they differ."""
+    tracked = figures["assignments"] - figures["not_tracked"]
+    for key, words in (("met", _MET), ("short", _SHORT_ALONE), ("pending", _PENDING)):
+        if figures[key] == tracked:
+            return words
+    return None
+
+
+def contact_summary(figures: Mapping[str, Any]) -> str:
+    """How many leaders contacted how many districts how often, and how the assignments (leader
+    × district) stand; one or two sentences ending in 「。」."""
+    assignments = figures["assignments"]
+    if not assignments:
+        return "本期没有对口联系分工,不作联系次数统计。"
+    head = (
+        f"{figures['leaders']}位局领导带队对口联系{figures['districts']}个区(开发区),"
+        f"共联系创新主体{figures['contacts']}次"
+    )
+    untracked = figures["not_tracked"]
+    tracked = assignments - untracked
+    if not tracked:  # the whole period lies before tracking_start: nothing was required
+        return (
+            f"{head}。本期在跟踪起始月({figures['tracking_start']})之前,"
+            f"{assignments}项分工{_all(assignments)}不计入考核。"
+        )
+    if figures["required"]:
+        head += f"(应联系{figures['required']}次)"
+    lead = f"{assignments}项分工"
+    if untracked:
+        lead += (
+            f"中,{untracked}项在跟踪起始月({figures['tracking_start']})之前、不计入考核,"
+            f"其余{tracked}项"
+        )
+    one = _one_state(figures)
+    states = f"{_all(tracked)}{one}" if one else "中," + ",".join(_states(figures))
+    return f"{head};{lead}{states}。"
+
+
+def rectification_summary(figures: Mapping[str, Any]) -> str:
+    """The rectification list (measure 15): open items and the overdue among them, items closed
+    in the period on time and late; one sentence ending in 「。」."""
+    still_open, overdue = figures["open"], figures["overdue"]
+    on_time, late = figures["closed_on_time"], figures["closed_late"]
+    closed = on_time + late
+    if not still_open and not closed:
+        return "问题整改清单中没有未结事项,期内也没有办结事项。"
+    if not still_open:
+        opened = "问题整改清单中没有未结事项"
+    elif not overdue:
+        opened = f"问题整改清单中未结事项{still_open}项,{_all(still_open)}未逾期"
+    elif overdue == still_open:
+        opened = f"问题整改清单中未结事项{still_open}项,{_all(still_open)}已逾期"
+    else:
+        opened = f"问题整改清单中未结事项{still_open}项,其中逾期{overdue}项"
+    if not closed:
+        done = "期内没有办结事项"
+    elif not late:
+        done = f"期内按期办结{closed}项"
+    elif not on_time:
+        done = f"期内超期办结{closed}项"
+    else:
+        done = f"期内办结{closed}项,其中按期{on_time}项、超期{late}项"
+    return f"{opened};{done}。"
+
+
+def none_short_key(figures: Mapping[str, Any]) -> str:
+    """The template key of the sentence under 「未达到最低联系次数的分工区」 when no district-month
+    is short: none to assess (`no_assignments`), all before tracking_start (`untracked_none`),
+    some still in progress (`pending_none`: 「均达到」 would not be true yet), some not assessed
+    (`tracked_none`), else every one met (`short_none`)."""
+    if not figures["assignments"]:
+        return "no_assignments"
+    if figures["not_tracked"] == figures["assignments"]:
+        return "untracked_none"
+    if figures["pending"]:
+        return "pending_none"
+    if figures["not_tracked"]:
+        return "tracked_none"
+    return "short_none"

@@ -1,0 +1,144 @@
+"""What people read in `wkb stats` (issue 14.4, review findings): what the total row counts,
+entities that share a name, and the table output's section boundaries at 80 and 120 columns."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from builders import make_visit, write_item, write_visit
+from conftest import Invoke
+from test_stats import NOV, fixture_items, fixture_visits
+from wkb_tracker.domain import stats
+from wkb_tracker.domain.entities import Entity, Register
+from wkb_tracker.report import stats_view
+from wkb_tracker.report.stats_view import stats_dict, total_note
+
+LINKONGGANG = {"district": "临空港开发区", "district_id": "linkonggang", "leader": "刘红"}
+
+
+def test_stats_view__two_entries_sharing_a_name_are_two_entities() -> None:
+    """The totals counted entities by the name shown: two register entries named alike were one
+    entity, with the visits of whichever came last (here: E1's two visits were lost, so the
+    total said nobody was visited repeatedly)."""
+    register = Register(
+        [
+            Entity("E1", "某科技公司", district="东湖高新区", district_id="donghu"),
+            Entity("E2", "某科技公司", district="江岸区", district_id="jiangan"),
+        ]
+    )
+    visits = [
+        make_visit(date(2026, 11, 3), entity="某科技公司", entity_id="E1"),
+        make_visit(date(2026, 11, 10), entity="某科技公司", entity_id="E1"),
+        make_visit(date(2026, 11, 12), entity="某科技公司", entity_id="E2"),
+    ]
+
+    view = stats_dict(stats.compute(visits, [], *NOV, register=register))
+
+    assert [(e["id"], e["visits"]) for e in view["entities"]] == [("E1", 2), ("E2", 1)]
+    totals = view["totals"]
+    assert (totals["entities"], totals["entities_once"], totals["entities_repeated"]) == (2, 1, 1)
+
+
+def test_stats_view__the_total_says_it_counts_each_entity_once() -> None:
+    """An entity visited once in each of two districts is "visited once" in both rows and
+    "visited repeatedly" in the total: the table says why the total is not the rows' sum."""
+    visits = [
+        make_visit(date(2026, 11, 3), entity="某科技公司"),
+        make_visit(date(2026, 11, 10), entity="某科技公司", **LINKONGGANG),
+    ]
+    view = stats_dict(stats.compute(visits, [], *NOV))
+    assert [(g["entities_once"], g["entities_repeated"]) for g in view["groups"]] == [(1, 0), (1, 0)]
+    assert (view["totals"]["entities_once"], view["totals"]["entities_repeated"]) == (0, 1)
+
+    note = total_note(view)
+
+    assert note is not None and note.startswith("注:合计按整个统计期计,每个主体只计一次")
+    by_entity = stats_dict(stats.compute(visits, [], *NOV, by="entity"))
+    assert total_note(by_entity) is None  # the rows add up: nothing to explain
+    by_tag = stats_dict(stats.compute([make_visit(date(2026, 11, 3), measures=(14, 15))], [], *NOV, by="tag"))
+    assert "在每个分组都计入,合计只计一次" in (total_note(by_tag) or "")
+
+
+def test_stats_cli__the_note_is_under_the_table_and_in_the_workbook(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    for visit in (
+        make_visit(date(2026, 11, 3), entity="某科技公司"),
+        make_visit(date(2026, 11, 10), entity="某科技公司", **LINKONGGANG),
+    ):
+        write_visit(root, visit)
+
+    lines = wkb("stats", "--month", "2026-11").stdout.splitlines()
+    csv_text = wkb("stats", "--month", "2026-11", "--format", "csv").stdout
+    markdown = wkb("stats", "--month", "2026-11", "--format", "markdown").stdout
+
+    total = next(n for n, line in enumerate(lines) if line.strip().startswith("合计"))
+    assert lines[total + 1].strip() == "" and lines[total + 2].startswith("注:合计按整个统计期计")
+    assert "注" not in csv_text and csv_text.splitlines()[-1] == "合计,2,1,0,1,0,0"  # unchanged
+    assert "注:合计按整个统计期计" in markdown
+
+
+TITLES = {
+    "zh": (
+        "服务对象统计",
+        "各主体走访与问题",
+        "重复问题(",
+        "名录中期内未走访的创新主体",
+        "整改事项来源",
+    ),
+    "en": (
+        "who was served",
+        "visits and problems per entity",
+        "repeat problems (",
+        "registered entities not visited",
+        "rectification items by source",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_stats_table__one_blank_line_before_every_section(
+    wkb: Invoke, root: Path, columns: str, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: at 80 columns the repeat problems, printed as blocks (too narrow for a table),
+    ran into the next heading. Every section — each table, the line saying rows were left out,
+    the total's note — ends in one blank line, whatever the layout."""
+    monkeypatch.setattr(stats_view, "DETAIL_ROWS", 1)  # so both detail tables say "showing 1 of"
+    assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0
+    for visit in [*fixture_visits(), make_visit(date(2026, 11, 20), entity="某研究院", **LINKONGGANG)]:
+        write_visit(root, visit)
+    for item in fixture_items():
+        write_item(root, item)
+
+    result = wkb("stats", "--month", "2026-11", "--lang", lang, env={"COLUMNS": columns})
+
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    starts = [n for n, line in enumerate(lines) for title in TITLES[lang] if line.startswith(title)]
+    assert len(starts) == 5, result.stdout
+    for start in starts[1:]:
+        assert lines[start - 1].strip() == "" and lines[start - 2].strip() != "", (
+            f"no single blank line before {lines[start]!r}:\n{result.stdout}"
+        )
+    assert lines[-1].strip() == "" and lines[-2].strip() != ""
+    cut = {"zh": "仅显示前 1 行", "en": "showing 1 of"}[lang]
+    showing = [n for n, line in enumerate(lines) if line.startswith(cut)]
+    assert len(showing) == 2 and all(lines[n + 1].strip() == "" for n in showing)
+
+
+def test_stats_table__english_district_table_fits_80_columns(wkb: Invoke, root: Path) -> None:
+    """The English `--by district` table was one cell too wide for 80 columns (临空港开发区 and
+    "visited repeatedly") and fell back to one block per district; on screen the header reads
+    "visited 2+ times" (files keep "visited repeatedly")."""
+    write_visit(root, make_visit(date(2026, 11, 3), entity="某科技公司", **LINKONGGANG))
+
+    table = wkb("stats", "--month", "2026-11", "--lang", "en", env={"COLUMNS": "80"}).stdout
+    csv_text = wkb("stats", "--month", "2026-11", "--lang", "en", "--format", "csv").stdout
+
+    assert any(line.startswith("  临空港开发区 ") and line.rstrip().endswith("0") for line in table.splitlines())
+    assert "visits: 1" not in table  # not the block layout
+    assert "visited repeatedly" in csv_text.splitlines()[0]
