@@ -264,7 +264,6 @@ def test_hook__one_diff_finds_what_each_root_stages(tmp_path: Path) -> None:
     assert init(repo / "e", "--no-git").exit_code == 0
     git(repo, "add", "e/wkb.toml")  # a root the commit creates
     found = _touched_roots(repo)
-    assert found is not None
     assert sorted(found) == [repo / "a", repo / "d", repo / "e"]
     every = records_roots(repo)
     assert set(found) <= set(every)
@@ -275,6 +274,32 @@ def test_hook__one_diff_finds_what_each_root_stages(tmp_path: Path) -> None:
             assert staged_changes(root).files == () and not staged_changes(root).full, root
     assert found[repo / "a"].files == (new_visit,)
     assert found[repo / "d"].full and found[repo / "e"].full  # the table, wkb.toml: in full
+
+
+def test_hook__a_repository_without_commits_is_read_with_the_same_diff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Before the first commit there is no HEAD: `git diff --cached` then shows every staged
+    file as added (git-diff(1): "If HEAD does not exist (e.g. unborn branches) … it shows all
+    staged changes"), so the hook's one diff serves here too. The root's own wkb.toml is among
+    them: the root is checked in full, and a bad visit blocks the first commit."""
+    from wkb_tracker.store.hook import _touched_roots, run_hook
+    from wkb_tracker.store.staged import Staged
+
+    repo = tmp_path / "fresh"
+    assert init(repo, "--no-git").exit_code == 0
+    git(repo, "init", "-q")
+    bad = repo / "data/visits/2026/11/bad.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: V20261103-AAAAAA\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    assert git(repo, "rev-parse", "-q", "--verify", "HEAD", check=False) == ""  # no commit
+    listed = git(repo, "diff", "--cached", "--name-status")  # succeeds (git() checks)
+    assert "A\tdata/visits/2026/11/bad.yaml\n" in listed and "A\twkb.toml\n" in listed
+    assert _touched_roots(repo) == {repo: Staged((), True)}
+    monkeypatch.chdir(repo)
+    assert run_hook() == 1
+    assert "data/visits/2026/11/bad.yaml:1: 缺少字段" in capfd.readouterr().err
 
 
 def test_hook__nothing_to_validate_outside_roots_passes(tmp_path: Path) -> None:

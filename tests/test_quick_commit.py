@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import make_visit, write_visit
+from builders import make_item, make_visit, write_item, write_visit
 from gitrepo import VISIT, clean, git, init, ok, subjects
 from wkb_tracker.store import gitops, quick_commit
 from wkb_tracker.store.hook import blocked_line
@@ -73,6 +73,31 @@ def test_quick__the_commit_is_the_one_git_commit_makes(
     git(copy, "add", *committed)
     git(copy, "-c", "user.name=x", "-c", "user.email=x@y", "commit", "-qm", subject, "--no-verify")
     assert git(copy, "rev-parse", "HEAD^{tree}") == git(repo, "rev-parse", "HEAD^{tree}")
+
+
+def test_quick__trees_built_by_hand_are_the_ones_git_writes(records: Path) -> None:
+    """`_new_trees` over files in folders HEAD has and folders it lacks (new years and months,
+    both record kinds): HEAD's tree id, and the new tree's id equal to `git write-tree` of an
+    index holding HEAD plus those files."""
+    repo = records.parent
+    first = write_visit(records, make_visit(date(2026, 11, 3)))
+    assert gitops.commit(records, [first], "first") is None
+    days = (date(2026, 11, 4), date(2026, 11, 5), date(2026, 10, 2), date(2025, 1, 5))
+    paths = [write_visit(records, make_visit(day)) for day in days]
+    paths += [write_item(records, make_item(day)) for day in days[1:3]]
+    git(records, "add", *paths)
+    entries = {}
+    for line in git(repo, "ls-files", "--stage", "-z").split("\0"):
+        info, _tab, path = line.partition("\t")
+        if path.removeprefix("台账/") in paths:
+            mode, blob, _stage = info.split(" ")
+            entries[path] = (mode, blob)
+    assert len(entries) == len(paths)
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert quick_commit._new_trees(repo, head, entries) == (
+        git(repo, "rev-parse", "HEAD^{tree}").strip(),
+        git(repo, "write-tree").strip(),
+    )
 
 
 def test_quick__wkbs_hook_runs_in_process_and_blocks_with_its_verdict(

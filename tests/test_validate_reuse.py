@@ -142,6 +142,26 @@ def test_reuse__a_wrong_added_file_is_reported_as_the_full_run_reports_it(
     assert (not full_runs) == only_added
 
 
+@pytest.mark.parametrize("kind", ["visit", "item"])
+def test_reuse__ids_added_by_a_partial_run_are_remembered(
+    records: Path, full_runs: list[int], kind: str
+) -> None:
+    """A run that checked only added files remembers their ids with the earlier ones: a copy of
+    an added record's id, added later, is a copy (the full run names it)."""
+    same_as_without_reuse(records, full_runs, only_added=False)
+    if kind == "visit":
+        rel = write_visit(records, make_visit(date(2026, 11, 3)))
+    else:
+        rel = write_item(records, make_item(date(2026, 11, 4)))
+    same_as_without_reuse(records, full_runs, only_added=True)
+    shutil.copy(records / rel, (records / rel).with_name("copy-" + Path(rel).name))
+    plain = validated(records, "--no-cache")
+    assert plain[0] == 1
+    full_runs.clear()
+    assert validated(records) == plain
+    assert full_runs
+
+
 @pytest.mark.parametrize("case", ["edited", "deleted", "policy", "today", "sealed"])
 def test_reuse__any_other_change_checks_everything(
     records: Path, full_runs: list[int], monkeypatch: pytest.MonkeyPatch, case: str

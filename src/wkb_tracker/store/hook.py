@@ -72,33 +72,30 @@ def run_hook() -> int:
         sys.stderr.write(found.stderr)
         return 1
     top = Path(found.stdout.strip())
-    touched = _touched_roots(top)
-    if touched is None:  # no HEAD yet: every root, each checked in full
-        roots = records_roots(top)
-        staged: dict[Path, Staged] | None = None
-    else:
-        roots, staged = list(touched), touched
-    with using(hook_settings(roots)):
-        return _check_roots(top, roots, staged)
+    staged = _touched_roots(top)
+    with using(hook_settings(list(staged))):
+        return _check_roots(top, staged)
 
 
-def _touched_roots(top: Path) -> dict[Path, Staged] | None:
+def _touched_roots(top: Path) -> dict[Path, Staged]:
     """Each records root the commit changes something in, with what it stages there (found with
     one `git diff --cached` of the whole repository: reading git's index is most of a hook's
-    git time, ~25 ms at 150,000 files); None when there is no HEAD to compare with.
+    git time, ~25 ms at 150,000 files). Before the first commit there is no HEAD: the diff is
+    then against the empty tree, every staged file added (each root's `wkb.toml` among them,
+    so each root is checked in full).
 
     A root is a folder whose `wkb.toml` is in git's index (as `records_roots` finds them): in
     HEAD and not deleted by the commit, or added by it. A root the commit changes nothing in
     has nothing to check (`_check_root` would pass it)."""
-    from wkb_tracker.store.staged import changes_of
+    from wkb_tracker.store.staged import Staged, changes_of
 
     listed = subprocess.run(
         ["git", "-C", str(top), "diff", "--cached", "--name-status", "-z", "--no-renames"],
         capture_output=True,
         check=False,
     )
-    if listed.returncode != 0:
-        return None
+    if listed.returncode != 0:  # git could not read its index: every root, in full
+        return {root: Staged((), True) for root in records_roots(top)}
     fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
     pairs = zip(fields[0::2], fields[1::2], strict=False)
     changes = [(status, path) for status, path in pairs if path]
@@ -142,10 +139,9 @@ def _in_head(top: Path, paths: list[str]) -> set[str]:
     return set(listed.stdout.decode("utf-8", "surrogateescape").split("\0")) - {""}
 
 
-def _check_roots(top: Path, roots: list[Path], staged: dict[Path, Staged] | None = None) -> int:
+def _check_roots(top: Path, staged: dict[Path, Staged]) -> int:
     failed = False
-    for root in roots:
-        changes = staged[root] if staged is not None else None
+    for root, changes in staged.items():
         failed = not _check_root(top, root, changes) or failed
     if failed:
         sys.stderr.write(blocked_line() + "\n")
@@ -164,16 +160,14 @@ def blocked_line() -> str:
     )
 
 
-def _check_root(top: Path, root: Path, changes: Staged | None = None) -> bool:
-    """Check what the commit stages in `root` (store/staged.py; `changes`, when already known),
-    here in the hook's process; a change a per-file check cannot vouch for runs the full
-    `wkb validate`. True when clean."""
-    from wkb_tracker.store.staged import check_staged, staged_changes
+def _check_root(top: Path, root: Path, changes: Staged) -> bool:
+    """Check what the commit stages in `root` (`changes`, store/staged.py) here in the hook's
+    process; a change a per-file check cannot vouch for runs the full `wkb validate`. True when
+    clean."""
+    from wkb_tracker.store.staged import check_staged
 
     # Problems are `path:line` inside their root: name the root first.
     name = root.relative_to(top).as_posix()
-    if changes is None:
-        changes = staged_changes(root)
     if changes.full:
         sys.stderr.write(f"wkb validate {name}\n")
         sys.stderr.flush()

@@ -191,11 +191,13 @@ def _new_trees(
     for path in entries:
         parts = path.split("/")[:-1]
         folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    order = sorted(folders, key=lambda folder: (folder.count("/") if folder else -1, folder))
-    names = [f"{head}^{{tree}}" if not folder else f"{head}:{folder}" for folder in order]
+    # Deepest first, so a folder's subfolders have their new ids when it is built; mktree
+    # answers in this order too.
+    order = sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
+    names = [f"{head}:{folder}" if folder else f"{head}^{{tree}}" for folder in order]
     old = _read_trees(root, names)
     algorithm = "sha1" if len(head) == 40 else "sha256"
-    # folder → {name: (mode, raw id)}, children first
+    # folder → {name: (mode, raw id)}: HEAD's entries, then the new files and subfolders
     content = {
         folder: dict(old.get(name, (None, {}))[1])
         for folder, name in zip(order, names, strict=True)
@@ -206,34 +208,31 @@ def _new_trees(
             file_mode.encode(),
             bytes.fromhex(blob),
         )
-    new_ids: dict[str, bytes] = {}
+    new_ids: list[str] = []
     batch: list[str] = []
-    for folder in sorted(order, key=lambda f: -(f.count("/") + 1 if f else 0)):
+    for folder in order:
         rows = content[folder]
-        for child, child_id in new_ids.items():
-            parent, _slash, name = child.rpartition("/")
-            if parent == folder and child:
-                rows[name.encode("utf-8", "surrogateescape")] = (_TREE_MODE, child_id)
         ordered = sorted(
             rows.items(), key=lambda row: row[0] + (b"/" if row[1][0] == _TREE_MODE else b"")
         )
         body = b"".join(mode + b" " + entry + b"\0" + oid for entry, (mode, oid) in ordered)
-        new_ids[folder] = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
+        tree_id = hashlib.new(algorithm, b"tree %d\0" % len(body) + body).digest()
+        new_ids.append(tree_id.hex())
+        if folder:  # into its parent's entries, built later
+            parent, _slash, name = folder.rpartition("/")
+            content[parent][name.encode("utf-8", "surrogateescape")] = (_TREE_MODE, tree_id)
         for entry, (mode, oid) in ordered:
             kind = "tree" if mode == _TREE_MODE else "commit" if mode == b"160000" else "blob"
             text = entry.decode("utf-8", "surrogateescape")
             batch.append(f"{mode.decode()} {kind} {oid.hex()}\t{text}")
         batch.append("")
     written = _git_out(root, "mktree", "-z", "--batch", stdin="".join(row + "\0" for row in batch))
-    expected = [
-        new_ids[f].hex() for f in sorted(order, key=lambda f: -(f.count("/") + 1 if f else 0))
-    ]
-    if written.split() != expected:
+    if written.split() != new_ids:
         return None
-    old_root = old.get(names[0])
+    old_root = old.get(names[-1])  # the root folder: last
     if old_root is None:
         return None
-    return old_root[0], new_ids[""].hex()
+    return old_root[0], new_ids[-1]
 
 
 def _read_trees(

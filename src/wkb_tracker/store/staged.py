@@ -50,7 +50,7 @@ def staged_changes(root: Path) -> Staged:
         capture_output=True,
         check=False,
     )  # fmt: skip
-    if listed.returncode != 0:  # no HEAD yet, or no git: check everything
+    if listed.returncode != 0:  # no git, or not a repository: check everything
         return Staged((), True)
     fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
     return changes_of(root, list(zip(fields[0::2], fields[1::2], strict=False)))

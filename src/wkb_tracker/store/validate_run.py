@@ -36,7 +36,7 @@ import gc
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from hashlib import blake2b
 from itertools import groupby
 from pathlib import Path
@@ -48,7 +48,6 @@ from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, SEALED_DIR,
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.dataset import Dataset
-    from wkb_tracker.store.changed_records import ChangedRecords
     from wkb_tracker.store.checked import CheckedFiles
 
 _CONTEXT_FILES = ("wkb.toml", "wkb.local.toml", "data/measures.yaml", "data/districts.yaml")
@@ -74,21 +73,6 @@ class Verdict:
     visits: int
     items: int
     only_added: bool = False  # the clean run's verdict plus the check of the files added since
-
-
-@dataclass
-class _Remembered:
-    visits: int
-    items: int
-    notes: list[str]
-
-
-@dataclass
-class _Listing:
-    """Every record file read (path → digest) and the bytes already read, for the full run."""
-
-    seen: dict[str, bytes] = field(default_factory=dict)
-    preread: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 def validate_root(root: Path) -> Verdict:
@@ -120,11 +104,9 @@ def _validate_root(root: Path) -> Verdict:
         context = _context_key(root) if db is not None else None
         if db is not None and context is not None:
             quick = _only_added(root, db, context, checked)
-            if isinstance(quick, Verdict):
-                return quick
             if quick is not None:
-                checked.preread = quick.preread
-        return _full(root, checked, context)
+                return quick
+        return _full(root, checked, context)  # with the bytes `_only_added` read (preread)
     finally:
         checked.close()
 
@@ -241,7 +223,7 @@ def _remember(
         rows,
         [visit.id for visit in data.visits],
         [item.id for item in data.rectifications],
-        _Remembered(verdict.visits, verdict.items, verdict.notes),
+        verdict,
         replace=True,
     )
 
@@ -252,11 +234,13 @@ def _store(
     rows: list[tuple[str, bytes, str, bytes]],
     visit_ids: list[str],
     item_ids: list[str],
-    remembered: _Remembered,
+    verdict: Verdict,
     *,
     replace: bool,
 ) -> None:
-    summary = {"visits": remembered.visits, "items": remembered.items, "notes": remembered.notes}
+    """The clean run's files by folder (`rows`: all, or with `replace` false those of folders
+    that changed), every id, and its counts and notes."""
+    summary = {"visits": verdict.visits, "items": verdict.items, "notes": verdict.notes}
     from wkb_tracker.store.record_cache import in_transaction
 
     meta = [
@@ -287,9 +271,9 @@ def _meta(db: sqlite3.Connection, key: str) -> str | None:
 
 def _only_added(
     root: Path, db: sqlite3.Connection, context: str, checked: CheckedFiles
-) -> Verdict | _Listing | None:
-    """The verdict when only new files were added since the remembered clean run; else the
-    bytes read so far (for the full run), or None when nothing was read."""
+) -> Verdict | None:
+    """The verdict when only new files were added since the remembered clean run; else None,
+    the bytes read so far left in `checked.preread` for the full run."""
     try:
         if _meta(db, "context") != context:
             return None
@@ -297,7 +281,7 @@ def _only_added(
     except sqlite3.Error:
         return None
     from wkb_tracker.store.checked import digest_of
-    from wkb_tracker.store.loader import folder_problems, record_files
+    from wkb_tracker.store.loader import folder_problems, other_temp_files, record_files
     from wkb_tracker.store.storage import read_record_bytes
 
     if folder_problems(root, SEALED_DIR):
@@ -307,21 +291,21 @@ def _only_added(
     files = visit_files + item_files
     if not all(rel.endswith(".yaml") for rel in files):
         return None  # an odd entry: the full run reports it
-    listing = _Listing()
+    preread = checked.preread
     changed: list[tuple[str, list[tuple[str, bytes]]]] = []
     for folder, group in groupby(files, key=lambda rel: rel.rpartition("/")[0]):
         entries = []
         for rel in group:
             data, _problems = read_record_bytes(root, rel)
             if data is None:
-                return listing  # unreadable: the full run reports it
+                return None  # unreadable: the full run reports it
             digest = digest_of(data)
-            listing.preread[rel] = (data, digest)
+            preread[rel] = (data, digest)
             entries.append((rel.rpartition("/")[2], digest))
         if remembered_folders.pop(folder, None) != _listing_digest(entries):
             changed.append((folder, entries))
     if remembered_folders:
-        return listing  # a folder is gone
+        return None  # a folder is gone
     added: list[str] = []
     rows: list[tuple[str, bytes, str, bytes]] = []
     for folder, entries in changed:
@@ -330,7 +314,7 @@ def _only_added(
         known = _unpacked(*known_row) if known_row is not None else {}
         now = dict(entries)
         if any(now.get(name) != digest for name, digest in known.items()):
-            return listing  # a file changed or is gone
+            return None  # a file changed or is gone
         added += [f"{folder}/{name}" for name in now if name not in known]
         rows.append((folder, _listing_digest(entries), *_packed(entries)))
     from wkb_tracker.store.root import is_sealed
@@ -338,29 +322,24 @@ def _only_added(
     for rel in added:
         parts = rel.split("/")
         if len(parts) != 5 or is_sealed(root, int(parts[2]), int(parts[3])):
-            return listing  # in a sealed month: checked against the seal, by the full run
-    checked.preread = listing.preread
+            return None  # in a sealed month: checked against the seal, by the full run
     outcome = _check_added(root, db, checked, added)
     if outcome is None:
-        return listing
-    verdict, new = outcome
-    verdict.temp_files = sorted(visit_temps + item_temps + _other_temps(root))
+        return None
+    verdict, visit_ids, item_ids = outcome
+    verdict.temp_files = sorted(visit_temps + item_temps + other_temp_files(root))
     if not verdict.problems and not verdict.temp_files:
-        _store_added(db, context, rows, verdict, new)
+        # The clean run now includes the added files: their folders, ids, counts and notes.
+        _store(db, context, rows, visit_ids, item_ids, verdict, replace=False)
     return verdict
-
-
-def _other_temps(root: Path) -> list[str]:
-    from wkb_tracker.store.loader import other_temp_files
-
-    return other_temp_files(root)
 
 
 def _check_added(
     root: Path, db: sqlite3.Connection, checked: CheckedFiles, added: list[str]
-) -> tuple[Verdict, ChangedRecords] | None:
-    """The full run's verdict given the clean run's, with the `added` files; None when the
-    full run must decide (a copy of an id, an event file without its item)."""
+) -> tuple[Verdict, list[str], list[str]] | None:
+    """The full run's verdict given the clean run's, with the `added` files, and every visit
+    and item id with theirs; None when the full run must decide (a copy of an id, an event file
+    without its item)."""
     from wkb_tracker.domain.dataset import Dataset
     from wkb_tracker.store.changed_records import read_changed
     from wkb_tracker.store.config import read_config
@@ -393,20 +372,21 @@ def _check_added(
         return None  # an event file without its item: the full run reports it
     problems += changed.problems
     new_visits = list(changed.visits.values())
-    visit_ids = set(json.loads(visit_ids_text))
+    visit_ids: list[str] = json.loads(visit_ids_text)
+    item_ids: list[str] = json.loads(item_ids_text)
     new_visit_ids = [visit.id for visit in new_visits]
-    item_ids = set(json.loads(item_ids_text))
+    known_visits, known_items = set(visit_ids), set(item_ids)
     if (
         len(set(new_visit_ids)) != len(new_visit_ids)
-        or visit_ids.intersection(new_visit_ids)
+        or known_visits.intersection(new_visit_ids)
         or len(set(changed.new_item_ids)) != len(changed.new_item_ids)
-        or item_ids.intersection(changed.new_item_ids)
+        or known_items.intersection(changed.new_item_ids)
     ):
         return None  # copies of an id: the full run names which copy counts
     data = Dataset(root, config, policy, visits=new_visits, rectifications=changed.items)
     problems += check_visit_rules(data)
     problems += check_visit_places(data)
-    problems += rectification_field_problems(data, changed.items, visit_ids.union(new_visit_ids))
+    problems += rectification_field_problems(data, changed.items, known_visits.union(new_visit_ids))
     problems += check_rectification_histories(data)
     from wkb_tracker.store.manifest import read_seal_book
 
@@ -439,20 +419,4 @@ def _check_added(
         summary["items"] + len(changed.new_item_ids),
         only_added=True,
     )
-    return verdict, changed
-
-
-def _store_added(
-    db: sqlite3.Connection,
-    context: str,
-    rows: list[tuple[str, bytes, str, bytes]],
-    verdict: Verdict,
-    new: ChangedRecords,
-) -> None:
-    """The clean run now includes the added files: their folders, ids, counts and notes."""
-    visit_ids = json.loads(_meta(db, "visit_ids") or "[]") + [
-        visit.id for visit in new.visits.values()
-    ]
-    item_ids = json.loads(_meta(db, "item_ids") or "[]") + new.new_item_ids
-    remembered = _Remembered(verdict.visits, verdict.items, verdict.notes)
-    _store(db, context, rows, visit_ids, item_ids, remembered, replace=False)
+    return verdict, visit_ids + new_visit_ids, item_ids + changed.new_item_ids
