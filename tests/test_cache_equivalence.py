@@ -284,3 +284,47 @@ def test_rectify_list_json__folder_by_folder_equals_all_items_at_once(records: P
         written = target.read_bytes()
         assert written == (to_json(views) + "\n").encode()
         assert f"{len(written)} 字节" in result.stdout
+
+
+def full_answers(root: Path, *options: str) -> list[tuple[str, str]]:
+    """(stdout, stderr) of every query: the warnings must agree too."""
+    found = []
+    for query in QUERIES:
+        result = CliRunner().invoke(
+            app, ["--root", str(root), *options, *query, "--format", "json"]
+        )
+        assert result.exit_code == 0, (query, result.stderr)
+        found.append((result.stdout, result.stderr))
+    return found
+
+
+def test_cache__a_first_run_split_between_two_processes_gives_the_same_answers(
+    records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """17.4: a first run's forked child sends its records back as cache rows (not pickled
+    objects) and the parent decodes them: the answers and warnings — a broken file, a copied
+    item, an event file without its item — are those of one process reading every file, cold,
+    warm, and after one folder changed."""
+    from wkb_tracker.store import loader, settings
+
+    if sys.platform != "linux":
+        pytest.skip("wkb forks on Linux only")
+    folders = spread_items(records)
+    first = sorted(folders[0].glob("R*.yaml"))[0]
+    shutil.copy(first, first.with_name("copy-of-an-item.yaml"))
+    (folders[1] / "R20990101-BROKEN.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    orphan = folders[1] / "R20261001-NOITEM.E20261002000000000000-NOITEM.yaml"
+    orphan.write_text("kind: progress\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "can_fork_helpers", lambda: False)
+    alone = full_answers(records, "--no-cache")
+    assert all("BROKEN" in stderr for _stdout, stderr in alone[:2])
+    monkeypatch.setattr(settings, "can_fork_helpers", lambda: True)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 2)
+    assert full_answers(records, "--no-cache") == alone
+    assert full_answers(records) == alone  # first run: builds the cache in two processes
+    assert full_answers(records) == alone  # warm
+    item = next(path for path in sorted(folders[1].glob("R*.yaml")) if ".E" not in path.name)
+    item.unlink()
+    changed = full_answers(records, "--no-cache")
+    assert changed != alone
+    assert full_answers(records) == changed

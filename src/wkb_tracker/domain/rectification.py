@@ -235,9 +235,13 @@ def settled_on(item: Rectification) -> date | None:
     after it has nothing to count for the item (the cache leaves such items out). An item whose
     latest return visit found the entity 不满意 is not settled: it needs a follow-up (15.4)."""
     done = walk(item)
-    if done.closed and needs_followup(item):
+    if not done.closed:
         return None
-    return done.since if done.closed else None
+    # Only a return visit can call for a follow-up: most histories have none, and looking for
+    # one walks the history again.
+    if any(event.kind == FOLLOWUP for event in item.events) and needs_followup(item):
+        return None
+    return done.since
 
 
 _KIND_ZH = {PROGRESS: "进展", EXTEND: "延期", CLOSE: "关闭", REOPEN: "重新打开", FOLLOWUP: "回访"}

@@ -399,11 +399,12 @@ def _load_files(
                         root,
                         kind,
                         folders,
-                        lambda rels: _parse_many(root, rels, read),
+                        lambda rels: _parse_here(root, rels, read),
                         window,
                         recorded_before,
                         signed,
                         items_only,
+                        split_from=PARALLEL_FROM,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -450,6 +451,15 @@ def _parse_many(
             return [read(root, rel) for rel in some]
 
     return in_two_halves(files, parse, from_size=PARALLEL_FROM)
+
+
+def _parse_here(
+    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+) -> list[tuple[Any, list[Problem]]]:
+    """(record or None, problems) for each file, in this process (the record cache splits its
+    work by folder itself)."""
+    with _bulk():
+        return [read(root, rel) for rel in files]
 
 
 def load_visits(

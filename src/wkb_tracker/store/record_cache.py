@@ -25,7 +25,7 @@ import sqlite3
 import stat
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
@@ -264,13 +264,31 @@ def in_window(
     settled_before, opened_until = window
     if opened_until is not None and item.opened > opened_until:
         return False
-    settled = settled_on(item) if settled_before is not None else None
+    if settled_before is None:
+        return True
+    settled = settled_on(item)
+    if settled is None or settled >= settled_before:
+        return True
+    return _judged_in_window(item.opened, settled, last_recorded(item), window, recorded_before)
+
+
+def _judged_in_window(
+    opened: date,
+    settled: date | None,
+    last: int | None,
+    window: Window | None,
+    recorded_before: int | None,
+) -> bool:
+    """`in_window` on what an item's history says (its opened and settled dates, when it was
+    last recorded), worked out once."""
+    if window is None:
+        return True
+    settled_before, opened_until = window
+    if opened_until is not None and opened > opened_until:
+        return False
     if settled is None or settled_before is None or settled >= settled_before:
         return True
-    if recorded_before is None:
-        return False
-    last = last_recorded(item)
-    return last is not None and last >= recorded_before
+    return recorded_before is not None and last is not None and last >= recorded_before
 
 
 # A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
@@ -402,6 +420,9 @@ class RecordCache:
     def _prepare(self) -> None:
         assert self.db is not None
         self.db.execute("PRAGMA journal_mode=WAL")
+        # Derived data: a commit lost to a power cut only means rows parsed again (WAL keeps the
+        # file whole either way); not syncing each commit to disk spares a first run ~0.1 s.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
         version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if version is None or version[0] != SCHEMA_VERSION:
@@ -545,28 +566,39 @@ class RecordCache:
             return None
         return records
 
-    def store(self, kind: str, scan: FolderScan, rows: list[Row]) -> None:
-        """Replace a folder's cached rows: (name, row, opened, settled, recorded) for every good
-        file."""
+    def store(self, kind: str, folders: list[tuple[FolderScan, list[Row]]]) -> None:
+        """Replace these folders' cached rows: (name, row, opened, settled, recorded) for every
+        good file; in one transaction (one commit, not one per folder)."""
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
-            db.executemany(
-                "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
-                [
-                    (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
-                    for name, row, opened, settled, recorded in rows
-                ],
-            )
-            signature = scan.signature if len(rows) == len(scan.files) else "incomplete"
-            db.execute("INSERT OR REPLACE INTO folder VALUES(?,?,?)", (kind, scan.rel, signature))
+            for scan, rows in folders:
+                db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
+                db.executemany(
+                    "INSERT INTO record VALUES(?,?,?,?,?,?,?,?,?)",
+                    [
+                        (kind, scan.rel, name, *scan.files[name], opened, settled, recorded, row)
+                        for name, row, opened, settled, recorded in rows
+                    ],
+                )
+                signature = scan.signature if len(rows) == len(scan.files) else "incomplete"
+                db.execute(
+                    "INSERT OR REPLACE INTO folder VALUES(?,?,?)", (kind, scan.rel, signature)
+                )
 
-        self._in_transaction(write)
+        if folders:
+            self._in_transaction(write)
 
 
 # Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
 # forks from 4,000), small enough that a first run never holds every parsed file (~1.5 KB each).
 PARSE_BATCH = 8000
+
+
+# A stale folder's job: its scan, its cached rows (name → (size, mtime, row)), the files to parse.
+_Job = tuple[FolderScan, dict[str, tuple[int, str, str]], list[str]]
+# What a stale folder gives: its rows, the problems met, the indices of the rows whose records a
+# reader keeps, and those records (None when sent back from the forked child: decoded here).
+_Done = tuple[list[Row], list[Any], list[int], list[Any] | None]
 
 
 def cached_load(
@@ -578,17 +610,18 @@ def cached_load(
     recorded_before: int | None = None,
     signed: dict[str, str] | None = None,
     items_only: bool = False,
+    split_from: int | None = None,
 ) -> tuple[list[Any], list[Any], list[str]] | None:
     """Load the records of these month folders through the cache (`signed`: their signatures,
     when this command has just taken them).
 
     `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
-    in order. Returns (records, problems, folders the cache could not handle), or None when the
-    cache cannot be used at all (the caller then reads everything itself).
+    in order. With `split_from`, a batch of at least that many changed files in two or more
+    folders is split by folder between two processes (parallel.py). Returns (records, problems,
+    folders the cache could not handle), or None when the cache cannot be used at all (the caller
+    then reads everything itself).
     """
-    encode, decode = (
-        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
-    )
+    decode = decode_visit if kind == "visits" else decode_item
     cache = RecordCache(root)
     if cache.db is None:
         return None
@@ -596,49 +629,54 @@ def cached_load(
         known = cache.signatures(kind)
         fresh: list[str] = []
         irregular: list[str] = []
-        stale: list[tuple[FolderScan, dict[str, tuple[int, str, str]]]] = []
-        to_parse: list[str] = []
+        stale: list[_Job] = []
         records: list[Any] = []
         problems: list[Any] = []
 
-        def parse_stale() -> None:
-            """Parse the changed files of the stale folders so far (in one batch: split between
-            two processes), cache their rows and keep their records; then forget the parses. A
-            first run thus holds one batch of parsed files at a time, not every file (17.4)."""
-            parsed = dict(zip(to_parse, parse_files(to_parse), strict=True))
-            for scan, old in stale:
-                rows: list[Row] = []
-                folder_records: list[Any] = []
-                for name in scan.files:
-                    record: Any
-                    done = parsed.get(f"{scan.rel}/{name}")
-                    if done is None:  # unchanged since it was cached
-                        row = old[name][2]
-                        record = decode(row)
-                    else:
-                        record, found = done
-                        problems.extend(found)
-                        if record is None:
-                            continue
-                        row = encode(record)
-                    rows.append((name, row, None, None, None))
-                    if kind == "visits":
-                        records.append(record)
-                    else:
-                        folder_records.append(record)
-                if kind != "visits":
-                    rows, kept = _item_rows(rows, folder_records, window, recorded_before)
-                    records.extend(kept)
-                cache.store(kind, scan, rows)
-            stale.clear()
-            to_parse.clear()
+        def refresh(jobs: Sequence[_Job]) -> list[_Done]:
+            done: list[_Done] = []
+            for scan, old, names in jobs:
+                parsed = dict(zip(names, parse_files(names), strict=True))
+                done.append(_refresh_folder(kind, scan, old, parsed, window, recorded_before))
+            return done
 
-        signatures: list[str | None] = (
-            [signed.get(rel) for rel in folders]
-            if signed is not None and all(rel in signed for rel in folders)
-            else folder_signatures(root, folders)
-        )
-        for rel, signature in zip(folders, signatures, strict=True):
+        def ship(done: list[_Done]) -> list[_Done]:
+            return [(rows, found, kept, None) for rows, found, kept, _records in done]
+
+        def unship(sent: list[_Done]) -> list[_Done]:
+            return [
+                (rows, found, kept, [decode(rows[index][1]) for index in kept])
+                for rows, found, kept, _none in sent
+            ]
+
+        def parse_stale() -> None:
+            """Parse the changed files of the stale folders so far (one batch), cache their rows
+            and keep their records; then forget the parses. A first run thus holds one batch of
+            parsed files at a time, not every file (17.4). A batch of many files is split by
+            folder between two processes: the child parses, joins, judges and encodes whole
+            folders and sends back their rows (strings pickle at a tenth of the cost of record
+            objects); only the records a reader keeps are decoded here."""
+            files = sum(len(names) for _scan, _old, names in stale)
+            split = split_from is not None and files >= split_from
+            results = in_two_halves(
+                stale, refresh, from_size=2 if split else len(stale) + 1, ship=ship, unship=unship
+            )
+            for _rows, found, _kept, kept_records in results:
+                problems.extend(found)
+                records.extend(kept_records or [])
+            cache.store(kind, [(job[0], done[0]) for job, done in zip(stale, results, strict=True)])
+            stale.clear()
+
+        # Only a folder the cache holds can be fresh: the others (all of them on a first run)
+        # are listed once, by the scan below, not signed first and then scanned again.
+        held = [rel for rel in folders if rel in known]
+        signatures: dict[str, str | None]
+        if signed is not None and all(rel in signed for rel in held):
+            signatures = {rel: signed[rel] for rel in held}
+        else:
+            signatures = dict(zip(held, folder_signatures(root, held), strict=True))
+        for rel in folders:
+            signature = signatures.get(rel)
             if signature is not None and known.get(rel) == signature:
                 fresh.append(rel)
                 continue
@@ -648,14 +686,14 @@ def cached_load(
             elif known.get(rel) == scan.signature:
                 fresh.append(rel)
             else:
-                old = cache.rows(kind, rel)
-                stale.append((scan, old))
-                to_parse += [
+                old = cache.rows(kind, rel) if rel in known else {}
+                names = [
                     f"{rel}/{name}"
                     for name, stats in scan.files.items()
                     if name not in old or old[name][:2] != stats
                 ]
-                if len(to_parse) >= PARSE_BATCH:
+                stale.append((scan, old, names))
+                if sum(len(job[2]) for job in stale) >= PARSE_BATCH:
                     parse_stale()
         parse_stale()
         fresh_records = cache.fresh_records(
@@ -670,11 +708,49 @@ def cached_load(
         forget_shared_values()
 
 
+def _refresh_folder(
+    kind: str,
+    scan: FolderScan,
+    old: dict[str, tuple[int, str, str]],
+    parsed: dict[str, tuple[Any, list[Any]]],
+    window: Window | None,
+    recorded_before: int | None,
+) -> _Done:
+    """A stale folder's rows, from its parsed files and the cached rows of its unchanged ones
+    (decoded: an item's history may join files of both kinds); every visit is kept, items as
+    the window says."""
+    encode, decode = (
+        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
+    )
+    rows: list[Row] = []
+    folder_records: list[Any] = []
+    problems: list[Any] = []
+    for name in scan.files:
+        record: Any
+        done = parsed.get(f"{scan.rel}/{name}")
+        if done is None:  # unchanged since it was cached
+            row = old[name][2]
+            record = decode(row)
+        else:
+            record, found = done
+            problems.extend(found)
+            if record is None:
+                continue
+            row = encode(record)
+        rows.append((name, row, None, None, None))
+        folder_records.append(record)
+    if kind == "visits":
+        return rows, problems, list(range(len(rows))), folder_records
+    rows, kept = _item_rows(rows, folder_records, window, recorded_before)
+    return rows, problems, kept, [folder_records[index] for index in kept]
+
+
 def _item_rows(
     rows: list[Row], records: list[Any], window: Window | None, recorded_before: int | None
-) -> tuple[list[Row], list[Any]]:
+) -> tuple[list[Row], list[int]]:
     """One folder's item and event-file rows with the opened and settled dates of the whole
-    history they belong to, and the records in the window. `rows[i]` is `records[i]`'s row."""
+    history they belong to, and the indices of the records in the window. `rows[i]` is
+    `records[i]`'s row."""
     from wkb_tracker.store.event_files import join
 
     joined, _orphans = join(records)
@@ -683,18 +759,31 @@ def _item_rows(
     for item in joined:  # the item its event files joined (see join)
         if item.id not in by_id or item.path.endswith(f"/{item.id}.yaml"):
             by_id[item.id] = item
+    # What each whole history says, worked out once for it and its event files (the walk of a
+    # history is most of the cost of a row after parsing).
+    judged: dict[int, tuple[str | None, str | None, int | None, bool]] = {}
     filled: list[Row] = []
-    kept: list[Any] = []
-    for (name, row, *_dates), record in zip(rows, records, strict=True):
+    kept: list[int] = []
+    for index, ((name, row, *_dates), record) in enumerate(zip(rows, records, strict=True)):
         whole = (
             by_id.get(record.item) if isinstance(record, EventFile) else by_path.get(record.path)
         )
         if whole is None:  # an event file without its item: always read, and reported
             filled.append((name, row, None, None, None))
-            kept.append(record)
+            kept.append(index)
             continue
-        settled = _iso(settled_on(whole))
-        filled.append((name, row, whole.opened.isoformat(), settled, last_recorded(whole)))
-        if in_window(whole, window, recorded_before):
-            kept.append(record)
+        facts = judged.get(id(whole))
+        if facts is None:
+            settled = settled_on(whole)
+            last = last_recorded(whole)
+            facts = judged[id(whole)] = (
+                whole.opened.isoformat(),
+                _iso(settled),
+                last,
+                _judged_in_window(whole.opened, settled, last, window, recorded_before),
+            )
+        opened, settled_text, last, inside = facts
+        filled.append((name, row, opened, settled_text, last))
+        if inside:
+            kept.append(index)
     return filled, kept
