@@ -245,6 +245,11 @@ def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     )  # fmt: skip
 
 
+def row_codec(kind: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
+    """(encode, decode) of a kind's rows ("visits", else items and event files)."""
+    return (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
+
+
 # Rows per JSON parse: one parse per chunk is most of the saving over one per row, and a small
 # chunk keeps its text and lists from raising the peak (1,000 rows cost a warm month at 100k
 # visits 3 MiB more; 250 brought it under issue 17.1's 50 MiB).
@@ -644,7 +649,7 @@ def cached_load(
     folders the cache could not handle), or None when the cache cannot be used at all (the caller
     then reads everything itself).
     """
-    decode = decode_visit if kind == "visits" else decode_item
+    _encode, decode = row_codec(kind)
     cache = RecordCache(root)
     if cache.db is None:
         return None
@@ -742,9 +747,7 @@ def _refresh_folder(
     """A stale folder's rows, from its parsed files and the cached rows of its unchanged ones
     (decoded: an item's history may join files of both kinds); every visit is kept, items as
     the window says."""
-    encode, decode = (
-        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
-    )
+    encode, decode = row_codec(kind)
     rows: list[Row] = []
     folder_records: list[Any] = []
     problems: list[Any] = []
