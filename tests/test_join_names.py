@@ -28,3 +28,14 @@ def test_unknown_leader_and_district__english_lists_with_commas(wkb: Any) -> Non
     assert "Valid: 东湖高新区, 武汉开发区, " in district.stderr and "、" not in district.stderr
     chinese = wkb(*ADD, "--district", "东湖", "--with", "火星人")
     assert "可选:胡军、赵峰、" in chinese.stderr
+
+
+def test_join_names__limit_names_the_first_then_says_more() -> None:
+    names = ["a", "b", "c", "d"]
+    assert join_names(names, 3) == "a、b、c…"
+    assert join_names(names, 4) == "a、b、c、d"  # none left out: nothing added
+    assert join_names(iter(names), 2, more=" …") == "a、b …"
+    assert join_names(names, 3, sep="; ") == "a; b; c…"
+    assert join_names(["{x}", "y"], 1, more=" +{n}") == "{x} +1"  # only `more` is a template
+    with using(Settings(lang="en")):
+        assert join_names(names, 2, more=" and {n} more") == "a, b and 2 more"

@@ -14,7 +14,7 @@ from test_stats import NOV, fixture_items, fixture_visits
 from wkb_tracker.domain import stats
 from wkb_tracker.domain.entities import Entity, Register
 from wkb_tracker.report import stats_view
-from wkb_tracker.report.stats_view import stats_dict, total_note
+from wkb_tracker.report.stats_view import entity_labels, stats_dict, total_label, total_note
 
 LINKONGGANG = {"district": "临空港开发区", "district_id": "linkonggang", "leader": "刘红"}
 
@@ -40,6 +40,7 @@ def test_stats_view__two_entries_sharing_a_name_are_two_entities() -> None:
     assert [(e["id"], e["visits"]) for e in view["entities"]] == [("E1", 2), ("E2", 1)]
     totals = view["totals"]
     assert (totals["entities"], totals["entities_once"], totals["entities_repeated"]) == (2, 1, 1)
+    assert entity_labels(view["entities"]) == ["某科技公司(E1)", "某科技公司(E2)"]  # told apart
 
 
 def test_stats_view__the_total_says_it_counts_each_entity_once() -> None:
@@ -60,9 +61,11 @@ def test_stats_view__the_total_says_it_counts_each_entity_once() -> None:
     assert total_note(by_entity) is None  # the rows add up: nothing to explain
     by_tag = stats_dict(stats.compute([make_visit(date(2026, 11, 3), measures=(14, 15))], [], *NOV, by="tag"))
     assert "在每个分组都计入,合计只计一次" in (total_note(by_tag) or "")
+    labels = [total_label(one) for one in (view, by_entity, by_tag)]
+    assert labels == ["合计(每个主体计一次)", "合计", "合计(每个主体、每次走访计一次)"]
 
 
-def test_stats_cli__the_note_is_under_the_table_and_in_the_workbook(
+def test_stats_cli__the_note_is_under_the_table_and_the_workbook_says_it_on_the_row(
     wkb: Invoke, root: Path, tmp_path: Path
 ) -> None:
     for visit in (
@@ -78,7 +81,13 @@ def test_stats_cli__the_note_is_under_the_table_and_in_the_workbook(
     total = next(n for n, line in enumerate(lines) if line.strip().startswith("合计"))
     assert lines[total + 1].strip() == "" and lines[total + 2].startswith("注:合计按整个统计期计")
     assert "注" not in csv_text and csv_text.splitlines()[-1] == "合计,2,1,0,1,0,0"  # unchanged
-    assert "注:合计按整个统计期计" in markdown
+    assert "| 合计(每个主体计一次) | 2 | 1 | 0 | 1 | 0 | 0 |" in markdown  # no line under it there
+    workbook = tmp_path / "统计.xlsx"
+    assert wkb("stats", "--month", "2026-11", "--output", str(workbook)).exit_code == 0
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(workbook)["分组统计"].iter_rows(values_only=True))
+    assert rows[-1] == ("合计(每个主体计一次)", 2, 1, 0, 1, 0, 0)
 
 
 TITLES = {

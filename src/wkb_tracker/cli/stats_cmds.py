@@ -4,10 +4,8 @@ come from `stats` (pure counting); the records from the loader and its cache."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,8 +14,7 @@ from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, out
 from wkb_tracker.report.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from wkb_tracker.domain.compliance import Period
-    from wkb_tracker.domain.policy import Policy
+    pass
 
 
 class By(StrEnum):
@@ -80,7 +77,22 @@ def stats(
     policy_key = policy_cache.key(root)
     base = load(root, visits=False, rectifications=False)  # the config and the policy
     refuse_broken_policy(base.problems)
-    view, warnings = _figures(root, base.policy, policy_key, period, by.value, days, day)
+    from wkb_tracker.domain.settings import active
+    from wkb_tracker.report.stats_view import stats_dict
+    from wkb_tracker.store.stats_figures import stats_figures
+
+    view, warnings = stats_figures(
+        root,
+        base.policy,
+        policy_key,
+        period,
+        by.value,
+        days,
+        day,
+        active().lang,
+        view=stats_dict,
+        cache=active().cache,
+    )
     for line in [str(problem) for problem in base.problems] + warnings:
         warn(line)
     if fmt == "table":
@@ -100,81 +112,3 @@ def stats(
         fmt, sheets, title=title, about=lambda: about(ctx, day), json_value=lambda: view
     )
     deliver(ctx, data, fmt, output)
-
-
-def _figures(
-    root: Path,
-    policy: Policy,
-    policy_key: object,
-    period: Period,
-    by: str,
-    days: int,
-    day: date,
-) -> tuple[dict[str, Any], list[str]]:
-    """The public JSON of the figures and the warnings met computing them: remembered in the
-    cache under everything they depend on (store/answer_cache.py), so the same question of the
-    same records is answered without reading them again."""
-    from wkb_tracker.domain.dates import months_between
-    from wkb_tracker.domain.settings import active
-    from wkb_tracker.store import entity_cache
-    from wkb_tracker.store.answer_cache import answer_key, remembered
-    from wkb_tracker.store.loader import month_signatures
-    from wkb_tracker.store.root import ENTITIES_DIR, RECTIFICATIONS_DIR, VISITS_DIR
-
-    earliest = period.first - timedelta(days=days)  # repeats look back before the period
-    # Only the month folders the figures need: visits from the repeat window's start, items
-    # opened in the period (an item lives in the folder of its opened month).
-    visit_months = months_between(earliest, period.last)
-    item_months = period.months()
-    if not active().cache:  # --no-cache: nothing is signed, remembered or reused
-        return _compute(root, policy, period, by, days, visit_months, item_months, {})
-    question = ["stats", period.first, period.last, by, days, day, active().lang]
-    visit_folders = month_signatures(root, VISITS_DIR, visit_months)
-    item_folders = month_signatures(root, RECTIFICATIONS_DIR, item_months)
-    inputs = [
-        visit_folders,
-        item_folders,
-        policy_key,
-        entity_cache.key(root, ENTITIES_DIR),
-    ]
-    signed = {**(visit_folders or {}), **(item_folders or {})}  # not taken twice on a miss
-    return remembered(
-        root,
-        answer_key(question, inputs),
-        lambda: _compute(root, policy, period, by, days, visit_months, item_months, signed),
-    )
-
-
-def _compute(
-    root: Path,
-    policy: Policy,
-    period: Period,
-    by: str,
-    days: int,
-    visit_months: list[tuple[int, int]],
-    item_months: list[tuple[int, int]],
-    signed: dict[str, str],
-) -> tuple[dict[str, Any], list[str]]:
-    from wkb_tracker.domain import stats as counting
-    from wkb_tracker.report.stats_view import stats_dict
-    from wkb_tracker.store.entity_store import load_register
-    from wkb_tracker.store.loader import load_rectifications, load_visits
-
-    visits, visit_problems, _temps = load_visits(root, visit_months, signed=signed)
-    # Only an item's source and opened date count here; no event changes either.
-    items, problems, _temps = load_rectifications(
-        root, months=item_months, signed=signed, items_only=True
-    )
-    register, broken = load_register(root)
-    warnings = [str(problem) for problem in visit_problems + problems + broken]
-    figures = counting.compute(
-        visits,
-        items,
-        period.first,
-        period.last,
-        by=by,
-        window_days=days,
-        register=register,
-        policy=policy,
-    )
-    return stats_dict(figures), warnings

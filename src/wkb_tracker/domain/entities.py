@@ -262,15 +262,10 @@ LISTED = 5  # candidates named in one message; the rest are counted
 def listed(entities: Sequence[Entity]) -> str:
     """`name(id)、…` for the first LISTED entries, then how many more (a short prefix of a large
     register can match hundreds: the message stays one readable line)."""
-    from wkb_tracker.domain.i18n import join_names
+    from wkb_tracker.domain.i18n import join_names, say
 
-    shown = join_names(f"{e.name}({e.id})" for e in entities[:LISTED])
-    rest = len(entities) - LISTED
-    if rest > 0:
-        from wkb_tracker.domain.i18n import say
-
-        shown += say(" 等,另有 {n} 个", " and {n} more", n=rest)
-    return shown
+    more = say(" 等,另有 {n} 个", " and {n} more")  # {n}: filled in by join_names
+    return join_names((f"{e.name}({e.id})" for e in entities), LISTED, more=more)
 
 
 def choose(register: Register, text: str, label: str = "--entity") -> Match:

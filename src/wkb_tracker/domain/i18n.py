@@ -89,11 +89,19 @@ def say(zh: str, en: str, /, **values: Any) -> str:
     return phrase
 
 
-def join_names(items: Iterable[str]) -> str:
+def join_names(
+    items: Iterable[str], limit: int | None = None, *, more: str = "…", sep: str | None = None
+) -> str:
     """Names (or values) listed in running text: joined with 、 in Chinese, with ", " in English
-    ("Valid: 胡军, 赵峰", not "Valid: 胡军、赵峰")."""
+    ("Valid: 胡军, 赵峰", not "Valid: 胡军、赵峰"), or with `sep` where a message has its own.
+    With `limit`, only the first `limit`, then `more` if any were left out (`{n}` in it: how
+    many), so that a long list stays one readable line."""
     names = [str(item) for item in items]
-    return say("、".join(names), ", ".join(names))
+    left_out = len(names) - limit if limit is not None else 0
+    if left_out > 0:
+        del names[limit:]
+    shown = say("、".join(names), ", ".join(names)) if sep is None else sep.join(names)
+    return shown + more.format(n=left_out) if left_out > 0 else shown
 
 
 def term(value: str) -> str:

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from wkb_tracker.domain.entities import Entity, Register
 from wkb_tracker.domain.identity import Identities
@@ -148,28 +149,6 @@ def _group_keys(visit: Visit, by: str, name: str, entry: Entity | None) -> list[
     raise ValueError(by)
 
 
-def raised_problems(visits: Iterable[Visit], identities: Identities | None = None) -> list[Raised]:
-    """Every problem of these (non-void) visits, in the order they were raised."""
-    ordered = sorted((v for v in visits if not v.is_void and v.problems), key=_order)
-    return _raised(ordered, identities or Identities(None))
-
-
-def _raised(ordered: Iterable[Visit], who: Identities) -> list[Raised]:
-    """`raised_problems` of visits already in the order they were made (void ones left out)."""
-    found: list[Raised] = []
-    keys: dict[str, str] = {}  # the same few texts come back again and again: normalised once
-    for visit in ordered:
-        if not visit.problems:
-            continue
-        entity = who.key(visit)
-        for text in visit.problems:
-            key = keys.get(text)
-            if key is None:
-                key = keys[text] = problem_key(text)
-            found.append(Raised(len(found), visit.date, visit.id, entity, visit.entity, text, key))
-    return found
-
-
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
@@ -261,6 +240,90 @@ def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -
     return None
 
 
+# The figures of a period are merged from parts, one per month folder, so that after one new
+# visit a year's figures recompute one month, not twelve (issue 14.4; the parts are kept by
+# store/stats_parts.py under each folder's signature). Parts are plain JSON values.
+#
+# MonthCounts: what the visits of one month inside the period count —
+#   "entities": entity key → [name, entry id, visits, first, last, districts, leaders, problems]
+#               (name: the register's, else the spelling most recently used in the month)
+#   "groups":   group key → [visits, {entity key: visits}, problems]; with `by == "entity"` the
+#               key is the entity key, named when the months are merged (the period's last name)
+#   "repeat_groups": visit id → its group keys, for the visits with problems (their repeats
+#               count in those groups once the period's repeats are known)
+#   "visits", "problems": totals
+# Raised rows: one per problem of a month's non-void visits, in the order raised —
+#   [date, visit id, entity key, entity name, text, problem_key(text)]
+MonthCounts = dict[str, Any]
+RaisedRow = list[str]
+
+
+def month_raised(visits: Iterable[Visit], identities: Identities) -> list[RaisedRow]:
+    """The problems of one month's (non-void) visits, in the order they were raised."""
+    ordered = sorted((v for v in visits if not v.is_void and v.problems), key=_order)
+    rows: list[RaisedRow] = []
+    keys: dict[str, str] = {}  # the same few texts come back again and again: normalised once
+    for visit in ordered:
+        entity = identities.key(visit)
+        day = visit.date.isoformat()
+        for text in visit.problems:
+            key = keys.get(text)
+            if key is None:
+                key = keys[text] = problem_key(text)
+            rows.append([day, visit.id, entity, visit.entity, text, key])
+    return rows
+
+
+def month_counts(
+    visits: Iterable[Visit], identities: Identities, by: str, first: date, last: date
+) -> MonthCounts:
+    """What one month's non-void visits of first…last count (see MonthCounts)."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    ordered = sorted((v for v in visits if not v.is_void and first <= v.date <= last), key=_order)
+    entities: dict[str, list[Any]] = {}
+    groups: dict[str, list[Any]] = {}
+    repeat_groups: dict[str, list[str]] = {}
+    problems = 0
+    for visit in ordered:
+        key, entry = identities.identify(visit)
+        raised = len(visit.problems)
+        day = visit.date.isoformat()
+        figures = entities.get(key)
+        if figures is None:
+            figures = entities[key] = [None, entry.id if entry else None, 0, day, day, [], [], 0]
+        figures[0] = entry.name if entry is not None else visit.entity
+        figures[2] += 1
+        figures[4] = day
+        for position, value in ((5, visit.district), (6, visit.leader)):
+            if value not in figures[position]:
+                figures[position].append(value)
+        figures[7] += raised
+        problems += raised
+        keys = _group_keys(visit, by, key, entry)
+        for group_key in keys:
+            group = groups.get(group_key)
+            if group is None:
+                group = groups[group_key] = [0, {}, 0]
+            group[0] += 1
+            group[1][key] = group[1].get(key, 0) + 1
+            group[2] += raised
+        if raised:
+            repeat_groups[visit.id] = keys
+    return {
+        "entities": entities,
+        "groups": groups,
+        "repeat_groups": repeat_groups,
+        "visits": len(ordered),
+        "problems": problems,
+    }
+
+
+def month_sources(items: Iterable[Rectification], first: date, last: date) -> dict[str, int]:
+    """Rectification items opened in first…last, by source."""
+    return dict(Counter(item.source for item in items if first <= item.opened <= last))
+
+
 def compute(
     visits: Iterable[Visit],
     items: Iterable[Rectification],
@@ -277,52 +340,92 @@ def compute(
     repeat problems looks back `window_days`) and void ones (never counted). With a `register`
     (and the `policy` naming each district's leader), entities are its entries and the entries
     never visited in the period are listed by district."""
+    identities = Identities(register)
+    by_month: dict[tuple[int, int], list[Visit]] = defaultdict(list)
+    for visit in visits:
+        by_month[(visit.date.year, visit.date.month)].append(visit)
+    months = sorted(by_month)
+    return combine(
+        [month_counts(by_month[month], identities, by, first, last) for month in months],
+        [row for month in months for row in month_raised(by_month[month], identities)],
+        [month_sources(items, first, last)],
+        first,
+        last,
+        by=by,
+        window_days=window_days,
+        threshold=threshold,
+        identities=identities,
+        policy=policy,
+    )
+
+
+def combine(
+    counts: Sequence[MonthCounts],
+    raised: Iterable[RaisedRow],
+    sources: Iterable[dict[str, int]],
+    first: date,
+    last: date,
+    *,
+    by: str,
+    window_days: int,
+    threshold: float = SIMILARITY,
+    identities: Identities,
+    policy: Policy | None = None,
+) -> Stats:
+    """The figures of first…last from its months' parts, the months in order: `counts` of the
+    months in the period, `raised` rows of the months from the repeat window's start (rows
+    outside start…last are left out here), `sources` of the item folders."""
     if by not in GROUPS:
         raise ValueError(by)
-    identities = Identities(register)
     start = first - timedelta(days=window_days)
-    # One sort for both: the repeat window's visits, and those of the period among them.
-    ordered = sorted(
-        (v for v in visits if not v.is_void and min(start, first) <= v.date <= last),
-        key=_order,
-    )
-    in_period = [visit for visit in ordered if first <= visit.date <= last]
-    who = [identities.identify(visit) for visit in in_period]
-    names: dict[str, str] = {}
-    for visit, (key, entry) in zip(in_period, who, strict=True):
-        # the register's name, else the most recently used spelling
-        names[key] = entry.name if entry is not None else visit.entity
-    looked_at = ordered if start <= first else [v for v in ordered if start <= v.date]
-    repeats = find_repeats(_raised(looked_at, identities), first, last, window_days, threshold)
-    repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
+    window_first, window_last = start.isoformat(), last.isoformat()
+    looked_at = [
+        Raised(seq, date.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5])
+        for seq, row in enumerate(row for row in raised if window_first <= row[0] <= window_last)
+    ]
+    repeats = find_repeats(looked_at, first, last, window_days, threshold)
     entities: dict[str, EntityFigures] = {}
+    for month in counts:
+        for key, (name, entry_id, visits, first_day, last_day, districts, leaders, problems) in (
+            month["entities"].items()
+        ):
+            figures = entities.get(key)
+            if figures is None:
+                figures = entities[key] = EntityFigures(
+                    name, entry_id, first=date.fromisoformat(first_day)
+                )
+            figures.entity = name  # the most recent spelling wins
+            figures.visits += visits
+            figures.last = date.fromisoformat(last_day)
+            figures.districts.update(districts)
+            figures.leaders.update(leaders)
+            figures.problems += problems
+    repeated_groups: Counter[str] = Counter()
+    for repeat in repeats:
+        entities[repeat.problem.entity].repeat_problems += 1
+    repeated_visits = Counter(repeat.problem.visit for repeat in repeats)
+    for month in counts:
+        for visit_id, keys in month["repeat_groups"].items():
+            if visit_id in repeated_visits:
+                for group_key in keys:
+                    repeated_groups[group_key] += repeated_visits[visit_id]
+    named = (lambda key: entities[key].entity) if by == "entity" else (lambda key: key)
     groups: dict[str, GroupFigures] = {}
-    problems = 0
-    for visit, (key, entry) in zip(in_period, who, strict=True):
-        figures = entities.get(key)
-        if figures is None:
-            figures = entities[key] = EntityFigures(
-                names[key], entry.id if entry is not None else None
-            )
-        raised = len(visit.problems)
-        repeated = repeated_visits[visit.id]
-        figures.visits += 1
-        figures.first = figures.first or visit.date
-        figures.last = visit.date
-        figures.districts.add(visit.district)
-        figures.leaders.add(visit.leader)
-        figures.problems += raised
-        figures.repeat_problems += repeated
-        problems += raised
-        for group_key in _group_keys(visit, by, names[key], entry):
+    for month in counts:
+        for key, (visits, counted, problems) in month["groups"].items():
+            group_key = named(key)
             group = groups.get(group_key)
             if group is None:
                 group = groups[group_key] = GroupFigures(group_key)
-            group.visits += 1
-            group.entities[key] += 1
-            group.problems += raised
-            group.repeat_problems += repeated
-    sources = Counter(item.source for item in items if first <= item.opened <= last)
+            group.visits += visits
+            group.entities.update(counted)
+            group.problems += problems
+    for key, repeated in repeated_groups.items():
+        groups[named(key)].repeat_problems += repeated
+    by_source: Counter[str] = Counter()
+    for part in sources:
+        by_source.update(part)
+    register = identities.register
     return Stats(
         first=first,
         last=last,
@@ -331,11 +434,11 @@ def compute(
         entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity)),
         groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key)),
         repeats=repeats,
-        items_by_source=dict(sorted(sources.items(), key=lambda pair: (-pair[1], pair[0]))),
-        visits=len(in_period),
-        problems=problems,
+        items_by_source=dict(sorted(by_source.items(), key=lambda pair: (-pair[1], pair[0]))),
+        visits=sum(month["visits"] for month in counts),
+        problems=sum(month["problems"] for month in counts),
         never_visited=_never_visited(identities, entities, last, policy),
-        registered=len(identities.register.active()) if identities.register else None,
+        registered=len(register.active()) if register else None,
     )
 
 

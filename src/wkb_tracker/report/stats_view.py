@@ -5,6 +5,7 @@ JSON keys are a contract: only ever added, never renamed or dropped.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -145,6 +146,29 @@ _ENTITY_KEYS = ("entities", "entities_once", "entities_repeated")
 _VISIT_KEYS = ("visits", "problems", "repeat_problems")
 
 
+def _unsummed(view: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the total's entity figures, and its visit figures, differ from the rows' sums."""
+    groups, totals = view["groups"], view["totals"]
+
+    def differs(keys: tuple[str, ...]) -> bool:
+        return any(totals[key] != sum(group[key] for group in groups) for key in keys)
+
+    return differs(_ENTITY_KEYS), differs(_VISIT_KEYS)
+
+
+def total_label(view: dict[str, Any]) -> str:
+    """The total row's first cell in a workbook, page or document, which has no line under the
+    table: 合计, or what it counts once when that makes it differ from the rows' sum."""
+    entities, visits = _unsummed(view)
+    if entities and visits:
+        return say("合计(每个主体、每次走访计一次)", "total (each entity and visit once)")
+    if entities:
+        return say("合计(每个主体计一次)", "total (each entity once)")
+    if visits:
+        return say("合计(每次走访计一次)", "total (each visit once)")
+    return say("合计", "total")
+
+
 def total_note(view: dict[str, Any]) -> str | None:
     """What the total row counts, when it is not the sum of the rows above it (None when it is).
 
@@ -153,13 +177,9 @@ def total_note(view: dict[str, Any]) -> str | None:
     entity visited once in each of two districts is "visited once" in both rows and "visited
     repeatedly" in the total. With `--by tag` a visit serving two measures is in two rows and
     once in the total."""
-    groups, totals = view["groups"], view["totals"]
-
-    def summed(keys: tuple[str, ...]) -> bool:
-        return all(totals[key] == sum(group[key] for group in groups) for key in keys)
-
+    entities, visits = _unsummed(view)
     notes = []
-    if not summed(_ENTITY_KEYS):
+    if entities:
         notes.append(
             say(
                 "合计按整个统计期计,每个主体只计一次(在几个分组各走访一次的主体,合计中算多次走访),"
@@ -169,7 +189,7 @@ def total_note(view: dict[str, Any]) -> str | None:
                 "are not the sums of the rows.",
             )
         )
-    if not summed(_VISIT_KEYS):
+    if visits:
         notes.append(
             say(
                 "一次走访服务几条措施(或主体有几个标签)时在每个分组都计入,合计只计一次。",
@@ -183,12 +203,12 @@ def total_note(view: dict[str, Any]) -> str | None:
 
 
 def group_rows(
-    view: dict[str, Any], *, screen: bool = False
+    view: dict[str, Any], *, screen: bool = False, label: str | None = None
 ) -> tuple[list[str], list[list[Any]]]:
-    """The `--by` table with a total row: one header language (`--lang`). `screen`: the shorter
-    English header of the terminal's table ("visited 2+ times"), which lets the district table
-    fit 80 columns instead of falling back to one block per district; files keep their
-    headers (a script may read them)."""
+    """The `--by` table with a total row (its first cell `label`, else 合计): one header
+    language (`--lang`). `screen`: the shorter English header of the terminal's table ("visited
+    2+ times"), which lets the district table fit 80 columns instead of falling back to one
+    block per district; files keep their headers (a script may read them)."""
     header = [
         _group_heading(view["by"]),
         say("走访次数", "visits"),
@@ -201,8 +221,21 @@ def group_rows(
     keys = ("visits", "entities", "entities_once", "entities_repeated", "problems", "repeat_problems")
     rows = [[group["key"], *(group[k] for k in keys)] for group in view["groups"]]
     totals = view["totals"]
-    rows.append([say("合计", "total"), *(totals[k] for k in keys)])
+    rows.append([label or say("合计", "total"), *(totals[k] for k in keys)])
     return header, rows
+
+
+def entity_labels(entities: list[dict[str, Any]]) -> list[str]:
+    """Each entity's name as a table shows it, with its register id (or 未登记) when another
+    entity of the list has the same name: two entries named alike are two rows, and a reader
+    must tell them apart (JSON has `id` beside `entity`)."""
+    seen = Counter(e["entity"] for e in entities)
+    return [
+        e["entity"]
+        if seen[e["entity"]] == 1
+        else say("{n}({i})", "{n} ({i})", n=e["entity"], i=e["id"] or say("未登记", "unregistered"))
+        for e in entities
+    ]
 
 
 def _section(
@@ -257,8 +290,8 @@ def print_stats(view: dict[str, Any]) -> None:
                 say("重复问题", "repeats"),
             ],
             [
-                [e["entity"], e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
-                for e in entities
+                [name, e["visits"], e["first"], e["last"], e["problems"], e["repeat_problems"]]
+                for name, e in zip(entity_labels(view["entities"]), entities, strict=False)
             ],
             say("各主体走访与问题", "visits and problems per entity"),
             _more(len(entities), len(view["entities"])),
@@ -331,18 +364,16 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
     entities, the repeat problems (measure 3) and the items by source."""
     from wkb_tracker.report.formats.cells import DATE, INTEGER, Column, Sheet
 
-    header, rows = group_rows(view)
+    # A workbook, page or document says on the total row what it counts; a CSV keeps 合计 (it
+    # is what scripts read, one table of figures).
+    header, rows = group_rows(view, label=total_label(view) if every_table else None)
     period = view["period"]
     span = f"{period['from']} – {period['to']}"
-    title = say("服务对象统计 {p}", "Who was served {p}", p=span)
-    note = total_note(view)
     groups = Sheet(
         say("分组统计", "Groups"),
         (Column(header[0]), *(Column(h, INTEGER) for h in header[1:])),
         [list(row) for row in rows],
-        # what the total row counts, in the heading of a page or document (a CSV has no
-        # heading: its rows stay what scripts read)
-        f"{title} {note}" if note and every_table else title,
+        say("服务对象统计 {p}", "Who was served {p}", p=span),
     )
     if not every_table:
         return [groups]
@@ -365,7 +396,7 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
         ),
         [
             [
-                e["entity"],
+                name,
                 e["visits"],
                 day(e["first"]),
                 day(e["last"]),
@@ -374,7 +405,7 @@ def stats_sheets(view: dict[str, Any], *, every_table: bool) -> list[Any]:
                 e["problems"],
                 e["repeat_problems"],
             ]
-            for e in view["entities"]
+            for name, e in zip(entity_labels(view["entities"]), view["entities"], strict=True)
         ],
         say("各主体走访与问题", "Visits and problems per entity"),
     )

@@ -27,12 +27,13 @@ case); `--no-cache` reads everything.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wkb_tracker.store import settings
 
@@ -64,10 +65,10 @@ def code_signature(package: Path | None = None) -> str | None:
     return digest.hexdigest() if found else None
 
 
-def answer_key(question: list[Any], inputs: list[Any]) -> str | None:
+def answer_key(question: list[Any], inputs: list[Any], code: str | None = "") -> str | None:
     """The key of `question` asked of `inputs` (signatures, cache keys…); None when any input
-    could not be signed."""
-    code = code_signature()
+    could not be signed. `code`: `code_signature()`, when the caller has taken it already."""
+    code = code_signature() if code == "" else code
     if code is None or any(part is None for part in inputs):
         return None
     text = json.dumps([question, inputs, code], ensure_ascii=False, default=str)
@@ -104,3 +105,48 @@ def remembered(
     finally:
         cache.close()
     return answer, warnings
+
+
+KEPT_PARTS = 400  # parts kept (a month folder's figures for one question: ~30 a year asked)
+
+Name = TypeVar("Name", bound=Hashable)
+
+
+def remembered_parts(
+    root: Path,
+    keys: dict[Name, str | None],
+    compute: Callable[[list[Name]], tuple[dict[Name, Any], list[str]]],
+) -> tuple[dict[Name, Any], list[str]]:
+    """(part by name, warnings) for the parts named in `keys`: those the cache holds under their
+    key, the others `compute`d (it is given their names) and kept — all of them only when
+    computing met no warning, as for whole answers. Parts must be JSON values."""
+    from wkb_tracker.store.record_cache import RecordCache
+
+    found: dict[Name, Any] = {}
+    if settings.cache_enabled():
+        cache = RecordCache(root)
+        try:
+            kept = cache.parts(key for key in keys.values() if key is not None)
+        finally:
+            cache.close()
+        for name, key in keys.items():
+            if key is not None and key in kept:
+                with contextlib.suppress(ValueError):  # a damaged row: computed again, replaced
+                    found[name] = json.loads(kept[key])
+    missing = [name for name in keys if name not in found]
+    if not missing:
+        return found, []
+    computed, warnings = compute(missing)
+    found.update(computed)
+    new = {
+        key: json.dumps(computed[name], ensure_ascii=False)
+        for name in missing
+        if (key := keys[name]) is not None and name in computed
+    }
+    if new and not warnings and settings.cache_enabled():
+        cache = RecordCache(root)
+        try:
+            cache.keep_parts(new, KEPT_PARTS)
+        finally:
+            cache.close()
+    return found, warnings

@@ -229,7 +229,7 @@ UNCOMPUTED_NAMED = 5  # cells named in the warning; a whole column of formulas i
 
 
 def _uncomputed_warning(name: str, cells: list[str]) -> str:
-    shown = join_names(cells[:UNCOMPUTED_NAMED]) + ("…" if len(cells) > UNCOMPUTED_NAMED else "")
+    shown = join_names(cells, UNCOMPUTED_NAMED)
     return say(
         "{n}:{k} 个单元格是未保存计算结果的公式({c}),按空白读取;"
         "请在 Excel/WPS 中打开并保存后再导入",

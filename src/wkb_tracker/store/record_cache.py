@@ -25,7 +25,7 @@ import sqlite3
 import stat
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
@@ -458,6 +458,7 @@ class RecordCache:
                 """
                 DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
                 DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;  -- checked: per-file parses
+                DROP TABLE IF EXISTS answer_part;
                 -- before 8 (validate keeps one row per folder now, store/checked.py)
                 -- Every other table of this file goes too, as it holds rows in this layout or
                 -- verdicts read with them (checked.py, validate_run.py create theirs again).
@@ -475,6 +476,11 @@ class RecordCache:
         # existing cache keeps its parsed records.
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS answer(key TEXT PRIMARY KEY, value TEXT, used INT)"
+        )
+        # Parts answers are merged from (`wkb stats`' figures of one month folder), kept apart
+        # from whole answers: a year asks for ~20 of them at once.
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS answer_part(key TEXT PRIMARY KEY, value TEXT, used INT)"
         )
 
     def _reset(self) -> None:
@@ -512,6 +518,45 @@ class RecordCache:
             self._reset()
             return None
         return found[0] if found is not None else None
+
+    def parts(self, keys: Iterable[str]) -> dict[str, str]:
+        """The kept parts of these keys (store/answer_cache.py). Read only, like `answer`."""
+        if self.db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self.db.execute(
+                        f"SELECT key, value FROM answer_part WHERE key IN ({marks})", chunk
+                    )
+                )
+        except sqlite3.OperationalError:
+            return {}  # busy or locked: computed this time
+        except sqlite3.Error:
+            self._reset()
+            return {}
+        return found
+
+    def keep_parts(self, values: dict[str, str], kept: int) -> None:
+        """Keep parts; only the `kept` most recently kept stay."""
+
+        def write(db: sqlite3.Connection) -> None:
+            now = time.time_ns()
+            db.executemany(
+                "INSERT OR REPLACE INTO answer_part VALUES(?,?,?)",
+                [(key, value, now) for key, value in values.items()],
+            )
+            db.execute(
+                "DELETE FROM answer_part WHERE key NOT IN "
+                "(SELECT key FROM answer_part ORDER BY used DESC LIMIT ?)",
+                (kept,),
+            )
+
+        self._in_transaction(write)
 
     def keep_answer(self, key: str, value: str, kept: int) -> None:
         """Keep an answer; only the `kept` most recently kept stay."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import Rectification, RectificationEvent, Visit
 from wkb_tracker.store.manifest import HISTORY_DIR, MonthSeals, Seal, hash_matches, read_seal_book
 from wkb_tracker.store.root import SEALED_DIR
@@ -282,7 +282,7 @@ def _check_seal(
                     "{m} 封存后报告数字变了(分工表、配置或记录被改动):{c}",
                     "the figures of {m} changed after sealing (table, config or records changed): {c}",
                     m=seal.label,
-                    c="; ".join(changes[:3]) + ("…" if len(changes) > 3 else ""),
+                    c=join_names(changes, 3, sep="; "),
                 ),
             )
     for visit_id, visit in present.items():

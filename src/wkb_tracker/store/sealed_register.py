@@ -18,7 +18,7 @@ from pathlib import Path
 
 from wkb_tracker.domain.entities import Entity, Register
 from wkb_tracker.domain.errors import UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 
 def refuse_moving_sealed_figures(
@@ -74,6 +74,6 @@ def refuse_moving_sealed_figures(
                     "contact per entity and day): {c}. To make it, reopen the month first: "
                     "wkb month reopen {m}",
                     m=seal.label,
-                    c="; ".join(changes[:3]) + ("…" if len(changes) > 3 else ""),
+                    c=join_names(changes, 3, sep="; "),
                 )
             )

@@ -224,7 +224,7 @@ def _commit_pending(root: Path, top: Path, prefix: str, person: str) -> int:
         raise _refuse(
             "工作区有不属于 wkb 记录的未提交改动({p}),未同步;请先提交或撤销这些改动",
             "files other than wkb records have uncommitted changes ({p}); commit or undo them first",
-            p=", ".join(others[:3]) + (" …" if len(others) > 3 else ""),
+            p=join_names(others, 3, more=" …", sep=", "),
         )
     if not records:
         return 0
@@ -407,7 +407,7 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
             "sync conflict: {f} changed both here and on the remote; the merge was undone, "
             "local records are as they were, nothing was pushed. Agree with whoever changed it "
             "and resolve by hand (or ask an administrator)",
-            f=", ".join(files[:3]) + (" …" if len(files) > 3 else ""),
+            f=join_names(files, 3, more=" …", sep=", "),
         )
     )
 
@@ -517,17 +517,16 @@ def summary(result: SyncResult) -> str:
     if got.sealed:
         parts.append(say("封存 {m}", "sealed {m}", m=join_names(got.sealed)))
     if got.removed:  # only by hand (wkb never deletes a record): named, so nobody misses it
-        names = join_names(got.removed[:3]) + (" …" if len(got.removed) > 3 else "")
         parts.append(
             say(
                 "删除 {n} 个记录文件({f})",
                 "{n} record files removed ({f})",
                 n=len(got.removed),
-                f=names,
+                f=join_names(got.removed, 3, more=" …"),
             )
         )
     if got.other:  # named: the shared config or the responsibility table changed for everyone
-        names = join_names(got.other[:3]) + (" …" if len(got.other) > 3 else "")
+        names = join_names(got.other, 3, more=" …")
         parts.append(say("{n} 个其他文件({f})", "{n} other files ({f})", n=len(got.other), f=names))
     if parts:
         text = say("收到 ", "received ") + join_names(parts)
