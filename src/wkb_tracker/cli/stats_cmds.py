@@ -5,16 +5,12 @@ come from `stats` (pure counting); the records from the loader and its cache."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 import typer
 
 from wkb_tracker.cli.common import date_option_help, session
 from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, output_option
 from wkb_tracker.report.formats import EXPORT_FORMATS
-
-if TYPE_CHECKING:
-    pass
 
 
 class By(StrEnum):

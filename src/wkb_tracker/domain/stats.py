@@ -242,7 +242,7 @@ def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -
 
 # The figures of a period are merged from parts, one per month folder, so that after one new
 # visit a year's figures recompute one month, not twelve (issue 14.4; the parts are kept by
-# store/stats_parts.py under each folder's signature). Parts are plain JSON values.
+# store/stats_figures.py under each folder's signature). Parts are plain JSON values.
 #
 # MonthCounts: what the visits of one month inside the period count —
 #   "entities": entity key → [name, entry id, visits, first, last, districts, leaders, problems]

@@ -72,8 +72,16 @@ def one_per_id(
     by_id: dict[str, list[R]] = {}
     for record in records:
         by_id.setdefault(record.id, []).append(record)
-    groups = [copies for copies in by_id.values() if len(copies) > 1]
-    groups += [[stray] for stray in strays if len(by_id[stray.id]) == 1]
+    # In path order, whatever order the reader handed the records in (the record cache gives
+    # the folders it parsed again first): the warnings read the same with or without it.
+    groups = sorted(
+        (copies for copies in by_id.values() if len(copies) > 1),
+        key=lambda copies: min(record.path or "" for record in copies),
+    )
+    groups += sorted(
+        ([stray] for stray in strays if len(by_id[stray.id]) == 1),
+        key=lambda alone: alone[0].path or "",
+    )
     loaded = {record.path for record in records}
     dropped: set[int] = set()
     problems: list[Problem] = []

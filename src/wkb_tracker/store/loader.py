@@ -357,6 +357,10 @@ def _load_kind(
         records, problems, temps = _load_files(
             root, directory, kind, read, months, window, cache, recorded_before, signed, items_only
         )
+        # The record cache hands back the folders it parsed again before those it held, and a
+        # folder it cannot sign after all others: the problems are put in the path order of a
+        # file-by-file read (`--no-cache`), a file's own problems in theirs (a stable sort).
+        problems.sort(key=lambda problem: problem.path)
     if kind == "visits":
         records, copies = one_per_id(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
