@@ -328,3 +328,16 @@ def test_cache__a_first_run_split_between_two_processes_gives_the_same_answers(
     changed = full_answers(records, "--no-cache")
     assert changed != alone
     assert full_answers(records) == changed
+    # Both folders stale (an edit in place each, its times put back): the child re-reads
+    # its folder's changed file and decodes the cached rows of the others.
+    for folder in folders:
+        target = next(p for p in sorted(folder.glob("R*.yaml")) if "problem: " in p.read_text())
+        status = target.stat()
+        text = target.read_text(encoding="utf-8")
+        with target.open("r+", encoding="utf-8") as stream:
+            stream.write(text.replace("problem: ", "problem: 改", 1)[: len(text)])
+        os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    edited = full_answers(records, "--no-cache")
+    assert edited != changed
+    assert full_answers(records) == edited
+    assert full_answers(records) == edited

@@ -235,13 +235,9 @@ def settled_on(item: Rectification) -> date | None:
     after it has nothing to count for the item (the cache leaves such items out). An item whose
     latest return visit found the entity 不满意 is not settled: it needs a follow-up (15.4)."""
     done = walk(item)
-    if not done.closed:
+    if done.closed and needs_followup(item):
         return None
-    # Only a return visit can call for a follow-up: most histories have none, and looking for
-    # one walks the history again.
-    if any(event.kind == FOLLOWUP for event in item.events) and needs_followup(item):
-        return None
-    return done.since
+    return done.since if done.closed else None
 
 
 _KIND_ZH = {PROGRESS: "进展", EXTEND: "延期", CLOSE: "关闭", REOPEN: "重新打开", FOLLOWUP: "回访"}
@@ -415,6 +411,8 @@ def satisfaction_at(item: Rectification, as_of: date | None = None) -> str | Non
     """The entity's satisfaction at the latest return visit since the item's last closure, as of
     `as_of` (default: everything recorded); None while open or before any return visit. A
     reopening clears it; events the rules refuse are skipped, as in `walk`."""
+    if all(event.kind != FOLLOWUP for event in item.events):
+        return None  # most histories have no return visit: no second walk to find none
     refused = {index for index, _refusal in walk(item, as_of=as_of).refused}
     found: str | None = None
     for index, event in enumerate(item.events):

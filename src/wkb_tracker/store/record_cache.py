@@ -245,6 +245,11 @@ def decode_item(text: str | list[Any]) -> Rectification | EventFile:
     )  # fmt: skip
 
 
+def row_codec(kind: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
+    """(encode, decode) of a kind's rows ("visits", else items and event files)."""
+    return (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
+
+
 # Rows per JSON parse: one parse per chunk is most of the saving over one per row, and a small
 # chunk keeps its text and lists from raising the peak (1,000 rows cost a warm month at 100k
 # visits 3 MiB more; 250 brought it under issue 17.1's 50 MiB).
@@ -313,28 +318,51 @@ class FolderScan:
 _Stat = tuple[str, int, int, int, int]
 
 
+# Where the platform can, a folder's files are statted by name relative to the open folder
+# (fstatat) rather than by their whole path: the kernel then resolves one name, not every folder
+# from / down, for each file — ~20% less CPU for the lstat of 52,760 item files (17.5). The same
+# numbers either way.
+_AT_FOLDER = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+_FOLDER_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_DIRECTORY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)  # a symlinked month folder is irregular, as it always was
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
 def _stat_records(root: Path, rel: str) -> list[_Stat] | None:
     """Every record file of the folder, sorted by name; None if it holds anything but plain files
     (a symlink, a subfolder): such a folder is read the slow way, where every oddity is
     reported. One lstat per file, the least a change detector that sees in-place edits needs."""
-    found: list[_Stat] = []
-    regular = stat.S_IFREG
     try:
-        with os.scandir(root / rel) as entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == ".":
-                    continue  # temp files and the like: never records
-                status = entry.stat(follow_symlinks=False)
-                if status.st_mode & 0o170000 != regular:
-                    return None
-                if name[-5:] == ".yaml":
-                    found.append(
-                        (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns,
-                         status.st_ino)
-                    )  # fmt: skip
+        if not _AT_FOLDER:
+            return _stat_entries(root / rel)
+        folder = os.open(f"{os.fspath(root)}/{rel}", _FOLDER_FLAGS)
+        try:
+            return _stat_entries(folder)
+        finally:
+            os.close(folder)
     except OSError:
         return None
+
+
+def _stat_entries(folder: Path | int) -> list[_Stat] | None:
+    found: list[_Stat] = []
+    regular = stat.S_IFREG
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
+                continue  # temp files and the like: never records
+            status = entry.stat(follow_symlinks=False)
+            if status.st_mode & 0o170000 != regular:
+                return None
+            if name[-5:] == ".yaml":
+                found.append(
+                    (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+                     status.st_ino)
+                )  # fmt: skip
     found.sort()
     return found
 
@@ -666,7 +694,7 @@ def cached_load(
     folders the cache could not handle), or None when the cache cannot be used at all (the caller
     then reads everything itself).
     """
-    decode = decode_visit if kind == "visits" else decode_item
+    _encode, decode = row_codec(kind)
     cache = RecordCache(root)
     if cache.db is None:
         return None
@@ -764,9 +792,7 @@ def _refresh_folder(
     """A stale folder's rows, from its parsed files and the cached rows of its unchanged ones
     (decoded: an item's history may join files of both kinds); every visit is kept, items as
     the window says."""
-    encode, decode = (
-        (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
-    )
+    encode, decode = row_codec(kind)
     rows: list[Row] = []
     folder_records: list[Any] = []
     problems: list[Any] = []
