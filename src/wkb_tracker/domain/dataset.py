@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.model import Rectification, Visit
 from wkb_tracker.domain.policy import Policy
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.counting_rule import RuleBook
     from wkb_tracker.domain.entities import Register
+    from wkb_tracker.domain.model import Rectification, Visit
 
 
 @dataclass(frozen=True)
