@@ -51,9 +51,11 @@ ADD = (
 )  # fmt: skip
 
 # Modules `visit add` has no use for, each once imported at its start-up: the standard library's
-# tempfile (and random), calendar and unicodedata; what reads or builds rectification items,
-# lists or edits visits, reports; YAML (the policy comes from its cache) and rich.
+# tempfile (and random), calendar, unicodedata and tomllib (the config has the flat shape
+# store/plain_toml.py reads); what reads or builds rectification items, lists or edits visits,
+# reports; YAML (the policy comes from its cache) and rich.
 NOT_FOR_VISIT_ADD = (
+    "tomllib",
     "tempfile",
     "random",
     "calendar",
