@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Config:
+    """The root's settings (`wkb.toml`, `wkb.local.toml`, the environment; store/config.py)."""
+
     monthly_minimum: int | None = None
     rectify_deadline_days: int = 30
     due_soon_days: int = 7
@@ -46,6 +48,9 @@ class Config:
 
 @dataclass
 class Dataset:
+    """What a command loaded from a records root: its settings, policy and records, with the
+    problems met reading them."""
+
     root: Path
     config: Config
     policy: Policy

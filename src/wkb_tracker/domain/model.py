@@ -57,12 +57,17 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """One of the notice's sections (一、…), which group its measures."""
+
     numeral: str
     title: str
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """One of the notice's 17 measures, as `data/measures.yaml` states it (`rule`: measure 14's
+    counting rule, see domain/counting_rule.py)."""
+
     number: int
     numeral: str
     section: str
@@ -96,6 +101,8 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class VoidMark:
+    """Why, by whom and when a visit was voided (`wkb visit void`): it stays on file, uncounted."""
+
     reason: str
     by: str
     at: datetime

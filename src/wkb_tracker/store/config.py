@@ -47,6 +47,8 @@ def check_month_text(value: str) -> str | None:
 
 @dataclass(frozen=True)
 class Key:
+    """One configuration key, declared once: its name, type, default, help, bounds and file."""
+
     name: str
     type: type
     default: Any
