@@ -157,3 +157,22 @@ def test_temp_file__a_name_taken_by_a_file_or_a_link_is_never_opened(
     assert taken.read_bytes() == b"kept" and not (tmp_path / "elsewhere").exists()
     if os.name != "nt":
         assert os.stat(name).st_mode & 0o777 == 0o600  # the owner's until written
+
+
+# -- help pages: tidied only when one is shown (cli.WkbGroup.main) ---------------------------
+
+
+def test_help__pages_keep_their_examples_when_a_command_ran_first(root: Path) -> None:
+    """`wkb visit add` with options runs without tidying the help tree; a help page asked for
+    later in the same process (or a group named alone) is tidied then: examples, no `<bool>`."""
+    from typer.testing import CliRunner
+
+    from wkb_tracker.cli import build_app
+
+    app, runner = build_app(), CliRunner()
+    added = runner.invoke(app, ["--root", str(root), *ADD])
+    assert added.exit_code == 0, added.stderr
+    page = runner.invoke(app, ["--root", str(root), "visit", "add", "-h"])
+    assert "示例:" in page.stdout and "--no-rectify " in page.stdout and "<bool>" not in page.stdout
+    group = runner.invoke(app, ["visit"])
+    assert "示例:" in group.stdout and "wkb visit list --month" in group.stdout
