@@ -9,6 +9,7 @@ import dataclasses
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tomllib
@@ -16,8 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wkb_tracker.domain import model, rectification_model
+from budget import examples
+from wkb_tracker.domain import dates, model, rectification_model
 from wkb_tracker.store import storage
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
@@ -176,3 +180,21 @@ def test_help__pages_keep_their_examples_when_a_command_ran_first(root: Path) ->
     assert "示例:" in page.stdout and "--no-rectify " in page.stdout and "<bool>" not in page.stdout
     group = runner.invoke(app, ["visit"])
     assert "示例:" in group.stdout and "wkb visit list --month" in group.stdout
+
+
+# -- dates typed as 2026-11-03 are read without the date regex (domain/dates.py) --------------
+
+
+@settings(max_examples=examples(2000))
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-/.年月日 ０１", max_size=12),
+        st.dates().map(date.isoformat),
+        st.text(max_size=11),
+    )
+)
+def test_iso_groups__splits_a_date_as_the_regex_does_or_leaves_it_to_it(text: str) -> None:
+    groups = dates.iso_groups(text)
+    if groups is not None:
+        match = re.match(dates._NUMERIC, text)
+        assert match is not None and match.groups() == groups
