@@ -32,7 +32,8 @@ from wkb_tracker.report.render import print_csv, print_json_array, to_csv, to_js
 from wkb_tracker.store import listing
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.root import init_root
-from wkb_tracker.store.visits import VisitFilter, select, visit_view
+from wkb_tracker.store.visit_filter import VisitFilter, select
+from wkb_tracker.store.visits import visit_view
 
 # (day, district id, leader) — the bundled table: 胡军 has 东湖 and 汉阳, 赵峰 武汉开发区 and 江夏.
 VISITS = [

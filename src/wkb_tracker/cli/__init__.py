@@ -292,9 +292,10 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    # Start-up (Typer building the command, pydantic's import and schemas, wkb's modules) makes
-    # many objects that live for the whole run and no garbage: collecting over and over while
-    # they are made is wasted time. The command turns the collector back on (cli.common.session).
+    # Start-up (Typer building the command, wkb's modules) makes many objects that live for the
+    # whole run and no garbage: collecting over and over while they are made is wasted time. The
+    # `wkb` script pauses the collector before importing anything (wkb_tracker.__main__); this is
+    # for callers of main() itself. The command turns it back on (cli.common.session).
     gc.disable()
     tolerant_streams()
     name, sub = command_path(sys.argv[1:])

@@ -414,7 +414,8 @@ def list_visits(
     from wkb_tracker.cli.common import as_of_and_known_on
     from wkb_tracker.store.listing import stream_visits
     from wkb_tracker.store.policy_files import load_policy
-    from wkb_tracker.store.visits import make_filter, visit_view
+    from wkb_tracker.store.visit_filter import make_filter
+    from wkb_tracker.store.visits import visit_view
 
     root = session(ctx).root()
     policy, _problems = load_policy(root)
@@ -622,7 +623,8 @@ def void(
     commit: bool | None = commit_option(),
 ) -> None:
     """作废一条走访(记录保留,不再计数)/ void a visit: it stays on file and stops counting."""
-    from wkb_tracker.store.visits import commit_message, void_visit
+    from wkb_tracker.store.visit_changes import void_visit
+    from wkb_tracker.store.visits import commit_message
 
     state = session(ctx)
     root = state.root()
@@ -651,7 +653,8 @@ def edit(
     commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
-    from wkb_tracker.store.visits import commit_message, edit_visit
+    from wkb_tracker.store.visit_changes import edit_visit
+    from wkb_tracker.store.visits import commit_message
 
     state = session(ctx)
     root = state.root()

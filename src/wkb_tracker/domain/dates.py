@@ -12,7 +12,6 @@ window) far inside what Python's dates can hold (years 1..9999): nothing overflo
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -196,6 +195,8 @@ def _looks_like_date(text: str) -> bool:
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
+    import calendar  # here: `wkb visit add` never needs it (start-up time)
+
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 

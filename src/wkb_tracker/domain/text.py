@@ -11,7 +11,6 @@ MAX_TEXT characters.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
@@ -19,11 +18,25 @@ from wkb_tracker.domain.model import MAX_TEXT
 
 _REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
 # Every character of those categories, as character classes: Cc is U+0000–001F and U+007F–009F,
-# Cs the surrogates, Zl U+2028, Zp U+2029 (tests/test_text.py checks this against unicodedata
-# over every code point). One regex search finds a text clean, or where to look character by
-# character for the message; `wkb validate` checks ~400,000 texts at 100k visits.
-_ANY_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_REFUSED_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Cs the surrogates, Zl U+2028, Zp U+2029 (tests/test_visit_rules.py checks this against
+# unicodedata over every code point). `wkb validate` checks ~400,000 texts at 100k visits: a
+# printable text (str.isprintable: no character of "Other" or "Separator" but the space, so none
+# of those four) is clean at once, and one regex search tells the others clean, or where to look
+# character by character for the message. The patterns are compiled on first use: their ranges
+# beyond Latin-1 take ~0.3 ms each to compile, and most runs (`wkb visit add`) never need them.
+_ANY_REFUSED = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
+_REFUSED_IN_LINES = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
+_compiled: dict[bool, re.Pattern[str]] = {}
+
+
+def refused_pattern(multiline: bool) -> re.Pattern[str]:
+    """The regex finding a refused character (line breaks and tabs allowed when `multiline`)."""
+    pattern = _compiled.get(multiline)
+    if pattern is None:
+        pattern = _compiled[multiline] = re.compile(
+            _REFUSED_IN_LINES if multiline else _ANY_REFUSED
+        )
+    return pattern
 
 
 def not_utf8(label: str) -> UserError:
@@ -46,8 +59,26 @@ def clean_text(text: str, label: str, *, required: bool = False, multiline: bool
     cleaned = text.replace("\r\n", "\n").strip()
     if required and not cleaned:
         raise UserError(say("{label} 不能为空", "{label} must not be empty", label=label))
-    clean = (_REFUSED_IN_LINES if multiline else _ANY_REFUSED).search(cleaned) is None
-    for char in "" if clean else cleaned:
+    if not cleaned.isprintable() and refused_pattern(multiline).search(cleaned) is not None:
+        _refuse_character(cleaned, label, multiline)
+    if len(cleaned) > MAX_TEXT:
+        raise UserError(
+            say(
+                "{label} 过长:{n} 个字符,上限 {max}",
+                "{label} is too long: {n} characters, the limit is {max}",
+                label=label,
+                n=len(cleaned),
+                max=MAX_TEXT,
+            )
+        )
+    return cleaned
+
+
+def _refuse_character(text: str, label: str, multiline: bool) -> None:
+    """Refuse `text`, which holds a character of a refused category: name the first one."""
+    import unicodedata  # only here, where a text is refused
+
+    for char in text:
         if multiline and char in "\n\t":
             continue
         category = unicodedata.category(char)
@@ -62,17 +93,6 @@ def clean_text(text: str, label: str, *, required: bool = False, multiline: bool
                     c=char,
                 )
             )
-    if len(cleaned) > MAX_TEXT:
-        raise UserError(
-            say(
-                "{label} 过长:{n} 个字符,上限 {max}",
-                "{label} is too long: {n} characters, the limit is {max}",
-                label=label,
-                n=len(cleaned),
-                max=MAX_TEXT,
-            )
-        )
-    return cleaned
 
 
 def optional_text(text: str | None, label: str, *, multiline: bool = False) -> str | None:

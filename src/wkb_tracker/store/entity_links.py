@@ -87,10 +87,10 @@ def apply_link(root: Path, link: Link) -> None:
     when the file changed meanwhile (now another name, or already linked)."""
     from wkb_tracker.domain.errors import ConcurrentChange
     from wkb_tracker.store.storage import update_locked
-    from wkb_tracker.store.visits import _parse_current, render
+    from wkb_tracker.store.visits import parse_current, render
 
     def build(current: bytes) -> str:
-        visit = _parse_current(link.path, current)
+        visit = parse_current(link.path, current)
         if visit.entity_id or visit.entity != link.name:
             raise ConcurrentChange(
                 say(

@@ -15,7 +15,7 @@ from pathlib import Path
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.model import Visit
 from wkb_tracker.store.loader import load, visit_months
-from wkb_tracker.store.visits import VisitFilter, select
+from wkb_tracker.store.visit_filter import VisitFilter, select
 
 
 def stream_visits(
