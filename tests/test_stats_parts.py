@@ -178,3 +178,34 @@ def test_merged_figures_are_the_figures_of_all_visits_at_once(
     merged = stats.compute(visits, [], first, last, by=by, window_days=window, register=register)
     whole = reference_compute(visits, [], first, last, by=by, window_days=window, register=register)
     assert stats_dict(merged) == stats_dict(whole)
+
+
+def test_parts__those_read_when_others_are_kept_outlive_those_not_read(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a part read from the cache kept the time it was first kept, so a run keeping
+    new parts dropped the oldest kept — the months that never change and are read on every run
+    — before the parts of a month's earlier contents, which no question reads again: after a
+    few hundred changes each change recomputed unchanged months too."""
+    from wkb_tracker.store import answer_cache
+
+    monkeypatch.setattr(answer_cache, "KEPT_PARTS", 3)
+    computed: list[str] = []
+
+    def ask(*names: str) -> None:
+        def compute(missing: list[str]) -> tuple[dict[str, object], list[str]]:
+            computed.extend(missing)
+            return {name: name for name in missing}, []
+
+        found, _warnings = answer_cache.remembered_parts(
+            root, {name: f"key-{name}" for name in names}, compute
+        )
+        assert found == {name: name for name in names}
+
+    ask("january")  # a month that never changes
+    ask("june")  # a month's earlier contents
+    ask("january", "july")
+    ask("january", "august")  # four kept: the one to drop is june's, not january's
+    computed.clear()
+    ask("january")
+    assert computed == []

@@ -136,6 +136,7 @@ def remembered_parts(
     missing = [name for name in keys if name not in found]
     if not missing:
         return found, []
+    read = [key for name in found if (key := keys[name]) is not None]
     computed, warnings = compute(missing)
     found.update(computed)
     new = {
@@ -146,7 +147,7 @@ def remembered_parts(
     if new and not warnings and settings.cache_enabled():
         cache = RecordCache(root)
         try:
-            cache.keep_parts(new, KEPT_PARTS)
+            cache.keep_parts(new, KEPT_PARTS, read)
         finally:
             cache.close()
     return found, warnings

@@ -541,8 +541,11 @@ class RecordCache:
             return {}
         return found
 
-    def keep_parts(self, values: dict[str, str], kept: int) -> None:
-        """Keep parts; only the `kept` most recently kept stay."""
+    def keep_parts(self, values: dict[str, str], kept: int, read: Iterable[str] = ()) -> None:
+        """Keep parts; only the `kept` most recently kept or `read` stay. `read`: the keys of
+        the parts this run took from the cache, marked used now while writing anyway (a hit alone
+        never writes), so that what no question reads any more goes first — not the months
+        that never change, kept long ago and read on every run."""
 
         def write(db: sqlite3.Connection) -> None:
             now = time.time_ns()
@@ -550,6 +553,7 @@ class RecordCache:
                 "INSERT OR REPLACE INTO answer_part VALUES(?,?,?)",
                 [(key, value, now) for key, value in values.items()],
             )
+            db.executemany("UPDATE answer_part SET used=? WHERE key=?", [(now, key) for key in read])
             db.execute(
                 "DELETE FROM answer_part WHERE key NOT IN "
                 "(SELECT key FROM answer_part ORDER BY used DESC LIMIT ?)",
