@@ -102,12 +102,17 @@ def offsets(text: str, width: int, *, cut: bool = True) -> list[int]:
         start = units[0].start
         length = _cells(text[units[0].start : units[-1].end])
         gap = _cells(text[gap_start:start])
-        if used + gap + length <= width or (not used and length <= width):
+        if used + gap + length <= width:
             used += gap + length
             continue
-        if used:
+        if used:  # a line of its own; the spaces before it end the line before
             breaks.append(start)
             used = 0
+            if length <= width:
+                used = length
+                continue
+        else:  # the text's first phrase, after the spaces it starts with
+            used = gap
         for unit in units:
             if used and used + unit.cells > width:
                 breaks.append(unit.start)
