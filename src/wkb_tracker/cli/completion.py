@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-_DATE_PREFIX = re.compile(r"^[VR](?P<year>\d{4})(?P<month>\d{2})?")
+_DATE_PREFIX = r"^[VR](?P<year>\d{4})(?P<month>\d{2})?"  # compiled on first use
 
 
 def _root(ctx: Any) -> Path:
@@ -61,7 +61,7 @@ def leaders(ctx: Any, incomplete: str) -> list[str]:
 def _ids(root: Path, kind: str, incomplete: str) -> Iterator[str]:
     """Ids under data/<kind>/YYYY/MM that `incomplete` begins, newest month first."""
     wanted = incomplete.strip().upper()
-    date = _DATE_PREFIX.match(wanted)
+    date = re.match(_DATE_PREFIX, wanted)
     base = root / "data" / kind
     years = [date["year"]] if date else sorted(_names(base), reverse=True)
     for year in years:

@@ -265,13 +265,14 @@ def _expected_type(param: Any) -> str | None:
     return None
 
 
-_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.*?)'")
-_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
+# Compiled when a usage error is met (re caches them), not by every command at start-up.
+_NO_SUCH_COMMAND = r"No such command '(?P<name>.*?)'"
+_EXTRA_ARGUMENTS = r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)"
 
 
 def _other(error: Any, ctx: Any) -> str:
     message = str(getattr(error, "message", error))
-    unknown = _NO_SUCH_COMMAND.search(message)
+    unknown = re.search(_NO_SUCH_COMMAND, message)
     if unknown:
         name = unknown.group("name")
         line = say("没有命令 {n}", "no such command: {n}", n=name)
@@ -284,7 +285,7 @@ def _other(error: Any, ctx: Any) -> str:
         elif commands:
             line += say(";可用:{p}", "; commands: {p}", p=", ".join(commands))
         return line
-    extra = _EXTRA_ARGUMENTS.search(message)
+    extra = re.search(_EXTRA_ARGUMENTS, message)
     if extra:
         return say(
             "多余的参数:{a}(含空格的值请加引号)",

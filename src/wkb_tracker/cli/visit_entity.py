@@ -33,6 +33,8 @@ REGISTER_HELP = (
 
 @dataclass
 class EntityStep:
+    """`visit add`'s use of the entity register: the entry `--entity` names, or a new one."""
+
     root: Path
     register: Register | None  # None: the root has no register (nothing of it is even imported)
     match: Match | None = None

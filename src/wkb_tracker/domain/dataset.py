@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.model import Rectification, Visit
 from wkb_tracker.domain.policy import Policy
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.counting_rule import RuleBook
     from wkb_tracker.domain.entities import Register
+    from wkb_tracker.domain.model import Rectification, Visit
 
 
 @dataclass(frozen=True)
 class Config:
+    """The root's settings (`wkb.toml`, `wkb.local.toml`, the environment; store/config.py)."""
+
     monthly_minimum: int | None = None
     rectify_deadline_days: int = 30
     due_soon_days: int = 7
@@ -46,6 +48,9 @@ class Config:
 
 @dataclass
 class Dataset:
+    """What a command loaded from a records root: its settings, policy and records, with the
+    problems met reading them."""
+
     root: Path
     config: Config
     policy: Policy

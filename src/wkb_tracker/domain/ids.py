@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from functools import cache
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
@@ -20,7 +21,12 @@ RECTIFICATION = "R"
 # An innovation entity of the register (主体, "subject"): `S20261201-7KQF2M`, dated the day it
 # was registered. Not E: event ids already start with E.
 ENTITY = "S"
-_ID = re.compile(r"^([VRS])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
+
+
+@cache
+def _id_pattern() -> re.Pattern[str]:
+    """Compiled when an id is first checked, not at import: `wkb visit add` only makes one."""
+    return re.compile(r"^([VRS])(\d{4})(\d{2})(\d{2})-([0-9A-HJKMNP-TV-Z]{6})$")
 
 
 def new_id(kind: str, day: date) -> str:
@@ -31,7 +37,11 @@ def new_id(kind: str, day: date) -> str:
 
 
 EVENT = "E"
-_EVENT_ID = re.compile(r"^E\d{20}-[0-9A-HJKMNP-TV-Z]{6}$")
+
+
+@cache
+def _event_id_pattern() -> re.Pattern[str]:
+    return re.compile(r"^E\d{20}-[0-9A-HJKMNP-TV-Z]{6}$")
 
 
 def new_event_id() -> str:
@@ -49,7 +59,7 @@ def new_event_id() -> str:
 
 
 def is_event_id(text: str) -> bool:
-    return bool(_EVENT_ID.match(text))
+    return bool(_event_id_pattern().match(text))
 
 
 def parse_id(text: str, kind: str) -> tuple[str, int, int]:
@@ -59,7 +69,7 @@ def parse_id(text: str, kind: str) -> tuple[str, int, int]:
     reach the file system.
     """
     normalised = text.strip().upper()
-    match = _ID.match(normalised)
+    match = _id_pattern().match(normalised)
     if not match or match.group(1) != kind:
         example = f"{kind}20261103-7KQF2M"
         raise UserError(
@@ -74,12 +84,12 @@ def parse_id(text: str, kind: str) -> tuple[str, int, int]:
 
 
 def is_valid_id(text: str, kind: str) -> bool:
-    match = _ID.match(text)
+    match = _id_pattern().match(text)
     return bool(match) and match.group(1) == kind  # type: ignore[union-attr]
 
 
 def id_date(record_id: str) -> date | None:
-    match = _ID.match(record_id)
+    match = _id_pattern().match(record_id)
     if not match:
         return None
     try:

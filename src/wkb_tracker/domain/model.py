@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 # The notice's four kinds of innovation entity (创新主体), with English aliases.
 ENTITY_TYPES: dict[str, str] = {
@@ -56,12 +57,17 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """One of the notice's sections (一、…), which group its measures."""
+
     numeral: str
     title: str
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """One of the notice's 17 measures, as `data/measures.yaml` states it (`rule`: measure 14's
+    counting rule, see domain/counting_rule.py)."""
+
     number: int
     numeral: str
     section: str
@@ -95,6 +101,8 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class VoidMark:
+    """Why, by whom and when a visit was voided (`wkb visit void`): it stays on file, uncounted."""
+
     reason: str
     by: str
     at: datetime
@@ -165,55 +173,27 @@ VISIT_FIELDS = (
 VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
 
 
-@dataclass(frozen=True, slots=True)
-class RectificationEvent:
-    """One step in an item's history. `kind` is progress | extend | close | reopen."""
+# A rectification item, its events and an event read from its own file are created on first use
+# (domain/rectification_model.py): `wkb visit add` reads no item, and each frozen dataclass costs
+# start-up time to create. `from wkb_tracker.domain.model import Rectification` works as ever.
+_ITEM_CLASSES = ("EventFile", "Rectification", "RectificationEvent")
+if TYPE_CHECKING:
+    from wkb_tracker.domain.rectification_model import EventFile as EventFile
+    from wkb_tracker.domain.rectification_model import Rectification as Rectification
+    from wkb_tracker.domain.rectification_model import RectificationEvent as RectificationEvent
+else:
 
-    kind: str
-    date: date
-    by: str
-    at: datetime
-    note: str | None = None  # progress
-    deadline: Day | None = None  # extend
-    reason: str | None = None  # extend, reopen
-    approved_by: str | None = None  # extend (a late one); any kind dated in a sealed month
-    resolution: str | None = None  # close
-    late_reason: str | None = None  # any kind dated in a sealed month
-    # Where the event was read from: its own file (`id` set, `path` that file) or, in the format
-    # before one file per event, the item's file (`id` None, `index` its place in `events`).
-    id: str | None = None
-    path: str = ""
-    index: int | None = None
-    # A return visit after the closure (回访, issue 15.4; measure 4's 好差评 loop): the entity's
-    # satisfaction. Only in events of kind `followup`, which only have their own files.
-    satisfaction: str | None = None
+    def __getattr__(name: str) -> Any:
+        """The item classes, imported the first time one is asked for (PEP 562), then kept as
+        attributes of this module like any other. Defined for the interpreter only: mypy reads
+        the imports above, so a misspelt name is still an error."""
+        if name not in _ITEM_CLASSES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from wkb_tracker.domain import rectification_model
 
-
-@dataclass(frozen=True, slots=True)
-class Rectification:
-    """An entry on the problem list (问题整改清单, measure 15). Status is derived, never stored."""
-
-    id: str
-    problem: str
-    district: str | None
-    district_id: str | None
-    source: str
-    visit: str | None
-    measure: int | None
-    department: str
-    owner: str
-    opened: date
-    deadline: date  # the deadline set when opened; extensions live in `events`
-    created_by: str = ""
-    created_at: datetime | None = None
-    events: tuple[RectificationEvent, ...] = field(default_factory=tuple)
-    path: str = ""
-    # Opened on a day of a month already sealed (measure 17): why it is recorded now, and who
-    # approved it (as for a visit added to a sealed month).
-    late_reason: str | None = None
-    late_approved_by: str | None = None
-    # The review an item of source 好差评 came from (measure 4): free text or an id (issue 15.4).
-    review: str | None = None
+        for each in _ITEM_CLASSES:
+            globals()[each] = getattr(rectification_model, each)
+        return globals()[name]
 
 
 # A rectification item's fields in the order its file holds them, and its events' (the on-disk
@@ -270,12 +250,3 @@ EVENT_REQUIRES = {
     "reopen": ("reason",),
     "followup": ("satisfaction",),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class EventFile:
-    """A rectification event read from its own file, before it joins its item (by `item` id)."""
-
-    item: str
-    event: RectificationEvent
-    path: str

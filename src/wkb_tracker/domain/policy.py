@@ -20,6 +20,8 @@ from wkb_tracker.domain.model import Assignment, Measure, Section
 
 @dataclass(frozen=True)
 class Policy:
+    """The notice's measures and the dated responsibility table (附件), read from `data/`."""
+
     sections: tuple[Section, ...]
     measures: tuple[Measure, ...]
     assignments: tuple[Assignment, ...]  # in file order; `end` filled in per district

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import Problem, UserError
 from wkb_tracker.domain.i18n import LANGUAGES, env_language, say
+from wkb_tracker.store import plain_toml
 
 CONFIG_FILE = "wkb.toml"
 LOCAL_FILE = "wkb.local.toml"
@@ -47,6 +47,8 @@ def check_month_text(value: str) -> str | None:
 
 @dataclass(frozen=True)
 class Key:
+    """One configuration key, declared once: its name, type, default, help, bounds and file."""
+
     name: str
     type: type
     default: Any
@@ -298,6 +300,11 @@ def read_toml(root: Path, rel: str) -> tuple[dict[str, Any], str, list[Problem]]
         return {}, "", [Problem(rel, 1, say("不是 UTF-8 文本", "not UTF-8 text"))]
     except OSError as error:
         return {}, "", [Problem(rel, 1, str(error.strerror or error))]
+    plain = plain_toml.read(text)  # the shape wkb writes, read without importing tomllib
+    if plain is not None:
+        return plain, text, []
+    import tomllib
+
     deep = _too_deep(text)
     if deep is not None:
         message = say(

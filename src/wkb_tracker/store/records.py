@@ -8,8 +8,9 @@ must keep reading every file an earlier one wrote: add optional fields, never re
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wkb_tracker.domain import model
 from wkb_tracker.domain.errors import Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import (
@@ -20,15 +21,17 @@ from wkb_tracker.domain.model import (
     RECTIFICATION_FIELDS,
     VISIT_FIELDS,
     VOID_FIELDS,
-    EventFile,
-    Rectification,
-    RectificationEvent,
     Visit,
     VoidMark,
 )
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.store.schema import Field, check_mapping, every_field, field_values, written_field
 from wkb_tracker.store.storage import Document
+
+if TYPE_CHECKING:
+    # At run time the item classes are `model.…`, looked up when an item is read: importing them
+    # here would create them in every command, `wkb visit add` too (see domain/model.py).
+    from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent
 
 
 def visit_path(visit_id: str, day: date, district_id: str) -> str:
@@ -138,7 +141,7 @@ def _event_problems(
 
 def _event(raw: dict[str, Any], **origin: Any) -> RectificationEvent:
     values: dict[str, Any] = {spec.name: raw.get(spec.name) for spec in EVENT_FIELDS}
-    return RectificationEvent(**values, **origin)
+    return model.RectificationEvent(**values, **origin)
 
 
 def rectification_from_document(doc: Document) -> tuple[Rectification | None, list[Problem]]:
@@ -159,7 +162,7 @@ def rectification_from_document(doc: Document) -> tuple[Rectification | None, li
     if problems:
         return None, problems
     return (
-        Rectification(
+        model.Rectification(
             id=raw["id"],
             problem=raw["problem"],
             district=raw["district"],
@@ -199,7 +202,7 @@ def event_file_from_document(doc: Document) -> tuple[EventFile | None, list[Prob
             n=expected,
         )
         return None, [doc.problem(message, "id")]
-    return EventFile(raw["item"], _event(raw, id=raw["id"], path=doc.rel), doc.rel), []
+    return model.EventFile(raw["item"], _event(raw, id=raw["id"], path=doc.rel), doc.rel), []
 
 
 def event_to_mapping(event: RectificationEvent) -> dict[str, Any]:

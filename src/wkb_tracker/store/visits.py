@@ -75,6 +75,8 @@ class VisitRequest:
 
 @dataclass(frozen=True)
 class NewVisit:
+    """A checked new visit and the warnings it gives (the CLI shows them after writing it)."""
+
     visit: Visit
     warnings: list[str] = field(default_factory=list)
 
