@@ -8,6 +8,7 @@ import json
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -193,9 +194,9 @@ def test_parts__those_read_when_others_are_kept_outlive_those_not_read(
     computed: list[str] = []
 
     def ask(*names: str) -> None:
-        def compute(missing: list[str]) -> tuple[dict[str, object], list[str]]:
+        def compute(missing: list[str]) -> tuple[dict[str, object], list[str], set[str]]:
             computed.extend(missing)
-            return {name: name for name in missing}, []
+            return {name: name for name in missing}, [], set()
 
         found, _warnings = answer_cache.remembered_parts(
             root, {name: f"key-{name}" for name in names}, compute
@@ -209,3 +210,29 @@ def test_parts__those_read_when_others_are_kept_outlive_those_not_read(
     computed.clear()
     ask("january")
     assert computed == []
+
+
+def test_parts__a_file_with_a_problem_keeps_only_its_own_month_from_being_kept(
+    wkb: Invoke,
+    filled: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: a part was kept only when computing met no warning at all, so while one file
+    in the year had a problem (warned about on every run), every month computed beside it — each
+    month changed since — was computed again on every run."""
+    root = filled
+    write_visit(root, make_visit(date(2026, 3, 4)), mode=["座谈"])  # warned about on every run
+    same_as_computed(wkb)
+    write_visit(root, make_visit(date(2026, 10, 9), entity="某科技公司", problems=("融资困难",)))
+    same_as_computed(wkb)
+    computed: list[date] = []
+    real = stats.month_counts
+
+    def counted(visits: Any, *args: Any) -> stats.MonthCounts:
+        computed.append(args[2])  # the first day counted
+        return real(visits, *args)
+
+    monkeypatch.setattr(stats, "month_counts", counted)
+    again = wkb(*YEAR)
+    assert "data/visits/2026/03/" in again.stderr  # still warned about
+    assert computed == [date(2026, 3, 1)]  # only March's part computed again, not October's

@@ -115,11 +115,13 @@ Name = TypeVar("Name", bound=Hashable)
 def remembered_parts(
     root: Path,
     keys: dict[Name, str | None],
-    compute: Callable[[list[Name]], tuple[dict[Name, Any], list[str]]],
+    compute: Callable[[list[Name]], tuple[dict[Name, Any], list[str], set[Name]]],
 ) -> tuple[dict[Name, Any], list[str]]:
     """(part by name, warnings) for the parts named in `keys`: those the cache holds under their
-    key, the others `compute`d (it is given their names) and kept — all of them only when
-    computing met no warning, as for whole answers. Parts must be JSON values."""
+    key, the others `compute`d (it is given their names and returns the parts, the warnings met
+    and the names of the parts a warning was about) and kept — each only when no warning was
+    about it: what a file left out (a permission, a read error) changes must be computed again
+    next time, not what the other files say. Parts must be JSON values."""
     from wkb_tracker.store.record_cache import RecordCache
 
     found: dict[Name, Any] = {}
@@ -137,14 +139,14 @@ def remembered_parts(
     if not missing:
         return found, []
     read = [key for name in found if (key := keys[name]) is not None]
-    computed, warnings = compute(missing)
+    computed, warnings, unkept = compute(missing)
     found.update(computed)
     new = {
         key: json.dumps(computed[name], ensure_ascii=False)
         for name in missing
-        if (key := keys[name]) is not None and name in computed
+        if (key := keys[name]) is not None and name in computed and name not in unkept
     }
-    if new and not warnings and settings.cache_enabled():
+    if new and settings.cache_enabled():
         cache = RecordCache(root)
         try:
             cache.keep_parts(new, KEPT_PARTS, read)

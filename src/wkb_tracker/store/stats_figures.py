@@ -202,7 +202,9 @@ def _from_parts(
             ["stats-sources", rel, question.clip(_month(rel))], [signature], code
         )
 
-    def compute(missing: list[PartName]) -> tuple[dict[PartName, Any], list[str]]:
+    def compute(
+        missing: list[PartName],
+    ) -> tuple[dict[PartName, Any], list[str], set[PartName]]:
         identities = Identities(register)
         computed: dict[PartName, Any] = {}
         visit_rels = sorted({rel for kind, rel in missing if kind != "sources"})
@@ -239,7 +241,12 @@ def _from_parts(
                 "ids": [item.id for item in month],
             }
         problems = visit_problems + item_problems
-        return computed, [str(problem) for problem in problems]
+        # A problem is a file's (or a folder's, when it cannot be read): the parts of that
+        # folder are not kept, those of the folders read beside it are.
+        met = {problem.path for problem in problems}
+        met |= {path.rpartition("/")[0] for path in met}
+        unkept = {name for name in computed if name[1] in met}
+        return computed, [str(problem) for problem in problems], unkept
 
     parts, warnings = remembered_parts(root, keys, compute)
     if not _one_home_each(parts):  # a record copied into another month: read all at once
