@@ -426,6 +426,9 @@ def in_transaction(
     return None
 
 
+ANSWER_TABLES = ("answer", "answer_part")  # computed answers, store/answer_cache.py
+
+
 class RecordCache:
     """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
 
@@ -474,14 +477,12 @@ class RecordCache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
         # Computed answers (store/answer_cache.py); added without a layout bump, so that an
         # existing cache keeps its parsed records.
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS answer(key TEXT PRIMARY KEY, value TEXT, used INT)"
-        )
-        # Parts answers are merged from (`wkb stats`' figures of one month folder), kept apart
-        # from whole answers: a year asks for ~20 of them at once.
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS answer_part(key TEXT PRIMARY KEY, value TEXT, used INT)"
-        )
+        # `answer_part`: the parts answers are merged from (`wkb stats`' figures of one month
+        # folder), kept apart from whole answers: a year asks for ~30 of them at once.
+        for table in ANSWER_TABLES:
+            self.db.execute(
+                f"CREATE TABLE IF NOT EXISTS {table}(key TEXT PRIMARY KEY, value TEXT, used INT)"
+            )
 
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""
@@ -506,34 +507,20 @@ class RecordCache:
             self._reset()
             return {}
 
-    def answer(self, key: str) -> str | None:
-        """A kept answer (store/answer_cache.py). Read only: a hit never waits for a writer."""
-        if self.db is None:
-            return None
-        try:
-            found = self.db.execute("SELECT value FROM answer WHERE key=?", (key,)).fetchone()
-        except sqlite3.OperationalError:
-            return None  # busy or locked: computed this time
-        except sqlite3.Error:
-            self._reset()
-            return None
-        return found[0] if found is not None else None
-
-    def parts(self, keys: Iterable[str]) -> dict[str, str]:
-        """The kept parts of these keys (store/answer_cache.py). Read only, like `answer`."""
+    def kept_values(self, table: str, keys: Iterable[str]) -> dict[str, str]:
+        """The kept values of these keys in an answer table (store/answer_cache.py: `answer`,
+        `answer_part`). Read only: a hit never waits for a writer."""
         if self.db is None:
             return {}
+        assert table in ANSWER_TABLES
         wanted = list(keys)
         found: dict[str, str] = {}
         try:
             for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(
-                    self.db.execute(
-                        f"SELECT key, value FROM answer_part WHERE key IN ({marks})", chunk
-                    )
-                )
+                query = f"SELECT key, value FROM {table} WHERE key IN ({marks})"
+                found.update(self.db.execute(query, chunk))
         except sqlite3.OperationalError:
             return {}  # busy or locked: computed this time
         except sqlite3.Error:
@@ -541,35 +528,25 @@ class RecordCache:
             return {}
         return found
 
-    def keep_parts(self, values: dict[str, str], kept: int, read: Iterable[str] = ()) -> None:
-        """Keep parts; only the `kept` most recently kept or `read` stay. `read`: the keys of
-        the parts this run took from the cache, marked used now while writing anyway (a hit alone
-        never writes), so that what no question reads any more goes first — not the months
-        that never change, kept long ago and read on every run."""
+    def keep_values(
+        self, table: str, values: dict[str, str], kept: int, read: Iterable[str] = ()
+    ) -> None:
+        """Keep values in an answer table; only the `kept` most recently kept or `read` stay.
+        `read`: the keys this run took from the cache, marked used now while writing anyway (a
+        hit alone never writes), so that what no question reads any more goes first — not the
+        parts of months that never change, kept long ago and read on every run."""
+        assert table in ANSWER_TABLES
 
         def write(db: sqlite3.Connection) -> None:
             now = time.time_ns()
             db.executemany(
-                "INSERT OR REPLACE INTO answer_part VALUES(?,?,?)",
+                f"INSERT OR REPLACE INTO {table} VALUES(?,?,?)",
                 [(key, value, now) for key, value in values.items()],
             )
-            db.executemany("UPDATE answer_part SET used=? WHERE key=?", [(now, key) for key in read])
+            db.executemany(f"UPDATE {table} SET used=? WHERE key=?", [(now, key) for key in read])
             db.execute(
-                "DELETE FROM answer_part WHERE key NOT IN "
-                "(SELECT key FROM answer_part ORDER BY used DESC LIMIT ?)",
-                (kept,),
-            )
-
-        self._in_transaction(write)
-
-    def keep_answer(self, key: str, value: str, kept: int) -> None:
-        """Keep an answer; only the `kept` most recently kept stay."""
-
-        def write(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns()))
-            db.execute(
-                "DELETE FROM answer WHERE key NOT IN "
-                "(SELECT key FROM answer ORDER BY used DESC LIMIT ?)",
+                f"DELETE FROM {table} WHERE key NOT IN "
+                f"(SELECT key FROM {table} ORDER BY used DESC LIMIT ?)",
                 (kept,),
             )
 
