@@ -225,6 +225,80 @@ def test_bulletin_opening__an_office_opening_from_an_earlier_wkb_keeps_working()
     assert text == "2项分工中,1项达到最低联系次数。其中1项分工在跟踪起始月(2026年11月)之前,不计入考核。"
 
 
+# The closing of every earlier wkb, said whatever the figures were.
+EARLIER_CLOSING = (
+    "请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,逾期事项限期办结,并及时在台账中如实录入。"
+    "有呼必应、无事不扰,持续优化科技领域营商环境。"
+)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "counts", "request_"),
+    [
+        (
+            ["met", "short"],
+            (2, 1, 0, 0),
+            "请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,逾期事项限期办结,"
+            "并及时在台账中如实录入。",
+        ),
+        (
+            ["short", "short"],
+            (2, 0, 1, 1),
+            "请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,并及时在台账中如实录入。",
+        ),
+        (
+            ["met", "met"],
+            (2, 2, 0, 0),
+            "请各责任领导和责任部门对照通报,逾期事项限期办结,并及时在台账中如实录入。",
+        ),
+        (
+            ["met", "pending"],
+            (1, 0, 0, 0),
+            "请各责任领导和责任部门继续按要求对口联系创新主体,及时在台账中如实录入。",
+        ),
+        (
+            ["not_tracked", "not_tracked"],
+            (0, 0, 0, 0),
+            "请各责任领导和责任部门继续按要求对口联系创新主体,及时在台账中如实录入。",
+        ),
+        (
+            [],
+            (0, 0, 0, 0),
+            "请各责任领导和责任部门继续按要求对口联系创新主体,及时在台账中如实录入。",
+        ),
+    ],
+    ids=["short+overdue", "short", "overdue", "neither", "not-tracked", "no-assignments"],
+)
+def test_bulletin_closing__asks_only_for_what_the_bulletin_found(
+    statuses: list[str], counts: tuple[int, int, int, int], request_: str
+) -> None:
+    """Review (polish 1): the closing urged 「未达标的分工区抓紧对接联系,逾期事项限期办结」 with no
+    district short and nothing overdue. Each ask now follows its finding: short (measure 14),
+    overdue (measure 15: 限期整改), both, neither."""
+    view = report(statuses, counts, tracking_start="2026-12" if "not_tracked" in statuses else None)
+
+    made = make_bulletin(view, [], default_template(), MADE)
+
+    assert made.closing == request_ + "有呼必应、无事不扰,持续优化科技领域营商环境。"
+
+
+def test_bulletin_closing__with_both_asks_reads_as_it_always_did() -> None:
+    made = make_bulletin(report(["short"], (1, 1, 0, 0)), [], default_template(), MADE)
+
+    assert made.closing == EARLIER_CLOSING
+
+
+def test_bulletin_closing__an_office_closing_from_an_earlier_wkb_is_filled_as_before() -> None:
+    """A template written by an earlier `--init-template` has the fixed closing (no
+    {closing_request}): it is said as written, whatever the figures, with no warning."""
+    template, warnings = parse_template(f'closing = "{EARLIER_CLOSING}"\n')
+
+    for statuses, counts in ((["met"], (0, 0, 0, 0)), (["short"], (1, 1, 0, 0))):
+        made = make_bulletin(report(statuses, counts), [], template, MADE)
+        assert made.closing == EARLIER_CLOSING
+    assert warnings == []
+
+
 def test_bureau_item__each_output_shows_it_as_the_readme_says(wkb: Any) -> None:
     """README「局内事项在各输出中的写法」: JSON null (no district, no leader), 局内 in the list
     table, (局内) in CSV, 局内 in the 通报's overdue line. Scripts depend on these: pinned."""

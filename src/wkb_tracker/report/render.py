@@ -378,7 +378,14 @@ def _print_grid(
     from rich import box
     from rich.table import Table
 
-    cells = [[text(cell) for cell in row] for row in raw]
+    from wkb_tracker.report.line_breaks import breaking
+
+    # A column that wraps breaks its cells where Chinese text may break (never 「(示例」 over
+    # 「):」), not wherever the column's edge falls; kept columns never wrap.
+    cells = [
+        [text(cell) if index in kept else breaking(text(cell)) for index, cell in enumerate(row)]
+        for row in raw
+    ]
     headers = [text(column) for column in columns]
     measured = _Cells(columns, raw)
     table = Table(
@@ -405,6 +412,9 @@ def _print_grid(
     out.print(table)
 
 
+_HANGING = "    "  # the lines of a piece after its first, in the narrow layout
+
+
 def _print_stacked(
     out: Console,
     headers: list[Text],
@@ -414,10 +424,15 @@ def _print_stacked(
     heading: Sequence[int],
 ) -> None:
     """The narrow layout: per row, its heading cells on one line, then its other cells as
-    `header: value` pieces, as many to a line as the width holds. A piece is never broken:
-    one wider than the console gets a line of its own, which the terminal may fold."""
+    `header: value` pieces, as many to a line as the width holds. A piece is broken only when
+    it is wider than the console: it gets lines of their own, broken where Chinese text may
+    break (`line_breaks`), the lines after its first indented under it — not wherever the
+    terminal's edge falls; a word or address wider than a line stays whole, for the terminal
+    to fold."""
     from rich.cells import cell_len
     from rich.text import Text
+
+    from wkb_tracker.report.line_breaks import offsets
 
     if title:
         out.print(text(title), style="bold", soft_wrap=True)
@@ -438,6 +453,13 @@ def _print_stacked(
             if line.plain.strip() and cell_len(line.plain) + 2 + cell_len(piece.plain) > out.width:
                 out.print(line, soft_wrap=True)
                 line = Text("  ")
+            room = out.width - len(_HANGING)
+            if cell_len(piece.plain) + 2 > out.width and room >= MIN_TEXT_WIDTH:
+                parts = piece.divide(offsets(piece.plain, room, cut=False))
+                for position, part in enumerate(parts):
+                    part.rstrip()
+                    out.print(Text("  " if position == 0 else _HANGING) + part, soft_wrap=True)
+                continue
             if line.plain.strip():
                 line.append("  ")
             line.append_text(piece)

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from wkb_tracker.report.formats.bulletin_summary import (
+    closing_request,
     contact_summary,
     none_short_key,
     rectification_summary,
@@ -54,6 +55,7 @@ PLACEHOLDERS: dict[str, str] = {
     "closed": "期内办结数(按期 + 超期)",
     "contact_summary": "联系与分工情况的一两句话,按实际情况措辞(如「14项分工均达到最低联系次数。」)",
     "rectification_summary": "整改清单情况的一句话,按实际情况措辞(如「问题整改清单中没有未结事项,期内也没有办结事项。」)",
+    "closing_request": "结尾对各责任领导和责任部门的要求,一句话,按实际情况措辞(有未达标分工区才要求抓紧对接联系,有逾期事项才要求限期办结)",
     "date": "成文日期,如 2026年11月25日",
     # in `short_item` only
     "leader": "(short_item)责任领导",
@@ -76,12 +78,12 @@ DEFAULT_TEMPLATE = '''\
 # {period_name} {year} {month} {quarter} {from} {to} {as_of} {minimum} {leaders} {districts}
 # {assignments} {contacts} {required} {met} {short} {pending} {not_tracked} {tracking_start} {open}
 # {overdue} {closed_on_time} {closed_late} {late_entries} {tracked} {closed} {date}
-# {contact_summary} {rectification_summary}; in short_item also {leader} {title} {district}
+# {contact_summary} {rectification_summary} {closing_request}; in short_item also {leader} {title} {district}
 # {month_name} {contacts} {required} {missing}; in overdue_item also {id} {problem} {district}
 # {department} {owner} {deadline} {days}.
-# {contact_summary} and {rectification_summary} are sentences worded for what there is to say
-# (nothing short, all before tracking_start, no open items …); write the plain figures instead
-# to word them yourself.
+# {contact_summary}, {rectification_summary} and {closing_request} are sentences worded for what
+# there is to say (nothing short, all before tracking_start, no open items, nothing overdue …);
+# write the plain figures instead to word them yourself.
 
 title = "关于{period_name}包区服务工作情况的通报"
 
@@ -115,8 +117,7 @@ overdue_item = "{district}:{problem}(编号{id},责任部门{department},期限{
 overdue_none = "截至{as_of},问题整改清单中没有逾期事项。"
 
 closing = """\
-请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,逾期事项限期办结,并及时在台账中如实录入。\
-有呼必应、无事不扰,持续优化科技领域营商环境。"""
+{closing_request}有呼必应、无事不扰,持续优化科技领域营商环境。"""
 
 signature = "武汉市科学技术局办公室"
 
@@ -279,6 +280,7 @@ def figures(report: Mapping[str, Any], made_on: date) -> dict[str, Any]:
     values["closed"] = values["closed_on_time"] + values["closed_late"]
     values["contact_summary"] = contact_summary(values)
     values["rectification_summary"] = rectification_summary(values)
+    values["closing_request"] = closing_request(values)
     return values
 
 

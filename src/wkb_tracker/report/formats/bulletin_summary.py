@@ -9,6 +9,10 @@ A fixed sentence with every figure in it reads oddly whenever some are zero: 「
 「问题整改清单中没有未结事项,期内也没有办结事项」. These sentences are the `{contact_summary}` and
 `{rectification_summary}` placeholders of the template's `opening`; an office that wants other
 words writes them with the plain figures (`{met}`, `{short}` …) instead.
+
+The closing asks for what the bulletin found, no more (`{closing_request}`): 「未达标的分工区抓紧
+对接联系」 only when some assignment is short, 「逾期事项限期办结」 only when some item is overdue
+(measure 15: 限期整改); with neither it asks to keep up the contacts and the ledger.
 """
 
 from __future__ import annotations
@@ -105,6 +109,24 @@ def rectification_summary(figures: Mapping[str, Any]) -> str:
     else:
         done = f"期内办结{closed}项,其中按期{on_time}项、超期{late}项"
     return f"{opened};{done}。"
+
+
+# The closing's request, its asks between these (the default wording of earlier versions when
+# both are asked for: 「请各责任领导和责任部门对照通报,未达标的分工区抓紧对接联系,逾期事项限期办结,
+# 并及时在台账中如实录入。」).
+_ASK_FROM = "请各责任领导和责任部门对照通报,"
+_ASK_SHORT = "未达标的分工区抓紧对接联系,"
+_ASK_OVERDUE = "逾期事项限期办结,"
+_ASK_LEDGER = "并及时在台账中如实录入。"
+_NOTHING_TO_ASK = "请各责任领导和责任部门继续按要求对口联系创新主体,及时在台账中如实录入。"
+
+
+def closing_request(figures: Mapping[str, Any]) -> str:
+    """The closing's request to the leaders and departments, one sentence ending in 「。」: to
+    contact the short districts (when an assignment is short, measure 14) and to close the
+    overdue items (when one is overdue, measure 15), and to record in the ledger."""
+    asks = (_ASK_SHORT if figures["short"] else "") + (_ASK_OVERDUE if figures["overdue"] else "")
+    return f"{_ASK_FROM}{asks}{_ASK_LEDGER}" if asks else _NOTHING_TO_ASK
 
 
 def none_short_key(figures: Mapping[str, Any]) -> str:
