@@ -342,3 +342,40 @@ def test_sync__someone_pushing_in_between_is_fetched_and_rebased(
     assert result.stdout == "已同步 origin/main:收到 1 条走访,来自 张三;推送 1 个本地提交\n"
     assert git(li, "rev-parse", "HEAD") == git(li, "rev-parse", "origin/main")
     assert clean(li)
+
+
+def test_sync__lists_in_messages_use_the_language_s_separator(office: tuple[Path, Path]) -> None:
+    """Polish 3: the paths of a refusal and of a conflict, and the remotes, were joined with
+    ", " in Chinese too; the rest of the Chinese output lists with 、 (English keeps ", ")."""
+    zhang, li = office
+    paths = [visit(zhang, "2026-11-03"), visit(zhang, "2026-11-04")]
+    ok(zhang, "sync")
+    ok(li, "sync")
+    for root, text in ((zhang, "张三改的"), (li, "李四改的")):
+        for path in paths:
+            file = root / path
+            file.write_text(file.read_text(encoding="utf-8") + f"# {text}\n", encoding="utf-8")
+        git(root, "commit", "-qam", f"hand edit {text}")
+    ok(zhang, "sync")
+
+    conflict = wkb(li, "sync").stderr
+    conflict_en = wkb(li, "--lang", "en", "sync").stderr
+    for name in ("a.txt", "b.txt"):
+        (li / name).write_text("a\n", encoding="utf-8")
+    git(li, "add", "a.txt", "b.txt")
+    git(li, "commit", "-qm", "notes")
+    for name in ("a.txt", "b.txt"):
+        (li / name).write_text("b\n", encoding="utf-8")
+    dirty = wkb(li, "sync").stderr
+    dirty_en = wkb(li, "--lang", "en", "sync").stderr
+    git(li, "checkout", "-q", "--", "a.txt", "b.txt")
+    git(li, "remote", "rename", "origin", "office")
+    git(li, "remote", "add", "backup", str(li))
+    git(li, "branch", "-q", "--unset-upstream")
+    remotes = wkb(li, "sync").stderr
+    remotes_en = wkb(li, "--lang", "en", "sync").stderr
+
+    assert f"本地与远程都改动了 {paths[0]}、{paths[1]};" in conflict
+    assert f"sync conflict: {paths[0]}, {paths[1]} changed" in conflict_en
+    assert "未提交改动(a.txt、b.txt)" in dirty and "changes (a.txt, b.txt)" in dirty_en
+    assert "有多个远程仓库(backup、office)" in remotes and "several remotes (backup, office)" in remotes_en

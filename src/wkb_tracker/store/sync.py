@@ -168,7 +168,7 @@ def _branch_and_remote(root: Path) -> tuple[str, str, str, bool]:
     raise _refuse(
         "有多个远程仓库({r}),不知道与哪个同步;请运行:git branch -u <远程>/{b}",
         "several remotes ({r}); choose one: git branch -u <remote>/{b}",
-        r=", ".join(remotes),
+        r=join_names(remotes),
         b=branch,
     )
 
@@ -224,7 +224,7 @@ def _commit_pending(root: Path, top: Path, prefix: str, person: str) -> int:
         raise _refuse(
             "工作区有不属于 wkb 记录的未提交改动({p}),未同步;请先提交或撤销这些改动",
             "files other than wkb records have uncommitted changes ({p}); commit or undo them first",
-            p=join_names(others, 3, more=" …", sep=", "),
+            p=join_names(others, 3, more=" …"),
         )
     if not records:
         return 0
@@ -407,7 +407,7 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
             "sync conflict: {f} changed both here and on the remote; the merge was undone, "
             "local records are as they were, nothing was pushed. Agree with whoever changed it "
             "and resolve by hand (or ask an administrator)",
-            f=join_names(files, 3, more=" …", sep=", "),
+            f=join_names(files, 3, more=" …"),
         )
     )
 
