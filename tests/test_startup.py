@@ -68,6 +68,7 @@ NOT_FOR_VISIT_ADD = (
     "rich",
     "sqlite3",
     "wkb_tracker.domain.rectification_model",
+    "wkb_tracker.domain.dataset",
     "wkb_tracker.domain.compliance",
     "wkb_tracker.store.visit_filter",
     "wkb_tracker.store.visit_changes",

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.errors import Problem, UserError
 from wkb_tracker.domain.i18n import LANGUAGES, env_language, say
+from wkb_tracker.domain.root_config import Config
 from wkb_tracker.store import plain_toml
 
 CONFIG_FILE = "wkb.toml"
