@@ -341,3 +341,54 @@ def test_cache__a_first_run_split_between_two_processes_gives_the_same_answers(
     assert edited != changed
     assert full_answers(records) == edited
     assert full_answers(records) == edited
+
+
+def test_cache__a_copy_outside_the_window_still_decides_which_copy_counts(tmp_path: Path) -> None:
+    """Regression (review of stop 22): an item closed in June kept in 2026/05, and a copy of its
+    file in 2026/10 with its opened date changed and no events. Read file by file, the copy is
+    reported and not counted; through the cache, a windowed reader (rectify list, a report) saw
+    only the October file — the May one is settled before the window — and listed it as open.
+    Copies wholly outside the window were warned about only without the cache too."""
+    from builders import make_item, write_item
+    from wkb_tracker.cli import app as wkb_app
+
+    root = tmp_path / "records"
+    assert CliRunner().invoke(wkb_app, ["init", str(root)]).exit_code == 0
+    item = make_item(date(2026, 5, 10))
+    closed = (
+        "events:\n- kind: close\n  date: 2026-06-01\n  by: 彭华魁\n"
+        "  at: 2026-06-01 10:00:00+08:00\n  resolution: 已解决\n"
+    )
+    may = root / write_item(root, item)
+    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", closed), "utf-8")
+    october = root / "data" / "rectifications" / "2026" / "10" / may.name
+    october.parent.mkdir(parents=True)
+    october.write_text(
+        may.read_text(encoding="utf-8")
+        .replace("opened: 2026-05-10", "opened: 2026-10-02")
+        .replace(closed, "events: []\n"),
+        "utf-8",
+    )
+    # wholly outside the window of an October report: a closed March item copied to April
+    march = root / write_item(root, make_item(date(2026, 3, 3)))
+    march.write_text(march.read_text(encoding="utf-8").replace("events: []\n", closed), "utf-8")
+    april = root / "data" / "rectifications" / "2026" / "04" / march.name
+    april.parent.mkdir(parents=True)
+    april.write_text(
+        march.read_text(encoding="utf-8").replace("opened: 2026-03-03", "opened: 2026-04-03"),
+        "utf-8",
+    )
+    os.environ.setdefault("WKB_TODAY", "2026-11-25")
+    for query, warned in (
+        (["rectify", "list"], True),
+        (["report", "--month", "2026-10", "--format", "json"], True),
+        # read month folder by month folder (item_batches): neither copy is seen by the other
+        (["rectify", "list", "--status", "all", "--format", "json"], False),
+    ):
+        outputs = []
+        for options in (["--no-cache"], [], []):  # read file by file, cold cache, warm cache
+            result = CliRunner().invoke(wkb_app, ["--root", str(root), *options, *query])
+            outputs.append((result.exit_code, result.stdout, result.stderr))
+        assert outputs[0] == outputs[1] == outputs[2], query
+        # both copies are warned about, the one outside the window too
+        assert (october.name in outputs[0][2] and april.name in outputs[0][2]) == warned, query

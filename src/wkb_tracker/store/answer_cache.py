@@ -65,51 +65,34 @@ def code_signature(package: Path | None = None) -> str | None:
     return digest.hexdigest() if found else None
 
 
-def answer_key(question: list[Any], inputs: list[Any], code: str | None = "") -> str | None:
-    """The key of `question` asked of `inputs` (signatures, cache keys…); None when any input
-    could not be signed. `code`: `code_signature()`, when the caller has taken it already."""
-    code = code_signature() if code == "" else code
+def answer_key(question: list[Any], inputs: list[Any], code: str | None) -> str | None:
+    """The key of `question` asked of `inputs` (signatures, cache keys…) by the code `code`
+    (`code_signature()`); None when the code or any input could not be signed."""
     if code is None or any(part is None for part in inputs):
         return None
     text = json.dumps([question, inputs, code], ensure_ascii=False, default=str)
     return blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
-def remembered(
-    root: Path, key: str | None, compute: Callable[[], tuple[Any, list[str]]]
-) -> tuple[Any, list[str]]:
-    """(answer, warnings) for `key`: from the cache when it holds them, else `compute()`d and
-    kept — only when computing met no warning: a file left out for a reason outside the key (a
-    permission, a read error) must be read again next time. Both must be JSON values."""
-    from wkb_tracker.store.record_cache import RecordCache
-
-    if key is None or not settings.cache_enabled():
-        return compute()
-    cache = RecordCache(root)
-    try:
-        found = cache.answer(key)
-    finally:
-        cache.close()
-    if found is not None:
-        try:
-            value = json.loads(found)
-            return value["answer"], list(value["warnings"])
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged row: computed again and replaced
-    answer, warnings = compute()
-    if warnings:
-        return answer, warnings
-    cache = RecordCache(root)
-    try:
-        cache.keep_answer(key, json.dumps({"answer": answer, "warnings": warnings}), KEPT)
-    finally:
-        cache.close()
-    return answer, warnings
-
-
 KEPT_PARTS = 400  # parts kept (a month folder's figures for one question: ~30 a year asked)
 
 Name = TypeVar("Name", bound=Hashable)
+_WHOLE = "answer"
+
+
+def remembered(
+    root: Path, key: str | None, compute: Callable[[], tuple[Any, list[str]]]
+) -> tuple[Any, list[str]]:
+    """(answer, warnings) for `key`: from the cache when it holds it, else `compute()`d and
+    kept — only when computing met no warning: a file left out for a reason outside the key (a
+    permission, a read error) must be read again next time. The answer must be a JSON value."""
+
+    def compute_whole(_names: list[str]) -> tuple[dict[str, Any], list[str], set[str]]:
+        answer, warnings = compute()
+        return {_WHOLE: answer}, warnings, ({_WHOLE} if warnings else set())
+
+    found, warnings = _remembered(root, "answer", KEPT, {_WHOLE: key}, compute_whole)
+    return found[_WHOLE], warnings
 
 
 def remembered_parts(
@@ -122,19 +105,33 @@ def remembered_parts(
     and the names of the parts a warning was about) and kept — each only when no warning was
     about it: what a file left out (a permission, a read error) changes must be computed again
     next time, not what the other files say. Parts must be JSON values."""
+    return _remembered(root, "answer_part", KEPT_PARTS, keys, compute)
+
+
+def _remembered(
+    root: Path,
+    table: str,
+    kept: int,
+    keys: dict[Name, str | None],
+    compute: Callable[[list[Name]], tuple[dict[Name, Any], list[str], set[Name]]],
+) -> tuple[dict[Name, Any], list[str]]:
+    """The one way answers are remembered: look up every key at once (None: never kept),
+    compute the missing ones, keep those no warning was about. A missing, damaged or busy cache
+    means computing, never an error."""
     from wkb_tracker.store.record_cache import RecordCache
 
     found: dict[Name, Any] = {}
-    if settings.cache_enabled():
+    enabled = settings.cache_enabled()
+    if enabled and any(key is not None for key in keys.values()):
         cache = RecordCache(root)
         try:
-            kept = cache.parts(key for key in keys.values() if key is not None)
+            values = cache.kept_values(table, (key for key in keys.values() if key is not None))
         finally:
             cache.close()
         for name, key in keys.items():
-            if key is not None and key in kept:
+            if key is not None and key in values:
                 with contextlib.suppress(ValueError):  # a damaged row: computed again, replaced
-                    found[name] = json.loads(kept[key])
+                    found[name] = json.loads(values[key])
     missing = [name for name in keys if name not in found]
     if not missing:
         return found, []
@@ -146,10 +143,10 @@ def remembered_parts(
         for name in missing
         if (key := keys[name]) is not None and name in computed and name not in unkept
     }
-    if new and settings.cache_enabled():
+    if new and enabled:
         cache = RecordCache(root)
         try:
-            cache.keep_parts(new, KEPT_PARTS, read)
+            cache.keep_values(table, new, kept, read)
         finally:
             cache.close()
     return found, warnings

@@ -3,9 +3,11 @@ time, each matching item kept only as its finished line of JSON (UTF-8, ~0.6 KB)
 and a view (~3 KB; 30,000 items held 280 MiB).
 
 An item lives in the folder of its opened month with its event files beside it, and a copy of an
-item is only ever found (and reported) within its own folder, so reading the folders one by one
-gives the same items and the same problems as reading them at once (only the order of the
-warnings may differ). `tests/test_cache_equivalence.py` compares the two.
+item is found (and reported) within its own folder, so reading the folders one by one gives the
+same items and the same problems as reading them at once (only the order of the warnings may
+differ) — except for a copy in another month folder whose opened date was changed to match it:
+read folder by folder, with or without the cache, both copies are listed (the table, which reads
+all folders at once, reports the later one). `tests/test_cache_equivalence.py` compares them.
 """
 
 from __future__ import annotations

@@ -340,6 +340,7 @@ def _load_kind(
     # `read_doc` and `visit_from_doc` alone, and every import counts in its time.
     from wkb_tracker.store.duplicates import one_per_id
 
+    outside: list[Any] = []  # copies of loaded items' ids the window left out (cache only)
     if checked is not None:  # validate: every file read, parses of unchanged bytes reused
         files, temps = record_files(root, directory, list(months) if months is not None else None)
         build = visit_from_doc if kind == "visits" else item_from_doc
@@ -354,7 +355,7 @@ def _load_kind(
                 if record is not None:
                     records.append(record)
     else:
-        records, problems, temps = _load_files(
+        records, problems, temps, outside = _load_files(
             root, directory, kind, read, months, window, cache, recorded_before, signed, items_only
         )
         # The record cache hands back the folders it parsed again before those it held, and a
@@ -366,7 +367,9 @@ def _load_kind(
             root, records, lambda v: visit_path(v.id, v.date, v.district_id), check_homes=False
         )
     else:  # before event files join their item: they must join the copy that counts
-        items = [record for record in records if not isinstance(record, EventFile)]
+        # Copies the window left out take part too: which copy counts, and what is warned, must
+        # not depend on the window (a file-by-file read sees every copy). They are never kept.
+        items = [record for record in records if not isinstance(record, EventFile)] + outside
         kept, copies = one_per_id(
             root, items, lambda r: rectification_path(r.id, r.opened), check_homes=True
         )
@@ -387,10 +390,11 @@ def _load_files(
     recorded_before: int | None = None,
     signed: dict[str, str] | None = None,
     items_only: bool = False,
-) -> tuple[list[Any], list[Problem], list[str]]:
-    """Records of one kind: through the cache where it can serve them, else file by file.
-    `signed`: folder signatures this command has just taken (`month_signatures`), not taken
-    again."""
+) -> tuple[list[Any], list[Problem], list[str], list[Any]]:
+    """Records of one kind: through the cache where it can serve them, else file by file; and,
+    through the cache with a window, the items outside it that share an id with another item
+    file (a copy: see `one_per_id`). `signed`: folder signatures this command has just taken
+    (`month_signatures`), not taken again."""
     month_list = list(months) if months is not None else None
     with _bulk():
         if cache and settings.cache_enabled():
@@ -409,20 +413,24 @@ def _load_files(
                         signed,
                         items_only,
                         split_from=PARALLEL_FROM,
+                        # every folder is read (not one month's): a file-by-file read would
+                        # weigh every copy of an item, whatever the window
+                        weigh_copies=month_list is None,
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
                 if done is not None:
-                    records, problems, irregular = done
+                    records, problems, irregular, outside = done
                     for rel in irregular:  # a folder holding a symlink or a subfolder
                         listed = record_files(root, rel)[0]
                         more, found, _temps = _read_files(root, listed, read, kind)
                         records += more
                         problems += found
-                    return records, problems, []
+                    loaded = {record.path for record in records}
+                    return records, problems, [], [r for r in outside if r.path not in loaded]
         files, temps = record_files(root, directory, month_list)
         records, problems, _none = _read_files(root, files, read, kind)
-        return records, problems, temps
+        return records, problems, temps, []
 
 
 PARALLEL_FROM = 4000  # files; below this a second process costs more than it saves

@@ -426,6 +426,10 @@ def in_transaction(
     return None
 
 
+_COPIES = "copied-items"  # meta key: the item rows sharing an id (RecordCache.copied_items)
+ANSWER_TABLES = ("answer", "answer_part")  # computed answers, store/answer_cache.py
+
+
 class RecordCache:
     """The sqlite file; every method degrades to "nothing cached" if the file is unusable."""
 
@@ -474,14 +478,12 @@ class RecordCache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
         # Computed answers (store/answer_cache.py); added without a layout bump, so that an
         # existing cache keeps its parsed records.
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS answer(key TEXT PRIMARY KEY, value TEXT, used INT)"
-        )
-        # Parts answers are merged from (`wkb stats`' figures of one month folder), kept apart
-        # from whole answers: a year asks for ~20 of them at once.
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS answer_part(key TEXT PRIMARY KEY, value TEXT, used INT)"
-        )
+        # `answer_part`: the parts answers are merged from (`wkb stats`' figures of one month
+        # folder), kept apart from whole answers: a year asks for ~30 of them at once.
+        for table in ANSWER_TABLES:
+            self.db.execute(
+                f"CREATE TABLE IF NOT EXISTS {table}(key TEXT PRIMARY KEY, value TEXT, used INT)"
+            )
 
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""
@@ -506,34 +508,20 @@ class RecordCache:
             self._reset()
             return {}
 
-    def answer(self, key: str) -> str | None:
-        """A kept answer (store/answer_cache.py). Read only: a hit never waits for a writer."""
-        if self.db is None:
-            return None
-        try:
-            found = self.db.execute("SELECT value FROM answer WHERE key=?", (key,)).fetchone()
-        except sqlite3.OperationalError:
-            return None  # busy or locked: computed this time
-        except sqlite3.Error:
-            self._reset()
-            return None
-        return found[0] if found is not None else None
-
-    def parts(self, keys: Iterable[str]) -> dict[str, str]:
-        """The kept parts of these keys (store/answer_cache.py). Read only, like `answer`."""
+    def kept_values(self, table: str, keys: Iterable[str]) -> dict[str, str]:
+        """The kept values of these keys in an answer table (store/answer_cache.py: `answer`,
+        `answer_part`). Read only: a hit never waits for a writer."""
         if self.db is None:
             return {}
+        assert table in ANSWER_TABLES
         wanted = list(keys)
         found: dict[str, str] = {}
         try:
             for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(
-                    self.db.execute(
-                        f"SELECT key, value FROM answer_part WHERE key IN ({marks})", chunk
-                    )
-                )
+                query = f"SELECT key, value FROM {table} WHERE key IN ({marks})"
+                found.update(self.db.execute(query, chunk))
         except sqlite3.OperationalError:
             return {}  # busy or locked: computed this time
         except sqlite3.Error:
@@ -541,35 +529,25 @@ class RecordCache:
             return {}
         return found
 
-    def keep_parts(self, values: dict[str, str], kept: int, read: Iterable[str] = ()) -> None:
-        """Keep parts; only the `kept` most recently kept or `read` stay. `read`: the keys of
-        the parts this run took from the cache, marked used now while writing anyway (a hit alone
-        never writes), so that what no question reads any more goes first — not the months
-        that never change, kept long ago and read on every run."""
+    def keep_values(
+        self, table: str, values: dict[str, str], kept: int, read: Iterable[str] = ()
+    ) -> None:
+        """Keep values in an answer table; only the `kept` most recently kept or `read` stay.
+        `read`: the keys this run took from the cache, marked used now while writing anyway (a
+        hit alone never writes), so that what no question reads any more goes first — not the
+        parts of months that never change, kept long ago and read on every run."""
+        assert table in ANSWER_TABLES
 
         def write(db: sqlite3.Connection) -> None:
             now = time.time_ns()
             db.executemany(
-                "INSERT OR REPLACE INTO answer_part VALUES(?,?,?)",
+                f"INSERT OR REPLACE INTO {table} VALUES(?,?,?)",
                 [(key, value, now) for key, value in values.items()],
             )
-            db.executemany("UPDATE answer_part SET used=? WHERE key=?", [(now, key) for key in read])
+            db.executemany(f"UPDATE {table} SET used=? WHERE key=?", [(now, key) for key in read])
             db.execute(
-                "DELETE FROM answer_part WHERE key NOT IN "
-                "(SELECT key FROM answer_part ORDER BY used DESC LIMIT ?)",
-                (kept,),
-            )
-
-        self._in_transaction(write)
-
-    def keep_answer(self, key: str, value: str, kept: int) -> None:
-        """Keep an answer; only the `kept` most recently kept stay."""
-
-        def write(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR REPLACE INTO answer VALUES(?,?,?)", (key, value, time.time_ns()))
-            db.execute(
-                "DELETE FROM answer WHERE key NOT IN "
-                "(SELECT key FROM answer ORDER BY used DESC LIMIT ?)",
+                f"DELETE FROM {table} WHERE key NOT IN "
+                f"(SELECT key FROM {table} ORDER BY used DESC LIMIT ?)",
                 (kept,),
             )
 
@@ -643,11 +621,49 @@ class RecordCache:
             return None
         return records
 
+    def copied_items(self) -> list[tuple[str, str]] | None:
+        """(folder, name) of every cached item row whose id another item row shares — a copied
+        file, which a windowed read must still weigh (loader `_load_kind`). Found by one pass
+        over the items' rows the first time it is asked after they changed (~0.1 s at 30,000
+        items), then remembered until a folder of items is stored again. None: unreadable."""
+        if self.db is None:
+            return None
+        try:
+            found = self.db.execute("SELECT value FROM meta WHERE key=?", (_COPIES,)).fetchone()
+            if found is not None:
+                return [(folder, name) for folder, name in json.loads(found[0])]
+            item_rows = "kind='rectifications' AND name NOT GLOB '*.*.*'"  # not event files
+            copies = self.db.execute(
+                f"SELECT folder, name FROM record WHERE {item_rows} AND json_extract(row, '$[0]')"
+                f" IN (SELECT json_extract(row, '$[0]') AS id FROM record WHERE {item_rows}"
+                " GROUP BY id HAVING count(*) > 1) ORDER BY folder, name"
+            ).fetchall()
+        except (sqlite3.Error, ValueError):
+            self._reset()
+            return None
+        pairs = [(folder, name) for folder, name in copies]
+
+        def remember(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (_COPIES, json.dumps(pairs)))
+
+        self._in_transaction(remember)
+        return pairs
+
+    def rows_at(self, kind: str, pairs: list[tuple[str, str]]) -> list[str]:
+        """The cached rows of these (folder, name) files."""
+        if self.db is None or not pairs:
+            return []
+        query = "SELECT row FROM record WHERE kind=? AND folder=? AND name=?"
+        found = [self.db.execute(query, (kind, folder, name)).fetchone() for folder, name in pairs]
+        return [row[0] for row in found if row is not None]
+
     def store(self, kind: str, folders: list[tuple[FolderScan, list[Row]]]) -> None:
         """Replace these folders' cached rows: (name, row, opened, settled, recorded) for every
         good file; in one transaction (one commit, not one per folder)."""
 
         def write(db: sqlite3.Connection) -> None:
+            if kind == "rectifications":  # the copies among items are found again when asked
+                db.execute("DELETE FROM meta WHERE key=?", (_COPIES,))
             for scan, rows in folders:
                 db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, scan.rel))
                 db.executemany(
@@ -688,15 +704,17 @@ def cached_load(
     signed: dict[str, str] | None = None,
     items_only: bool = False,
     split_from: int | None = None,
-) -> tuple[list[Any], list[Any], list[str]] | None:
+    weigh_copies: bool = False,
+) -> tuple[list[Any], list[Any], list[str], list[Any]] | None:
     """Load the records of these month folders through the cache (`signed`: their signatures,
     when this command has just taken them).
 
     `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
     in order. With `split_from`, a batch of at least that many changed files in two or more
     folders is split by folder between two processes (parallel.py). Returns (records, problems,
-    folders the cache could not handle), or None when the cache cannot be used at all (the caller
-    then reads everything itself).
+    folders the cache could not handle, and — with a window and `weigh_copies` — the items
+    outside the window that share an id with another item file), or None when the cache cannot
+    be used at all (the caller then reads everything itself).
     """
     _encode, decode = row_codec(kind)
     cache = RecordCache(root)
@@ -779,7 +797,15 @@ def cached_load(
         if fresh_records is None:
             return None
         records += fresh_records
-        return records, problems, irregular
+        outside: list[Any] = []
+        if weigh_copies and window is not None and kind == "rectifications":
+            copies = cache.copied_items()
+            if copies is None:
+                return None
+            loaded = {record.path for record in records}
+            missing = [pair for pair in copies if f"{pair[0]}/{pair[1]}" not in loaded]
+            outside = [decode(row) for row in cache.rows_at(kind, missing)]
+        return records, problems, irregular, outside
     finally:
         cache.close()
         forget_shared_values()

@@ -79,7 +79,7 @@ def stats_figures(
         if visit_folders is None or item_folders is None or register_key is None or code is None:
             return _from_records(root, question, visit_months, item_months, signed)
         return _from_parts(
-            root, question, visit_folders, item_folders, register_key, code, visit_months
+            root, question, visit_folders, item_folders, register_key, code, visit_months, signed
         )
 
     return remembered(root, whole, compute)
@@ -116,6 +116,7 @@ class _Question:
         register: Register | None,
     ) -> dict[str, Any]:
         from wkb_tracker.domain.identity import Identities
+
         figures = counting.combine(
             counts,
             raised,
@@ -175,6 +176,7 @@ def _from_parts(
     register_key: str,
     code: str,
     visit_months: list[Month],
+    signed: dict[str, str],
 ) -> tuple[dict[str, Any], list[str]]:
     """The figures merged from each month folder's parts, those not kept computed from the
     folder's records (and kept, when nothing was wrong)."""
@@ -183,8 +185,7 @@ def _from_parts(
     from wkb_tracker.store.entity_store import load_register
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
-    signed = {**visit_folders, **item_folders}
-    item_months = sorted(_month(rel) for rel in item_folders)
+    item_months = sorted(_month(rel) for rel in item_folders)  # those that exist
     register, broken = load_register(root)
     if broken:  # a register entry left out: its reason may lie outside any key
         return _from_records(root, question, visit_months, item_months, signed)
