@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import examples
-from wkb_tracker.domain import dates, model, rectification_model
+from wkb_tracker.domain import dates, deferred_model, model
 from wkb_tracker.store import storage
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ NOT_FOR_VISIT_ADD = (
     "yaml",
     "rich",
     "sqlite3",
-    "wkb_tracker.domain.rectification_model",
+    "wkb_tracker.domain.deferred_model",
     "wkb_tracker.domain.dataset",
     "wkb_tracker.domain.compliance",
     "wkb_tracker.store.visit_filter",
@@ -121,11 +121,11 @@ def _item() -> model.Rectification:
     )  # fmt: skip
 
 
-def test_item_classes__the_model_gives_the_same_classes_with_the_same_behaviour() -> None:
+def test_deferred_classes__the_model_gives_the_same_classes_with_the_same_behaviour() -> None:
     """Moved out of model.py, not rebuilt: one class under both names, frozen, with slots, the
     fields in the order the record format writes them, equal and hashed by value."""
-    for name in ("EventFile", "Rectification", "RectificationEvent"):
-        assert getattr(model, name) is getattr(rectification_model, name)
+    for name in ("EventFile", "Rectification", "RectificationEvent", "VoidMark"):
+        assert getattr(model, name) is getattr(deferred_model, name)
         params = getattr(model, name).__dataclass_params__
         assert params.frozen and params.eq and "__slots__" in vars(getattr(model, name))
     with pytest.raises(AttributeError):

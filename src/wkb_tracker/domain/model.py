@@ -100,15 +100,6 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
-class VoidMark:
-    """Why, by whom and when a visit was voided (`wkb visit void`): it stays on file, uncounted."""
-
-    reason: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Visit:
     """A contact with an innovation entity: the proof behind measure 14."""
 
@@ -173,26 +164,28 @@ VISIT_FIELDS = (
 VOID_FIELDS = (Field("reason", "str"), Field("by", "text"), Field("at", "datetime"))
 
 
-# A rectification item, its events and an event read from its own file are created on first use
-# (domain/rectification_model.py): `wkb visit add` reads no item, and each frozen dataclass costs
-# start-up time to create. `from wkb_tracker.domain.model import Rectification` works as ever.
-_ITEM_CLASSES = ("EventFile", "Rectification", "RectificationEvent")
+# A visit's void mark, a rectification item, its events and an event read from its own file are
+# created on first use (domain/deferred_model.py): `wkb visit add` builds none of them, and each
+# frozen dataclass costs start-up time to create. `from wkb_tracker.domain.model import
+# Rectification` works as ever.
+_DEFERRED = ("EventFile", "Rectification", "RectificationEvent", "VoidMark")
 if TYPE_CHECKING:
-    from wkb_tracker.domain.rectification_model import EventFile as EventFile
-    from wkb_tracker.domain.rectification_model import Rectification as Rectification
-    from wkb_tracker.domain.rectification_model import RectificationEvent as RectificationEvent
+    from wkb_tracker.domain.deferred_model import EventFile as EventFile
+    from wkb_tracker.domain.deferred_model import Rectification as Rectification
+    from wkb_tracker.domain.deferred_model import RectificationEvent as RectificationEvent
+    from wkb_tracker.domain.deferred_model import VoidMark as VoidMark
 else:
 
     def __getattr__(name: str) -> Any:
-        """The item classes, imported the first time one is asked for (PEP 562), then kept as
-        attributes of this module like any other. Defined for the interpreter only: mypy reads
-        the imports above, so a misspelt name is still an error."""
-        if name not in _ITEM_CLASSES:
+        """The deferred classes, imported the first time one is asked for (PEP 562), then kept
+        as attributes of this module like any other. Defined for the interpreter only: mypy
+        reads the imports above, so a misspelt name is still an error."""
+        if name not in _DEFERRED:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from wkb_tracker.domain import rectification_model
+        from wkb_tracker.domain import deferred_model
 
-        for each in _ITEM_CLASSES:
-            globals()[each] = getattr(rectification_model, each)
+        for each in _DEFERRED:
+            globals()[each] = getattr(deferred_model, each)
         return globals()[name]
 
 

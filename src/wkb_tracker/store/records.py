@@ -22,15 +22,15 @@ from wkb_tracker.domain.model import (
     VISIT_FIELDS,
     VOID_FIELDS,
     Visit,
-    VoidMark,
 )
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR
 from wkb_tracker.store.schema import Field, check_mapping, every_field, field_values, written_field
 from wkb_tracker.store.storage import Document
 
 if TYPE_CHECKING:
-    # At run time the item classes are `model.…`, looked up when an item is read: importing them
-    # here would create them in every command, `wkb visit add` too (see domain/model.py).
+    # At run time these classes are `model.…`, looked up when a void mark or an item is read:
+    # importing them here would create them in every command, `wkb visit add` too (see
+    # domain/model.py).
     from wkb_tracker.domain.model import EventFile, Rectification, RectificationEvent
 
 
@@ -91,7 +91,7 @@ def visit_from_document(doc: Document) -> tuple[Visit | None, list[Problem]]:
             recorded_at=raw["recorded_at"],
             late_reason=raw.get("late_reason"),
             late_approved_by=raw.get("late_approved_by"),
-            void=VoidMark(void["reason"], void["by"], void["at"])
+            void=model.VoidMark(void["reason"], void["by"], void["at"])
             if isinstance(void, dict)
             else None,
             path=doc.rel,

@@ -1,9 +1,10 @@
-"""A rectification item (问题整改清单, measure 15) and its events, as plain data.
+"""Model classes most commands never build: a visit's void mark, a rectification item (问题整改清单,
+measure 15) and its events, as plain data.
 
 Part of the model (domain/model.py gives these classes under their usual names, and their
-fields' declarations are there); kept apart so that a command that reads no item — `wkb visit
-add`, typed many times a day — does not create them: each frozen dataclass takes ~0.5 ms to
-create at start-up. No imports from the package, no I/O.
+fields' declarations are there); kept apart so that a command that builds none of them — `wkb
+visit add`, typed many times a day — does not create them: each frozen dataclass takes ~0.5 ms
+to create at start-up. No imports from the package, no I/O.
 """
 
 from __future__ import annotations
@@ -12,6 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 Day = date  # for annotations inside classes that have a field named `date`
+
+
+@dataclass(frozen=True, slots=True)
+class VoidMark:
+    """Why, by whom and when a visit was voided (`wkb visit void`): it stays on file, uncounted."""
+
+    reason: str
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
