@@ -507,3 +507,20 @@ def test_import__a_formula_saved_without_its_result_is_named_not_silently_empty(
         english.stderr
     )
     assert record_files(root) == []
+
+
+def test_import_problems__each_line_of_a_refusal_is_a_problem_with_its_code() -> None:
+    """A refused row is reported with the `Problem` every other data problem uses (`path:line:
+    message`; path the file, line the row); a message of several lines gives one problem per
+    line, each keeping the message's language-free code for the JSON."""
+    from wkb_tracker.domain.errors import Problem, UserError
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.store.ledger_import import _row_problems
+
+    error = UserError(say("{f} 不能为空\n第二行", "{f} must not be empty.\nsecond line", f="「走访对象」"))
+
+    problems = _row_problems("台账.xlsx", 8, error)
+
+    assert [type(p) for p in problems] == [Problem, Problem]
+    assert [str(p) for p in problems] == ["台账.xlsx:8: 「走访对象」 不能为空", "台账.xlsx:8: 第二行"]
+    assert [p.code for p in problems] == ["must-not-be-empty"] * 2

@@ -208,7 +208,7 @@ def _print(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> 
         echo(say("未使用的列:{c}", "columns not used: {c}", c=join_names(planned.columns.ignored)))
     new = [row for row in planned.rows if row.new_files]
     known = len(planned.rows) - len(new)
-    bad_rows = len({problem.row for problem in planned.problems})
+    bad_rows = len({problem.line for problem in planned.problems})
     if dry_run:
         for row in new:
             echo(f"{planned.file}:{row.row}: {_status(row)} {_row_text(row)}")
@@ -289,7 +289,7 @@ def _view(planned: Plan, written: Written, *, dry_run: bool, blocked: bool) -> d
         "rows": rows,
         "problems": [
             {
-                "row": problem.row,
+                "row": problem.line,
                 "code": problem.code,
                 "message": problem.message,
                 "text": str(problem),

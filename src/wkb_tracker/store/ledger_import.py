@@ -35,7 +35,7 @@ from typing import Any
 from wkb_tracker.domain import dates
 from wkb_tracker.domain.dataset import Config
 from wkb_tracker.domain.entities import Entity, Register
-from wkb_tracker.domain.errors import UserError, WkbError
+from wkb_tracker.domain.errors import Problem, UserError, WkbError
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.identity import Identities
 from wkb_tracker.domain.ledger_columns import (
@@ -58,15 +58,22 @@ from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.ledger_files import Table
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    file: str
-    row: int
-    message: str
-    code: str = "problem"  # language-free, as `Problem.code` (`wkb import --format json`)
+class _Line(str):
+    """One line of a refused row's message, keeping the message's language-free code: a
+    `Problem` reads it (`wkb import --format json`), as it reads a `Phrase`'s."""
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}: {self.message}"
+    code: str
+
+
+def _row_problems(file: str, row: int, error: WkbError) -> list[Problem]:
+    """A refused row as `file:row: message` problems, one per line of its message."""
+    code = getattr(error.message, "code", "problem")
+    problems = []
+    for text in error.message.splitlines() or [""]:
+        line = _Line(text)
+        line.code = code
+        problems.append(Problem(file, row, line))
+    return problems
 
 
 @dataclass
@@ -105,7 +112,7 @@ class Plan:
     kind: str
     columns: Columns
     rows: list[PlannedRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # path: the file, line: the row
     warnings: list[str] = field(default_factory=list)
     sheet: str | None = None
 
@@ -380,7 +387,7 @@ def plan(
 
     `visits` and `items` are the records on disk (void visits included); a row whose key
     matches one of them is "already imported". Refuses (UserError) a sheet without a header or
-    without a required column; every refused row is a `RowProblem`.
+    without a required column; every refused row is a `Problem` (path: the file, line: the row).
     """
     columns = find_columns(kind, table.rows, mapping)
     result = Plan(table.name, kind, columns, warnings=list(table.warnings), sheet=table.sheet)
@@ -410,9 +417,7 @@ def plan(
                     register, identity,
                 )
         except WkbError as error:
-            code = getattr(error.message, "code", "problem")
-            for line in error.message.splitlines() or [""]:
-                result.problems.append(RowProblem(table.name, number, line, code))
+            result.problems += _row_problems(table.name, number, error)
             continue
         planned.row = number
         result.rows.append(planned)
