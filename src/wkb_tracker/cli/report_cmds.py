@@ -22,12 +22,10 @@ from wkb_tracker.cli.exporting import chosen_format, deliver, format_option, out
 from wkb_tracker.report.formats import EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from datetime import date
     from pathlib import Path
 
     from wkb_tracker.domain.compliance import DueReport, Period, Report
-    from wkb_tracker.domain.counting_rule import CountingRule
     from wkb_tracker.domain.dataset import Dataset
     from wkb_tracker.domain.errors import Problem
 
@@ -156,6 +154,7 @@ def compute_report(
     """The report of `period` as of `day`, as known on `known` (sealed months' official figures
     applied, unapproved entries merged into a sealed month set aside), and the data behind it."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.counting_register import with_counting_register
 
     root = session(ctx).root()
     dataset = _load(root, period.months(), period.records_window(day), known)
@@ -173,7 +172,7 @@ def compute_report(
             override=dataset.config.monthly_minimum,
         )
     counted_under = [*dataset.rule_book.rules, *(rules or {}).values()]
-    dataset = _with_register(root, dataset, counted_under)
+    dataset = with_counting_register(root, dataset, counted_under)
     result = compliance.compute(dataset, period, day, leader=name, sealed_rules=rules)
     result = _official(root, result, known, seals)
     if set_aside:
@@ -184,23 +183,14 @@ def compute_report(
 def due_report(root: Path, day: date, known: date, leader: str | None) -> DueReport:
     """`wkb due`'s answer for `day` (also what `wkb remind` cuts into digests)."""
     from wkb_tracker.domain import compliance
+    from wkb_tracker.store.counting_register import with_counting_register
 
     month = compliance.month_of(day)
     dataset = _load(root, month.months(), month.records_window(day), known)
     dataset, _set_aside = _set_aside_after_seal(root, dataset)
-    dataset = _with_register(root, dataset, dataset.rule_book.rules)
+    dataset = with_counting_register(root, dataset, dataset.rule_book.rules)
     name = dataset.policy.resolve_leader(leader) if leader is not None else None
     return compliance.due(dataset, day, leader=name)
-
-
-def _with_register(root: Path, dataset: Dataset, rules: Sequence[CountingRule]) -> Dataset:
-    """`entity_store.with_counting_register`, imported only when a rule counts per entity: the
-    register module and what it imports are ~5 ms of a report's start-up (17.5)."""
-    if not any(rule.one_per_entity_per_day for rule in rules):
-        return dataset
-    from wkb_tracker.store.entity_store import with_counting_register
-
-    return with_counting_register(root, dataset, rules)
 
 
 def _period(

@@ -289,9 +289,10 @@ def print_table(
     drop: Sequence[int] = (),
     empty: str | None = None,
     out: Console | None = None,
-) -> None:
+) -> bool:
     """A table of plain cells (strings, numbers, dates, None, or (words, style) pairs), none of
-    them read as markup.
+    them read as markup. True when it was printed as blocks (see below), which end without the
+    blank line a drawn table ends in.
 
     Columns in `keep` (and any column of numbers, dates or short names) are never wrapped or
     cut. When the console is too narrow to give them their full width and every other column
@@ -308,7 +309,7 @@ def print_table(
         if title:
             out.print(text(title), style="bold", soft_wrap=True)
         out.print(text(empty or say("没有记录。", "Nothing to list.")), soft_wrap=True)
-        return
+        return False
     cells = _Cells(columns, raw)
     kept = cells.kept(keep)
     shown = list(range(len(columns)))
@@ -319,7 +320,7 @@ def print_table(
     if not cells.fits(out.width, shown, kept, False):
         texts = [[text(cell) for cell in row] for row in raw]
         _print_stacked(out, [text(column) for column in columns], texts, title, caption, heading)
-        return
+        return True
     how = {shown.index(i): way for i, way in (justify or {}).items() if i in shown}
     if all(len(row) == len(columns) for row in raw):
         from rich import box
@@ -337,7 +338,7 @@ def print_table(
             caption=plain(caption) if caption is not None else None,
             ends=ends,
         ):
-            return
+            return False
     _print_grid(
         out,
         [columns[i] for i in shown],
@@ -350,6 +351,7 @@ def print_table(
         simple=simple,
         fold=not cells.fits(out.width, shown, kept, True),
     )
+    return False
 
 
 def _pick(rows: list[list[Any]], shown: list[int]) -> list[list[Any]]:

@@ -248,11 +248,9 @@ def _section(
     """One table of `wkb stats` and the lines under it, ending in exactly one blank line, so the
     next heading never runs into it: a table drawn as a table ends in its (blank) bottom edge,
     one printed as blocks (too narrow for its columns) does not."""
-    from wkb_tracker.report.render import fits, print_table, text
+    from wkb_tracker.report.render import print_table, text
 
-    print_table(header, rows, title=title, simple=True, out=out)
-    stacked = not fits(out, header, rows, ())  # print_table's own test for the block layout
-    if stacked:
+    if print_table(header, rows, title=title, simple=True, out=out):  # printed as blocks
         out.print()
     for note in notes:
         out.print(text(note))

@@ -27,9 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain import dates, ids
-from wkb_tracker.domain.counting_rule import CountingRule
 from wkb_tracker.domain.credit_code import code_problem, normalise_code, parse_code
-from wkb_tracker.domain.dataset import Dataset
 from wkb_tracker.domain.entities import ENTITY_FIELDS, PREFIX, Entity, Register, listed
 from wkb_tracker.domain.entity_names import name_key
 from wkb_tracker.domain.errors import DataError, Problem, UserError
@@ -179,17 +177,6 @@ def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Pro
     if not problems:
         entity_cache.write(root, wanted, found)
     return Register(found), problems
-
-
-def with_counting_register(root: Path, dataset: Dataset, rules: Iterable[CountingRule]) -> Dataset:
-    """`dataset` with the entity register attached when one of `rules` counts one contact per
-    entity and day (the only counting that asks which visits are to one entity: domain/identity);
-    `dataset` itself otherwise, with nothing read. The register's broken files are left out here
-    and reported by `wkb validate`."""
-    if not any(rule.one_per_entity_per_day for rule in rules):
-        return dataset
-    register, _problems = load_register(root)
-    return replace(dataset, register=register)
 
 
 def _line(root: Path, rel: str, *keys: str | int) -> int:

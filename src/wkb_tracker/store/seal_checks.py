@@ -216,7 +216,7 @@ def _add_left_out_files(data: Dataset, files_of: dict[str, set[str]]) -> None:
 def _check_seal(
     data: Dataset, seal: Seal, files_of: dict[str, set[str]], month_visits: list[Visit]
 ) -> Iterator[Problem]:
-    from wkb_tracker.store.entity_store import with_counting_register
+    from wkb_tracker.store.counting_register import with_counting_register
     from wkb_tracker.store.sealing import figure_changes, figures_of
 
     sealed_ids = set()

@@ -198,7 +198,7 @@ def read_seals(root: Path) -> tuple[list[Seal], list[Problem]]:
 def month_figures(root: Path, first: date) -> dict[str, Any]:
     """The month's report figures at sealing time: per leader and district, contacts, required
     and status (measure 14), so a later report can be compared with what was sealed."""
-    from wkb_tracker.store.entity_store import with_counting_register
+    from wkb_tracker.store.counting_register import with_counting_register
     from wkb_tracker.store.loader import load
 
     dataset = load(root, months=[(first.year, first.month)])
