@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len as _cells
 from rich.text import Text
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ _NOTE = re.compile(r"[((【〔《][^\s(())【】〔〕《》]{1,4}[))】〕》]"
 # A run of Latin letters, digits and signs (a word, a number, a date), kept whole.
 _LATIN = re.compile(r"[!-~]+")
 _SPACE = re.compile(r"\s+")
+_PIECE = re.compile(f"{_NOTE.pattern}|{_LATIN.pattern}|.", re.DOTALL)
 
 
 @dataclass
@@ -41,26 +43,16 @@ class _Unit:
     cells: int
 
 
-def _cells(text: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(text)
 
 
 def _units(text: str, start: int, end: int) -> list[_Unit]:
     """The pieces of `text[start:end]` (no spaces in it) that a line may break between: a Latin
     run, a short bracketed note, one character; an opening bracket joined to what follows it,
     closing punctuation to what precedes it."""
-    pieces: list[tuple[int, int]] = []
-    position = start
-    while position < end:
-        match = _NOTE.match(text, position, end) or _LATIN.match(text, position, end)
-        stop = match.end() if match else position + 1
-        pieces.append((position, stop))
-        position = stop
     merged: list[list[int]] = []
     glue = False  # the previous piece was an opening bracket
-    for first, stop in pieces:
+    for match in _PIECE.finditer(text, start, end):
+        first, stop = match.span()
         if merged and (glue or text[first] in CLOSING):
             merged[-1][1] = stop
         else:
@@ -147,7 +139,9 @@ class BreakingText(Text):
 
         plain = Text.wrap  # each piece fits its line: Rich's own wrap leaves it whole
         whole = no_wrap if no_wrap is not None else self.no_wrap
-        if whole or overflow == "ignore" or width < 1 or "\t" in self.plain:
+        text = self.plain
+        fits = "\n" not in text and (len(text) * 2 <= width or _cells(text) <= width)
+        if fits or whole or overflow == "ignore" or width < 1 or "\t" in text:
             return plain(
                 self, console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap
             )
