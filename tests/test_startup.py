@@ -67,7 +67,7 @@ NOT_FOR_VISIT_ADD = (
     "yaml",
     "rich",
     "sqlite3",
-    "wkb_tracker.domain.deferred_model",
+    "wkb_tracker.domain.deferred_model",  # the void mark, item and rule-problem classes
     "wkb_tracker.domain.dataset",
     "wkb_tracker.domain.compliance",
     "wkb_tracker.store.visit_filter",

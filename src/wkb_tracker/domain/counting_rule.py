@@ -31,10 +31,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import CONTACT_MODES
+
+if TYPE_CHECKING:
+    from wkb_tracker.domain.deferred_model import RuleProblem
 
 PER_DISTRICT = "leader_district_month"
 PER_LEADER = "leader_month"
@@ -64,12 +67,13 @@ CHANGE_KEYS = ("from", *RULE_KEYS)
 Keys = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleProblem:
-    """Something wrong in the rule mapping: where (keys under `rule`) and what."""
+def rule_problem(keys: Keys, message: str) -> RuleProblem:
+    """Something wrong in the rule mapping. Its class (domain/deferred_model.py) is created only
+    when a rule has a problem: a clean policy read from its cache, as in every `wkb visit add`,
+    has none."""
+    from wkb_tracker.domain.deferred_model import RuleProblem
 
-    keys: Keys
-    message: str
+    return RuleProblem(keys, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +184,12 @@ def parse_rule(
     A stored rule (seal manifest, cache) is read with the same function, so what is accepted in
     measures.yaml is what is accepted everywhere."""
     if not isinstance(raw, dict):
-        return None, [RuleProblem(prefix, say("应为映射(键: 值)", "expected a mapping"))]
+        return None, [rule_problem(prefix, say("应为映射(键: 值)", "expected a mapping"))]
     problems: list[RuleProblem] = []
     for key in raw:
         if key not in known:
             problems.append(
-                RuleProblem(
+                rule_problem(
                     (*prefix, str(key)),
                     say(
                         "未知的规则字段 {k};可用字段:{v}",
@@ -198,7 +202,7 @@ def parse_rule(
     values: dict[str, Any] = {}
 
     def bad(key: str, zh: str, en: str, **params: Any) -> None:
-        problems.append(RuleProblem((*prefix, key), say(zh, en, **params)))
+        problems.append(rule_problem((*prefix, key), say(zh, en, **params)))
 
     if "minimum" in raw and "minimum_per_month" in raw:
         bad(
@@ -282,7 +286,7 @@ def parse_rule_book(raw: Any) -> tuple[RuleBook, list[RuleProblem]]:
         return RuleBook(tuple(rules)), problems
     if not isinstance(changes, list):
         problems.append(
-            RuleProblem(("changes",), say("changes 应为列表", "changes must be a list"))
+            rule_problem(("changes",), say("changes 应为列表", "changes must be a list"))
         )
         return RuleBook(tuple(rules)), problems
     last_from: date | None = None  # of the entry before, even a broken one: order is checked
@@ -292,7 +296,7 @@ def parse_rule_book(raw: Any) -> tuple[RuleBook, list[RuleProblem]]:
         rule, found = parse_rule(entry, rules[-1], CHANGE_KEYS, *where)
         if not isinstance(start, date) or start.day != 1:
             found.append(
-                RuleProblem(
+                rule_problem(
                     (*where, "from"),
                     say(
                         "from 须为某月 1 日(如 2027-01-01):按自然月计数,一个月只用一个口径",
@@ -303,7 +307,7 @@ def parse_rule_book(raw: Any) -> tuple[RuleBook, list[RuleProblem]]:
             )
         elif last_from is not None and start <= last_from:
             found.append(
-                RuleProblem(
+                rule_problem(
                     (*where, "from"),
                     say(
                         "from {d} 须晚于上一条的 {p}(按日期先后排列)",

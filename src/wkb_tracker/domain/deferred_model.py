@@ -1,5 +1,5 @@
 """Model classes most commands never build: a visit's void mark, a rectification item (问题整改清单,
-measure 15) and its events, as plain data.
+measure 15) and its events, a problem in measure 14's rule mapping, as plain data.
 
 Part of the model (domain/model.py gives these classes under their usual names, and their
 fields' declarations are there); kept apart so that a command that builds none of them — `wkb
@@ -83,3 +83,12 @@ class EventFile:
     item: str
     event: RectificationEvent
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """Something wrong in measure 14's rule mapping: where (keys under `rule`) and what
+    (domain/counting_rule.py makes them)."""
+
+    keys: tuple[str | int, ...]
+    message: str

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-from wkb_tracker.domain.counting_rule import RuleBook, RuleProblem, parse_rule_book
+from wkb_tracker.domain.counting_rule import RuleBook, parse_rule_book, rule_problem
 from wkb_tracker.domain.errors import DataError, Problem
 from wkb_tracker.domain.i18n import say
 from wkb_tracker.domain.model import Assignment, Measure, Section
@@ -109,7 +109,7 @@ def _load_measures(
             if "minimum_per_month" not in rule and "minimum" not in rule:
                 rule_problems.insert(
                     0,
-                    RuleProblem(
+                    rule_problem(
                         ("minimum_per_month",),
                         say(
                             "minimum_per_month 须为正整数",
