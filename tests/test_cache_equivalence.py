@@ -392,3 +392,90 @@ def test_cache__a_copy_outside_the_window_still_decides_which_copy_counts(tmp_pa
         assert outputs[0] == outputs[1] == outputs[2], query
         # both copies are warned about, the one outside the window too
         assert (october.name in outputs[0][2] and april.name in outputs[0][2]) == warned, query
+
+
+CLOSED_IN_JUNE = (
+    "events:\n- kind: close\n  date: 2026-06-01\n  by: 彭华魁\n"
+    "  at: 2026-06-01 10:00:00+08:00\n  resolution: 已解决\n"
+)
+
+
+def _three_reads(root: Path, *query: str) -> list[tuple[int, str, str]]:
+    """(exit code, stdout, stderr) read file by file, then through a cold and a warm cache."""
+    outputs = []
+    for options in (["--no-cache"], [], []):
+        result = CliRunner().invoke(app, ["--root", str(root), *options, *query])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
+    return outputs
+
+
+def test_cache__a_removed_month_folder_holds_no_copy_that_hides_an_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): an open item in 2026/10 and a closed copy of its file in
+    2026/04 (opened date changed). Once the April folder was removed, its rows stayed in the
+    cache's table and the warm cache still weighed them as a copy outside the window: the April
+    ghost counted and the overdue October item vanished from `rectify list` and the reports."""
+    from builders import make_item, write_item
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    october = root / write_item(root, make_item(date(2026, 10, 10)))
+    april = root / "data" / "rectifications" / "2026" / "04" / october.name
+    april.parent.mkdir(parents=True)
+    april.write_text(
+        october.read_text(encoding="utf-8")
+        .replace("opened: 2026-10-10", "opened: 2026-04-02")
+        .replace("events: []\n", CLOSED_IN_JUNE),
+        "utf-8",
+    )
+    query = ("rectify", "list", "--format", "json")
+    before = _three_reads(root, *query)
+    assert before[0] == before[1] == before[2]
+    assert json.loads(before[0][1]) == []  # the April copy counts (first by path), closed
+    shutil.rmtree(april.parent)
+    after = _three_reads(root, *query)
+    assert after[0] == after[1] == after[2]
+    assert [item["id"] for item in json.loads(after[0][1])] == [october.stem]
+    assert after[0][2] == ""
+
+
+def test_cache__a_copy_made_while_the_cache_is_busy_is_still_weighed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): with the cache busy (another wkb writing) or read-only,
+    the rows of a changed folder are not stored, and the copies were looked for among the old
+    rows: a copy of a closed May item added in 2026/10 was listed as open, and not warned about,
+    until the cache could be written again."""
+    import sqlite3
+
+    from builders import make_item, write_item
+    from wkb_tracker.store import record_cache
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    monkeypatch.setattr(record_cache, "BUSY_WAIT", 0.05)
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    may = root / write_item(root, make_item(date(2026, 5, 10)))
+    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
+    write_item(root, make_item(date(2026, 10, 3)))
+    query = ("rectify", "list", "--format", "json")
+    before = _three_reads(root, *query)
+    assert before[0] == before[1] == before[2]
+    copy = root / "data" / "rectifications" / "2026" / "10" / may.name
+    copy.write_text(
+        may.read_text(encoding="utf-8")
+        .replace("opened: 2026-05-10", "opened: 2026-10-02")
+        .replace(CLOSED_IN_JUNE, "events: []\n"),
+        "utf-8",
+    )
+    writer = sqlite3.connect(root / record_cache.DATABASE, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another wkb writing the cache
+        busy = _three_reads(root, *query)
+    finally:
+        writer.close()
+    assert busy[0] == busy[1] == busy[2]
+    assert len(json.loads(busy[0][1])) == 1
+    assert copy.name in busy[0][2]

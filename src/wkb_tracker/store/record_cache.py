@@ -553,15 +553,16 @@ class RecordCache:
 
         self._in_transaction(write)
 
-    def _in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
-        """`write` in one immediate transaction, or nothing. A busy, locked or read-only database
-        (another wkb writing, a shared root) only means this run keeps nothing; a damaged one is
-        removed (rebuilt by the next run)."""
+    def _in_transaction(self, write: Callable[[sqlite3.Connection], None]) -> bool:
+        """`write` in one immediate transaction, or nothing (False). A busy, locked or read-only
+        database (another wkb writing, a shared root) only means this run keeps nothing; a
+        damaged one is removed (rebuilt by the next run)."""
         if self.db is None:
-            return
+            return False
         error = in_transaction(self.db, write)
         if error is not None and not isinstance(error, sqlite3.OperationalError):
             self._reset()
+        return error is None
 
     def rows(self, kind: str, folder: str) -> dict[str, tuple[int, str, str]]:
         """Cached rows of one folder: name → (size, mtime, row)."""
@@ -657,9 +658,10 @@ class RecordCache:
         found = [self.db.execute(query, (kind, folder, name)).fetchone() for folder, name in pairs]
         return [row[0] for row in found if row is not None]
 
-    def store(self, kind: str, folders: list[tuple[FolderScan, list[Row]]]) -> None:
+    def store(self, kind: str, folders: list[tuple[FolderScan, list[Row]]]) -> bool:
         """Replace these folders' cached rows: (name, row, opened, settled, recorded) for every
-        good file; in one transaction (one commit, not one per folder)."""
+        good file; in one transaction (one commit, not one per folder). False: not stored (a
+        busy or read-only cache), the cached rows of these folders are out of date."""
 
         def write(db: sqlite3.Connection) -> None:
             if kind == "rectifications":  # the copies among items are found again when asked
@@ -678,8 +680,7 @@ class RecordCache:
                     "INSERT OR REPLACE INTO folder VALUES(?,?,?)", (kind, scan.rel, signature)
                 )
 
-        if folders:
-            self._in_transaction(write)
+        return self._in_transaction(write) if folders else True
 
 
 # Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
@@ -727,6 +728,7 @@ def cached_load(
         stale: list[_Job] = []
         records: list[Any] = []
         problems: list[Any] = []
+        unstored: list[str] = []  # stale folders whose new rows could not be stored
 
         def refresh(jobs: Sequence[_Job]) -> list[_Done]:
             done: list[_Done] = []
@@ -759,7 +761,10 @@ def cached_load(
             for _rows, found, _kept, kept_records in results:
                 problems.extend(found)
                 records.extend(kept_records or [])
-            cache.store(kind, [(job[0], done[0]) for job, done in zip(stale, results, strict=True)])
+            if not cache.store(
+                kind, [(job[0], done[0]) for job, done in zip(stale, results, strict=True)]
+            ):
+                unstored.extend(job[0].rel for job in stale)
             stale.clear()
 
         # Only a folder the cache holds can be fresh: the others (all of them on a first run)
@@ -799,11 +804,19 @@ def cached_load(
         records += fresh_records
         outside: list[Any] = []
         if weigh_copies and window is not None and kind == "rectifications":
-            copies = cache.copied_items()
+            # The copies are found among the cached rows: only those of the folders read now
+            # say what is on disk (a removed folder's rows stay in the table), and only when
+            # every changed folder's rows were stored (else read every file instead).
+            copies = cache.copied_items() if not unstored else None
             if copies is None:
                 return None
             loaded = {record.path for record in records}
-            missing = [pair for pair in copies if f"{pair[0]}/{pair[1]}" not in loaded]
+            present = set(folders) - set(irregular)
+            missing = [
+                pair
+                for pair in copies
+                if pair[0] in present and f"{pair[0]}/{pair[1]}" not in loaded
+            ]
             outside = [decode(row) for row in cache.rows_at(kind, missing)]
         return records, problems, irregular, outside
     finally:
