@@ -479,3 +479,40 @@ def test_cache__a_copy_made_while_the_cache_is_busy_is_still_weighed(
     assert busy[0] == busy[1] == busy[2]
     assert len(json.loads(busy[0][1])) == 1
     assert copy.name in busy[0][2]
+
+
+def test_cache__the_event_files_of_an_uncounted_copy_outside_the_window_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): an open May item and a copy of its file in 2026/06
+    (opened date changed) closed by an event file beside it. The May file counts; read file by
+    file, the June event file joins no item and is reported. Through the cache the June folder
+    lies wholly before an October window: the copy was weighed, its event file never seen."""
+    from builders import make_item, write_item
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    item = make_item(date(2026, 5, 10))
+    may = root / write_item(root, item)
+    june = root / "data" / "rectifications" / "2026" / "06" / may.name
+    june.parent.mkdir(parents=True)
+    june.write_text(
+        may.read_text(encoding="utf-8").replace("opened: 2026-05-10", "opened: 2026-06-02"),
+        "utf-8",
+    )
+    event_id = "E20260620020000000000-AAAAAA"
+    event = june.parent / f"{item.id}.{event_id}.yaml"
+    event.write_text(
+        f"id: {event_id}\nitem: {item.id}\nkind: close\ndate: 2026-06-20\nby: 彭华魁\n"
+        "at: 2026-06-20 10:00:00+08:00\nresolution: 已解决\n",
+        encoding="utf-8",
+    )
+    for query in (
+        ("rectify", "list", "--format", "json"),
+        ("report", "--month", "2026-10", "--format", "json"),
+        ("due",),
+    ):
+        outputs = _three_reads(root, *query)
+        assert outputs[0] == outputs[1] == outputs[2], query
+        assert event.name in outputs[0][2] and june.name in outputs[0][2], query

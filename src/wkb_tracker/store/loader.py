@@ -369,13 +369,22 @@ def _load_kind(
     else:  # before event files join their item: they must join the copy that counts
         # Copies the window left out take part too: which copy counts, and what is warned, must
         # not depend on the window (a file-by-file read sees every copy). They are never kept.
-        items = [record for record in records if not isinstance(record, EventFile)] + outside
+        outside_events = [record for record in outside if isinstance(record, EventFile)]
+        items = [record for record in records if not isinstance(record, EventFile)]
+        items += [record for record in outside if not isinstance(record, EventFile)]
         kept, copies = one_per_id(
             root, items, lambda r: rectification_path(r.id, r.opened), check_homes=True
         )
         if copies:
             counted = {id(item) for item in kept}
             records = [r for r in records if isinstance(r, EventFile) or id(r) in counted]
+        if outside_events:  # those of a copy not counted join no item: reported (event_files)
+            homes = {(item.path.rsplit("/", 1)[0], item.id) for item in kept}
+            records += [
+                event
+                for event in outside_events
+                if (event.path.rsplit("/", 1)[0], event.item) not in homes
+            ]
     return records, problems + copies, temps
 
 

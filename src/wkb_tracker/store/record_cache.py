@@ -658,6 +658,20 @@ class RecordCache:
         found = [self.db.execute(query, (kind, folder, name)).fetchone() for folder, name in pairs]
         return [row[0] for row in found if row is not None]
 
+    def event_rows(self, kind: str, items: Iterable[tuple[str, str]]) -> list[str]:
+        """The cached rows of the event files of these (folder, item id) pairs (named
+        `<item id>.<event id>.yaml`, records.is_event_file)."""
+        if self.db is None:
+            return []
+        query = "SELECT name, row FROM record WHERE kind=? AND folder=? AND substr(name, 1, ?)=?"
+        found = []
+        for folder, item_id in sorted(set(items)):
+            prefix = f"{item_id}."
+            for name, row in self.db.execute(query, (kind, folder, len(prefix), prefix)):
+                if name.count(".") >= 2:
+                    found.append(row)
+        return found
+
     def store(self, kind: str, folders: list[tuple[FolderScan, list[Row]]]) -> bool:
         """Replace these folders' cached rows: (name, row, opened, settled, recorded) for every
         good file; in one transaction (one commit, not one per folder). False: not stored (a
@@ -714,8 +728,9 @@ def cached_load(
     in order. With `split_from`, a batch of at least that many changed files in two or more
     folders is split by folder between two processes (parallel.py). Returns (records, problems,
     folders the cache could not handle, and — with a window and `weigh_copies` — the items
-    outside the window that share an id with another item file), or None when the cache cannot
-    be used at all (the caller then reads everything itself).
+    outside the window that share an id with another item file, with the event files beside
+    them), or None when the cache cannot be used at all (the caller then reads everything
+    itself).
     """
     _encode, decode = row_codec(kind)
     cache = RecordCache(root)
@@ -818,6 +833,10 @@ def cached_load(
                 if pair[0] in present and f"{pair[0]}/{pair[1]}" not in loaded
             ]
             outside = [decode(row) for row in cache.rows_at(kind, missing)]
+            # and their event files: those of a copy that is not counted are reported as
+            # having no item, as a file-by-file read reports them
+            homes = [(record.path.rsplit("/", 1)[0], record.id) for record in outside]
+            outside += [decode(row) for row in cache.event_rows(kind, homes)]
         return records, problems, irregular, outside
     finally:
         cache.close()
