@@ -516,3 +516,35 @@ def test_cache__the_event_files_of_an_uncounted_copy_outside_the_window_are_repo
         outputs = _three_reads(root, *query)
         assert outputs[0] == outputs[1] == outputs[2], query
         assert event.name in outputs[0][2] and june.name in outputs[0][2], query
+
+
+def test_cache__refused_events_are_warned_about_in_path_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): two items in 2026/03 and 2026/06, each closed twice by
+    event files (two clones). The record cache hands back a folder it parsed again before those
+    it held: after the June folder changed, its refused events were warned about before March's
+    with the cache, after them without."""
+    from builders import make_item, write_item
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    for opened in (date(2026, 3, 10), date(2026, 6, 10)):
+        item = make_item(opened)
+        folder = (root / write_item(root, item)).parent
+        for day in (20, 21):
+            event_id = f"E{opened:%Y%m}{day}020000000000-AAAAAA"
+            (folder / f"{item.id}.{event_id}.yaml").write_text(
+                f"id: {event_id}\nitem: {item.id}\nkind: close\n"
+                f"date: {opened:%Y-%m}-{day}\nby: 彭华魁\n"
+                f"at: {opened:%Y-%m}-{day} 10:00:00+08:00\nresolution: 已解决\n",
+                encoding="utf-8",
+            )
+    query = ("report", "--year", "2026")
+    before = _three_reads(root, *query)
+    assert before[0] == before[1] == before[2]
+    write_item(root, make_item(date(2026, 6, 11)))  # the June folder changes
+    after = _three_reads(root, *query)
+    assert after[0] == after[1] == after[2]
+    assert after[0][2].index("/2026/03/") < after[0][2].index("/2026/06/")
