@@ -10,6 +10,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -548,3 +549,47 @@ def test_cache__refused_events_are_warned_about_in_path_order(
     after = _three_reads(root, *query)
     assert after[0] == after[1] == after[2]
     assert after[0][2].index("/2026/03/") < after[0][2].index("/2026/06/")
+
+
+def test_cache__copies_found_while_another_wkb_stores_a_copy_are_not_remembered_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): one wkb looked for the copies among the cached rows, then
+    another stored a folder holding a new copy (forgetting the remembered list) before the first
+    remembered what it had found: the list without the copy was kept, and every later windowed
+    read listed the copy of a closed item as open."""
+    from builders import make_item, write_item
+    from wkb_tracker.store.record_cache import RecordCache
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    may = root / write_item(root, make_item(date(2026, 5, 10)))
+    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
+    write_item(root, make_item(date(2026, 10, 3)))
+    query = ("rectify", "list", "--format", "json")
+    assert len(set(_three_reads(root, *query))) == 1
+    slow = RecordCache(root)
+    assert slow.db is not None
+    slow.db.execute("DELETE FROM meta WHERE key='copied-items'")  # as after a folder changed
+    write = slow._in_transaction
+
+    def another_wkb_first(step: Any) -> bool:  # between looking and remembering
+        copy = root / "data" / "rectifications" / "2026" / "10" / may.name
+        copy.write_text(
+            may.read_text(encoding="utf-8")
+            .replace("opened: 2026-05-10", "opened: 2026-10-02")
+            .replace(CLOSED_IN_JUNE, "events: []\n"),
+            "utf-8",
+        )
+        assert CliRunner().invoke(app, ["--root", str(root), *query]).exit_code == 0
+        return write(step)
+
+    monkeypatch.setattr(slow, "_in_transaction", another_wkb_first)
+    try:
+        slow.copied_items()
+    finally:
+        slow.close()
+    outputs = _three_reads(root, *query)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0][1])) == 1

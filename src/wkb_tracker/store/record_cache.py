@@ -629,26 +629,32 @@ class RecordCache:
         items), then remembered until a folder of items is stored again. None: unreadable."""
         if self.db is None:
             return None
+        item_rows = "kind='rectifications' AND name NOT GLOB '*.*.*'"  # not event files
+        query = (
+            f"SELECT folder, name FROM record WHERE {item_rows} AND json_extract(row, '$[0]')"
+            f" IN (SELECT json_extract(row, '$[0]') AS id FROM record WHERE {item_rows}"
+            " GROUP BY id HAVING count(*) > 1) ORDER BY folder, name"
+        )
+        pairs: list[tuple[str, str]] = []
         try:
             found = self.db.execute("SELECT value FROM meta WHERE key=?", (_COPIES,)).fetchone()
             if found is not None:
                 return [(folder, name) for folder, name in json.loads(found[0])]
-            item_rows = "kind='rectifications' AND name NOT GLOB '*.*.*'"  # not event files
-            copies = self.db.execute(
-                f"SELECT folder, name FROM record WHERE {item_rows} AND json_extract(row, '$[0]')"
-                f" IN (SELECT json_extract(row, '$[0]') AS id FROM record WHERE {item_rows}"
-                " GROUP BY id HAVING count(*) > 1) ORDER BY folder, name"
-            ).fetchall()
+
+            def find_and_remember(db: sqlite3.Connection) -> None:
+                # Looked for and remembered in one write transaction: another wkb storing a
+                # folder (and forgetting the list) in between would have it remembered stale.
+                pairs[:] = [(folder, name) for folder, name in db.execute(query)]
+                db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (_COPIES, json.dumps(pairs)))
+
+            if self._in_transaction(find_and_remember):
+                return pairs
+            if self.db is None:  # damaged, removed
+                return None
+            return [(folder, name) for folder, name in self.db.execute(query)]  # busy, read-only
         except (sqlite3.Error, ValueError):
             self._reset()
             return None
-        pairs = [(folder, name) for folder, name in copies]
-
-        def remember(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (_COPIES, json.dumps(pairs)))
-
-        self._in_transaction(remember)
-        return pairs
 
     def rows_at(self, kind: str, pairs: list[tuple[str, str]]) -> list[str]:
         """The cached rows of these (folder, name) files."""
