@@ -593,3 +593,31 @@ def test_cache__copies_found_while_another_wkb_stores_a_copy_are_not_remembered_
     outputs = _three_reads(root, *query)
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0][1])) == 1
+
+
+def test_cache__a_copy_in_a_folder_read_the_slow_way_is_weighed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of 84bfaea): a copy of a closed May item put in 2026/10 beside a
+    subfolder. That folder is read file by file, its rows never cached, so the copies looked for
+    among the cached rows missed it: the copy was listed as open with the cache."""
+    from builders import make_item, write_item
+
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    may = root / write_item(root, make_item(date(2026, 5, 10)))
+    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
+    october = (root / write_item(root, make_item(date(2026, 10, 3)))).parent
+    query = ("rectify", "list", "--format", "json")
+    assert len(set(_three_reads(root, *query))) == 1
+    (october / "attachments").mkdir()
+    (october / may.name).write_text(
+        may.read_text(encoding="utf-8")
+        .replace("opened: 2026-05-10", "opened: 2026-10-02")
+        .replace(CLOSED_IN_JUNE, "events: []\n"),
+        "utf-8",
+    )
+    outputs = _three_reads(root, *query)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0][1])) == 1

@@ -827,12 +827,14 @@ def cached_load(
         if weigh_copies and window is not None and kind == "rectifications":
             # The copies are found among the cached rows: only those of the folders read now
             # say what is on disk (a removed folder's rows stay in the table), and only when
-            # every changed folder's rows were stored (else read every file instead).
-            copies = cache.copied_items() if not unstored else None
+            # every folder's rows are the files' (else every file is read instead): each
+            # changed one's were stored, and none is irregular (read the slow way, its rows
+            # are never stored: a copy in it would go unseen).
+            copies = cache.copied_items() if not unstored and not irregular else None
             if copies is None:
                 return None
             loaded = {record.path for record in records}
-            present = set(folders) - set(irregular)
+            present = set(folders)
             missing = [
                 pair
                 for pair in copies
