@@ -475,8 +475,7 @@ def _parse_many(
     from wkb_tracker.store.parallel import in_two_halves
 
     def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem]]]:
-        with _bulk():
-            return [read(root, rel) for rel in some]
+        return _parse_here(root, some, read)
 
     if len(files) < PARALLEL_FROM:  # no child: nothing to send
         return parse(files)
@@ -495,10 +494,10 @@ def _parse_many(
 
 
 def _parse_here(
-    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+    root: Path, files: Sequence[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
 ) -> list[tuple[Any, list[Problem]]]:
     """(record or None, problems) for each file, in this process (the record cache splits its
-    work by folder itself)."""
+    work by folder itself; `_parse_many` splits a long list)."""
     with _bulk():
         return [read(root, rel) for rel in files]
 
