@@ -581,11 +581,11 @@ def _merged_conflicts(root: Path, items: list[Rectification]) -> list[Problem]:
 
     day = today()
     problems: list[Problem] = []
+    merged = [item for item in items if any(event.id is not None for event in item.events)]
     # In path order, as a file-by-file read meets them: the record cache hands back the
-    # folders it parsed again before those it held.
-    for item in sorted(items, key=lambda item: item.path):
-        if any(event.id is not None for event in item.events):
-            problems += history_problems(root, item, today=day)
+    # folders it parsed again before those it held. (Only the few merged items are sorted.)
+    for item in sorted(merged, key=lambda item: item.path):
+        problems += history_problems(root, item, today=day)
     return problems
 
 
