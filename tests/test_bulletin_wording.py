@@ -322,3 +322,20 @@ def test_bureau_item__each_output_shows_it_as_the_readme_says(wkb: Any) -> None:
     assert "│ bureau " in english
     assert csv_text.splitlines()[1].split(",")[2] == "(局内)"
     assert f"局内:窗口电话接通率低(编号{item['id']},责任部门办公室" in bulletin
+
+
+def test_bulletin_table__status_words_are_chinese_whatever_the_lang() -> None:
+    """The 通报 is a Chinese official document: with `--lang en` its table's status column said
+    met/short/pending in English between Chinese headers and names. Every status, both langs."""
+    from wkb_tracker.domain.settings import Settings, using
+
+    statuses = ["met", "short", "pending"]
+    for lang in ("zh", "en"):
+        with using(Settings(lang=lang)):
+            made = make_bulletin(report(statuses), [], default_template(), MADE)
+        assert [row[-1] for row in made.table_rows] == ["达标", "未达标", "进行中"], lang
+    with using(Settings(lang="en")):
+        made = make_bulletin(
+            report(["not_tracked"], tracking_start="2026-12"), [], default_template(), MADE
+        )
+    assert [row[-1] for row in made.table_rows] == ["未开始跟踪"]

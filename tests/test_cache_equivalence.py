@@ -344,57 +344,8 @@ def test_cache__a_first_run_split_between_two_processes_gives_the_same_answers(
     assert full_answers(records) == edited
 
 
-def test_cache__a_copy_outside_the_window_still_decides_which_copy_counts(tmp_path: Path) -> None:
-    """Regression (review of stop 22): an item closed in June kept in 2026/05, and a copy of its
-    file in 2026/10 with its opened date changed and no events. Read file by file, the copy is
-    reported and not counted; through the cache, a windowed reader (rectify list, a report) saw
-    only the October file — the May one is settled before the window — and listed it as open.
-    Copies wholly outside the window were warned about only without the cache too."""
-    from builders import make_item, write_item
-    from wkb_tracker.cli import app as wkb_app
-
-    root = tmp_path / "records"
-    assert CliRunner().invoke(wkb_app, ["init", str(root)]).exit_code == 0
-    item = make_item(date(2026, 5, 10))
-    closed = (
-        "events:\n- kind: close\n  date: 2026-06-01\n  by: 彭华魁\n"
-        "  at: 2026-06-01 10:00:00+08:00\n  resolution: 已解决\n"
-    )
-    may = root / write_item(root, item)
-    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", closed), "utf-8")
-    october = root / "data" / "rectifications" / "2026" / "10" / may.name
-    october.parent.mkdir(parents=True)
-    october.write_text(
-        may.read_text(encoding="utf-8")
-        .replace("opened: 2026-05-10", "opened: 2026-10-02")
-        .replace(closed, "events: []\n"),
-        "utf-8",
-    )
-    # wholly outside the window of an October report: a closed March item copied to April
-    march = root / write_item(root, make_item(date(2026, 3, 3)))
-    march.write_text(march.read_text(encoding="utf-8").replace("events: []\n", closed), "utf-8")
-    april = root / "data" / "rectifications" / "2026" / "04" / march.name
-    april.parent.mkdir(parents=True)
-    april.write_text(
-        march.read_text(encoding="utf-8").replace("opened: 2026-03-03", "opened: 2026-04-03"),
-        "utf-8",
-    )
-    os.environ.setdefault("WKB_TODAY", "2026-11-25")
-    for query, warned in (
-        (["rectify", "list"], True),
-        (["report", "--month", "2026-10", "--format", "json"], True),
-        # read month folder by month folder (item_batches): neither copy is seen by the other
-        (["rectify", "list", "--status", "all", "--format", "json"], False),
-    ):
-        outputs = []
-        for options in (["--no-cache"], [], []):  # read file by file, cold cache, warm cache
-            result = CliRunner().invoke(wkb_app, ["--root", str(root), *options, *query])
-            outputs.append((result.exit_code, result.stdout, result.stderr))
-        assert outputs[0] == outputs[1] == outputs[2], query
-        # both copies are warned about, the one outside the window too
-        assert (october.name in outputs[0][2] and april.name in outputs[0][2]) == warned, query
-
-
+# Copies of an item file in another month folder, their opened date changed to match it: what
+# a windowed read through the cache must weigh as a file-by-file read does (the tests below).
 CLOSED_IN_JUNE = (
     "events:\n- kind: close\n  date: 2026-06-01\n  by: 彭华魁\n"
     "  at: 2026-06-01 10:00:00+08:00\n  resolution: 已解决\n"
@@ -410,6 +361,67 @@ def _three_reads(root: Path, *query: str) -> list[tuple[int, str, str]]:
     return outputs
 
 
+def _new_root(tmp_path: Path) -> Path:
+    root = tmp_path / "records"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    return root
+
+
+def _item_file(root: Path, opened: date, *, closed: bool = False) -> Path:
+    """An item's file (closed on 2026-06-01 by an event in it, with `closed`)."""
+    from builders import make_item, write_item
+
+    path = root / write_item(root, make_item(opened))
+    if closed:
+        text = path.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _copy(item: Path, folder: Path, opened: date, *, events: str | None = None) -> Path:
+    """A copy of `item`'s file in `folder`, opened on `opened` (its events `events`, when given:
+    `CLOSED_IN_JUNE` or none)."""
+    text = item.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("opened: "))
+    text = text.replace(old, f"opened: {opened.isoformat()}")
+    if events is not None:
+        text = text.replace(CLOSED_IN_JUNE, "").replace("events: []\n", "") + events
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / item.name).write_text(text, encoding="utf-8")
+    return folder / item.name
+
+
+def _month(root: Path, year: int, month: int) -> Path:
+    return root / "data" / "rectifications" / f"{year:04d}" / f"{month:02d}"
+
+
+def test_cache__a_copy_outside_the_window_still_decides_which_copy_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review of stop 22): an item closed in June kept in 2026/05, and a copy of its
+    file in 2026/10 with its opened date changed and no events. Read file by file, the copy is
+    reported and not counted; through the cache, a windowed reader (rectify list, a report) saw
+    only the October file — the May one is settled before the window — and listed it as open.
+    Copies wholly outside the window were warned about only without the cache too."""
+    monkeypatch.setenv("WKB_TODAY", "2026-11-25")
+    root = _new_root(tmp_path)
+    may = _item_file(root, date(2026, 5, 10), closed=True)
+    october = _copy(may, _month(root, 2026, 10), date(2026, 10, 2), events="events: []\n")
+    # wholly outside the window of an October report: a closed March item copied to April
+    march = _item_file(root, date(2026, 3, 3), closed=True)
+    april = _copy(march, _month(root, 2026, 4), date(2026, 4, 3))
+    for query, warned in (
+        (["rectify", "list"], True),
+        (["report", "--month", "2026-10", "--format", "json"], True),
+        # read month folder by month folder (item_batches): neither copy is seen by the other
+        (["rectify", "list", "--status", "all", "--format", "json"], False),
+    ):
+        outputs = _three_reads(root, *query)
+        assert outputs[0] == outputs[1] == outputs[2], query
+        # both copies are warned about, the one outside the window too
+        assert (october.name in outputs[0][2] and april.name in outputs[0][2]) == warned, query
+
+
 def test_cache__a_removed_month_folder_holds_no_copy_that_hides_an_item(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -417,20 +429,10 @@ def test_cache__a_removed_month_folder_holds_no_copy_that_hides_an_item(
     2026/04 (opened date changed). Once the April folder was removed, its rows stayed in the
     cache's table and the warm cache still weighed them as a copy outside the window: the April
     ghost counted and the overdue October item vanished from `rectify list` and the reports."""
-    from builders import make_item, write_item
-
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    october = root / write_item(root, make_item(date(2026, 10, 10)))
-    april = root / "data" / "rectifications" / "2026" / "04" / october.name
-    april.parent.mkdir(parents=True)
-    april.write_text(
-        october.read_text(encoding="utf-8")
-        .replace("opened: 2026-10-10", "opened: 2026-04-02")
-        .replace("events: []\n", CLOSED_IN_JUNE),
-        "utf-8",
-    )
+    root = _new_root(tmp_path)
+    october = _item_file(root, date(2026, 10, 10))
+    april = _copy(october, _month(root, 2026, 4), date(2026, 4, 2), events=CLOSED_IN_JUNE)
     query = ("rectify", "list", "--format", "json")
     before = _three_reads(root, *query)
     assert before[0] == before[1] == before[2]
@@ -451,26 +453,17 @@ def test_cache__a_copy_made_while_the_cache_is_busy_is_still_weighed(
     until the cache could be written again."""
     import sqlite3
 
-    from builders import make_item, write_item
     from wkb_tracker.store import record_cache
 
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
     monkeypatch.setattr(record_cache, "BUSY_WAIT", 0.05)
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    may = root / write_item(root, make_item(date(2026, 5, 10)))
-    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
-    write_item(root, make_item(date(2026, 10, 3)))
+    root = _new_root(tmp_path)
+    may = _item_file(root, date(2026, 5, 10), closed=True)
+    _item_file(root, date(2026, 10, 3))
     query = ("rectify", "list", "--format", "json")
     before = _three_reads(root, *query)
     assert before[0] == before[1] == before[2]
-    copy = root / "data" / "rectifications" / "2026" / "10" / may.name
-    copy.write_text(
-        may.read_text(encoding="utf-8")
-        .replace("opened: 2026-05-10", "opened: 2026-10-02")
-        .replace(CLOSED_IN_JUNE, "events: []\n"),
-        "utf-8",
-    )
+    copy = _copy(may, _month(root, 2026, 10), date(2026, 10, 2), events="events: []\n")
     writer = sqlite3.connect(root / record_cache.DATABASE, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")  # another wkb writing the cache
@@ -489,23 +482,15 @@ def test_cache__the_event_files_of_an_uncounted_copy_outside_the_window_are_repo
     (opened date changed) closed by an event file beside it. The May file counts; read file by
     file, the June event file joins no item and is reported. Through the cache the June folder
     lies wholly before an October window: the copy was weighed, its event file never seen."""
-    from builders import make_item, write_item
-
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    item = make_item(date(2026, 5, 10))
-    may = root / write_item(root, item)
-    june = root / "data" / "rectifications" / "2026" / "06" / may.name
-    june.parent.mkdir(parents=True)
-    june.write_text(
-        may.read_text(encoding="utf-8").replace("opened: 2026-05-10", "opened: 2026-06-02"),
-        "utf-8",
-    )
+    root = _new_root(tmp_path)
+    may = _item_file(root, date(2026, 5, 10))
+    june = _copy(may, _month(root, 2026, 6), date(2026, 6, 2))
+    item_id = may.stem
     event_id = "E20260620020000000000-AAAAAA"
-    event = june.parent / f"{item.id}.{event_id}.yaml"
+    event = june.parent / f"{item_id}.{event_id}.yaml"
     event.write_text(
-        f"id: {event_id}\nitem: {item.id}\nkind: close\ndate: 2026-06-20\nby: 彭华魁\n"
+        f"id: {event_id}\nitem: {item_id}\nkind: close\ndate: 2026-06-20\nby: 彭华魁\n"
         "at: 2026-06-20 10:00:00+08:00\nresolution: 已解决\n",
         encoding="utf-8",
     )
@@ -529,8 +514,7 @@ def test_cache__refused_events_are_warned_about_in_path_order(
     from builders import make_item, write_item
 
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    root = _new_root(tmp_path)
     for opened in (date(2026, 3, 10), date(2026, 6, 10)):
         item = make_item(opened)
         folder = (root / write_item(root, item)).parent
@@ -558,15 +542,12 @@ def test_cache__copies_found_while_another_wkb_stores_a_copy_are_not_remembered_
     another stored a folder holding a new copy (forgetting the remembered list) before the first
     remembered what it had found: the list without the copy was kept, and every later windowed
     read listed the copy of a closed item as open."""
-    from builders import make_item, write_item
     from wkb_tracker.store.record_cache import RecordCache
 
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    may = root / write_item(root, make_item(date(2026, 5, 10)))
-    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
-    write_item(root, make_item(date(2026, 10, 3)))
+    root = _new_root(tmp_path)
+    may = _item_file(root, date(2026, 5, 10), closed=True)
+    _item_file(root, date(2026, 10, 3))
     query = ("rectify", "list", "--format", "json")
     assert len(set(_three_reads(root, *query))) == 1
     slow = RecordCache(root)
@@ -575,13 +556,7 @@ def test_cache__copies_found_while_another_wkb_stores_a_copy_are_not_remembered_
     write = slow._in_transaction
 
     def another_wkb_first(step: Any) -> bool:  # between looking and remembering
-        copy = root / "data" / "rectifications" / "2026" / "10" / may.name
-        copy.write_text(
-            may.read_text(encoding="utf-8")
-            .replace("opened: 2026-05-10", "opened: 2026-10-02")
-            .replace(CLOSED_IN_JUNE, "events: []\n"),
-            "utf-8",
-        )
+        _copy(may, _month(root, 2026, 10), date(2026, 10, 2), events="events: []\n")
         assert CliRunner().invoke(app, ["--root", str(root), *query]).exit_code == 0
         return write(step)
 
@@ -601,23 +576,14 @@ def test_cache__a_copy_in_a_folder_read_the_slow_way_is_weighed(
     """Regression (review of 84bfaea): a copy of a closed May item put in 2026/10 beside a
     subfolder. That folder is read file by file, its rows never cached, so the copies looked for
     among the cached rows missed it: the copy was listed as open with the cache."""
-    from builders import make_item, write_item
-
     monkeypatch.setenv("WKB_TODAY", "2026-11-25")
-    root = tmp_path / "records"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    may = root / write_item(root, make_item(date(2026, 5, 10)))
-    may.write_text(may.read_text(encoding="utf-8").replace("events: []\n", CLOSED_IN_JUNE), "utf-8")
-    october = (root / write_item(root, make_item(date(2026, 10, 3)))).parent
+    root = _new_root(tmp_path)
+    may = _item_file(root, date(2026, 5, 10), closed=True)
+    october = _item_file(root, date(2026, 10, 3)).parent
     query = ("rectify", "list", "--format", "json")
     assert len(set(_three_reads(root, *query))) == 1
     (october / "attachments").mkdir()
-    (october / may.name).write_text(
-        may.read_text(encoding="utf-8")
-        .replace("opened: 2026-05-10", "opened: 2026-10-02")
-        .replace(CLOSED_IN_JUNE, "events: []\n"),
-        "utf-8",
-    )
+    _copy(may, october, date(2026, 10, 2), events="events: []\n")
     outputs = _three_reads(root, *query)
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0][1])) == 1

@@ -75,7 +75,6 @@ class Rectification:
     review: str | None = None
 
 
-
 @dataclass(frozen=True, slots=True)
 class EventFile:
     """A rectification event read from its own file, before it joins its item (by `item` id)."""

@@ -43,8 +43,6 @@ class _Unit:
     cells: int
 
 
-
-
 def _units(text: str, start: int, end: int) -> list[_Unit]:
     """The pieces of `text[start:end]` (no spaces in it) that a line may break between: a Latin
     run, a short bracketed note, one character; an opening bracket joined to what follows it,

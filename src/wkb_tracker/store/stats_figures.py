@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,21 +86,17 @@ def stats_figures(
     return remembered(root, whole, compute)
 
 
+@dataclass(frozen=True)
 class _Question:
     """What is asked: the period, the grouping, the repeat window, the policy naming each
     district's leader (for the never-visited list), and how the figures are shown."""
 
-    def __init__(
-        self,
-        first: date,
-        last: date,
-        by: str,
-        days: int,
-        policy: Policy,
-        view: Callable[[counting.Stats], dict[str, Any]],
-    ) -> None:
-        self.first, self.last, self.by, self.days = first, last, by, days
-        self.policy, self.view = policy, view
+    first: date
+    last: date
+    by: str
+    days: int
+    policy: Policy
+    view: Callable[[counting.Stats], dict[str, Any]]
 
     def clip(self, month: Month) -> tuple[date, date] | None:
         """The days of `month` inside the period (None: none)."""
@@ -210,8 +207,10 @@ def _from_parts(
         computed: dict[PartName, Any] = {}
         visit_rels = sorted({rel for kind, rel in missing if kind != "sources"})
         item_rels = sorted({rel for kind, rel in missing if kind == "sources"})
-        visits, visit_problems, _temps = load_visits(
-            root, [_month(rel) for rel in visit_rels], signed=signed
+        visits, visit_problems, _temps = (
+            load_visits(root, [_month(rel) for rel in visit_rels], signed=signed)
+            if visit_rels
+            else ([], [], [])
         )
         by_month = _by_month(visits, lambda visit: visit.date)
         for rel in visit_rels:

@@ -301,7 +301,16 @@ def make_bulletin(
     """The bulletin of `report` (its JSON view) and the views of the items it counts: the
     figures in the opening paragraph, a row per leader × district, a line per district-month
     short of the minimum, a line per overdue item (`overdue_items`)."""
+    from dataclasses import replace
+
+    from wkb_tracker.domain.settings import active, using
     from wkb_tracker.report.formats.report_sheets import status_word
+
+    def word(status: str) -> str:
+        # The 通报 is a Chinese official document whatever `--lang` the command ran with: its
+        # status column is Chinese like its headers (with `--lang en` it said met/short).
+        with using(replace(active(), lang="zh")):
+            return str(status_word(status))
 
     values = figures(report, made_on)
     rows: list[tuple[str, ...]] = []
@@ -316,7 +325,7 @@ def make_bulletin(
                     district["district"],
                     str(district["contacts"]),
                     str(district["required"]),
-                    status_word(district["status"]),
+                    word(district["status"]),
                 )
             )
             statuses.append(district["status"])
