@@ -258,6 +258,41 @@ def test_answer__a_busy_cache_is_left_alone_not_removed(
     cache.close()
 
 
+def test_answer__a_busy_cache_from_before_the_answer_tables_is_kept(
+    filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a cache written before the answer tables existed (same layout, its parsed
+    records kept) gets them on first open; with another process writing it then, the tables
+    could not be added and the whole cache file was deleted under that process."""
+    from wkb_tracker.store import record_cache
+
+    root = filled
+    cache = record_cache.RecordCache(root)
+    assert cache.db is not None
+    cache.db.execute("INSERT INTO folder VALUES('visits', 'data/visits/2026/11', 'sig')")
+    for table in record_cache.ANSWER_TABLES:
+        cache.db.execute(f"DROP TABLE {table}")
+    cache.close()
+    monkeypatch.setattr(record_cache, "BUSY_WAIT", 0.05)
+    other = sqlite3.connect(root / DATABASE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another wkb, mid-write
+    try:
+        cache = record_cache.RecordCache(root)
+        assert cache.signatures("visits") == {"data/visits/2026/11": "sig"}
+        assert cache.kept_values("answer", ["k"]) == {}
+        cache.keep_values("answer", {"k": "{}"}, 32)  # not kept, no error
+        cache.close()
+        assert (root / DATABASE).exists()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cache = record_cache.RecordCache(root)  # not busy: the tables are added now
+    assert cache.signatures("visits") == {"data/visits/2026/11": "sig"}
+    cache.keep_values("answer", {"k": "1"}, 32)
+    assert cache.kept_values("answer", ["k"]) == {"k": "1"}
+    cache.close()
+
+
 def test_code_signature__none_without_modules(tmp_path: Path) -> None:
     assert answer_cache.code_signature(tmp_path) is None
 

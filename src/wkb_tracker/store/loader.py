@@ -475,8 +475,7 @@ def _parse_many(
     from wkb_tracker.store.parallel import in_two_halves
 
     def parse(some: Sequence[str]) -> list[tuple[Any, list[Problem]]]:
-        with _bulk():
-            return [read(root, rel) for rel in some]
+        return _parse_here(root, some, read)
 
     if len(files) < PARALLEL_FROM:  # no child: nothing to send
         return parse(files)
@@ -495,10 +494,10 @@ def _parse_many(
 
 
 def _parse_here(
-    root: Path, files: list[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
+    root: Path, files: Sequence[str], read: Callable[[Path, str], tuple[Any, list[Problem]]]
 ) -> list[tuple[Any, list[Problem]]]:
     """(record or None, problems) for each file, in this process (the record cache splits its
-    work by folder itself)."""
+    work by folder itself; `_parse_many` splits a long list)."""
     with _bulk():
         return [read(root, rel) for rel in files]
 
@@ -582,11 +581,11 @@ def _merged_conflicts(root: Path, items: list[Rectification]) -> list[Problem]:
 
     day = today()
     problems: list[Problem] = []
+    merged = [item for item in items if any(event.id is not None for event in item.events)]
     # In path order, as a file-by-file read meets them: the record cache hands back the
-    # folders it parsed again before those it held.
-    for item in sorted(items, key=lambda item: item.path):
-        if any(event.id is not None for event in item.events):
-            problems += history_problems(root, item, today=day)
+    # folders it parsed again before those it held. (Only the few merged items are sorted.)
+    for item in sorted(merged, key=lambda item: item.path):
+        problems += history_problems(root, item, today=day)
     return problems
 
 

@@ -480,10 +480,15 @@ class RecordCache:
         # existing cache keeps its parsed records.
         # `answer_part`: the parts answers are merged from (`wkb stats`' figures of one month
         # folder), kept apart from whole answers: a year asks for ~30 of them at once.
+        # Busy (another wkb writing) or read-only, a cache from before them goes on without
+        # them this run (answers computed, not kept), its records still served: not removed.
         for table in ANSWER_TABLES:
-            self.db.execute(
-                f"CREATE TABLE IF NOT EXISTS {table}(key TEXT PRIMARY KEY, value TEXT, used INT)"
-            )
+            try:
+                self.db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table}(key TEXT PRIMARY KEY, value TEXT, used INT)"
+                )
+            except sqlite3.OperationalError:
+                break
 
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""

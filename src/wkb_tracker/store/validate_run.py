@@ -240,9 +240,9 @@ def _store(
 ) -> None:
     """The clean run's files by folder (`rows`: all, or with `replace` false those of folders
     that changed), every id, and its counts and notes."""
-    summary = {"visits": verdict.visits, "items": verdict.items, "notes": verdict.notes}
     from wkb_tracker.store.record_cache import in_transaction
 
+    summary = {"visits": verdict.visits, "items": verdict.items, "notes": verdict.notes}
     meta = [
         ("summary", json.dumps(summary)),
         ("visit_ids", json.dumps(visit_ids)),
@@ -256,9 +256,8 @@ def _store(
         db.executemany("INSERT OR REPLACE INTO validate_run_folder VALUES(?,?,?,?)", rows)
         db.executemany("INSERT OR REPLACE INTO validate_run_meta VALUES(?,?)", meta)
 
-    in_transaction(
-        db, write
-    )  # not kept when another run holds the cache: checked in full next time
+    # Not kept when another run holds the cache: checked in full next time.
+    in_transaction(db, write)
 
 
 def _meta(db: sqlite3.Connection, key: str) -> str | None:
