@@ -87,18 +87,12 @@ def _touched_roots(top: Path) -> dict[Path, Staged]:
     A root is a folder whose `wkb.toml` is in git's index (as `records_roots` finds them): in
     HEAD and not deleted by the commit, or added by it. A root the commit changes nothing in
     has nothing to check (`_check_root` would pass it)."""
-    from wkb_tracker.store.staged import Staged, changes_of
+    from wkb_tracker.store.staged import Staged, cached_changes, changes_of
 
-    listed = subprocess.run(
-        ["git", "-C", str(top), "diff", "--cached", "--name-status", "-z", "--no-renames"],
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:  # git could not read its index: every root, in full
+    listed = cached_changes(top)
+    if listed is None:  # git could not read its index: every root, in full
         return {root: Staged((), True) for root in records_roots(top)}
-    fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    pairs = zip(fields[0::2], fields[1::2], strict=False)
-    changes = [(status, path) for status, path in pairs if path]
+    changes = [(status, path) for status, path in listed if path]
     statuses = {path: status for status, path in changes}
     candidates = sorted({_marker(folder) for _s, path in changes for folder in _folders(path)})
     in_head = _in_head(top, [c for c in candidates if c not in statuses])

@@ -44,16 +44,26 @@ class Staged:
 
 def staged_changes(root: Path) -> Staged:
     """What the index holds for `root` beyond HEAD (everything, in a repository without commits)."""
+    changes = cached_changes(root, "--relative", "--", ".")
+    if changes is None:  # no git, or not a repository: check everything
+        return Staged((), True)
+    return changes_of(root, changes)
+
+
+def cached_changes(folder: Path, *options: str) -> list[tuple[str, str]] | None:
+    """(git status letter, path) of every change the index holds beyond HEAD (against the empty
+    tree before the first commit), paths relative to the repository's top unless `options` say
+    otherwise; None when git cannot tell (no git, not a repository, an unreadable index)."""
     listed = subprocess.run(
-        ["git", "-C", str(root), "-c", "core.quotePath=false", "diff", "--cached",
-         "--name-status", "-z", "--no-renames", "--relative", "--", "."],
+        ["git", "-C", str(folder), "diff", "--cached", "--name-status", "-z", "--no-renames",
+         *options],
         capture_output=True,
         check=False,
     )  # fmt: skip
-    if listed.returncode != 0:  # no git, or not a repository: check everything
-        return Staged((), True)
+    if listed.returncode != 0:
+        return None
     fields = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return changes_of(root, list(zip(fields[0::2], fields[1::2], strict=False)))
+    return [(status, path) for status, path in zip(fields[0::2], fields[1::2], strict=False)]
 
 
 def changes_of(root: Path, changes: list[tuple[str, str]]) -> Staged:
