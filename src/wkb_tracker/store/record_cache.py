@@ -468,6 +468,7 @@ class RecordCache:
                 -- verdicts read with them (checked.py, validate_run.py create theirs again).
                 DROP TABLE IF EXISTS checked_folder; DROP TABLE IF EXISTS validate_run_meta;
                 DROP TABLE IF EXISTS validate_run_folder;
+                DELETE FROM meta WHERE key = 'copied-items';  -- read with the record rows
                 CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
                 CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
                     opened TEXT, settled TEXT, recorded INT, row TEXT,
