@@ -426,6 +426,17 @@ def in_transaction(
     return None
 
 
+def is_damaged(error: sqlite3.Error) -> bool:
+    """Whether an error of the cache file means it is damaged — not a database, malformed
+    (SQLITE_NOTADB, SQLITE_CORRUPT: sqlite3.DatabaseError) — and is to be removed and rebuilt.
+    An OperationalError only means it cannot be used now: busy or locked (another wkb writing
+    past BUSY_WAIT), read-only, a disk I/O error or a full disk on a shared root; the run goes
+    on without it and leaves the file, and its rows, alone."""
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(
+        error, sqlite3.OperationalError
+    )
+
+
 _COPIES = "copied-items"  # meta key: the item rows sharing an id (RecordCache.copied_items)
 ANSWER_TABLES = ("answer", "answer_part")  # computed answers, store/answer_cache.py
 
@@ -446,8 +457,10 @@ class RecordCache:
                     return  # not a plain file (a pipe, a link): run without the cache
             self.db = sqlite3.connect(root / DATABASE, timeout=BUSY_WAIT, isolation_level=None)
             self._prepare()
-        except (OSError, sqlite3.Error):
-            self._reset()
+        except OSError:  # a read-only root, a folder it may not enter: nothing is damaged
+            self.close()
+        except sqlite3.Error as error:
+            self._give_up(error)
 
     def _prepare(self) -> None:
         assert self.db is not None
@@ -491,6 +504,13 @@ class RecordCache:
             except sqlite3.OperationalError:
                 break
 
+    def _give_up(self, error: sqlite3.Error) -> None:
+        """The run goes on without the cache; the file is removed only when it is damaged."""
+        if is_damaged(error):
+            self._reset()
+        else:
+            self.close()
+
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""
         if self.db is not None:
@@ -510,8 +530,8 @@ class RecordCache:
             return {}
         try:
             return dict(self.db.execute("SELECT rel, signature FROM folder WHERE kind=?", (kind,)))
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return {}
 
     def kept_values(self, table: str, keys: Iterable[str]) -> dict[str, str]:
@@ -566,7 +586,7 @@ class RecordCache:
         if self.db is None:
             return False
         error = in_transaction(self.db, write)
-        if error is not None and not isinstance(error, sqlite3.OperationalError):
+        if error is not None and is_damaged(error):
             self._reset()
         return error is None
 
@@ -580,8 +600,8 @@ class RecordCache:
                 name: (size, mtime, row)
                 for name, size, mtime, row in self.db.execute(query, (kind, folder))
             }
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return {}
 
     def fresh_records(
@@ -623,8 +643,8 @@ class RecordCache:
                     text = "[" + ",".join([cell for (cell,) in fetched]) + "]"
                     del fetched
                     records += [decode(row) for row in json.loads(text)]
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return None
         return records
 
@@ -658,7 +678,10 @@ class RecordCache:
             if self.db is None:  # damaged, removed
                 return None
             return [(folder, name) for folder, name in self.db.execute(query)]  # busy, read-only
-        except (sqlite3.Error, ValueError):
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return None
+        except ValueError:  # the remembered list is not what was written: damaged
             self._reset()
             return None
 
@@ -750,6 +773,8 @@ def cached_load(
         return None
     try:
         known = cache.signatures(kind)
+        if cache.db is None:  # unreadable now (busy, damaged): every file is read instead
+            return None
         fresh: list[str] = []
         irregular: list[str] = []
         stale: list[_Job] = []
