@@ -479,7 +479,7 @@ def _parse_many(
 
     if len(files) < PARALLEL_FROM:  # no child: nothing to send
         return parse(files)
-    from wkb_tracker.store.record_cache import row_codec
+    from wkb_tracker.store.row_codec import row_codec
 
     encode, decode = row_codec(kind)
 
