@@ -24,7 +24,7 @@ import sqlite3
 import stat
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
@@ -577,6 +577,19 @@ class RecordCache:
 
         return self._in_transaction(write) if folders else True
 
+    def forget(self, kind: str, folders: list[str]) -> None:
+        """Remove the rows of month folders that are gone (kept when the cache is busy: the next
+        run that sees them gone tries again)."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if kind == "rectifications":  # the copies are found again among the rows left
+                db.execute("DELETE FROM meta WHERE key=?", (_COPIES,))
+            for rel in folders:
+                db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, rel))
+                db.execute("DELETE FROM folder WHERE kind=? AND rel=?", (kind, rel))
+
+        self._in_transaction(write)
+
 
 # Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
 # forks from 4,000), small enough that a first run never holds every parsed file (~1.5 KB each).
@@ -601,9 +614,12 @@ def cached_load(
     items_only: bool = False,
     split_from: int | None = None,
     weigh_copies: bool = False,
+    asked: Collection[str] | None = (),
 ) -> tuple[list[Any], list[Any], list[str], list[Any]] | None:
     """Load the records of these month folders through the cache (`signed`: their signatures,
-    when this command has just taken them).
+    when this command has just taken them). `asked`: the month folders the caller looked for,
+    there or not (None: it listed every month folder of the kind, `folders`): the cached rows of
+    those it did not find are removed (a month folder deleted, or gone with a `git checkout`).
 
     `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
     in order. With `split_from`, a batch of at least that many changed files in two or more
@@ -694,6 +710,10 @@ def cached_load(
                 if sum(len(job[2]) for job in stale) >= PARSE_BATCH:
                     parse_stale()
         parse_stale()
+        present = set(folders)
+        gone = [rel for rel in known if rel not in present and (asked is None or rel in asked)]
+        if gone:
+            cache.forget(kind, gone)
         fresh_records = cache.fresh_records(
             kind, fresh, decode, window if kind != "visits" else None, recorded_before, items_only
         )
@@ -703,7 +723,8 @@ def cached_load(
         outside: list[Any] = []
         if weigh_copies and window is not None and kind == "rectifications":
             # The copies are found among the cached rows: only those of the folders read now
-            # say what is on disk (a removed folder's rows stay in the table), and only when
+            # say what is on disk (a removed folder's rows go only once it is seen gone, and
+            # not at all while the cache is busy), and only when
             # every folder's rows are the files' (else every file is read instead): each
             # changed one's were stored, and none is irregular (read the slow way, its rows
             # are never stored: a copy in it would go unseen).
