@@ -121,7 +121,7 @@ DISTRICTS = (("东湖高新区", "donghu", "胡军"), ("江岸区", "jiangan", "
 DAY0 = date(2026, 1, 1)
 
 visit_strategy = st.builds(
-    lambda offset, entity, problems, district, mode, measures: make_visit(
+    lambda offset, entity, problems, district, mode, measures, entity_id: make_visit(
         DAY0 + timedelta(days=offset),
         district=district[0],
         district_id=district[1],
@@ -130,6 +130,7 @@ visit_strategy = st.builds(
         problems=tuple(problems),
         mode=mode,
         measures=tuple(measures),
+        entity_id=entity_id,
     ),
     st.integers(0, 150),
     st.sampled_from(ENTITIES),
@@ -137,6 +138,7 @@ visit_strategy = st.builds(
     st.sampled_from(DISTRICTS),
     st.sampled_from(("实地走访", "座谈交流")),
     st.lists(st.sampled_from((3, 14, 15)), max_size=2, unique=True),
+    st.sampled_from((None, None, "E2", "E3")),  # E2 and E3 share a name: two entities
 )
 
 
@@ -170,7 +172,9 @@ def test_merged_figures_are_the_figures_of_all_visits_at_once(
                     district_id="donghu",
                     type="平台载体",
                     tags=("孵化器",),
-                )
+                ),
+                Entity(id="E2", name="某研究院", district="江岸区", district_id="jiangan"),
+                Entity(id="E3", name="某研究院", district="东湖高新区", district_id="donghu"),
             ]
         )
         if registered
