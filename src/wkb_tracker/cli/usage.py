@@ -92,9 +92,10 @@ def message_language(args: Sequence[str]) -> str:
     value = _option_value(args, "--lang")
     if value in ("zh", "en") or env_language():
         return requested_language(args)
-    from wkb_tracker.cli.common import Session
+    from wkb_tracker.store.settings import quiet_root_config
 
-    return Session(_option_value(args, "--root"))._quiet_configured_language() or "zh"
+    found = quiet_root_config(_option_value(args, "--root"))
+    return (found[1].lang if found is not None else None) or "zh"
 
 
 def asks_for_help(args: Sequence[str]) -> bool:
