@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from wkb_tracker.domain.i18n import env_language, say
+from wkb_tracker.domain.i18n import env_language, join_names, say
 
 # The options the top-level callback takes. They are accepted after the command too
 # (`wkb report --lang en`): main() moves them in front of the command before click parses.
@@ -282,9 +282,9 @@ def _other(error: Any, ctx: Any) -> str:
 
         close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
         if close:
-            line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=", ".join(close))
+            line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=join_names(close))
         elif commands:
-            line += say(";可用:{p}", "; commands: {p}", p=", ".join(commands))
+            line += say(";可用:{p}", "; commands: {p}", p=join_names(commands))
         return line
     extra = re.search(_EXTRA_ARGUMENTS, message)
     if extra:
