@@ -1,4 +1,5 @@
-"""What `wkb sync` is about to push that a seal it has just received rejects (measure 17).
+"""What `wkb sync` is about to push that what it has just received makes wrong: a seal it
+rejects (measure 17), or a revised responsibility table it no longer matches (measure 14).
 
 A clerk records a visit, an item or an event dated in last month on a clone the office's seal of
 that month has not reached yet; `wkb sync` brings the seal in and replays the clerk's commit on
@@ -13,6 +14,11 @@ The rule is `wkb validate`'s (store/seal_checks.py), applied to those files only
 - an item opened, or an event dated, in a sealed month and recorded after the seal needs a late
   reason and an approver.
 Files that do not read as records are left to `wkb validate` (they are not counted anyway).
+
+A revised table is only worth a warning: a visit led by a leader who no longer holds the district
+that day is a valid record (it counts for nobody, `bureau.visits_not_counted`), but when the clerk
+let wkb fill in the leader from a table that was already out of date on the office's side, it is
+the new leader's contact, and only the clerk knows (`leader_changes`).
 """
 
 from __future__ import annotations
@@ -95,3 +101,45 @@ def _month_of(path: str, item: Rectification) -> str:
         if event.id is not None and path.endswith(f".{event.id}.yaml"):
             return f"{event.date:%Y-%m}"
     return f"{item.opened:%Y-%m}"
+
+
+def leader_changes(root: Path, rels: list[str]) -> list[str]:
+    """One warning per visit among `rels` whose leader does not hold its district on its day under
+    the table now in `root` (nor was present, `--with`), saying who does and how to correct it."""
+    from wkb_tracker.domain.i18n import say
+    from wkb_tracker.store.policy_files import load_policy
+    from wkb_tracker.store.visits import parse_current
+
+    visits = sorted(rel for rel in rels if rel.startswith(VISITS_DIR + "/"))
+    if not visits:
+        return []
+    policy, problems = load_policy(root)
+    if problems:
+        return []  # a broken table is reported by every command; nothing to compare with
+    warnings = []
+    for rel in visits:
+        try:
+            visit = parse_current(rel, (root / rel).read_bytes())
+        except (OSError, DataError):
+            continue
+        entry = policy.assignment_on(visit.district_id, visit.date)
+        if visit.void is not None or entry is None:
+            continue
+        if entry.leader == visit.leader or entry.leader in visit.joint_leaders:
+            continue
+        warnings.append(
+            say(
+                "注意:收到的分工表中 {d} 自 {f} 起由 {n} 负责,本地走访 {i}({day})记为 {o} 带队,"
+                "不计入 {n} 的联系;若实际由 {n} 带队,请用 wkb visit edit {i} 改正",
+                "note: under the table just received, {d} is {n}'s from {f}; local visit {i} ({day})"
+                " is recorded as led by {o} and does not count for {n}; if {n} led it, correct it"
+                " with wkb visit edit {i}",
+                d=entry.district,
+                f=entry.start.isoformat(),
+                n=entry.leader,
+                i=visit.id,
+                day=visit.date.isoformat(),
+                o=visit.leader,
+            )
+        )
+    return warnings

@@ -100,6 +100,8 @@ class SyncResult:
     committed: int = 0  # record files committed before syncing
     received: Received = field(default_factory=Received)
     pushed: int = 0  # local commits sent
+    # what the pushed records may have got wrong, given what came in (store/outgoing_seals.py)
+    warnings: list[str] = field(default_factory=list)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class SyncResult:
             "committed": self.committed,
             "received": self.received.view(),
             "pushed": self.pushed,
+            "warnings": self.warnings,
         }
 
 
@@ -414,17 +417,21 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
     )
 
 
-def _refuse_unapproved_after_seal(root: Path, prefix: str, upstream: str) -> None:
+def _outgoing(root: Path, prefix: str, upstream: str) -> list[str]:
+    """The visit and rectification files the local commits add or change (relative to root)."""
+    changed = _out(
+        root, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", upstream, "HEAD",
+        "--", f"{prefix}{VISITS_DIR}", f"{prefix}{RECTIFICATIONS_DIR}",
+    )  # fmt: skip
+    return [path.removeprefix(prefix) for path in changed.split("\0") if path]
+
+
+def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
     """Push nothing when a local commit adds or changes a record dated in a month the remote has
     sealed meanwhile, without the approval the seal asks for (store/outgoing_seals.py): pushed,
     it would fail `wkb validate` on every clone. The local commits stay, rebased."""
     from wkb_tracker.store.outgoing_seals import unapproved_after_seal
 
-    changed = _out(
-        root, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", upstream, "HEAD",
-        "--", f"{prefix}{VISITS_DIR}", f"{prefix}{RECTIFICATIONS_DIR}",
-    )  # fmt: skip
-    rels = [path.removeprefix(prefix) for path in changed.split("\0") if path]
     found = unapproved_after_seal(root, rels) if rels else []
     if not found:
         return
@@ -511,7 +518,12 @@ def sync(root: Path, *, person: str) -> SyncResult:
         if ahead == 0:
             break
         if exists:
-            _refuse_unapproved_after_seal(root, prefix, upstream)
+            outgoing = _outgoing(root, prefix, upstream)
+            _refuse_unapproved_after_seal(root, outgoing)
+            if f"{DATA}/districts.yaml" in result.received.other:
+                from wkb_tracker.store.outgoing_seals import leader_changes
+
+                result.warnings = leader_changes(root, outgoing)
         pushing = ["push", "--quiet"] + ([] if tracked else ["-u"])
         pushed = _git(root, *pushing, remote, f"HEAD:refs/heads/{remote_branch}")
         if pushed.returncode == 0:

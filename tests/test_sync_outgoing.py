@@ -1,4 +1,5 @@
-"""`wkb sync` and a seal that arrives while a clerk's records wait to be pushed (measure 17).
+"""`wkb sync` and what arrives while a clerk's records wait to be pushed: a seal (measure 17),
+a revised responsibility table (measure 14).
 
 Seen on a trial run: a clerk recorded a visit dated in last month on a clone the office's seal
 had not reached; `wkb sync` brought the seal in, replayed the visit on top and pushed it, and
@@ -149,3 +150,32 @@ def test_visit_edit__a_late_approval_is_refused_for_sealed_and_unsealed_visits(
     refused = wkb(off, "visit", "edit", late, *approve)
     assert refused.exit_code == 2 and "已有补录原因" in refused.stderr
     assert clean(off)
+
+
+def test_sync__warns_when_a_table_revision_received_moves_a_pushed_visit_s_district(
+    office: tuple[Path, Path, Path],
+) -> None:
+    """Seen on a trial run: the office gave 江夏区 to 徐涛 from 2026-11-20; a clerk whose clone did
+    not have that yet recorded a visit there on 2026-11-24 and let wkb fill in the leader (赵峰,
+    from the old table). Synced silently, the visit counted for nobody."""
+    off, clerk, _remote = office
+    ok(off, "districts", "assign", "江夏", "--leader", "徐涛", "--from", "2026-11-20")
+    ok(off, "sync")
+    stale = json.loads(
+        ok(clerk, *VISIT[:2], "--district", "江夏", "--entity", "某公司", "--type", "enterprise",
+           "--date", "2026-11-24", "--format", "json").stdout
+    )  # fmt: skip
+    assert stale["leader"] == "赵峰"
+    ok(clerk, *VISIT[:2], "--district", "江岸", "--entity", "某公司", "--type", "enterprise",
+       "--date", "2026-11-24")  # fmt: skip
+    synced = ok(clerk, "sync")
+    assert synced.stdout.endswith("推送 2 个本地提交\n")
+    assert synced.stderr.count("注意") == 1
+    assert (
+        f"收到的分工表中 江夏区 自 2026-11-20 起由 徐涛 负责,本地走访 {stale['id']}(2026-11-24)"
+        f"记为 赵峰 带队,不计入 徐涛 的联系;若实际由 徐涛 带队,请用 wkb visit edit {stale['id']} 改正"
+    ) in synced.stderr
+    ok(clerk, *VISIT[:2], "--district", "江夏", "--entity", "某公司", "--type", "enterprise",
+       "--date", "2026-11-25")  # fmt: skip
+    again = json.loads(ok(clerk, "sync", "--format", "json").stdout)
+    assert again["warnings"] == [] and again["pushed"] == 1  # nothing received: no warning
