@@ -64,6 +64,9 @@ def stats_dict(stats: Stats) -> dict[str, Any]:
                 **_counts(group.entities.values()),
                 "problems": group.problems,
                 "repeat_problems": group.repeat_problems,
+                # `--by entity`: the group's register entry (null when unregistered, and for
+                # every other grouping); `key` is the entity's name, which entries may share.
+                "entity_id": group.entity_id,
             }
             for group in stats.groups
         ],
@@ -219,7 +222,13 @@ def group_rows(
         say("重复问题", "repeat problems"),
     ]
     keys = ("visits", "entities", "entities_once", "entities_repeated", "problems", "repeat_problems")
-    rows = [[group["key"], *(group[k] for k in keys)] for group in view["groups"]]
+    groups = view["groups"]
+    names = (
+        _labels((group["key"], group.get("entity_id")) for group in groups)
+        if view["by"] == "entity"
+        else [group["key"] for group in groups]
+    )
+    rows = [[name, *(group[k] for k in keys)] for name, group in zip(names, groups, strict=True)]
     totals = view["totals"]
     rows.append([label or say("合计", "total"), *(totals[k] for k in keys)])
     return header, rows
@@ -229,12 +238,19 @@ def entity_labels(entities: list[dict[str, Any]]) -> list[str]:
     """Each entity's name as a table shows it, with its register id (or 未登记) when another
     entity of the list has the same name: two entries named alike are two rows, and a reader
     must tell them apart (JSON has `id` beside `entity`)."""
-    seen = Counter(e["entity"] for e in entities)
+    return _labels((e["entity"], e["id"]) for e in entities)
+
+
+def _labels(named: Iterable[tuple[str, str | None]]) -> list[str]:
+    """`entity_labels` of (name, register id or None) pairs: the entities table's rows and the
+    `--by entity` groups (JSON: `entity_id` beside `key`) name entities the same way."""
+    pairs = list(named)
+    seen = Counter(name for name, _id in pairs)
     return [
-        e["entity"]
-        if seen[e["entity"]] == 1
-        else say("{n}({i})", "{n} ({i})", n=e["entity"], i=e["id"] or say("未登记", "unregistered"))
-        for e in entities
+        name
+        if seen[name] == 1
+        else say("{n}({i})", "{n} ({i})", n=name, i=entity_id or say("未登记", "unregistered"))
+        for name, entity_id in pairs
     ]
 
 
