@@ -77,7 +77,16 @@ def test_sync__an_unapproved_visit_into_a_month_sealed_meanwhile_is_not_pushed(
     assert clean(clerk) and (clerk / late["path"]).is_file()  # the visit is kept, committed
     assert "data/sealed/2026-10.yaml" in git(clerk, "ls-files")  # the seal came in
 
-    ok(clerk, "visit", "edit", late["id"], "--late-reason", "纸质台账漏录", "--approved-by", "办公室主任")
+    ok(
+        clerk,
+        "visit",
+        "edit",
+        late["id"],
+        "--late-reason",
+        "纸质台账漏录",
+        "--approved-by",
+        "办公室主任",
+    )
     assert ok(clerk, "sync").stdout.endswith("推送 2 个本地提交\n")
     ok(off, "sync")
     checked = wkb(off, "validate")
@@ -144,9 +153,9 @@ def test_visit_edit__a_late_approval_is_refused_for_sealed_and_unsealed_visits(
     _seal_october(off, monkeypatch)
     refused = wkb(off, "visit", "edit", sealed, *approve)
     assert refused.exit_code == 2 and "2026-10 已封存,其中的走访不能作废或修改" in refused.stderr
-    late = json.loads(
-        ok(off, *VISIT, "--date", "2026-10-22", *approve, "--format", "json").stdout
-    )["id"]
+    late = json.loads(ok(off, *VISIT, "--date", "2026-10-22", *approve, "--format", "json").stdout)[
+        "id"
+    ]
     refused = wkb(off, "visit", "edit", late, *approve)
     assert refused.exit_code == 2 and "已有补录原因" in refused.stderr
     assert clean(off)
@@ -179,3 +188,44 @@ def test_sync__warns_when_a_table_revision_received_moves_a_pushed_visit_s_distr
        "--date", "2026-11-25")  # fmt: skip
     again = json.loads(ok(clerk, "sync", "--format", "json").stdout)
     assert again["warnings"] == [] and again["pushed"] == 1  # nothing received: no warning
+
+
+@pytest.mark.parametrize("change", ["void", "move"])
+def test_sync__a_sealed_visit_changed_on_a_clone_the_seal_had_not_reached_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """A void (or a date edit that moves the file) of a visit the manifest lists breaks the seal:
+    validate reports it on every clone. Only a reopening lets it through."""
+    off, clerk, remote = office
+    sealed = json.loads(ok(clerk, "visit", "list", "--format", "json").stdout)[0]
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    if change == "void":
+        ok(clerk, "visit", "void", sealed["id"], "--reason", "重复录入")
+    else:  # what `visit edit` does on a date change: the file moves to its new month folder
+        moved = (
+            (clerk / sealed["path"]).read_text(encoding="utf-8").replace("2026-10-08", "2026-11-08")
+        )
+        target = clerk / sealed["path"].replace("2026/10/2026-10-08", "2026/11/2026-11-08")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(moved, encoding="utf-8")
+        (clerk / sealed["path"]).unlink()
+        git(clerk, "add", "-A")
+        git(clerk, "commit", "-qm", "move")
+    _seal_october(off, monkeypatch)
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4, refused.stderr
+    assert sealed["path"] in refused.stderr
+    assert (
+        f"已封存的走访({sealed['id']})的修改、作废或删除须办公室先按规定重开该月" in refused.stderr
+    )
+    assert _remote_head(remote) == sealed_head
+
+    ok(off, "month", "reopen", "2026-10", "--reason", "更正", "--approved-by", "局长")
+    ok(off, "sync")
+    assert ok(clerk, "sync").exit_code == 0
+    ok(off, "sync")
+    ok(off, "month", "close", "2026-10")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout

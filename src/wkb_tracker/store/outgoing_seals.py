@@ -10,6 +10,8 @@ dated in a sealed month without the approval the seal asks for, pushes nothing a
 (the local commits stay as they are).
 
 The rule is `wkb validate`'s (store/seal_checks.py), applied to those files only:
+- a visit the manifest lists must still hold the bytes it was sealed with (an edit, a void, a
+  move or a removal on a clone the seal had not reached breaks the seal);
 - a visit dated in a sealed month whose manifest does not list it needs a `late_reason`;
 - an item opened, or an event dated, in a sealed month and recorded after the seal needs a late
   reason and an approver.
@@ -33,6 +35,7 @@ from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.model import Rectification
+    from wkb_tracker.store.manifest import Seal
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Unapproved:
     record_id: str  # the visit's or the item's id
     month: str  # the sealed month, YYYY-MM
     visit: bool  # a visit (approved with `wkb visit edit`), else a rectification file
+    sealed: bool = False  # a visit the manifest lists, changed or removed: only a reopening helps
 
 
 def unapproved_after_seal(root: Path, rels: list[str]) -> list[Unapproved]:
@@ -55,23 +59,53 @@ def unapproved_after_seal(root: Path, rels: list[str]) -> list[Unapproved]:
 
 
 def _visits(root: Path, rels: list[str]) -> list[Unapproved]:
-    from wkb_tracker.store.manifest import read_seal_book
+    from wkb_tracker.store.manifest import hash_matches
     from wkb_tracker.store.visits import parse_current
 
+    seals: dict[tuple[int, int], Seal | None] = {}
     found = []
     for rel in rels:
+        # A file the manifest lists is part of the sealed figures: edited, voided, moved or
+        # removed here, the seal no longer holds (validate: "changed after … was sealed").
+        folder = _folder_month(rel)
+        seal = _seal(root, folder, seals) if folder is not None else None
+        entry = next((one for one in seal.visits if one.path == rel), None) if seal else None
+        if seal is not None and entry is not None:
+            if not hash_matches(root / rel, entry.sha256, seal.hash_scheme):
+                found.append(Unapproved(rel, entry.id, seal.label, visit=True, sealed=True))
+            continue
         try:
             visit = parse_current(rel, (root / rel).read_bytes())
-        except (OSError, DataError):
+        except (OSError, DataError):  # removed, or broken (validate reports it)
             continue
-        month = (visit.date.year, visit.date.month)
-        if visit.late_reason or not is_sealed(root, *month):
+        seal = _seal(root, (visit.date.year, visit.date.month), seals)
+        if seal is None or visit.late_reason:
             continue
-        book, _problems = read_seal_book(root, [month])
-        seal = book[month].current if month in book else None
-        if seal is not None and all(entry.id != visit.id for entry in seal.visits):
+        if all(one.id != visit.id for one in seal.visits):
             found.append(Unapproved(rel, visit.id, seal.label, visit=True))
+        # else: a sealed visit moved here; its sealed path is among `rels` as removed
     return found
+
+
+def _folder_month(rel: str) -> tuple[int, int] | None:
+    parts = rel.split("/")  # data/visits/YYYY/MM/…
+    if len(parts) >= 5 and parts[2].isdigit() and parts[3].isdigit():
+        return int(parts[2]), int(parts[3])
+    return None
+
+
+def _seal(
+    root: Path, month: tuple[int, int], seals: dict[tuple[int, int], Seal | None]
+) -> Seal | None:
+    """The current seal of `month` (read once per month), None when it has none."""
+    if month not in seals:
+        seals[month] = None
+        if is_sealed(root, *month):
+            from wkb_tracker.store.manifest import read_seal_book
+
+            book, _problems = read_seal_book(root, [month])  # broken: validate reports it
+            seals[month] = book[month].current if month in book else None
+    return seals[month]
 
 
 def _rectification_files(root: Path, rels: list[str]) -> list[Unapproved]:

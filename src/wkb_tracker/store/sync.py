@@ -418,9 +418,10 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
 
 
 def _outgoing(root: Path, prefix: str, upstream: str) -> list[str]:
-    """The visit and rectification files the local commits add or change (relative to root)."""
+    """The visit and rectification files the local commits add, change or remove (relative to
+    root)."""
     changed = _out(
-        root, "diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", upstream, "HEAD",
+        root, "diff", "--name-only", "--no-renames", "--diff-filter=AMD", "-z", upstream, "HEAD",
         "--", f"{prefix}{VISITS_DIR}", f"{prefix}{RECTIFICATIONS_DIR}",
     )  # fmt: skip
     return [path.removeprefix(prefix) for path in changed.split("\0") if path]
@@ -437,8 +438,17 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
         return
     months = join_names(sorted({one.month for one in found}))
     files = join_names([one.path for one in found], 3, more=" …")
-    visits = [one.record_id for one in found if one.visit]
+    visits = [one.record_id for one in found if one.visit and not one.sealed]
+    sealed = [one.record_id for one in found if one.sealed]
     remedies = []
+    if sealed:
+        remedies.append(
+            say(
+                "已封存的走访({i})的修改、作废或删除须办公室先按规定重开该月",
+                "a change, void or removal of a sealed visit ({i}) needs the office to reopen the month first",
+                i=join_names(sealed, 3, more=" …"),
+            )
+        )
     if visits:
         remedies.append(
             say(
@@ -447,7 +457,7 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
                 i=visits[0],
             )
         )
-    if len(visits) < len(found):
+    if len(visits) + len(sealed) < len(found):
         remedies.append(
             say(
                 "整改事项或事件请删除该文件,再带 --late-reason 和 --approved-by 重新记录",
@@ -456,9 +466,9 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
         )
     raise SyncConflict(
         say(
-            "未推送:{m} 已由办公室封存,本地 {n} 条记录日期在该月却没有补录原因和批准人({f});本地记录保持原样",
-            "nothing pushed: {m} was sealed by the office, and {n} local record(s) dated in it lack a late"
-            " reason and approver ({f}); local records are as they were",
+            "未推送:{m} 已由办公室封存,本地 {n} 处改动落在该月却未经批准({f});本地记录保持原样",
+            "nothing pushed: {m} was sealed by the office, and {n} local change(s) in it are not"
+            " approved ({f}); local records are as they were",
             m=months,
             n=len(found),
             f=files,
