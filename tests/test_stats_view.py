@@ -14,7 +14,7 @@ from conftest import Invoke
 from test_stats import NOV, fixture_items, fixture_visits
 from wkb_tracker.domain import stats
 from wkb_tracker.domain.entities import Entity, Register
-from wkb_tracker.report import stats_view
+from wkb_tracker.report import stats_screen
 from wkb_tracker.report.stats_view import entity_labels, stats_dict, total_label, total_note
 
 E1, E2 = "S20261101-AAAAA1", "S20261101-AAAAA2"  # two entries named alike
@@ -177,7 +177,7 @@ def test_stats_table__one_blank_line_before_every_section(
     """Review: at 80 columns the repeat problems, printed as blocks (too narrow for a table),
     ran into the next heading. Every section — each table, the line saying rows were left out,
     the total's note — ends in one blank line, whatever the layout."""
-    monkeypatch.setattr(stats_view, "DETAIL_ROWS", 1)  # so both detail tables say "showing 1 of"
+    monkeypatch.setattr(stats_screen, "DETAIL_ROWS", 1)  # so both detail tables say "showing 1 of"
     assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0
     for visit in [*fixture_visits(), make_visit(date(2026, 11, 20), entity="某研究院", **LINKONGGANG)]:
         write_visit(root, visit)

@@ -92,7 +92,7 @@ def stats(
     for line in [str(problem) for problem in policy_problems] + warnings:
         warn(line)
     if fmt == "table":
-        from wkb_tracker.report.stats_view import print_stats
+        from wkb_tracker.report.stats_screen import print_stats
 
         print_stats(view)
         return

@@ -103,13 +103,19 @@ DECODE_CHUNK = 250
 
 
 def in_window(
-    item: Rectification, window: Window | None, recorded_before: int | None = None
+    item: Rectification,
+    window: Window | None,
+    recorded_before: int | None = None,
+    known: tuple[date | None, int | None] | None = None,
 ) -> bool:
-    """Whether a period with this window can count the item (its whole history).
+    """Whether a period with this window can count the item (its whole history). The cache's
+    query asks the same of a row's columns (`RecordCache.fresh_records`).
 
     `recorded_before` (a `recorded_key`) is the knowledge cut of `--known-on`: an item settled
     before the window whose history gained anything at or after the cut may not have been
-    settled as known then, so it is kept (the knowledge filter then judges it)."""
+    settled as known then, so it is kept (the knowledge filter then judges it). `known`: the
+    item's settled date and `last_recorded`, when the caller has worked them out; else each is
+    worked out only when the dates before it do not decide (a walk of the history)."""
     if window is None:
         return True
     settled_before, opened_until = window
@@ -117,29 +123,32 @@ def in_window(
         return False
     if settled_before is None:
         return True
-    settled = settled_on(item)
+    settled = known[0] if known is not None else settled_on(item)
     if settled is None or settled >= settled_before:
         return True
-    return _judged_in_window(item.opened, settled, last_recorded(item), window, recorded_before)
-
-
-def _judged_in_window(
-    opened: date,
-    settled: date | None,
-    last: int | None,
-    window: Window | None,
-    recorded_before: int | None,
-) -> bool:
-    """`in_window` on what an item's history says (its opened and settled dates, when it was
-    last recorded), worked out once."""
-    if window is None:
-        return True
-    settled_before, opened_until = window
-    if opened_until is not None and opened > opened_until:
+    if recorded_before is None:
         return False
-    if settled is None or settled_before is None or settled >= settled_before:
-        return True
-    return recorded_before is not None and last is not None and last >= recorded_before
+    last = known[1] if known is not None else last_recorded(item)
+    return last is not None and last >= recorded_before
+
+
+def window_conditions(window: Window | None, recorded_before: int | None) -> tuple[str, list[Any]]:
+    """`in_window` asked of a cached row's columns (opened, settled, recorded: its whole
+    history's; NULL for an event file without its item, always read): SQL conditions to add
+    to a query (each after " AND "), and their values."""
+    settled_before, opened_until = window if window is not None else (None, None)
+    conditions = ""
+    values: list[Any] = []
+    if settled_before is not None and recorded_before is not None:
+        conditions += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
+        values += [settled_before.isoformat(), recorded_before]
+    elif settled_before is not None:
+        conditions += " AND (settled IS NULL OR settled >= ?)"
+        values.append(settled_before.isoformat())
+    if opened_until is not None:
+        conditions += " AND (opened IS NULL OR opened <= ?)"
+        values.append(opened_until.isoformat())
+    return conditions, values
 
 
 # A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
@@ -465,23 +474,14 @@ class RecordCache:
         records."""
         if self.db is None or not folders:
             return [] if self.db is not None else None
-        settled_before, opened_until = window if window is not None else (None, None)
+        conditions, asked = window_conditions(window, recorded_before)
         records: list[Any] = []
         try:
             for start in range(0, len(folders), 500):
                 chunk = folders[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
-                values: list[Any] = [kind, *chunk]
-                if settled_before is not None and recorded_before is not None:
-                    query += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
-                    values += [settled_before.isoformat(), recorded_before]
-                elif settled_before is not None:
-                    query += " AND (settled IS NULL OR settled >= ?)"
-                    values.append(settled_before.isoformat())
-                if opened_until is not None:
-                    query += " AND (opened IS NULL OR opened <= ?)"
-                    values.append(opened_until.isoformat())
+                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks}){conditions}"
+                values: list[Any] = [kind, *chunk, *asked]
                 if items_only:  # an event file's name has two dots (records.is_event_file)
                     query += " AND name NOT GLOB '*.*.*'"
                 cursor = self.db.execute(query, values)
@@ -819,7 +819,7 @@ def _item_rows(
                 whole.opened.isoformat(),
                 _iso(settled),
                 last,
-                _judged_in_window(whole.opened, settled, last, window, recorded_before),
+                in_window(whole, window, recorded_before, known=(settled, last)),
             )
         opened, settled_text, last, inside = facts
         filled.append((name, row, opened, settled_text, last))
