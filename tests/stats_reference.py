@@ -81,10 +81,15 @@ def reference_compute(
         figures.problems += raised
         figures.repeat_problems += repeated
         problems += raised
-        for group_key in _group_keys(visit, by, names[key], entry):
+        # with `by == "entity"` one group per entity (two entries may share a name)
+        for group_key in _group_keys(visit, by, key, entry):
             group = groups.get(group_key)
             if group is None:
-                group = groups[group_key] = GroupFigures(group_key)
+                group = groups[group_key] = (
+                    GroupFigures(names[key], entry.id if entry is not None else None)
+                    if by == "entity"
+                    else GroupFigures(group_key)
+                )
             group.visits += 1
             group.entities[key] += 1
             group.problems += raised
@@ -95,8 +100,8 @@ def reference_compute(
         last=last,
         by=by,
         window_days=window_days,
-        entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity)),
-        groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key)),
+        entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity, e.id or "")),
+        groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key, g.entity_id or "")),
         repeats=repeats,
         items_by_source=dict(sorted(sources.items(), key=lambda pair: (-pair[1], pair[0]))),
         visits=len(in_period),

@@ -174,25 +174,25 @@ def test_answer__the_policy_is_signed_before_it_is_read(
     """Regression: the policy's key was taken after the policy was read, so a table changed in
     between (a git pull, `districts assign` in another window) stored the old table's figures
     under the new table's key, served from then on."""
-    from wkb_tracker.store import loader
+    from wkb_tracker.store import policy_files
 
     root = filled
     assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0  # never visited
     districts = root / "data" / "districts.yaml"
-    real_load = loader.load
+    real_load = policy_files.load_policy
 
     def load_then_the_table_changes(*args: object, **kwargs: object) -> object:
-        dataset = real_load(*args, **kwargs)  # type: ignore[arg-type]
+        policy = real_load(*args, **kwargs)  # type: ignore[arg-type]
         with districts.open("a", encoding="utf-8") as table:  # 江岸区 handed over on the 30th
             table.write(
                 "  - district: 江岸区\n    id: jiangan\n    leader: 胡军\n    title: 副局长\n"
                 "    department: 项目中心\n    contact: 亓巍\n    from: 2026-11-30\n"
             )
-        return dataset
+        return policy
 
-    monkeypatch.setattr(loader, "load", load_then_the_table_changes)
+    monkeypatch.setattr(policy_files, "load_policy", load_then_the_table_changes)
     first = json.loads(wkb(*STATS).stdout)  # computed with the table as it was read
-    monkeypatch.setattr(loader, "load", real_load)
+    monkeypatch.setattr(policy_files, "load_policy", real_load)
     assert [b["leader"] for b in first["never_visited"]] == ["徐涛"]
     view = same_as_computed(wkb)  # the changed table: never the answer computed with the old one
     assert [b["leader"] for b in view["never_visited"]] == ["胡军"]

@@ -184,15 +184,16 @@ def test_bulletin_opening__no_zero_counts_and_no_lone_均_in_any_combination() -
     「0项」 or 「0次」 is said (a careful writer leaves out what is not), 「均」 only of two or
     more, and each summary is whole sentences."""
     states = ("met", "short", "pending", "not_tracked")
-    for counts in itertools.product(range(3), repeat=4):
+    for *counts, contacted in itertools.product(range(3), range(3), range(3), range(3), (0, 1)):
         statuses = [state for state, n in zip(states, counts, strict=True) for _ in range(n)]
         figures = dict(zip(states, counts, strict=True))
         assignments = len(statuses)
         figures |= {
             "assignments": assignments,
+            "tracked": assignments - figures["not_tracked"],
             "leaders": 1 if assignments else 0,
             "districts": assignments,
-            "contacts": 1 + assignments,
+            "contacts": contacted * (1 + assignments),  # none at all too: 「共联系创新主体0次」
             "required": 2 * (assignments - figures["not_tracked"]),
             "tracking_start": "2026年11月",
         }
@@ -204,7 +205,13 @@ def test_bulletin_opening__no_zero_counts_and_no_lone_均_in_any_combination() -
         if overdue > opened:
             continue
         said = rectification_summary(
-            {"open": opened, "overdue": overdue, "closed_on_time": on_time, "closed_late": late}
+            {
+                "open": opened,
+                "overdue": overdue,
+                "closed_on_time": on_time,
+                "closed_late": late,
+                "closed": on_time + late,
+            }
         )
         assert not ZERO.search(said) and "1项,均" not in said and said.endswith("。"), said
 

@@ -173,9 +173,9 @@ def test_problems__broken_files_each_at_their_line(root: Path, policy: Policy) -
     text = sorted(str(p) for p in problems)
     assert text == sorted(
         [
-            "data/entities/S20261101-AAAAAA.yaml:3: 未知字段 colour;可用字段:id, name, aliases, "
-            "credit_code, district, district_id, type, tags, contact, created_by, created_at, "
-            "merged_into, merged_by, merged_at",
+            "data/entities/S20261101-AAAAAA.yaml:3: 未知字段 colour;可用字段:id、name、aliases、"
+            "credit_code、district、district_id、type、tags、contact、created_by、created_at、"
+            "merged_into、merged_by、merged_at",
             "data/entities/S20261101-BBBBBB.yaml:1: 文件应为 data/entities/S20261101-CCCCCC.yaml"
             "(按主体编号命名)",
             "data/entities/S20261101-DDDDDD.yaml:3: 统一社会信用代码无效:校验码(第 18 位)应为 3,"

@@ -39,3 +39,31 @@ def test_join_names__limit_names_the_first_then_says_more() -> None:
     assert join_names(["{x}", "y"], 1, more=" +{n}") == "{x} +1"  # only `more` is a template
     with using(Settings(lang="en")):
         assert join_names(names, 2, more=" and {n} more") == "a, b and 2 more"
+
+
+def test_messages_listing_files_keys_and_commands__chinese_joins_with_dunhao(
+    wkb: Any, root: Any
+) -> None:
+    """Review: these Chinese messages joined their lists with ", " (an id held by several files,
+    the config keys and values, a record's known fields, the commands a typo may have meant)."""
+    from datetime import date
+
+    from builders import make_visit, write_visit
+
+    visit = make_visit(date(2026, 11, 3))
+    rel = write_visit(root, visit)
+    copy = rel.replace("_donghu_", "_hanyang_")
+    (root / copy).write_bytes((root / rel).read_bytes())
+    held = wkb("visit", "show", visit.id)
+    assert held.exit_code == 2 and f"{rel}、{copy}" in held.stderr, held.stderr
+    assert f"{rel}, {copy}" in wkb("visit", "show", visit.id, "--lang", "en").stderr
+    key = wkb("config", "set", "colour", "red").stderr
+    assert "可用:monthly_minimum、rectify_deadline_days、" in key
+    assert "lang 只能是:zh、en" in wkb("config", "set", "lang", "fr").stderr
+    assert "must be one of: zh, en" in wkb("config", "set", "lang", "fr", "--lang", "en").stderr
+    (root / copy).unlink()
+    write_visit(root, make_visit(date(2026, 11, 4)), colour="red")
+    fields = wkb("validate").stdout + wkb("validate").stderr
+    assert "可用字段:id、" in fields, fields
+    commands = wkb("xyzzy").stderr
+    assert "没有命令 xyzzy;可用:" in commands and ", " not in commands, commands

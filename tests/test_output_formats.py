@@ -508,8 +508,9 @@ def test_bulletin__months_before_tracking_start_are_said_not_assessed(root: Path
     assert "跟踪起始月" not in tracked
     ok(wkb("config", "set", "tracking_start", "2026-11"))
     before = ok(wkb("bulletin", "--month", "2026-10", "--format", "markdown")).stdout
-    assert "共联系创新主体0次。本期在跟踪起始月(2026年11月)之前,14项分工均不计入考核。" in before
-    assert "0项" not in before and "应联系0次" not in before
+    # no contact in October: said in words, not 「共联系创新主体0次」
+    assert "期内未联系创新主体。本期在跟踪起始月(2026年11月)之前,14项分工均不计入考核。" in before
+    assert "0项" not in before and "0次" not in before
     assert "本期在跟踪起始月(2026年11月)之前,不作联系次数考核。" in before
     assert "均达到最低联系次数" not in before
     partly = ok(wkb("bulletin", "--quarter", "2026-Q4", "--format", "markdown")).stdout

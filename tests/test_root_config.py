@@ -95,10 +95,10 @@ def test_config__set_get_round_trip(wkb, root: Path) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("colour", "red", "未知配置项 colour;可用:monthly_minimum, rectify_deadline_days"),
+        ("colour", "red", "未知配置项 colour;可用:monthly_minimum、rectify_deadline_days"),
         ("due_soon_days", "soon", "due_soon_days 须为整数"),
         ("auto_commit", "maybe", "auto_commit 须为 true 或 false"),
-        ("lang", "fr", "lang 只能是:zh, en"),
+        ("lang", "fr", "lang 只能是:zh、en"),
         ("rectify_deadline_days", "0", "rectify_deadline_days 不能小于 1"),
     ],
 )

@@ -74,6 +74,7 @@ NOT_FOR_VISIT_ADD = (
     "wkb_tracker.store.visit_changes",
     "wkb_tracker.store.loader",
     "wkb_tracker.store.record_cache",
+    "wkb_tracker.store.row_codec",
 )
 
 

@@ -80,9 +80,9 @@ def test_stats__hand_counted_figures_by_district() -> None:
     assert view["never_visited"] is None
     assert view["groups"] == [
         {"key": "东湖高新区", "visits": 2, "entities": 1, "entities_once": 0,
-         "entities_repeated": 1, "problems": 2, "repeat_problems": 1},
+         "entities_repeated": 1, "problems": 2, "repeat_problems": 1, "entity_id": None},
         {"key": "江岸区", "visits": 2, "entities": 2, "entities_once": 2,
-         "entities_repeated": 0, "problems": 2, "repeat_problems": 1},
+         "entities_repeated": 0, "problems": 2, "repeat_problems": 1, "entity_id": None},
     ]
     assert [(e["entity"], e["visits"], e["problems"], e["repeat_problems"]) for e in view["entities"]] == [
         ("武汉 光谷实验室", 2, 2, 1),

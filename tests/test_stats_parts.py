@@ -121,7 +121,7 @@ DISTRICTS = (("东湖高新区", "donghu", "胡军"), ("江岸区", "jiangan", "
 DAY0 = date(2026, 1, 1)
 
 visit_strategy = st.builds(
-    lambda offset, entity, problems, district, mode, measures: make_visit(
+    lambda offset, entity, problems, district, mode, measures, entity_id: make_visit(
         DAY0 + timedelta(days=offset),
         district=district[0],
         district_id=district[1],
@@ -130,6 +130,7 @@ visit_strategy = st.builds(
         problems=tuple(problems),
         mode=mode,
         measures=tuple(measures),
+        entity_id=entity_id,
     ),
     st.integers(0, 150),
     st.sampled_from(ENTITIES),
@@ -137,6 +138,7 @@ visit_strategy = st.builds(
     st.sampled_from(DISTRICTS),
     st.sampled_from(("实地走访", "座谈交流")),
     st.lists(st.sampled_from((3, 14, 15)), max_size=2, unique=True),
+    st.sampled_from((None, None, "E2", "E3")),  # E2 and E3 share a name: two entities
 )
 
 
@@ -170,7 +172,9 @@ def test_merged_figures_are_the_figures_of_all_visits_at_once(
                     district_id="donghu",
                     type="平台载体",
                     tags=("孵化器",),
-                )
+                ),
+                Entity(id="E2", name="某研究院", district="江岸区", district_id="jiangan"),
+                Entity(id="E3", name="某研究院", district="东湖高新区", district_id="donghu"),
             ]
         )
         if registered
@@ -236,3 +240,36 @@ def test_parts__a_file_with_a_problem_keeps_only_its_own_month_from_being_kept(
     again = wkb(*YEAR)
     assert "data/visits/2026/03/" in again.stderr  # still warned about
     assert computed == [date(2026, 3, 1)]  # only March's part computed again, not October's
+
+
+def test_stats__reads_the_config_once_and_signs_the_register_once(
+    wkb: Invoke, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a miss the entities folder was signed twice (for the answer's key, then again inside
+    `load_register`), and `wkb.toml` was read again (with the sealed folder listed) after the
+    session had read it."""
+    from wkb_tracker.store import config, entity_cache, loader
+
+    assert wkb("entity", "add", "某科技公司", "--district", "东湖").exit_code == 0
+    write_visit(root, make_visit(date(2026, 11, 3), entity="某科技公司"))
+    calls: list[str] = []
+
+    def counted(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(entity_cache, "key", counted("sign", entity_cache.key))
+    for module in (config, loader):
+        monkeypatch.setattr(module, "read_config", counted("config", module.read_config))
+    monkeypatch.setattr(loader, "folder_problems", counted("folder", loader.folder_problems))
+
+    first = wkb("stats", "--month", "2026-11", "--format", "json")  # computed: a miss
+    again = wkb("stats", "--month", "2026-11", "--format", "json")  # the answer kept
+
+    assert first.exit_code == 0 and first.stdout == again.stdout
+    assert json.loads(first.stdout)["entities"][0]["id"] is not None  # the register was read
+    assert calls.count("sign") == 2 and calls.count("config") == 2  # once per run
+    assert "folder" not in calls  # no seal is read by `stats`

@@ -3,6 +3,7 @@ entities that share a name, and the table output's section boundaries at 80 and 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from conftest import Invoke
 from test_stats import NOV, fixture_items, fixture_visits
 from wkb_tracker.domain import stats
 from wkb_tracker.domain.entities import Entity, Register
-from wkb_tracker.report import stats_view
+from wkb_tracker.report import stats_screen
 from wkb_tracker.report.stats_view import entity_labels, stats_dict, total_label, total_note
 
+E1, E2 = "S20261101-AAAAA1", "S20261101-AAAAA2"  # two entries named alike
 LINKONGGANG = {"district": "临空港开发区", "district_id": "linkonggang", "leader": "刘红"}
 
 
@@ -41,6 +43,65 @@ def test_stats_view__two_entries_sharing_a_name_are_two_entities() -> None:
     totals = view["totals"]
     assert (totals["entities"], totals["entities_once"], totals["entities_repeated"]) == (2, 1, 1)
     assert entity_labels(view["entities"]) == ["某科技公司(E1)", "某科技公司(E2)"]  # told apart
+
+
+def test_stats_cli__by_entity_one_row_per_entity_not_per_name(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    """Reported: `--by entity` named its groups by the entity's name, so two register entries
+    called 某科技公司 (registered in two clones, one in 东湖, one in 江岸) were one row with
+    3 visits of "2 entities". Now one row each, told apart by register id in every format
+    (JSON: `entity_id` beside `key`), computed or from the cache's parts alike."""
+    from wkb_tracker.store.entity_store import write_new
+
+    for entity_id, district, district_id in (
+        (E1, "东湖高新区", "donghu"),
+        (E2, "江岸区", "jiangan"),
+    ):
+        write_new(root, Entity(entity_id, "某科技公司", district=district, district_id=district_id))
+    jiangan = {"district": "江岸区", "district_id": "jiangan", "leader": "徐涛"}
+    for visit in (
+        make_visit(date(2026, 11, 3), entity="某科技公司", entity_id=E1),
+        make_visit(date(2026, 11, 10), entity="某科技公司", entity_id=E1),
+        make_visit(date(2026, 11, 12), entity="某科技公司", entity_id=E2, **jiangan),
+        make_visit(date(2026, 11, 13), entity="某研究院", **jiangan),
+    ):
+        write_visit(root, visit)
+    ask = ("stats", "--month", "2026-11", "--by", "entity")
+
+    view = json.loads(wkb(*ask, "--format", "json").stdout)
+
+    assert [(g["key"], g["visits"]) for g in view["groups"]] == [  # was [(某科技公司, 3), (某研究院, 1)]
+        ("某科技公司", 2),
+        ("某研究院", 1),
+        ("某科技公司", 1),
+    ]
+    assert [(g["key"], g["entity_id"], g["visits"], g["entities"]) for g in view["groups"]] == [
+        ("某科技公司", E1, 2, 1),
+        ("某研究院", None, 1, 1),
+        ("某科技公司", E2, 1, 1),
+    ]
+    assert json.loads(wkb(*ask, "--format", "json", "--no-cache").stdout) == view
+    assert json.loads(wkb(*ask, "--format", "json").stdout) == view  # the whole answer kept
+    csv_rows = wkb(*ask, "--format", "csv").stdout.splitlines()[1:]
+    assert csv_rows == [
+        f"某科技公司({E1}),2,1,0,1,0,0",
+        "某研究院,1,1,1,0,0,0",
+        f"某科技公司({E2}),1,1,1,0,0,0",
+        "合计,4,3,2,1,0,0",
+    ]
+    table = wkb(*ask, "--no-cache").stdout
+    assert table.count(f"某科技公司({E1})") == 2 and table.count(f"某科技公司({E2})") == 2  # groups, entities
+    assert f"| 某科技公司({E2}) | 1 | 1 | 1 | 0 | 0 | 0 |" in wkb(*ask, "--format", "markdown").stdout
+    assert f"某科技公司({E2})</td>" in wkb(*ask, "--format", "html").stdout
+    workbook = tmp_path / "统计.xlsx"
+    assert wkb(*ask, "--output", str(workbook)).exit_code == 0
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(workbook)["分组统计"].iter_rows(values_only=True))
+    assert [row[:2] for row in rows[-4:-1]] == [(f"某科技公司({E1})", 2), ("某研究院", 1), (f"某科技公司({E2})", 1)]
+    english = wkb(*ask, "--format", "csv", "--lang", "en").stdout
+    assert f"某科技公司 ({E2}),1,1,1,0,0,0" in english
 
 
 def test_stats_view__the_total_says_it_counts_each_entity_once() -> None:
@@ -116,7 +177,7 @@ def test_stats_table__one_blank_line_before_every_section(
     """Review: at 80 columns the repeat problems, printed as blocks (too narrow for a table),
     ran into the next heading. Every section — each table, the line saying rows were left out,
     the total's note — ends in one blank line, whatever the layout."""
-    monkeypatch.setattr(stats_view, "DETAIL_ROWS", 1)  # so both detail tables say "showing 1 of"
+    monkeypatch.setattr(stats_screen, "DETAIL_ROWS", 1)  # so both detail tables say "showing 1 of"
     assert wkb("entity", "add", "某孵化器", "--district", "江岸").exit_code == 0
     for visit in [*fixture_visits(), make_visit(date(2026, 11, 20), entity="某研究院", **LINKONGGANG)]:
         write_visit(root, visit)

@@ -77,6 +77,7 @@ def test_sync__says_what_came_in_and_from_whom(office: tuple[Path, Path]) -> Non
             "entities_changed": 0,
         },
         "pushed": 0,
+        "warnings": [],
     }
     english = wkb(li, "--lang", "en", "sync")
     assert english.stdout == "synced with origin/main: nothing new; nothing to push\n"

@@ -217,10 +217,10 @@ def test_validate_reuse__a_new_cache_layout_forgets_the_remembered_parses(
 
 
 def test_validate_reuse__leaves_no_decoded_values_behind(wkb: Invoke, root: Path) -> None:
-    """Regression: the values shared by the rows of one read (record_cache._texts, _days) were
+    """Regression: the values shared by the rows of one read (row_codec._texts, _days) were
     emptied only by the cached loader, so every `wkb validate` in a process (its reuse decodes
     remembered rows) left them growing for the life of the process."""
-    from wkb_tracker.store import record_cache
+    from wkb_tracker.store import row_codec
 
     write_item(root, make_item(date(2026, 11, 2)))
     write_visit(root, make_visit(date(2026, 11, 3)))
@@ -229,7 +229,7 @@ def test_validate_reuse__leaves_no_decoded_values_behind(wkb: Invoke, root: Path
             with (root / "wkb.toml").open("a", encoding="utf-8") as config:
                 config.write("# 备注\n")
         assert wkb("validate").exit_code in (0, 1)
-        assert record_cache._texts == {} and record_cache._days == {}
+        assert row_codec._texts == {} and row_codec._days == {}
 
 
 def test_validators__the_partial_runs_cover_each_one() -> None:

@@ -132,31 +132,20 @@ class Session:
         `--lang`, else $WKB_LANG, else the root's configured `lang` (looked up quietly: a missing
         or broken root is reported by the command that needs it, as `root()` does). Without
         `find_root` (a help page) the root is not looked for, and its `lang` does not apply."""
-        from wkb_tracker.store.settings import settings_for
+        from wkb_tracker.store.settings import quiet_root_config, settings_for
 
         state = cls(root_option)
         configured = None
         if find_root and lang_option is None and env_language() is None:
-            configured = state._quiet_configured_language()
+            # read quietly: a missing or broken root is reported by `root()` / `config()`
+            found = quiet_root_config(root_option)
+            if found is not None:
+                state._root, state._config, state._config_problems = found
+                configured = state._config.lang
         state.settings = settings_for(
             lang=lang_option, no_cache=no_cache, configured_lang=configured
         )
         return state
-
-    def _quiet_configured_language(self) -> str | None:
-        """The root's `lang`, or None where there is no root or its config cannot be read (the
-        command then meets the same failure in `root()` / `config()` and reports it)."""
-        from wkb_tracker.domain.errors import WkbError
-        from wkb_tracker.store.config import read_config
-        from wkb_tracker.store.root import find_root
-
-        try:
-            root = find_root(self.root_option)
-            config, problems = read_config(root)
-        except (WkbError, OSError):
-            return None
-        self._root, self._config, self._config_problems = root, config, problems
-        return config.lang
 
     def root(self) -> Path:
         self.config()  # read by every command: a broken config is named in each

@@ -57,8 +57,7 @@ def stats(
     from wkb_tracker.cli.common import warn
     from wkb_tracker.cli.report_cmds import _period
     from wkb_tracker.domain.dates import today
-    from wkb_tracker.store.loader import load
-    from wkb_tracker.store.policy_files import refuse_broken_policy
+    from wkb_tracker.store.policy_files import load_policy, refuse_broken_policy
 
     fmt = chosen_format(ctx, format, output, EXPORT_FORMATS)
     day = today()
@@ -71,15 +70,16 @@ def stats(
     # The policy files' identity is taken before they are read: changed in between, the answer
     # is kept under the older key and never served for the newer table.
     policy_key = policy_cache.key(root)
-    base = load(root, visits=False, rectifications=False)  # the config and the policy
-    refuse_broken_policy(base.problems)
+    # The config is the session's (read once, its problems warned once); no seal is read here.
+    policy, policy_problems = load_policy(root)
+    refuse_broken_policy(policy_problems)
     from wkb_tracker.domain.settings import active
     from wkb_tracker.report.stats_view import stats_dict
     from wkb_tracker.store.stats_figures import stats_figures
 
     view, warnings = stats_figures(
         root,
-        base.policy,
+        policy,
         policy_key,
         period,
         by.value,
@@ -89,10 +89,10 @@ def stats(
         view=stats_dict,
         cache=active().cache,
     )
-    for line in [str(problem) for problem in base.problems] + warnings:
+    for line in [str(problem) for problem in policy_problems] + warnings:
         warn(line)
     if fmt == "table":
-        from wkb_tracker.report.stats_view import print_stats
+        from wkb_tracker.report.stats_screen import print_stats
 
         print_stats(view)
         return

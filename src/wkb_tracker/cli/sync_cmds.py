@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wkb_tracker.cli.common import echo, session
+from wkb_tracker.cli.common import echo, session, warn
 from wkb_tracker.cli.exporting import view_format_option
 from wkb_tracker.report.formats import JSON
 
@@ -24,6 +24,8 @@ def sync(ctx: typer.Context, format: str = view_format_option()) -> None:
     state = session(ctx)
     root = state.root()
     result = run_sync(root, person=state.recorder())
+    for message in result.warnings:
+        warn(message)
     if format == JSON:
         from wkb_tracker.report.render import print_json
 

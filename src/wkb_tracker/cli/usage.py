@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from wkb_tracker.domain.i18n import env_language, say
+from wkb_tracker.domain.i18n import env_language, join_names, say
 
 # The options the top-level callback takes. They are accepted after the command too
 # (`wkb report --lang en`): main() moves them in front of the command before click parses.
@@ -92,9 +92,10 @@ def message_language(args: Sequence[str]) -> str:
     value = _option_value(args, "--lang")
     if value in ("zh", "en") or env_language():
         return requested_language(args)
-    from wkb_tracker.cli.common import Session
+    from wkb_tracker.store.settings import quiet_root_config
 
-    return Session(_option_value(args, "--root"))._quiet_configured_language() or "zh"
+    found = quiet_root_config(_option_value(args, "--root"))
+    return (found[1].lang if found is not None else None) or "zh"
 
 
 def asks_for_help(args: Sequence[str]) -> bool:
@@ -281,9 +282,9 @@ def _other(error: Any, ctx: Any) -> str:
 
         close = difflib.get_close_matches(name, commands, n=1, cutoff=0.6)
         if close:
-            line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=", ".join(close))
+            line += say("(是否想用 {p}?)", " (did you mean {p}?)", p=join_names(close))
         elif commands:
-            line += say(";可用:{p}", "; commands: {p}", p=", ".join(commands))
+            line += say(";可用:{p}", "; commands: {p}", p=join_names(commands))
         return line
     extra = re.search(_EXTRA_ARGUMENTS, message)
     if extra:

@@ -237,9 +237,7 @@ def _usage_error(missing: list[str]) -> Exception:
     )
 
 
-def _open_rectifications(
-    root: "Path", visit: "Visit", recorder: str
-) -> list[tuple[str, str, str]]:
+def _open_rectifications(root: "Path", visit: "Visit", recorder: str) -> list[tuple[str, str, str]]:
     """Open one linked rectification item per problem (issue 4); (id, path, problem) of each."""
     from wkb_tracker.domain.errors import WkbError
     from wkb_tracker.store.records import rectification_path
@@ -655,6 +653,15 @@ def void(
 def edit(
     ctx: typer.Context,
     visit_id: str = _visit_argument(),
+    late_reason: str | None = typer.Option(
+        None,
+        "--late-reason",
+        help="补录原因:给已封存月份中未列入封存清单的走访补上批准(不打开编辑器),须同时给 --approved-by"
+        " / the late reason of a visit its sealed month's manifest does not list (no editor)",
+    ),
+    approved_by: str | None = typer.Option(
+        None, "--approved-by", help="补录批准人,与 --late-reason 同用 / who approved the late entry"
+    ),
     commit: bool | None = commit_option(),
 ) -> None:
     """用 $EDITOR 修改一条走访,校验通过才保存 / edit a visit in $EDITOR; kept only if it validates."""
@@ -663,6 +670,9 @@ def edit(
 
     state = session(ctx)
     root = state.root()
+    if late_reason is not None or approved_by is not None:
+        _approve_late(ctx, visit_id, late_reason, approved_by, commit)
+        return
     pending = begin_commit(ctx, commit)
     result = edit_visit(_policy(root), root, visit_id)
     for message in result.warnings:
@@ -675,6 +685,45 @@ def edit(
     editor = state.recorder()
     finish_commit(pending, paths, commit_message(visit, "edit", editor))
     echo(say("已保存修改:{i}({p})", "saved: {i} ({p})", i=visit.id, p=visit.path))
+
+
+def _approve_late(
+    ctx: typer.Context,
+    visit_id: str,
+    late_reason: str | None,
+    approved_by: str | None,
+    commit: bool | None,
+) -> None:
+    """`visit edit ID --late-reason … --approved-by …`: a visit added to a sealed month without
+    approval (recorded on a clone the seal had not reached; `wkb sync` refuses to push it) becomes
+    a declared late entry (measure 17)."""
+    from wkb_tracker.domain.errors import UserError
+    from wkb_tracker.store.visit_changes import approve_late_visit
+    from wkb_tracker.store.visits import commit_message
+
+    if not (late_reason and approved_by):
+        raise UserError(
+            say(
+                "补录批准须同时给出 --late-reason(原因)和 --approved-by(批准人)",
+                "a late approval needs both --late-reason and --approved-by",
+            )
+        )
+    state = session(ctx)
+    pending = begin_commit(ctx, commit)
+    visit = approve_late_visit(state.root(), visit_id, reason=late_reason, approved_by=approved_by)
+    finish_commit(pending, [visit.path], commit_message(visit, "late-approval", state.recorder()))
+    echo(
+        say(
+            "已记录补录批准:{i}({d} {n} · {e}),原因:{r},批准人 {p}",
+            "late entry approved: {i} ({d} {n} · {e}), reason: {r}, approved by {p}",
+            i=visit.id,
+            d=visit.date,
+            n=visit.district,
+            e=visit.entity,
+            r=visit.late_reason,
+            p=visit.late_approved_by,
+        )
+    )
 
 
 # -- shared -------------------------------------------------------------------------------------

@@ -55,7 +55,11 @@ class Phrase(str):
             return str(self)
         zh, en, values = source
         text: str = zh if lang == "zh" else en
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        # a value that is itself a phrase (a list from `join_names`) follows the message's language
+        shown = {k: v.in_language(lang) if isinstance(v, Phrase) else v for k, v in values.items()}
+        return text.format(**shown)
 
     @property
     def code(self) -> str:

@@ -94,6 +94,9 @@ class EntityFigures:
 @dataclass
 class GroupFigures:
     key: str
+    # `by == "entity"`: the entity's register entry (None when unregistered). The key is the
+    # entity's name, which two entities may share; a group is one entity, not one name.
+    entity_id: str | None = None
     visits: int = 0
     entities: Counter[str] = field(default_factory=Counter)
     problems: int = 0
@@ -248,7 +251,8 @@ def _latest_before(pool: Sequence[Raised], problem: Raised, window: timedelta) -
 #   "entities": entity key → [name, entry id, visits, first, last, districts, leaders, problems]
 #               (name: the register's, else the spelling most recently used in the month)
 #   "groups":   group key → [visits, {entity key: visits}, problems]; with `by == "entity"` the
-#               key is the entity key, named when the months are merged (the period's last name)
+#               key is the entity key, one group per entity, named when the months are merged
+#               (the period's last name) and given its entry id (two entities may share a name)
 #   "repeat_groups": visit id → its group keys, for the visits with problems (their repeats
 #               count in those groups once the period's repeats are known)
 #   "visits", "problems": totals
@@ -409,19 +413,23 @@ def combine(
             if visit_id in repeated_visits:
                 for group_key in keys:
                     repeated_groups[group_key] += repeated_visits[visit_id]
-    named = (lambda key: entities[key].entity) if by == "entity" else (lambda key: key)
+    # Groups stay under their parts' keys: with `by == "entity"` that is the entity key, so two
+    # entities sharing a name are two groups (named alike, told apart by `entity_id`).
     groups: dict[str, GroupFigures] = {}
     for month in counts:
         for key, (visits, counted, problems) in month["groups"].items():
-            group_key = named(key)
-            group = groups.get(group_key)
+            group = groups.get(key)
             if group is None:
-                group = groups[group_key] = GroupFigures(group_key)
+                group = groups[key] = (
+                    GroupFigures(entities[key].entity, entities[key].id)
+                    if by == "entity"
+                    else GroupFigures(key)
+                )
             group.visits += visits
             group.entities.update(counted)
             group.problems += problems
     for key, repeated in repeated_groups.items():
-        groups[named(key)].repeat_problems += repeated
+        groups[key].repeat_problems += repeated
     by_source: Counter[str] = Counter()
     for part in sources:
         by_source.update(part)
@@ -431,8 +439,8 @@ def combine(
         last=last,
         by=by,
         window_days=window_days,
-        entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity)),
-        groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key)),
+        entities=sorted(entities.values(), key=lambda e: (-e.visits, e.entity, e.id or "")),
+        groups=sorted(groups.values(), key=lambda g: (-g.visits, g.key, g.entity_id or "")),
         repeats=repeats,
         items_by_source=dict(sorted(by_source.items(), key=lambda pair: (-pair[1], pair[0]))),
         visits=sum(month["visits"] for month in counts),

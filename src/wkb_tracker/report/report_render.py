@@ -31,7 +31,7 @@ from wkb_tracker.domain.counting import (
     why,
 )
 from wkb_tracker.domain.counting_rule import CountingRule
-from wkb_tracker.domain.i18n import language, say
+from wkb_tracker.domain.i18n import join_names, language, say
 from wkb_tracker.domain.workdays import CHINESE_CALENDAR
 from wkb_tracker.report.render import to_csv
 from wkb_tracker.report.views import problem_view
@@ -531,7 +531,7 @@ def _legend(report: Report) -> list[str]:
             say(
                 "已封存月份 {m} 显示封存清单中的正式数字;+N 为封存后补录 N 次,列出但不计入、不改变状态",
                 "sealed months {m} show the official figures of their manifests; +N: N entries added after sealing, listed but not counted and not changing the status",
-                m=", ".join(f"{s.month}(v{s.version})" for s in report.sealed_months),
+                m=join_names(f"{s.month}(v{s.version})" for s in report.sealed_months),
             )
         )
     if report.tracking_start is not None and any(
@@ -578,7 +578,7 @@ def followup_line(ids: list[str]) -> str:
         "回访不满意、需跟进的整改事项 {n} 项:{i}",
         "{n} closed items need a follow-up (return visit: 不满意): {i}",
         n=len(ids),
-        i=", ".join(ids),
+        i=join_names(ids),
     )
 
 
@@ -714,7 +714,7 @@ def _rule_lines(report: Report) -> list[str]:
         return []
     lines = []
     for month, rule in report.rules:
-        fields = ", ".join(f"{key}={value}" for key, value in rule.to_mapping().items())
+        fields = join_names(f"{key}={value}" for key, value in rule.to_mapping().items())
         lines.append("  " + say("计数口径 {m}:{f}", "counting rule {m}: {f}", m=month, f=fields))
     return lines
 

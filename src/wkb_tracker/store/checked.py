@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.store.record_cache import (
-    RecordCache,
+from wkb_tracker.store.record_cache import RecordCache, in_transaction
+from wkb_tracker.store.row_codec import (
     decode_item,
     decode_visit,
     encode_item,
     encode_visit,
     forget_shared_values,
-    in_transaction,
 )
 from wkb_tracker.store.storage import Document, parse_yaml, read_record_bytes
 

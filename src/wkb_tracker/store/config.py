@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain.errors import Problem, UserError
-from wkb_tracker.domain.i18n import LANGUAGES, env_language, say
+from wkb_tracker.domain.i18n import LANGUAGES, env_language, join_names, say
 from wkb_tracker.domain.root_config import Config
 from wkb_tracker.store import plain_toml
 
@@ -172,7 +172,8 @@ class Resolved:
 
 
 def _known_keys() -> str:
-    return ", ".join(KEYS)
+    """The keys, listed in a message (、 in Chinese)."""
+    return join_names(KEYS)
 
 
 def _check_value(key: Key, value: Any) -> str | None:
@@ -211,7 +212,7 @@ def _check_value(key: Key, value: Any) -> str | None:
             "{name} 只能是:{choices}",
             "{name} must be one of: {choices}",
             name=key.name,
-            choices=", ".join(key.choices),
+            choices=join_names(key.choices),
         )
     if key.check is not None:
         wrong = key.check(value)
@@ -463,7 +464,8 @@ def _header(rel: str) -> str:
     if rel == LOCAL_FILE:
         names = ", ".join(key.name for key in SCHEMA if key.scope == PERSONAL)
         return f"# wkb 个人配置,不提交 / personal settings, git-ignored. Keys: {names}\n"
-    return "# wkb 配置 / wkb configuration. Keys: " + _known_keys() + "\n"
+    # the file's header is the same in either language
+    return "# wkb 配置 / wkb configuration. Keys: " + ", ".join(KEYS) + "\n"
 
 
 def _dump(rel: str, raw: dict[str, Any]) -> str:

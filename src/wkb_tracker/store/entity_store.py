@@ -169,7 +169,17 @@ def load_register(root: Path, *, cache: bool = True) -> tuple[Register, list[Pro
         return Register(), []
     from wkb_tracker.store import entity_cache
 
-    wanted = entity_cache.key(root, ENTITIES_DIR) if cache else None
+    return load_signed_register(root, entity_cache.key(root, ENTITIES_DIR) if cache else None)
+
+
+def load_signed_register(root: Path, wanted: str | None) -> tuple[Register, list[Problem]]:
+    """`load_register` under a signature of data/entities the caller already took
+    (`entity_cache.key`, e.g. for an answer's key: the folder is listed once); None: read the
+    files, remember nothing."""
+    if not os.path.lexists(root / ENTITIES_DIR):
+        return Register(), []
+    from wkb_tracker.store import entity_cache
+
     cached = entity_cache.read(root, wanted)
     if cached is not None:
         return Register(*cached), []

@@ -425,6 +425,10 @@ def _load_files(
                         # every folder is read (not one month's): a file-by-file read would
                         # weigh every copy of an item, whatever the window
                         weigh_copies=month_list is None,
+                        # the rows of an asked folder that is not there go
+                        asked=None
+                        if month_list is None
+                        else {f"{directory}/{year:04d}/{month:02d}" for year, month in month_list},
                     )
                 except (ValueError, TypeError, LookupError):  # a damaged row: read the files
                     done = None
@@ -479,7 +483,7 @@ def _parse_many(
 
     if len(files) < PARALLEL_FROM:  # no child: nothing to send
         return parse(files)
-    from wkb_tracker.store.record_cache import row_codec
+    from wkb_tracker.store.row_codec import row_codec
 
     encode, decode = row_codec(kind)
 

@@ -19,44 +19,44 @@ from __future__ import annotations
 
 import contextlib
 import json
-import keyword
 import os
 import sqlite3
 import stat
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 from wkb_tracker.domain.model import (
+    EVENT_FIELDS,
+    RECTIFICATION_FIELDS,
     VISIT_FIELDS,
     EventFile,
     Field,
     Rectification,
-    RectificationEvent,
-    Visit,
-    VoidMark,
 )
 from wkb_tracker.domain.rectification import settled_on
 from wkb_tracker.store.json_cache import CACHE_DIR
 from wkb_tracker.store.parallel import in_two_halves
+from wkb_tracker.store.row_codec import ITEM_ID, fields_digest, forget_shared_values, row_codec
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 DATABASE = f"{CACHE_DIR}/records.sqlite"
-# The layout of the tables and of item rows (items have no field list yet), bumped by hand; the
-# visit rows' part of SCHEMA_VERSION is derived from VISIT_FIELDS (schema_version below).
-LAYOUT = "9"  # 3: events carry their origin; event-file rows. 4: dates out of range
+# The layout of the tables, bumped by hand; the rows' part of SCHEMA_VERSION is derived from the
+# field lists they are generated from (store/row_codec.py, schema_version below).
+LAYOUT = "10"  # 3: events carry their origin; event-file rows. 4: dates out of range
 # are problems. 5: items opened in a sealed month carry late_reason, late_approved_by. 6: a key
 # given twice in one mapping is a problem (rows cached before read the last value). 7: items
 # carry when their history was last recorded (the knowledge cut of --known-on). 8: parses that
 # `wkb validate` reuses (store/checked.py). 9: an event's satisfaction (回访, issue 15.4) and an
-# item's review. Visit fields (entity_id, joint_leaders, …) need no bump: they change the
-# derived part.
+# item's review. 10: item and event rows generated from RECTIFICATION_FIELDS and EVENT_FIELDS.
+# Fields added to any list (entity_id, joint_leaders, …) need no bump: they change the derived
+# part.
 _MONTH_FOLDER_DEPTH = 2  # <kind dir>/YYYY/MM
 BUSY_WAIT = 5.0  # seconds a run waits for another wkb writing the cache, then goes on without
 
@@ -82,172 +82,18 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _datetime(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text is not None else None
-
-
-# -- visit rows, derived from the one visit field list (domain/model.VISIT_FIELDS) --------------
-# A row is the fields' values in that order, then the path the visit was read from. The encoder
-# and decoder are generated once from the list (as dataclasses generates __init__): a field added
-# to VISIT_FIELDS (and to Visit) flows into the cache, and into SCHEMA_VERSION, with no edit here.
-
-_ENCODE = {
-    "date": "(None if {v} is None else {v}.isoformat())",
-    "any_date": "(None if {v} is None else {v}.isoformat())",
-    "datetime": "(None if {v} is None else {v}.isoformat())",
-    "ints": "(None if {v} is None else list({v}))",
-    "strs": "(None if {v} is None else list({v}))",
-    "list": "(None if {v} is None else list({v}))",
-    "mapping": "_encode_mapping({v})",
-}
-_DECODE = {
-    "date": "(None if {v} is None else _date({v}))",
-    "any_date": "(None if {v} is None else _date({v}))",
-    "datetime": "(None if {v} is None else _datetime({v}))",
-    "ints": "(None if {v} is None else tuple({v}))",
-    "strs": "(None if {v} is None else tuple({v}))",
-    "list": "(None if {v} is None else tuple({v}))",
-    "mapping": "_decode_mapping({v})",
-}
-
-
-def _encode_mapping(value: Any) -> Any:
-    """A visit's void mark as [reason, by, at]; any other mapping as it is."""
-    if isinstance(value, VoidMark):
-        return [value.reason, value.by, value.at.isoformat()]
-    return value
-
-
-def _decode_mapping(value: Any) -> Any:
-    if isinstance(value, list):
-        return VoidMark(value[0], value[1], datetime.fromisoformat(value[2]))
-    return value
-
-
-# `json.dumps(row, ensure_ascii=False)` builds an encoder on every call (its arguments are not
-# the defaults); one built once writes the same text, a quarter cheaper (a cold validate
-# encodes 150,000 rows at 100k visits).
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def visit_attribute(name: str) -> str:
-    """The Visit attribute of a file key (`with` → `with_`, as Python spells a keyword)."""
-    return name + "_" if keyword.iskeyword(name) else name
-
-
-def _visit_codec(fields: tuple[Field, ...]) -> tuple[Callable[[Visit], str], Callable[..., Visit]]:
-    attributes = [visit_attribute(spec.name) for spec in fields]
-    encoded = [
-        _ENCODE.get(spec.kind, "{v}").format(v=f"visit.{attribute}")
-        for spec, attribute in zip(fields, attributes, strict=True)
-    ]
-    decoded = [
-        f"{attribute}=" + _DECODE.get(spec.kind, "{v}").format(v=f"row[{index}]")
-        for index, (spec, attribute) in enumerate(zip(fields, attributes, strict=True))
-    ]
-    source = (
-        "def encode_visit(visit):\n"
-        f"    return _dumps([{', '.join(encoded)}, visit.path])\n"
-        "def decode_visit(text):\n"
-        "    row = _loads(text) if isinstance(text, str) else text\n"
-        f"    return Visit({', '.join(decoded)}, path=row[{len(fields)}])\n"
-    )
-    names: dict[str, Any] = {
-        "_dumps": _to_json,
-        "_loads": json.loads,
-        "_date": date.fromisoformat,
-        "_datetime": datetime.fromisoformat,
-        "_encode_mapping": _encode_mapping,
-        "_decode_mapping": _decode_mapping,
-        "Visit": Visit,
-    }
-    exec(source, names)
-    return names["encode_visit"], names["decode_visit"]
-
-
-encode_visit, decode_visit = _visit_codec(VISIT_FIELDS)
-
-
-def schema_version(visit_fields: tuple[Field, ...] = VISIT_FIELDS) -> str:
-    """`LAYOUT` (the tables, the item rows) and a digest of the visit field list: a field added to
-    visits, or a kind changed, makes every existing cache rebuild itself."""
-    listed = repr([(spec.name, spec.kind, spec.nullable) for spec in visit_fields])
-    return f"{LAYOUT}-{blake2b(listed.encode(), digest_size=6).hexdigest()}"
+def schema_version(
+    visit_fields: tuple[Field, ...] = VISIT_FIELDS,
+    item_fields: tuple[Field, ...] = RECTIFICATION_FIELDS,
+    event_fields: tuple[Field, ...] = EVENT_FIELDS,
+) -> str:
+    """`LAYOUT` (the tables) and a digest of the field lists the rows are generated from
+    (store/row_codec.py): a field added to visits, items or events, or a kind changed, makes
+    every existing cache rebuild itself."""
+    return f"{LAYOUT}-{fields_digest(visit_fields, item_fields, event_fields)}"
 
 
 SCHEMA_VERSION = schema_version()
-
-
-def _encode_event(e: RectificationEvent) -> list[Any]:
-    return [
-        e.kind, _iso(e.date), e.by, _iso(e.at), e.note, _iso(e.deadline), e.reason,
-        e.approved_by, e.resolution, e.late_reason, e.id, e.path, e.index, e.satisfaction,
-    ]  # fmt: skip
-
-
-# Values many rows repeat (districts, departments, owners, recurring problem texts, dates), shared
-# by the rows decoded in one read instead of one copy each: a warm month at 100k keeps ~7,000
-# items, and their repeated strings were a fifth of its Python objects. Emptied after each load.
-_texts: dict[Any, Any] = {}
-_days: dict[str, date] = {}
-
-
-def forget_shared_values() -> None:
-    """Empty the shared values once the rows of one read are decoded (every reader of rows calls
-    this when it is done: the tables would otherwise grow for the life of the process)."""
-    _texts.clear()
-    _days.clear()
-
-
-def _text(value: Any) -> Any:
-    return _texts.setdefault(value, value)
-
-
-def _day(text: str) -> date:
-    found = _days.get(text)
-    if found is None:
-        found = _days[text] = date.fromisoformat(text)
-    return found
-
-
-def _decode_event(e: list[Any]) -> RectificationEvent:
-    return RectificationEvent(  # positional: rows keep field order
-        _text(e[0]), _day(e[1]), _text(e[2]), datetime.fromisoformat(e[3]), _text(e[4]),
-        _day(e[5]) if e[5] else None, e[6], e[7], e[8], e[9], e[10], e[11], e[12],
-        e[13] if len(e) > 13 else None,
-    )  # fmt: skip
-
-
-def encode_item(item: Rectification | EventFile) -> str:
-    """An item's row (18 values), or an event file's row ([item id, event, path])."""
-    if isinstance(item, EventFile):
-        return _to_json([item.item, _encode_event(item.event), item.path])
-    events = [_encode_event(e) for e in item.events]
-    return _to_json(
-        [
-            item.id, item.problem, item.district, item.district_id, item.source, item.visit,
-            item.measure, item.department, item.owner, _iso(item.opened), _iso(item.deadline),
-            item.created_by, _iso(item.created_at), events, item.path, item.late_reason,
-            item.late_approved_by, item.review,
-        ]
-    )  # fmt: skip
-
-
-def decode_item(text: str | list[Any]) -> Rectification | EventFile:
-    row = json.loads(text) if isinstance(text, str) else text
-    if len(row) == 3:  # an event file's row
-        return EventFile(row[0], _decode_event(row[1]), row[2])
-    events = tuple([_decode_event(e) for e in row[13]])
-    return Rectification(  # positional: rows keep field order
-        row[0], _text(row[1]), _text(row[2]), _text(row[3]), _text(row[4]), row[5], row[6],
-        _text(row[7]), _text(row[8]), _day(row[9]), _day(row[10]), _text(row[11]),
-        _datetime(row[12]), events, row[14], row[15], row[16], row[17] if len(row) > 17 else None,
-    )  # fmt: skip
-
-
-def row_codec(kind: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
-    """(encode, decode) of a kind's rows ("visits", else items and event files)."""
-    return (encode_visit, decode_visit) if kind == "visits" else (encode_item, decode_item)
 
 
 # Rows per JSON parse: one parse per chunk is most of the saving over one per row, and a small
@@ -257,13 +103,19 @@ DECODE_CHUNK = 250
 
 
 def in_window(
-    item: Rectification, window: Window | None, recorded_before: int | None = None
+    item: Rectification,
+    window: Window | None,
+    recorded_before: int | None = None,
+    known: tuple[date | None, int | None] | None = None,
 ) -> bool:
-    """Whether a period with this window can count the item (its whole history).
+    """Whether a period with this window can count the item (its whole history). The cache's
+    query asks the same of a row's columns (`RecordCache.fresh_records`).
 
     `recorded_before` (a `recorded_key`) is the knowledge cut of `--known-on`: an item settled
     before the window whose history gained anything at or after the cut may not have been
-    settled as known then, so it is kept (the knowledge filter then judges it)."""
+    settled as known then, so it is kept (the knowledge filter then judges it). `known`: the
+    item's settled date and `last_recorded`, when the caller has worked them out; else each is
+    worked out only when the dates before it do not decide (a walk of the history)."""
     if window is None:
         return True
     settled_before, opened_until = window
@@ -271,29 +123,32 @@ def in_window(
         return False
     if settled_before is None:
         return True
-    settled = settled_on(item)
+    settled = known[0] if known is not None else settled_on(item)
     if settled is None or settled >= settled_before:
         return True
-    return _judged_in_window(item.opened, settled, last_recorded(item), window, recorded_before)
-
-
-def _judged_in_window(
-    opened: date,
-    settled: date | None,
-    last: int | None,
-    window: Window | None,
-    recorded_before: int | None,
-) -> bool:
-    """`in_window` on what an item's history says (its opened and settled dates, when it was
-    last recorded), worked out once."""
-    if window is None:
-        return True
-    settled_before, opened_until = window
-    if opened_until is not None and opened > opened_until:
+    if recorded_before is None:
         return False
-    if settled is None or settled_before is None or settled >= settled_before:
-        return True
-    return recorded_before is not None and last is not None and last >= recorded_before
+    last = known[1] if known is not None else last_recorded(item)
+    return last is not None and last >= recorded_before
+
+
+def window_conditions(window: Window | None, recorded_before: int | None) -> tuple[str, list[Any]]:
+    """`in_window` asked of a cached row's columns (opened, settled, recorded: its whole
+    history's; NULL for an event file without its item, always read): SQL conditions to add
+    to a query (each after " AND "), and their values."""
+    settled_before, opened_until = window if window is not None else (None, None)
+    conditions = ""
+    values: list[Any] = []
+    if settled_before is not None and recorded_before is not None:
+        conditions += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
+        values += [settled_before.isoformat(), recorded_before]
+    elif settled_before is not None:
+        conditions += " AND (settled IS NULL OR settled >= ?)"
+        values.append(settled_before.isoformat())
+    if opened_until is not None:
+        conditions += " AND (opened IS NULL OR opened <= ?)"
+        values.append(opened_until.isoformat())
+    return conditions, values
 
 
 # A cached row: (file name, encoded record, opened, settled, last recorded) — the last three
@@ -426,6 +281,17 @@ def in_transaction(
     return None
 
 
+def is_damaged(error: sqlite3.Error) -> bool:
+    """Whether an error of the cache file means it is damaged — not a database, malformed
+    (SQLITE_NOTADB, SQLITE_CORRUPT: sqlite3.DatabaseError) — and is to be removed and rebuilt.
+    An OperationalError only means it cannot be used now: busy or locked (another wkb writing
+    past BUSY_WAIT), read-only, a disk I/O error or a full disk on a shared root; the run goes
+    on without it and leaves the file, and its rows, alone."""
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(
+        error, sqlite3.OperationalError
+    )
+
+
 _COPIES = "copied-items"  # meta key: the item rows sharing an id (RecordCache.copied_items)
 ANSWER_TABLES = ("answer", "answer_part")  # computed answers, store/answer_cache.py
 
@@ -446,8 +312,10 @@ class RecordCache:
                     return  # not a plain file (a pipe, a link): run without the cache
             self.db = sqlite3.connect(root / DATABASE, timeout=BUSY_WAIT, isolation_level=None)
             self._prepare()
-        except (OSError, sqlite3.Error):
-            self._reset()
+        except OSError:  # a read-only root, a folder it may not enter: nothing is damaged
+            self.close()
+        except sqlite3.Error as error:
+            self._give_up(error)
 
     def _prepare(self) -> None:
         assert self.db is not None
@@ -491,6 +359,13 @@ class RecordCache:
             except sqlite3.OperationalError:
                 break
 
+    def _give_up(self, error: sqlite3.Error) -> None:
+        """The run goes on without the cache; the file is removed only when it is damaged."""
+        if is_damaged(error):
+            self._reset()
+        else:
+            self.close()
+
     def _reset(self) -> None:
         """A corrupt cache file is removed and the run goes on without a cache."""
         if self.db is not None:
@@ -510,8 +385,8 @@ class RecordCache:
             return {}
         try:
             return dict(self.db.execute("SELECT rel, signature FROM folder WHERE kind=?", (kind,)))
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return {}
 
     def kept_values(self, table: str, keys: Iterable[str]) -> dict[str, str]:
@@ -566,7 +441,7 @@ class RecordCache:
         if self.db is None:
             return False
         error = in_transaction(self.db, write)
-        if error is not None and not isinstance(error, sqlite3.OperationalError):
+        if error is not None and is_damaged(error):
             self._reset()
         return error is None
 
@@ -580,8 +455,8 @@ class RecordCache:
                 name: (size, mtime, row)
                 for name, size, mtime, row in self.db.execute(query, (kind, folder))
             }
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return {}
 
     def fresh_records(
@@ -599,23 +474,14 @@ class RecordCache:
         records."""
         if self.db is None or not folders:
             return [] if self.db is not None else None
-        settled_before, opened_until = window if window is not None else (None, None)
+        conditions, asked = window_conditions(window, recorded_before)
         records: list[Any] = []
         try:
             for start in range(0, len(folders), 500):
                 chunk = folders[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks})"
-                values: list[Any] = [kind, *chunk]
-                if settled_before is not None and recorded_before is not None:
-                    query += " AND (settled IS NULL OR settled >= ? OR recorded >= ?)"
-                    values += [settled_before.isoformat(), recorded_before]
-                elif settled_before is not None:
-                    query += " AND (settled IS NULL OR settled >= ?)"
-                    values.append(settled_before.isoformat())
-                if opened_until is not None:
-                    query += " AND (opened IS NULL OR opened <= ?)"
-                    values.append(opened_until.isoformat())
+                query = f"SELECT row FROM record WHERE kind=? AND folder IN ({marks}){conditions}"
+                values: list[Any] = [kind, *chunk, *asked]
                 if items_only:  # an event file's name has two dots (records.is_event_file)
                     query += " AND name NOT GLOB '*.*.*'"
                 cursor = self.db.execute(query, values)
@@ -623,8 +489,8 @@ class RecordCache:
                     text = "[" + ",".join([cell for (cell,) in fetched]) + "]"
                     del fetched
                     records += [decode(row) for row in json.loads(text)]
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as error:
+            self._give_up(error)
             return None
         return records
 
@@ -637,8 +503,8 @@ class RecordCache:
             return None
         item_rows = "kind='rectifications' AND name NOT GLOB '*.*.*'"  # not event files
         query = (
-            f"SELECT folder, name FROM record WHERE {item_rows} AND json_extract(row, '$[0]')"
-            f" IN (SELECT json_extract(row, '$[0]') AS id FROM record WHERE {item_rows}"
+            f"SELECT folder, name FROM record WHERE {item_rows} AND json_extract(row, '$[{ITEM_ID}]')"
+            f" IN (SELECT json_extract(row, '$[{ITEM_ID}]') AS id FROM record WHERE {item_rows}"
             " GROUP BY id HAVING count(*) > 1) ORDER BY folder, name"
         )
         pairs: list[tuple[str, str]] = []
@@ -658,7 +524,10 @@ class RecordCache:
             if self.db is None:  # damaged, removed
                 return None
             return [(folder, name) for folder, name in self.db.execute(query)]  # busy, read-only
-        except (sqlite3.Error, ValueError):
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return None
+        except ValueError:  # the remembered list is not what was written: damaged
             self._reset()
             return None
 
@@ -708,6 +577,19 @@ class RecordCache:
 
         return self._in_transaction(write) if folders else True
 
+    def forget(self, kind: str, folders: list[str]) -> None:
+        """Remove the rows of month folders that are gone (kept when the cache is busy: the next
+        run that sees them gone tries again)."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if kind == "rectifications":  # the copies are found again among the rows left
+                db.execute("DELETE FROM meta WHERE key=?", (_COPIES,))
+            for rel in folders:
+                db.execute("DELETE FROM record WHERE kind=? AND folder=?", (kind, rel))
+                db.execute("DELETE FROM folder WHERE kind=? AND rel=?", (kind, rel))
+
+        self._in_transaction(write)
+
 
 # Files parsed per batch on a cold run: large enough for two processes to pay (parallel.py
 # forks from 4,000), small enough that a first run never holds every parsed file (~1.5 KB each).
@@ -732,9 +614,12 @@ def cached_load(
     items_only: bool = False,
     split_from: int | None = None,
     weigh_copies: bool = False,
+    asked: Collection[str] | None = (),
 ) -> tuple[list[Any], list[Any], list[str], list[Any]] | None:
     """Load the records of these month folders through the cache (`signed`: their signatures,
-    when this command has just taken them).
+    when this command has just taken them). `asked`: the month folders the caller looked for,
+    there or not (None: it listed every month folder of the kind, `folders`): the cached rows of
+    those it did not find are removed (a month folder deleted, or gone with a `git checkout`).
 
     `parse_files(rels)` reads files the slow way and returns (record or None, problems) for each,
     in order. With `split_from`, a batch of at least that many changed files in two or more
@@ -750,6 +635,8 @@ def cached_load(
         return None
     try:
         known = cache.signatures(kind)
+        if cache.db is None:  # unreadable now (busy, damaged): every file is read instead
+            return None
         fresh: list[str] = []
         irregular: list[str] = []
         stale: list[_Job] = []
@@ -823,6 +710,10 @@ def cached_load(
                 if sum(len(job[2]) for job in stale) >= PARSE_BATCH:
                     parse_stale()
         parse_stale()
+        present = set(folders)
+        gone = [rel for rel in known if rel not in present and (asked is None or rel in asked)]
+        if gone:
+            cache.forget(kind, gone)
         fresh_records = cache.fresh_records(
             kind, fresh, decode, window if kind != "visits" else None, recorded_before, items_only
         )
@@ -832,7 +723,8 @@ def cached_load(
         outside: list[Any] = []
         if weigh_copies and window is not None and kind == "rectifications":
             # The copies are found among the cached rows: only those of the folders read now
-            # say what is on disk (a removed folder's rows stay in the table), and only when
+            # say what is on disk (a removed folder's rows go only once it is seen gone, and
+            # not at all while the cache is busy), and only when
             # every folder's rows are the files' (else every file is read instead): each
             # changed one's were stored, and none is irregular (read the slow way, its rows
             # are never stored: a copy in it would go unseen).
@@ -927,7 +819,7 @@ def _item_rows(
                 whole.opened.isoformat(),
                 _iso(settled),
                 last,
-                _judged_in_window(whole.opened, settled, last, window, recorded_before),
+                in_window(whole, window, recorded_before, known=(settled, last)),
             )
         opened, settled_text, last, inside = facts
         filled.append((name, row, opened, settled_text, last))

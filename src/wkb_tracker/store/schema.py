@@ -13,7 +13,7 @@ from typing import Any
 
 from wkb_tracker.domain.dates import FIRST_DAY, LAST_DAY, in_range
 from wkb_tracker.domain.errors import Problem
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 # The declarations are domain data (a record kind's fields, domain/model.py); this module checks
 # a parsed mapping against them. `Field` is named here too for the store modules declaring theirs.
@@ -164,7 +164,7 @@ def _problem(
             "未知字段 {name};可用字段:{known}",
             "unknown field {name}; known fields: {known}",
             name=name,
-            known=", ".join(f.name for f in fields),
+            known=join_names(f.name for f in fields),
         )
         return doc.problem(message, *keys, name)
     if kind == "missing":

@@ -5,11 +5,34 @@ when a run starts (the CLI, the pre-commit hook); nothing here is remembered bet
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.i18n import env_language
 from wkb_tracker.domain.settings import Settings, active
 
+if TYPE_CHECKING:
+    from wkb_tracker.domain.errors import Problem
+    from wkb_tracker.domain.root_config import Config
+
 _OFF = ("0", "false", "no")
+
+
+def quiet_root_config(root_option: str | None) -> tuple[Path, Config, list[Problem]] | None:
+    """The records root `--root` (else the environment, else the working folder) names, its
+    config and the config's problems, looked up quietly: None where there is no root or its
+    config cannot be read — the command that needs the root meets the same failure and reports
+    it; a run's language is chosen before any command runs (its `configured_lang`)."""
+    from wkb_tracker.domain.errors import WkbError
+    from wkb_tracker.store.config import read_config
+    from wkb_tracker.store.root import find_root
+
+    try:
+        root = find_root(root_option)
+        config, problems = read_config(root)
+    except (WkbError, OSError):
+        return None
+    return root, config, problems
 
 
 def settings_for(

@@ -64,7 +64,7 @@ def stats_figures(
     item_months = period.months()
     question = _Question(period.first, period.last, by, days, policy, view)
     if not cache:  # --no-cache: nothing is signed, remembered or reused
-        return _from_records(root, question, visit_months, item_months, {})
+        return _from_records(root, question, visit_months, item_months, {}, None)
     visit_folders = month_signatures(root, VISITS_DIR, visit_months)
     item_folders = month_signatures(root, RECTIFICATIONS_DIR, item_months)
     register_key = entity_cache.key(root, ENTITIES_DIR)
@@ -74,11 +74,12 @@ def stats_figures(
         [visit_folders, item_folders, policy_key, register_key],
         code,
     )
-    signed = {**(visit_folders or {}), **(item_folders or {})}  # not taken twice on a miss
+    # Not taken twice on a miss: the folders' and the register's signatures are read under.
+    signed = {**(visit_folders or {}), **(item_folders or {})}
 
     def compute() -> tuple[dict[str, Any], list[str]]:
         if visit_folders is None or item_folders is None or register_key is None or code is None:
-            return _from_records(root, question, visit_months, item_months, signed)
+            return _from_records(root, question, visit_months, item_months, signed, register_key)
         return _from_parts(
             root, question, visit_folders, item_folders, register_key, code, visit_months, signed
         )
@@ -134,9 +135,11 @@ def _from_records(
     visit_months: list[Month],
     item_months: list[Month],
     signed: dict[str, str],
+    register_key: str | None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The figures from every record they need, read at once (no part reused)."""
-    from wkb_tracker.store.entity_store import load_register
+    """The figures from every record they need, read at once (no part reused). `signed`: the
+    folders' signatures, `register_key` the register's, already taken (None: not taken)."""
+    from wkb_tracker.store.entity_store import load_signed_register
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
     visits, visit_problems, _temps = load_visits(root, visit_months, signed=signed)
@@ -144,7 +147,7 @@ def _from_records(
     items, problems, _temps = load_rectifications(
         root, months=item_months, signed=signed, items_only=True
     )
-    register, broken = load_register(root)
+    register, broken = load_signed_register(root, register_key)
     warnings = [str(problem) for problem in visit_problems + problems + broken]
     figures = counting.compute(
         visits,
@@ -179,13 +182,13 @@ def _from_parts(
     folder's records (and kept, when nothing was wrong)."""
     from wkb_tracker.domain.identity import Identities
     from wkb_tracker.store.answer_cache import answer_key, remembered_parts
-    from wkb_tracker.store.entity_store import load_register
+    from wkb_tracker.store.entity_store import load_signed_register
     from wkb_tracker.store.loader import load_rectifications, load_visits
 
     item_months = sorted(_month(rel) for rel in item_folders)  # those that exist
-    register, broken = load_register(root)
+    register, broken = load_signed_register(root, register_key)
     if broken:  # a register entry left out: its reason may lie outside any key
-        return _from_records(root, question, visit_months, item_months, signed)
+        return _from_records(root, question, visit_months, item_months, signed, register_key)
     keys: dict[PartName, str | None] = {}
     for rel, signature in sorted(visit_folders.items()):
         month = _month(rel)
@@ -250,7 +253,7 @@ def _from_parts(
 
     parts, warnings = remembered_parts(root, keys, compute)
     if not _one_home_each(parts):  # a record copied into another month: read all at once
-        return _from_records(root, question, visit_months, item_months, signed)
+        return _from_records(root, question, visit_months, item_months, signed, register_key)
     answer = question.combine(
         [parts[name] for name in keys if name[0] == "counts"],
         [row for name in keys if name[0] == "raised" for row in parts[name]["rows"]],

@@ -17,7 +17,9 @@ The steps, each of which leaves the repository clean if it stops:
 
 Exit codes: 0 synced; 2 refused (nothing changed); 3 the remote could not be reached, or the
 push failed (the local records are safe, try again later); 4 a conflict (the rebase was aborted,
-the local commits are kept, nothing was pushed).
+the local commits are kept, nothing was pushed), or local records dated in a month the remote
+sealed before they were pushed, without approval (rebased, kept, not pushed:
+store/outgoing_seals.py).
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ class SyncResult:
     committed: int = 0  # record files committed before syncing
     received: Received = field(default_factory=Received)
     pushed: int = 0  # local commits sent
+    # what the pushed records may have got wrong, given what came in (store/outgoing_seals.py)
+    warnings: list[str] = field(default_factory=list)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -106,6 +110,7 @@ class SyncResult:
             "committed": self.committed,
             "received": self.received.view(),
             "pushed": self.pushed,
+            "warnings": self.warnings,
         }
 
 
@@ -412,6 +417,71 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
     )
 
 
+def _outgoing(root: Path, prefix: str, upstream: str) -> list[str]:
+    """The visit and rectification files the local commits add, change or remove (relative to
+    root)."""
+    changed = _out(
+        root, "diff", "--name-only", "--no-renames", "--diff-filter=AMD", "-z", upstream, "HEAD",
+        "--", f"{prefix}{VISITS_DIR}", f"{prefix}{RECTIFICATIONS_DIR}",
+    )  # fmt: skip
+    return [path.removeprefix(prefix) for path in changed.split("\0") if path]
+
+
+def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
+    """Push nothing when a local commit adds or changes a record dated in a month the remote has
+    sealed meanwhile, without the approval the seal asks for (store/outgoing_seals.py): pushed,
+    it would fail `wkb validate` on every clone. The local commits stay, rebased."""
+    from wkb_tracker.store.outgoing_seals import unapproved_after_seal
+
+    found = unapproved_after_seal(root, rels) if rels else []
+    if not found:
+        return
+    months = join_names(sorted({one.month for one in found}))
+    files = join_names([one.path for one in found], 3, more=" …")
+    visits = [one.record_id for one in found if one.visit and not one.sealed]
+    sealed = [one.record_id for one in found if one.sealed]
+    remedies = []
+    if sealed:
+        remedies.append(
+            say(
+                "已封存的走访({i})的修改、作废或删除须办公室先按规定重开该月",
+                "a change, void or removal of a sealed visit ({i}) needs the office to reopen the month first",
+                i=join_names(sealed, 3, more=" …"),
+            )
+        )
+    if visits:
+        remedies.append(
+            say(
+                "走访经批准后运行 wkb visit edit {i} --late-reason 原因 --approved-by 批准人",
+                "for a visit, once approved: wkb visit edit {i} --late-reason REASON --approved-by NAME",
+                i=visits[0],
+            )
+        )
+    if len(visits) + len(sealed) < len(found):
+        remedies.append(
+            say(
+                "整改事项或事件请删除该文件,再带 --late-reason 和 --approved-by 重新记录",
+                "for a rectification file: remove it and record it again with --late-reason and --approved-by",
+            )
+        )
+    raise SyncConflict(
+        say(
+            "未推送:{m} 已由办公室封存,本地 {n} 处改动落在该月却未经批准({f});本地记录保持原样",
+            "nothing pushed: {m} was sealed by the office, and {n} local change(s) in it are not"
+            " approved ({f}); local records are as they were",
+            m=months,
+            n=len(found),
+            f=files,
+        )
+        + "\n"
+        + say(
+            "{r};然后再 wkb sync(或请办公室按规定重开该月)",
+            "{r}; then wkb sync again (or have the office reopen the month)",
+            r=say(";", "; ").join(remedies),
+        )
+    )
+
+
 def _makes_commits(root: Path, top: Path, prefix: str, upstream: str) -> bool:
     """Whether this sync will commit (pending record files) or replay local commits (rebase),
     both of which need a git identity. Only receiving (a fast-forward) needs none: a reader
@@ -457,6 +527,13 @@ def sync(root: Path, *, person: str) -> SyncResult:
         )
         if ahead == 0:
             break
+        if exists:
+            outgoing = _outgoing(root, prefix, upstream)
+            _refuse_unapproved_after_seal(root, outgoing)
+            if f"{DATA}/districts.yaml" in result.received.other:
+                from wkb_tracker.store.outgoing_seals import leader_changes
+
+                result.warnings = leader_changes(root, outgoing)
         pushing = ["push", "--quiet"] + ([] if tracked else ["-u"])
         pushed = _git(root, *pushing, remote, f"HEAD:refs/heads/{remote_branch}")
         if pushed.returncode == 0:
@@ -511,7 +588,9 @@ def summary(result: SyncResult) -> str:
     if got.entities_added:
         parts.append(say("{n} 个新登记主体", "{n} registered entities", n=got.entities_added))
     if got.entities_changed:
-        parts.append(say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed))
+        parts.append(
+            say("{n} 个主体登记改动", "{n} changed entity entries", n=got.entities_changed)
+        )
     if got.reopened:
         parts.append(say("重开 {m}", "reopened {m}", m=join_names(got.reopened)))
     if got.sealed:

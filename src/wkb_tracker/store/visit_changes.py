@@ -37,13 +37,17 @@ def _refuse_sealed(root: Path, rel: str) -> None:
         and parts[3].isdigit()
         and is_sealed(root, int(parts[2]), int(parts[3]))
     ):
-        raise UserError(
-            say(
-                "{m} 已封存,其中的走访不能作废或修改(封存保护考核数字);如有错漏请向办公室说明",
-                "{m} is sealed: its visits cannot be voided or edited (sealing protects the assessed figures)",
-                m=f"{parts[2]}-{parts[3]}",
-            )
+        raise _sealed_error(f"{parts[2]}-{parts[3]}")
+
+
+def _sealed_error(label: str) -> UserError:
+    return UserError(
+        say(
+            "{m} 已封存,其中的走访不能作废或修改(封存保护考核数字);如有错漏请向办公室说明",
+            "{m} is sealed: its visits cannot be voided or edited (sealing protects the assessed figures)",
+            m=label,
         )
+    )
 
 
 def void_visit(root: Path, text: str, *, reason: str, by: str) -> Visit:
@@ -74,6 +78,61 @@ def void_visit(root: Path, text: str, *, reason: str, by: str) -> Visit:
         voided = replace(visit, void=VoidMark(reason=reason, by=by, at=dates.now()))
         result.append(voided)
         return render(voided)
+
+    update_locked(root / rel, build)
+    return result[-1]
+
+
+# -- approving a late entry ------------------------------------------------------------------
+
+
+def approve_late_visit(root: Path, text: str, *, reason: str, approved_by: str) -> Visit:
+    """Record the late reason and approver of a visit that its sealed month's manifest does not
+    list: one recorded on a clone before the seal reached it, now refused by `wkb validate` and by
+    `wkb sync` (measure 17). It becomes the declared late entry `visit add --late-reason
+    --approved-by` would have written — shown beside the sealed figures, never changing them.
+
+    Refuses a visit the manifest lists (it is part of the sealed figures: only `month reopen`
+    changes those), a visit whose month is not sealed (nothing to approve: `visit edit`), one
+    that already carries a late reason, and an empty reason or approver."""
+    from wkb_tracker.store.manifest import read_seal_book
+
+    reason = clean_text(reason, "--late-reason", required=True, multiline=True)
+    approved_by = clean_text(approved_by, "--approved-by", required=True)
+    rel = locate(root, text)
+    _refuse_symlink(root, rel)
+    result: list[Visit] = []
+
+    def build(current: bytes) -> str:
+        visit = parse_current(rel, current)
+        month = (visit.date.year, visit.date.month)
+        label = f"{visit.date:%Y-%m}"
+        book, _problems = read_seal_book(root, [month])  # a broken manifest: validate says so
+        seal = book[month].current if month in book else None
+        if seal is None:
+            raise UserError(
+                say(
+                    "{m} 未封存,{i} 不需要补录批准",
+                    "{m} is not sealed: {i} needs no late approval",
+                    m=label,
+                    i=visit.id,
+                )
+            )
+        if any(entry.id == visit.id for entry in seal.visits):
+            raise _sealed_error(label)
+        if visit.late_reason:
+            raise UserError(
+                say(
+                    "{i} 已有补录原因:{r}(批准人 {p})",
+                    "{i} already has a late reason: {r} (approved by {p})",
+                    i=visit.id,
+                    r=visit.late_reason,
+                    p=visit.late_approved_by or "—",
+                )
+            )
+        approved = replace(visit, late_reason=reason, late_approved_by=approved_by)
+        result.append(approved)
+        return render(approved)
 
     update_locked(root / rel, build)
     return result[-1]

@@ -18,7 +18,7 @@ from typing import Any
 
 from wkb_tracker.domain import dates, ids
 from wkb_tracker.domain.errors import DataError, UserError
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 from wkb_tracker.domain.model import (
     VISIT_FIELDS,
     VOID_FIELDS,
@@ -237,7 +237,7 @@ def locate(root: Path, text: str) -> str:
                 "编号 {i} 对应多个文件:{p};请先运行 wkb validate",
                 "id {i} is held by several files: {p}; run wkb validate first",
                 i=visit_id,
-                p=", ".join(path.relative_to(root).as_posix() for path in found),
+                p=join_names(path.relative_to(root).as_posix() for path in found),
             )
         )
     return found[0].relative_to(root).as_posix()

@@ -1,12 +1,14 @@
 """The sentences of a 通报's opening that depend on what there is to say (issue 13.3, review):
 the contacts and how the assignments stand, and the rectification list. Pure: the bulletin's
-figures in (`bulletin.figures`), finished Chinese sentences out.
+figures in (`bulletin.figures`, whose `tracked` and `closed` are taken as given, never counted
+again here), finished Chinese sentences out.
 
 A fixed sentence with every figure in it reads oddly whenever some are zero: 「14项分工中,0项达到
 最低联系次数,0项未达到,0项尚在进行中」 for a month before `tracking_start`, then 「其中14项…不计入
 考核」 after the rectification clause. An office writer says only what is so: 「14项分工均达到最低联系
 次数」, 「12项达到最低联系次数,2项未达到」, 「本期在跟踪起始月(2026年11月)之前,14项分工均不计入考核」,
-「问题整改清单中没有未结事项,期内也没有办结事项」. These sentences are the `{contact_summary}` and
+「问题整改清单中没有未结事项,期内也没有办结事项」, and a period without a contact 「期内未联系创新主体」,
+not 「共联系创新主体0次」. These sentences are the `{contact_summary}` and
 `{rectification_summary}` placeholders of the template's `opening`; an office that wants other
 words writes them with the plain figures (`{met}`, `{short}` …) instead.
 
@@ -47,25 +49,24 @@ def _states(figures: Mapping[str, Any]) -> list[str]:
 
 def _one_state(figures: Mapping[str, Any]) -> str | None:
     """The one state every tracked assignment is in (its words), or None when they differ."""
-    tracked = figures["assignments"] - figures["not_tracked"]
     for key, words in (("met", _MET), ("short", _SHORT_ALONE), ("pending", _PENDING)):
-        if figures[key] == tracked:
+        if figures[key] == figures["tracked"]:
             return words
     return None
 
 
 def contact_summary(figures: Mapping[str, Any]) -> str:
     """How many leaders contacted how many districts how often, and how the assignments (leader
-    × district) stand; one or two sentences ending in 「。」."""
+    × district) stand; one or two sentences ending in 「。」. No contact at all is said in words
+    (「期内未联系创新主体」), never as 「0次」."""
     assignments = figures["assignments"]
     if not assignments:
         return "本期没有对口联系分工,不作联系次数统计。"
-    head = (
-        f"{figures['leaders']}位局领导带队对口联系{figures['districts']}个区(开发区),"
-        f"共联系创新主体{figures['contacts']}次"
+    contacted = (
+        f"共联系创新主体{figures['contacts']}次" if figures["contacts"] else "期内未联系创新主体"
     )
-    untracked = figures["not_tracked"]
-    tracked = assignments - untracked
+    head = f"{figures['leaders']}位局领导带队对口联系{figures['districts']}个区(开发区),{contacted}"
+    untracked, tracked = figures["not_tracked"], figures["tracked"]
     if not tracked:  # the whole period lies before tracking_start: nothing was required
         return (
             f"{head}。本期在跟踪起始月({figures['tracking_start']})之前,"
@@ -88,8 +89,7 @@ def rectification_summary(figures: Mapping[str, Any]) -> str:
     """The rectification list (measure 15): open items and the overdue among them, items closed
     in the period on time and late; one sentence ending in 「。」."""
     still_open, overdue = figures["open"], figures["overdue"]
-    on_time, late = figures["closed_on_time"], figures["closed_late"]
-    closed = on_time + late
+    on_time, late, closed = figures["closed_on_time"], figures["closed_late"], figures["closed"]
     if not still_open and not closed:
         return "问题整改清单中没有未结事项,期内也没有办结事项。"
     if not still_open:
@@ -136,7 +136,7 @@ def none_short_key(figures: Mapping[str, Any]) -> str:
     (`tracked_none`), else every one met (`short_none`)."""
     if not figures["assignments"]:
         return "no_assignments"
-    if figures["not_tracked"] == figures["assignments"]:
+    if not figures["tracked"]:
         return "untracked_none"
     if figures["pending"]:
         return "pending_none"

@@ -1,0 +1,231 @@
+"""`wkb sync` and what arrives while a clerk's records wait to be pushed: a seal (measure 17),
+a revised responsibility table (measure 14).
+
+Seen on a trial run: a clerk recorded a visit dated in last month on a clone the office's seal
+had not reached; `wkb sync` brought the seal in, replayed the visit on top and pushed it, and
+`wkb validate` failed on every clone from then on. Sync now pushes nothing in that case and says
+what to do; `wkb visit edit ID --late-reason … --approved-by …` approves such a visit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gitrepo import VISIT, clean, from_template, git, init, ok, wkb
+
+SEALED_AT = "2026-11-25T13:00:00+08:00"  # after the template's records (WKB_TODAY noon)
+LATER = "2026-11-25T14:00:00+08:00"
+BEFORE = "2026-11-25T12:30:00+08:00"
+
+
+@pytest.fixture(autouse=True)
+def _not_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WKB_INTERACTIVE", raising=False)
+
+
+def _office(folder: Path) -> None:
+    remote = folder / "office.git"
+    git(folder, "init", "-q", "--bare", "-b", "main", str(remote))
+    office, clerk = folder / "office", folder / "clerk"
+    git(folder, "clone", "-q", str(remote), str(office))
+    git(office, "config", "user.name", "办公室王")
+    assert init(office).exit_code == 0
+    ok(office, *VISIT, "--date", "2026-10-08", "--problem", "缺场地")
+    ok(office, "sync")
+    git(folder, "clone", "-q", str(remote), str(clerk))
+    git(clerk, "config", "user.name", "李四")
+
+
+@pytest.fixture
+def office(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A bare remote; the office's clone holds one October visit (and its item), pushed; a clerk
+    cloned it. Returns (office, clerk, remote)."""
+    from_template("sealed-office", tmp_path, _office, tmp_path_factory)
+    return tmp_path / "office", tmp_path / "clerk", tmp_path / "office.git"
+
+
+def _seal_october(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WKB_NOW", SEALED_AT)
+    ok(office, "month", "close", "2026-10")
+    ok(office, "sync")
+    monkeypatch.setenv("WKB_NOW", LATER)
+
+
+def _remote_head(remote: Path) -> str:
+    return git(remote, "rev-parse", "main").strip()
+
+
+def test_sync__an_unapproved_visit_into_a_month_sealed_meanwhile_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off, clerk, remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)  # before the seal, not synced
+    late = json.loads(ok(clerk, *VISIT, "--date", "2026-10-20", "--format", "json").stdout)
+    _seal_october(off, monkeypatch)
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "未推送:2026-10 已由办公室封存" in lines[0] and late["path"] in lines[0]
+    assert f"wkb visit edit {late['id']} --late-reason 原因 --approved-by 批准人" in lines[1]
+    assert _remote_head(remote) == sealed_head  # nothing pushed
+    assert clean(clerk) and (clerk / late["path"]).is_file()  # the visit is kept, committed
+    assert "data/sealed/2026-10.yaml" in git(clerk, "ls-files")  # the seal came in
+
+    ok(
+        clerk,
+        "visit",
+        "edit",
+        late["id"],
+        "--late-reason",
+        "纸质台账漏录",
+        "--approved-by",
+        "办公室主任",
+    )
+    assert ok(clerk, "sync").stdout.endswith("推送 2 个本地提交\n")
+    ok(off, "sync")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout
+    view = json.loads(ok(off, "visit", "show", late["id"], "--format", "json").stdout)
+    assert (view["late_reason"], view["late_approved_by"]) == ("纸质台账漏录", "办公室主任")
+
+
+def test_sync__an_unapproved_rectification_event_into_a_sealed_month_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off, clerk, remote = office
+    _seal_october(off, monkeypatch)
+    item = json.loads(ok(clerk, "rectify", "list", "--format", "json").stdout)[0]["id"]
+    ok(clerk, "rectify", "progress", item, "--note", "已协调", "--date", "2026-10-25")
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4
+    assert "整改事项或事件请删除该文件" in refused.stderr
+    assert f"data/rectifications/2026/10/{item}." in refused.stderr
+    assert _remote_head(remote) == sealed_head
+
+
+def test_sync__approved_and_later_records_are_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off, clerk, _remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    ok(clerk, *VISIT, "--date", "2026-11-01")  # after the sealed month: not its business
+    ok(clerk, *VISIT, "--date", "2026-10-21", "--late-reason", "漏录", "--approved-by", "主任")
+    _seal_october(off, monkeypatch)
+    assert ok(clerk, "sync").stdout.endswith("推送 2 个本地提交\n")
+    ok(off, "sync")
+    assert ok(off, "validate").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--late-reason", "漏录"), "须同时给出 --late-reason(原因)和 --approved-by(批准人)"),
+        (("--late-reason", "漏录", "--approved-by", " "), "--approved-by"),
+    ],
+)
+def test_visit_edit__a_late_approval_needs_both(
+    office: tuple[Path, Path, Path], args: tuple[str, ...], message: str
+) -> None:
+    off, _clerk, _remote = office
+    visit_id = json.loads(ok(off, "visit", "list", "--format", "json").stdout)[0]["id"]
+    before = git(off, "rev-parse", "HEAD")
+    refused = wkb(off, "visit", "edit", visit_id, *args)
+    assert refused.exit_code == 2 and message in refused.stderr
+    assert git(off, "rev-parse", "HEAD") == before and clean(off)
+
+
+def test_visit_edit__a_late_approval_is_refused_for_sealed_and_unsealed_visits(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off, _clerk, _remote = office
+    sealed = json.loads(ok(off, "visit", "list", "--format", "json").stdout)[0]["id"]
+    approve = ("--late-reason", "漏录", "--approved-by", "主任")
+    refused = wkb(off, "visit", "edit", sealed, *approve)
+    assert refused.exit_code == 2 and "2026-10 未封存" in refused.stderr  # nothing to approve
+    _seal_october(off, monkeypatch)
+    refused = wkb(off, "visit", "edit", sealed, *approve)
+    assert refused.exit_code == 2 and "2026-10 已封存,其中的走访不能作废或修改" in refused.stderr
+    late = json.loads(ok(off, *VISIT, "--date", "2026-10-22", *approve, "--format", "json").stdout)[
+        "id"
+    ]
+    refused = wkb(off, "visit", "edit", late, *approve)
+    assert refused.exit_code == 2 and "已有补录原因" in refused.stderr
+    assert clean(off)
+
+
+def test_sync__warns_when_a_table_revision_received_moves_a_pushed_visit_s_district(
+    office: tuple[Path, Path, Path],
+) -> None:
+    """Seen on a trial run: the office gave 江夏区 to 徐涛 from 2026-11-20; a clerk whose clone did
+    not have that yet recorded a visit there on 2026-11-24 and let wkb fill in the leader (赵峰,
+    from the old table). Synced silently, the visit counted for nobody."""
+    off, clerk, _remote = office
+    ok(off, "districts", "assign", "江夏", "--leader", "徐涛", "--from", "2026-11-20")
+    ok(off, "sync")
+    stale = json.loads(
+        ok(clerk, *VISIT[:2], "--district", "江夏", "--entity", "某公司", "--type", "enterprise",
+           "--date", "2026-11-24", "--format", "json").stdout
+    )  # fmt: skip
+    assert stale["leader"] == "赵峰"
+    ok(clerk, *VISIT[:2], "--district", "江岸", "--entity", "某公司", "--type", "enterprise",
+       "--date", "2026-11-24")  # fmt: skip
+    synced = ok(clerk, "sync")
+    assert synced.stdout.endswith("推送 2 个本地提交\n")
+    assert synced.stderr.count("注意") == 1
+    assert (
+        f"收到的分工表中 江夏区 自 2026-11-20 起由 徐涛 负责,本地走访 {stale['id']}(2026-11-24)"
+        f"记为 赵峰 带队,不计入 徐涛 的联系;若实际由 徐涛 带队,请用 wkb visit edit {stale['id']} 改正"
+    ) in synced.stderr
+    ok(clerk, *VISIT[:2], "--district", "江夏", "--entity", "某公司", "--type", "enterprise",
+       "--date", "2026-11-25")  # fmt: skip
+    again = json.loads(ok(clerk, "sync", "--format", "json").stdout)
+    assert again["warnings"] == [] and again["pushed"] == 1  # nothing received: no warning
+
+
+@pytest.mark.parametrize("change", ["void", "move"])
+def test_sync__a_sealed_visit_changed_on_a_clone_the_seal_had_not_reached_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """A void (or a date edit that moves the file) of a visit the manifest lists breaks the seal:
+    validate reports it on every clone. Only a reopening lets it through."""
+    off, clerk, remote = office
+    sealed = json.loads(ok(clerk, "visit", "list", "--format", "json").stdout)[0]
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    if change == "void":
+        ok(clerk, "visit", "void", sealed["id"], "--reason", "重复录入")
+    else:  # what `visit edit` does on a date change: the file moves to its new month folder
+        moved = (
+            (clerk / sealed["path"]).read_text(encoding="utf-8").replace("2026-10-08", "2026-11-08")
+        )
+        target = clerk / sealed["path"].replace("2026/10/2026-10-08", "2026/11/2026-11-08")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(moved, encoding="utf-8")
+        (clerk / sealed["path"]).unlink()
+        git(clerk, "add", "-A")
+        git(clerk, "commit", "-qm", "move")
+    _seal_october(off, monkeypatch)
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4, refused.stderr
+    assert sealed["path"] in refused.stderr
+    assert (
+        f"已封存的走访({sealed['id']})的修改、作废或删除须办公室先按规定重开该月" in refused.stderr
+    )
+    assert _remote_head(remote) == sealed_head
+
+    ok(off, "month", "reopen", "2026-10", "--reason", "更正", "--approved-by", "局长")
+    ok(off, "sync")
+    assert ok(clerk, "sync").exit_code == 0
+    ok(off, "sync")
+    ok(off, "month", "close", "2026-10")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout
