@@ -5,6 +5,7 @@ installed, hledger on the same visits.
 
     python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--out DIR]
     python bench/run.py --quick        # CI-sized: 1k and 10k visits, 3 runs, a couple of minutes
+    python bench/run.py --only 17.3    # only the commands one issue's targets compare
 
 Data is generated once per size under DIR (default: wkb-bench in the system's temp folder;
 deterministic, see generate.py) and reused until GENERATOR_VERSION changes. DIR must not be inside
@@ -250,7 +251,20 @@ def visit_add(*options: str) -> list[str]:
     ]  # fmt: skip
 
 
-def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
+def wanted_by(issue: str | None) -> Callable[[str], bool]:
+    """Which commands `--only ISSUE` measures: those its target rows name (and their
+    references); every command without it."""
+    if issue is None:
+        return lambda _name: True
+    rows = [(i, name, ref) for i, name, ref, _limit in TARGETS]
+    rows += [(i, name, "") for i, name, _limit in (*SECONDS, *MEMORY)]
+    names = {name for i, *pair in rows if i == issue for name in pair if name}
+    return names.__contains__
+
+
+def run_size(
+    out: Path, size: int, runs: int, only: Callable[[str], bool] = wanted_by(None)
+) -> dict[str, Measured]:
     root = ensure_data(out, size)
     ensure_git(root)
     env = bench_env(root)
@@ -336,6 +350,7 @@ def run_size(out: Path, size: int, runs: int) -> dict[str, Measured]:
         commands["hledger balance -p MONTH"] = Command(
             ["hledger", "-f", journal, "balance", "-p", MONTH]
         )
+    commands = {name: command for name, command in commands.items() if only(name)}
     return measure_all(commands, env, runs)
 
 
@@ -386,11 +401,14 @@ def verdict(value: float, limit: float) -> str:
     return "ok" if value <= limit else "short"
 
 
-def print_targets(size: int, results: dict[str, Measured]) -> None:
-    """Each target's ratio (of CPU times), its limit and whether it is met ("short" when not)."""
+def print_targets(size: int, results: dict[str, Measured], only: str | None = None) -> None:
+    """Each target's ratio (of CPU times), its limit and whether it is met ("short" when not);
+    with `only`, that issue's targets."""
     print(f"\n{'target (ratio of CPU times)':82} {'ratio':>7} {'limit':>6}")
     for issue, name, reference, limit in TARGETS:
         label = f"{issue:5} {name} / {reference}"
+        if only is not None and issue != only:
+            continue
         if reference not in results or name not in results:
             missing = reference if reference not in results else name
             print(f"{label:82} {'-':>7} {limit:6.2f}  (no {missing.split()[0]})")
@@ -398,10 +416,14 @@ def print_targets(size: int, results: dict[str, Measured]) -> None:
         ratio = results[name].cpu_seconds / results[reference].cpu_seconds
         print(f"{label:82} {ratio:7.2f} {limit:6.2f}  {verdict(ratio, limit)}")
     for issue, name, limit in SECONDS:
+        if name not in results:
+            continue  # not measured (--only)
         cpu = results[name].cpu_seconds
         label = f"{issue:5} {name} CPU s"
         print(f"{label:82} {cpu:7.2f} {limit:6.2f}  {verdict(cpu, limit)}")
     for issue, name, limit in MEMORY:
+        if name not in results:
+            continue
         peak = results[name].peak_mib
         label = f"{issue:5} {name} peak MiB"
         print(f"{label:82} {peak:7.1f} {limit:6.1f}  {verdict(peak, limit)}")
@@ -441,6 +463,9 @@ def main() -> int:
         default=DEFAULT_OUT,
         help=f"where generated data is kept and reused (default {DEFAULT_OUT})",
     )
+    parser.add_argument(
+        "--only", metavar="ISSUE", help="only the commands of one issue's targets, e.g. 17.3"
+    )
     parser.add_argument("--journal", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.journal:
@@ -452,6 +477,9 @@ def main() -> int:
         sizes = [int(s) for s in sizes_text.split(",")]
     except ValueError:
         parser.error(f"--sizes: whole numbers separated by commas, not {sizes_text!r}")
+    issues = sorted({str(row[0]) for row in (*TARGETS, *SECONDS, *MEMORY)})
+    if args.only is not None and args.only not in issues:
+        parser.error(f"--only: one of {', '.join(issues)}, not {args.only!r}")
     if runs < 1 or any(size < 1 for size in sizes):
         parser.error("--runs and every size must be at least 1")
     out = args.out.expanduser().absolute()
@@ -469,14 +497,14 @@ def main() -> int:
     )
     every: dict[int, dict[str, Measured]] = {}
     for size in sizes:
-        every[size] = run_size(out, size, runs)
+        every[size] = run_size(out, size, runs, wanted_by(args.only))
         print(f"\n## {size} visits")
         print(f"{'command':52} {'median s':>9} {'peak MiB':>9} {'cpu s':>7}")
         for name, result in every[size].items():
             print(
                 f"{name:52} {result.seconds:9.3f} {result.peak_mib:9.1f} {result.cpu_seconds:7.3f}"
             )
-        print_targets(size, every[size])
+        print_targets(size, every[size], args.only)
     for small, large in itertools.pairwise(sizes):
         if large == 10 * small:
             print_growth(small, large, every)

@@ -2,14 +2,20 @@
 
 `git commit` — with paths or without — re-stats every file git tracks before it writes the
 commit (it refreshes the index): ~0.3–0.5 s of CPU at 130,000 record files, several times what
-`wkb visit add` costs. Here a commit of exactly the given paths is built from HEAD with git's
-plumbing instead, touching only the trees on the way down to those paths:
+`wkb visit add` costs. `git add` itself, beside the one read and write of the index any staging
+costs, walks the path's folder and hashes every name in the index (~40 ms). Here a commit of
+exactly the given paths is built from HEAD with git's plumbing instead, touching only the index
+entries of those paths and the trees on the way down to them:
 
-- the paths are staged first by the caller (`git add`, as ever: ignore rules, filters, line
-  endings and the index lock are git's);
-- their blobs are read back from the index (`git ls-files --stage`), and each tree from the
-  root down to them is listed from HEAD (`ls-tree`) and written again with the new entries
-  (`mktree`); nothing else in the index is looked at, so other staged changes stay out;
+- the paths are staged with `git update-index --add` (the same entries as `git add`: content
+  through the same filters and line-ending rules, stat data, git's index lock, waited for),
+  after `git check-ignore` (an ignored path is left to `git add`, which refuses it);
+- their blob ids come from `git hash-object --stdin-paths` (the same filters, chosen by the same
+  path), trusted only while each file's stat data is the same before and after (else the index
+  is read back: `ls-files --stage`); the mode is git's rule for a regular file (`core.fileMode`);
+- each tree from the root down to them is read from HEAD (`cat-file --batch`) and written again
+  with the new entries (`mktree`); nothing else in the index is looked at, so other staged
+  changes stay out;
 - the pre-commit check runs in this process when the installed hook is wkb's own (the very
   script `wkb hook install` writes for this Python): what that hook would run for a commit of
   exactly these paths (store/staged.py), without starting a second Python;
@@ -18,8 +24,10 @@ plumbing instead, touching only the trees on the way down to those paths:
 
 Whenever git would do more than this — a merge or rebase under way, no commit yet, any hook
 other than wkb's own pre-commit (a post-commit, a foreign pre-commit…), signing, a cleanup mode,
-a deletion or a change the pre-commit check hands to the full validate, a path outside the
-records root — `None` is returned and the caller runs `git commit` itself.
+a sparse checkout, an ignored path, a file that is not a regular file, a symlink or submodule
+at the path in HEAD, a deletion or a change the pre-commit check hands to the full validate, a
+path outside the records root — `(False, None)` is returned and the caller runs `git add` and
+`git commit` itself.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,8 +43,6 @@ from pathlib import Path
 from wkb_tracker.domain.i18n import say
 
 _UNDER_WAY = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
-# Configuration that changes what `git commit -m` writes: let git itself do such commits.
-_COMMIT_CONFIG = r"^(commit\.(gpgsign|cleanup)|core\.commentchar|user\.signingkey)$"
 
 Done = str | None  # None: committed (or nothing to commit); a str: why not, one line
 
@@ -49,24 +56,27 @@ class _LeaveToGit(Exception):
 
 
 def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, Done]:
-    """Commit `paths` (relative to root, already staged by the caller, none deleted) as
-    `git commit -- paths` would. (False, None) when this cannot stand in for `git commit`
-    (nothing was changed: the caller commits the usual way); else (True, outcome)."""
+    """Stage and commit `paths` (relative to root, each a file on disk) as `git add -- paths` and
+    `git commit -- paths` would. (False, None) when this cannot stand in for them (nothing was
+    committed; a path may be staged already, which the caller's `git add` repeats harmlessly):
+    the caller commits the usual way; else (True, outcome)."""
     from wkb_tracker.store.gitops import run_git
 
-    found = run_git(root, "rev-parse", "--absolute-git-dir", "--show-prefix", "--git-path",
-                    "hooks", "HEAD")  # fmt: skip
+    found = run_git(root, "rev-parse", "--absolute-git-dir", "--show-toplevel", "--show-prefix",
+                    "--git-path", "hooks", "--git-path", "index", "HEAD")  # fmt: skip
     lines = found.stdout.split("\n")
-    if found.returncode != 0 or len(lines) < 4:
+    if found.returncode != 0 or len(lines) < 6:
         return False, None  # no commit yet: `git commit` makes the first one
-    git_dir, prefix, hooks, head = Path(lines[0]), lines[1], root / lines[2], lines[3].strip()
+    git_dir, top, prefix = Path(lines[0]), Path(lines[1]), lines[2]
+    hooks, index, head = root / lines[3], root / lines[4], lines[5].strip()
     if any((git_dir / name).exists() for name in _UNDER_WAY):
         return False, None
     own_hook = _own_hook(hooks)
     if own_hook is None or any(posixpath.normpath(rel) != rel or rel.startswith(("../", "/"))
                                for rel in paths):  # fmt: skip
         return False, None
-    if run_git(root, "config", "--get-regexp", _COMMIT_CONFIG).stdout.strip():
+    filemode = _settings(root)
+    if filemode is None:
         return False, None
     if own_hook:
         from wkb_tracker.store.staged import changes_of
@@ -77,12 +87,121 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
         blocked = _pre_commit_check(root, staged.files)
         if blocked is not None:
             return True, blocked
+    if os.path.lexists(f"{index}.lock"):
+        # Another git process is writing the index: `git add` waits for it (gitops.retrying).
+        # (update-index would not, when the index already holds these files as they are.)
+        return False, None
     try:
-        return True, _commit(root, [prefix + rel for rel in paths], message, head)
+        entries = _stage(root, top, prefix, paths, filemode=filemode)
+        if entries is None:
+            return False, None
+        return True, _commit(root, entries, message, head)
     except _Refused as refused:
         return True, str(refused)
     except _LeaveToGit:
         return False, None
+
+
+# Configuration that changes what `git commit -m` writes, or what `git add` stages beyond what
+# `_stage` does: let git itself do such commits. (Any value: `commit.gpgsign=false` too.)
+_LEAVE_TO_GIT = ("commit.gpgsign", "commit.cleanup", "core.commentchar", "user.signingkey")
+_SETTINGS = (
+    r"^(commit\.(gpgsign|cleanup)|core\.(commentchar|sparsecheckout|filemode)|user\.signingkey)$"
+)
+_FALSE = ("false", "no", "off", "0")
+
+
+def _settings(root: Path) -> bool | None:
+    """git's `core.fileMode` (whether a file's executable bit is its mode in git), or None when
+    the configuration asks for what only `git add`/`git commit` do (signing, a message cleanup,
+    a sparse checkout, whose `git add` refuses paths outside it)."""
+    from wkb_tracker.store.gitops import run_git
+
+    filemode = True
+    for line in run_git(root, "config", "--get-regexp", _SETTINGS).stdout.splitlines():
+        key, _space, value = line.partition(" ")
+        if key in _LEAVE_TO_GIT:
+            return None
+        setting = value.strip().lower() not in _FALSE  # a key without a value means true
+        if key == "core.sparsecheckout" and setting:
+            return None
+        if key == "core.filemode":
+            filemode = setting
+    return filemode
+
+
+# An entry's mode left to `_new_trees`: the regular mode HEAD has for the path, else 100644
+# (`git add` with core.fileMode=false keeps a tracked file's mode and adds a new one as 100644).
+_AS_IN_HEAD = ""
+
+
+def _stage(
+    root: Path, top: Path, prefix: str, rels: Sequence[str], *, filemode: bool
+) -> dict[str, tuple[str, str]] | None:
+    """Stage `rels` as `git add` does, and say what the index now holds for them: {path relative
+    to the work tree's top: (mode, blob id)}. None when `git add` must decide (an ignored path,
+    not a regular file).
+
+    `git add` reads and writes the whole index and also walks the path's folder and hashes the
+    index's names (~0.1 s at 150,000 entries); `git update-index --add` stages the same entry
+    (content through the same filters and line-ending rules, stat data, the index lock) without
+    those; ignore rules, which update-index does not apply, are asked of `git check-ignore`
+    first. The blob ids come from `git hash-object --stdin-paths` run at the top (the path
+    selects the same .gitattributes), not from a second read of the index — valid because each
+    file's stat data is the same before and after both (else the index is read: `ls-files`)."""
+    from wkb_tracker.store.gitops import first_line, retrying, run_git
+
+    ignored = run_git(root, "check-ignore", "--no-index", "--", *rels)
+    if ignored.returncode != 1:  # 0: a path is ignored (git add refuses it); 128: git failed
+        return None
+    before = [_signature(root / rel) for rel in rels]
+    if any(signature is None for signature in before):
+        return None
+    staged = retrying(root, "update-index", "--add", "--", *rels)
+    if staged.returncode != 0:
+        raise _Refused(first_line(staged.stderr) or "git update-index failed")
+    top_paths = [prefix + rel for rel in rels]
+    blobs = _git_out(top, "hash-object", "--stdin-paths", stdin="".join(
+        path + "\n" for path in top_paths)).split()  # fmt: skip
+    if [_signature(root / rel) for rel in rels] != before or len(blobs) != len(rels):
+        return _index_entries(root, top_paths)  # changed meanwhile: what the index holds
+    entries: dict[str, tuple[str, str]] = {}
+    for path, blob, signature in zip(top_paths, blobs, before, strict=True):
+        assert signature is not None
+        executable = signature[0] & stat.S_IXUSR
+        mode = ("100755" if executable else "100644") if filemode else _AS_IN_HEAD
+        entries[path] = (mode, blob)
+    return entries
+
+
+def _signature(path: Path) -> tuple[int, int, int, int, int, int] | None:
+    """What tells a file's content changed (as git's own stat data does), or None if `path` is not
+    a regular file."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return (found.st_mode, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino,
+            found.st_dev)  # fmt: skip
+
+
+def _index_entries(root: Path, top_paths: list[str]) -> dict[str, tuple[str, str]]:
+    """What the index holds for `top_paths` (relative to the work tree's top): (mode, blob id)."""
+    listed = _git_out(root, "ls-files", "--stage", "--full-name", "-z", "--", *[
+        ":(top,literal)" + path for path in top_paths])  # fmt: skip
+    entries: dict[str, tuple[str, str]] = {}
+    for line in listed.split("\0"):
+        if line:
+            info, _tab, path = line.partition("\t")
+            mode, blob, stage = info.split(" ")
+            if stage != "0":
+                raise _Refused(say("{p} 有未解决的冲突", "{p} has an unresolved conflict", p=path))
+            entries[path] = (mode, blob)
+    if set(entries) != set(top_paths):
+        raise _Refused(say("未能暂存 {p}", "could not stage {p}", p=", ".join(top_paths)))
+    return entries
 
 
 def _own_hook(hooks: Path) -> bool | None:
@@ -141,22 +260,10 @@ def _git_out(root: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def _commit(root: Path, top_paths: list[str], message: str, head: str) -> Done:
-    """The commit: HEAD's tree with the index's entries of `top_paths` (relative to the work
-    tree's top); None when that is HEAD's tree already (nothing to commit, as `git commit` —
+def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, head: str) -> Done:
+    """The commit: HEAD's tree with `entries` (path relative to the work tree's top → mode, blob
+    id) put in; None when that is HEAD's tree already (nothing to commit, as `git commit` —
     whose "nothing to commit" the caller takes as success)."""
-    listed = _git_out(root, "ls-files", "--stage", "--full-name", "-z", "--", *[
-        ":(top,literal)" + path for path in top_paths])  # fmt: skip
-    entries: dict[str, tuple[str, str]] = {}
-    for line in listed.split("\0"):
-        if line:
-            info, _tab, path = line.partition("\t")
-            mode, blob, stage = info.split(" ")
-            if stage != "0":
-                raise _Refused(say("{p} 有未解决的冲突", "{p} has an unresolved conflict", p=path))
-            entries[path] = (mode, blob)
-    if set(entries) != set(top_paths):
-        raise _Refused(say("未能暂存 {p}", "could not stage {p}", p=", ".join(top_paths)))
     trees = _new_trees(root, head, entries)
     if trees is None:
         raise _LeaveToGit
@@ -178,6 +285,7 @@ def _commit(root: Path, top_paths: list[str], message: str, head: str) -> Done:
 
 
 _TREE_MODE = b"40000"
+_REGULAR = (b"100644", b"100755")
 
 
 def _new_trees(
@@ -204,10 +312,12 @@ def _new_trees(
     }
     for path, (file_mode, blob) in entries.items():
         folder, _slash, name = path.rpartition("/")
-        content[folder][name.encode("utf-8", "surrogateescape")] = (
-            file_mode.encode(),
-            bytes.fromhex(blob),
-        )
+        key = name.encode("utf-8", "surrogateescape")
+        was = content[folder].get(key, (None, b""))[0]
+        if was is not None and was not in _REGULAR:
+            raise _LeaveToGit  # a symlink, submodule or folder in HEAD: git knows what to keep
+        mode = file_mode.encode() if file_mode != _AS_IN_HEAD else was or b"100644"
+        content[folder][key] = (mode, bytes.fromhex(blob))
     new_ids: list[str] = []
     batch: list[str] = []
     for folder in order:
@@ -226,7 +336,12 @@ def _new_trees(
             text = entry.decode("utf-8", "surrogateescape")
             batch.append(f"{mode.decode()} {kind} {oid.hex()}\t{text}")
         batch.append("")
-    written = _git_out(root, "mktree", "-z", "--batch", stdin="".join(row + "\0" for row in batch))
+    try:
+        written = _git_out(
+            root, "mktree", "-z", "--batch", stdin="".join(row + "\0" for row in batch)
+        )
+    except _Refused:
+        return None  # e.g. a blob not in the object store: `git commit` does it right or says why
     if written.split() != new_ids:
         return None
     old_root = old.get(names[-1])  # the root folder: last

@@ -1,0 +1,241 @@
+"""What wkb's quick commit leaves in git's index (store/quick_commit.py, issue 17.3): it stages
+with `git update-index --add` and reads blob ids with `git hash-object` instead of `git add` and
+`ls-files`, and the commit and the index afterwards are exactly what `git add -- paths` and
+`git commit -- paths` give — with line-ending rules, a clean filter, an executable bit, another
+staged change left out, a split index, a locked index, an ignored path. Each case runs the same
+change through wkb and through git in two copies of one repository and compares them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gitrepo import git
+from wkb_tracker.store import gitops, quick_commit
+
+VISIT = "data/visits/2026/11/2026-11-04_donghu_V20261104-AAAAAA.yaml"
+ITEM = "data/rectifications/2026/11/R20261104-BBBBBB.yaml"
+TEXT = b"id: V20261104-AAAAAA\r\nentity: \xe6\xad\xa6\xe6\xb1\x89\r\n"  # CRLF line endings
+
+
+def _repo(folder: Path, *config: tuple[str, str], attributes: str = "") -> Path:
+    """A repository with one commit (a README, .gitattributes) and `config`; its records root
+    is the sub-folder `台账` (a records root need not be the repository's top)."""
+    folder.mkdir()
+    git(folder, "init", "-q")
+    git(folder, "config", "user.email", "t@example.invalid")
+    for key, value in config:
+        git(folder, "config", key, value)
+    (folder / "README.txt").write_text("office\n", encoding="utf-8")
+    (folder / ".gitattributes").write_text(attributes, encoding="utf-8")
+    git(folder, "add", "README.txt", ".gitattributes")
+    git(folder, "commit", "-qm", "office")
+    (folder / "台账").mkdir()
+    return folder / "台账"
+
+
+def _twins(tmp_path: Path, *config: tuple[str, str], attributes: str = "") -> tuple[Path, Path]:
+    """Two identical records roots: one for wkb's commit, one for git's."""
+    mine = _repo(tmp_path / "wkb", *config, attributes=attributes)
+    theirs = tmp_path / "git"
+    shutil.copytree(tmp_path / "wkb", theirs, symlinks=True)
+    return mine, theirs / "台账"
+
+
+def _write(root: Path, rel: str, data: bytes, mode: int = 0o644) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_bytes(data)
+    (root / rel).chmod(mode)
+
+
+@pytest.fixture
+def git_steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The git commands the commit helper ran through `retrying` (add, commit, update-index…)."""
+    seen: list[str] = []
+    real = gitops.retrying
+
+    def spy(root: Path, *args: str):  # type: ignore[no-untyped-def]
+        seen.append(args[0])
+        return real(root, *args)
+
+    monkeypatch.setattr(gitops, "retrying", spy)
+    return seen
+
+
+def _same_result(mine: Path, theirs: Path, paths: list[str]) -> None:
+    """Commit `paths` with wkb in `mine` and with `git add` + `git commit` in `theirs`: the same
+    tree, the same index (every entry, its mode and blob), the same status."""
+    assert gitops.commit(mine, paths, "wkb: the change") is None
+    git(theirs, "add", "--", *paths)
+    git(theirs, "commit", "-qm", "wkb: the change", "--", *paths)
+    for command in (
+        ("rev-parse", "HEAD^{tree}"),
+        ("ls-files", "--stage", "-z"),
+        ("diff", "--cached", "--name-status"),
+        ("status", "--porcelain", "--untracked-files=all"),
+    ):
+        assert git(mine, *command) == git(theirs, *command), command
+    # the same history: subjects and trees (the ids differ by the commits' seconds)
+    assert git(mine, "log", "--format=%s %T") == git(theirs, "log", "--format=%s %T")
+
+
+@pytest.mark.parametrize(
+    ("config", "attributes"),
+    [
+        ((), ""),
+        ((("core.autocrlf", "true"),), ""),  # CRLF → LF in the blob, as on a Windows desk
+        ((), "*.yaml text eol=lf\n"),
+        ((), "*.yaml filter=upper\n"),  # a clean filter: git runs it for both
+        ((("core.autocrlf", "input"), ("feature.manyFiles", "true")), ""),
+    ],
+    ids=["plain", "autocrlf", "eol-attribute", "clean-filter", "input-manyfiles"],
+)
+def test_commit__index_and_tree_as_git_add_and_git_commit(
+    tmp_path: Path, git_steps: list[str], config: tuple[tuple[str, str], ...], attributes: str
+) -> None:
+    upper = (("filter.upper.clean", "tr a-z A-Z"), ("filter.upper.smudge", "cat"))
+    mine, theirs = _twins(tmp_path, *config, *upper, attributes=attributes)
+    for root in (mine, theirs):
+        _write(root, VISIT, TEXT)
+        _write(root, ITEM, b"id: R20261104-BBBBBB\n")
+        # another change staged in the repository, not the commit's: it stays staged
+        (root.parent / "README.txt").write_text("staged, not committed\n", encoding="utf-8")
+        git(root.parent, "add", "README.txt")
+    _same_result(mine, theirs, [VISIT, ITEM])
+    assert "add" not in git_steps and "commit" not in git_steps  # the quick path made it
+    assert git(mine, "diff", "--cached", "--name-only") == "README.txt\n"
+    # A second change to one of them (a tracked file now): the same again.
+    for root in (mine, theirs):
+        _write(root, VISIT, TEXT.replace(b"\r\n", b"\n") + b"summary: x\n")
+    _same_result(mine, theirs, [VISIT])
+
+
+@pytest.mark.parametrize("filemode", ["true", "false"])
+def test_commit__an_executable_file_gets_the_mode_git_add_gives(
+    tmp_path: Path, git_steps: list[str], filemode: str
+) -> None:
+    mine, theirs = _twins(tmp_path, ("core.fileMode", filemode))
+    for root in (mine, theirs):
+        _write(root, VISIT, b"id: V20261104-AAAAAA\n", mode=0o755)
+    _same_result(mine, theirs, [VISIT])
+    expected = "100755" if filemode == "true" else "100644"
+    assert git(mine, "ls-files", "--stage", VISIT).startswith(expected)
+    # With fileMode off a tracked file keeps the mode git has for it.
+    if filemode == "false":
+        for root in (mine, theirs):
+            git(root, "update-index", "--chmod=+x", VISIT)
+            git(root, "commit", "-qm", "x")
+            _write(root, VISIT, b"id: V20261104-AAAAAA\nsummary: y\n", mode=0o644)
+        _same_result(mine, theirs, [VISIT])
+        assert git(mine, "ls-files", "--stage", VISIT).startswith("100755")
+    assert "add" not in git_steps
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_commit__with_or_without_a_split_index(
+    tmp_path: Path, git_steps: list[str], split: bool
+) -> None:
+    """git's split index (`git update-index --split-index`, or core.splitIndex set by the office):
+    the commit keeps it split and the entries are git's."""
+    mine, theirs = _twins(tmp_path)
+    for root in (mine, theirs):
+        if split:
+            git(root, "update-index", "--split-index")
+        _write(root, VISIT, b"id: V20261104-AAAAAA\n")
+    _same_result(mine, theirs, [VISIT])
+    shared = list((mine.parent / ".git").glob("sharedindex.*"))
+    assert bool(shared) == split
+    assert "add" not in git_steps
+
+
+def test_commit__an_ignored_path_is_left_to_git_add_which_refuses_it(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    mine = _repo(tmp_path / "wkb")
+    (mine / ".gitignore").write_text("data/visits/\n", encoding="utf-8")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    head = git(mine, "rev-parse", "HEAD")
+    failure = gitops.commit(mine, [VISIT], "m")
+    assert failure is not None and "ignored" in failure
+    assert git_steps[0] == "add"  # git's own refusal (then unstaged again)
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert git(mine, "ls-files", "--stage", VISIT) == ""
+
+
+def test_commit__a_locked_index_is_waited_for_then_refused_and_nothing_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gitops, "_RETRY_DELAYS", (0.01, 0.01))
+    mine = _repo(tmp_path / "wkb")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    head = git(mine, "rev-parse", "HEAD")
+    lock = mine.parent / ".git/index.lock"
+    lock.write_bytes(b"")
+    failure = gitops.commit(mine, [VISIT], "m")
+    assert failure is not None and "index.lock" in failure
+    lock.unlink()
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert (mine / VISIT).read_bytes() == b"id: V20261104-AAAAAA\n"  # the record stays
+    assert git(mine, "status", "--porcelain", "--untracked-files=all") == f"?? 台账/{VISIT}\n"
+    # The lock taken between wkb's look at it and update-index: refused the same way.
+    real = quick_commit._stage
+
+    def locked_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        lock.write_bytes(b"")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quick_commit, "_stage", locked_meanwhile)
+    failure = gitops.commit(mine, [VISIT], "m")
+    assert failure is not None and "index.lock" in failure
+    lock.unlink()
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert git(mine, "status", "--porcelain", "--untracked-files=all") == f"?? 台账/{VISIT}\n"
+
+
+def test_commit__a_file_changed_while_staging_is_read_back_from_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blob ids come from hash-object only while each file's stat data stayed the same;
+    otherwise the index itself is read (`ls-files`), so the commit is what the index holds."""
+    mine = _repo(tmp_path / "wkb")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    calls: list[Path] = []
+    real = quick_commit._signature
+
+    def changing(path: Path):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        found = real(path)
+        return None if found is None else (*found[:-1], found[-1] + len(calls))
+
+    monkeypatch.setattr(quick_commit, "_signature", changing)
+    read_back = quick_commit._index_entries
+    seen: list[list[str]] = []
+
+    def spy(root: Path, top_paths: list[str]):  # type: ignore[no-untyped-def]
+        seen.append(top_paths)
+        return read_back(root, top_paths)
+
+    monkeypatch.setattr(quick_commit, "_index_entries", spy)
+    assert gitops.commit(mine, [VISIT], "m") is None
+    assert seen == [[f"台账/{VISIT}"]]
+    assert git(mine, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def _index_version(repo: Path) -> int:
+    return int.from_bytes((repo / ".git/index").read_bytes()[4:8], "big")
+
+
+def test_many_files__an_existing_index_is_written_once_in_version_4(tmp_path: Path) -> None:
+    """git applies `feature.manyFiles`' index version only to a new index: wkb's tuning (init,
+    hook install, sync) writes a clone's older index in version 4 — never against the office's
+    own `index.version` or `feature.manyFiles`."""
+    cases = {"unset": (), "office-v2": (("index.version", "2"),),
+             "office-off": (("feature.manyFiles", "false"),)}  # fmt: skip
+    for name, config in cases.items():
+        root = _repo(tmp_path / name, *config)
+        assert _index_version(root.parent) == 2
+        gitops.tune_for_many_files(root)
+        assert _index_version(root.parent) == (4 if name == "unset" else 2), name
+        assert git(root, "status", "--porcelain") == ""
