@@ -420,9 +420,11 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
 def _outgoing(root: Path, prefix: str, upstream: str) -> list[str]:
     """The visit and rectification files the local commits add, change or remove (relative to
     root)."""
+    # git runs in the root, and a pathspec is relative to the folder git runs in: `:(top)` makes
+    # the top-relative `prefix` hold when the root is a sub-folder of the repository.
     changed = _out(
         root, "diff", "--name-only", "--no-renames", "--diff-filter=AMD", "-z", upstream, "HEAD",
-        "--", f"{prefix}{VISITS_DIR}", f"{prefix}{RECTIFICATIONS_DIR}",
+        "--", f":(top){prefix}{VISITS_DIR}", f":(top){prefix}{RECTIFICATIONS_DIR}",
     )  # fmt: skip
     return [path.removeprefix(prefix) for path in changed.split("\0") if path]
 
