@@ -112,10 +112,11 @@ def visit_attribute(name: str) -> str:
 
 
 def _may_be_none(cls: type, attribute: str) -> bool:
-    """Whether the class lets the attribute hold None (its annotation says `| None`): only then
-    does its row value need a None check."""
-    annotation = {f.name: f.type for f in dataclasses.fields(cls)}[attribute]
-    return "None" in str(annotation)
+    """Whether the class lets the attribute hold None (its annotation says `| None`, as text
+    under `from __future__ import annotations` or as a type): only then does its row value need
+    a None check."""
+    annotation = str({f.name: f.type for f in dataclasses.fields(cls)}[attribute])
+    return "None" in annotation or "Optional" in annotation
 
 
 def codec_source(
