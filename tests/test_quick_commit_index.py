@@ -239,3 +239,27 @@ def test_many_files__an_existing_index_is_written_once_in_version_4(tmp_path: Pa
         gitops.tune_for_many_files(root)
         assert _index_version(root.parent) == (4 if name == "unset" else 2), name
         assert git(root, "status", "--porcelain") == ""
+
+
+def test_commit__under_core_ignorecase_a_name_git_has_in_another_case_is_left_to_git_add(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    """With core.ignoreCase (Windows, macOS) `git add` files a new file under the case HEAD has
+    for its folders (data/Visits here); update-index would add a second spelling. The quick
+    path declines before staging anything."""
+    mine, theirs = _twins(tmp_path, ("core.ignoreCase", "true"))
+    other = VISIT.replace("visits", "Visits").replace("AAAAAA", "CCCCCC")
+    for root in (mine, theirs):
+        _write(root, other, b"id: V20261104-CCCCCC\n")
+        git(root, "add", other)
+        git(root, "commit", "-qm", "an older spelling")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    staged = git(mine, "ls-files", "--stage")
+    assert quick_commit.quick_commit(mine, [VISIT], "m") == (False, None)
+    assert git(mine, "ls-files", "--stage") == staged and git_steps == []
+    (mine / VISIT).unlink()
+    # Without such a name the quick path stages it, as git add does.
+    for root in (mine, theirs):
+        _write(root, ITEM, b"id: R20261104-BBBBBB\n")
+    _same_result(mine, theirs, [ITEM])
+    assert "add" not in git_steps

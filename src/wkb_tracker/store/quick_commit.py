@@ -37,8 +37,9 @@ import os
 import posixpath
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from wkb_tracker.domain.i18n import say
 
@@ -75,8 +76,8 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
     if own_hook is None or any(posixpath.normpath(rel) != rel or rel.startswith(("../", "/"))
                                for rel in paths):  # fmt: skip
         return False, None
-    filemode = _settings(root)
-    if filemode is None:
+    settings = _settings(root)
+    if settings is None:
         return False, None
     if own_hook:
         from wkb_tracker.store.staged import changes_of
@@ -91,11 +92,15 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
         # Another git process is writing the index: `git add` waits for it (gitops.retrying).
         # (update-index would not, when the index already holds these files as they are.)
         return False, None
+    top_paths = [prefix + rel for rel in paths]
     try:
-        entries = _stage(root, top, prefix, paths, filemode=filemode)
+        trees = _head_trees(root, head, top_paths)
+        if settings.ignorecase and _case_clash(trees, top_paths):
+            return False, None  # `git add` would file it under the case git has for the name
+        entries = _stage(root, top, top_paths, paths, filemode=settings.filemode)
         if entries is None:
             return False, None
-        return True, _commit(root, entries, message, head)
+        return True, _commit(root, entries, message, head, trees)
     except _Refused as refused:
         return True, str(refused)
     except _LeaveToGit:
@@ -106,18 +111,24 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
 # `_stage` does: let git itself do such commits. (Any value: `commit.gpgsign=false` too.)
 _LEAVE_TO_GIT = ("commit.gpgsign", "commit.cleanup", "core.commentchar", "user.signingkey")
 _SETTINGS = (
-    r"^(commit\.(gpgsign|cleanup)|core\.(commentchar|sparsecheckout|filemode)|user\.signingkey)$"
+    r"^(commit\.(gpgsign|cleanup)|user\.signingkey"
+    r"|core\.(commentchar|sparsecheckout|filemode|ignorecase))$"
 )
 _FALSE = ("false", "no", "off", "0")
 
 
-def _settings(root: Path) -> bool | None:
-    """git's `core.fileMode` (whether a file's executable bit is its mode in git), or None when
-    the configuration asks for what only `git add`/`git commit` do (signing, a message cleanup,
-    a sparse checkout, whose `git add` refuses paths outside it)."""
+class _Settings(NamedTuple):
+    filemode: bool  # core.fileMode: a file's executable bit is its mode in git (default true)
+    ignorecase: bool  # core.ignoreCase: `git add` files a name under the case git has for it
+
+
+def _settings(root: Path) -> _Settings | None:
+    """What of git's configuration `_stage` must follow, or None when it asks for what only
+    `git add`/`git commit` do (signing, a message cleanup, a sparse checkout, whose `git add`
+    refuses paths outside it)."""
     from wkb_tracker.store.gitops import run_git
 
-    filemode = True
+    found = {"core.filemode": True, "core.ignorecase": False}
     for line in run_git(root, "config", "--get-regexp", _SETTINGS).stdout.splitlines():
         key, _space, value = line.partition(" ")
         if key in _LEAVE_TO_GIT:
@@ -125,9 +136,25 @@ def _settings(root: Path) -> bool | None:
         setting = value.strip().lower() not in _FALSE  # a key without a value means true
         if key == "core.sparsecheckout" and setting:
             return None
-        if key == "core.filemode":
-            filemode = setting
-    return filemode
+        found[key] = setting
+    return _Settings(found["core.filemode"], found["core.ignorecase"])
+
+
+def _case_clash(trees: _Trees, top_paths: list[str]) -> bool:
+    """True when HEAD has a name on the way to one of `top_paths` that differs from it only in
+    case (ASCII, as git compares names under core.ignoreCase): `git add` would use HEAD's."""
+    names, old = trees
+    by_folder = dict(zip(_folders_of(top_paths), names, strict=True))
+    for path in top_paths:
+        parts = path.split("/")
+        for depth, part in enumerate(parts):
+            tree = old.get(by_folder["/".join(parts[:depth])])
+            if tree is None:
+                break  # a folder HEAD lacks: nothing below it to clash with
+            wanted = part.encode("utf-8", "surrogateescape")
+            if any(n != wanted and n.lower() == wanted.lower() for n in tree[1]):
+                return True
+    return False
 
 
 # An entry's mode left to `_new_trees`: the regular mode HEAD has for the path, else 100644
@@ -136,7 +163,7 @@ _AS_IN_HEAD = ""
 
 
 def _stage(
-    root: Path, top: Path, prefix: str, rels: Sequence[str], *, filemode: bool
+    root: Path, top: Path, top_paths: list[str], rels: Sequence[str], *, filemode: bool
 ) -> dict[str, tuple[str, str]] | None:
     """Stage `rels` as `git add` does, and say what the index now holds for them: {path relative
     to the work tree's top: (mode, blob id)}. None when `git add` must decide (an ignored path,
@@ -160,7 +187,6 @@ def _stage(
     staged = retrying(root, "update-index", "--add", "--", *rels)
     if staged.returncode != 0:
         raise _Refused(first_line(staged.stderr) or "git update-index failed")
-    top_paths = [prefix + rel for rel in rels]
     blobs = _git_out(top, "hash-object", "--stdin-paths", stdin="".join(
         path + "\n" for path in top_paths)).split()  # fmt: skip
     if [_signature(root / rel) for rel in rels] != before or len(blobs) != len(rels):
@@ -260,11 +286,13 @@ def _git_out(root: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, head: str) -> Done:
+def _commit(
+    root: Path, entries: dict[str, tuple[str, str]], message: str, head: str, found: _Trees
+) -> Done:
     """The commit: HEAD's tree with `entries` (path relative to the work tree's top → mode, blob
     id) put in; None when that is HEAD's tree already (nothing to commit, as `git commit` —
     whose "nothing to commit" the caller takes as success)."""
-    trees = _new_trees(root, head, entries)
+    trees = _new_trees(root, head, entries, found)
     if trees is None:
         raise _LeaveToGit
     old_tree, new_tree = trees
@@ -288,22 +316,39 @@ _TREE_MODE = b"40000"
 _REGULAR = (b"100644", b"100755")
 
 
-def _new_trees(
-    root: Path, head: str, entries: dict[str, tuple[str, str]]
-) -> tuple[str, str] | None:
-    """(HEAD's tree, the new tree): HEAD's tree with `entries` (top-relative path → mode, blob)
-    put in. Every tree on the way down is read with one `cat-file --batch`, built again here
-    (git's tree format: entries sorted by name, a folder's name as if it ended in "/") and
-    written with one `mktree --batch`, which must agree on every id; None if it does not."""
+# The trees HEAD has on the way down to some paths: their `revision:folder` names, deepest
+# first (see `_folders_of`), and what `_read_trees` found under those names.
+_Trees = tuple[list[str], dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]]]
+
+
+def _folders_of(top_paths: Iterable[str]) -> list[str]:
+    """The folders holding `top_paths`, the top ("") included, deepest first: so a folder's
+    subfolders have their new ids when it is built (and mktree answers in this order)."""
     folders = {""}
-    for path in entries:
+    for path in top_paths:
         parts = path.split("/")[:-1]
         folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    # Deepest first, so a folder's subfolders have their new ids when it is built; mktree
-    # answers in this order too.
-    order = sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
-    names = [f"{head}:{folder}" if folder else f"{head}^{{tree}}" for folder in order]
-    old = _read_trees(root, names)
+    return sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
+
+
+def _head_trees(root: Path, head: str, top_paths: Iterable[str]) -> _Trees:
+    """HEAD's trees on the way down to `top_paths`, read with one `cat-file --batch`."""
+    names = [
+        f"{head}:{folder}" if folder else f"{head}^{{tree}}" for folder in _folders_of(top_paths)
+    ]
+    return names, _read_trees(root, names)
+
+
+def _new_trees(
+    root: Path, head: str, entries: dict[str, tuple[str, str]], found: _Trees | None = None
+) -> tuple[str, str] | None:
+    """(HEAD's tree, the new tree): HEAD's tree with `entries` (top-relative path → mode, blob)
+    put in. Every tree on the way down is read (`_head_trees`, unless `found` already), built
+    again here (git's tree format: entries sorted by name, a folder's name as if it ended in
+    "/") and written with one `mktree --batch`, which must agree on every id; None if it does
+    not."""
+    order = _folders_of(entries)
+    names, old = found if found is not None else _head_trees(root, head, entries)
     algorithm = "sha1" if len(head) == 40 else "sha256"
     # folder → {name: (mode, raw id)}: HEAD's entries, then the new files and subfolders
     content = {
