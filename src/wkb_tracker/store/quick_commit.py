@@ -13,9 +13,10 @@ entries of those paths and the trees on the way down to them:
 - their blob ids come from `git hash-object --stdin-paths` (the same filters, chosen by the same
   path), trusted only while each file's stat data is the same before and after (else the index
   is read back: `ls-files --stage`); the mode is git's rule for a regular file (`core.fileMode`);
-- each tree from the root down to them is read from HEAD (`cat-file --batch`) and written again
-  with the new entries (`mktree`); nothing else in the index is looked at, so other staged
-  changes stay out;
+- HEAD and each tree from the root down to them are read by one `cat-file --batch` (each tree
+  checked to be the one its parent names, so all are that commit's) and the trees written
+  again with the new entries (`mktree`); nothing else in the index is looked at, so other
+  staged changes stay out;
 - the pre-commit check runs in this process when the installed hook is wkb's own (the very
   script `wkb hook install` writes for this Python): what that hook would run for a commit of
   exactly these paths (store/staged.py), without starting a second Python;
@@ -25,7 +26,7 @@ entries of those paths and the trees on the way down to them:
 Whenever git would do more than this — a merge or rebase under way, no commit yet, any hook
 other than wkb's own pre-commit (a post-commit, a foreign pre-commit…), signing, a cleanup mode,
 a sparse checkout, an ignored path, a file that is not a regular file, a symlink or submodule
-at the path in HEAD, a deletion or a change the pre-commit check hands to the full validate, a
+at the path in HEAD, under core.ignoreCase a name HEAD has in another case, a deletion or a change the pre-commit check hands to the full validate, a
 path outside the records root — `(False, None)` is returned and the caller runs `git add` and
 `git commit` itself.
 """
@@ -39,9 +40,12 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from wkb_tracker.domain.i18n import say
+
+if TYPE_CHECKING:
+    from wkb_tracker.store.gitops import Repository
 
 _UNDER_WAY = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 
@@ -56,20 +60,20 @@ class _LeaveToGit(Exception):
     """Nothing is committed yet, and `git commit` had better do it (see `_new_trees`)."""
 
 
-def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, Done]:
+def quick_commit(
+    root: Path, paths: Sequence[str], message: str, repository: Repository | None = None
+) -> tuple[bool, Done]:
     """Stage and commit `paths` (relative to root, each a file on disk) as `git add -- paths` and
     `git commit -- paths` would. (False, None) when this cannot stand in for them (nothing was
     committed; a path may be staged already, which the caller's `git add` repeats harmlessly):
-    the caller commits the usual way; else (True, outcome)."""
-    from wkb_tracker.store.gitops import run_git
+    the caller commits the usual way; else (True, outcome). `repository`: where git keeps what
+    for `root`, when the caller found it already."""
+    from wkb_tracker.store.gitops import repository_of
 
-    found = run_git(root, "rev-parse", "--absolute-git-dir", "--show-toplevel", "--show-prefix",
-                    "--git-path", "hooks", "--git-path", "index", "HEAD")  # fmt: skip
-    lines = found.stdout.split("\n")
-    if found.returncode != 0 or len(lines) < 6:
-        return False, None  # no commit yet: `git commit` makes the first one
-    git_dir, top, prefix = Path(lines[0]), Path(lines[1]), lines[2]
-    hooks, index, head = root / lines[3], root / lines[4], lines[5].strip()
+    repository = repository or repository_of(root)
+    if repository is None:
+        return False, None
+    git_dir, top, prefix, hooks, index = repository
     if any((git_dir / name).exists() for name in _UNDER_WAY):
         return False, None
     own_hook = _own_hook(hooks)
@@ -94,13 +98,13 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
         return False, None
     top_paths = [prefix + rel for rel in paths]
     try:
-        trees = _head_trees(root, head, top_paths)
+        trees = _head_trees(root, "HEAD", top_paths)
         if settings.ignorecase and _case_clash(trees, top_paths):
             return False, None  # `git add` would file it under the case git has for the name
         entries = _stage(root, top, top_paths, paths, filemode=settings.filemode)
         if entries is None:
             return False, None
-        return True, _commit(root, entries, message, head, trees)
+        return True, _commit(root, entries, message, trees)
     except _Refused as refused:
         return True, str(refused)
     except _LeaveToGit:
@@ -143,7 +147,7 @@ def _settings(root: Path) -> _Settings | None:
 def _case_clash(trees: _Trees, top_paths: list[str]) -> bool:
     """True when HEAD has a name on the way to one of `top_paths` that differs from it only in
     case (ASCII, as git compares names under core.ignoreCase): `git add` would use HEAD's."""
-    names, old = trees
+    _head, names, old = trees
     by_folder = dict(zip(_folders_of(top_paths), names, strict=True))
     for path in top_paths:
         parts = path.split("/")
@@ -286,12 +290,11 @@ def _git_out(root: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def _commit(
-    root: Path, entries: dict[str, tuple[str, str]], message: str, head: str, found: _Trees
-) -> Done:
+def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, found: _Trees) -> Done:
     """The commit: HEAD's tree with `entries` (path relative to the work tree's top → mode, blob
     id) put in; None when that is HEAD's tree already (nothing to commit, as `git commit` —
     whose "nothing to commit" the caller takes as success)."""
+    head = found[0]
     trees = _new_trees(root, head, entries, found)
     if trees is None:
         raise _LeaveToGit
@@ -316,9 +319,9 @@ _TREE_MODE = b"40000"
 _REGULAR = (b"100644", b"100755")
 
 
-# The trees HEAD has on the way down to some paths: their `revision:folder` names, deepest
-# first (see `_folders_of`), and what `_read_trees` found under those names.
-_Trees = tuple[list[str], dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]]]
+# HEAD's commit id and its trees on the way down to some paths: their `revision:folder` names,
+# deepest first (see `_folders_of`), and what `_read_trees` found under those names.
+_Trees = tuple[str, list[str], dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]]]
 
 
 def _folders_of(top_paths: Iterable[str]) -> list[str]:
@@ -331,12 +334,30 @@ def _folders_of(top_paths: Iterable[str]) -> list[str]:
     return sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
 
 
-def _head_trees(root: Path, head: str, top_paths: Iterable[str]) -> _Trees:
-    """HEAD's trees on the way down to `top_paths`, read with one `cat-file --batch`."""
-    names = [
-        f"{head}:{folder}" if folder else f"{head}^{{tree}}" for folder in _folders_of(top_paths)
-    ]
-    return names, _read_trees(root, names)
+def _head_trees(root: Path, rev: str, top_paths: Iterable[str]) -> _Trees:
+    """The commit `rev` (HEAD) names and its trees on the way down to `top_paths`, with one
+    `cat-file --batch` that resolves `rev` itself (no `rev-parse` first): the commit first, the
+    root tree last, and every tree must be the one its parent names — so all are the commit's
+    even if another git moved HEAD while they were read (`update-ref` then expects HEAD to be
+    that commit). _LeaveToGit when there is no commit yet or HEAD moved meanwhile."""
+    folders = _folders_of(top_paths)
+    names = [f"{rev}:{folder}" if folder else f"{rev}^{{tree}}" for folder in folders]
+    found = _read_trees(root, [rev, *names])
+    commit = found.get(rev)
+    if commit is None:
+        raise _LeaveToGit  # no commit yet: `git commit` makes the first one
+    name_of = dict(zip(folders, names, strict=True))
+    for folder, name in name_of.items():
+        if not folder:
+            held: str | None = commit[1][b"tree"][1].hex()  # the commit's own tree
+        else:
+            parent, _slash, base = folder.rpartition("/")
+            rows = found.get(name_of[parent], ("", {}))[1]
+            mode, raw = rows.get(base.encode("utf-8", "surrogateescape"), (b"", b""))
+            held = raw.hex() if mode == _TREE_MODE else None
+        if (found[name][0] if name in found else None) != held:
+            raise _LeaveToGit  # HEAD moved while the trees were read: `git commit` does it
+    return commit[0], names, found
 
 
 def _new_trees(
@@ -348,7 +369,7 @@ def _new_trees(
     "/") and written with one `mktree --batch`, which must agree on every id; None if it does
     not."""
     order = _folders_of(entries)
-    names, old = found if found is not None else _head_trees(root, head, entries)
+    _head, names, old = found if found is not None else _head_trees(root, head, entries)
     algorithm = "sha1" if len(head) == 40 else "sha256"
     # folder → {name: (mode, raw id)}: HEAD's entries, then the new files and subfolders
     content = {
@@ -416,11 +437,15 @@ def _read_trees(
         end = out.index(b"\n", at)
         header = out[at:end].split(b" ")
         at = end + 1
-        if len(header) != 3:
-            continue  # "<name> missing": no such folder in HEAD yet
+        if header[-1] in (b"missing", b"ambiguous") or len(header) != 3:
+            continue  # "<name> missing": no such folder in HEAD yet (the name may hold spaces)
         oid, kind, size = header[0].decode(), header[1], int(header[2])
         body = out[at : at + size]
         at += size + 1
+        if kind == b"commit":  # HEAD itself: its id, and its tree's under the name b"tree"
+            tree = body.split(b"\n", 1)[0].removeprefix(b"tree ").decode()
+            found[name] = (oid, {b"tree": (_TREE_MODE, bytes.fromhex(tree))})
+            continue
         if kind != b"tree":
             continue  # a file where a folder is wanted: git refuses the same commit
         width = len(oid) // 2
