@@ -103,6 +103,26 @@ def test_open__a_busy_cache_is_used_or_skipped_but_never_removed(
     assert cache_rows(root) == (before[0], SCHEMA_VERSION, before[2])
 
 
+def test_open__a_layout_change_is_made_whole_or_not_at_all(
+    filled: Path, wkb: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout change stopped midway (here its last statement fails) leaves the old tables
+    whole, with their version, for the next run to change: each statement used to be committed
+    on its own, so that another wkb could read half-dropped tables."""
+    root = filled
+    expected = answers(wkb, "--no-cache")
+    set_schema(root, "0-older")
+    before = cache_rows(root)
+    with monkeypatch.context() as patch:
+        failing = (*record_cache._NEW_LAYOUT, "CREATE TABLE folder(kind)")  # already made
+        patch.setattr(record_cache, "_NEW_LAYOUT", failing, raising=False)
+        assert record_cache.RecordCache(root).db is None
+        assert answers(wkb) == expected
+    assert cache_rows(root) == before
+    assert answers(wkb) == expected
+    assert cache_rows(root) == (before[0], SCHEMA_VERSION, before[2])
+
+
 def test_store__a_busy_cache_keeps_the_rows_it_has(
     filled: Path, wkb: Invoke, another_writer: sqlite3.Connection
 ) -> None:

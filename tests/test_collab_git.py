@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import inprocess
-from gitrepo import VISIT, clean, git, init, ok, subjects, without_identity, wkb
+from gitrepo import VISIT, clean, from_template, git, init, ok, subjects, without_identity, wkb
 from wkb_tracker.store import gitops
 from wkb_tracker.store.loader import load
 from wkb_tracker.store.root import init_root
@@ -35,13 +35,18 @@ def _not_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WKB_INTERACTIVE", raising=False)
 
 
-@pytest.fixture
-def records(tmp_path: Path) -> Path:
-    """`wkb init` with git: auto_commit on, its first commit made, recorder 测试员 (git user.name)."""
-    root = tmp_path / "records"
+def _records(folder: Path) -> None:
+    root = folder / "records"
     assert init(root).exit_code == 0
     git(root, "config", "user.name", "测试员")
-    return root
+
+
+@pytest.fixture
+def records(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`wkb init` with git: auto_commit on, its first commit made, recorder 测试员 (git user.name).
+    Made once per worker and copied (the init tests below still run `wkb init` themselves)."""
+    from_template("collab-records", tmp_path, _records, tmp_path_factory)
+    return tmp_path / "records"
 
 
 # -- 10.1 a records repository that clones ------------------------------------------------------

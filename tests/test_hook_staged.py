@@ -12,14 +12,12 @@ from pathlib import Path
 import pytest
 
 from builders import make_item, make_visit, write_item, write_visit
-from gitrepo import git, init, ok, wkb
+from gitrepo import from_template, git, init, ok, wkb
 from wkb_tracker.store.staged import staged_changes
 
 
-@pytest.fixture
-def records(tmp_path: Path) -> Path:
-    """A git records root (auto-commit on) with two committed visits and an item."""
-    root = tmp_path / "records"
+def _records(folder: Path) -> None:
+    root = folder / "records"
     assert init(root).exit_code == 0
     git(root, "config", "user.name", "测试员")
     write_visit(root, make_visit(date(2026, 11, 3)))
@@ -27,7 +25,14 @@ def records(tmp_path: Path) -> Path:
     write_item(root, make_item(date(2026, 11, 4)))
     git(root, "add", "-A")
     git(root, "commit", "-qm", "data")
-    return root
+
+
+@pytest.fixture
+def records(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git records root (auto-commit on) with two committed visits and an item (made once per
+    worker and copied)."""
+    from_template("staged-records", tmp_path, _records, tmp_path_factory)
+    return tmp_path / "records"
 
 
 def full_problems(root: Path, paths: set[str]) -> set[str]:

@@ -216,6 +216,29 @@ def test_import__bom_csv_with_semicolons_english_headers_and_a_neutralised_cell(
     )
 
 
+def test_import__short_forms_of_mode_and_type_as_ledgers_write_them(
+    wkb: Invoke, root: Path, tmp_path: Path
+) -> None:
+    """Trial import: a ledger's 「实地」「座谈」 rows were refused (是不是 实地走访?)."""
+    sheet = tmp_path / "台账.csv"
+    sheet.write_text(
+        "日期,区,走访对象,主体类型,方式,情况摘要\n"
+        "2026-11-10,洪山,某研究院,高校,实地,了解需求\n"
+        "2026-11-11,洪山,某平台,平台,座谈,座谈\n",
+        encoding="utf-8",
+    )
+
+    result = wkb("import", str(sheet))
+
+    assert result.exit_code == 0, result.stderr
+    visits = json.loads(wkb("visit", "list", "--format", "json").stdout)
+    assert sorted((v["type"], v["mode"]) for v in visits) == [
+        ("平台载体", "座谈交流"),
+        ("高校院所", "实地走访"),
+    ]
+    assert wkb("validate").exit_code == 0  # the files hold the values themselves
+
+
 def test_import__map_and_default_name_what_the_sheet_lacks(
     wkb: Invoke, root: Path, tmp_path: Path
 ) -> None:
@@ -493,7 +516,7 @@ def test_import__a_formula_saved_without_its_result_is_named_not_silently_empty(
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["走访日期", "所属区", "带队领导", "走访对象", "主体类型"])
-    sheet.append(["2026-11-03", "东湖", "胡军", "=\"武汉\"&\"光谷实验室\"", "平台载体"])
+    sheet.append(["2026-11-03", "东湖", "胡军", '="武汉"&"光谷实验室"', "平台载体"])
     sheet.append(["2026-11-04", "东湖", "胡军", "某科技公司", "科技企业"])
     path = tmp_path / "公式.xlsx"
     book.save(path)
@@ -517,10 +540,15 @@ def test_import_problems__each_line_of_a_refusal_is_a_problem_with_its_code() ->
     from wkb_tracker.domain.i18n import say
     from wkb_tracker.store.ledger_import import _row_problems
 
-    error = UserError(say("{f} 不能为空\n第二行", "{f} must not be empty.\nsecond line", f="「走访对象」"))
+    error = UserError(
+        say("{f} 不能为空\n第二行", "{f} must not be empty.\nsecond line", f="「走访对象」")
+    )
 
     problems = _row_problems("台账.xlsx", 8, error)
 
     assert [type(p) for p in problems] == [Problem, Problem]
-    assert [str(p) for p in problems] == ["台账.xlsx:8: 「走访对象」 不能为空", "台账.xlsx:8: 第二行"]
+    assert [str(p) for p in problems] == [
+        "台账.xlsx:8: 「走访对象」 不能为空",
+        "台账.xlsx:8: 第二行",
+    ]
     assert [p.code for p in problems] == ["must-not-be-empty"] * 2

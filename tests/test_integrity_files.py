@@ -153,20 +153,30 @@ def _deny_listing(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     real = os.scandir
     target = os.fspath(path)
 
+    # A folder is also listed by its descriptor (the cache's fstatat scan; shutil.rmtree): for
+    # this user, opening it fails, as it does for anyone but root (open_folder below).
     def scandir(where: object = ".") -> object:
-        if os.fspath(where) == target:  # type: ignore[call-overload]
+        if not isinstance(where, int) and os.fspath(where) == target:  # type: ignore[call-overload]
             raise PermissionError(13, "Permission denied", target)
         return real(where)  # type: ignore[call-overload]
 
     real_listdir = os.listdir
 
     def listdir(where: object = ".") -> list[str]:
-        if os.fspath(where) == target:  # type: ignore[call-overload]
+        if not isinstance(where, int) and os.fspath(where) == target:  # type: ignore[call-overload]
             raise PermissionError(13, "Permission denied", target)
         return real_listdir(where)  # type: ignore[call-overload]
 
+    real_open = os.open
+
+    def open_folder(where: object, flags: int, *args: object, **kwargs: object) -> int:
+        if kwargs.get("dir_fd") is None and os.fspath(where) == target:  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", target)  # as opening it to list it
+        return real_open(where, flags, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(os, "scandir", scandir)
     monkeypatch.setattr(os, "listdir", listdir)
+    monkeypatch.setattr(os, "open", open_folder)
 
 
 def _deny_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:

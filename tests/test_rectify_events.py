@@ -15,6 +15,7 @@ import pytest
 
 from builders import make_item, write_item
 from conftest import Invoke
+from gitrepo import from_template
 from inprocess import invoke
 from wkb_tracker.store.rectification_store import find_item
 from wkb_tracker.store.root import init_root
@@ -34,23 +35,43 @@ def wkb_in(clone: Path, *args: str) -> Any:
     return result
 
 
-@pytest.fixture
-def clones(tmp_path: Path) -> tuple[Path, Path, str]:
-    """A bare remote holding one item (opened 2026-11-02, deadline 12-02), and two clones of it."""
-    origin = init_root(tmp_path / "origin", git=True)
+_ITEM_IDS: dict[str, str] = {}  # the item each template holds (templates: once per worker)
+
+
+def _clones(folder: Path) -> None:
+    origin = init_root(folder / "origin", git=True)
     with (origin / "wkb.toml").open("a", encoding="utf-8") as stream:
         stream.write('recorder = "测试员"\n')
     item = make_item(date(2026, 11, 2))
+    _ITEM_IDS["clones"] = item.id
     write_item(origin, item)
     git("-C", origin, "add", "-A")
     git("-C", origin, "commit", "-q", "-m", "records root")
-    remote = tmp_path / "remote.git"
+    remote = folder / "remote.git"
     git("clone", "-q", "--bare", origin, remote)
-    first, second = tmp_path / "甲", tmp_path / "乙"
-    for clone in (first, second):
+    for clone in (folder / "甲", folder / "乙"):
         git("clone", "-q", remote, clone)
         git("-C", clone, "config", "pull.rebase", "false")
-    return first, second, item.id
+
+
+@pytest.fixture
+def clones(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A bare remote holding one item (opened 2026-11-02, deadline 12-02), and two clones of it
+    (made once per worker and copied)."""
+    from_template("event-clones", tmp_path, _clones, tmp_path_factory)
+    return tmp_path / "甲", tmp_path / "乙", _ITEM_IDS["clones"]
+
+
+def _office_and_clerk(folder: Path) -> None:
+    origin = init_root(folder / "origin", git=True)
+    item = make_item(date(2026, 10, 2))
+    _ITEM_IDS["office"] = item.id
+    write_item(origin, item)
+    git("-C", origin, "add", "-A")
+    git("-C", origin, "commit", "-q", "-m", "records root")
+    for clone in (folder / "office", folder / "clerk"):
+        git("clone", "-q", origin, clone)
+        git("-C", clone, "config", "pull.rebase", "false")
 
 
 def pull(clone: Path) -> None:
@@ -454,6 +475,7 @@ def test_sealed_month__items_from_an_approved_visit_carry_its_approval(
 )
 def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
     change: tuple[str, ...],
     reported: bool,
@@ -462,20 +484,15 @@ def test_sealed_month__an_unapproved_event_merged_after_the_seal_is_reported(
     sealed; the merge brings it in with no git conflict and the store's check never ran:
     `wkb validate` reports it, and reports leave it out: the sealed month's rectification
     figures do not move (measure 17)."""
-    origin = init_root(tmp_path / "origin", git=True)
-    item = make_item(date(2026, 10, 2))
-    write_item(origin, item)
-    git("-C", origin, "add", "-A")
-    git("-C", origin, "commit", "-q", "-m", "records root")
+    # an item opened 2026-10-02 in a records root (origin) and two clones of it; made once
+    from_template("office-and-clerk", tmp_path, _office_and_clerk, tmp_path_factory)
+    item_id = _ITEM_IDS["office"]
     office, clerk = tmp_path / "office", tmp_path / "clerk"
-    for clone in (office, clerk):
-        git("clone", "-q", origin, clone)
-        git("-C", clone, "config", "pull.rebase", "false")
     monkeypatch.setenv("WKB_NOW", "2026-11-25T10:00:00+08:00")
     wkb_in(office, "month", "close", "2026-10", "--by", "办公室王", "--commit")
     monkeypatch.setenv("WKB_NOW", f"2026-11-25T{'11' if reported else '09'}:00:00+08:00")
     kind, *options = change
-    target = () if kind == "add" else (item.id,)
+    target = () if kind == "add" else (item_id,)
     day = ("--opened" if kind == "add" else "--date", "2026-10-20")
     wkb_in(clerk, "rectify", kind, *target, *options, *day, "--commit")
     sealed = invoke("--root", str(office), "report", "--month", "2026-10", "--format", "json")

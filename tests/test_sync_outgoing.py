@@ -229,3 +229,91 @@ def test_sync__a_sealed_visit_changed_on_a_clone_the_seal_had_not_reached_is_not
     ok(off, "month", "close", "2026-10")
     checked = wkb(off, "validate")
     assert checked.exit_code == 0, checked.stdout
+
+
+def test_sync__a_broken_event_file_beside_does_not_let_an_unapproved_one_through(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The item was read with its whole history, which refuses a broken event file: the item was
+    skipped, and its unapproved event pushed. The broken file is validate's to report."""
+    off, clerk, remote = office
+    _seal_october(off, monkeypatch)
+    item = json.loads(ok(clerk, "rectify", "list", "--format", "json").stdout)[0]["id"]
+    ok(clerk, "rectify", "progress", item, "--note", "已协调", "--date", "2026-10-25")
+    broken = f"data/rectifications/2026/10/{item}.E20261023000000000000-DDDDDD.yaml"
+    (clerk / broken).write_text("kind: progress\ndate: [x\n", encoding="utf-8")
+    git(clerk, "add", "-A")
+    git(clerk, "commit", "-qm", "hand-edited")
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4, refused.stdout
+    assert f"data/rectifications/2026/10/{item}.E" in refused.stderr
+    assert broken not in refused.stderr
+    assert _remote_head(remote) == sealed_head
+
+
+def _office_in_a_folder(folder: Path) -> None:
+    remote = folder / "office.git"
+    git(folder, "init", "-q", "--bare", "-b", "main", str(remote))
+    office, clerk = folder / "office", folder / "clerk"
+    git(folder, "clone", "-q", str(remote), str(office))
+    git(office, "config", "user.name", "办公室王")
+    assert init(office / "records").exit_code == 0
+    ok(office / "records", *VISIT, "--date", "2026-10-08")
+    ok(office / "records", "sync")
+    git(folder, "clone", "-q", str(remote), str(clerk))
+    git(clerk, "config", "user.name", "李四")
+
+
+def test_sync__a_records_root_in_a_folder_of_the_repository_is_checked_too(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outgoing files were listed with top-relative pathspecs run in the root's folder, which
+    git reads relative to that folder: nothing was listed, and the late visit was pushed."""
+    from_template("sealed-office-in-a-folder", tmp_path, _office_in_a_folder, tmp_path_factory)
+    off, clerk, remote = (
+        tmp_path / "office/records",
+        tmp_path / "clerk/records",
+        tmp_path / "office.git",
+    )
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    late = json.loads(ok(clerk, *VISIT, "--date", "2026-10-20", "--format", "json").stdout)
+    _seal_october(off, monkeypatch)
+    sealed_head = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4, refused.stdout
+    assert late["path"] in refused.stderr and late["path"].startswith("data/visits/")
+    assert _remote_head(remote) == sealed_head
+
+
+def test_sync__a_local_seal_that_misses_a_visit_received_meanwhile_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mirror case, seen on the office's side: the office sealed October before fetching a
+    clerk's October visit; sync replayed the seal on top of it and pushed it, and the visit, which
+    the manifest does not list, needed a late reason on every clone (validate failed)."""
+    off, clerk, remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    timely = json.loads(ok(clerk, *VISIT, "--date", "2026-10-20", "--format", "json").stdout)
+    ok(clerk, "sync")
+    clerk_head = _remote_head(remote)
+    monkeypatch.setenv("WKB_NOW", SEALED_AT)
+    ok(off, "month", "close", "2026-10")
+
+    refused = wkb(off, "sync")
+    assert refused.exit_code == 4, refused.stdout
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "未推送:本地对 2026-10 的封存没有包含刚收到的 1 处改动" in lines[0]
+    assert timely["path"] in lines[0]
+    assert "wkb month reopen 2026-10 --reason 原因 --approved-by 批准人" in lines[1]
+    assert _remote_head(remote) == clerk_head and clean(off)
+
+    monkeypatch.setenv("WKB_NOW", LATER)
+    ok(off, "month", "reopen", "2026-10", "--reason", "漏收", "--approved-by", "局长")
+    ok(off, "month", "close", "2026-10")
+    ok(off, "sync")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout

@@ -145,3 +145,19 @@ def test_alongside__mypy_beside_pytest_fails_if_either_fails_and_prints_after_it
     assert code == expected
     out = capfd.readouterr().out
     assert out.index("PYTEST SAYS") < out.index("MYPY SAYS")
+
+
+@pytest.mark.parametrize("setting", ["1", ""])
+def test_keep_bytecode__the_suite_compiles_once_and_never_beside_the_sources(setting: str) -> None:
+    """Under PYTHONDONTWRITEBYTECODE each worker, hook and child Python compiled everything again
+    (138 s of CPU instead of 88 s): the tests keep bytecode in .venv; without it nothing changes."""
+    tasks = _tasks()
+    env = {"PATH": "/bin", "PYTHONDONTWRITEBYTECODE": setting}
+    tasks.keep_bytecode(env)
+    if setting:
+        assert env == {"PATH": "/bin", "PYTHONPYCACHEPREFIX": str(tasks.VENV / "pycache")}
+    else:
+        assert env == {"PATH": "/bin"}  # empty is unset to Python: no prefix either
+    untouched = {"PATH": "/bin"}
+    tasks.keep_bytecode(untouched)
+    assert untouched == {"PATH": "/bin"}

@@ -184,6 +184,9 @@ def test_visit_add__district_by_name_id_or_unique_prefix(wkb, typed: str) -> Non
         ("platform", "平台载体"),
         ("Enterprise", "科技企业"),
         ("team", "创新团队"),
+        # short forms ledgers use (trial import: 「实地」 was refused though 实地走访 was meant)
+        ("高校", "高校院所"),
+        ("平台", "平台载体"),
     ],
 )
 def test_visit_add__type_and_its_aliases(wkb, typed: str, expected: str) -> None:
@@ -198,10 +201,34 @@ def test_visit_add__type_and_its_aliases(wkb, typed: str, expected: str) -> None
         ("visit", "实地走访"),
         ("meeting", "座谈交流"),
         ("online", "线上交流"),
+        ("实地", "实地走访"),
+        ("座谈", "座谈交流"),
+        ("电话", "电话联系"),
+        (" 线上 ", "线上交流"),
     ],
 )
 def test_visit_add__mode_and_its_aliases(wkb, typed: str, expected: str) -> None:
     assert add_json(wkb, "--mode", typed)["mode"] == expected
+
+
+@pytest.mark.parametrize(
+    ("option", "typed"),
+    [("--mode", "交流"), ("--mode", "实"), ("--type", "创新"), ("--type", "vis")],
+)
+def test_visit_add__only_the_listed_short_forms(wkb, root, option: str, typed: str) -> None:
+    """交流 is in 座谈交流 and 线上交流; 创新 is any 创新主体; one character or an English
+    fragment is too little (企业 and 走访 are refused below, with a hint)."""
+    result = wkb(*replaced(option, typed) if option in BASE else [*BASE, option, typed])
+    assert result.exit_code == 2 and "可选:" in result.stderr
+    assert visit_files(root) == []
+
+
+def test_visit_rules__a_file_must_hold_the_value_itself(root) -> None:
+    """Short forms are for typing: a record file saying 实地 is still a problem (strict)."""
+    from wkb_tracker.domain.errors import UserError
+
+    with pytest.raises(UserError):
+        visit_rules.resolve_mode("实地", "mode", aliases=False)
 
 
 def test_visit_add__leader_defaults_to_the_table_on_that_date(wkb) -> None:

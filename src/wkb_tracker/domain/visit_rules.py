@@ -48,6 +48,18 @@ OPTION_LABELS = {
     "joint_leaders": "--with",
 }
 FILE_LABELS = {name: name for name in OPTION_LABELS}
+# Short forms of the notice's values that ledgers and clerks write (seen in a trial import:
+# 「实地」 for 实地走访), taken when typed or imported, never in a record file. Only forms that
+# name one value in this office's words: not 走访, 交流, 联系 (any contact), not 企业 (not every
+# company is a 科技企业), 创新 or 科技.
+SHORT_FORMS = {
+    "实地": "实地走访",
+    "座谈": "座谈交流",
+    "电话": "电话联系",
+    "线上": "线上交流",
+    "高校": "高校院所",
+    "平台": "平台载体",
+}
 _MULTILINE = frozenset({"summary", "problems", "late_reason"})
 
 
@@ -57,13 +69,17 @@ _MULTILINE = frozenset({"summary", "problems", "late_reason"})
 def _choice(
     text: str, table: dict[str, str], label: str, what: tuple[str, str], *, aliases: bool = True
 ) -> str:
-    """The Chinese value a user means: the value itself or (unless strict) its English alias."""
+    """The Chinese value a user means: the value itself or (unless strict: a file's value must be
+    the value itself) its English alias or its short form (SHORT_FORMS: 实地, 座谈, 高校 … as
+    ledgers write them)."""
     wanted = text.strip() if aliases else text
     if wanted in table:
         return wanted
     for value, alias in table.items():
         if aliases and wanted.lower() == alias:
             return value
+    if aliases and SHORT_FORMS.get(wanted) in table:
+        return SHORT_FORMS[wanted]
     choices = [*table, *table.values()]
     raise UserError(
         say(

@@ -111,7 +111,7 @@ def _seal(
 def _rectification_files(root: Path, rels: list[str]) -> list[Unapproved]:
     """Item and event files: each item is read with its whole history (the check needs the
     item's dates), and only the problems about the files in `rels` count."""
-    from wkb_tracker.store.rectification_store import find_item
+    from wkb_tracker.store.rectification_store import item_with_readable_events
     from wkb_tracker.store.seal_checks import unapproved_after_seal as problems_of
 
     wanted = set(rels)
@@ -119,7 +119,9 @@ def _rectification_files(root: Path, rels: list[str]) -> list[Unapproved]:
     found = []
     for item_id in item_ids:
         try:
-            item = find_item(root, item_id)
+            # a broken event file beside them is validate's to report, and must not let an
+            # unapproved one through
+            item = item_with_readable_events(root, item_id)
         except (UserError, DataError, OSError):
             continue
         for problem in problems_of(root, [item]):

@@ -292,6 +292,35 @@ def is_damaged(error: sqlite3.Error) -> bool:
     )
 
 
+# A new layout: every table of the file goes, as it holds rows in the old one or verdicts read
+# with them (checked.py and validate_run.py create theirs again; answer tables are made below).
+_NEW_LAYOUT = (
+    "DROP TABLE IF EXISTS folder",
+    "DROP TABLE IF EXISTS record",
+    "DROP TABLE IF EXISTS checked",  # before 8: per-file parses (one row per folder now)
+    "DROP TABLE IF EXISTS answer",
+    "DROP TABLE IF EXISTS answer_part",
+    "DROP TABLE IF EXISTS checked_folder",
+    "DROP TABLE IF EXISTS validate_run_meta",
+    "DROP TABLE IF EXISTS validate_run_folder",
+    "DELETE FROM meta WHERE key = 'copied-items'",  # read with the record rows
+    "CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel))",
+    "CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,"
+    " opened TEXT, settled TEXT, recorded INT, row TEXT, PRIMARY KEY(kind, folder, name))",
+    "CREATE INDEX record_window ON record(kind, folder, settled, opened)",
+)
+
+
+def _lay_out(db: sqlite3.Connection) -> None:
+    """The tables of this SCHEMA_VERSION, in place of any others (in a write transaction)."""
+    version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    if version is not None and version[0] == SCHEMA_VERSION:
+        return  # another wkb laid them out while this one waited
+    for statement in _NEW_LAYOUT:
+        db.execute(statement)
+    db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+
 _COPIES = "copied-items"  # meta key: the item rows sharing an id (RecordCache.copied_items)
 ANSWER_TABLES = ("answer", "answer_part")  # computed answers, store/answer_cache.py
 
@@ -326,25 +355,11 @@ class RecordCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)")
         version = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if version is None or version[0] != SCHEMA_VERSION:
-            self.db.executescript(
-                """
-                DROP TABLE IF EXISTS folder; DROP TABLE IF EXISTS record;
-                DROP TABLE IF EXISTS checked; DROP TABLE IF EXISTS answer;  -- checked: per-file parses
-                DROP TABLE IF EXISTS answer_part;
-                -- before 8 (validate keeps one row per folder now, store/checked.py)
-                -- Every other table of this file goes too, as it holds rows in this layout or
-                -- verdicts read with them (checked.py, validate_run.py create theirs again).
-                DROP TABLE IF EXISTS checked_folder; DROP TABLE IF EXISTS validate_run_meta;
-                DROP TABLE IF EXISTS validate_run_folder;
-                DELETE FROM meta WHERE key = 'copied-items';  -- read with the record rows
-                CREATE TABLE folder(kind TEXT, rel TEXT, signature TEXT, PRIMARY KEY(kind, rel));
-                CREATE TABLE record(kind TEXT, folder TEXT, name TEXT, size INT, mtime INT,
-                    opened TEXT, settled TEXT, recorded INT, row TEXT,
-                    PRIMARY KEY(kind, folder, name));
-                CREATE INDEX record_window ON record(kind, folder, settled, opened);
-                """
-            )
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+            # All or nothing: another wkb never reads half-made tables, and a run stopped
+            # midway (busy, read-only) leaves the old ones whole, with their version.
+            error = in_transaction(self.db, _lay_out)
+            if error is not None:
+                raise error
         # Computed answers (store/answer_cache.py); added without a layout bump, so that an
         # existing cache keeps its parsed records.
         # `answer_part`: the parts answers are merged from (`wkb stats`' figures of one month

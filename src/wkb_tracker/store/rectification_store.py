@@ -191,9 +191,10 @@ def _event_rels(root: Path, rel: str, item_id: str) -> list[str]:
     )
 
 
-def _whole_item(root: Path, rel: str) -> Rectification:
+def _whole_item(root: Path, rel: str, *, strict: bool = True) -> Rectification:
     """The item at `rel` with its whole history: embedded events and its event files. Refuses
-    (exit 1) when its file or any of its event files is broken: the history would be unknown."""
+    (exit 1) when its file or, when `strict`, any of its event files is broken: the history
+    would be unknown. Not `strict`, a broken event file is left out."""
     item = _item_from(storage.read_yaml(root, rel))
     loose: list[EventFile] = []
     problems: list[Problem] = []
@@ -205,7 +206,7 @@ def _whole_item(root: Path, rel: str) -> Rectification:
         problems += event_problems
         if found is not None:
             loose.append(found)
-    if problems:
+    if problems and strict:
         raise DataError("\n".join(str(p) for p in problems))
     if not loose:
         return item
@@ -216,6 +217,12 @@ def find_item(root: Path, text: str) -> Rectification:
     """The item with the typed id and its whole history (exit 2 if the id is malformed or
     unknown; exit 1 if its file or one of its event files is broken)."""
     return _whole_item(root, item_rel(root, text))
+
+
+def item_with_readable_events(root: Path, text: str) -> Rectification:
+    """Like `find_item`, but a broken event file is left out instead of refused (`wkb validate`
+    reports it): for a check of the item's other files, which one broken sibling must not hide."""
+    return _whole_item(root, item_rel(root, text), strict=False)
 
 
 def load_items(

@@ -112,10 +112,11 @@ def visit_attribute(name: str) -> str:
 
 
 def _may_be_none(cls: type, attribute: str) -> bool:
-    """Whether the class lets the attribute hold None (its annotation says `| None`): only then
-    does its row value need a None check."""
-    annotation = {f.name: f.type for f in dataclasses.fields(cls)}[attribute]
-    return "None" in str(annotation)
+    """Whether the class lets the attribute hold None (its annotation says `| None`, as text
+    under `from __future__ import annotations` or as a type): only then does its row value need
+    a None check."""
+    annotation = str({f.name: f.type for f in dataclasses.fields(cls)}[attribute])
+    return "None" in annotation or "Optional" in annotation
 
 
 def codec_source(
@@ -128,7 +129,8 @@ def codec_source(
     nested: dict[str, str] | None = None,
 ) -> str:
     """The source of `<name>_values(record)` (the row as a list), `encode_<name>(record)` (as
-    JSON text) and `<name>_of(row)` (the record of a row as a list). `shared`: fields whose
+    JSON text), `<name>_of(row)` (the record of a row as a list) and `decode_<name>(text)` (of
+    a row as JSON text or as a list; one call, as a visit is decoded 100,000 times). `shared`: fields whose
     texts and dates are shared within one read (`_text`, `_day`); `nested`: a list field whose
     elements have their own codec (field → that codec's name)."""
     nested = nested or {}
@@ -169,19 +171,24 @@ def codec_source(
     positional = [decoded[f.name] for f in dataclasses.fields(cls) if not f.kw_only]
     named = [f"{f.name}={decoded[f.name]}" for f in dataclasses.fields(cls) if f.kw_only]
     values = ", ".join(encoded)
+    built = ", ".join(positional + named)
     return (
         f"def {name}_values(record):\n"
         f"    return [{values}]\n"
         f"def encode_{name}(record):\n"
         f"    return _dumps([{values}])\n"
         f"def {name}_of(row):\n"
-        f"    return {cls.__name__}({', '.join(positional + named)})\n"
+        f"    return {cls.__name__}({built})\n"
+        f"def decode_{name}(text):\n"
+        f"    row = _loads(text) if isinstance(text, str) else text\n"
+        f"    return {cls.__name__}({built})\n"
     )
 
 
 def _generated(source: str, classes: tuple[type, ...]) -> dict[str, Any]:
     names: dict[str, Any] = {
         "_dumps": _to_json,
+        "_loads": json.loads,
         "_date": date.fromisoformat,
         "_datetime": datetime.fromisoformat,
         "_day": _day,
@@ -194,22 +201,18 @@ def _generated(source: str, classes: tuple[type, ...]) -> dict[str, Any]:
     return names
 
 
-def _codecs(
-    visit_fields: tuple[Field, ...] = VISIT_FIELDS,
-    item_fields: tuple[Field, ...] = RECTIFICATION_FIELDS,
-    event_fields: tuple[Field, ...] = EVENT_FIELDS,
-) -> str:
+def _codecs() -> str:
     # Dates of items and events are shared (`_day`) like their repeated texts; a visit's are
     # not (visit rows are also decoded outside the reads that empty the shared values).
-    shared_event = SHARED_EVENT_TEXTS | {s.name for s in event_fields if s.kind == "date"}
-    shared_item = SHARED_ITEM_TEXTS | {s.name for s in item_fields if s.kind == "date"}
+    shared_event = SHARED_EVENT_TEXTS | {s.name for s in EVENT_FIELDS if s.kind == "date"}
+    shared_item = SHARED_ITEM_TEXTS | {s.name for s in RECTIFICATION_FIELDS if s.kind == "date"}
     return (
-        codec_source("visit", Visit, visit_fields, VISIT_EXTRAS)
-        + codec_source("event", RectificationEvent, event_fields, EVENT_EXTRAS, shared=shared_event)
+        codec_source("visit", Visit, VISIT_FIELDS, VISIT_EXTRAS)
+        + codec_source("event", RectificationEvent, EVENT_FIELDS, EVENT_EXTRAS, shared=shared_event)
         + codec_source(
             "item",
             Rectification,
-            item_fields,
+            RECTIFICATION_FIELDS,
             ITEM_EXTRAS,
             shared=shared_item,
             nested={"events": "event"},
@@ -219,7 +222,7 @@ def _codecs(
 
 _made = _generated(_codecs(), (Visit, Rectification, RectificationEvent))
 encode_visit: Callable[[Visit], str] = _made["encode_visit"]
-_visit_of: Callable[[list[Any]], Visit] = _made["visit_of"]
+decode_visit: Callable[[str | list[Any]], Visit] = _made["decode_visit"]
 _event_values: Callable[[RectificationEvent], list[Any]] = _made["event_values"]
 _event_of: Callable[[list[Any]], RectificationEvent] = _made["event_of"]
 _encode_item: Callable[[Rectification], str] = _made["encode_item"]
@@ -227,10 +230,6 @@ _item_of: Callable[[list[Any]], Rectification] = _made["item_of"]
 ITEM_ID = [spec.name for spec in RECTIFICATION_FIELDS].index("id")  # an item row's id: row[ITEM_ID]
 _EVENT_FILE_ROW = 3  # [item id, event, path]; an item's row is longer (fields and path)
 assert len(RECTIFICATION_FIELDS) + len(ITEM_EXTRAS) != _EVENT_FILE_ROW
-
-
-def decode_visit(text: str | list[Any]) -> Visit:
-    return _visit_of(json.loads(text) if isinstance(text, str) else text)
 
 
 def encode_item(item: Rectification | EventFile) -> str:
