@@ -286,3 +286,34 @@ def test_sync__a_records_root_in_a_folder_of_the_repository_is_checked_too(
     assert refused.exit_code == 4, refused.stdout
     assert late["path"] in refused.stderr and late["path"].startswith("data/visits/")
     assert _remote_head(remote) == sealed_head
+
+
+def test_sync__a_local_seal_that_misses_a_visit_received_meanwhile_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mirror case, seen on the office's side: the office sealed October before fetching a
+    clerk's October visit; sync replayed the seal on top of it and pushed it, and the visit, which
+    the manifest does not list, needed a late reason on every clone (validate failed)."""
+    off, clerk, remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    timely = json.loads(ok(clerk, *VISIT, "--date", "2026-10-20", "--format", "json").stdout)
+    ok(clerk, "sync")
+    clerk_head = _remote_head(remote)
+    monkeypatch.setenv("WKB_NOW", SEALED_AT)
+    ok(off, "month", "close", "2026-10")
+
+    refused = wkb(off, "sync")
+    assert refused.exit_code == 4, refused.stdout
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "未推送:本地对 2026-10 的封存没有包含刚收到的 1 处改动" in lines[0]
+    assert timely["path"] in lines[0]
+    assert "wkb month reopen 2026-10 --reason 原因 --approved-by 批准人" in lines[1]
+    assert _remote_head(remote) == clerk_head and clean(off)
+
+    monkeypatch.setenv("WKB_NOW", LATER)
+    ok(off, "month", "reopen", "2026-10", "--reason", "漏收", "--approved-by", "局长")
+    ok(off, "month", "close", "2026-10")
+    ok(off, "sync")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout

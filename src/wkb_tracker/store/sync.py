@@ -19,7 +19,8 @@ Exit codes: 0 synced; 2 refused (nothing changed); 3 the remote could not be rea
 push failed (the local records are safe, try again later); 4 a conflict (the rebase was aborted,
 the local commits are kept, nothing was pushed), or local records dated in a month the remote
 sealed before they were pushed, without approval (rebased, kept, not pushed:
-store/outgoing_seals.py).
+store/outgoing_seals.py), or a local seal of a month whose records came in meanwhile and that it
+does not hold.
 """
 
 from __future__ import annotations
@@ -420,13 +421,58 @@ def _rebase(root: Path, prefix: str, upstream: str) -> None:
 def _outgoing(root: Path, prefix: str, upstream: str) -> list[str]:
     """The visit and rectification files the local commits add, change or remove (relative to
     root)."""
+    return _records_changed(root, prefix, upstream, "HEAD")
+
+
+def _records_changed(root: Path, prefix: str, start: str, end: str) -> list[str]:
+    """The visit and rectification files added, changed or removed from `start` to `end`
+    (relative to root)."""
     # git runs in the root, and a pathspec is relative to the folder git runs in: `:(top)` makes
     # the top-relative `prefix` hold when the root is a sub-folder of the repository.
     changed = _out(
-        root, "diff", "--name-only", "--no-renames", "--diff-filter=AMD", "-z", upstream, "HEAD",
+        root, "diff", "--name-only", "--no-renames", "--diff-filter=AMD", "-z", start, end,
         "--", f":(top){prefix}{VISITS_DIR}", f":(top){prefix}{RECTIFICATIONS_DIR}",
     )  # fmt: skip
     return [path.removeprefix(prefix) for path in changed.split("\0") if path]
+
+
+def _refuse_seal_missing_received(root: Path, prefix: str, base: str, upstream: str) -> None:
+    """Push nothing when a local commit seals a month (`wkb month close`) and records of that month
+    came in meanwhile that the seal does not hold: a visit recorded before the seal, but which the
+    manifest does not list, would need a late reason on every clone (`wkb validate` fails). The
+    office reopens and seals the month again, this time with what it has received."""
+    sealed = _out(
+        root, "diff", "--name-only", "--diff-filter=AM", "-z", upstream, "HEAD",
+        "--", f":(top){prefix}{SEALED_DIR}/*.yaml", f":(exclude,top){prefix}{SEALED_DIR}/history",
+    )  # fmt: skip
+    months = {path.rsplit("/", 1)[-1].removesuffix(".yaml") for path in sealed.split("\0") if path}
+    if not months:
+        return
+    from wkb_tracker.store.outgoing_seals import unapproved_after_seal
+
+    received = _records_changed(root, prefix, base, upstream)
+    found = [one for one in unapproved_after_seal(root, received) if one.month in months]
+    if not found:
+        return
+    month = min(one.month for one in found)
+    raise SyncConflict(
+        say(
+            "未推送:本地对 {m} 的封存没有包含刚收到的 {n} 处改动({f});本地记录保持原样",
+            "nothing pushed: the local seal of {m} does not hold {n} change(s) just received"
+            " ({f}); local records are as they were",
+            m=join_names(sorted({one.month for one in found})),
+            n=len(found),
+            f=join_names([one.path for one in found], 3, more=" …"),
+        )
+        + "\n"
+        + say(
+            "请重新封存:wkb month reopen {m} --reason 原因 --approved-by 批准人,再 wkb month"
+            " close {m};然后再 wkb sync",
+            "seal it again: wkb month reopen {m} --reason REASON --approved-by NAME, then wkb"
+            " month close {m}; then wkb sync again",
+            m=month,
+        )
+    )
 
 
 def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
@@ -532,6 +578,8 @@ def sync(root: Path, *, person: str) -> SyncResult:
         if exists:
             outgoing = _outgoing(root, prefix, upstream)
             _refuse_unapproved_after_seal(root, outgoing)
+            if base:
+                _refuse_seal_missing_received(root, prefix, base, upstream)
             if f"{DATA}/districts.yaml" in result.received.other:
                 from wkb_tracker.store.outgoing_seals import leader_changes
 
