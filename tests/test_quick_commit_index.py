@@ -308,3 +308,33 @@ def test_commit__head_moved_while_its_trees_were_read_or_no_commit_yet_is_left_t
     assert quick_commit.quick_commit(empty, [VISIT], "m") == (False, None)
     assert gitops.commit(empty, [VISIT], "first") is None
     assert git(empty, "log", "--format=%s") == "first\n"
+
+
+def test_visit_add__with_autocrlf_and_the_hook_commits_and_stages_as_git_would(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    """`wkb visit add` with auto-commit and wkb's hook, core.autocrlf=true (a Windows desk): the
+    quick path commits; a copy of the repository before it, given the same files by `git add`
+    and `git commit`, has the same tree and the same index entries."""
+    from gitrepo import VISIT as ADD_VISIT
+    from gitrepo import init, ok
+
+    root = tmp_path / "records"
+    assert init(root).exit_code == 0
+    git(root, "config", "core.autocrlf", "true")
+    git(root, "config", "user.name", "测试员")
+    ok(root, "hook", "install")
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, symlinks=True)
+    git_steps.clear()  # init's first commit is git's own
+    ok(root, *ADD_VISIT, "--date", "2026-11-03", "--problem", "缺场地")
+    assert git_steps == ["update-index", "update-ref"]  # the quick path, not git add/commit
+    committed = git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(committed) == 2
+    for rel in committed:
+        _write(copy, rel, (root / rel).read_bytes())
+    git(copy, "add", "--", *committed)
+    git(copy, "commit", "-qm", "same", "--no-verify", "--", *committed)
+    assert git(root, "rev-parse", "HEAD^{tree}") == git(copy, "rev-parse", "HEAD^{tree}")
+    assert git(root, "ls-files", "--stage", "-z") == git(copy, "ls-files", "--stage", "-z")
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
