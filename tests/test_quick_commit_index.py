@@ -8,6 +8,7 @@ change through wkb and through git in two copies of one repository and compares 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,29 @@ def test_visit_add__with_autocrlf_and_the_hook_commits_and_stages_as_git_would(
     assert git(root, "rev-parse", "HEAD^{tree}") == git(copy, "rev-parse", "HEAD^{tree}")
     assert git(root, "ls-files", "--stage", "-z") == git(copy, "ls-files", "--stage", "-z")
     assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_commit__head_moved_by_another_git_before_update_ref_is_committed_on_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """update-ref refuses a HEAD that is not the commit the trees were read from; that is not a
+    lock to wait for (it was retried ~12 s), and `git commit` then commits the staged paths on
+    top of the other commit."""
+    mine = _repo(tmp_path / "wkb")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    real = quick_commit._stage
+
+    def another_commit_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(*args, **kwargs)
+        # another process commits (what it staged: nothing; ours stays staged, not its)
+        other = git(mine, "commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "another git's commit")
+        git(mine, "update-ref", "HEAD", other.strip())
+        return found
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(quick_commit, "_stage", another_commit_meanwhile)
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    assert gitops.commit(mine, [VISIT], "wkb's") is None
+    assert sleeps == []
+    assert git(mine, "log", "--format=%s") == "wkb's\nanother git's commit\noffice\n"
+    assert git(mine, "status", "--porcelain", "--untracked-files=all") == ""
