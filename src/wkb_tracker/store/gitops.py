@@ -168,8 +168,10 @@ def retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     for delay in _RETRY_DELAYS:
         if result.returncode == 0 or not any(sign in result.stderr for sign in _LOCK_SIGNS):
             return result
-        if REF_MOVED in result.stderr:
-            return result  # a ref at another commit than expected: no wait changes that
+        if args[0] == "update-ref" and REF_MOVED in result.stderr:
+            # a ref at another commit than the one given as its old value: no wait changes
+            # that (a `git commit` run again, by contrast, reads the new HEAD)
+            return result
         time.sleep(delay)
         result = run_git(root, *args)
     return result

@@ -20,8 +20,9 @@ entries of those paths and the trees on the way down to them:
 - the pre-commit check runs in this process when the installed hook is wkb's own (the very
   script `wkb hook install` writes for this Python): what that hook would run for a commit of
   exactly these paths (store/staged.py), without starting a second Python;
-- `commit-tree` and `update-ref HEAD NEW OLD` (refused if HEAD moved meanwhile), with the
-  reflog line `git commit` writes; then `git maintenance run --auto`, as `git commit` runs it.
+- `commit-tree` and `update-ref HEAD NEW OLD` (if another git moved HEAD meanwhile, `git
+  commit` commits the staged paths on top of it), with the reflog line `git commit` writes; then
+  `git maintenance run --auto`, as `git commit` runs it.
 
 Whenever git would do more than this — a merge or rebase under way, no commit yet, any hook
 other than wkb's own pre-commit (a post-commit, a foreign pre-commit…), signing, a cleanup mode,
