@@ -167,6 +167,10 @@ def test() -> None:
     if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
         # one pytest worker per core (pytest-xdist); `-n 0` runs everything in this process
         args = ["-n", str(max(1, min(4, os.cpu_count() or 1))), *args]
+    if not any(a.startswith("--dist") for a in args):
+        # a worker that runs out of tests takes half of another's queue: with the default
+        # (`load`) one worker was seen finishing 16 s after the other (2026-12-02, load 8-12)
+        args = ["--dist", "worksteal", *args]
     keep_bytecode(env)
     args = [*in_memory_temp(env, args), *args]
     run(PYTHON, *RUFF)

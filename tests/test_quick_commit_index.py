@@ -239,3 +239,72 @@ def test_many_files__an_existing_index_is_written_once_in_version_4(tmp_path: Pa
         gitops.tune_for_many_files(root)
         assert _index_version(root.parent) == (4 if name == "unset" else 2), name
         assert git(root, "status", "--porcelain") == ""
+
+
+def test_commit__under_core_ignorecase_a_name_git_has_in_another_case_is_left_to_git_add(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    """With core.ignoreCase (Windows, macOS) `git add` files a new file under the case HEAD has
+    for its folders (data/Visits here); update-index would add a second spelling. The quick
+    path declines before staging anything."""
+    mine, theirs = _twins(tmp_path, ("core.ignoreCase", "true"))
+    other = VISIT.replace("visits", "Visits").replace("AAAAAA", "CCCCCC")
+    for root in (mine, theirs):
+        _write(root, other, b"id: V20261104-CCCCCC\n")
+        git(root, "add", other)
+        git(root, "commit", "-qm", "an older spelling")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    staged = git(mine, "ls-files", "--stage")
+    assert quick_commit.quick_commit(mine, [VISIT], "m") == (False, None)
+    assert git(mine, "ls-files", "--stage") == staged and git_steps == []
+    (mine / VISIT).unlink()
+    # Without such a name the quick path stages it, as git add does.
+    for root in (mine, theirs):
+        _write(root, ITEM, b"id: R20261104-BBBBBB\n")
+    _same_result(mine, theirs, [ITEM])
+    assert "add" not in git_steps
+
+
+def test_commit__a_root_whose_path_has_a_space_and_a_month_head_lacks(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    """`cat-file --batch` answers "<name> missing" for a folder HEAD lacks; a name holding a
+    space (a records root "台 账") was taken for an object header (ValueError, a traceback)."""
+    mine, theirs = _twins(tmp_path)
+    spaced = [root.parent / "台 账" for root in (mine, theirs)]
+    for root in spaced:
+        _write(root, VISIT, b"id: V20261104-AAAAAA\n")
+    _same_result(spaced[0], spaced[1], [VISIT])
+    assert git(spaced[0], "log", "-1", "--name-only", "--format=").strip() == f"台 账/{VISIT}"
+    assert "add" not in git_steps
+
+
+def test_commit__head_moved_while_its_trees_were_read_or_no_commit_yet_is_left_to_git(
+    tmp_path: Path, git_steps: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HEAD is read by the same `cat-file` as its trees; a tree that is not the one its parent
+    names (another git moved HEAD in between) leaves the commit to `git commit`."""
+    mine, theirs = _twins(tmp_path)
+    real = quick_commit._read_trees
+
+    def moved(root: Path, names: list[str]):  # type: ignore[no-untyped-def]
+        found = real(root, names)
+        oid, rows = found[names[-1]]  # the root tree, read last: another commit's now
+        found[names[-1]] = ("0" * len(oid), rows)
+        return found
+
+    monkeypatch.setattr(quick_commit, "_read_trees", moved)
+    for root in (mine, theirs):
+        _write(root, VISIT, b"id: V20261104-AAAAAA\n")
+    assert quick_commit.quick_commit(mine, [VISIT], "m") == (False, None)
+    _same_result(mine, theirs, [VISIT])
+    assert git_steps[-2:] == ["add", "commit"]
+    monkeypatch.undo()
+    # No commit at all yet: git makes the first one.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git(empty, "init", "-q")
+    _write(empty, VISIT, b"id: V20261104-AAAAAA\n")
+    assert quick_commit.quick_commit(empty, [VISIT], "m") == (False, None)
+    assert gitops.commit(empty, [VISIT], "first") is None
+    assert git(empty, "log", "--format=%s") == "first\n"

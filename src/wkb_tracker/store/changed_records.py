@@ -42,7 +42,6 @@ def read_changed(
     """The records of the change's `files` (root-relative record paths; see the module
     docstring). An item's history is read whole, its own files and every event file beside it,
     since a new event can break what the earlier ones said."""
-    from wkb_tracker.store.event_files import join
     from wkb_tracker.store.records import is_event_file
 
     files = tuple(files)
@@ -56,6 +55,10 @@ def read_changed(
     found.item_files = item_histories(root, files)
     if not found.item_files:
         return found
+    # Only now: the item model behind `join` is ~6 ms of class creation at start-up, which a
+    # commit of one visit (`visit add` with auto-commit, its pre-commit check) need not pay.
+    from wkb_tracker.store.event_files import join
+
     own = set(files)
     records = []
     for rel in found.item_files:

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
@@ -79,6 +79,29 @@ def _git_dir_of_work_tree(root: Path) -> Path | None:
     if result.returncode != 0 or len(lines) != 2 or lines[0].strip() != "true":
         return None
     return Path(lines[1].strip())
+
+
+class Repository(NamedTuple):
+    """Where git keeps what for a records root: found once, before anything is written."""
+
+    git_dir: Path
+    top: Path  # the work tree's top (the root may be a folder below it)
+    prefix: str  # the root relative to the top, "" or ending in "/"
+    hooks: Path
+    index_file: Path  # git's index (its lock: the same name + ".lock")
+
+
+def repository_of(root: Path) -> Repository | None:
+    """`Repository` for the work tree holding `root` (one git call), else None."""
+    if not git_available():
+        return None
+    found = run_git(root, "rev-parse", "--is-inside-work-tree", "--absolute-git-dir",
+                    "--show-toplevel", "--show-prefix", "--git-path", "hooks", "--git-path",
+                    "index")  # fmt: skip
+    lines = found.stdout.split("\n")
+    if found.returncode != 0 or len(lines) < 6 or lines[0] != "true":
+        return None
+    return Repository(Path(lines[1]), Path(lines[2]), lines[3], root / lines[4], root / lines[5])
 
 
 def in_repository(root: Path) -> bool:
@@ -204,15 +227,16 @@ def _unstage(root: Path, paths: Sequence[str]) -> None:
 
 
 def commit(
-    root: Path, paths: Sequence[str], message: str, git_dir: Path | None = None
+    root: Path, paths: Sequence[str], message: str, repository: Repository | None = None
 ) -> str | None:
     """Commit exactly `paths` (relative to root) with `message`. Returns None on success, else
     why not (one line). Other staged or unstaged changes in the repository are left alone, and a
-    failed commit leaves these paths unstaged. `git_dir`: the repository's git folder when the
-    caller knows it already (else one more git call finds it)."""
-    git_dir = git_dir or _git_dir_of_work_tree(root)
-    if git_dir is None:
+    failed commit leaves these paths unstaged. `repository`: found already by the caller (else
+    one git call finds it)."""
+    repository = repository or repository_of(root)
+    if repository is None:
         return say("记录根目录不是 git 仓库", "the records root is not a git repository")
+    git_dir = repository.git_dir
     paths = list(dict.fromkeys(paths))
     with taking_turns(git_dir):
         present = [path for path in paths if os.path.lexists(root / path)]
@@ -228,7 +252,7 @@ def commit(
             # over the whole index (store/quick_commit.py), unless only git can do it.
             from wkb_tracker.store.quick_commit import quick_commit
 
-            handled, failure = quick_commit(root, present, message)
+            handled, failure = quick_commit(root, present, message, repository)
             if handled:
                 if failure is not None:
                     _unstage(root, present)
@@ -263,7 +287,7 @@ class PendingCommit:
     root: Path
     active: bool  # commit after writing
     explain_skip: bool = False  # asked for explicitly, but the root is not in git: say so
-    git_dir: Path | None = None  # found before writing: the commit need not ask git again
+    repository: Repository | None = None  # found before writing: not asked of git again
 
     def commit(self, paths: Sequence[str], message: str) -> str | None:
         """Commit `paths`; None when done (or not wanted), else a one-line warning to show:
@@ -275,7 +299,7 @@ class PendingCommit:
             )
         if not self.active:
             return None
-        failure = commit(self.root, paths, message, self.git_dir)
+        failure = commit(self.root, paths, message, self.repository)
         if failure is None:
             return None
         return say(
@@ -291,11 +315,11 @@ def prepare_commit(root: Path, wanted: bool | None, auto: bool) -> PendingCommit
     active = auto if wanted is None else wanted
     if not active:
         return PendingCommit(root, active=False)
-    git_dir = _git_dir_of_work_tree(root)
-    if git_dir is None:
+    repository = repository_of(root)
+    if repository is None:
         return PendingCommit(root, active=False, explain_skip=bool(wanted))
     require_identity(root)
-    return PendingCommit(root, active=True, git_dir=git_dir)
+    return PendingCommit(root, active=True, repository=repository)
 
 
 def commit_message(action: str, subject: str, person: str, ids: Sequence[str] = ()) -> str:

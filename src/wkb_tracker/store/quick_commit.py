@@ -13,9 +13,10 @@ entries of those paths and the trees on the way down to them:
 - their blob ids come from `git hash-object --stdin-paths` (the same filters, chosen by the same
   path), trusted only while each file's stat data is the same before and after (else the index
   is read back: `ls-files --stage`); the mode is git's rule for a regular file (`core.fileMode`);
-- each tree from the root down to them is read from HEAD (`cat-file --batch`) and written again
-  with the new entries (`mktree`); nothing else in the index is looked at, so other staged
-  changes stay out;
+- HEAD and each tree from the root down to them are read by one `cat-file --batch` (each tree
+  checked to be the one its parent names, so all are that commit's) and the trees written
+  again with the new entries (`mktree`); nothing else in the index is looked at, so other
+  staged changes stay out;
 - the pre-commit check runs in this process when the installed hook is wkb's own (the very
   script `wkb hook install` writes for this Python): what that hook would run for a commit of
   exactly these paths (store/staged.py), without starting a second Python;
@@ -25,7 +26,7 @@ entries of those paths and the trees on the way down to them:
 Whenever git would do more than this — a merge or rebase under way, no commit yet, any hook
 other than wkb's own pre-commit (a post-commit, a foreign pre-commit…), signing, a cleanup mode,
 a sparse checkout, an ignored path, a file that is not a regular file, a symlink or submodule
-at the path in HEAD, a deletion or a change the pre-commit check hands to the full validate, a
+at the path in HEAD, under core.ignoreCase a name HEAD has in another case, a deletion or a change the pre-commit check hands to the full validate, a
 path outside the records root — `(False, None)` is returned and the caller runs `git add` and
 `git commit` itself.
 """
@@ -37,10 +38,14 @@ import os
 import posixpath
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from wkb_tracker.domain.i18n import say
+
+if TYPE_CHECKING:
+    from wkb_tracker.store.gitops import Repository
 
 _UNDER_WAY = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 
@@ -55,28 +60,28 @@ class _LeaveToGit(Exception):
     """Nothing is committed yet, and `git commit` had better do it (see `_new_trees`)."""
 
 
-def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, Done]:
+def quick_commit(
+    root: Path, paths: Sequence[str], message: str, repository: Repository | None = None
+) -> tuple[bool, Done]:
     """Stage and commit `paths` (relative to root, each a file on disk) as `git add -- paths` and
     `git commit -- paths` would. (False, None) when this cannot stand in for them (nothing was
     committed; a path may be staged already, which the caller's `git add` repeats harmlessly):
-    the caller commits the usual way; else (True, outcome)."""
-    from wkb_tracker.store.gitops import run_git
+    the caller commits the usual way; else (True, outcome). `repository`: where git keeps what
+    for `root`, when the caller found it already."""
+    from wkb_tracker.store.gitops import repository_of
 
-    found = run_git(root, "rev-parse", "--absolute-git-dir", "--show-toplevel", "--show-prefix",
-                    "--git-path", "hooks", "--git-path", "index", "HEAD")  # fmt: skip
-    lines = found.stdout.split("\n")
-    if found.returncode != 0 or len(lines) < 6:
-        return False, None  # no commit yet: `git commit` makes the first one
-    git_dir, top, prefix = Path(lines[0]), Path(lines[1]), lines[2]
-    hooks, index, head = root / lines[3], root / lines[4], lines[5].strip()
+    repository = repository or repository_of(root)
+    if repository is None:
+        return False, None
+    git_dir, top, prefix, hooks, index = repository
     if any((git_dir / name).exists() for name in _UNDER_WAY):
         return False, None
     own_hook = _own_hook(hooks)
     if own_hook is None or any(posixpath.normpath(rel) != rel or rel.startswith(("../", "/"))
                                for rel in paths):  # fmt: skip
         return False, None
-    filemode = _settings(root)
-    if filemode is None:
+    settings = _settings(root)
+    if settings is None:
         return False, None
     if own_hook:
         from wkb_tracker.store.staged import changes_of
@@ -91,11 +96,15 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
         # Another git process is writing the index: `git add` waits for it (gitops.retrying).
         # (update-index would not, when the index already holds these files as they are.)
         return False, None
+    top_paths = [prefix + rel for rel in paths]
     try:
-        entries = _stage(root, top, prefix, paths, filemode=filemode)
+        trees = _head_trees(root, "HEAD", top_paths)
+        if settings.ignorecase and _case_clash(trees, top_paths):
+            return False, None  # `git add` would file it under the case git has for the name
+        entries = _stage(root, top, top_paths, paths, filemode=settings.filemode)
         if entries is None:
             return False, None
-        return True, _commit(root, entries, message, head)
+        return True, _commit(root, entries, message, trees)
     except _Refused as refused:
         return True, str(refused)
     except _LeaveToGit:
@@ -106,18 +115,24 @@ def quick_commit(root: Path, paths: Sequence[str], message: str) -> tuple[bool, 
 # `_stage` does: let git itself do such commits. (Any value: `commit.gpgsign=false` too.)
 _LEAVE_TO_GIT = ("commit.gpgsign", "commit.cleanup", "core.commentchar", "user.signingkey")
 _SETTINGS = (
-    r"^(commit\.(gpgsign|cleanup)|core\.(commentchar|sparsecheckout|filemode)|user\.signingkey)$"
+    r"^(commit\.(gpgsign|cleanup)|user\.signingkey"
+    r"|core\.(commentchar|sparsecheckout|filemode|ignorecase))$"
 )
 _FALSE = ("false", "no", "off", "0")
 
 
-def _settings(root: Path) -> bool | None:
-    """git's `core.fileMode` (whether a file's executable bit is its mode in git), or None when
-    the configuration asks for what only `git add`/`git commit` do (signing, a message cleanup,
-    a sparse checkout, whose `git add` refuses paths outside it)."""
+class _Settings(NamedTuple):
+    filemode: bool  # core.fileMode: a file's executable bit is its mode in git (default true)
+    ignorecase: bool  # core.ignoreCase: `git add` files a name under the case git has for it
+
+
+def _settings(root: Path) -> _Settings | None:
+    """What of git's configuration `_stage` must follow, or None when it asks for what only
+    `git add`/`git commit` do (signing, a message cleanup, a sparse checkout, whose `git add`
+    refuses paths outside it)."""
     from wkb_tracker.store.gitops import run_git
 
-    filemode = True
+    found = {"core.filemode": True, "core.ignorecase": False}
     for line in run_git(root, "config", "--get-regexp", _SETTINGS).stdout.splitlines():
         key, _space, value = line.partition(" ")
         if key in _LEAVE_TO_GIT:
@@ -125,9 +140,25 @@ def _settings(root: Path) -> bool | None:
         setting = value.strip().lower() not in _FALSE  # a key without a value means true
         if key == "core.sparsecheckout" and setting:
             return None
-        if key == "core.filemode":
-            filemode = setting
-    return filemode
+        found[key] = setting
+    return _Settings(found["core.filemode"], found["core.ignorecase"])
+
+
+def _case_clash(trees: _Trees, top_paths: list[str]) -> bool:
+    """True when HEAD has a name on the way to one of `top_paths` that differs from it only in
+    case (ASCII, as git compares names under core.ignoreCase): `git add` would use HEAD's."""
+    _head, names, old = trees
+    by_folder = dict(zip(_folders_of(top_paths), names, strict=True))
+    for path in top_paths:
+        parts = path.split("/")
+        for depth, part in enumerate(parts):
+            tree = old.get(by_folder["/".join(parts[:depth])])
+            if tree is None:
+                break  # a folder HEAD lacks: nothing below it to clash with
+            wanted = part.encode("utf-8", "surrogateescape")
+            if any(n != wanted and n.lower() == wanted.lower() for n in tree[1]):
+                return True
+    return False
 
 
 # An entry's mode left to `_new_trees`: the regular mode HEAD has for the path, else 100644
@@ -136,7 +167,7 @@ _AS_IN_HEAD = ""
 
 
 def _stage(
-    root: Path, top: Path, prefix: str, rels: Sequence[str], *, filemode: bool
+    root: Path, top: Path, top_paths: list[str], rels: Sequence[str], *, filemode: bool
 ) -> dict[str, tuple[str, str]] | None:
     """Stage `rels` as `git add` does, and say what the index now holds for them: {path relative
     to the work tree's top: (mode, blob id)}. None when `git add` must decide (an ignored path,
@@ -160,7 +191,6 @@ def _stage(
     staged = retrying(root, "update-index", "--add", "--", *rels)
     if staged.returncode != 0:
         raise _Refused(first_line(staged.stderr) or "git update-index failed")
-    top_paths = [prefix + rel for rel in rels]
     blobs = _git_out(top, "hash-object", "--stdin-paths", stdin="".join(
         path + "\n" for path in top_paths)).split()  # fmt: skip
     if [_signature(root / rel) for rel in rels] != before or len(blobs) != len(rels):
@@ -260,11 +290,12 @@ def _git_out(root: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, head: str) -> Done:
+def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, found: _Trees) -> Done:
     """The commit: HEAD's tree with `entries` (path relative to the work tree's top → mode, blob
     id) put in; None when that is HEAD's tree already (nothing to commit, as `git commit` —
     whose "nothing to commit" the caller takes as success)."""
-    trees = _new_trees(root, head, entries)
+    head = found[0]
+    trees = _new_trees(root, head, entries, found)
     if trees is None:
         raise _LeaveToGit
     old_tree, new_tree = trees
@@ -288,22 +319,57 @@ _TREE_MODE = b"40000"
 _REGULAR = (b"100644", b"100755")
 
 
-def _new_trees(
-    root: Path, head: str, entries: dict[str, tuple[str, str]]
-) -> tuple[str, str] | None:
-    """(HEAD's tree, the new tree): HEAD's tree with `entries` (top-relative path → mode, blob)
-    put in. Every tree on the way down is read with one `cat-file --batch`, built again here
-    (git's tree format: entries sorted by name, a folder's name as if it ended in "/") and
-    written with one `mktree --batch`, which must agree on every id; None if it does not."""
+# HEAD's commit id and its trees on the way down to some paths: their `revision:folder` names,
+# deepest first (see `_folders_of`), and what `_read_trees` found under those names.
+_Trees = tuple[str, list[str], dict[str, tuple[str, dict[bytes, tuple[bytes, bytes]]]]]
+
+
+def _folders_of(top_paths: Iterable[str]) -> list[str]:
+    """The folders holding `top_paths`, the top ("") included, deepest first: so a folder's
+    subfolders have their new ids when it is built (and mktree answers in this order)."""
     folders = {""}
-    for path in entries:
+    for path in top_paths:
         parts = path.split("/")[:-1]
         folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    # Deepest first, so a folder's subfolders have their new ids when it is built; mktree
-    # answers in this order too.
-    order = sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
-    names = [f"{head}:{folder}" if folder else f"{head}^{{tree}}" for folder in order]
-    old = _read_trees(root, names)
+    return sorted(folders, key=lambda folder: (-(folder.count("/") + 1 if folder else 0), folder))
+
+
+def _head_trees(root: Path, rev: str, top_paths: Iterable[str]) -> _Trees:
+    """The commit `rev` (HEAD) names and its trees on the way down to `top_paths`, with one
+    `cat-file --batch` that resolves `rev` itself (no `rev-parse` first): the commit first, the
+    root tree last, and every tree must be the one its parent names — so all are the commit's
+    even if another git moved HEAD while they were read (`update-ref` then expects HEAD to be
+    that commit). _LeaveToGit when there is no commit yet or HEAD moved meanwhile."""
+    folders = _folders_of(top_paths)
+    names = [f"{rev}:{folder}" if folder else f"{rev}^{{tree}}" for folder in folders]
+    found = _read_trees(root, [rev, *names])
+    commit = found.get(rev)
+    if commit is None:
+        raise _LeaveToGit  # no commit yet: `git commit` makes the first one
+    name_of = dict(zip(folders, names, strict=True))
+    for folder, name in name_of.items():
+        if not folder:
+            held: str | None = commit[1][b"tree"][1].hex()  # the commit's own tree
+        else:
+            parent, _slash, base = folder.rpartition("/")
+            rows = found.get(name_of[parent], ("", {}))[1]
+            mode, raw = rows.get(base.encode("utf-8", "surrogateescape"), (b"", b""))
+            held = raw.hex() if mode == _TREE_MODE else None
+        if (found[name][0] if name in found else None) != held:
+            raise _LeaveToGit  # HEAD moved while the trees were read: `git commit` does it
+    return commit[0], names, found
+
+
+def _new_trees(
+    root: Path, head: str, entries: dict[str, tuple[str, str]], found: _Trees | None = None
+) -> tuple[str, str] | None:
+    """(HEAD's tree, the new tree): HEAD's tree with `entries` (top-relative path → mode, blob)
+    put in. Every tree on the way down is read (`_head_trees`, unless `found` already), built
+    again here (git's tree format: entries sorted by name, a folder's name as if it ended in
+    "/") and written with one `mktree --batch`, which must agree on every id; None if it does
+    not."""
+    order = _folders_of(entries)
+    _head, names, old = found if found is not None else _head_trees(root, head, entries)
     algorithm = "sha1" if len(head) == 40 else "sha256"
     # folder → {name: (mode, raw id)}: HEAD's entries, then the new files and subfolders
     content = {
@@ -371,11 +437,15 @@ def _read_trees(
         end = out.index(b"\n", at)
         header = out[at:end].split(b" ")
         at = end + 1
-        if len(header) != 3:
-            continue  # "<name> missing": no such folder in HEAD yet
+        if header[-1] in (b"missing", b"ambiguous") or len(header) != 3:
+            continue  # "<name> missing": no such folder in HEAD yet (the name may hold spaces)
         oid, kind, size = header[0].decode(), header[1], int(header[2])
         body = out[at : at + size]
         at += size + 1
+        if kind == b"commit":  # HEAD itself: its id, and its tree's under the name b"tree"
+            tree = body.split(b"\n", 1)[0].removeprefix(b"tree ").decode()
+            found[name] = (oid, {b"tree": (_TREE_MODE, bytes.fromhex(tree))})
+            continue
         if kind != b"tree":
             continue  # a file where a folder is wanted: git refuses the same commit
         width = len(oid) // 2
