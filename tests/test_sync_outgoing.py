@@ -317,3 +317,31 @@ def test_sync__a_local_seal_that_misses_a_visit_received_meanwhile_is_not_pushed
     ok(off, "sync")
     checked = wkb(off, "validate")
     assert checked.exit_code == 0, checked.stdout
+
+
+def test_sync__late_visits_in_several_sealed_months_are_all_named_with_their_remedy(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remedy named the first visit only: a clerk with three approved the one, synced, was
+    refused again for the next, and so on; and two months were 「落在该月」."""
+    off, clerk, _remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    ids = [
+        json.loads(ok(clerk, *VISIT, "--date", day, "--format", "json").stdout)["id"]
+        for day in ("2026-09-20", "2026-10-22", "2026-10-23")
+    ]
+    monkeypatch.setenv("WKB_NOW", SEALED_AT)
+    ok(off, "month", "close", "2026-09")
+    _seal_october(off, monkeypatch)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4
+    first, remedy = refused.stderr.strip().splitlines()
+    assert "未推送:2026-09、2026-10 已由办公室封存,本地 3 处改动落在这些月份却未经批准" in first
+    assert (
+        f"wkb visit edit {ids[0]} --late-reason 原因 --approved-by 批准人({ids[1]}、{ids[2]} 也一样)"
+        in remedy
+    )
+    english = wkb(clerk, "--lang", "en", "sync")
+    assert "the office sealed 2026-09, 2026-10, and 3 local change(s) in them" in english.stderr
+    assert f"(and the same for {ids[1]}, {ids[2]})" in english.stderr

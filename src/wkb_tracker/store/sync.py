@@ -484,7 +484,7 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
     found = unapproved_after_seal(root, rels) if rels else []
     if not found:
         return
-    months = join_names(sorted({one.month for one in found}))
+    months = sorted({one.month for one in found})
     files = join_names([one.path for one in found], 3, more=" …")
     visits = [one.record_id for one in found if one.visit and not one.sealed]
     sealed = [one.record_id for one in found if one.sealed]
@@ -505,6 +505,10 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
                 i=visits[0],
             )
         )
+        if len(visits) > 1:  # each one approved on its own: name them all, not one per sync
+            remedies[-1] += say(
+                "({o} 也一样)", " (and the same for {o})", o=join_names(visits[1:], 3, more=" …")
+            )
     if len(visits) + len(sealed) < len(found):
         remedies.append(
             say(
@@ -514,10 +518,11 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
         )
     raise SyncConflict(
         say(
-            "未推送:{m} 已由办公室封存,本地 {n} 处改动落在该月却未经批准({f});本地记录保持原样",
-            "nothing pushed: {m} was sealed by the office, and {n} local change(s) in it are not"
+            "未推送:{m} 已由办公室封存,本地 {n} 处改动落在{w}却未经批准({f});本地记录保持原样",
+            "nothing pushed: the office sealed {m}, and {n} local change(s) in {w} are not"
             " approved ({f}); local records are as they were",
-            m=months,
+            m=join_names(months),
+            w=say("该月", "it") if len(months) == 1 else say("这些月份", "them"),
             n=len(found),
             f=files,
         )
