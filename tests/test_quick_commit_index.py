@@ -8,6 +8,7 @@ change through wkb and through git in two copies of one repository and compares 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -308,3 +309,59 @@ def test_commit__head_moved_while_its_trees_were_read_or_no_commit_yet_is_left_t
     assert quick_commit.quick_commit(empty, [VISIT], "m") == (False, None)
     assert gitops.commit(empty, [VISIT], "first") is None
     assert git(empty, "log", "--format=%s") == "first\n"
+
+
+def test_visit_add__with_autocrlf_and_the_hook_commits_and_stages_as_git_would(
+    tmp_path: Path, git_steps: list[str]
+) -> None:
+    """`wkb visit add` with auto-commit and wkb's hook, core.autocrlf=true (a Windows desk): the
+    quick path commits; a copy of the repository before it, given the same files by `git add`
+    and `git commit`, has the same tree and the same index entries."""
+    from gitrepo import VISIT as ADD_VISIT
+    from gitrepo import init, ok
+
+    root = tmp_path / "records"
+    assert init(root).exit_code == 0
+    git(root, "config", "core.autocrlf", "true")
+    git(root, "config", "user.name", "测试员")
+    ok(root, "hook", "install")
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, symlinks=True)
+    git_steps.clear()  # init's first commit is git's own
+    ok(root, *ADD_VISIT, "--date", "2026-11-03", "--problem", "缺场地")
+    assert git_steps == ["update-index", "update-ref"]  # the quick path, not git add/commit
+    committed = git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(committed) == 2
+    for rel in committed:
+        _write(copy, rel, (root / rel).read_bytes())
+    git(copy, "add", "--", *committed)
+    git(copy, "commit", "-qm", "same", "--no-verify", "--", *committed)
+    assert git(root, "rev-parse", "HEAD^{tree}") == git(copy, "rev-parse", "HEAD^{tree}")
+    assert git(root, "ls-files", "--stage", "-z") == git(copy, "ls-files", "--stage", "-z")
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_commit__head_moved_by_another_git_before_update_ref_is_committed_on_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """update-ref refuses a HEAD that is not the commit the trees were read from; that is not a
+    lock to wait for (it was retried ~12 s), and `git commit` then commits the staged paths on
+    top of the other commit."""
+    mine = _repo(tmp_path / "wkb")
+    _write(mine, VISIT, b"id: V20261104-AAAAAA\n")
+    real = quick_commit._stage
+
+    def another_commit_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(*args, **kwargs)
+        # another process commits (what it staged: nothing; ours stays staged, not its)
+        other = git(mine, "commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "another git's commit")
+        git(mine, "update-ref", "HEAD", other.strip())
+        return found
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(quick_commit, "_stage", another_commit_meanwhile)
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    assert gitops.commit(mine, [VISIT], "wkb's") is None
+    assert sleeps == []
+    assert git(mine, "log", "--format=%s") == "wkb's\nanother git's commit\noffice\n"
+    assert git(mine, "status", "--porcelain", "--untracked-files=all") == ""

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 _LOCK_SIGNS = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
 _RETRY_DELAYS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.0, 1.5, 2.0, 2.0, 3.0)  # ≈ 12 s in all
 _OWN_LOCK = "wkb-commit.lock"
+# update-ref's "cannot lock ref 'HEAD': is at X but expected Y": HEAD was moved, not locked.
+REF_MOVED = "but expected"
 
 
 def git_available() -> bool:
@@ -165,6 +167,10 @@ def retrying(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = run_git(root, *args)
     for delay in _RETRY_DELAYS:
         if result.returncode == 0 or not any(sign in result.stderr for sign in _LOCK_SIGNS):
+            return result
+        if args[0] == "update-ref" and REF_MOVED in result.stderr:
+            # a ref at another commit than the one given as its old value: no wait changes
+            # that (a `git commit` run again, by contrast, reads the new HEAD)
             return result
         time.sleep(delay)
         result = run_git(root, *args)

@@ -20,8 +20,9 @@ entries of those paths and the trees on the way down to them:
 - the pre-commit check runs in this process when the installed hook is wkb's own (the very
   script `wkb hook install` writes for this Python): what that hook would run for a commit of
   exactly these paths (store/staged.py), without starting a second Python;
-- `commit-tree` and `update-ref HEAD NEW OLD` (refused if HEAD moved meanwhile), with the
-  reflog line `git commit` writes; then `git maintenance run --auto`, as `git commit` runs it.
+- `commit-tree` and `update-ref HEAD NEW OLD` (if another git moved HEAD meanwhile, `git
+  commit` commits the staged paths on top of it), with the reflog line `git commit` writes; then
+  `git maintenance run --auto`, as `git commit` runs it.
 
 Whenever git would do more than this — a merge or rebase under way, no commit yet, any hook
 other than wkb's own pre-commit (a post-commit, a foreign pre-commit…), signing, a cleanup mode,
@@ -304,12 +305,15 @@ def _commit(root: Path, entries: dict[str, tuple[str, str]], message: str, found
     cleaned = _cleaned(message)
     commit = _git_out(root, "commit-tree", new_tree, "-p", head, "-F", "-", stdin=cleaned).strip()
     subject = cleaned.split("\n", 1)[0]
-    from wkb_tracker.store.gitops import first_line, retrying, run_git
+    from wkb_tracker.store.gitops import REF_MOVED, first_line, retrying, run_git
 
-    # HEAD moves from `head` to the new commit, or not at all (another git moved it meanwhile);
-    # a ref lock held by another git process is waited for, as for `git commit`.
+    # HEAD moves from `head` to the new commit, or not at all: a ref lock held by another git
+    # process is waited for, as for `git commit`; if another git moved HEAD meanwhile, `git
+    # commit` makes the commit on top of it (the paths are staged; this commit is left unused).
     moved = retrying(root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, head)
     if moved.returncode != 0:
+        if REF_MOVED in moved.stderr:
+            raise _LeaveToGit
         raise _Refused(first_line(moved.stderr) or "git update-ref failed")
     run_git(root, "maintenance", "run", "--auto", "--quiet")  # as `git commit` does after
     return None

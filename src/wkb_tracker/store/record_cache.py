@@ -262,9 +262,14 @@ def _signature(root: Path, rel: str) -> str | None:
     return _signature_of(found) if found is not None else None
 
 
+# What can stop a write: SQLite's errors, and a text SQLite cannot take — a record file whose
+# name is not UTF-8 (kept by Python as a lone surrogate) in a row; that row is simply not kept.
+WriteError = sqlite3.Error | UnicodeEncodeError
+
+
 def in_transaction(
     db: sqlite3.Connection, write: Callable[[sqlite3.Connection], object]
-) -> sqlite3.Error | None:
+) -> WriteError | None:
     """`write` in one immediate transaction, all or nothing: the error that stopped it (rolled
     back) or None. Every writer of `.wkb-cache/records.sqlite` goes through here."""
     try:
@@ -274,14 +279,14 @@ def in_transaction(
     try:
         write(db)
         db.execute("COMMIT")
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeEncodeError) as error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
         return error
     return None
 
 
-def is_damaged(error: sqlite3.Error) -> bool:
+def is_damaged(error: WriteError) -> bool:
     """Whether an error of the cache file means it is damaged — not a database, malformed
     (SQLITE_NOTADB, SQLITE_CORRUPT: sqlite3.DatabaseError) — and is to be removed and rebuilt.
     An OperationalError only means it cannot be used now: busy or locked (another wkb writing
