@@ -212,3 +212,19 @@ def test_stats_table__english_district_table_fits_80_columns(wkb: Invoke, root: 
     assert any(line.startswith("  临空港开发区 ") and line.rstrip().endswith("0") for line in table.splitlines())
     assert "visits: 1" not in table  # not the block layout
     assert "visited repeatedly" in csv_text.splitlines()[0]
+
+
+def test_stats_table__registered_entities_named_alike_not_visited_are_told_apart(
+    wkb: Invoke, root: Path
+) -> None:
+    """The table of registered entities not visited listed 「某科技公司、某科技公司」: the same
+    name twice, with nothing to tell which entries they are (the files have an id column)."""
+    from wkb_tracker.store.entity_store import write_new
+
+    for entity_id in (E1, E2):
+        write_new(root, Entity(entity_id, "某科技公司", district="江岸区", district_id="jiangan"))
+    write_new(root, Entity("S20261101-AAAAA3", "某研究院", district="江岸区", district_id="jiangan"))
+
+    table = wkb("stats", "--month", "2026-11").stdout
+
+    assert f"某研究院、某科技公司({E1})、某科技公司({E2})" in table, table

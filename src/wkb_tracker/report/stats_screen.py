@@ -129,7 +129,8 @@ def print_stats(view: dict[str, Any]) -> None:
                     block["district"] or say("(未填区)", "(no district)"),
                     block["leader"] or "",
                     block["count"],
-                    join_names(e["name"] for e in block["entities"][:DETAIL_ROWS]),
+                    # two entries named alike are told apart, as in the entities table
+                    join_names(_never_visited_labels(block["entities"])[:DETAIL_ROWS]),
                 ]
                 for block in never
             ],
@@ -146,3 +147,9 @@ def print_stats(view: dict[str, Any]) -> None:
         [[term(source), count] for source, count in sources.items()] or [[say("(无)", "(none)"), 0]],
         say("整改事项来源", "rectification items by source"),
     )
+
+
+def _never_visited_labels(entities: list[dict[str, Any]]) -> list[str]:
+    """The names of a district's entries not visited, each with its register id when another of
+    them has the same name (as in the entities table): 「某科技公司、某科技公司」 says nothing."""
+    return entity_labels([{"entity": one["name"], "id": one["id"]} for one in entities])
