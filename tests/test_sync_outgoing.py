@@ -345,3 +345,36 @@ def test_sync__late_visits_in_several_sealed_months_are_all_named_with_their_rem
     english = wkb(clerk, "--lang", "en", "sync")
     assert "the office sealed 2026-09, 2026-10, and 3 local change(s) in them" in english.stderr
     assert f"(and the same for {ids[1]}, {ids[2]})" in english.stderr
+
+
+def test_visit_edit__a_late_approval_carries_to_the_items_the_visit_opened(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review rv6a: the approval reached the visit but not the item its problem opened, so sync
+    still refused the item (as `visit add --late-reason … --problem …` approves both)."""
+    off, clerk, _remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    late = json.loads(
+        ok(
+            clerk, *VISIT, "--date", "2026-10-20", "--problem", "缺人才公寓", "--format", "json"
+        ).stdout
+    )
+    _seal_october(off, monkeypatch)
+    assert wkb(clerk, "sync").exit_code == 4
+
+    approved = ok(
+        clerk, "visit", "edit", late["id"], "--late-reason", "漏录", "--approved-by", "主任"
+    )
+    items = [
+        one
+        for one in json.loads(ok(clerk, "rectify", "list", "--format", "json").stdout)
+        if one["visit"] == late["id"]
+    ]
+    assert len(items) == 1 and items[0]["id"] in approved.stdout
+    text = (clerk / items[0]["path"]).read_text(encoding="utf-8")
+    assert "late_reason: 漏录\n" in text and "late_approved_by: 主任\n" in text
+    assert clean(clerk)  # the item's file was committed with the visit's
+    assert ok(clerk, "sync").exit_code == 0
+    ok(off, "sync")
+    checked = wkb(off, "validate")
+    assert checked.exit_code == 0, checked.stdout

@@ -710,8 +710,11 @@ def _approve_late(
         )
     state = session(ctx)
     pending = begin_commit(ctx, commit)
-    visit = approve_late_visit(state.root(), visit_id, reason=late_reason, approved_by=approved_by)
-    finish_commit(pending, [visit.path], commit_message(visit, "late-approval", state.recorder()))
+    visit, items = approve_late_visit(
+        state.root(), visit_id, reason=late_reason, approved_by=approved_by
+    )
+    paths = [visit.path, *(item.path for item in items if item.path)]
+    finish_commit(pending, paths, commit_message(visit, "late-approval", state.recorder()))
     echo(
         say(
             "已记录补录批准:{i}({d} {n} · {e}),原因:{r},批准人 {p}",
@@ -724,6 +727,14 @@ def _approve_late(
             p=visit.late_approved_by,
         )
     )
+    if items:
+        echo(
+            say(
+                "其开立的整改事项同样记为已批准补录:{i}",
+                "the rectification items it opened are approved likewise: {i}",
+                i=join_names([item.id for item in items]),
+            )
+        )
 
 
 # -- shared -------------------------------------------------------------------------------------

@@ -618,6 +618,45 @@ def items_for_visit(
     ]
 
 
+def approve_items_of_late_visit(root: Path, visit: Visit) -> list[Rectification]:
+    """Give the items `visit add --problem` opened from `visit` (source visit, opened on its day)
+    the visit's late reason and approver where they have none — what `visit add --late-reason
+    --approved-by` would have written: an approved late visit's items carry its approval (measure
+    17). Used when a late visit is approved afterwards (`wkb visit edit --late-reason …`); only
+    the item's own file changes, never its events. A broken item file is left to validate."""
+    folder = records.rectification_path("R", visit.date).rsplit("/", 1)[0]
+    prefix = f"R{visit.date:%Y%m%d}-"
+    try:
+        names = sorted(os.listdir(root / folder))
+    except OSError:
+        return []
+    approved = []
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".yaml")) or records.is_event_file(name):
+            continue
+        rel = f"{folder}/{name}"
+        try:
+            item = _item_from(storage.read_yaml(root, rel))
+        except DataError:
+            continue
+        if item.visit != visit.id or item.late_reason or item.late_approved_by:
+            continue
+        done: list[Rectification] = []
+
+        def build(current: bytes, rel: str = rel, done: list[Rectification] = done) -> str:
+            doc = storage.Document(rel, current, *storage.parse_yaml(current, rel))
+            now = _item_from(doc)
+            changed = replace(
+                now, late_reason=visit.late_reason, late_approved_by=visit.late_approved_by
+            )
+            done.append(changed)
+            return _render(changed)
+
+        storage.update_locked(root / rel, build)
+        approved += done
+    return approved
+
+
 def open_for_visit(root: Path, visit: Visit, *, recorder: str) -> list[Rectification]:
     """Open one item per problem of `visit` (measure 14 → 15); returns them as written.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from wkb_tracker.domain import dates
 from wkb_tracker.domain.errors import ConcurrentChange, UserError
 from wkb_tracker.domain.i18n import say
-from wkb_tracker.domain.model import Visit, VoidMark
+from wkb_tracker.domain.model import Rectification, Visit, VoidMark
 from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
 from wkb_tracker.domain.visit_rules import FILE_LABELS, check_visit
@@ -86,7 +86,9 @@ def void_visit(root: Path, text: str, *, reason: str, by: str) -> Visit:
 # -- approving a late entry ------------------------------------------------------------------
 
 
-def approve_late_visit(root: Path, text: str, *, reason: str, approved_by: str) -> Visit:
+def approve_late_visit(
+    root: Path, text: str, *, reason: str, approved_by: str
+) -> tuple[Visit, list[Rectification]]:
     """Record the late reason and approver of a visit that its sealed month's manifest does not
     list: one recorded on a clone before the seal reached it, now refused by `wkb validate` and by
     `wkb sync` (measure 17). It becomes the declared late entry `visit add --late-reason
@@ -94,7 +96,9 @@ def approve_late_visit(root: Path, text: str, *, reason: str, approved_by: str) 
 
     Refuses a visit the manifest lists (it is part of the sealed figures: only `month reopen`
     changes those), a visit whose month is not sealed (nothing to approve: `visit edit`), one
-    that already carries a late reason, and an empty reason or approver."""
+    that already carries a late reason, and an empty reason or approver. The items the visit's
+    problems opened get the same approval (as `visit add --late-reason` gives them); returned
+    with the visit."""
     from wkb_tracker.store.manifest import read_seal_book
 
     reason = clean_text(reason, "--late-reason", required=True, multiline=True)
@@ -135,7 +139,9 @@ def approve_late_visit(root: Path, text: str, *, reason: str, approved_by: str) 
         return render(approved)
 
     update_locked(root / rel, build)
-    return result[-1]
+    from wkb_tracker.store.rectification_store import approve_items_of_late_visit
+
+    return result[-1], approve_items_of_late_visit(root, result[-1])
 
 
 def _refuse_symlink(root: Path, rel: str) -> None:
