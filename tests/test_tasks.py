@@ -161,3 +161,54 @@ def test_keep_bytecode__the_suite_compiles_once_and_never_beside_the_sources(set
     untouched = {"PATH": "/bin"}
     tasks.keep_bytecode(untouched)
     assert untouched == {"PATH": "/bin"}
+
+
+def test_in_memory_temp__used_where_there_is_room_never_over_the_users_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest's temp folders go to /dev/shm when it has room, with passing tests' folders
+    removed as they pass; a temp root or --basetemp the user gave is kept, and without
+    /dev/shm (Windows, macOS) or room in it nothing changes."""
+    tasks = _tasks()
+    monkeypatch.setattr(tasks, "SHM", tmp_path)
+    monkeypatch.setattr(tasks, "SHM_NEEDED", 0)
+    env: dict[str, str] = {}
+    assert tasks.in_memory_temp(env, ["-k", "x"]) == ["-o", "tmp_path_retention_policy=failed"]
+    assert env == {"PYTEST_DEBUG_TEMPROOT": str(tmp_path)}
+    for env, args in [
+        ({"PYTEST_DEBUG_TEMPROOT": "/elsewhere"}, []),
+        ({}, ["--basetemp=/mine"]),
+        ({}, ["--basetemp", "/mine"]),
+    ]:
+        before = dict(env)
+        assert tasks.in_memory_temp(env, args) == []
+        assert env == before
+    monkeypatch.setattr(tasks, "SHM_NEEDED", 1 << 62)  # no room
+    assert tasks.in_memory_temp({}, []) == []
+    monkeypatch.setattr(tasks, "SHM", tmp_path / "missing")
+    monkeypatch.setattr(tasks, "SHM_NEEDED", 0)
+    assert tasks.in_memory_temp({}, []) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "dist"), [([], ["--dist", "worksteal"]), (["--dist=load"], ["--dist=load"])]
+)
+def test_test_task__workers_steal_queued_tests_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, given: list[str], dist: list[str]
+) -> None:
+    """A worker out of tests takes half of another's queue (`--dist worksteal`): with xdist's
+    default one worker was seen finishing 16 s after the other. A --dist of the user's wins."""
+    tasks = _tasks()
+    ran: list[tuple[str, ...]] = []
+    monkeypatch.setattr(tasks, "run", lambda *args, **_: None)
+    monkeypatch.setattr(tasks, "in_memory_temp", lambda env, args: [])
+    monkeypatch.setattr(
+        tasks, "alongside", lambda background, foreground, env: ran.append(foreground) or 0
+    )
+    monkeypatch.setattr(sys, "argv", ["tasks.py", "test", *given])
+    with pytest.raises(SystemExit) as stop:
+        tasks.test()
+    assert stop.value.code == 0
+    (pytest_args,) = ran
+    assert [a for a in pytest_args if "dist" in str(a) or a == "worksteal"] == dist
+    assert "-n" in pytest_args
