@@ -300,7 +300,9 @@ def test_commit__head_moved_while_its_trees_were_read_or_no_commit_yet_is_left_t
     assert quick_commit.quick_commit(mine, [VISIT], "m") == (False, None)
     _same_result(mine, theirs, [VISIT])
     assert git_steps[-2:] == ["add", "commit"]
-    monkeypatch.undo()
+    # Only the patched reader goes back: `monkeypatch.undo()` also dropped the conftest's git
+    # identity, and the commit below failed wherever git has none of its own (`env -i`, CI).
+    monkeypatch.setattr(quick_commit, "_read_trees", real)
     # No commit at all yet: git makes the first one.
     empty = tmp_path / "empty"
     empty.mkdir()
