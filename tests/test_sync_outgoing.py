@@ -239,11 +239,14 @@ def test_sync__a_broken_event_file_beside_does_not_let_an_unapproved_one_through
     off, clerk, remote = office
     _seal_october(off, monkeypatch)
     item = json.loads(ok(clerk, "rectify", "list", "--format", "json").stdout)[0]["id"]
-    ok(clerk, "rectify", "progress", item, "--note", "已协调", "--date", "2026-10-25")
+    # The broken file comes from the remote (pushed by hand with git): a broken file among the
+    # clerk's own outgoing ones is refused before (test_sync__a_broken_local_record_…).
     broken = f"data/rectifications/2026/10/{item}.E20261023000000000000-DDDDDD.yaml"
-    (clerk / broken).write_text("kind: progress\ndate: [x\n", encoding="utf-8")
-    git(clerk, "add", "-A")
-    git(clerk, "commit", "-qm", "hand-edited")
+    (off / broken).write_text("kind: progress\ndate: [x\n", encoding="utf-8")
+    git(off, "add", "-A")
+    git(off, "commit", "-qm", "hand-edited")
+    git(off, "push", "-q", "origin", "HEAD:main")
+    ok(clerk, "rectify", "progress", item, "--note", "已协调", "--date", "2026-10-25")
     sealed_head = _remote_head(remote)
 
     refused = wkb(clerk, "sync")
@@ -378,3 +381,31 @@ def test_visit_edit__a_late_approval_carries_to_the_items_the_visit_opened(
     ok(off, "sync")
     checked = wkb(off, "validate")
     assert checked.exit_code == 0, checked.stdout
+
+
+def test_sync__a_broken_local_record_is_not_pushed(
+    office: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand edit that breaks a record (here a visit's date) was pushed and failed `wkb
+    validate` on every clone. Now: exit 1, nothing pushed, the first problem at path:line."""
+    _off, clerk, remote = office
+    monkeypatch.setenv("WKB_NOW", BEFORE)
+    path = json.loads(ok(clerk, *VISIT, "--date", "2026-11-20", "--format", "json").stdout)["path"]
+    text = (clerk / path).read_text(encoding="utf-8")
+    (clerk / path).write_text(
+        text.replace("date: 2026-11-20", "date: 2026-11-31"), encoding="utf-8"
+    )
+    before = _remote_head(remote)
+
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("未推送:本地 1 个记录文件有问题") and f"{path}:" in lines[0]
+    assert "wkb validate" in lines[1]
+    assert _remote_head(remote) == before
+    assert clean(clerk)  # the edit was committed first (as sync does), nothing lost
+
+    (clerk / path).write_text(text, encoding="utf-8")
+    assert ok(clerk, "sync").exit_code == 0
+    assert _remote_head(remote) != before

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wkb_tracker.domain.errors import DataError, UserError
+from wkb_tracker.domain.errors import DataError, Problem, UserError
 from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
 
 if TYPE_CHECKING:
@@ -179,3 +179,21 @@ def leader_changes(root: Path, rels: list[str]) -> list[str]:
             )
         )
     return warnings
+
+
+def broken_files(root: Path, rels: list[str]) -> list[Problem]:
+    """The problems of the outgoing record files themselves (a hand edit that no longer reads as
+    the record it was, or reads with problems), as `wkb validate` reports them at `path:line`.
+    Pushed, each would fail `wkb validate` on every clone; removed files have none."""
+    from wkb_tracker.store.loader import item_from_doc, read_doc, visit_from_doc
+
+    problems: list[Problem] = []
+    for rel in sorted(rels):
+        if not os.path.lexists(root / rel):
+            continue
+        doc = read_doc(root, rel)
+        _record, found = (
+            visit_from_doc(doc) if rel.startswith(VISITS_DIR + "/") else item_from_doc(doc)
+        )
+        problems += [problem for problem in found if problem.path == rel]
+    return problems

@@ -15,7 +15,9 @@ The steps, each of which leaves the repository clean if it stops:
 5. say what came in: visit and rectification files changed by the incoming commits, and the
    distinct recorders written in those files.
 
-Exit codes: 0 synced; 2 refused (nothing changed); 3 the remote could not be reached, or the
+Exit codes: 0 synced; 1 a local record file the push would carry has problems (committed,
+not pushed: correct it and sync again); 2 refused (nothing changed); 3 the remote could not be
+reached, or the
 push failed (the local records are safe, try again later); 4 a conflict (the rebase was aborted,
 the local commits are kept, nothing was pushed), or local records dated in a month the remote
 sealed before they were pushed, without approval (rebased, kept, not pushed:
@@ -475,6 +477,30 @@ def _refuse_seal_missing_received(root: Path, prefix: str, base: str, upstream: 
     )
 
 
+def _refuse_broken(root: Path, rels: list[str]) -> None:
+    """Push nothing while a record file the local commits add or change has problems (a hand edit
+    gone wrong: pushed, it would fail `wkb validate` on every clone). Exit 1, like validate's."""
+    from wkb_tracker.domain.errors import DataError
+    from wkb_tracker.store.outgoing_seals import broken_files
+
+    problems = broken_files(root, rels) if rels else []
+    if problems:
+        raise DataError(
+            say(
+                "未推送:本地 {n} 个记录文件有问题,本地记录保持原样。{p}",
+                "nothing pushed: {n} local record file(s) have problems; local records are as"
+                " they were. {p}",
+                n=len({problem.path for problem in problems}),
+                p=str(problems[0]),
+            )
+            + "\n"
+            + say(
+                "请改正后再 wkb sync(wkb validate 列出全部问题)",
+                "correct them, then wkb sync again (wkb validate lists every problem)",
+            )
+        )
+
+
 def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
     """Push nothing when a local commit adds or changes a record dated in a month the remote has
     sealed meanwhile, without the approval the seal asks for (store/outgoing_seals.py): pushed,
@@ -582,6 +608,7 @@ def sync(root: Path, *, person: str) -> SyncResult:
             break
         if exists:
             outgoing = _outgoing(root, prefix, upstream)
+            _refuse_broken(root, outgoing)
             _refuse_unapproved_after_seal(root, outgoing)
             if base:
                 _refuse_seal_missing_received(root, prefix, base, upstream)
