@@ -4,11 +4,12 @@ a row, so that row is not kept — the run goes on, nothing is half-written, not
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
 
-from builders import make_visit, write_visit
+from builders import make_item, make_visit, write_item, write_visit
 from conftest import Invoke
 
 
@@ -31,3 +32,17 @@ def test_a_file_name_that_is_not_utf8_changes_no_answer(root: Path, wkb: Invoke)
                 expected.stdout,
                 expected.stderr,
             ), result.exception
+
+
+def test_rectify_list_json_names_such_a_file_in_valid_json(root: Path, wkb: Invoke) -> None:
+    """Review rv6b: `rectify list --format json` ended in a traceback (UnicodeEncodeError) for an
+    item file whose name is not UTF-8, with or without the cache; the streamed list's lines were
+    encoded strictly. Now the path is the JSON escape, as in every other JSON output."""
+    rel = write_item(root, make_item(date(2026, 11, 3)))
+    rename_to_bytes(root, rel)
+    for status in ("open", "all"):
+        for cache in ((), ("--no-cache",)):
+            result = wkb(*cache, "rectify", "list", "--status", status, "--format", "json")
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+            listed = json.loads(result.stdout)
+            assert [one["path"] for one in listed] == [rel[: -len(".yaml")] + "\udcff.yaml"]

@@ -48,8 +48,15 @@ class SortedLines:
 
     def add(self, key: str, element: str) -> None:
         # The key and the element in one bytes object (no tuple per item); NUL never occurs in
-        # a key, and UTF-8 bytes sort as the code points they encode.
-        self.entries.append(key.encode() + b"\0" + element.encode())
+        # a key, and UTF-8 bytes sort as the code points they encode. A file name that is not
+        # UTF-8 (a lone surrogate in its path) becomes the JSON escape `\udcff`, as
+        # report/streams.utf8_stdout writes it for every other JSON output: valid JSON that reads
+        # back as the same string (it crashed here).
+        self.entries.append(
+            key.encode("utf-8", "backslashreplace")
+            + b"\0"
+            + element.encode("utf-8", "backslashreplace")
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
