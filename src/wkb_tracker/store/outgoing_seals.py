@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wkb_tracker.domain.errors import DataError, Problem, UserError
-from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed
+from wkb_tracker.store.root import RECTIFICATIONS_DIR, VISITS_DIR, is_sealed, record_month
 
 if TYPE_CHECKING:
     from wkb_tracker.domain.model import Rectification
@@ -67,7 +67,7 @@ def _visits(root: Path, rels: list[str]) -> list[Unapproved]:
     for rel in rels:
         # A file the manifest lists is part of the sealed figures: edited, voided, moved or
         # removed here, the seal no longer holds (validate: "changed after … was sealed").
-        folder = _folder_month(rel)
+        folder = record_month(rel)
         seal = _seal(root, folder, seals) if folder is not None else None
         entry = next((one for one in seal.visits if one.path == rel), None) if seal else None
         if seal is not None and entry is not None:
@@ -85,13 +85,6 @@ def _visits(root: Path, rels: list[str]) -> list[Unapproved]:
             found.append(Unapproved(rel, visit.id, seal.label, visit=True))
         # else: a sealed visit moved here; its sealed path is among `rels` as removed
     return found
-
-
-def _folder_month(rel: str) -> tuple[int, int] | None:
-    parts = rel.split("/")  # data/visits/YYYY/MM/…
-    if len(parts) >= 5 and parts[2].isdigit() and parts[3].isdigit():
-        return int(parts[2]), int(parts[3])
-    return None
 
 
 def _seal(

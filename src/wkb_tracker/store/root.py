@@ -30,6 +30,15 @@ def is_sealed(root: Path, year: int, month: int) -> bool:
     return os.path.lexists(root / manifest_path(year, month))
 
 
+def record_month(rel: str) -> tuple[int, int] | None:
+    """The (year, month) of the month folder holding a record file, `data/<kind>/YYYY/MM/…`
+    relative to the root; None for any other path."""
+    parts = rel.split("/")
+    if len(parts) >= 5 and parts[2].isdigit() and parts[3].isdigit():
+        return int(parts[2]), int(parts[3])
+    return None
+
+
 def has_sealing_files(root: Path) -> bool:
     """Whether `data/sealed/` holds anything but its .gitkeep (manifests, history, stray files):
     one directory read, so reports of a root that never sealed skip the sealing modules."""

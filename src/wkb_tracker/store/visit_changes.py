@@ -20,7 +20,7 @@ from wkb_tracker.domain.policy import Policy
 from wkb_tracker.domain.text import clean_text
 from wkb_tracker.domain.visit_rules import FILE_LABELS, check_visit
 from wkb_tracker.store.records import visit_from_document, visit_path
-from wkb_tracker.store.root import is_sealed
+from wkb_tracker.store.root import is_sealed, record_month
 from wkb_tracker.store.storage import Document, link_exclusive, parse_yaml, update_locked
 from wkb_tracker.store.visits import locate, parse_current, render
 
@@ -30,14 +30,9 @@ from wkb_tracker.store.visits import locate, parse_current, render
 def _refuse_sealed(root: Path, rel: str) -> None:
     """A visit of a sealed month is part of the figures sealed for assessment (measure 17): it is
     neither voided nor edited afterwards (wkb validate would report the change)."""
-    parts = rel.split("/")  # data/visits/YYYY/MM/…
-    if (
-        len(parts) >= 4
-        and parts[2].isdigit()
-        and parts[3].isdigit()
-        and is_sealed(root, int(parts[2]), int(parts[3]))
-    ):
-        raise _sealed_error(f"{parts[2]}-{parts[3]}")
+    month = record_month(rel)
+    if month is not None and is_sealed(root, *month):
+        raise _sealed_error(f"{month[0]:04d}-{month[1]:02d}")
 
 
 def _sealed_error(label: str) -> UserError:
