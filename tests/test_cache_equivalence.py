@@ -344,6 +344,25 @@ def test_cache__a_first_run_split_between_two_processes_gives_the_same_answers(
     assert full_answers(records) == edited
 
 
+def test_cache__a_read_split_between_two_processes_lets_go_of_the_values_its_rows_shared(
+    records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """17.4: the rows a forked child sends back share their repeated texts and dates while they
+    are decoded (store/row_codec.py); the tables are emptied once they are, as after every
+    other read of rows, instead of being held for the life of the process."""
+    from wkb_tracker.store import loader, row_codec, settings
+
+    if sys.platform != "linux":
+        pytest.skip("wkb forks on Linux only")
+    monkeypatch.setattr(settings, "can_fork_helpers", lambda: True)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 2)
+    row_codec.forget_shared_values()
+    items, _problems, _temps = loader.load_rectifications(records, cache=False)
+    assert items
+    assert row_codec._texts == {}
+    assert row_codec._days == {}
+
+
 # Copies of an item file in another month folder, their opened date changed to match it: what
 # a windowed read through the cache must weigh as a file-by-file read does (the tests below).
 CLOSED_IN_JUNE = (

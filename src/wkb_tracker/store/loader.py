@@ -483,7 +483,7 @@ def _parse_many(
 
     if len(files) < PARALLEL_FROM:  # no child: nothing to send
         return parse(files)
-    from wkb_tracker.store.row_codec import row_codec
+    from wkb_tracker.store.row_codec import forget_shared_values, row_codec
 
     encode, decode = row_codec(kind)
 
@@ -492,7 +492,9 @@ def _parse_many(
 
     def unship(sent: list[Any]) -> list[tuple[Any, list[Problem]]]:
         with _bulk():
-            return [(None if row is None else decode(row), found) for row, found in sent]
+            records = [(None if row is None else decode(row), found) for row, found in sent]
+        forget_shared_values()  # the decoded rows' shared values: held for the process else
+        return records
 
     return in_two_halves(files, parse, from_size=PARALLEL_FROM, ship=ship, unship=unship)
 
