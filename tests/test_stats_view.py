@@ -228,3 +228,21 @@ def test_stats_table__registered_entities_named_alike_not_visited_are_told_apart
     table = wkb("stats", "--month", "2026-11").stdout
 
     assert f"某研究院、某科技公司({E1})、某科技公司({E2})" in table, table
+
+
+def test_stats_table__a_long_list_of_entities_not_visited_says_it_was_cut(
+    wkb: Invoke, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names of a district's entities not visited were cut at DETAIL_ROWS without a word:
+    the list read as complete. It now ends saying how many more there are (JSON has them all)."""
+    from wkb_tracker.store.entity_store import write_new
+
+    monkeypatch.setattr(stats_screen, "DETAIL_ROWS", 2)
+    for n, name in enumerate(["某研究院", "某科技公司", "某孵化器"], start=1):
+        write_new(root, Entity(f"S20261101-AAAAB{n}", name, district="江岸区", district_id="jiangan"))
+
+    zh = wkb("stats", "--month", "2026-11", env={"COLUMNS": "120"}).stdout
+    en = wkb("stats", "--month", "2026-11", "--lang", "en", env={"COLUMNS": "120"}).stdout
+
+    assert "某孵化器、某研究院…等 1 个" in zh, zh
+    assert "某孵化器, 某研究院 … and 1 more" in en, en

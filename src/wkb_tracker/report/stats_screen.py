@@ -129,8 +129,13 @@ def print_stats(view: dict[str, Any]) -> None:
                     block["district"] or say("(未填区)", "(no district)"),
                     block["leader"] or "",
                     block["count"],
-                    # two entries named alike are told apart, as in the entities table
-                    join_names(_never_visited_labels(block["entities"])[:DETAIL_ROWS]),
+                    # two entries named alike are told apart, as in the entities table; a
+                    # list cut at DETAIL_ROWS says so (the count beside it has them all)
+                    join_names(
+                        _never_visited_labels(block["entities"]),
+                        DETAIL_ROWS,
+                        more=say("…等 {n} 个", " … and {n} more"),
+                    ),
                 ]
                 for block in never
             ],
