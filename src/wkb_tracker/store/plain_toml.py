@@ -6,7 +6,7 @@ set` writes them with tomli_w, under a comment). This module reads exactly that 
 are blank, a comment, or a bare key, `=` and one value — a basic string without escapes, a
 decimal integer of at most 18 digits, `true` or `false` — with an optional comment after it, and
 lines ended by LF or CRLF. Anything else — a table, an array, a dotted or quoted key, a key given
-twice, an escape, a tab in a string, a literal string, a float, a date, a sign or `_` in a
+twice, an escape, a tab in a string, a literal string, a float, a date, a `+` or `_` in a
 number, a control character, a lone CR, a byte-order mark — makes it answer None, and the caller
 parses the text with tomllib as before. So a table it does return is the one `tomllib.loads`
 returns, type for type (tests/test_plain_toml.py compares them on generated texts).
