@@ -153,6 +153,17 @@ def test_quick__what_only_git_commit_may_do_is_left_to_it(
     assert len(git_commits) == 1
 
 
+def test_quick__paths_the_index_lacks_are_named_as_every_message_lists_names(
+    records: Path,
+) -> None:
+    """The paths it could not stage, joined as names are in running text (、 in Chinese), the
+    first three of a long list."""
+    names = ["a.yaml", "b.yaml", "c.yaml", "d.yaml"]
+    with pytest.raises(quick_commit._Refused) as refused:
+        quick_commit._index_entries(records, names)
+    assert str(refused.value) == "未能暂存 a.yaml、b.yaml、c.yaml …"
+
+
 def test_many_files__set_by_init_and_hook_install_never_over_the_offices_choice(
     records: Path, tmp_path: Path
 ) -> None:

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from wkb_tracker.domain.i18n import say
+from wkb_tracker.domain.i18n import join_names, say
 
 if TYPE_CHECKING:
     from wkb_tracker.store.gitops import Repository
@@ -231,7 +231,10 @@ def _index_entries(root: Path, top_paths: list[str]) -> dict[str, tuple[str, str
                 raise _Refused(say("{p} 有未解决的冲突", "{p} has an unresolved conflict", p=path))
             entries[path] = (mode, blob)
     if set(entries) != set(top_paths):
-        raise _Refused(say("未能暂存 {p}", "could not stage {p}", p=", ".join(top_paths)))
+        missing = [path for path in top_paths if path not in entries] or top_paths
+        raise _Refused(
+            say("未能暂存 {p}", "could not stage {p}", p=join_names(missing, 3, more=" …"))
+        )
     return entries
 
 
