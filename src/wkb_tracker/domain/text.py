@@ -11,6 +11,7 @@ MAX_TEXT characters.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from wkb_tracker.domain.errors import UserError
 from wkb_tracker.domain.i18n import say
@@ -26,17 +27,12 @@ _REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
 # beyond Latin-1 take ~0.3 ms each to compile, and most runs (`wkb visit add`) never need them.
 _ANY_REFUSED = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
 _REFUSED_IN_LINES = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
-_compiled: dict[bool, re.Pattern[str]] = {}
 
 
+@cache
 def refused_pattern(multiline: bool) -> re.Pattern[str]:
     """The regex finding a refused character (line breaks and tabs allowed when `multiline`)."""
-    pattern = _compiled.get(multiline)
-    if pattern is None:
-        pattern = _compiled[multiline] = re.compile(
-            _REFUSED_IN_LINES if multiline else _ANY_REFUSED
-        )
-    return pattern
+    return re.compile(_REFUSED_IN_LINES if multiline else _ANY_REFUSED)
 
 
 def not_utf8(label: str) -> UserError:
