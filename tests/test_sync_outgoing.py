@@ -356,14 +356,17 @@ def test_visit_edit__a_late_approval_carries_to_the_items_the_visit_opened(
     """Review rv6a: the approval reached the visit but not the item its problem opened, so sync
     still refused the item (as `visit add --late-reason … --problem …` approves both)."""
     off, clerk, _remote = office
-    monkeypatch.setenv("WKB_NOW", BEFORE)
+    _seal_october(off, monkeypatch)  # recorded after the seal, on a clone it has not reached
     late = json.loads(
         ok(
             clerk, *VISIT, "--date", "2026-10-20", "--problem", "缺人才公寓", "--format", "json"
         ).stdout
     )
-    _seal_october(off, monkeypatch)
-    assert wkb(clerk, "sync").exit_code == 4
+    refused = wkb(clerk, "sync")
+    assert refused.exit_code == 4
+    # Review fb: the hint said to delete the item's file, which the visit's approval covers.
+    assert "整改事项或事件请删除该文件" not in refused.stderr
+    assert f"wkb visit edit {late['id']}" in refused.stderr
 
     approved = ok(
         clerk, "visit", "edit", late["id"], "--late-reason", "漏录", "--approved-by", "主任"

@@ -45,6 +45,9 @@ class Unapproved:
     month: str  # the sealed month, YYYY-MM
     visit: bool  # a visit (approved with `wkb visit edit`), else a rectification file
     sealed: bool = False  # a visit the manifest lists, changed or removed: only a reopening helps
+    # An item's own file opened by this visit's problems: approving the visit approves it too
+    # (`wkb visit edit --late-reason`, rectification_store.approve_items_of_late_visit).
+    opened_by: str | None = None
 
 
 def unapproved_after_seal(root: Path, rels: list[str]) -> list[Unapproved]:
@@ -120,7 +123,10 @@ def _rectification_files(root: Path, rels: list[str]) -> list[Unapproved]:
         for problem in problems_of(root, [item]):
             if problem.path in wanted:
                 month = _month_of(problem.path, item)
-                found.append(Unapproved(problem.path, item.id, month, visit=False))
+                opened_by = item.visit if problem.path == item.path else None
+                found.append(
+                    Unapproved(problem.path, item.id, month, visit=False, opened_by=opened_by)
+                )
     return found
 
 

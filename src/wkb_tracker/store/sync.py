@@ -535,7 +535,9 @@ def _refuse_unapproved_after_seal(root: Path, rels: list[str]) -> None:
             remedies[-1] += say(
                 "({o} 也一样)", " (and the same for {o})", o=join_names(visits[1:], 3, more=" …")
             )
-    if len(visits) + len(sealed) < len(found):
+    # An item a late visit opened is approved with that visit: telling to delete it would lose it.
+    rest = [one for one in found if not one.visit and one.opened_by not in visits]
+    if rest:
         remedies.append(
             say(
                 "整改事项或事件请删除该文件,再带 --late-reason 和 --approved-by 重新记录",
