@@ -87,8 +87,8 @@ def approved_by_option(help: str = APPROVED_HELP) -> Any:
     return typer.Option(None, "--approved-by", help=help)
 
 
-def late_reason_option() -> Any:
-    return typer.Option(None, "--late-reason", help=LATE_HELP)
+def late_reason_option(help: str = LATE_HELP) -> Any:
+    return typer.Option(None, "--late-reason", help=help)
 
 
 # Superseded by the one vocabulary of cli.exporting (format_option, view_format_option); kept so

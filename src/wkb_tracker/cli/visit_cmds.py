@@ -653,14 +653,12 @@ def void(
 def edit(
     ctx: typer.Context,
     visit_id: str = _visit_argument(),
-    late_reason: str | None = typer.Option(
-        None,
-        "--late-reason",
-        help="补录原因:给已封存月份中未列入封存清单的走访补上批准(不打开编辑器),须同时给 --approved-by"
-        " / the late reason of a visit its sealed month's manifest does not list (no editor)",
+    late_reason: str | None = late_reason_option(
+        "补录原因:给已封存月份中未列入封存清单的走访补上批准(不打开编辑器),须同时给 --approved-by"
+        " / the late reason of a visit its sealed month's manifest does not list (no editor)"
     ),
-    approved_by: str | None = typer.Option(
-        None, "--approved-by", help="补录批准人,与 --late-reason 同用 / who approved the late entry"
+    approved_by: str | None = approved_by_option(
+        "补录批准人,与 --late-reason 同用 / who approved the late entry"
     ),
     commit: bool | None = commit_option(),
 ) -> None:
